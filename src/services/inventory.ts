@@ -1,0 +1,343 @@
+/**
+ * Inventory use cases: the physical network's CRUD, import/export and first-start seeding. Every write
+ * validates against the domain rules first and runs in one transaction, so a failed call changes nothing.
+ */
+import {
+  DEFAULT_LINE_SYSTEM,
+  DEFAULT_ROUTE_FACTOR,
+  greatCircleKm,
+  straightGeometry,
+  type Network,
+  type Site,
+  type Span,
+  type Srlg,
+} from '../domain/network.js';
+import { LightpathError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
+import { validateNetwork, validateSite, validateSpan, validateSrlg, type ValidationIssue } from '../domain/validate.js';
+import { builtinNetwork } from '../data/builtin-network.js';
+import { ImportError, parseNetwork, type ImportFormat, type ImportReport } from '../import/index.js';
+import type { Db, Queryable } from '../store/db.js';
+import { PgCode, sqlState } from '../store/db.js';
+import * as inv from '../store/inventory.js';
+
+/** A page of a collection (CONVENTIONS: items + nextCursor). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
+/** Fields a client supplies to create a span; the rest get defaults. */
+export interface SpanInput {
+  id: string;
+  aSiteId: string;
+  zSiteId: string;
+  lengthKm?: number | undefined;
+  measuredLatencyUs?: number | null | undefined;
+  geometry?: Span['geometry'] | undefined;
+  srlgIds?: string[] | undefined;
+  cables?: Span['cables'] | undefined;
+  lineSystem?: Span['lineSystem'] | undefined;
+}
+
+export interface SiteInput extends Omit<Site, 'metro' | 'cloudProvider' | 'cloudRegion'> {
+  metro?: string | null | undefined;
+  cloudProvider?: string | null | undefined;
+  cloudRegion?: string | null | undefined;
+}
+
+export interface ImportOutcome {
+  report: ImportReport;
+  counts: { sites: number; spans: number; srlgs: number };
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof v.after === 'string') return v.after;
+  } catch {
+    // fall through to the error below
+  }
+  throw validationFailed('invalid cursor', [{ path: '/cursor', message: 'not a cursor returned by this API' }]);
+}
+
+function pageLimit(limit: number | undefined): number {
+  const n = limit ?? DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT) {
+    throw validationFailed('invalid limit', [{ path: '/limit', message: `must be an integer in [1, ${MAX_PAGE_LIMIT}]` }]);
+  }
+  return n;
+}
+
+/** Fetches limit+1 rows to know whether another page follows. */
+async function page<T extends { id: string }>(req: PageRequest, fetch: (limit: number, after: string | undefined) => Promise<T[]>): Promise<Page<T>> {
+  const limit = pageLimit(req.limit);
+  const rows = await fetch(limit + 1, decodeCursor(req.cursor));
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+}
+
+function toFieldErrors(issues: ValidationIssue[]): FieldError[] {
+  return issues.map((i) => ({ path: '/' + i.path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/'), message: i.message }));
+}
+
+function mapWriteError(err: unknown, what: string): never {
+  const state = sqlState(err);
+  if (state === PgCode.uniqueViolation) throw new LightpathError('conflict', `${what} already exists`);
+  if (state === PgCode.foreignKeyViolation) throw new LightpathError('in-use', `${what} is referenced by other inventory`);
+  if (state === PgCode.checkViolation) throw new LightpathError('validation-failed', `${what} breaks a rule of the inventory`);
+  throw err;
+}
+
+/** Use cases on the physical network. */
+export class InventoryService {
+  constructor(readonly db: Db) {}
+
+  /**
+   * First start: an empty, never-initialised store gets the built-in network (or nothing, with
+   * `empty`). Later starts leave the inventory as it is. Returns what it did.
+   */
+  async initialize(opts: { empty?: boolean } = {}): Promise<'loaded-builtin' | 'left-empty' | 'already-initialized'> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7310550002)');
+      if (await inv.getMeta(tx, 'initializedAt')) return 'already-initialized';
+      const c = await inv.counts(tx);
+      const empty = c.sites + c.spans + c.srlgs === 0;
+      let outcome: 'loaded-builtin' | 'left-empty' | 'already-initialized' = 'already-initialized';
+      if (empty && !opts.empty) {
+        await inv.insertNetwork(tx, builtinNetwork());
+        outcome = 'loaded-builtin';
+      } else if (empty) {
+        outcome = 'left-empty';
+      }
+      await inv.setMeta(tx, 'initializedAt', new Date().toISOString());
+      return outcome;
+    });
+  }
+
+  // ---- sites ----------------------------------------------------------------------------------
+
+  /** Lists sites by id, filtered by kind or metro. */
+  listSites(req: PageRequest & { kind?: string | undefined; metro?: string | undefined }): Promise<Page<Site>> {
+    return page(req, (limit, after) => inv.listSites(this.db, { limit, after, kind: req.kind, metro: req.metro }));
+  }
+
+  /** One site, or not-found. */
+  async getSite(id: string): Promise<Site> {
+    return (await inv.getSite(this.db, id)) ?? Promise.reject(notFound('site', id));
+  }
+
+  /** Creates a site. */
+  async createSite(input: SiteInput): Promise<Site> {
+    const site: Site = { metro: null, cloudProvider: null, cloudRegion: null, ...input };
+    const issues = validateSite(site);
+    if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
+    await this.db.transaction((tx) => inv.insertSites(tx, [site])).catch((e) => mapWriteError(e, `site ${JSON.stringify(site.id)}`));
+    return site;
+  }
+
+  /** Changes some fields of a site (the id stays). */
+  async updateSite(id: string, patch: Partial<Omit<Site, 'id'>>): Promise<Site> {
+    return this.db.transaction(async (tx) => {
+      const current = await inv.getSite(tx, id, true);
+      if (!current) throw notFound('site', id);
+      const next: Site = { ...current, ...patch, id };
+      const issues = validateSite(next);
+      if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
+      await inv.updateSite(tx, next);
+      return next;
+    });
+  }
+
+  /** Deletes a site; refused while spans end there. */
+  async deleteSite(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await inv.getSite(tx, id, true))) throw notFound('site', id);
+      const spans = await inv.spansAtSite(tx, id);
+      if (spans.length > 0) {
+        throw new LightpathError('in-use', `site ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; delete them first`);
+      }
+      await inv.deleteSite(tx, id);
+    });
+  }
+
+  // ---- SRLGs ----------------------------------------------------------------------------------
+
+  /** Lists SRLGs by id. */
+  listSrlgs(req: PageRequest & { kind?: string | undefined }): Promise<Page<Srlg>> {
+    return page(req, (limit, after) => inv.listSrlgs(this.db, { limit, after, kind: req.kind }));
+  }
+
+  /** One SRLG, or not-found. */
+  async getSrlg(id: string): Promise<Srlg> {
+    return (await inv.getSrlg(this.db, id)) ?? Promise.reject(notFound('srlg', id));
+  }
+
+  /** Creates an SRLG. */
+  async createSrlg(srlg: Srlg): Promise<Srlg> {
+    const issues = validateSrlg(srlg);
+    if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
+    await this.db.transaction((tx) => inv.insertSrlgs(tx, [srlg])).catch((e) => mapWriteError(e, `srlg ${JSON.stringify(srlg.id)}`));
+    return srlg;
+  }
+
+  /** Changes an SRLG's name or kind. */
+  async updateSrlg(id: string, patch: Partial<Omit<Srlg, 'id'>>): Promise<Srlg> {
+    return this.db.transaction(async (tx) => {
+      const current = await inv.getSrlg(tx, id);
+      if (!current) throw notFound('srlg', id);
+      const next: Srlg = { ...current, ...patch, id };
+      const issues = validateSrlg(next);
+      if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
+      await inv.updateSrlg(tx, next);
+      return next;
+    });
+  }
+
+  /** Deletes an SRLG; refused while spans belong to it. */
+  async deleteSrlg(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await inv.getSrlg(tx, id))) throw notFound('srlg', id);
+      const spans = await inv.spansInSrlg(tx, id);
+      if (spans.length > 0) {
+        throw new LightpathError('in-use', `srlg ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; remove it from them first`);
+      }
+      await inv.deleteSrlg(tx, id);
+    });
+  }
+
+  // ---- spans ----------------------------------------------------------------------------------
+
+  /** Lists spans by id, optionally those at a site or in an SRLG. */
+  listSpans(req: PageRequest & { siteId?: string | undefined; srlgId?: string | undefined }): Promise<Page<Span>> {
+    return page(req, (limit, after) => inv.listSpans(this.db, { limit, after, siteId: req.siteId, srlgId: req.srlgId }));
+  }
+
+  /** One span, or not-found. */
+  async getSpan(id: string): Promise<Span> {
+    return (await inv.getSpan(this.db, id)) ?? Promise.reject(notFound('span', id));
+  }
+
+  private async checkSpan(tx: Queryable, span: Span): Promise<void> {
+    const siteIds = new Set<string>();
+    for (const id of [span.aSiteId, span.zSiteId]) if (typeof id === 'string' && (await inv.getSite(tx, id))) siteIds.add(id);
+    const srlgIds = new Set<string>();
+    for (const id of span.srlgIds ?? []) if (typeof id === 'string' && (await inv.getSrlg(tx, id))) srlgIds.add(id);
+    const issues = validateSpan(span, siteIds, srlgIds);
+    if (issues.length > 0) throw validationFailed('invalid span', toFieldErrors(issues));
+  }
+
+  /** Creates a span; length defaults to great-circle × 1.25 and geometry to a straight line. */
+  async createSpan(input: SpanInput): Promise<Span> {
+    return this.db
+      .transaction(async (tx) => {
+        const a = await inv.getSite(tx, input.aSiteId);
+        const z = await inv.getSite(tx, input.zSiteId);
+        const span: Span = {
+          id: input.id,
+          aSiteId: input.aSiteId,
+          zSiteId: input.zSiteId,
+          lengthKm: input.lengthKm ?? (a && z ? Math.max(0.1, greatCircleKm(a.lat, a.lon, z.lat, z.lon) * DEFAULT_ROUTE_FACTOR) : NaN),
+          measuredLatencyUs: input.measuredLatencyUs ?? null,
+          geometry: input.geometry ?? (a && z ? straightGeometry(a, z) : { type: 'LineString', coordinates: [] }),
+          srlgIds: input.srlgIds ?? [],
+          cables: input.cables ?? [],
+          lineSystem: input.lineSystem === undefined ? { ...DEFAULT_LINE_SYSTEM } : input.lineSystem,
+        };
+        await this.checkSpan(tx, span);
+        await inv.insertSpans(tx, [span]);
+        return span;
+      })
+      .catch((e) => mapWriteError(e, `span ${JSON.stringify(input.id)} or one of its cables`));
+  }
+
+  /** Changes some fields of a span (the id stays); SRLG and cable lists are replaced whole. */
+  async updateSpan(id: string, patch: Partial<Omit<Span, 'id'>>): Promise<Span> {
+    return this.db
+      .transaction(async (tx) => {
+        await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
+        const current = await inv.getSpan(tx, id);
+        if (!current) throw notFound('span', id);
+        const next: Span = { ...current, ...patch, id };
+        await this.checkSpan(tx, next);
+        await inv.updateSpan(tx, next);
+        return next;
+      })
+      .catch((e) => mapWriteError(e, `span ${JSON.stringify(id)} or one of its cables`));
+  }
+
+  /** Deletes a span; refused while strands on it are in use. */
+  async deleteSpan(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
+      const span = await inv.getSpan(tx, id);
+      if (!span) throw notFound('span', id);
+      const used = span.cables.reduce((n, c) => n + c.strandsInUse, 0);
+      if (used > 0) {
+        throw new LightpathError('in-use', `span ${JSON.stringify(id)} is in use: ${used} strands are in use on its cables`);
+      }
+      await inv.deleteSpan(tx, id);
+    });
+  }
+
+  // ---- whole network ---------------------------------------------------------------------------
+
+  /** The whole network as stored. */
+  getNetwork(): Promise<Network> {
+    return inv.loadNetwork(this.db);
+  }
+
+  /** Sizes of the inventory. */
+  counts(): Promise<{ sites: number; spans: number; srlgs: number }> {
+    return inv.counts(this.db);
+  }
+
+  /**
+   * Imports a network file. Into an empty store it loads exactly the file's network; a store that
+   * holds a network is refused unless `replace`, which swaps the whole network in one transaction.
+   */
+  async importNetwork(input: { fileName: string; text: string; format?: ImportFormat | undefined; replace?: boolean }): Promise<ImportOutcome> {
+    let parsed;
+    try {
+      parsed = parseNetwork(input.fileName, input.text, input.format);
+    } catch (err) {
+      if (err instanceof ImportError) {
+        throw validationFailed(
+          `${input.fileName} cannot be imported: ${err.issues.length} problem(s)\n${err.message}`,
+          err.issues.map((i) => ({ path: i.field, message: i.message, file: i.file, line: i.line })),
+        );
+      }
+      throw err;
+    }
+    const issues = validateNetwork(parsed.network);
+    if (issues.length > 0) throw validationFailed(`${input.fileName} holds an invalid network`, toFieldErrors(issues));
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7310550002)');
+      const before = await inv.counts(tx);
+      if (before.sites + before.spans + before.srlgs > 0) {
+        if (!input.replace) {
+          throw new LightpathError(
+            'conflict',
+            `the store already holds a network (${before.sites} sites, ${before.spans} spans); import into an empty store or pass replace`,
+          );
+        }
+        await inv.clearNetwork(tx);
+      }
+      await inv.insertNetwork(tx, parsed.network);
+      await inv.setMeta(tx, 'initializedAt', new Date().toISOString());
+      return { report: parsed.report, counts: await inv.counts(tx) };
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { inventory } from './001-inventory.js';
+
+/** A schema change, applied once, in order, in its own transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration, oldest first. Append only: a released migration is never edited. The SQL sticks to
+ * PostgreSQL 15 (CI's server) although PGlite is newer.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'inventory', sql: inventory }];

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { Db } from './db.js';
+import { acquireDataDirLock } from './lock.js';
+import { migrate } from './migrate.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+/** Where the store lives: a real server when databaseUrl is set, else embedded in dataDir. */
+export interface StoreConfig {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** What this process is, for the lock record ("lightpath serve"). */
+  command: string;
+}
+
+export const DEFAULT_DATA_DIR = '.lightpath';
+
+/** Resolves flags over environment variables over defaults. */
+export function resolveStoreConfig(flags: { databaseUrl?: string; dataDir?: string }, command: string, env = process.env): StoreConfig {
+  const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const dataDir = path.resolve(flags.dataDir ?? (env.LIGHTPATH_DATA_DIR || DEFAULT_DATA_DIR));
+  return { databaseUrl, dataDir, command };
+}
+
+/**
+ * Opens the store and brings its schema up to date. An embedded data directory is locked for the life
+ * of the handle; a real server is shared by any number of processes.
+ */
+export async function openStore(config: StoreConfig): Promise<Db> {
+  if (config.databaseUrl) {
+    const db = await openPostgres({ url: config.databaseUrl });
+    await migrate(db);
+    return db;
+  }
+  const dataDir = path.resolve(config.dataDir ?? DEFAULT_DATA_DIR);
+  const lock = acquireDataDirLock(dataDir, config.command);
+  try {
+    const db = await openPglite({ dataDir: path.join(dataDir, 'pgdata'), description: `embedded PostgreSQL in ${dataDir}` });
+    await migrate(db);
+    const close = db.close.bind(db);
+    return Object.assign(db, {
+      async close() {
+        try {
+          await close();
+        } finally {
+          lock.release();
+        }
+      },
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from './db.js';
+import { redactUrl } from './db.js';
+
+/** Connects to a real PostgreSQL server through a connection pool. */
+export async function openPostgres(opts: { url: string; searchPath?: string; max?: number }): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 20,
+    ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
+  });
+  // Idle clients can error when the server restarts; without a listener that would crash the process.
+  pool.on('error', () => {});
+  const client = await pool.connect();
+  client.release();
+  return new PostgresDb(pool, `PostgreSQL at ${redactUrl(opts.url)}`);
+}
+
+class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly pool: pg.Pool, readonly description: string) {}
+
+  async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    const r = await this.pool.query(sql, params as unknown[] | undefined);
+    return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const q: Queryable = {
+        async query<Row>(sql: string, params?: readonly unknown[]) {
+          const r = await client.query(sql, params as unknown[] | undefined);
+          return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
+        },
+      };
+      const result = await fn(q);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
