@@ -118,6 +118,7 @@ export class InventoryService {
       let outcome: 'loaded-builtin' | 'left-empty' | 'already-initialized' = 'already-initialized';
       if (empty && !opts.empty) {
         await inv.insertNetwork(tx, builtinNetwork());
+        await inv.bumpInventoryVersion(tx);
         outcome = 'loaded-builtin';
       } else if (empty) {
         outcome = 'left-empty';
@@ -144,7 +145,10 @@ export class InventoryService {
     const site: Site = { metro: null, cloudProvider: null, cloudRegion: null, ...input };
     const issues = validateSite(site);
     if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
-    await this.db.transaction((tx) => inv.insertSites(tx, [site])).catch((e) => mapWriteError(e, `site ${JSON.stringify(site.id)}`));
+    await this.db.transaction(async (tx) => {
+      await inv.insertSites(tx, [site]);
+      await inv.bumpInventoryVersion(tx);
+    }).catch((e) => mapWriteError(e, `site ${JSON.stringify(site.id)}`));
     return site;
   }
 
@@ -157,6 +161,7 @@ export class InventoryService {
       const issues = validateSite(next);
       if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
       await inv.updateSite(tx, next);
+      await inv.bumpInventoryVersion(tx);
       return next;
     });
   }
@@ -170,6 +175,7 @@ export class InventoryService {
         throw new LightpathError('in-use', `site ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; delete them first`);
       }
       await inv.deleteSite(tx, id);
+      await inv.bumpInventoryVersion(tx);
     });
   }
 
@@ -189,7 +195,10 @@ export class InventoryService {
   async createSrlg(srlg: Srlg): Promise<Srlg> {
     const issues = validateSrlg(srlg);
     if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
-    await this.db.transaction((tx) => inv.insertSrlgs(tx, [srlg])).catch((e) => mapWriteError(e, `srlg ${JSON.stringify(srlg.id)}`));
+    await this.db.transaction(async (tx) => {
+      await inv.insertSrlgs(tx, [srlg]);
+      await inv.bumpInventoryVersion(tx);
+    }).catch((e) => mapWriteError(e, `srlg ${JSON.stringify(srlg.id)}`));
     return srlg;
   }
 
@@ -202,6 +211,7 @@ export class InventoryService {
       const issues = validateSrlg(next);
       if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
       await inv.updateSrlg(tx, next);
+      await inv.bumpInventoryVersion(tx);
       return next;
     });
   }
@@ -215,6 +225,7 @@ export class InventoryService {
         throw new LightpathError('in-use', `srlg ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; remove it from them first`);
       }
       await inv.deleteSrlg(tx, id);
+      await inv.bumpInventoryVersion(tx);
     });
   }
 
@@ -258,6 +269,7 @@ export class InventoryService {
         };
         await this.checkSpan(tx, span);
         await inv.insertSpans(tx, [span]);
+        await inv.bumpInventoryVersion(tx);
         return span;
       })
       .catch((e) => mapWriteError(e, `span ${JSON.stringify(input.id)} or one of its cables`));
@@ -273,6 +285,7 @@ export class InventoryService {
         const next: Span = { ...current, ...patch, id };
         await this.checkSpan(tx, next);
         await inv.updateSpan(tx, next);
+        await inv.bumpInventoryVersion(tx);
         return next;
       })
       .catch((e) => mapWriteError(e, `span ${JSON.stringify(id)} or one of its cables`));
@@ -289,6 +302,7 @@ export class InventoryService {
         throw new LightpathError('in-use', `span ${JSON.stringify(id)} is in use: ${used} strands are in use on its cables`);
       }
       await inv.deleteSpan(tx, id);
+      await inv.bumpInventoryVersion(tx);
     });
   }
 
@@ -297,6 +311,11 @@ export class InventoryService {
   /** The whole network as stored. */
   getNetwork(): Promise<Network> {
     return inv.loadNetwork(this.db);
+  }
+
+  /** Version of the network, bumped by every write; lets readers cache derived data. */
+  version(): Promise<number> {
+    return inv.inventoryVersion(this.db);
   }
 
   /** Sizes of the inventory. */
@@ -330,12 +349,13 @@ export class InventoryService {
         if (!input.replace) {
           throw new LightpathError(
             'conflict',
-            `the store already holds a network (${before.sites} sites, ${before.spans} spans); import into an empty store or pass replace`,
+            `the store already holds a network (${before.sites} sites, ${before.spans} spans); import into an empty store, or replace it (CLI --replace, API ?replace=true)`,
           );
         }
         await inv.clearNetwork(tx);
       }
       await inv.insertNetwork(tx, parsed.network);
+      await inv.bumpInventoryVersion(tx);
       await inv.setMeta(tx, 'initializedAt', new Date().toISOString());
       return { report: parsed.report, counts: await inv.counts(tx) };
     });

@@ -366,3 +366,21 @@ export async function setMeta(q: Queryable, key: string, value: unknown): Promis
     [key, JSON.stringify(value)],
   );
 }
+
+/**
+ * Monotonic version of the physical network, bumped by every inventory write in the same transaction,
+ * so readers can cache what they derive from it (the engine's graph) and know when to rebuild.
+ */
+export async function bumpInventoryVersion(q: Queryable): Promise<number> {
+  const r = await q.query<{ value: number }>(
+    `INSERT INTO meta (key, value) VALUES ('inventoryVersion', '1'::jsonb)
+     ON CONFLICT (key) DO UPDATE SET value = to_jsonb((meta.value #>> '{}')::bigint + 1)
+     RETURNING value`,
+  );
+  return Number(r.rows[0].value);
+}
+
+/** Current inventory version (0 before the first write). */
+export async function inventoryVersion(q: Queryable): Promise<number> {
+  return Number((await getMeta<number>(q, 'inventoryVersion')) ?? 0);
+}

@@ -1,0 +1,33 @@
+/** Prometheus metrics: process defaults, HTTP request durations, and inventory sizes read on scrape. */
+import client from 'prom-client';
+
+export interface Metrics {
+  registry: client.Registry;
+  httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
+}
+
+/** A registry of its own per app, so several apps (tests) never clash on metric names. */
+export function createMetrics(inventoryCounts: () => Promise<{ sites: number; spans: number; srlgs: number }>): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'lightpath_' });
+  const httpDuration = new client.Histogram({
+    name: 'lightpath_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'lightpath_inventory_objects',
+    help: 'Objects in the network inventory by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const c = await inventoryCounts();
+      this.set({ kind: 'site' }, c.sites);
+      this.set({ kind: 'span' }, c.spans);
+      this.set({ kind: 'srlg' }, c.srlgs);
+    },
+  });
+  return { registry, httpDuration };
+}

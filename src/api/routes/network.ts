@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../app.js';
+import type { Services } from '../../services/index.js';
+import { toGeoJson } from '../../export/geojson.js';
+import { toProjectJson } from '../../export/json.js';
+import { IMPORT_FORMATS } from '../../import/index.js';
+import { LightpathError } from '../../domain/errors.js';
+import * as S from '../schemas.js';
+
+/** The whole network: GeoJSON / project JSON export, and file import. */
+export async function networkRoutes(app: AppInstance, { inventory }: Services): Promise<void> {
+  app.get('/v1/network', {
+    schema: {
+      tags: ['network'],
+      summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('json')])) }),
+    },
+  }, async (req, reply) => {
+    const net = await inventory.getNetwork();
+    if (req.query.format === 'json') return reply.type('application/json').send(toProjectJson(net));
+    return reply.type('application/geo+json').send(toGeoJson(net));
+  });
+
+  app.post('/v1/network/import', {
+    bodyLimit: 64 * 1024 * 1024,
+    schema: {
+      tags: ['network'],
+      summary: 'Import a network file (GML, SNDlib, Net2Plan, GeoJSON, project JSON) into an empty store, or replace the network',
+      description: 'Send the file as the request body. Errors name file, line and field.',
+      querystring: Type.Object({
+        format: Type.Optional(Type.Union(IMPORT_FORMATS.map((f) => Type.Literal(f)))),
+        fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        replace: Type.Optional(Type.Boolean({ default: false })),
+      }),
+      response: { 201: Type.Object({ report: Type.Any(), counts: Type.Object({ sites: Type.Integer(), spans: Type.Integer(), srlgs: Type.Integer() }) }), ...S.errorResponses(400, 401, 403, 409) },
+    },
+  }, async (req, reply) => {
+    const text = req.rawBody;
+    if (typeof text !== 'string' || text.length === 0) {
+      throw new LightpathError('validation-failed', 'send the network file as the request body');
+    }
+    const out = await inventory.importNetwork({
+      fileName: req.query.fileName ?? `upload.${req.query.format ?? 'json'}`,
+      text,
+      format: req.query.format,
+      replace: req.query.replace ?? false,
+    });
+    return reply.code(201).send(out);
+  });
+}

@@ -1,0 +1,132 @@
+/** Request and response schemas (JSON Schema via TypeBox): validated at the edge and published as OpenAPI. */
+import { Type, type Static, type TSchema } from 'typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'Stable readable id' });
+const NullableString = Type.Union([Type.String({ maxLength: 200 }), Type.Null()]);
+
+// Spelled out (not mapped from SITE_KINDS) so the static types stay literal; a test checks they agree.
+export const SiteKind = Type.Union([Type.Literal('datacenter'), Type.Literal('pop'), Type.Literal('cloud-onramp'), Type.Literal('amplifier')]);
+export const SrlgKind = Type.Union([
+  Type.Literal('conduit'),
+  Type.Literal('trench'),
+  Type.Literal('bridge'),
+  Type.Literal('building'),
+  Type.Literal('duct'),
+  Type.Literal('right-of-way'),
+  Type.Literal('other'),
+]);
+
+export const Site = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: SiteKind,
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    metro: NullableString,
+    cloudProvider: NullableString,
+    cloudRegion: NullableString,
+  },
+  { additionalProperties: false },
+);
+
+export const SiteCreate = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: SiteKind,
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    metro: Type.Optional(NullableString),
+    cloudProvider: Type.Optional(NullableString),
+    cloudRegion: Type.Optional(NullableString),
+  },
+  { additionalProperties: false },
+);
+
+export const SitePatch = Type.Partial(Type.Omit(Site, ['id']), { additionalProperties: false, minProperties: 1 });
+
+export const Srlg = Type.Object(
+  { id: Id, name: Type.String({ minLength: 1, maxLength: 200 }), kind: SrlgKind },
+  { additionalProperties: false },
+);
+export const SrlgPatch = Type.Partial(Type.Omit(Srlg, ['id']), { additionalProperties: false, minProperties: 1 });
+
+const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]);
+export const LineString = Type.Object(
+  { type: Type.Literal('LineString'), coordinates: Type.Array(Position, { minItems: 2, maxItems: 10000 }) },
+  { additionalProperties: false },
+);
+export const Cable = Type.Object(
+  {
+    id: Id,
+    strandCount: Type.Integer({ minimum: 1, maximum: 1728 }),
+    strandsInUse: Type.Integer({ minimum: 0, maximum: 1728 }),
+  },
+  { additionalProperties: false },
+);
+export const LineSystem = Type.Object(
+  {
+    fiberPairs: Type.Integer({ minimum: 1, maximum: 1000 }),
+    slotCount: Type.Integer({ minimum: 1, maximum: 4096 }),
+    slotWidthGhz: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+    startFrequencyGhz: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const spanFields = {
+  aSiteId: Id,
+  zSiteId: Id,
+  lengthKm: Type.Number({ exclusiveMinimum: 0, maximum: 40000 }),
+  measuredLatencyUs: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1e9 }), Type.Null()]),
+  geometry: LineString,
+  srlgIds: Type.Array(Id, { maxItems: 100, uniqueItems: true }),
+  cables: Type.Array(Cable, { maxItems: 100 }),
+  lineSystem: Type.Union([LineSystem, Type.Null()]),
+};
+
+export const Span = Type.Object(
+  { id: Id, ...spanFields, latencyUs: Type.Number({ description: 'Measured latency, else lengthKm × 4.9 µs/km' }) },
+  { additionalProperties: false },
+);
+export const SpanCreate = Type.Object(
+  {
+    id: Id,
+    aSiteId: Id,
+    zSiteId: Id,
+    lengthKm: Type.Optional(spanFields.lengthKm),
+    measuredLatencyUs: Type.Optional(spanFields.measuredLatencyUs),
+    geometry: Type.Optional(spanFields.geometry),
+    srlgIds: Type.Optional(spanFields.srlgIds),
+    cables: Type.Optional(spanFields.cables),
+    lineSystem: Type.Optional(spanFields.lineSystem),
+  },
+  { additionalProperties: false },
+);
+export const SpanPatch = Type.Partial(Type.Object(spanFields, { additionalProperties: false }), { additionalProperties: false, minProperties: 1 });
+
+export const IdParams = Type.Object({ id: Id });
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+};
+
+/** A page of items (CONVENTIONS: lists). */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String(), file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()) }))),
+});
+
+/** Standard error responses for OpenAPI. */
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: 'Problem details (RFC 9457)' }]));
+
+export type SiteCreateBody = Static<typeof SiteCreate>;

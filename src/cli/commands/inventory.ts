@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { spanLatencyUs } from '../../domain/network.js';
+import { toGeoJson } from '../../export/geojson.js';
+import { toProjectJson } from '../../export/json.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../../import/index.js';
+import { output, renderTable, withServices } from '../context.js';
+
+function importFormat(v: string): ImportFormat {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${IMPORT_FORMATS.join(', ')}`);
+  return v as ImportFormat;
+}
+
+/** `import`, `export`, `sites`, `spans`, `srlgs`. */
+export function registerInventoryCommands(program: Command): void {
+  program
+    .command('import')
+    .description('import a network file into an empty store (GML, SNDlib, Net2Plan, GeoJSON, project JSON)')
+    .argument('<file>', 'network file')
+    .option('--format <format>', `one of ${IMPORT_FORMATS.join(', ')} (default: from the file)`, importFormat)
+    .option('--replace', 'replace the network the store holds')
+    .action(async (file: string, opts: { format?: ImportFormat; replace?: boolean }, cmd: Command) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const out = await withServices(cmd, (s) =>
+        s.inventory.importNetwork({ fileName: path.basename(file), text, format: opts.format, replace: opts.replace ?? false }),
+        { initialize: false },
+      );
+      output(cmd, out, () => {
+        const r = out.report;
+        const lines = [
+          `imported ${r.file} (${r.format}): ${out.counts.sites} sites, ${out.counts.spans} spans, ${out.counts.srlgs} SRLGs`,
+          `file declares ${r.nodesInFile} nodes and ${r.edgesInFile} edges; skipped ${r.skipped.length}, merged ${r.merged.length}`,
+        ];
+        for (const s of r.skipped.slice(0, 20)) lines.push(`  skipped ${s.kind} ${s.id} (line ${s.line}): ${s.reason}`);
+        if (r.skipped.length > 20) lines.push(`  … and ${r.skipped.length - 20} more skipped (use --json for all)`);
+        for (const m of r.merged.slice(0, 10)) lines.push(`  merged ${m.kind} ${m.id} (line ${m.line}): ${m.reason}`);
+        if (r.merged.length > 10) lines.push(`  … and ${r.merged.length - 10} more merged`);
+        for (const w of r.warnings) lines.push(`  warning: ${w}`);
+        return lines.join('\n');
+      });
+    });
+
+  program
+    .command('export')
+    .description('export the network as GeoJSON or the project JSON')
+    .option('--format <format>', 'geojson or json', (v) => {
+      if (v !== 'geojson' && v !== 'json') throw new InvalidArgumentError('must be geojson or json');
+      return v;
+    }, 'geojson')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (opts: { format: 'geojson' | 'json'; output?: string }, cmd: Command) => {
+      const net = await withServices(cmd, (s) => s.inventory.getNetwork());
+      const doc = opts.format === 'json' ? toProjectJson(net) : toGeoJson(net);
+      const text = JSON.stringify(doc, null, 2) + '\n';
+      if (opts.output) fs.writeFileSync(opts.output, text);
+      else process.stdout.write(text);
+    });
+
+  program
+    .command('sites')
+    .description('list sites')
+    .option('--kind <kind>', 'only sites of this kind')
+    .option('--metro <metro>', 'only sites in this metro')
+    .action(async (opts: { kind?: string; metro?: string }, cmd: Command) => {
+      const items = await withServices(cmd, async (s) => (await s.inventory.listSites({ limit: 1000, kind: opts.kind, metro: opts.metro })).items);
+      output(cmd, { items, nextCursor: null }, () =>
+        renderTable(['id', 'name', 'kind', 'metro', 'lat', 'lon', 'cloud'], items.map((x) => [
+          x.id, x.name, x.kind, x.metro, x.lat.toFixed(4), x.lon.toFixed(4), x.cloudProvider ? `${x.cloudProvider} ${x.cloudRegion ?? ''}` : null,
+        ])) + `\n${items.length} sites`,
+      );
+    });
+
+  program
+    .command('spans')
+    .description('list spans')
+    .option('--site <id>', 'only spans ending at this site')
+    .option('--srlg <id>', 'only spans in this SRLG')
+    .action(async (opts: { site?: string; srlg?: string }, cmd: Command) => {
+      const items = await withServices(cmd, async (s) => {
+        const all = [];
+        let cursor: string | undefined;
+        do {
+          const p = await s.inventory.listSpans({ limit: 1000, cursor, siteId: opts.site, srlgId: opts.srlg });
+          all.push(...p.items);
+          cursor = p.nextCursor ?? undefined;
+        } while (cursor);
+        return all;
+      });
+      const views = items.map((x) => ({ ...x, latencyUs: Math.round(spanLatencyUs(x) * 1000) / 1000 }));
+      output(cmd, { items: views, nextCursor: null }, () =>
+        renderTable(['id', 'a', 'z', 'km', 'latency µs', 'SRLGs', 'strands (in use)', 'slots'], views.map((x) => [
+          x.id, x.aSiteId, x.zSiteId, x.lengthKm.toFixed(1), x.latencyUs.toFixed(0), x.srlgIds.join(' '),
+          x.cables.map((c) => `${c.strandCount} (${c.strandsInUse})`).join(', '), x.lineSystem ? x.lineSystem.slotCount : 'dark',
+        ])) + `\n${views.length} spans`,
+      );
+    });
+
+  program
+    .command('srlgs')
+    .description('list shared-risk link groups')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const items = await withServices(cmd, async (s) => (await s.inventory.listSrlgs({ limit: 1000 })).items);
+      output(cmd, { items, nextCursor: null }, () => renderTable(['id', 'name', 'kind'], items.map((x) => [x.id, x.name, x.kind])) + `\n${items.length} SRLGs`);
+    });
+}

@@ -1,0 +1,43 @@
+/** The `lightpath` command line: one program, subcommands per noun or verb (CONVENTIONS: CLI). */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { reportFailure, EXIT } from './context.js';
+import { registerInventoryCommands } from './commands/inventory.js';
+import { registerPathCommand } from './commands/path.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+
+const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+/** Builds the program; exported so tests can run commands in-process. */
+export function buildProgram(): Command {
+  const program = new Command('lightpath')
+    .description('Lightpath: a control plane that sells a fiber backbone as on-demand services')
+    .version(version)
+    .option('--data-dir <dir>', 'embedded store directory (env LIGHTPATH_DATA_DIR, default ./.lightpath)')
+    .option('--database-url <url>', 'use this PostgreSQL server instead (env DATABASE_URL)')
+    .option('--json', 'print the API\'s JSON instead of tables')
+    .exitOverride();
+  program.configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? `lightpath: usage: ${str.slice(7).trim()} (see lightpath --help)\n` : str) });
+  registerServeCommand(program, version);
+  registerInventoryCommands(program);
+  registerPathCommand(program);
+  registerSimulateCommand(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT.usage;
+    }
+    return reportFailure(err);
+  }
+}
