@@ -1,0 +1,122 @@
+/**
+ * The `lightpath` command as a user runs it: separate processes on a temporary data directory.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sharedData } from '../support/shared.js';
+
+const bin = path.resolve('bin/lightpath.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightpath-cli-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// The embedded store is the subject here, even when CI sets DATABASE_URL for the suite.
+const env = { ...process.env, DATABASE_URL: '', LIGHTPATH_DATA_DIR: '' };
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function dir(name: string): string {
+  return path.join(tmp, name);
+}
+
+describe('lightpath CLI', () => {
+  test('import GML into an empty store loads only that network, reconciled with the file', () => {
+    const file = sharedData('topologyzoo', 'Cogentco.gml');
+    const r = run(['--data-dir', dir('zoo'), '--json', 'import', file]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      counts: { sites: number; spans: number };
+      report: { nodesInFile: number; edgesInFile: number; sitesImported: number; spansImported: number; skipped: { kind: string }[]; merged: unknown[] };
+    };
+    const text = fs.readFileSync(file, 'utf8');
+    const nodes = (text.match(/^\s*node \[/gm) ?? []).length;
+    const edges = (text.match(/^\s*edge \[/gm) ?? []).length;
+    const rep = out.report;
+    assert.equal(rep.nodesInFile, nodes);
+    assert.equal(rep.edgesInFile, edges);
+    const skippedNodes = rep.skipped.filter((s) => s.kind === 'node').length;
+    const skippedEdges = rep.skipped.filter((s) => s.kind === 'edge').length;
+    assert.equal(rep.sitesImported + skippedNodes, nodes);
+    assert.equal(rep.spansImported + skippedEdges + rep.merged.length, edges);
+    assert.equal(out.counts.sites, rep.sitesImported);
+    const sites = JSON.parse(run(['--data-dir', dir('zoo'), '--json', 'sites']).stdout) as { items: { id: string }[] };
+    assert.equal(sites.items.length, rep.sitesImported, 'no built-in sites mixed in');
+    // Human output is a table plus a summary line.
+    assert.match(run(['--data-dir', dir('zoo'), 'spans']).stdout, new RegExp(`${out.counts.spans} spans`));
+  });
+
+  test('export json → import → export is lossless; GeoJSON export re-imports to the same network', () => {
+    const a = run(['--data-dir', dir('builtin'), 'export', '--format', 'json']);
+    assert.equal(a.status, 0, a.stderr);
+    const file = path.join(tmp, 'net.json');
+    fs.writeFileSync(file, a.stdout);
+    assert.equal(run(['--data-dir', dir('copy'), 'import', file]).status, 0);
+    const b = run(['--data-dir', dir('copy'), 'export', '--format', 'json']);
+    assert.equal(b.stdout, a.stdout);
+    const geo = path.join(tmp, 'net.geojson');
+    assert.equal(run(['--data-dir', dir('builtin'), 'export', '--format', 'geojson', '-o', geo]).status, 0);
+    assert.equal(run(['--data-dir', dir('geo'), 'import', geo]).status, 0);
+    assert.equal(run(['--data-dir', dir('geo'), 'export', '--format', 'json']).stdout, a.stdout);
+  });
+
+  test('SNDlib and Net2Plan files import', () => {
+    for (const [name, file] of [['sndlib', sharedData('sndlib', 'abilene.txt')], ['n2p', sharedData('net2plan', 'NSFNet_N14_E42.n2p')]]) {
+      const r = run(['--data-dir', dir(name), '--json', 'import', file, '--format', name]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(JSON.parse(r.stdout).counts.sites > 10);
+    }
+  });
+
+  test('a malformed file fails with file:line, exit 1, and leaves the store empty', () => {
+    const bad = path.join(tmp, 'truncated.gml');
+    fs.writeFileSync(bad, fs.readFileSync(sharedData('topologyzoo', 'Abilene.gml'), 'utf8').slice(0, 1200));
+    const r = run(['--data-dir', dir('bad'), 'import', bad]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^lightpath: validation-failed: /);
+    assert.match(r.stderr, /truncated\.gml:\d+: /);
+    // Nothing was written: the same store still takes an import as an empty one.
+    const ok = run(['--data-dir', dir('bad'), '--json', 'import', sharedData('topologyzoo', 'Abilene.gml')]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const missing = run(['--data-dir', dir('bad'), 'import', path.join(tmp, 'no-such-file.gml')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^lightpath: validation-failed: .*no-such-file/);
+    const usage = run(['path', 'only-one-arg']);
+    assert.equal(usage.status, 2);
+  });
+
+  test('while a server holds the data directory, another process is refused naming the holder; serve --empty starts with no network', async () => {
+    const server = spawn(process.execPath, [bin, '--data-dir', dir('locked'), 'serve', '--empty', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 60_000);
+        server.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const m = /Lightpath listening on (http:\/\/[^"\s]+)/.exec(buf);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        server.on('exit', (code) => reject(new Error(`server exited ${code}: ${buf}`)));
+      });
+      const second = run(['--data-dir', dir('locked'), 'sites']);
+      assert.equal(second.status, 3);
+      assert.match(second.stderr, new RegExp(`^lightpath: store-locked: .*process ${server.pid} .*lightpath serve`));
+      const sites = (await (await fetch(`${url}/v1/sites`)).json()) as { items: unknown[] };
+      assert.deepEqual(sites.items, []);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    // Once the server is gone the directory is free again.
+    const later = run(['--data-dir', dir('locked'), '--json', 'srlgs']);
+    assert.equal(later.status, 0, later.stderr);
+  });
+});
