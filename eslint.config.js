@@ -18,9 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // The pure core is deterministic: same input, same answer (tests, simulator seeds, replays).
     files: ['src/domain/**/*.ts', 'src/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: io, patterns: outerLayers.concat(['**/import/**', '**/export/**']) }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'engine code is deterministic: take a seeded generator (src/engine/sim/rng.ts)' },
+        { object: 'Date', property: 'now', message: 'engine code is deterministic: take the time as an argument' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'engine code is deterministic: take the time as an argument' }],
     },
   },
   {
