@@ -65,6 +65,19 @@ describe('lightpath CLI', () => {
     assert.equal(run(['--data-dir', dir('geo'), 'export', '--format', 'json']).stdout, a.stdout);
   });
 
+  test('path prints the k best paths and a verified SRLG-diverse pair', () => {
+    const r = run(['--data-dir', dir('builtin'), '--json', 'path', 'sea-pop', 'atl-pop', '--k', '3', '--diverse', 'srlg']);
+    assert.equal(r.status, 0, r.stderr);
+    const a = JSON.parse(r.stdout) as { paths: { latencyUs: number; spanIds: string[] }[]; lowerBoundLatencyUs: number; diverse: { status: string; paths: { spanIds: string[] }[] } };
+    assert.equal(a.paths.length, 3);
+    assert.ok(a.paths[0].latencyUs >= a.lowerBoundLatencyUs);
+    assert.equal(a.diverse.status, 'found');
+    assert.ok(a.diverse.paths[0].spanIds.every((s) => !a.diverse.paths[1].spanIds.includes(s)));
+    const human = run(['--data-dir', dir('builtin'), 'path', 'sea-pop', 'atl-pop']);
+    assert.match(human.stdout, /physical lower bound \d+\.\d+ ms/);
+    assert.match(human.stdout, /sea-pop → .* → atl-pop/);
+  });
+
   test('SNDlib and Net2Plan files import', () => {
     for (const [name, file] of [['sndlib', sharedData('sndlib', 'abilene.txt')], ['n2p', sharedData('net2plan', 'NSFNet_N14_E42.n2p')]]) {
       const r = run(['--data-dir', dir(name), '--json', 'import', file, '--format', name]);
