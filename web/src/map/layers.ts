@@ -1,0 +1,139 @@
+/**
+ * The network's MapLibre sources and layers: spans coloured by utilisation (dashed red when failed),
+ * computed paths on top in their own colours, sites as shaped icons. Labels are HTML (popups,
+ * markers) because an offline map has no glyphs for symbol text.
+ */
+import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { FeatureCollection, LineString } from 'geojson';
+import type { NetworkCollection, SpanFeature } from '../api/types.js';
+import { addSiteIcons, iconName } from './icons.js';
+import { FAILED_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
+
+/** One path to draw: its spans, colour, and whether it is the one the user picked. */
+export interface PathOverlay {
+  key: string;
+  spanIds: readonly string[];
+  colour: string;
+  emphasised: boolean;
+}
+
+export const LAYER = {
+  spans: 'spans',
+  spansFailed: 'spans-failed',
+  spanHit: 'span-hit',
+  pathCasing: 'path-casing',
+  pathLine: 'path-line',
+  sites: 'sites',
+  selectedSpan: 'selected-span',
+} as const;
+
+const utilisationColour: ExpressionSpecification = [
+  'case',
+  ['has', 'utilisation'],
+  ['interpolate', ['linear'], ['to-number', ['get', 'utilisation']], ...UTILISATION_STOPS.flat()],
+  SPAN_COLOUR,
+];
+
+/** Add (or replace the data of) the network sources and layers. */
+export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
+  const sites: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  const spans: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  for (const f of net.features) {
+    // Copy ids into properties: MapLibre only keeps numeric feature ids, and popups need the string.
+    if (f.properties.featureType === 'site') sites.features.push({ ...f, properties: { ...f.properties } });
+    else spans.features.push({ ...f, properties: { ...f.properties, srlgIds: undefined, cables: undefined, lineSystem: undefined, failed: f.properties.failed === true } });
+  }
+  const existing = map.getSource('sites') as GeoJSONSource | undefined;
+  if (existing !== undefined) {
+    existing.setData(sites);
+    (map.getSource('spans') as GeoJSONSource).setData(spans);
+    return;
+  }
+  addSiteIcons(map);
+  map.addSource('spans', { type: 'geojson', data: spans });
+  map.addSource('paths', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addSource('sites', { type: 'geojson', data: sites });
+  map.addSource('selected-span', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: LAYER.spans,
+    type: 'line',
+    source: 'spans',
+    filter: ['!=', ['get', 'failed'], true],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': utilisationColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2, 8, 4] },
+  });
+  map.addLayer({
+    id: LAYER.spansFailed,
+    type: 'line',
+    source: 'spans',
+    filter: ['==', ['get', 'failed'], true],
+    paint: { 'line-color': FAILED_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2.5, 8, 4.5], 'line-dasharray': [2, 1.5] },
+  });
+  map.addLayer({
+    id: LAYER.selectedSpan,
+    type: 'line',
+    source: 'selected-span',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#111827', 'line-width': 7, 'line-opacity': 0.35 },
+  });
+  map.addLayer({
+    id: LAYER.pathCasing,
+    type: 'line',
+    source: 'paths',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#ffffff', 'line-width': ['case', ['get', 'emphasised'], 9, 6] },
+  });
+  map.addLayer({
+    id: LAYER.pathLine,
+    type: 'line',
+    source: 'paths',
+    layout: { 'line-cap': 'round', 'line-join': 'round', 'line-sort-key': ['case', ['get', 'emphasised'], 1, 0] },
+    paint: {
+      'line-color': ['get', 'colour'],
+      'line-width': ['case', ['get', 'emphasised'], 5, 3],
+      'line-opacity': ['case', ['get', 'emphasised'], 1, 0.8],
+    },
+  });
+  // Invisible wide line so thin spans are easy to hover and click.
+  map.addLayer({ id: LAYER.spanHit, type: 'line', source: 'spans', paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 12 } });
+  map.addLayer({
+    id: LAYER.sites,
+    type: 'symbol',
+    source: 'sites',
+    layout: {
+      'icon-image': ['match', ['get', 'kind'], 'pop', iconName('pop'), 'datacenter', iconName('datacenter'), 'cloud-onramp', iconName('cloud-onramp'), iconName('amplifier')],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+      'icon-size': ['interpolate', ['linear'], ['zoom'], 3, 0.8, 8, 1.2],
+      // Campuses sit next to their metro POP: draw them above it so both stay visible.
+      'symbol-sort-key': ['match', ['get', 'kind'], 'pop', 1, 'datacenter', 2, 'cloud-onramp', 3, 0],
+    },
+  });
+}
+
+/** Line features for the given paths, one per span, using each span's real geometry. */
+export function pathFeatures(spansById: ReadonlyMap<string, SpanFeature>, paths: readonly PathOverlay[]): FeatureCollection<LineString> {
+  const features: FeatureCollection<LineString>['features'] = [];
+  // Emphasised path last so it draws above the others where they share spans.
+  const ordered = [...paths].sort((a, b) => Number(a.emphasised) - Number(b.emphasised));
+  for (const p of ordered) {
+    for (const id of p.spanIds) {
+      const span = spansById.get(id);
+      if (span === undefined) continue;
+      features.push({ type: 'Feature', geometry: span.geometry, properties: { path: p.key, colour: p.colour, emphasised: p.emphasised } });
+    }
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** Replace the drawn paths. */
+export function showPaths(map: MapLibreMap, spansById: ReadonlyMap<string, SpanFeature>, paths: readonly PathOverlay[]): void {
+  const src = map.getSource('paths') as GeoJSONSource | undefined;
+  src?.setData(pathFeatures(spansById, paths));
+}
+
+/** Outline the selected span (or none). */
+export function showSelectedSpan(map: MapLibreMap, span: SpanFeature | null): void {
+  const src = map.getSource('selected-span') as GeoJSONSource | undefined;
+  src?.setData({ type: 'FeatureCollection', features: span === null ? [] : [{ type: 'Feature', geometry: span.geometry, properties: {} }] });
+}
