@@ -20,6 +20,7 @@ import { parseXlronJson } from '../../import/xlron.js';
 import { parseGmlNetwork } from '../../import/gml.js';
 import { parseSndlibNetwork } from '../../import/sndlib.js';
 import { builtinNetwork } from '../../data/builtin-network.js';
+import { globals, withServices } from '../context.js';
 
 /** Parsed command-line options of `simulate` (commander camel-cases the flags). */
 interface SimulateOptions {
@@ -124,7 +125,7 @@ function pct(x: number): string {
 }
 
 function renderTable(results: readonly SimulationResult[], withSpans: boolean): string {
-  const t = new Table({ head: ['policy', 'load (E)', 'request blocking', '95% CI', 'bandwidth blocking', '95% CI', 'utilisation', 'fragmentation'] });
+  const t = new Table({ style: { head: [], border: [] }, head: ['policy', 'load (E)', 'request blocking', '95% CI', 'bandwidth blocking', '95% CI', 'utilisation', 'fragmentation'] });
   for (const r of results) {
     t.push([r.policy, r.loadErlang, pct(r.requestBlocking.mean), `±${pct(r.requestBlocking.halfWidth)}`, pct(r.bandwidthBlocking.mean),
       `±${pct(r.bandwidthBlocking.halfWidth)}`, pct(r.meanUtilisation), pct(r.meanFragmentation)]);
@@ -132,7 +133,7 @@ function renderTable(results: readonly SimulationResult[], withSpans: boolean): 
   let out = t.toString() + '\n';
   if (withSpans) {
     for (const r of results) {
-      const st = new Table({ head: ['span', 'utilisation', 'fragmentation'] });
+      const st = new Table({ style: { head: [], border: [] }, head: ['span', 'utilisation', 'fragmentation'] });
       for (const s of r.spans) st.push([s.spanId, pct(s.utilisation), pct(s.fragmentation)]);
       out += `\n${r.policy} at ${r.loadErlang} E, per span:\n${st.toString()}\n`;
     }
@@ -141,8 +142,8 @@ function renderTable(results: readonly SimulationResult[], withSpans: boolean): 
 }
 
 /** Runs the command with parsed options; returns what it printed (also written to --out or stdout). */
-export function runSimulate(o: SimulateOptions): string {
-  const net = loadTopology(o.topology);
+export function runSimulate(o: SimulateOptions, network?: Network): string {
+  const net = network ?? loadTopology(o.topology);
   const graph = graphFromNetwork(net);
   const loads = o.loads ?? [o.load ?? 55];
   // Optical RL-Gym counts from the first request; elsewhere skip the empty-network transient.
@@ -179,7 +180,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('blocking probability under dynamic traffic (Poisson arrivals, exponential holding) for allocation policies')
-    .requiredOption('-t, --topology <file>', '"builtin", XLRON .json, DeepRMSA or SNDlib .txt, or .gml')
+    .option('-t, --topology <file>', '"store" (the network in the store, default), "builtin", XLRON .json, DeepRMSA or SNDlib .txt, or .gml', 'store')
     .option('--slots <n>', 'spectrum slots per span (default: the line systems\' count, else 384)', positiveInt)
     .option('-k, --k <n>', 'candidate paths per node pair', positiveInt, 5)
     .addOption(new Option('--order <by>', 'rank candidate paths by').choices(['km', 'hops']).default('km'))
@@ -203,7 +204,9 @@ export function registerSimulateCommand(program: Command): void {
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--progress', 'force the progress bar (default: on a TTY for runs of 1M requests or more)')
     .option('--no-progress', 'never show the progress bar')
-    .action((opts: SimulateOptions) => {
-      runSimulate(opts);
+    .action(async (opts: SimulateOptions, cmd: Command) => {
+      if (globals(cmd).json && opts.format === 'table') opts.format = 'json';
+      const network = opts.topology === 'store' ? await withServices(cmd, (s) => s.inventory.getNetwork()) : undefined;
+      runSimulate(opts, network);
     });
 }
