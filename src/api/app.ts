@@ -20,6 +20,19 @@ import { healthRoutes } from './routes/health.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { networkRoutes } from './routes/network.js';
 import { pathRoutes } from './routes/paths.js';
+import { registerAuth } from './auth.js';
+import { meRoutes } from './routes/me.js';
+import { quoteRoutes } from './routes/quotes.js';
+import { orderRoutes } from './routes/orders.js';
+import { serviceRoutes } from './routes/services.js';
+import { priceBookRoutes } from './routes/pricebook.js';
+import { keyRoutes } from './routes/keys.js';
+import { eventsRoutes } from './routes/events.js';
+import { failureRoutes } from './routes/failures.js';
+import { analysisRoutes } from './routes/analysis.js';
+import { availabilityRoutes } from './routes/availability.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { usageRoutes } from './routes/usage.js';
 
 export type AppInstance = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -125,10 +138,24 @@ export async function buildApp(opts: AppOptions): Promise<AppInstance> {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
+  // Every /v1 request needs an API key; the hook sets request.principal before any route runs.
+  registerAuth(app, services);
   await app.register(async (scope) => healthRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => meRoutes(scope as AppInstance));
   await app.register(async (scope) => inventoryRoutes(scope as AppInstance, services));
   await app.register(async (scope) => networkRoutes(scope as AppInstance, services));
   await app.register(async (scope) => pathRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => quoteRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => orderRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => serviceRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => priceBookRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => keyRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => eventsRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => webhookRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => usageRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => failureRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => analysisRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => availabilityRoutes(scope as AppInstance, services));
 
   if (webDir) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html' });
 

@@ -6,6 +6,16 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerPathCommand } from './commands/path.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerKeysCommands } from './commands/keys.js';
+import { registerQuoteCommand } from './commands/quote.js';
+import { registerOrderCommands } from './commands/order.js';
+import { registerServicesCommands } from './commands/services.js';
+import { registerEventsCommand } from './commands/events.js';
+import { registerCutCommand } from './commands/cut.js';
+import { registerRepairCommand } from './commands/repair.js';
+import { registerFailuresCommand } from './commands/failures.js';
+import { registerWebhooksCommand } from './commands/webhooks.js';
+import { registerUsageCommand } from './commands/usage.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -23,6 +33,16 @@ export function buildProgram(): Command {
   registerInventoryCommands(program);
   registerPathCommand(program);
   registerSimulateCommand(program);
+  registerKeysCommands(program);
+  registerQuoteCommand(program);
+  registerOrderCommands(program);
+  registerServicesCommands(program);
+  registerEventsCommand(program);
+  registerCutCommand(program);
+  registerRepairCommand(program);
+  registerFailuresCommand(program);
+  registerWebhooksCommand(program);
+  registerUsageCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -19,6 +19,7 @@ import { ImportError, parseNetwork, type ImportFormat, type ImportReport } from 
 import type { Db, Queryable } from '../store/db.js';
 import { PgCode, sqlState } from '../store/db.js';
 import * as inv from '../store/inventory.js';
+import { failedSpanIds } from '../store/failures.js';
 
 /** A page of a collection (CONVENTIONS: items + nextCursor). */
 export interface Page<T> {
@@ -316,6 +317,11 @@ export class InventoryService {
   /** Version of the network, bumped by every write; lets readers cache derived data. */
   version(): Promise<number> {
     return inv.inventoryVersion(this.db);
+  }
+
+  /** Spans an unrepaired failure holds down. */
+  failedSpans(): Promise<string[]> {
+    return failedSpanIds(this.db);
   }
 
   /** Sizes of the inventory. */

@@ -57,12 +57,16 @@ export interface PathAnswer {
   paths: PathView[];
   /** False when more paths may exist that the search did not reach (k-shortest capped). */
   complete: boolean;
+  /** Spans left out because a failure holds them down. */
+  failedSpansAvoided: string[];
   diverse: DiverseView | null;
 }
 
 /** A network snapshot with its engine graph. */
 export interface NetworkSnapshot {
   version: number;
+  /** Spans an unrepaired failure holds down; paths avoid them. */
+  failedSpans: string[];
   network: Network;
   graph: Graph;
   sites: Map<string, Site>;
@@ -101,6 +105,7 @@ export class PathService {
         const network = await this.inventory.getNetwork();
         const snap: NetworkSnapshot = {
           version,
+          failedSpans: await this.inventory.failedSpans(),
           network,
           graph: graphFromNetwork(network),
           sites: new Map(network.sites.map((s) => [s.id, s])),
@@ -138,6 +143,7 @@ export class PathService {
     const metric = q.metric ?? 'latency';
     const constraints: PathConstraints = {
       metric,
+      ...(snap.failedSpans.length ? { failedSpans: snap.failedSpans } : {}),
       ...(q.maxLatencyUs !== undefined ? { maxLatencyUs: q.maxLatencyUs } : {}),
       ...(q.maxHops !== undefined ? { maxHops: q.maxHops } : {}),
       ...(q.avoidSrlgs?.length ? { avoidSrlgs: q.avoidSrlgs } : {}),
@@ -177,6 +183,7 @@ export class PathService {
       lowerBoundLatencyUs: r1(latencyLowerBoundUs(a, z)),
       paths: ksp.paths.map((p, i) => pathView(g, p, i + 1)),
       complete: ksp.complete,
+      failedSpansAvoided: snap.failedSpans,
       diverse,
     };
   }

@@ -105,9 +105,11 @@ describe('lightpath CLI', () => {
 
   test('while a server holds the data directory, another process is refused naming the holder; serve --empty starts with no network', async () => {
     const server = spawn(process.execPath, [bin, '--data-dir', dir('locked'), 'serve', '--empty', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';
+        server.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 60_000);
         server.stdout.on('data', (d: Buffer) => {
           buf += d.toString();
@@ -122,7 +124,11 @@ describe('lightpath CLI', () => {
       const second = run(['--data-dir', dir('locked'), 'sites']);
       assert.equal(second.status, 3);
       assert.match(second.stderr, new RegExp(`^lightpath: store-locked: .*process ${server.pid} .*lightpath serve`));
-      const sites = (await (await fetch(`${url}/v1/sites`)).json()) as { items: unknown[] };
+      // First start prints the operator key once, on stderr, not in the log.
+      const key = /\b(lp_[A-Za-z0-9_-]{20,})/.exec(stderr)?.[1];
+      assert.ok(key, `no first-start key in: ${stderr}`);
+      assert.equal((await fetch(`${url}/v1/sites`)).status, 401);
+      const sites = (await (await fetch(`${url}/v1/sites`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: unknown[] };
       assert.deepEqual(sites.items, []);
     } finally {
       server.kill('SIGTERM');

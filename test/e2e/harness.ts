@@ -88,6 +88,12 @@ export async function startServer(): Promise<RunningServer> {
     child.kill();
     throw e;
   }
+  const printedKey = /\b(lp_[A-Za-z0-9_-]{20,})/.exec(output);
+  if (!printedKey) {
+    child.kill();
+    throw new Error(`the server did not print its first-start operator key:\n${output}`);
+  }
+  e2eApiKey = printedKey[1];
   return {
     baseUrl,
     stop: async () => {
@@ -124,8 +130,11 @@ export function isLocalUrl(url: string): boolean {
   }
 }
 
-/** API key for a server that requires one (auth arrives with ordering); null = no auth. */
-export const e2eApiKey: string | null = process.env.LIGHTPATH_E2E_API_KEY ?? null;
+/**
+ * Operator API key: LIGHTPATH_E2E_API_KEY for an external server, else the key a fresh server prints
+ * once on first start (set by startServer; a live binding, so importers see it once the server runs).
+ */
+export let e2eApiKey: string | null = process.env.LIGHTPATH_E2E_API_KEY ?? null;
 
 /** Headers for direct API calls from the test. */
 export function apiHeaders(): Record<string, string> {

@@ -44,6 +44,7 @@ export async function pathRoutes(app: AppInstance, { paths }: Services): Promise
           lowerBoundLatencyUs: Type.Number({ description: 'Great-circle distance at 4.9 µs/km: no fiber route can beat it' }),
           paths: Type.Array(PathView),
           complete: Type.Boolean(),
+          failedSpansAvoided: Type.Array(Type.String(), { description: 'Spans held down by an unrepaired failure, which no path uses' }),
           diverse: Type.Union([
             Type.Null(),
             Type.Object({

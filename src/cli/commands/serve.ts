@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { openStore, resolveStoreConfig } from '../../store/open.js';
-import { createServices, stopServices } from '../../services/index.js';
+import { createServices, startBackground, stopServices } from '../../services/index.js';
+import { printFirstStartOperatorKey } from './keys.js';
 import { globals } from '../context.js';
 
 function port(v: string): number {
@@ -24,6 +25,7 @@ export function registerServeCommand(program: Command, version: string): void {
       const services = createServices(db);
       const app = await buildApp({ services, version });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
+      await printFirstStartOperatorKey(db);
       const counts = await services.inventory.counts();
       app.log.info({ store: db.description, init, ...counts }, init === 'loaded-builtin' ? 'first start: loaded the built-in network' : 'store opened');
       let closing = false;
@@ -47,6 +49,7 @@ export function registerServeCommand(program: Command, version: string): void {
         await db.close();
         throw err;
       }
+      startBackground(services, (err) => app.log.error({ err }, 'background job failed'));
       app.log.info({ url }, `Lightpath listening on ${url}`);
     });
 }

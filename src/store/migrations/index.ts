@@ -1,4 +1,7 @@
 import { inventory } from './001-inventory.js';
+import { ordering } from './002-ordering.js';
+import { events } from './003-events.js';
+import { resilience } from './004-resilience.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -11,4 +14,9 @@ export interface Migration {
  * Every migration, oldest first. Append only: a released migration is never edited. The SQL sticks to
  * PostgreSQL 15 (CI's server) although PGlite is newer.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'inventory', sql: inventory }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'inventory', sql: inventory },
+  { version: 2, name: 'ordering', sql: ordering },
+  { version: 3, name: 'events', sql: events },
+  { version: 4, name: 'resilience', sql: resilience },
+];

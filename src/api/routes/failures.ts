@@ -1,0 +1,99 @@
+/** Failure events (operator): record a cut / SRLG event / site loss, list them, repair; manual revert. */
+import { Type } from 'typebox';
+import { LightpathError } from '../../domain/errors.js';
+import type { ResilienceService } from '../../services/resilience/index.js';
+import type { AppInstance } from '../app.js';
+import { principalOf } from '../auth.js';
+import * as S from '../schemas.js';
+
+const Ids = Type.Array(S.Id, { maxItems: 10_000 });
+
+export const Failure = Type.Object({
+  id: Type.String(),
+  spans: Type.Array(Type.String()),
+  srlgs: Type.Array(Type.String()),
+  sites: Type.Array(Type.String()),
+  failedSpans: Type.Array(Type.String(), { description: 'Every span the event holds down (spans + SRLG members + spans at lost sites)' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String({ format: 'date-time' }),
+  repairedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const Batch = Type.Object({
+  batchId: Type.String(),
+  failedSpans: Type.Array(Type.String()),
+  examined: Type.Integer(),
+  switched: Type.Array(Type.String()),
+  rerouted: Type.Array(Type.Object({ id: Type.String(), addedLatencyUs: Type.Number() })),
+  down: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
+  restored: Type.Array(Type.String()),
+  reverted: Type.Array(Type.String()),
+  trunksRerouted: Type.Array(Type.String()),
+  timings: Type.Object({ identifyMs: Type.Number(), loadMs: Type.Number(), planMs: Type.Number(), writeMs: Type.Number() }),
+});
+
+const FailureWithBatch = Type.Object({ failure: Failure, batch: Batch });
+
+function operatorOnly(role: string): void {
+  if (role !== 'operator') throw new LightpathError('forbidden', 'this operation needs an operator key');
+}
+
+/** Routes for failures and manual revert. */
+export async function failureRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
+  app.post('/v1/failures', {
+    schema: {
+      tags: ['resilience'],
+      summary: 'Record a failure (fiber cut, SRLG event, site loss) and restore every affected service in one transaction',
+      body: Type.Object({ spans: Type.Optional(Ids), srlgs: Type.Optional(Ids), sites: Type.Optional(Ids), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+      response: { 201: FailureWithBatch, ...S.errorResponses(400, 401, 403) },
+    },
+  }, async (req, reply) => {
+    operatorOnly(principalOf(req).role);
+    const r = await resilience.cut(req.body);
+    return reply.code(201).header('location', `/v1/failures/${r.failure.id}`).send(r);
+  });
+
+  app.get('/v1/failures', {
+    schema: {
+      tags: ['resilience'],
+      summary: 'List failures (open=true: unrepaired only)',
+      querystring: Type.Object({ ...S.PageQuery, open: Type.Optional(Type.Boolean()) }),
+      response: { 200: S.PageOf(Failure), ...S.errorResponses(400, 401) },
+    },
+  }, async (req) => {
+    principalOf(req);
+    return resilience.listFailures(req.query);
+  });
+
+  app.get('/v1/failures/:id', {
+    schema: { tags: ['resilience'], summary: 'Get a failure', params: S.IdParams, response: { 200: Failure, ...S.errorResponses(401, 404) } },
+  }, async (req) => {
+    principalOf(req);
+    return resilience.getFailure(req.params.id);
+  });
+
+  app.delete('/v1/failures/:id', {
+    schema: {
+      tags: ['resilience'],
+      summary: 'Repair: services come back; rerouted ones revert to their original path per policy (make-before-break)',
+      params: S.IdParams,
+      querystring: Type.Object({ revert: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])) }),
+      response: { 200: FailureWithBatch, ...S.errorResponses(401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    operatorOnly(principalOf(req).role);
+    return resilience.repair(req.params.id, req.query.revert ? { revert: req.query.revert } : {});
+  });
+
+  app.post('/v1/services/:id/revert', {
+    schema: {
+      tags: ['resilience'],
+      summary: 'Move a rerouted service back to its original path now (manual revert policy)',
+      params: S.IdParams,
+      response: { 200: Batch, ...S.errorResponses(401, 403, 404) },
+    },
+  }, async (req) => {
+    operatorOnly(principalOf(req).role);
+    return resilience.revert(req.params.id);
+  });
+}

@@ -1,0 +1,91 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../app.js';
+import type { OrderingServices } from '../../services/ordering/index.js';
+import { principalOf } from '../auth.js';
+import * as S from '../schemas.js';
+
+// Schemas shared by the ordering routes (quotes, orders, services).
+
+export const Product = Type.Union([Type.Literal('dark-fiber'), Type.Literal('wave'), Type.Literal('ethernet'), Type.Literal('cloud-connect')]);
+export const Protection = Type.Union([Type.Literal('unprotected'), Type.Literal('protected-1+1'), Type.Literal('restorable')]);
+export const Money = Type.Object({ currency: Type.Literal('USD'), amountMinor: Type.Integer() }, { additionalProperties: false });
+
+const specFields = {
+  product: Product,
+  aSite: S.Id,
+  zSite: S.Id,
+  bandwidthGbps: Type.Integer({ minimum: 0, maximum: 800, description: 'wave: 100, 400 or 800; ethernet/cloud-connect: 1..400; dark-fiber: omit or 0' }),
+  protection: Protection,
+  maxLatencyUs: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }), Type.Null()]),
+};
+
+/** A quote request / inline order: what the customer wants. */
+export const CircuitSpecBody = Type.Object(
+  {
+    product: specFields.product,
+    aSite: specFields.aSite,
+    zSite: specFields.zSite,
+    bandwidthGbps: Type.Optional(specFields.bandwidthGbps),
+    protection: Type.Optional(specFields.protection),
+    maxLatencyUs: Type.Optional(specFields.maxLatencyUs),
+  },
+  { additionalProperties: false },
+);
+
+/** A circuit spec as stored (every field present). */
+export const CircuitSpec = Type.Object(specFields);
+
+/** A path of a design (free-form detail: wave slots, strands or trunk share; see the design docs). */
+export const DesignPath = Type.Object(
+  {
+    role: Type.Union([Type.Literal('working'), Type.Literal('protect')]),
+    siteIds: Type.Array(Type.String()),
+    spanIds: Type.Array(Type.String()),
+    lengthKm: Type.Number(),
+    latencyUs: Type.Number(),
+    wave: Type.Optional(Type.Unknown()),
+    strands: Type.Optional(Type.Unknown()),
+    trunk: Type.Optional(Type.Unknown()),
+    lossBudget: Type.Optional(Type.Unknown()),
+  },
+);
+
+const QuoteOption = Type.Object({
+  id: Type.String(),
+  paths: Type.Array(DesignPath),
+  lengthKm: Type.Number(),
+  latencyUs: Type.Number(),
+  latencyLowerBoundUs: Type.Number({ description: 'straight-line fiber latency between the sites: the physical floor' }),
+  availability: Type.Number({ description: 'estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR)' }),
+  monthly: Money,
+  hourly: Money,
+});
+
+export const Quote = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  request: CircuitSpec,
+  options: Type.Array(QuoteOption),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+/** POST/GET /v1/quotes: price ways to deliver a circuit; quoting reserves nothing. */
+export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingServices, 'ordering'>): Promise<void> {
+  app.post('/v1/quotes', {
+    schema: {
+      tags: ['ordering'],
+      summary: 'Quote a circuit: up to k options with paths, latency, availability, price and expiry (reserves nothing)',
+      body: CircuitSpecBody,
+      response: { 201: Quote, ...S.errorResponses(400, 401) },
+    },
+  }, async (req, reply) => reply.code(201).send(await ordering.quote(principalOf(req), req.body)));
+
+  app.get('/v1/quotes', {
+    schema: { tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
+  }, async (req) => ordering.listQuotes(principalOf(req), req.query));
+
+  app.get('/v1/quotes/:id', {
+    schema: { tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
+  }, async (req) => ordering.getQuote(principalOf(req), req.params.id));
+}

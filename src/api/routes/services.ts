@@ -1,0 +1,69 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../app.js';
+import type { OrderingServices } from '../../services/ordering/index.js';
+import { principalOf } from '../auth.js';
+import * as S from '../schemas.js';
+import { Order } from './orders.js';
+import { DesignPath, Money, Product, Protection } from './quotes.js';
+
+const ServiceState = Type.Union([Type.Literal('reserved'), Type.Literal('active'), Type.Literal('down'), Type.Literal('terminated')]);
+
+export const Service = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  product: Product,
+  aSite: Type.String(),
+  zSite: Type.String(),
+  bandwidthGbps: Type.Integer(),
+  protection: Protection,
+  maxLatencyUs: Type.Union([Type.Number(), Type.Null()]),
+  state: ServiceState,
+  design: Type.Object({ paths: Type.Array(DesignPath) }),
+  price: Type.Object({ monthly: Money, hourly: Money }),
+  availability: Type.Number(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+/** The tenant's service inventory: read, change bandwidth, disconnect. */
+export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
+  app.get('/v1/services', {
+    schema: {
+      tags: ['ordering'],
+      summary: 'List services',
+      querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(ServiceState), product: Type.Optional(Product) }),
+      response: { 200: S.PageOf(Service), ...S.errorResponses(400, 401) },
+    },
+  }, async (req) => ordering.listServices(principalOf(req), req.query));
+
+  app.get('/v1/services/:id', {
+    schema: { tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
+  }, async (req) => ordering.getService(principalOf(req), req.params.id));
+
+  app.patch('/v1/services/:id', {
+    schema: {
+      tags: ['ordering'],
+      summary: 'Change bandwidth (make-before-break); returns the modify order',
+      params: S.IdParams,
+      body: Type.Object({ bandwidthGbps: Type.Integer({ minimum: 0, maximum: 800 }) }, { additionalProperties: false }),
+      response: { 202: Order, ...S.errorResponses(400, 401, 404, 409) },
+    },
+  }, async (req, reply) => {
+    const order = await ordering.modifyService(principalOf(req), req.params.id, req.body);
+    worker.poke();
+    return reply.code(202).header('location', `/v1/orders/${order.id}`).send(order);
+  });
+
+  app.delete('/v1/services/:id', {
+    schema: {
+      tags: ['ordering'],
+      summary: 'Disconnect: releases everything the service holds; returns the delete order',
+      params: S.IdParams,
+      response: { 202: Order, ...S.errorResponses(401, 404, 409) },
+    },
+  }, async (req, reply) => {
+    const order = await ordering.disconnectService(principalOf(req), req.params.id);
+    worker.poke();
+    return reply.code(202).header('location', `/v1/orders/${order.id}`).send(order);
+  });
+}

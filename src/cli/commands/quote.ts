@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { createOrderingServices } from '../../services/ordering/index.js';
+import type { Principal } from '../../services/ordering/principal.js';
+import type { Quote } from '../../services/ordering/orders.js';
+import { output, renderTable, withServices } from '../context.js';
+
+/** Parses a non-negative number option. */
+export function num(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+}
+
+/** The CLI acts with direct store access: as the operator, or as a customer tenant with --tenant. */
+export function cliPrincipal(tenant: string | undefined): Principal {
+  return tenant ? { tenantId: tenant, role: 'customer', keyId: 'cli' } : { tenantId: 'operator', role: 'operator', keyId: 'cli' };
+}
+
+/** Circuit options shared by `quote` and `order create`. */
+export function circuitOptions(cmd: Command): Command {
+  return cmd
+    .option('--bandwidth <gbps>', 'wave: 100/400/800; ethernet/cloud-connect: 1..400', num)
+    .option('--protection <p>', 'unprotected, protected-1+1 or restorable', 'unprotected')
+    .option('--max-latency-us <us>', 'one-way latency bound', num)
+    .option('--tenant <tenant>', 'act for this customer tenant (default: operator)');
+}
+
+/** The inline spec from positional arguments and options. */
+export function specFrom(product: string, aSite: string, zSite: string, o: { bandwidth?: number; protection: string; maxLatencyUs?: number }): Record<string, unknown> {
+  return {
+    product,
+    aSite,
+    zSite,
+    ...(o.bandwidth !== undefined ? { bandwidthGbps: o.bandwidth } : {}),
+    protection: o.protection,
+    ...(o.maxLatencyUs !== undefined ? { maxLatencyUs: o.maxLatencyUs } : {}),
+  };
+}
+
+function usd(minor: number): string {
+  return `$${(minor / 100).toFixed(2)}`;
+}
+
+/** Human rendering of a quote. */
+export function renderQuote(q: Quote): string {
+  if (q.options.length === 0) return `Quote ${q.id}: no option meets the request (no path, or no capacity left).`;
+  const rows = q.options.map((o) => [
+    o.id,
+    o.paths.map((p) => p.siteIds.join('>')).join(' | '),
+    o.lengthKm.toFixed(0),
+    o.latencyUs.toFixed(0),
+    o.latencyLowerBoundUs.toFixed(0),
+    (o.availability * 100).toFixed(4) + '%',
+    usd(o.monthly.amountMinor),
+    usd(o.hourly.amountMinor),
+    o.paths[0].lossBudget ? `${o.paths[0].lossBudget.lossDb} dB` : (o.paths[0].wave ? `${o.paths[0].wave.format}, ${o.paths[0].wave.slots} slots` : ''),
+  ]);
+  return `Quote ${q.id} (expires ${q.expiresAt})\n` + renderTable(['option', 'path(s)', 'km', 'latency µs', 'floor µs', 'availability', 'monthly', 'hourly', 'detail'], rows);
+}
+
+/** `quote <product> <aSite> <zSite>`: price options for a circuit (reserves nothing). */
+export function registerQuoteCommand(program: Command): void {
+  circuitOptions(
+    program
+      .command('quote')
+      .description('quote a circuit: options with path, latency, availability and price (reserves nothing)')
+      .argument('<product>', 'dark-fiber, wave, ethernet or cloud-connect')
+      .argument('<aSite>', 'A-end site id')
+      .argument('<zSite>', 'Z-end site id'),
+  ).action(async (product: string, aSite: string, zSite: string, opts: { bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string }, cmd: Command) => {
+    const q = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.quote(cliPrincipal(opts.tenant), specFrom(product, aSite, zSite, opts)));
+    output(cmd, q, () => renderQuote(q));
+  });
+}

@@ -1,0 +1,42 @@
+/** Composition of the ordering use cases over one database (the lead adds these to `Services`). */
+import type { Db } from '../../store/db.js';
+import { ActivationWorker, EmulatorDriver, emulatorOptionsFromEnv, type SouthboundDriver, type WorkerOptions } from './activation.js';
+import { KeyService } from './keys.js';
+import { OrderingService, type OrderingOptions } from './orders.js';
+import { PriceBookService } from './pricebook.js';
+
+export { ActivationWorker, EmulatorDriver, type SouthboundDriver } from './activation.js';
+export { KeyService, authenticate, createKey, ensureOperatorKey } from './keys.js';
+export { OrderingService } from './orders.js';
+export { PriceBookService } from './pricebook.js';
+export type { Principal } from './principal.js';
+
+/** The ordering part of the service container. */
+export interface OrderingServices {
+  db: Db;
+  ordering: OrderingService;
+  priceBook: PriceBookService;
+  keys: KeyService;
+  /** Activation loop; not started until `worker.start()` (serve starts it, CLI one-shots need not). */
+  worker: ActivationWorker;
+}
+
+/** Builds the ordering services; the driver defaults to the emulator configured from the environment. */
+export function createOrderingServices(
+  db: Db,
+  opts: { driver?: SouthboundDriver; worker?: WorkerOptions; ordering?: OrderingOptions } = {},
+): OrderingServices {
+  const driver = opts.driver ?? new EmulatorDriver(emulatorOptionsFromEnv());
+  return {
+    db,
+    ordering: new OrderingService(db, opts.ordering),
+    priceBook: new PriceBookService(db),
+    keys: new KeyService(db),
+    worker: new ActivationWorker(db, driver, opts.worker),
+  };
+}
+
+/** Stops the activation loop, waiting for in-flight activations to be recorded. */
+export async function stopOrderingServices(s: Pick<OrderingServices, 'worker'>): Promise<void> {
+  await s.worker.close();
+}

@@ -1,0 +1,515 @@
+/**
+ * Service ordering use cases: quotes (reserve nothing), orders (allocate in one transaction, guarded by
+ * the database's exclusion constraint), and the services they create (list, modify, disconnect).
+ * Activation happens later, in the ActivationWorker; this module only records what to activate.
+ */
+import { ulid } from 'ulid';
+import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
+import { lossBudget } from '../../domain/loss.js';
+import { latencyLowerBoundUs } from '../../domain/network.js';
+import { circuitAvailability, priceCircuit, type Money } from '../../domain/pricing.js';
+import { bandwidthIssues, isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
+import { makePath, type Path } from '../../engine/index.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { appendEvent } from '../../store/events.js';
+import * as st from '../../store/ordering.js';
+import { loadOccupancy, pageArgs, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
+import type { CircuitDesign, DesignPath } from './design.js';
+import { NetworkViewCache, type NetworkView } from './network-view.js';
+import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
+import { loadPriceBook, priceBookFrom } from './pricebook.js';
+import { tenantScope, type Principal } from './principal.js';
+
+/** Price and availability of a circuit. */
+export interface Pricing {
+  monthly: Money;
+  hourly: Money;
+  availability: number;
+}
+
+/** One way to deliver a quoted circuit. */
+export interface QuoteOption extends Pricing {
+  id: string;
+  paths: DesignPath[];
+  lengthKm: number;
+  latencyUs: number;
+  /** Straight-line fiber latency between the two sites: no route can beat it. */
+  latencyLowerBoundUs: number;
+}
+
+/** A quote (CONVENTIONS: times ISO-8601 UTC). */
+export interface Quote {
+  id: string;
+  tenantId: string;
+  request: CircuitSpec;
+  options: QuoteOption[];
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An order (TMF641 states). */
+export interface Order {
+  id: string;
+  tenantId: string;
+  action: 'add' | 'modify' | 'delete';
+  state: 'acknowledged' | 'inProgress' | 'completed' | 'failed' | 'cancelled';
+  serviceId: string;
+  quoteId: string | null;
+  optionId: string | null;
+  spec: CircuitSpec;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** A service in the tenant's inventory. */
+export interface Service extends CircuitSpec {
+  id: string;
+  tenantId: string;
+  state: 'reserved' | 'active' | 'down' | 'terminated';
+  design: CircuitDesign;
+  price: { monthly: Money; hourly: Money };
+  availability: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What an add/modify order will install when activation completes (stored on the order). */
+export interface OrderPayload {
+  design: CircuitDesign;
+  pricing: Pricing;
+}
+
+/** Tunables. */
+export interface OrderingOptions {
+  /** How long a quote can be ordered from (default 1 h). */
+  quoteTtlMs?: number;
+  /** Alternatives quoted for unprotected/restorable circuits (default 3). */
+  k?: number;
+}
+
+/** Converts a stored order to its API shape. */
+export function toOrder(r: st.OrderRow): Order {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    action: r.action as Order['action'],
+    state: r.state as Order['state'],
+    serviceId: r.serviceId,
+    quoteId: r.quoteId,
+    optionId: r.optionId,
+    spec: r.spec as CircuitSpec,
+    failureReason: r.failureReason,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    completedAt: r.completedAt,
+  };
+}
+
+/** Converts a stored service to its API shape. */
+export function toService(r: st.ServiceRow): Service {
+  const pricing = r.price as Pricing;
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    ...(r.spec as CircuitSpec),
+    state: r.state as Service['state'],
+    design: r.design as CircuitDesign,
+    price: { monthly: pricing.monthly, hourly: pricing.hourly },
+    availability: pricing.availability,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function toQuote(r: st.QuoteRow): Quote {
+  return { id: r.id, tenantId: r.tenantId, request: r.request as CircuitSpec, options: r.options as QuoteOption[], createdAt: r.createdAt, expiresAt: r.expiresAt };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Throws validation-failed unless both sites exist and suit the product. */
+function checkSites(view: NetworkView, spec: CircuitSpec): void {
+  const errors: FieldError[] = [];
+  const a = view.sites.get(spec.aSite);
+  const z = view.sites.get(spec.zSite);
+  if (!a) errors.push({ path: '/aSite', message: `unknown site ${JSON.stringify(spec.aSite)}` });
+  if (!z) errors.push({ path: '/zSite', message: `unknown site ${JSON.stringify(spec.zSite)}` });
+  if (z && spec.product === 'cloud-connect' && z.kind !== 'cloud-onramp') errors.push({ path: '/zSite', message: 'cloud-connect ends at a cloud on-ramp site' });
+  if (a && spec.product === 'cloud-connect' && a.kind === 'cloud-onramp') errors.push({ path: '/aSite', message: 'cloud-connect starts at a customer site, not an on-ramp' });
+  if (errors.length > 0) throw validationFailed('invalid circuit request', errors);
+}
+
+function pricingOf(book: Awaited<ReturnType<typeof loadPriceBook>>, spec: CircuitSpec, design: CircuitDesign): Pricing {
+  const working = design.paths.find((p) => p.role === 'working') ?? design.paths[0];
+  const protect = design.paths.find((p) => p.role === 'protect') ?? null;
+  const price = priceCircuit(book, spec.product, spec.protection, spec.bandwidthGbps, working.lengthKm, protect ? protect.lengthKm : null);
+  return { ...price, availability: circuitAvailability(spec.protection, working.lengthKm, protect ? protect.lengthKm : null) };
+}
+
+/** Adds the loss budget to every dark-fiber path of a design. */
+function withLoss(view: NetworkView, spec: CircuitSpec, design: CircuitDesign): CircuitDesign {
+  if (spec.product !== 'dark-fiber') return design;
+  return {
+    paths: design.paths.map((p) => ({ ...p, lossBudget: lossBudget(p.spanIds.map((id) => view.spans[view.graph.spanIndex(id)].lengthKm)) })),
+  };
+}
+
+function pathFromDesign(view: NetworkView, p: DesignPath): Path | null {
+  const g = view.graph;
+  const nodes = p.siteIds.map((id) => g.nodeIndex(id));
+  const spans = p.spanIds.map((id) => g.spanIndex(id));
+  if (nodes.some((v) => v < 0) || spans.some((e) => e < 0)) return null;
+  return makePath(g, nodes, spans);
+}
+
+function newTrunkId(): string {
+  return `trk_${ulid()}`;
+}
+
+/** Quotes, orders and services. */
+export class OrderingService {
+  readonly views = new NetworkViewCache();
+  private readonly quoteTtlMs: number;
+  private readonly k: number;
+
+  constructor(
+    readonly db: Db,
+    opts: OrderingOptions = {},
+  ) {
+    this.quoteTtlMs = opts.quoteTtlMs ?? 60 * 60 * 1000;
+    this.k = opts.k ?? DEFAULT_K;
+  }
+
+  private parseSpec(input: unknown): CircuitSpec {
+    const r = parseCircuitSpec(input);
+    if ('errors' in r) throw validationFailed('invalid circuit request', r.errors);
+    return r.spec;
+  }
+
+  // ---- quotes ----------------------------------------------------------------------------------
+
+  /** Prices up to k ways to deliver a circuit, given what is free now. Reserves nothing. */
+  async quote(p: Principal, input: unknown): Promise<Quote> {
+    const spec = this.parseSpec(input);
+    const ctx = await st.quoteContext(this.db);
+    const view = await this.views.at(this.db, ctx.inventoryVersion);
+    checkSites(view, spec);
+    const route = routeFor(view, spec, this.k);
+    const options: QuoteOption[] = [];
+    if (route) {
+      const book = priceBookFrom(ctx.priceBook);
+      const occ = await loadOccupancy(this.db, view, spec, route);
+      const a = view.sites.get(spec.aSite);
+      const z = view.sites.get(spec.zSite);
+      const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
+      // Each unprotected candidate is priced on its own path; a protected quote is its one disjoint pair.
+      const routes: Route[] = route.kind === 'pair' ? [route] : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
+      const seen = new Set<string>();
+      for (const r of routes) {
+        const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId);
+        if (!plan) continue;
+        const design = withLoss(view, spec, plan.design);
+        const key = design.paths.map((x) => x.spanIds.join(',')).join('|');
+        if (seen.has(key)) continue; // packet circuits may groom several candidates onto one trunk
+        seen.add(key);
+        const working = design.paths[0];
+        options.push({
+          id: `opt-${options.length + 1}`,
+          paths: design.paths,
+          lengthKm: working.lengthKm,
+          latencyUs: working.latencyUs,
+          latencyLowerBoundUs: lowerBound,
+          ...pricingOf(book, spec, design),
+        });
+      }
+    }
+    const row = await st.insertQuote(this.db, {
+      id: `quo_${ulid()}`,
+      tenantId: p.tenantId,
+      request: spec,
+      options,
+      expiresAt: new Date(Date.now() + this.quoteTtlMs).toISOString(),
+    });
+    return toQuote(row);
+  }
+
+  /** A quote (404 for another tenant's). */
+  async getQuote(p: Principal, id: string): Promise<Quote> {
+    const r = await st.getQuote(this.db, id, tenantScope(p));
+    if (!r) throw notFound('quote', id);
+    return toQuote(r);
+  }
+
+  /** The caller's quotes (every tenant's for operators). */
+  async listQuotes(p: Principal, req: { limit?: number; cursor?: string }): Promise<Page<Quote>> {
+    const { limit, after } = pageArgs(req);
+    return toPage((await st.listQuotes(this.db, { tenantId: tenantScope(p), after, limit: limit + 1 })).map(toQuote), limit);
+  }
+
+  // ---- orders ----------------------------------------------------------------------------------
+
+  /**
+   * Places an order from a quote option ({quoteId, optionId}) or an inline circuit spec, allocating
+   * everything it needs in one transaction. With an idempotency key, a retry returns the first order
+   * (created: false) and a different body under the same key is idempotency-conflict.
+   */
+  async placeOrder(p: Principal, input: unknown, idempotencyKey?: string): Promise<{ order: Order; created: boolean }> {
+    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
+      throw validationFailed('invalid Idempotency-Key', [{ path: '/headers/idempotency-key', message: 'must be 1..200 characters' }]);
+    }
+    const fromQuote = isObject(input) && ('quoteId' in input || 'optionId' in input);
+    let inlineSpec: CircuitSpec | null = null;
+    if (fromQuote) {
+      const errors: FieldError[] = [];
+      for (const k of Object.keys(input)) if (k !== 'quoteId' && k !== 'optionId') errors.push({ path: `/${k}`, message: 'unknown field (order from a quote takes quoteId and optionId only)' });
+      if (typeof input.quoteId !== 'string' || !/^quo_[0-9A-Z]{26}$/.test(input.quoteId)) errors.push({ path: '/quoteId', message: 'must be a quote id' });
+      if (typeof input.optionId !== 'string' || !/^opt-\d{1,3}$/.test(input.optionId)) errors.push({ path: '/optionId', message: 'must be an option id like opt-1' });
+      if (errors.length > 0) throw validationFailed('invalid order', errors);
+    } else {
+      inlineSpec = this.parseSpec(input);
+    }
+    const hash = requestHash(input);
+
+    return withAllocationRetry(this.db, async (tx) => {
+      if (idempotencyKey !== undefined) {
+        const existing = await st.orderByIdempotencyKey(tx, p.tenantId, idempotencyKey);
+        if (existing) {
+          if (existing.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
+          return { order: toOrder(existing), created: false };
+        }
+      }
+      const ctx = await st.quoteContext(tx);
+      const view = await this.views.at(tx, ctx.inventoryVersion);
+      let spec: CircuitSpec;
+      let route: Route | null;
+      let quotedPricing: Pricing | null = null;
+      let tenantId = p.tenantId;
+      let quoteId: string | null = null;
+      let optionId: string | null = null;
+      if (inlineSpec) {
+        spec = inlineSpec;
+        checkSites(view, spec);
+        route = routeFor(view, spec, this.k);
+      } else {
+        const body = input as { quoteId: string; optionId: string };
+        const quote = await st.getQuote(tx, body.quoteId, tenantScope(p));
+        if (!quote) throw notFound('quote', body.quoteId);
+        if (Date.parse(quote.expiresAt) <= Date.now()) throw new LightpathError('conflict', `quote ${quote.id} expired at ${quote.expiresAt}; ask for a new one`);
+        const option = (quote.options as QuoteOption[]).find((o) => o.id === body.optionId);
+        if (!option) throw validationFailed('unknown option', [{ path: '/optionId', message: `quote ${quote.id} has no option ${body.optionId}` }]);
+        spec = quote.request as CircuitSpec;
+        tenantId = quote.tenantId;
+        quoteId = quote.id;
+        optionId = option.id;
+        quotedPricing = { monthly: option.monthly, hourly: option.hourly, availability: option.availability };
+        const paths = option.paths.map((x) => pathFromDesign(view, x));
+        if (paths.some((x) => x === null)) throw new LightpathError('conflict', 'the network changed since this quote; ask for a new one');
+        const ps = paths as Path[];
+        route = ps.length === 2 ? { kind: 'pair', pair: [ps[0], ps[1]] } : { kind: 'single', candidates: ps };
+      }
+      if (!route) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
+      await this.lockCandidates(tx, view, spec, route);
+      const occ = await loadOccupancy(tx, view, spec, route);
+      const plan = planCircuit(view, occ, spec, route, newTrunkId);
+      if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`);
+      const design = withLoss(view, spec, plan.design);
+      const pricing = quotedPricing ?? pricingOf(priceBookFrom(ctx.priceBook), spec, design);
+      const serviceId = `svc_${ulid()}`;
+      const orderId = `ord_${ulid()}`;
+      await st.insertService(tx, { id: serviceId, tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing });
+      await this.hold(tx, orderId, serviceId, plan);
+      const row = await st.insertOrder(tx, {
+        id: orderId,
+        tenantId,
+        action: 'add',
+        state: 'acknowledged',
+        serviceId,
+        quoteId,
+        optionId,
+        spec,
+        design: { design, pricing } satisfies OrderPayload,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: hash,
+      });
+      const order = toOrder(row);
+      await appendEvent(tx, { type: 'order.acknowledged', tenantId, subject: { kind: 'order', id: orderId }, data: order });
+      return { order, created: true };
+    });
+  }
+
+  /**
+   * On a server, locks every resource the route could use before reading occupancy, so the plan is
+   * made on state no concurrent order can change: overlapping orders queue, disjoint ones run in
+   * parallel, and nobody plans on stale state and retries. Packet circuits also lock their site pair,
+   * which guards the capacity of the trunks between the two sites. The locks are taken in one global
+   * order, so they cannot deadlock; they also keep two inserters of conflicting rows from waiting on
+   * each other inside the exclusion constraint (which PostgreSQL can only resolve as a deadlock). The
+   * exclusion constraint stays the guarantee: a writer that skipped the locks still cannot double-book.
+   */
+  private async lockCandidates(tx: Queryable, view: NetworkView, spec: CircuitSpec, route: Route): Promise<void> {
+    if (this.db.kind !== 'postgres') return;
+    const keys: string[] = [];
+    for (const id of routeSpanIds(view, route)) {
+      const span = view.spans[view.graph.spanIndex(id)];
+      if (spec.product === 'dark-fiber') for (const c of span.cables) keys.push(`strand:${c.id}:0`);
+      else for (let fp = 0; fp < (span.lineSystem?.fiberPairs ?? 0); fp++) keys.push(`spectrum:${id}:${fp}`);
+    }
+    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
+    await st.lockResources(tx, [...new Set(keys)].sort());
+  }
+
+  /** Inserts a plan's trunks and allocations for an order (the exclusion constraint arbitrates). */
+  private async hold(tx: Queryable, orderId: string, serviceId: string, plan: Plan): Promise<void> {
+    for (const t of plan.newTrunks) await st.insertTrunk(tx, { ...t, createdBy: orderId });
+    const lit = new Set(plan.newTrunks.map((t) => t.id));
+    const existing = [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))];
+    if ((await st.lockLiveTrunks(tx, existing)).length !== existing.length) throw new RetryAllocation('a trunk was retired meanwhile');
+    await st.insertAllocations(
+      tx,
+      orderId,
+      plan.allocations.map((a) => ({ ...a, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
+    );
+  }
+
+  /** An order (404 for another tenant's). */
+  async getOrder(p: Principal, id: string): Promise<Order> {
+    const r = await st.getOrder(this.db, id, tenantScope(p));
+    if (!r) throw notFound('order', id);
+    return toOrder(r);
+  }
+
+  /** The caller's orders, optionally by state or service. */
+  async listOrders(p: Principal, req: { limit?: number; cursor?: string; state?: string; serviceId?: string }): Promise<Page<Order>> {
+    const { limit, after } = pageArgs(req);
+    const rows = await st.listOrders(this.db, { tenantId: tenantScope(p), after, limit: limit + 1, state: req.state, serviceId: req.serviceId });
+    return toPage(rows.map(toOrder), limit);
+  }
+
+  /** Cancels an order that activation has not picked up yet, releasing what it held. */
+  async cancelOrder(p: Principal, id: string): Promise<Order> {
+    return this.db.transaction(async (tx) => {
+      const row = await st.getOrder(tx, id, tenantScope(p), true);
+      if (!row) throw notFound('order', id);
+      if (row.state !== 'acknowledged') throw new LightpathError('conflict', `order ${id} is ${row.state}; only acknowledged orders can be cancelled`);
+      await st.setOrderState(tx, id, ['acknowledged'], 'cancelled', 'cancelled by the customer');
+      await releaseOrder(tx, row);
+      const order = toOrder((await st.getOrder(tx, id, undefined)) as st.OrderRow);
+      await appendEvent(tx, { type: 'order.cancelled', tenantId: row.tenantId, subject: { kind: 'order', id }, data: order });
+      return order;
+    });
+  }
+
+  // ---- services --------------------------------------------------------------------------------
+
+  /** A service (404 for another tenant's). */
+  async getService(p: Principal, id: string): Promise<Service> {
+    const r = await st.getService(this.db, id, tenantScope(p));
+    if (!r) throw notFound('service', id);
+    return toService(r);
+  }
+
+  /** The caller's services, optionally by state or product. */
+  async listServices(p: Principal, req: { limit?: number; cursor?: string; state?: string; product?: string }): Promise<Page<Service>> {
+    const { limit, after } = pageArgs(req);
+    const rows = await st.listServices(this.db, { tenantId: tenantScope(p), after, limit: limit + 1, state: req.state, product: req.product });
+    return toPage(rows.map(toService), limit);
+  }
+
+  /**
+   * Changes an active service's bandwidth. Make-before-break: the new design is allocated alongside the
+   * current one (another slot range, path or trunk when the current one cannot hold both), activated,
+   * and only then is the old one released.
+   */
+  async modifyService(p: Principal, id: string, input: unknown): Promise<Order> {
+    if (!isObject(input)) throw validationFailed('invalid change', [{ path: '', message: 'must be an object' }]);
+    const errors: FieldError[] = [];
+    for (const k of Object.keys(input)) if (k !== 'bandwidthGbps') errors.push({ path: `/${k}`, message: 'unknown field (only bandwidthGbps can change)' });
+    if (errors.length > 0) throw validationFailed('invalid change', errors);
+    return withAllocationRetry(this.db, async (tx) => {
+      const svc = await st.getService(tx, id, tenantScope(p), true);
+      if (!svc) throw notFound('service', id);
+      const spec = svc.spec as CircuitSpec;
+      const bw = bandwidthIssues(spec.product, input.bandwidthGbps);
+      if (spec.product === 'dark-fiber') bw.push({ path: '/bandwidthGbps', message: 'dark fiber has no bandwidth to change' });
+      if (bw.length > 0) throw validationFailed('invalid change', bw);
+      if (svc.state !== 'active') throw new LightpathError('conflict', `service ${id} is ${svc.state}; only active services can be modified`);
+      if (await st.hasOpenOrder(tx, id)) throw new LightpathError('conflict', `service ${id} has an order in progress`);
+      const next: CircuitSpec = { ...spec, bandwidthGbps: input.bandwidthGbps as number };
+      const view = await this.views.get(tx);
+      const route = routeFor(view, next, this.k);
+      if (!route) throw new LightpathError('capacity-exhausted', `no path from ${spec.aSite} to ${spec.zSite} meets the request any more`);
+      await this.lockCandidates(tx, view, next, route);
+      const occ = await loadOccupancy(tx, view, next, route);
+      const plan = planCircuit(view, occ, next, route, newTrunkId);
+      if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit`);
+      const design = withLoss(view, next, plan.design);
+      const pricing = pricingOf(await loadPriceBook(tx), next, design);
+      const orderId = `ord_${ulid()}`;
+      await this.hold(tx, orderId, id, plan);
+      const row = await st.insertOrder(tx, {
+        id: orderId,
+        tenantId: svc.tenantId,
+        action: 'modify',
+        state: 'acknowledged',
+        serviceId: id,
+        quoteId: null,
+        optionId: null,
+        spec: next,
+        design: { design, pricing } satisfies OrderPayload,
+        idempotencyKey: null,
+        requestHash: null,
+      });
+      const order = toOrder(row);
+      await appendEvent(tx, { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order });
+      return order;
+    });
+  }
+
+  /** Orders the disconnection of an active service; activation releases everything it holds. */
+  async disconnectService(p: Principal, id: string): Promise<Order> {
+    return this.db.transaction(async (tx) => {
+      const svc = await st.getService(tx, id, tenantScope(p), true);
+      if (!svc) throw notFound('service', id);
+      // A service that is down (failed path) can still be given up.
+      if (svc.state !== 'active' && svc.state !== 'down') throw new LightpathError('conflict', `service ${id} is ${svc.state}; only active or down services can be disconnected`);
+      if (await st.hasOpenOrder(tx, id)) throw new LightpathError('conflict', `service ${id} has an order in progress`);
+      const orderId = `ord_${ulid()}`;
+      const row = await st.insertOrder(tx, {
+        id: orderId,
+        tenantId: svc.tenantId,
+        action: 'delete',
+        state: 'acknowledged',
+        serviceId: id,
+        quoteId: null,
+        optionId: null,
+        spec: svc.spec,
+        design: null,
+        idempotencyKey: null,
+        requestHash: null,
+      });
+      const order = toOrder(row);
+      await appendEvent(tx, { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order });
+      return order;
+    });
+  }
+}
+
+/** Trunk ids a design rides on. */
+export function trunksOf(design: CircuitDesign | null | undefined): string[] {
+  return (design?.paths ?? []).flatMap((p) => (p.trunk ? [p.trunk.trunkId] : []));
+}
+
+/**
+ * Undoes what an unfinished order held: its own allocations, trunks it lit that now carry nothing, and
+ * for an add order the service itself (terminated). Events are the caller's job.
+ */
+export async function releaseOrder(tx: Queryable, row: st.OrderRow): Promise<void> {
+  await st.releaseAllocations(tx, { orderId: row.id });
+  const payload = row.design as OrderPayload | null;
+  await st.retireTrunksIfIdle(tx, trunksOf(payload?.design));
+  if (row.action === 'add') await st.updateService(tx, row.serviceId, { state: 'terminated' });
+}

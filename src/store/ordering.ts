@@ -1,0 +1,461 @@
+/**
+ * SQL for quotes, orders, services, trunks and allocations. Parameterised statements that run unchanged
+ * on PGlite and a PostgreSQL server; every function takes a Queryable so the caller picks the transaction.
+ * Ids and JSON documents are produced by the services; this module only stores and reads them.
+ */
+import type { Queryable } from './db.js';
+
+/** A stored quote. */
+export interface QuoteRow {
+  id: string;
+  tenantId: string;
+  request: unknown;
+  options: unknown[];
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A stored service (the inventory of what a tenant bought). */
+export interface ServiceRow {
+  id: string;
+  tenantId: string;
+  product: string;
+  state: string;
+  spec: unknown;
+  design: unknown;
+  price: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A stored order. */
+export interface OrderRow {
+  id: string;
+  tenantId: string;
+  action: string;
+  state: string;
+  serviceId: string;
+  quoteId: string | null;
+  optionId: string | null;
+  spec: unknown;
+  design: unknown;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** A held unit range (active = its interval reaches now or later). */
+export interface AllocationRow {
+  kind: 'spectrum' | 'strand' | 'trunk';
+  resourceId: string;
+  sub: number;
+  lo: number;
+  hi: number;
+  serviceId: string | null;
+  trunkId: string | null;
+  orderId: string;
+  role: string;
+}
+
+/** A stored trunk with the Gbps units currently held on it. */
+export interface TrunkRow {
+  id: string;
+  aSiteId: string;
+  zSiteId: string;
+  capacityGbps: number;
+  siteIds: string[];
+  spanIds: string[];
+  latencyUs: number;
+  lengthKm: number;
+  createdBy: string;
+  used: [number, number][];
+}
+
+function json<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+function iso(v: unknown): string {
+  return new Date(v as string | Date).toISOString();
+}
+
+function isoOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : iso(v);
+}
+
+// ---- quotes ------------------------------------------------------------------------------------
+
+/** Stores a quote. */
+export async function insertQuote(q: Queryable, r: Omit<QuoteRow, 'createdAt'>): Promise<QuoteRow> {
+  const res = await q.query<Record<string, unknown>>(
+    `INSERT INTO quotes (id, tenant_id, request, options, expires_at) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)
+     RETURNING created_at`,
+    [r.id, r.tenantId, JSON.stringify(r.request), JSON.stringify(r.options), r.expiresAt],
+  );
+  return { ...r, createdAt: iso(res.rows[0].created_at) };
+}
+
+function toQuote(r: Record<string, unknown>): QuoteRow {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    request: json(r.request),
+    options: json(r.options),
+    createdAt: iso(r.created_at),
+    expiresAt: iso(r.expires_at),
+  };
+}
+
+/** A quote by id, limited to a tenant unless tenantId is undefined (operator). */
+export async function getQuote(q: Queryable, id: string, tenantId: string | undefined): Promise<QuoteRow | null> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM quotes WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [id, tenantId ?? null]);
+  return r.rows[0] ? toQuote(r.rows[0]) : null;
+}
+
+/** Keyset page of quotes, newest last. */
+export async function listQuotes(q: Queryable, f: { tenantId: string | undefined; after: string | undefined; limit: number }): Promise<QuoteRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM quotes WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+    [f.tenantId ?? null, f.after ?? null, f.limit],
+  );
+  return r.rows.map(toQuote);
+}
+
+// ---- services ----------------------------------------------------------------------------------
+
+function toService(r: Record<string, unknown>): ServiceRow {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    product: r.product as string,
+    state: r.state as string,
+    spec: json(r.spec),
+    design: json(r.design),
+    price: json(r.price),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+/** Stores a new service. */
+export async function insertService(q: Queryable, s: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'>): Promise<void> {
+  await q.query(
+    `INSERT INTO services (id, tenant_id, product, state, spec, design, price) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)`,
+    [s.id, s.tenantId, s.product, s.state, JSON.stringify(s.spec), JSON.stringify(s.design), JSON.stringify(s.price)],
+  );
+}
+
+/** A service by id (tenant-limited unless tenantId is undefined); forUpdate locks the row. */
+export async function getService(q: Queryable, id: string, tenantId: string | undefined, forUpdate = false): Promise<ServiceRow | null> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM services WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id, tenantId ?? null],
+  );
+  return r.rows[0] ? toService(r.rows[0]) : null;
+}
+
+/** Keyset page of services with optional state/product filters. */
+export async function listServices(
+  q: Queryable,
+  f: { tenantId: string | undefined; after: string | undefined; limit: number; state?: string | undefined; product?: string | undefined },
+): Promise<ServiceRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM services WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id > $2)
+       AND ($4::text IS NULL OR state = $4) AND ($5::text IS NULL OR product = $5)
+     ORDER BY id LIMIT $3`,
+    [f.tenantId ?? null, f.after ?? null, f.limit, f.state ?? null, f.product ?? null],
+  );
+  return r.rows.map(toService);
+}
+
+/** Updates a service's state, and its spec/design/price when given. */
+export async function updateService(q: Queryable, id: string, patch: { state?: string; spec?: unknown; design?: unknown; price?: unknown }): Promise<void> {
+  await q.query(
+    `UPDATE services SET state = COALESCE($2, state), spec = COALESCE($3::jsonb, spec), design = COALESCE($4::jsonb, design),
+       price = COALESCE($5::jsonb, price), updated_at = now() WHERE id = $1`,
+    [
+      id,
+      patch.state ?? null,
+      patch.spec === undefined ? null : JSON.stringify(patch.spec),
+      patch.design === undefined ? null : JSON.stringify(patch.design),
+      patch.price === undefined ? null : JSON.stringify(patch.price),
+    ],
+  );
+}
+
+// ---- orders ------------------------------------------------------------------------------------
+
+function toOrder(r: Record<string, unknown>): OrderRow {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    action: r.action as string,
+    state: r.state as string,
+    serviceId: r.service_id as string,
+    quoteId: (r.quote_id as string | null) ?? null,
+    optionId: (r.option_id as string | null) ?? null,
+    spec: json(r.spec),
+    design: r.design === null ? null : json(r.design),
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+    requestHash: (r.request_hash as string | null) ?? null,
+    failureReason: (r.failure_reason as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    completedAt: isoOrNull(r.completed_at),
+  };
+}
+
+/** Stores a new order. */
+export async function insertOrder(
+  q: Queryable,
+  o: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'>,
+): Promise<OrderRow> {
+  const r = await q.query<Record<string, unknown>>(
+    `INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11) RETURNING *`,
+    [o.id, o.tenantId, o.action, o.state, o.serviceId, o.quoteId, o.optionId, JSON.stringify(o.spec), o.design === null ? null : JSON.stringify(o.design), o.idempotencyKey, o.requestHash],
+  );
+  return toOrder(r.rows[0]);
+}
+
+/** An order by id (tenant-limited unless tenantId is undefined). */
+export async function getOrder(q: Queryable, id: string, tenantId: string | undefined, forUpdate = false): Promise<OrderRow | null> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM orders WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id, tenantId ?? null],
+  );
+  return r.rows[0] ? toOrder(r.rows[0]) : null;
+}
+
+/** The order a tenant created with an idempotency key, if any. */
+export async function orderByIdempotencyKey(q: Queryable, tenantId: string, key: string): Promise<OrderRow | null> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM orders WHERE tenant_id = $1 AND idempotency_key = $2', [tenantId, key]);
+  return r.rows[0] ? toOrder(r.rows[0]) : null;
+}
+
+/** Keyset page of orders with optional state/service filters. */
+export async function listOrders(
+  q: Queryable,
+  f: { tenantId: string | undefined; after: string | undefined; limit: number; state?: string | undefined; serviceId?: string | undefined },
+): Promise<OrderRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM orders WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id > $2)
+       AND ($4::text IS NULL OR state = $4) AND ($5::text IS NULL OR service_id = $5)
+     ORDER BY id LIMIT $3`,
+    [f.tenantId ?? null, f.after ?? null, f.limit, f.state ?? null, f.serviceId ?? null],
+  );
+  return r.rows.map(toOrder);
+}
+
+/**
+ * Claims the oldest acknowledged order and moves it to inProgress. SKIP LOCKED lets several workers
+ * (processes or replicas) claim different orders without waiting on each other.
+ */
+export async function claimNextOrder(q: Queryable): Promise<OrderRow | null> {
+  const r = await q.query<Record<string, unknown>>(
+    `UPDATE orders SET state = 'inProgress', updated_at = now()
+     WHERE id = (SELECT id FROM orders WHERE state = 'acknowledged' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+  );
+  return r.rows[0] ? toOrder(r.rows[0]) : null;
+}
+
+/** Moves an order to a new state, only from one of the expected states; false if it was elsewhere. */
+export async function setOrderState(q: Queryable, id: string, from: readonly string[], to: string, failureReason: string | null = null): Promise<boolean> {
+  const done = to === 'completed' || to === 'failed' || to === 'cancelled';
+  const r = await q.query(
+    `UPDATE orders SET state = $2, failure_reason = COALESCE($3, failure_reason), updated_at = now(),
+       completed_at = CASE WHEN $4::boolean THEN now() ELSE completed_at END
+     WHERE id = $1 AND state = ANY($5::text[])`,
+    [id, to, failureReason, done, [...from]],
+  );
+  return r.rowCount > 0;
+}
+
+/** True when the service has an order that has not finished (acknowledged or inProgress). */
+export async function hasOpenOrder(q: Queryable, serviceId: string): Promise<boolean> {
+  const r = await q.query(`SELECT 1 FROM orders WHERE service_id = $1 AND state IN ('acknowledged', 'inProgress') LIMIT 1`, [serviceId]);
+  return r.rows.length > 0;
+}
+
+// ---- trunks ------------------------------------------------------------------------------------
+
+/** Stores a newly lit trunk. */
+export async function insertTrunk(
+  q: Queryable,
+  t: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number; createdBy: string },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+    [t.id, t.aSiteId, t.zSiteId, t.capacityGbps, JSON.stringify({ siteIds: t.siteIds, spanIds: t.spanIds }), t.latencyUs, t.lengthKm, t.createdBy],
+  );
+}
+
+/** Live trunks joining two sites (either direction), with the units currently held on each. */
+export async function trunksBetween(q: Queryable, a: string, z: string): Promise<TrunkRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT t.*, COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
+                            FROM allocations al
+                           WHERE al.kind = 'trunk' AND al.resource_id = t.id AND al.during && tstzrange(now(), NULL)), '[]'::json) AS used
+       FROM trunks t
+      WHERE t.retired_at IS NULL AND ((t.a_site_id = $1 AND t.z_site_id = $2) OR (t.a_site_id = $2 AND t.z_site_id = $1))
+      ORDER BY t.id`,
+    [a, z],
+  );
+  return r.rows.map((row) => {
+    const p = json<{ siteIds: string[]; spanIds: string[] }>(row.path_spans);
+    return {
+      id: row.id as string,
+      aSiteId: row.a_site_id as string,
+      zSiteId: row.z_site_id as string,
+      capacityGbps: Number(row.capacity_gbps),
+      siteIds: p.siteIds,
+      spanIds: p.spanIds,
+      latencyUs: Number(row.latency_us),
+      lengthKm: Number(row.length_km),
+      createdBy: row.created_by as string,
+      used: json<[number, number][]>(row.used),
+    };
+  });
+}
+
+/**
+ * Retires each given trunk that carries nothing any more and releases its spectrum; returns the retired
+ * ids. The row lock comes before the emptiness check so a concurrent order grooming onto the trunk
+ * (which takes a share lock on it) is either seen or sees the trunk retired.
+ */
+export async function retireTrunksIfIdle(q: Queryable, trunkIds: readonly string[]): Promise<string[]> {
+  const retired: string[] = [];
+  for (const id of [...new Set(trunkIds)].sort()) {
+    const live = await q.query('SELECT 1 FROM trunks WHERE id = $1 AND retired_at IS NULL FOR UPDATE', [id]);
+    if (live.rows.length === 0) continue;
+    const busy = await q.query(
+      `SELECT 1 FROM allocations WHERE kind = 'trunk' AND resource_id = $1 AND during && tstzrange(now(), NULL) LIMIT 1`,
+      [id],
+    );
+    if (busy.rows.length > 0) continue;
+    await q.query('UPDATE trunks SET retired_at = now() WHERE id = $1', [id]);
+    await q.query(
+      `UPDATE allocations SET during = tstzrange(lower(during), greatest(lower(during), now()), '[)')
+        WHERE trunk_id = $1 AND during && tstzrange(now(), NULL)`,
+      [id],
+    );
+    retired.push(id);
+  }
+  return retired;
+}
+
+/** Share-locks live trunks before capacity is taken on them; returns the ids still live. */
+export async function lockLiveTrunks(q: Queryable, trunkIds: readonly string[]): Promise<string[]> {
+  if (trunkIds.length === 0) return [];
+  const r = await q.query<{ id: string }>('SELECT id FROM trunks WHERE id = ANY($1::text[]) AND retired_at IS NULL ORDER BY id FOR SHARE', [[...trunkIds]]);
+  return r.rows.map((x) => x.id);
+}
+
+// ---- allocations -------------------------------------------------------------------------------
+
+/** Held ranges of one kind on the given resources (active now or later). */
+export async function activeAllocations(q: Queryable, kind: AllocationRow['kind'], resourceIds: readonly string[]): Promise<AllocationRow[]> {
+  if (resourceIds.length === 0) return [];
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT kind, resource_id, sub, lower(units) AS lo, upper(units) AS hi, service_id, trunk_id, order_id, role
+       FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND during && tstzrange(now(), NULL)`,
+    [kind, [...resourceIds]],
+  );
+  return r.rows.map(toAllocation);
+}
+
+function toAllocation(r: Record<string, unknown>): AllocationRow {
+  return {
+    kind: r.kind as AllocationRow['kind'],
+    resourceId: r.resource_id as string,
+    sub: Number(r.sub),
+    lo: Number(r.lo),
+    hi: Number(r.hi),
+    serviceId: (r.service_id as string | null) ?? null,
+    trunkId: (r.trunk_id as string | null) ?? null,
+    orderId: r.order_id as string,
+    role: r.role as string,
+  };
+}
+
+/**
+ * Inserts allocations held from now on, in one statement. A concurrent holder of any overlapping range
+ * makes the whole statement fail with 23P01 (exclusion violation); nothing is half-inserted. Rows go in
+ * in one global order (resource, then range) so two orders that wait on each other's uncommitted rows
+ * queue up instead of deadlocking.
+ */
+export async function insertAllocations(
+  q: Queryable,
+  orderId: string,
+  rows: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role)
+     SELECT k, r, s, int4range(lo, hi), sv, tr, $1, ro
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[]) AS u(k, r, s, lo, hi, sv, tr, ro)
+      ORDER BY k, r, s, lo`,
+    [
+      orderId,
+      rows.map((x) => x.kind),
+      rows.map((x) => x.resourceId),
+      rows.map((x) => x.sub),
+      rows.map((x) => x.lo),
+      rows.map((x) => x.hi),
+      rows.map((x) => x.serviceId),
+      rows.map((x) => x.trunkId),
+      rows.map((x) => x.role),
+    ],
+  );
+}
+
+/**
+ * Ends a service's allocations at now: the held interval [start, inf) becomes [start, now), kept as
+ * history. Selects by the order that made them, or by service (optionally sparing one order's). Trunk
+ * spectrum is left alone (see retireTrunksIfIdle).
+ */
+export async function releaseAllocations(q: Queryable, by: { orderId: string } | { serviceId: string; exceptOrderId?: string }): Promise<number> {
+  const where =
+    'orderId' in by
+      ? { sql: 'order_id = $1 AND trunk_id IS NULL', params: [by.orderId] }
+      : { sql: 'service_id = $1 AND ($2::text IS NULL OR order_id <> $2)', params: [by.serviceId, by.exceptOrderId ?? null] };
+  const r = await q.query(
+    `UPDATE allocations SET during = tstzrange(lower(during), greatest(lower(during), now()), '[)')
+      WHERE ${where.sql} AND during && tstzrange(now(), NULL)`,
+    where.params,
+  );
+  return r.rowCount;
+}
+
+/** Active allocations held by a service (for checks and display). */
+export async function serviceAllocations(q: Queryable, serviceId: string): Promise<AllocationRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT kind, resource_id, sub, lower(units) AS lo, upper(units) AS hi, service_id, trunk_id, order_id, role
+       FROM allocations WHERE service_id = $1 AND during && tstzrange(now(), NULL) ORDER BY id`,
+    [serviceId],
+  );
+  return r.rows.map(toAllocation);
+}
+
+/** Inventory version and stored price book in one round trip (the per-quote reads). */
+export async function quoteContext(q: Queryable): Promise<{ inventoryVersion: number; priceBook: unknown | null }> {
+  const r = await q.query<{ v: unknown; book: unknown }>(
+    `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book`,
+  );
+  const row = r.rows[0];
+  return { inventoryVersion: Number(json<number | null>(row?.v ?? null) ?? 0), priceBook: row?.book === null || row?.book === undefined ? null : json(row.book) };
+}
+
+/**
+ * Takes transaction-scoped advisory locks on resources (kind:id:sub strings) in the given order. The
+ * caller sorts them, so lock takers queue instead of deadlocking; hash collisions only add waiting.
+ */
+export async function lockResources(q: Queryable, resources: readonly string[]): Promise<void> {
+  if (resources.length === 0) return;
+  await q.query('SELECT count(pg_advisory_xact_lock(7310, hashtext(r))) FROM unnest($1::text[]) AS r', [[...resources]]);
+}

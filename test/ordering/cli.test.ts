@@ -1,0 +1,95 @@
+/**
+ * The ordering commands in-process on a temporary embedded store, through the real program.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildProgram } from '../../src/cli/main.js';
+import { reportFailure } from '../../src/cli/context.js';
+import { printFirstStartOperatorKey } from '../../src/cli/commands/keys.js';
+import { openPglite } from '../../src/store/pglite.js';
+import { migrate } from '../../src/store/migrate.js';
+import { authenticate } from '../../src/services/ordering/keys.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightpath-order-cli-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = buildProgram();
+  const exit = (c: { exitOverride(): unknown; commands: readonly unknown[] }): void => {
+    c.exitOverride();
+    for (const sub of c.commands) exit(sub as typeof c);
+  };
+  exit(program);
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  // Only the command's own text is captured; the embedded database writes binary chatter of its own.
+  process.stdout.write = ((s: unknown) => (typeof s === 'string' ? ((stdout += s), true) : true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: unknown) => (typeof s === 'string' ? ((stderr += s), true) : true)) as typeof process.stderr.write;
+  let code = 0;
+  // The embedded store is the subject here, even when CI sets DATABASE_URL for the suite.
+  const url = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = '';
+  try {
+    await program.parseAsync(['--data-dir', tmp, ...args], { from: 'user' });
+  } catch (e) {
+    code = reportFailure(e);
+  } finally {
+    if (url === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = url;
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  return { code, stdout, stderr };
+}
+
+describe('ordering CLI', () => {
+  test('first start prints one operator key, once, and it authenticates', async () => {
+    const db = await openPglite({});
+    await migrate(db);
+    let printed = '';
+    assert.equal(await printFirstStartOperatorKey(db, (s) => (printed += s)), true);
+    const key = /(lp_[A-Za-z0-9_-]{43})/.exec(printed)?.[1];
+    assert.ok(key, 'the key is in the message');
+    assert.deepEqual({ ...(await authenticate(db, `Bearer ${key}`)), keyId: 'x' }, { tenantId: 'operator', role: 'operator', keyId: 'x' });
+    assert.equal(await printFirstStartOperatorKey(db, (s) => (printed += s)), false, 'second start prints nothing');
+    await db.close();
+  });
+
+  test('keys, quote, order, services: the JSON is the API JSON; errors are one line', async () => {
+    const k = await cli(['--json', 'keys', 'create', '--tenant', 'acme', '--role', 'customer']);
+    assert.equal(k.code, 0, k.stderr);
+    assert.match(JSON.parse(k.stdout).key, /^lp_/);
+    const human = await cli(['keys', 'list']);
+    assert.match(human.stdout, /acme/);
+    assert.ok(!human.stdout.includes(JSON.parse(k.stdout).key), 'secrets are never listed');
+
+    const q = await cli(['--json', 'quote', 'wave', 'chi-pop', 'nyc-pop', '--bandwidth', '400', '--tenant', 'acme']);
+    assert.equal(q.code, 0, q.stderr);
+    const quote = JSON.parse(q.stdout) as { id: string; options: { id: string }[] };
+    assert.ok(quote.options.length >= 1);
+
+    const o = await cli(['--json', 'order', 'create', '--quote', quote.id, '--option', quote.options[0].id, '--tenant', 'acme']);
+    assert.equal(o.code, 0, o.stderr);
+    const order = JSON.parse(o.stdout) as { state: string; serviceId: string };
+    assert.equal(order.state, 'completed');
+
+    const list = await cli(['--json', 'services', 'list', '--tenant', 'acme']);
+    assert.deepEqual((JSON.parse(list.stdout) as { items: { id: string; state: string }[] }).items.map((s) => [s.id, s.state]), [[order.serviceId, 'active']]);
+    const other = await cli(['services', 'show', order.serviceId, '--tenant', 'globex']);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /^lightpath: not-found: /);
+
+    const bad = await cli(['quote', 'wave', 'chi-pop', 'nowhere', '--bandwidth', '400']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^lightpath: validation-failed: /);
+
+    const del = await cli(['services', 'delete', order.serviceId, '--tenant', 'acme']);
+    assert.equal(del.code, 0, del.stderr);
+    assert.match(del.stdout, /completed/);
+  });
+});

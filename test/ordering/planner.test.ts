@@ -1,0 +1,139 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Network } from '../../src/domain/network.js';
+import { DEFAULT_MODULATIONS } from '../../src/engine/index.js';
+import { buildNetworkView } from '../../src/services/ordering/network-view.js';
+import { baseLayers, planCircuit, routeFor, type Occupancy } from '../../src/services/ordering/planner.js';
+import type { CircuitSpec } from '../../src/domain/products.js';
+
+/** A ring of 5 sites with a chord, 2 fiber pairs of 16 slots, 6-strand cables with 2 in use. */
+function ring(): Network {
+  const ids = ['p', 'q', 'r', 's', 't'];
+  const sites = ids.map((id, i) => ({ id, name: id, kind: 'pop' as const, lat: 40 + Math.sin(i), lon: -100 + Math.cos(i), metro: null, cloudProvider: null, cloudRegion: null }));
+  const pairs: [string, string, number][] = [['p', 'q', 120], ['q', 'r', 90], ['r', 's', 150], ['s', 't', 80], ['t', 'p', 110], ['p', 'r', 200]];
+  const spans = pairs.map(([a, z, km]) => ({
+    id: `${a}${z}`,
+    aSiteId: a,
+    zSiteId: z,
+    lengthKm: km,
+    measuredLatencyUs: null,
+    geometry: { type: 'LineString' as const, coordinates: [] as [number, number][] },
+    srlgIds: [],
+    cables: [{ id: `${a}${z}-c`, strandCount: 6, strandsInUse: 2 }],
+    lineSystem: { fiberPairs: 2, slotCount: 16, slotWidthGhz: 12.5, startFrequencyGhz: 191_300 },
+  }));
+  return { name: 'ring', sites, spans, srlgs: [] };
+}
+
+const SEED = { seed: 77, numRuns: 40 };
+
+describe('planner against a brute-force oracle', () => {
+  test('waves: never double-books; refuses only when no (fiber pair, start) fits on any candidate', () => {
+    const view = buildNetworkView(ring(), 1);
+    const req = fc.record({ a: fc.constantFrom('p', 'q', 'r', 's', 't'), z: fc.constantFrom('p', 'q', 'r', 's', 't'), rate: fc.constantFrom(100, 400, 800) });
+    let refused = 0;
+    let planned = 0;
+    fc.assert(
+      fc.property(fc.array(req, { minLength: 1, maxLength: 30 }), (reqs) => {
+        const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+        // Oracle occupancy: plain booleans per (fiber pair, span, slot).
+        const busy = new Set<string>();
+        for (const { a, z, rate } of reqs) {
+          if (a === z) continue;
+          const spec: CircuitSpec = { product: 'wave', aSite: a, zSite: z, bandwidthGbps: rate, protection: 'unprotected', maxLatencyUs: null };
+          const route = routeFor(view, spec, 3);
+          assert.ok(route && route.kind === 'single');
+          const plan = planCircuit(view, occ, spec, route, () => 'unused');
+          if (plan) {
+            planned++;
+            for (const al of plan.allocations) {
+              for (let s = al.lo; s < al.hi; s++) {
+                const k = `${al.sub}/${al.resourceId}/${s}`;
+                assert.ok(!busy.has(k), `double booking ${k}`);
+                assert.ok(s < 16);
+                busy.add(k);
+              }
+            }
+            const spans = plan.design.paths[0].spanIds;
+            assert.deepEqual(new Set(plan.allocations.map((x) => x.resourceId)), new Set(spans), 'every span of the path is held');
+          } else {
+            refused++;
+            // Paths here are < 500 km, so every mode of the rate reaches; the narrowest must not fit.
+            const width = Math.min(...DEFAULT_MODULATIONS.filter((m) => m.lineRateGbps === rate).map((m) => m.slots));
+            for (const p of route.candidates) {
+              for (let fp = 0; fp < 2; fp++) {
+                for (let s = 0; s + width <= 16; s++) {
+                  let free = true;
+                  for (const e of p.spans) for (let x = s; x < s + width; x++) if (busy.has(`${fp}/${view.graph.spanIds[e]}/${x}`)) free = false;
+                  assert.ok(!free, `planner refused but fp ${fp} start ${s} is free`);
+                }
+              }
+            }
+          }
+        }
+      }),
+      SEED,
+    );
+    assert.ok(refused > 0 && planned > 0, 'both outcomes were exercised');
+  });
+
+  test('dark fiber: strand pairs never overlap and never touch strands already in use', () => {
+    const view = buildNetworkView(ring(), 1);
+    const req = fc.record({ a: fc.constantFrom('p', 'q', 'r', 's', 't'), z: fc.constantFrom('p', 'q', 'r', 's', 't') });
+    fc.assert(
+      fc.property(fc.array(req, { minLength: 1, maxLength: 12 }), (reqs) => {
+        const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+        const used = new Set<string>();
+        for (const { a, z } of reqs) {
+          if (a === z) continue;
+          const spec: CircuitSpec = { product: 'dark-fiber', aSite: a, zSite: z, bandwidthGbps: 0, protection: 'unprotected', maxLatencyUs: null };
+          const route = routeFor(view, spec, 3);
+          assert.ok(route);
+          const plan = planCircuit(view, occ, spec, route, () => 'unused');
+          if (!plan) {
+            // Oracle: some span of every candidate has no two adjacent free strands at 2..5.
+            for (const p of route.kind === 'single' ? route.candidates : route.pair) {
+              const blocked = p.spans.some((e) => {
+                const c = view.spans[e].cables[0];
+                for (let s = 2; s + 2 <= 6; s++) if (!used.has(`${c.id}/${s}`) && !used.has(`${c.id}/${s + 1}`)) return false;
+                return true;
+              });
+              assert.ok(blocked, 'refused although a candidate had free strands on every span');
+            }
+            continue;
+          }
+          for (const al of plan.allocations) {
+            assert.ok(al.lo >= 2 && al.hi <= 6 && al.hi - al.lo === 2);
+            for (let s = al.lo; s < al.hi; s++) {
+              assert.ok(!used.has(`${al.resourceId}/${s}`));
+              used.add(`${al.resourceId}/${s}`);
+            }
+          }
+        }
+      }),
+      SEED,
+    );
+  });
+
+  test('protected routes are SRLG-disjoint and both paths are held', () => {
+    const net = ring();
+    net.srlgs.push({ id: 'g', name: 'g', kind: 'duct' });
+    net.spans[0].srlgIds = ['g']; // p-q
+    net.spans[4].srlgIds = ['g']; // t-p
+    const view = buildNetworkView(net, 1);
+    const spec: CircuitSpec = { product: 'wave', aSite: 'q', zSite: 't', bandwidthGbps: 100, protection: 'protected-1+1', maxLatencyUs: null };
+    const route = routeFor(view, spec);
+    assert.ok(route && route.kind === 'pair');
+    const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+    const plan = planCircuit(view, occ, spec, route, () => 'unused');
+    assert.ok(plan);
+    const [w, p] = plan.design.paths;
+    const srlgs = (ids: string[]) => new Set(ids.flatMap((id) => net.spans.find((s) => s.id === id)?.srlgIds ?? []));
+    const sw = srlgs(w.spanIds);
+    assert.ok([...srlgs(p.spanIds)].every((g) => !sw.has(g)));
+    assert.ok(w.spanIds.every((s) => !p.spanIds.includes(s)));
+    assert.equal(plan.allocations.filter((a) => a.role === 'working').length, w.spanIds.length);
+    assert.equal(plan.allocations.filter((a) => a.role === 'protect').length, p.spanIds.length);
+  });
+});
