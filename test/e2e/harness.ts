@@ -76,6 +76,8 @@ export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/lightpath.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], {
     cwd: repoRoot,
+    // Always a fresh embedded store, even when CI points the suite at a PostgreSQL server.
+    env: { ...process.env, DATABASE_URL: '', LIGHTPATH_DATA_DIR: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -152,4 +154,20 @@ export function watchPage(page: Page): { requests: string[]; errors: string[] } 
   page.on('request', (r) => seen.requests.push(r.url()));
   page.on('pageerror', (e) => seen.errors.push(e.message));
   return seen;
+}
+
+/** Create an API key through POST /v1/keys with the operator key (returns the secret, shown once). */
+export async function createApiKey(baseUrl: string, tenantId: string, role: 'operator' | 'customer'): Promise<string> {
+  const res = await fetch(`${baseUrl}/v1/keys`, {
+    method: 'POST',
+    headers: { ...apiHeaders(), 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantId, role, name: `e2e ${role} ${tenantId}` }),
+  });
+  if (res.status !== 201) throw new Error(`POST /v1/keys -> HTTP ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
+}
+
+/** Make the page start signed in with the given key (where the portal keeps it). */
+export async function signInPageWith(page: Page, key: string): Promise<void> {
+  await page.addInitScript({ content: `sessionStorage.setItem('lightpath.apiKey', ${JSON.stringify(key)});` });
 }
