@@ -169,5 +169,6 @@ export async function createApiKey(baseUrl: string, tenantId: string, role: 'ope
 
 /** Make the page start signed in with the given key (where the portal keeps it). */
 export async function signInPageWith(page: Page, key: string): Promise<void> {
-  await page.addInitScript({ content: `sessionStorage.setItem('lightpath.apiKey', ${JSON.stringify(key)});` });
+  // Only on the portal's own documents: about:blank and data: pages have no storage to write.
+  await page.addInitScript({ content: `if (location.protocol.startsWith('http')) sessionStorage.setItem('lightpath.apiKey', ${JSON.stringify(key)});` });
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { FIBER_LATENCY_US_PER_KM, greatCircleKm } from '../../src/domain/network.js';
 import type { FeatureCollection, SiteProperties, SpanProperties } from '../../src/export/geojson.js';
-import { DIVERSE_COLOURS, SITE_STYLE, SPAN_COLOUR, pathColour } from '../../web/src/map/palette.js';
+import { DIVERSE_COLOURS, SITE_STYLE, SPAN_COLOUR, UTILISATION_STOPS, pathColour } from '../../web/src/map/palette.js';
 import { apiHeaders, artifactsDir, checkPrerequisites, isLocalUrl, launchBrowser, signInPage, startServer, watchPage } from './harness.js';
 import type { RunningServer } from './harness.js';
 import { countColour, decodePng, findSolidColour } from './png.js';
@@ -107,7 +107,10 @@ describe('web portal end to end', { timeout: 180_000 }, () => {
     assert.ok(stats.some((t) => t.replace(/\s+/g, ' ').trim() === `${spanCount} spans`), `panel shows ${spanCount} spans`);
     assert.match((await page.locator('.role-badge').innerText()).trim(), /^Operator/);
     const img = await mapImage(page, 'network');
-    const spanPixels = countColour(img, SPAN_COLOUR);
+    // Operators see spans coloured by utilisation (a fresh server holds no spectrum: all at the 0 %
+    // colour); other roles see the plain span colour. The legend says which the map is using.
+    const heat = (await page.locator('.legend-scale').count()) > 0;
+    const spanPixels = countColour(img, heat ? UTILISATION_STOPS[0][1] : SPAN_COLOUR);
     const popPixels = countColour(img, SITE_STYLE.pop.colour);
     // Over 200 spans at 2 px wide leave tens of thousands of span-coloured pixels; a blank or
     // base-map-only canvas leaves none.
@@ -224,8 +227,8 @@ describe('web portal end to end', { timeout: 180_000 }, () => {
   });
 
   it('asks for an API key when the server wants one and sends it on every request', async () => {
-    // /v1/me and the auth check are stubbed here: they arrive with the ordering issue, and the
-    // portal must already handle them. Everything else still comes from the real server.
+    // /v1/me and the key check are stubbed here so a made-up key can stand for a customer of
+    // another tenant; ordering.test.ts signs in with real keys. Everything else is the real server.
     const key = 'e2e-key-123';
     const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const p = await ctx.newPage();

@@ -4,23 +4,36 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, errorMessage, fetchMe } from './api/client.js';
+import type { Quote } from './api/ordering-types.js';
 import type { Me } from './api/types.js';
 import { setApiKey } from './auth/session.js';
 import { SignIn } from './auth/SignIn.js';
 import { LatencyPanel } from './latency/LatencyPanel.js';
 import type { LatencyForm } from './latency/LatencyPanel.js';
 import { useLatency } from './latency/useLatency.js';
+import { EventStream } from './events/stream.js';
+import { EventsContext, useStreamStatus } from './events/useEvents.js';
 import { linesBounds } from './map/bounds.js';
+import { designOverlays } from './map/designOverlays.js';
 import type { PathOverlay } from './map/layers.js';
 import { Legend } from './map/Legend.js';
 import { NetworkMap } from './map/NetworkMap.js';
 import type { EndpointPin } from './map/NetworkMap.js';
 import { DIVERSE_COLOURS, pathColour } from './map/palette.js';
 import type { SiteKind } from './map/palette.js';
+import { withLiveState } from './network/model.js';
 import { NetworkPanel } from './network/NetworkPanel.js';
 import type { Selection } from './network/NetworkPanel.js';
 import { useNetwork } from './network/useNetwork.js';
-import { ROUTES, useLocation } from './routes.js';
+import { OperatorPanel } from './operator/OperatorPanel.js';
+import { useFailures } from './operator/useFailures.js';
+import { spectrumUtilisation } from './operator/utilisation.js';
+import type { OrderForm } from './order/form.js';
+import { OrderPanel } from './order/OrderPanel.js';
+import { routesFor, useLocation } from './routes.js';
+import type { RouteId } from './routes.js';
+import { ServicesPanel } from './services/ServicesPanel.js';
+import { useServices } from './services/useServices.js';
 
 type Session = { state: 'checking' } | { state: 'signin'; reason: string | null } | { state: 'error'; message: string } | { state: 'ready'; me: Me };
 
@@ -49,11 +62,19 @@ function paramsOfForm(f: LatencyForm): string {
   return s === '' ? '' : `?${s}`;
 }
 
+const EMPTY_ORDER_FORM: OrderForm = { product: 'wave', from: null, to: null, bandwidthGbps: '100', protection: 'unprotected', maxLatencyMs: '' };
+
+const PANEL_LABEL: Record<RouteId, string> = {
+  network: 'Network details',
+  latency: 'Latency explorer',
+  order: 'Quote and order',
+  services: 'Services',
+  operator: 'Operations',
+};
+
 /** The whole portal. */
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'checking' });
-  const { route, params, navigate } = useLocation();
-
   const checkSession = useCallback(() => {
     setSession({ state: 'checking' });
     fetchMe()
@@ -65,15 +86,56 @@ export function App() {
   }, []);
   useEffect(checkSession, [checkSession]);
 
-  const [net, retryNetwork] = useNetwork(session.state === 'ready');
+  // One event stream per signed-in session, shared by every screen.
+  const me = session.state === 'ready' ? session.me : null;
+  const stream = useMemo(() => (me === null ? null : new EventStream()), [me]);
+  useEffect(() => {
+    if (stream === null) return;
+    stream.start();
+    return () => stream.stop();
+  }, [stream]);
+
+  if (session.state === 'signin') {
+    return <SignIn reason={session.reason} onSignedIn={(signedIn) => setSession({ state: 'ready', me: signedIn })} />;
+  }
+  return (
+    <EventsContext.Provider value={stream}>
+      <Portal session={session} onRetrySession={checkSession} onSignOut={(reason) => setSession({ state: 'signin', reason })} />
+    </EventsContext.Provider>
+  );
+}
+
+function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Session, { state: 'signin' }>; onRetrySession: () => void; onSignOut: (reason: string) => void }) {
+  const { route, params, navigate } = useLocation();
+  const ready = session.state === 'ready';
+  const role = session.state === 'ready' ? session.me.role : 'customer';
+  const operator = role === 'operator';
+  const streamStatus = useStreamStatus();
+
+  const [net, retryNetwork] = useNetwork(ready);
   useEffect(() => {
     if (net.state === 'error' && net.unauthorised) {
       setApiKey(null);
-      setSession({ state: 'signin', reason: 'Your session has ended. Sign in again.' });
+      onSignOut('Your session has ended. Sign in again.');
     }
-  }, [net]);
+  }, [net, onSignOut]);
 
-  const model = net.state === 'ready' ? net.model : null;
+  const [services, retryServices] = useServices(ready);
+  const [failures, reloadFailures] = useFailures(ready);
+
+  const baseModel = net.state === 'ready' ? net.model : null;
+  const utilisation = useMemo(
+    () => (operator && baseModel !== null && services.state === 'ready' ? spectrumUtilisation(baseModel.spans, services.services) : null),
+    [operator, baseModel, services],
+  );
+  const failedSpans = useMemo(() => new Set(failures.state === 'ready' ? failures.failures.flatMap((f) => f.failedSpans) : []), [failures]);
+  // The first draw waits for the live state, so the map does not flash from plain to heat colours.
+  const liveKnown = failures.state !== 'loading' && (!operator || services.state !== 'loading');
+  const model = useMemo(
+    () => (baseModel === null || !liveKnown ? null : withLiveState(baseModel, { utilisation, failedSpans })),
+    [baseModel, liveKnown, utilisation, failedSpans],
+  );
+
   const [selection, setSelection] = useState<Selection>(null);
   const [selectedRank, setSelectedRank] = useState(1);
 
@@ -89,31 +151,54 @@ export function App() {
     : null;
   const result = useLatency(query);
 
+  const [orderForm, setOrderForm] = useState<OrderForm>(EMPTY_ORDER_FORM);
+  const [shownOption, setShownOption] = useState<{ quote: Quote; optionId: string } | null>(null);
+  const onShowOption = useCallback((quote: Quote | null, optionId: string | null) => {
+    setShownOption(quote === null || optionId === null ? null : { quote, optionId });
+  }, []);
+  const serviceId = route === 'services' ? new URLSearchParams(paramsKey).get('id') : null;
+  const selectService = useCallback((id: string | null) => navigate(id === null ? '/services' : `/services?id=${encodeURIComponent(id)}`, true), [navigate]);
+  const shownService = serviceId !== null && services.state === 'ready' ? (services.services.find((s) => s.id === serviceId) ?? null) : null;
+
   const overlays = useMemo<PathOverlay[]>(() => {
+    if (route === 'order') {
+      const opt = shownOption?.quote.options.find((o) => o.id === shownOption.optionId);
+      return opt === undefined ? [] : designOverlays(`option-${opt.id}`, opt.paths);
+    }
+    if (route === 'services') return shownService === null ? [] : designOverlays(`service-${shownService.id}`, shownService.design.paths);
     if (route !== 'latency' || result.state !== 'done') return [];
     const r = result.response;
     if (form.diverse && r.diverse !== null) {
       return r.diverse.paths.map((p, i) => ({ key: `diverse-${i}`, spanIds: p.spanIds, colour: DIVERSE_COLOURS[i % 2], emphasised: true }));
     }
     return r.paths.map((p) => ({ key: `path-${p.rank}`, spanIds: p.spanIds, colour: pathColour(p.rank), emphasised: p.rank === selectedRank }));
-  }, [route, result, form.diverse, selectedRank]);
+  }, [route, result, form.diverse, selectedRank, shownOption, shownService]);
 
+  // Where the map flies: the drawn paths' bounds, keyed so it moves only when the subject changes.
+  const focusSubject =
+    route === 'latency' && result.state === 'done'
+      ? `paths:${result.response.from}:${result.response.to}:${form.diverse}:${form.k}:${form.metric}`
+      : route === 'order' && shownOption !== null
+        ? `option:${shownOption.quote.id}:${shownOption.optionId}`
+        : route === 'services' && shownService !== null
+          ? `service:${shownService.id}:${shownService.design.paths.map((p) => p.spanIds.join(',')).join('|')}`
+          : null;
   const focus = useMemo(() => {
-    if (model === null || overlays.length === 0 || result.state !== 'done') return { key: `net:${route}`, bounds: null };
+    if (model === null || overlays.length === 0 || focusSubject === null) return { key: `net:${route}`, bounds: null };
     const lines = overlays.flatMap((o) => o.spanIds.flatMap((id) => {
       const s = model.spanById.get(id);
       return s === undefined ? [] : [s.geometry];
     }));
-    return { key: `paths:${result.response.from}:${result.response.to}:${form.diverse}:${form.k}:${form.metric}`, bounds: linesBounds(lines) };
-  }, [model, overlays, result, route, form.diverse, form.k, form.metric]);
+    return { key: focusSubject, bounds: linesBounds(lines) };
+  }, [model, overlays, route, focusSubject]);
 
   const pins = useMemo<EndpointPin[]>(() => {
-    if (route !== 'latency') return [];
-    const out: EndpointPin[] = [];
-    if (form.from !== null) out.push({ label: 'A', siteId: form.from });
-    if (form.to !== null) out.push({ label: 'Z', siteId: form.to });
-    return out;
-  }, [route, form.from, form.to]);
+    const ends = (a: string | null, z: string | null): EndpointPin[] => [...(a === null ? [] : [{ label: 'A', siteId: a }]), ...(z === null ? [] : [{ label: 'Z', siteId: z }])];
+    if (route === 'latency') return ends(form.from, form.to);
+    if (route === 'order') return ends(orderForm.from, orderForm.to);
+    if (route === 'services' && shownService !== null) return ends(shownService.aSite, shownService.zSite);
+    return [];
+  }, [route, form.from, form.to, orderForm.from, orderForm.to, shownService]);
 
   const onSiteClick = useCallback((id: string) => {
     if (route === 'latency') {
@@ -121,19 +206,19 @@ export function App() {
       else if (id === form.from) return;
       // After A and Z are set, further clicks move Z: exploring from one fixed site is the common case.
       else setForm({ ...form, to: id });
-    } else setSelection({ kind: 'site', id });
+    } else if (route === 'order') {
+      setOrderForm((f) => (f.from === null ? { ...f, from: id } : id === f.from ? f : { ...f, to: id }));
+    } else if (route === 'network') setSelection({ kind: 'site', id });
   }, [route, form, setForm]);
   const onSpanClick = useCallback((id: string) => {
-    if (route === 'network') setSelection({ kind: 'span', id });
+    if (route === 'network' || route === 'operator') setSelection({ kind: 'span', id });
   }, [route]);
-
-  if (session.state === 'signin') {
-    return <SignIn reason={session.reason} onSignedIn={(me) => setSession({ state: 'ready', me })} />;
-  }
 
   const kinds = new Set<SiteKind>(model?.sites.map((s) => s.properties.kind) ?? []);
   const hasUtilisation = model?.spans.some((s) => s.properties.utilisation !== undefined) ?? false;
   const hasFailures = model?.spans.some((s) => s.properties.failed === true) ?? false;
+  const forbidden = ready && route === 'operator' && !operator;
+  const spanSelected = (route === 'network' || route === 'operator') && selection?.kind === 'span' ? selection.id : null;
 
   return (
     <div className="app">
@@ -146,7 +231,7 @@ export function App() {
           Lightpath
         </div>
         <nav aria-label="Screens" className="tabs">
-          {ROUTES.map((r) => (
+          {(ready ? routesFor(role) : []).map((r) => (
             <a
               key={r.id}
               href={r.id === 'latency' ? `/latency${paramsOfForm(form)}` : r.path}
@@ -158,13 +243,16 @@ export function App() {
                 navigate(e.currentTarget.getAttribute('href') ?? r.path);
               }}
             >
-              {r.label}
+              {r.id === 'services' && operator ? 'Services' : r.label}
             </a>
           ))}
         </nav>
         <div className="header-right">
           {session.state === 'ready' && (
             <>
+              <span className={`live-dot live-${streamStatus}`} role="status" aria-label={`Live updates: ${streamStatus}`} title={`Live updates: ${streamStatus}`}>
+                {streamStatus === 'open' ? 'Live' : streamStatus === 'closed' ? 'Offline' : 'Reconnecting…'}
+              </span>
               <span className="role-badge" title={session.me.tenantId ?? undefined}>
                 {session.me.role === 'operator' ? 'Operator' : 'Customer'}
                 {session.me.tenantId !== null ? ` · ${session.me.tenantId}` : ''}
@@ -176,7 +264,7 @@ export function App() {
                   className="ghost"
                   onClick={() => {
                     setApiKey(null);
-                    setSession({ state: 'signin', reason: 'You have signed out.' });
+                    onSignOut('You have signed out.');
                   }}
                 >
                   Sign out
@@ -187,11 +275,17 @@ export function App() {
         </div>
       </header>
       <div className="app-body">
-        <aside id="side-panel" className="side-panel" tabIndex={-1} aria-label={route === 'latency' ? 'Latency explorer' : 'Network details'}>
+        <aside id="side-panel" className="side-panel" tabIndex={-1} aria-label={PANEL_LABEL[route]}>
           {session.state === 'checking' && <PanelStatus text="Connecting to Lightpath…" />}
-          {session.state === 'error' && <PanelError message={session.message} onRetry={checkSession} />}
-          {session.state === 'ready' && net.state === 'loading' && <PanelStatus text="Loading network…" />}
-          {session.state === 'ready' && net.state === 'error' && <PanelError message={net.message} onRetry={retryNetwork} />}
+          {session.state === 'error' && <PanelError message={session.message} onRetry={onRetrySession} />}
+          {ready && (net.state === 'loading' || (net.state === 'ready' && model === null)) && <PanelStatus text="Loading network…" />}
+          {ready && net.state === 'error' && <PanelError message={net.message} onRetry={retryNetwork} />}
+          {forbidden && (
+            <div className="panel-body">
+              <h2 className="panel-title">Operators only</h2>
+              <p className="notice">Your key is a customer key: this screen is for the network operator.</p>
+            </div>
+          )}
           {model !== null && model.sites.length === 0 && (
             <div className="panel-body">
               <h2 className="panel-title">No network yet</h2>
@@ -211,19 +305,36 @@ export function App() {
           {model !== null && model.sites.length > 0 && route === 'latency' && (
             <LatencyPanel model={model} form={form} onForm={setForm} result={result} selectedRank={selectedRank} onSelectRank={setSelectedRank} />
           )}
+          {model !== null && model.sites.length > 0 && route === 'order' && (
+            <OrderPanel model={model} form={orderForm} onForm={setOrderForm} onShowOption={onShowOption} onViewService={(id) => navigate(`/services?id=${encodeURIComponent(id)}`)} />
+          )}
+          {model !== null && route === 'services' && (
+            <ServicesPanel model={model} services={services} onRetry={retryServices} selectedId={serviceId} onSelect={selectService} showTenant={operator} onOrderNew={() => navigate('/order')} />
+          )}
+          {model !== null && route === 'operator' && operator && (
+            <OperatorPanel
+              model={model}
+              utilisation={utilisation}
+              services={services}
+              failures={failures}
+              onFailuresChanged={reloadFailures}
+              selectedSpanId={spanSelected}
+              onSelectSpan={(id) => setSelection(id === null ? null : { kind: 'span', id })}
+            />
+          )}
         </aside>
         <main className="map-main" aria-label="Map">
           <NetworkMap
             model={model}
             paths={overlays}
             pins={pins}
-            selectedSpanId={route === 'network' && selection?.kind === 'span' ? selection.id : null}
+            selectedSpanId={spanSelected}
             focus={focus}
             onSiteClick={onSiteClick}
             onSpanClick={onSpanClick}
           />
           {model !== null && <Legend kinds={kinds} hasUtilisation={hasUtilisation} hasFailures={hasFailures} />}
-          {(session.state === 'checking' || (session.state === 'ready' && net.state === 'loading')) && (
+          {(session.state === 'checking' || (ready && (net.state === 'loading' || (net.state === 'ready' && model === null)))) && (
             <div className="map-overlay" role="status">
               <span className="spinner" aria-hidden="true" /> Loading network…
             </div>

@@ -4,10 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 
-/** Screens that exist now. Quotes, orders, services and failures join this list in later issues. */
+/** The portal's screens; `operator` ones are shown to operator keys only. */
 export const ROUTES = [
-  { id: 'network', path: '/', label: 'Network' },
-  { id: 'latency', path: '/latency', label: 'Latency explorer' },
+  { id: 'network', path: '/', label: 'Network', operator: false },
+  { id: 'latency', path: '/latency', label: 'Latency explorer', operator: false },
+  { id: 'order', path: '/order', label: 'Quote & order', operator: false },
+  { id: 'services', path: '/services', label: 'My services', operator: false },
+  { id: 'operator', path: '/operator', label: 'Operations', operator: true },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];
@@ -16,6 +19,11 @@ export type RouteId = (typeof ROUTES)[number]['id'];
 export function routeOf(pathname: string): RouteId {
   const clean = pathname.replace(/\/+$/, '') || '/';
   return ROUTES.find((r) => r.path === clean)?.id ?? 'network';
+}
+
+/** The screens a role may open. */
+export function routesFor(role: 'operator' | 'customer'): (typeof ROUTES)[number][] {
+  return ROUTES.filter((r) => role === 'operator' || !r.operator);
 }
 
 /** Current route and search params, following pushState and the back button. */

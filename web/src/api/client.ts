@@ -16,12 +16,20 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a JSON resource under /v1 with the session's key; throws ApiError or a network TypeError. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Options of requestJson. */
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Call the API with the session's key and a JSON body; throws ApiError or a network TypeError. 204 gives null. */
+export async function requestJson<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const key = getApiKey();
   if (key !== null) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(path, { headers, signal });
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, signal: opts.signal, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   if (!res.ok) {
     let problem: Problem | null = null;
     const type = res.headers.get('content-type') ?? '';
@@ -34,7 +42,18 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     }
     throw new ApiError(res.status, problem);
   }
+  if (res.status === 204) return null as T;
   return (await res.json()) as T;
+}
+
+/** GET a JSON resource under /v1 with the session's key; throws ApiError or a network TypeError. */
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>('GET', path, { signal });
+}
+
+/** True for the server's answer to a route it does not have (a feature not installed), not a missing object. */
+export function isMissingRoute(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 404 && (e.problem?.detail ?? '').startsWith('no route');
 }
 
 /** The whole network as GeoJSON. */
@@ -83,7 +102,9 @@ export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 401) return 'Your API key was not accepted. Sign in again.';
     if (e.status === 403) return 'Your key does not allow this.';
-    return e.message;
+    // Validation problems name the fields; the first few say more than the title alone.
+    const fields = e.problem?.errors?.slice(0, 3).map((x) => (x.path !== undefined && x.path !== '' ? `${x.path}: ${x.message}` : x.message)) ?? [];
+    return fields.length > 0 ? `${e.message} (${fields.join('; ')})` : e.message;
   }
   if (e instanceof TypeError) return 'Cannot reach the Lightpath server.';
   return e instanceof Error ? e.message : String(e);

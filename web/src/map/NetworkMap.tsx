@@ -48,6 +48,7 @@ export function NetworkMap(props: NetworkMapProps) {
   // What the map has finished drawing, exposed as data attributes so tests (and people) can tell.
   const [drawnNetwork, setDrawnNetwork] = useState<NetworkModel | null>(null);
   const [drawnPaths, setDrawnPaths] = useState<readonly PathOverlay[] | null>(null);
+  const fitted = useRef<number | null>(null);
   const handlers = useRef(props);
   handlers.current = props;
 
@@ -153,8 +154,12 @@ export function NetworkMap(props: NetworkMapProps) {
   useEffect(() => {
     if (map === null || model === null) return;
     showNetwork(map, model.raw);
-    const b = networkBounds(model.raw);
-    if (b !== null) map.fitBounds(b, { padding: FIT_PADDING, animate: false, maxZoom: 9 });
+    // Live state (utilisation, failures) replaces the model but must not move the map.
+    if (fitted.current !== model.generation) {
+      fitted.current = model.generation;
+      const b = networkBounds(model.raw);
+      if (b !== null) map.fitBounds(b, { padding: FIT_PADDING, animate: false, maxZoom: 9 });
+    }
     map.once('idle', () => setDrawnNetwork(model));
   }, [map, model]);
 
@@ -177,13 +182,15 @@ export function NetworkMap(props: NetworkMapProps) {
   }, [map, model, props.selectedSpanId]);
 
   const focusKey = props.focus.key;
+  const generation = model?.generation ?? null;
   const focusBounds = props.focus.bounds;
   useEffect(() => {
     if (map === null || model === null) return;
     const b = focusBounds ?? networkBounds(model.raw);
     if (b !== null) map.fitBounds(b, { padding: focusBounds === null ? FIT_PADDING : PATH_PADDING, duration: 600, maxZoom: 9 });
-    // Deliberately keyed on focusKey only: bounds recreated on every render must not move the map.
-  }, [map, model, focusKey]);
+    // Deliberately keyed on focusKey and the data's generation only: bounds recreated on every
+    // render, or live state arriving, must not move the map.
+  }, [map, generation, focusKey]);
 
   // Endpoint pins as HTML markers carrying the site name.
   const pins = props.pins;
