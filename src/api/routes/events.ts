@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js';
 import { LightpathError } from '../../domain/errors.js';
 import { EventsService, parseEventId, parseTypes, type Viewer } from '../../services/events.js';
 import * as S from '../schemas.js';
+import { latestEventId } from '../../store/events.js';
 
 /** Event as published (CONVENTIONS: events). */
 export const EventSchema = Type.Object({
@@ -70,7 +71,7 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
           'Customers receive their own tenant\'s events, operators every event.',
         querystring: Type.Object({
           ...S.PageQuery,
-          after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Resume after this event id (the Last-Event-ID header wins)' })),
+          after: Type.Optional(Type.String({ pattern: '^([0-9]{1,15}|latest)$', description: 'Resume after this event id (the Last-Event-ID header wins); `latest` = only events from now on' })),
           types: Type.Optional(Type.String({ maxLength: 4000, description: 'Comma-separated event types' })),
           format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('sse')])),
         }),
@@ -91,7 +92,12 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
       const viewer = viewerOf(req);
       const types = parseTypes(req.query.types);
       const header = req.headers['last-event-id'];
-      const after = parseEventId(typeof header === 'string' && header !== '' ? header : req.query.after, typeof header === 'string' && header !== '' ? '/headers/last-event-id' : '/after');
+      const fromHeader = typeof header === 'string' && header !== '';
+      // A new subscriber that wants only what happens from now on need not replay the whole history.
+      const after =
+        !fromHeader && req.query.after === 'latest'
+          ? await latestEventId(services.db)
+          : parseEventId(fromHeader ? header : req.query.after, fromHeader ? '/headers/last-event-id' : '/after');
       if (wantsJson(req, req.query.format)) {
         return reply.type('application/json').send(await events.list(viewer, { after, cursor: req.query.cursor, limit: req.query.limit, types }));
       }

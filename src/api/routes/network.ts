@@ -6,19 +6,36 @@ import { toProjectJson } from '../../export/json.js';
 import { IMPORT_FORMATS } from '../../import/index.js';
 import { LightpathError } from '../../domain/errors.js';
 import * as S from '../schemas.js';
+import { spanUtilisation } from '../../store/utilisation.js';
 
 /** The whole network: GeoJSON / project JSON export, and file import. */
-export async function networkRoutes(app: AppInstance, { inventory }: Services): Promise<void> {
+export async function networkRoutes(app: AppInstance, { inventory, db }: Services): Promise<void> {
   app.get('/v1/network', {
     schema: {
       tags: ['network'],
       summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
+      description: 'Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots`.',
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('json')])) }),
     },
   }, async (req, reply) => {
     const net = await inventory.getNetwork();
     if (req.query.format === 'json') return reply.type('application/json').send(toProjectJson(net));
-    return reply.type('application/geo+json').send(toGeoJson(net));
+    // The map's live layer: how full each span is and whether a failure holds it down.
+    const [used, failed] = await Promise.all([spanUtilisation(db), inventory.failedSpans()]);
+    const usage = new Map(used.map((u) => [u.spanId, u]));
+    const down = new Set(failed);
+    const fc = toGeoJson(net);
+    for (const f of fc.features) {
+      if (f.properties.featureType !== 'span') continue;
+      const u = usage.get(f.properties.id);
+      Object.assign(f.properties, {
+        failed: down.has(f.properties.id),
+        utilisation: u ? u.utilisation : null,
+        usedSlots: u ? u.usedSlots : null,
+        totalSlots: u ? u.totalSlots : null,
+      });
+    }
+    return reply.type('application/geo+json').send(fc);
   });
 
   app.post('/v1/network/import', {
