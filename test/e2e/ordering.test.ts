@@ -73,6 +73,38 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
   const mapPixels = async (page: Page, colour: string): Promise<number> => countColour(decodePng(await page.locator('.map-canvas').screenshot()), colour);
   const working = (s: Service): DesignPath => s.design.paths.find((p) => p.role === 'working') ?? s.design.paths[0];
+  /** Span id -> used/total slots, as GET /v1/network reports them (spans with a line system). */
+  const serverUsage = async (): Promise<Map<string, { used: number; total: number }>> => {
+    const net = await api<FeatureCollection>('/v1/network');
+    const out = new Map<string, { used: number; total: number }>();
+    for (const f of net.features) {
+      const p = f.properties as SpanProperties & { featureType: string; usedSlots?: number | null; totalSlots?: number | null };
+      if (p.featureType !== 'span' || p.usedSlots === null || p.usedSlots === undefined || p.totalSlots === null || p.totalSlots === undefined) continue;
+      out.set(p.id, { used: p.usedSlots, total: p.totalSlots });
+    }
+    return out;
+  };
+  /** What the operations screen should say about utilisation, given the server's figures. */
+  const utilisationText = (usage: Map<string, { used: number; total: number }>): { rows: string[]; mean: string } => {
+    const shares = [...usage].map(([id, u]) => [id, u.total > 0 ? u.used / u.total : 0] as const);
+    const busy = shares.filter(([, x]) => x > 0).sort((a, b) => b[1] - a[1]);
+    // Spans tied with the sixth may be listed in any order: compare as sets of rows.
+    const rows = busy.slice(0, 6).map(([id, x]) => `${siteName(span(id).aSiteId)} – ${siteName(span(id).zSiteId)} ${formatShare(x)}`);
+    return { rows: rows.sort(), mean: formatShare(shares.reduce((a, [, x]) => a + x, 0) / shares.length) };
+  };
+  /** The busiest spans and the network mean shown equal the server's usedSlots / totalSlots (retried while a refresh is on its way). */
+  const expectUtilisationShown = async (page: Page, timeoutMs = 30_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const want = utilisationText(await serverUsage());
+      const rows = (await page.getByRole('list', { name: 'Busiest spans' }).locator('li').allInnerTexts()).map((r) => r.trim()).sort();
+      const text = await page.locator('section[aria-labelledby="util-h"]').innerText();
+      const ok = want.rows.length > 0 && JSON.stringify(rows) === JSON.stringify(want.rows) && text.includes(`network mean ${want.mean}`);
+      if (ok) return;
+      if (Date.now() > deadline) assert.fail(`utilisation shown ${JSON.stringify(rows)} / ${JSON.stringify(text)}, server says ${JSON.stringify(want)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
 
   before(async () => {
     checkPrerequisites();
@@ -208,15 +240,16 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
     await p.close();
   });
 
-  it('shows the operator utilisation from the services holding spectrum', async () => {
+  it('shows the operator utilisation the server reports, which matches the services holding spectrum', async () => {
     await operator.goto(`${server!.baseUrl}/operator`);
     await operator.getByRole('heading', { name: 'Operations' }).waitFor({ timeout: 30_000 });
     await operator.locator('.map-canvas[data-network-drawn="true"]').waitFor({ timeout: 60_000 });
     await operator.locator('.legend-scale').waitFor();
-    // Oracle: slots held on each span by every live service's wave segments, over the span's slots.
-    const all = await api<{ items: Service[] }>('/v1/services');
+    // Independent oracle: slots held on each span by every live service's wave segments.
+    const all = await api<{ items: (Service & { product: string })[] }>('/v1/services');
+    const live = all.items.filter((x) => x.state !== 'terminated');
     const held = new Map<string, Set<string>>();
-    for (const s of all.items.filter((x) => x.state !== 'terminated')) {
+    for (const s of live) {
       for (const p of s.design.paths) {
         for (const seg of p.wave?.segments ?? []) {
           for (const id of seg.spanIds) {
@@ -228,20 +261,18 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
       }
     }
     assert.ok(held.size > 0, 'the ordered wave holds spectrum');
-    const busiest = await operator.getByRole('list', { name: 'Busiest spans' }).locator('li').allInnerTexts();
-    assert.ok(busiest.length > 0);
-    const expected = new Map<string, number>();
-    for (const [id, slots] of held) {
+    // The server's figures (all held spectrum, packet trunk waves too) agree with it: with only
+    // waves ordered there are no trunk waves, so the counts are equal span for span.
+    assert.ok(live.every((x) => x.product === 'wave'), 'only waves are live here');
+    const usage = await serverUsage();
+    for (const [id, u] of usage) {
       const ls = span(id).lineSystem;
-      assert.ok(ls !== null, `span ${id} carrying a wave has a line system`);
-      expected.set(`${siteName(span(id).aSiteId)} – ${siteName(span(id).zSiteId)}`, slots.size / (ls.fiberPairs * ls.slotCount));
+      assert.ok(ls !== null, `span ${id} with usage has a line system`);
+      assert.equal(u.total, ls.fiberPairs * ls.slotCount, `span ${id} total slots`);
+      assert.equal(u.used, held.get(id)?.size ?? 0, `span ${id} used slots: server vs the services' wave segments`);
     }
-    assert.equal(busiest.length, Math.min(6, expected.size), 'the busiest spans (up to six) are listed');
-    for (const row of busiest) {
-      const label = [...expected.keys()].find((l) => row.startsWith(`${l} `));
-      assert.ok(label !== undefined, `listed span holds spectrum: ${row}`);
-      assert.equal(row.trim(), `${label} ${formatShare(expected.get(label) ?? -1)}`);
-    }
+    assert.ok([...held.keys()].every((id) => usage.has(id)), 'every span carrying a wave is reported');
+    await expectUtilisationShown(operator);
   });
 
   it('cuts a span under the service, sees it rerouted, repairs it and sees it revert', async () => {
@@ -271,6 +302,11 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
     // The customer's page follows the reroute through the event stream.
     const newRoute = working(after).siteIds.map(siteName).join(' → ');
     await customer.locator('.details .path-route', { hasText: newRoute }).waitFor({ timeout: 30_000 });
+    // Customers see failed spans too: they come with /v1/network, reloaded after the reroute event.
+    await customer.locator('.legend li', { hasText: 'Failed span' }).waitFor({ timeout: 30_000 });
+    await customer.locator('.map-canvas[data-network-drawn="true"]').waitFor();
+    assert.ok((await mapPixels(customer, FAILED_COLOUR)) > 20, 'failed span drawn for the customer');
+    assert.equal(await customer.locator('.legend-scale').count(), 0, 'still no utilisation heat for customers');
     await shot(customer, 'customer-rerouted');
 
     await operator.getByRole('button', { name: 'Repair' }).click();
@@ -279,6 +315,8 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
     assert.ok(/Reverted|Restored/.test(back) && back.includes(serviceLabel), `repair batch names the service: ${back}`);
     const restored = await api<Service>(`/v1/services/${serviceId}`, customerKey);
     assert.deepEqual(working(restored).spanIds, originalSpans, 'back on the original path');
+    await operator.locator('.legend li', { hasText: 'Failed span' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await customer.locator('.legend li', { hasText: 'Failed span' }).waitFor({ state: 'detached', timeout: 30_000 });
     await operator.locator('.event-feed li', { hasText: 'rerouted' }).first().waitFor({ timeout: 30_000 });
     await shot(operator, 'operator-repaired');
   });
@@ -304,6 +342,8 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
     await customer.locator('.tracker-status[data-order-state="completed"][data-service-state="active"]').waitFor({ timeout: 60_000 });
     const svc = await api<Service & { bandwidthGbps: number }>(`/v1/services/${serviceId}`, customerKey);
     assert.equal(svc.bandwidthGbps, 400);
+    // The operator's screen, left open, follows the change through the event stream.
+    await expectUtilisationShown(operator);
     await customer.locator(`[data-service-id="${serviceId}"]`, { hasText: '400 Gbps' }).waitFor({ timeout: 30_000 });
   });
 
@@ -325,7 +365,10 @@ describe('portal ordering, services and operations end to end', { timeout: 240_0
     assert.ok(requests.length > 10, 'requests were recorded');
     assert.deepEqual(requests.filter((u) => !isLocalUrl(u)), []);
     assert.deepEqual(watched.flatMap((w) => w.errors), []);
-    assert.ok(requests.some((u) => u.endsWith('/v1/events')), 'the page followed the event stream');
+    // Each page's stream starts from now on rather than replaying the history.
+    const firsts = watched.map((w) => w.requests.find((u) => new URL(u).pathname === '/v1/events')).filter((u) => u !== undefined);
+    assert.ok(firsts.length >= 2, 'the pages followed the event stream');
+    for (const u of firsts) assert.equal(new URL(u).searchParams.get('after'), 'latest', u);
   });
 });
 

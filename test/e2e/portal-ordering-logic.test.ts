@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCircuitSpec } from '../../src/domain/products.js';
 import type { LightpathEvent, Order, PriceBook, Service } from '../../web/src/api/ordering-types.js';
-import type { SpanFeature } from '../../web/src/api/types.js';
+import type { NetworkCollection, SpanFeature } from '../../web/src/api/types.js';
+import { buildModel, serverLiveState, withLiveState } from '../../web/src/network/model.js';
 import { createSseParser } from '../../web/src/events/sse.js';
 import type { SseMessage } from '../../web/src/events/sse.js';
 import { bookOfForm, formOfBook } from '../../web/src/operator/pricebook.js';
@@ -181,6 +182,42 @@ describe('spectrum utilisation', () => {
       ),
       { seed: 6103, numRuns: 300 },
     );
+  });
+});
+
+describe('live span state from the server', () => {
+  const spanOf = (id: string, live: Record<string, unknown>): SpanFeature =>
+    ({
+      type: 'Feature',
+      id,
+      geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] },
+      properties: { featureType: 'span', id, aSiteId: 'a', zSiteId: 'z', lengthKm: 1, measuredLatencyUs: null, latencyUs: 4.9, srlgIds: [], cables: [], lineSystem: null, ...live },
+    }) as unknown as SpanFeature;
+  const collection = (spans: SpanFeature[]): NetworkCollection => ({ type: 'FeatureCollection', name: 'n', features: spans }) as unknown as NetworkCollection;
+
+  it('reads slots and failures, and says when an older server reports neither', () => {
+    const live = serverLiveState(
+      buildModel(collection([
+        spanOf('s1', { failed: true, utilisation: 0.25, usedSlots: 3, totalSlots: 12 }),
+        spanOf('s2', { failed: false, utilisation: null, usedSlots: null, totalSlots: null }),
+      ])),
+    );
+    assert.deepEqual([...(live.utilisation ?? [])], [['s1', 0.25]]);
+    assert.deepEqual([...(live.failedSpans ?? [])], ['s1']);
+    const old = serverLiveState(buildModel(collection([spanOf('s1', {})])));
+    assert.equal(old.utilisation, null);
+    assert.equal(old.failedSpans, null);
+  });
+
+  it('keeps the generation (no refit) when only live state changed, and hides what the viewer should not see', () => {
+    const first = buildModel(collection([spanOf('s1', { failed: false, utilisation: 0, usedSlots: 0, totalSlots: 8 })]));
+    const again = buildModel(collection([spanOf('s1', { failed: true, utilisation: 0.5, usedSlots: 4, totalSlots: 8 })]), first);
+    assert.equal(again.generation, first.generation);
+    assert.notEqual(buildModel(collection([spanOf('s2', {})]), first).generation, first.generation);
+    const customer = withLiveState(again, { utilisation: null, failedSpans: new Set(['s1']) });
+    assert.equal(customer.generation, first.generation);
+    assert.equal('utilisation' in customer.spans[0].properties, false, 'no heat for customers');
+    assert.equal(customer.spans[0].properties.failed, true);
   });
 });
 

@@ -265,6 +265,33 @@ describe('web portal end to end', { timeout: 180_000 }, () => {
     assert.deepEqual(mine.errors, []);
   });
 
+  it('follows events from now on, then resumes with Last-Event-ID after a drop', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const p = await ctx.newPage();
+    const mine = watchPage(p);
+    await signInPage(p);
+    const asked: { after: string | null; lastEventId: string | undefined }[] = [];
+    // The first stream delivers one event and ends (a dropped connection); later ones go to the server.
+    await p.route('**/v1/events**', async (route) => {
+      const req = route.request();
+      asked.push({ after: new URL(req.url()).searchParams.get('after'), lastEventId: req.headers()['last-event-id'] });
+      if (asked.length > 1) return route.continue();
+      const e = { id: 7, type: 'e2e.probe', occurredAt: new Date().toISOString(), tenantId: null, subject: { kind: 'e2e', id: 'probe' }, data: {} };
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 500\n\nid: 7\nevent: e2e.probe\ndata: ${JSON.stringify(e)}\n\n` });
+    });
+    await p.goto(`${server!.baseUrl}/`);
+    await p.locator('.map-canvas[data-network-drawn="true"]').waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 30_000;
+    while (asked.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await p.locator('.live-dot.live-open').waitFor({ timeout: 30_000 });
+    assert.deepEqual(asked.slice(0, 2), [
+      { after: 'latest', lastEventId: undefined },
+      { after: null, lastEventId: '7' },
+    ]);
+    await ctx.close();
+    assert.deepEqual(mine.errors, []);
+  });
+
   it('never reaches past this machine and throws no page errors', () => {
     assert.ok(seen.requests.length > 5, 'requests were recorded');
     assert.deepEqual(seen.requests.filter((u) => !isLocalUrl(u)), []);

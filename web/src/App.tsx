@@ -21,7 +21,7 @@ import { NetworkMap } from './map/NetworkMap.js';
 import type { EndpointPin } from './map/NetworkMap.js';
 import { DIVERSE_COLOURS, pathColour } from './map/palette.js';
 import type { SiteKind } from './map/palette.js';
-import { withLiveState } from './network/model.js';
+import { serverLiveState, withLiveState } from './network/model.js';
 import { NetworkPanel } from './network/NetworkPanel.js';
 import type { Selection } from './network/NetworkPanel.js';
 import { useNetwork } from './network/useNetwork.js';
@@ -121,16 +121,26 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   }, [net, onSignOut]);
 
   const [services, retryServices] = useServices(ready);
-  const [failures, reloadFailures] = useFailures(ready);
+  // The failures API is for operators (the operations screen; the map's fallback on older servers).
+  const [failures, reloadFailures] = useFailures(ready && operator);
 
   const baseModel = net.state === 'ready' ? net.model : null;
-  const utilisation = useMemo(
-    () => (operator && baseModel !== null && services.state === 'ready' ? spectrumUtilisation(baseModel.spans, services.services) : null),
-    [operator, baseModel, services],
+  // Live state comes with /v1/network; servers that do not report it are worked out here instead.
+  const serverLive = useMemo(() => (baseModel === null ? null : serverLiveState(baseModel)), [baseModel]);
+  const serverUse = serverLive?.utilisation ?? null;
+  const serverFailed = serverLive?.failedSpans ?? null;
+  const utilisation = useMemo(() => {
+    if (!operator || baseModel === null) return null;
+    if (serverUse !== null) return serverUse;
+    return services.state === 'ready' ? spectrumUtilisation(baseModel.spans, services.services) : null;
+  }, [operator, baseModel, serverUse, services]);
+  const failedSpans = useMemo(
+    () => serverFailed ?? new Set(failures.state === 'ready' ? failures.failures.flatMap((f) => f.failedSpans) : []),
+    [serverFailed, failures],
   );
-  const failedSpans = useMemo(() => new Set(failures.state === 'ready' ? failures.failures.flatMap((f) => f.failedSpans) : []), [failures]);
   // The first draw waits for the live state, so the map does not flash from plain to heat colours.
-  const liveKnown = failures.state !== 'loading' && (!operator || services.state !== 'loading');
+  const liveKnown =
+    (serverFailed !== null || !operator || failures.state !== 'loading') && (!operator || serverUse !== null || services.state !== 'loading');
   const model = useMemo(
     () => (baseModel === null || !liveKnown ? null : withLiveState(baseModel, { utilisation, failedSpans })),
     [baseModel, liveKnown, utilisation, failedSpans],
@@ -215,7 +225,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   }, [route]);
 
   const kinds = new Set<SiteKind>(model?.sites.map((s) => s.properties.kind) ?? []);
-  const hasUtilisation = model?.spans.some((s) => s.properties.utilisation !== undefined) ?? false;
+  const hasUtilisation = model?.spans.some((s) => typeof s.properties.utilisation === 'number') ?? false;
   const hasFailures = model?.spans.some((s) => s.properties.failed === true) ?? false;
   const forbidden = ready && route === 'operator' && !operator;
   const spanSelected = (route === 'network' || route === 'operator') && selection?.kind === 'span' ? selection.id : null;
@@ -315,6 +325,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
             <OperatorPanel
               model={model}
               utilisation={utilisation}
+              utilisationFromServer={serverUse !== null}
               services={services}
               failures={failures}
               onFailuresChanged={reloadFailures}

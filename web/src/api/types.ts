@@ -6,11 +6,18 @@ import type { FeatureCollection, LineStringGeometry, PointGeometry, SiteProperti
 
 export type { SiteProperties };
 
-/** Span properties plus the live state later issues add (absent until then). */
+/**
+ * Span properties plus the live state GET /v1/network reports (absent from older servers). The
+ * server sends null utilisation and slot counts for dark spans; the portal's model drops them.
+ */
 export interface LiveSpanProperties extends SpanProperties {
-  /** Spectrum utilisation 0..1, when the server reports it. */
-  utilisation?: number;
-  /** True while the span is failed (cut), when the server reports it. */
+  /** Spectrum utilisation 0..1: held slots ÷ (fiber pairs × slots), packet trunk waves included. */
+  utilisation?: number | null;
+  /** Spectrum slots held now, over all fiber pairs. */
+  usedSlots?: number | null;
+  /** Fiber pairs × slots. */
+  totalSlots?: number | null;
+  /** True while an unrepaired failure holds the span down. */
   failed?: boolean;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The live event stream (GET /v1/events, text/event-stream) read with fetch() so the API key goes in
- * the Authorization header, which EventSource cannot send. Reconnects after drops, resuming with
- * Last-Event-ID so no event is lost or seen twice.
+ * the Authorization header, which EventSource cannot send. Starts with events from now on
+ * (?after=latest) and reconnects after drops, resuming with Last-Event-ID so no event is lost or
+ * seen twice.
  */
 import type { LightpathEvent } from '../api/ordering-types.js';
 import { getApiKey } from '../auth/session.js';
@@ -102,8 +103,10 @@ export class EventStream {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     const key = getApiKey();
     if (key !== null) headers.authorization = `Bearer ${key}`;
+    // The first connection follows from now on (screens load current state themselves) rather than
+    // replaying the history; later ones resume after the last event seen.
     if (this.lastId !== null) headers['last-event-id'] = this.lastId;
-    const res = await fetch('/v1/events', { headers, signal, cache: 'no-store' });
+    const res = await fetch(this.lastId === null ? '/v1/events?after=latest' : '/v1/events', { headers, signal, cache: 'no-store' });
     if (res.status === 401 || res.status === 403) throw new StreamRefused(res.status);
     if (!res.ok || res.body === null) throw new Error(`event stream: HTTP ${res.status}`);
     this.setStatus('open');

@@ -29,7 +29,7 @@ export const LAYER = {
 
 const utilisationColour: ExpressionSpecification = [
   'case',
-  ['has', 'utilisation'],
+  ['==', ['typeof', ['get', 'utilisation']], 'number'],
   ['interpolate', ['linear'], ['to-number', ['get', 'utilisation']], ...UTILISATION_STOPS.flat()],
   SPAN_COLOUR,
 ];

@@ -46,7 +46,7 @@ export function spanFacts(span: SpanFeature, siteName: (id: string) => string): 
     ['Strands', strandSummary(span)],
     ['SRLGs', p.srlgIds.length === 0 ? 'none' : p.srlgIds.join(', ')],
   ];
-  if (p.utilisation !== undefined) rows.push(['Utilisation', formatPercent(p.utilisation)]);
+  if (typeof p.utilisation === 'number') rows.push(['Utilisation', formatPercent(p.utilisation)]);
   if (p.lineSystem !== null) rows.push(['Line system', `${p.lineSystem.fiberPairs} FP × ${p.lineSystem.slotCount} slots of ${p.lineSystem.slotWidthGhz} GHz`]);
   if (p.failed === true) rows.push(['State', 'FAILED']);
   return rows;

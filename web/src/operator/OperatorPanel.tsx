@@ -17,6 +17,8 @@ import type { FailuresState } from './useFailures.js';
 export interface OperatorPanelProps {
   model: NetworkModel;
   utilisation: ReadonlyMap<string, number> | null;
+  /** True when the figures are the server's (all held spectrum), false when worked out from the services. */
+  utilisationFromServer: boolean;
   services: ServicesState;
   failures: FailuresState;
   onFailuresChanged: () => void;
@@ -66,7 +68,7 @@ function BatchSummary({ title, batch, name }: { title: string; batch: Batch; nam
 }
 
 /** The operations screen. */
-export function OperatorPanel({ model, utilisation, services, failures, onFailuresChanged, selectedSpanId, onSelectSpan }: OperatorPanelProps) {
+export function OperatorPanel({ model, utilisation, utilisationFromServer, services, failures, onFailuresChanged, selectedSpanId, onSelectSpan }: OperatorPanelProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
@@ -128,7 +130,8 @@ export function OperatorPanel({ model, utilisation, services, failures, onFailur
         ) : (
           <>
             <p className="muted small">
-              Share of each span's slots held by waves, shown as colour on the map{meanUse !== null ? `; network mean ${formatShare(meanUse)}` : ''}. Packet trunk waves are not included.
+              Share of each span's slots held by waves, shown as colour on the map{meanUse !== null ? `; network mean ${formatShare(meanUse)}` : ''}.
+              {utilisationFromServer ? ' Packet trunk waves included.' : ' Packet trunk waves are not included.'}
             </p>
             {hot.length === 0 ? (
               <p className="empty">No spectrum is in use yet.</p>

@@ -1,4 +1,4 @@
-/** Open failures (failed spans for the map), reloaded after span and service events. */
+/** Open failures (the operations screen; the map's failed spans on servers whose /v1/network lacks them), reloaded after span and service events. */
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/client.js';
 import { fetchOpenFailures } from '../api/ordering.js';

@@ -1,7 +1,7 @@
 /**
- * Spectrum utilisation per span from the services the operator can see: the share of a span's slots
- * (all fiber pairs) that wave segments hold. Packet trunks' own waves are not in the services API, so
- * ethernet and cloud-connect capacity is not counted (see the report for the endpoint that would fix it).
+ * Fallback for servers whose GET /v1/network does not report span utilisation: the share of a span's
+ * slots (all fiber pairs) that the visible services' wave segments hold. Packet trunks' own waves are
+ * not in the services API, so ethernet and cloud-connect capacity is not counted here.
  */
 import type { SpanFeature } from '../api/types.js';
 import type { Service } from '../api/ordering-types.js';
