@@ -64,6 +64,11 @@ for (const driver of testDrivers()) {
       for (const p of svc.design.paths) for (const seg of p.wave?.segments ?? []) for (const id of seg.spanIds) expected.set(id, (expected.get(id) ?? 0) + seg.slots);
       assert.ok(expected.size > 0);
       const live = await spans();
+      const forCustomer = (await as(customer)({ url: '/v1/network' })).json() as { features: SpanFeature[] };
+      for (const f of forCustomer.features.filter((x) => x.properties.featureType === 'span')) {
+        assert.equal(typeof f.properties.failed, 'boolean');
+        assert.ok(!('utilisation' in f.properties) && !('usedSlots' in f.properties), 'customers do not see network load');
+      }
       for (const [id, s] of live) {
         const used = expected.get(id) ?? 0;
         if (!s.lineSystem) continue;

@@ -7,6 +7,7 @@ import { IMPORT_FORMATS } from '../../import/index.js';
 import { LightpathError } from '../../domain/errors.js';
 import * as S from '../schemas.js';
 import { spanUtilisation } from '../../store/utilisation.js';
+import { principalOf } from '../auth.js';
 
 /** The whole network: GeoJSON / project JSON export, and file import. */
 export async function networkRoutes(app: AppInstance, { inventory, db }: Services): Promise<void> {
@@ -14,26 +15,27 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
     schema: {
       tags: ['network'],
       summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
-      description: 'Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots`.',
+      description: 'Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).',
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('json')])) }),
     },
   }, async (req, reply) => {
     const net = await inventory.getNetwork();
     if (req.query.format === 'json') return reply.type('application/json').send(toProjectJson(net));
-    // The map's live layer: how full each span is and whether a failure holds it down.
-    const [used, failed] = await Promise.all([spanUtilisation(db), inventory.failedSpans()]);
+    // The map's live layer: whether a failure holds a span down (everyone), and how full it is
+    // (operators only: the load of the whole network is the operator's business, not a customer's).
+    const operator = principalOf(req).role === 'operator';
+    const [used, failed] = await Promise.all([operator ? spanUtilisation(db) : Promise.resolve([]), inventory.failedSpans()]);
     const usage = new Map(used.map((u) => [u.spanId, u]));
     const down = new Set(failed);
     const fc = toGeoJson(net);
     for (const f of fc.features) {
       if (f.properties.featureType !== 'span') continue;
       const u = usage.get(f.properties.id);
-      Object.assign(f.properties, {
-        failed: down.has(f.properties.id),
-        utilisation: u ? u.utilisation : null,
-        usedSlots: u ? u.usedSlots : null,
-        totalSlots: u ? u.totalSlots : null,
-      });
+      Object.assign(
+        f.properties,
+        { failed: down.has(f.properties.id) },
+        operator ? { utilisation: u ? u.utilisation : null, usedSlots: u ? u.usedSlots : null, totalSlots: u ? u.totalSlots : null } : {},
+      );
     }
     return reply.type('application/geo+json').send(fc);
   });
