@@ -1,10 +1,13 @@
 /**
- * Restoration benchmark on the built-in network: fill it with >= 10,000 services (waves and dark fiber;
- * unprotected, restorable and 1+1), cut the span carrying the most, and print: affected count, time to
- * identify them (reverse index), compute time to restore all (engine), and end-to-end time to commit
- * through the store (embedded PostgreSQL). Also a 10,000-demand restoration plan in one batch and the
- * all-single-spans what-if. Prints figures; asserts nothing. Run: npm run bench:restore
+ * Restoration benchmark on the built-in network (GitHub issue 5): fill it with >= 10,000 services (waves
+ * and dark fiber; unprotected, restorable and 1+1), cut the span carrying the most, and print: affected
+ * count, time to identify them (reverse index), compute time to restore all (engine), and end-to-end time
+ * to commit through the store (embedded PostgreSQL). Also a 10,000-demand restoration plan in one batch
+ * (the target: under 200 ms on one core) and the all-single-spans what-if. Timed sections run several
+ * times and report the median and the minimum, because the machines this runs on are shared and noisy.
+ * Prints figures and a summary against the target; asserts nothing. Run: npm run bench:restore
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { builtinNetwork } from '../src/data/builtin-network.js';
 import type { CircuitSpec, Product, Protection } from '../src/domain/products.js';
 import {
@@ -18,8 +21,8 @@ import {
   failedMask,
   kShortestPaths,
   lowestFreeRun,
+  newRestoreStats,
   planRestoration,
-  shortestPath,
   type Path,
   type RestoreDemand,
   type StrandChoice,
@@ -35,6 +38,10 @@ import { openPglite } from '../src/store/pglite.js';
 import { rng } from './support/gen.js';
 
 const TARGET = Number(process.env.RESTORE_BENCH_SERVICES ?? 10_000);
+/** Timed repetitions of each engine measurement (median and minimum are printed). */
+const RUNS = Number(process.env.RESTORE_BENCH_RUNS ?? 5);
+/** The issue's target for computing 10,000 restorations in one batch on one core. */
+const TARGET_BATCH_MS = 200;
 const view = buildNetworkView(builtinNetwork(), 1);
 const g = view.graph;
 const occ = occupancyFrom(view, [], []);
@@ -159,6 +166,38 @@ function ms(x: number): string {
   return `${x.toFixed(1)} ms`;
 }
 
+/** Median and minimum wall-clock times, and the median CPU time of this process (user + system). */
+interface Timing {
+  medianMs: number;
+  minMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Runs f RUNS times after one warm-up run; the last result and its timings. CPU time is printed beside
+ * wall time because on a machine with more runnable processes than cores the wall clock also counts the
+ * waits for a core (CPU time in turn includes the garbage collector's helper threads).
+ */
+function timed<T>(f: () => T): { result: T } & Timing {
+  let result = f();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    result = f();
+    wall.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { result, medianMs: median(wall), minMs: Math.min(...wall), cpuMs: median(cpu) };
+}
+
+function spread(t: Timing): string {
+  return `median ${ms(t.medianMs)} (min ${ms(t.minMs)}; CPU median ${ms(t.cpuMs)}; ${RUNS} runs)`;
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const svcs = fill();
@@ -180,43 +219,36 @@ async function main(): Promise<void> {
   const byId = new Map(demands.map((d) => [d.id, d]));
   const hit = affected.map((id) => byId.get(id) as RestoreDemand);
   const failed = failedMask(g, [hot]);
-  planRestoration(g, occ.layers, occ.strands, failed, hit); // warm-up (JIT)
-  const tp = performance.now();
-  const plan = planRestoration(g, occ.layers, occ.strands, failed, hit);
-  const planMs = performance.now() - tp;
+  const cutPlan = timed(() => planRestoration(g, occ.layers, occ.strands, failed, hit));
+  const plan = cutPlan.result;
   const count = (a: string) => plan.outcomes.filter((o) => o.action === a).length;
   console.log(`\ncut ${g.spanIds[hot]} (busiest span): ${affected.length} services affected`);
   console.log(`  identify (reverse index, built once in ${ms(buildIdxMs)}): ${ms(identifyMs)}`);
-  console.log(`  compute restoration of all ${hit.length}: ${ms(planMs)}  -> switched ${count('switched')}, rerouted ${count('rerouted')}, degraded ${count('degraded')}, down ${count('down')}`);
+  console.log(`  compute restoration of all ${hit.length}: ${spread(cutPlan)}  -> switched ${count('switched')}, rerouted ${count('rerouted')}, degraded ${count('degraded')}, down ${count('down')}`);
 
   // 10,000 demands in one batch: every service whose held working path is replaced by a path over the
   // busiest span (so all are hit), restored on the filled network. This measures the per-batch compute
   // the target speaks of; a real single cut hits fewer services.
   const batch: RestoreDemand[] = [];
-  const spanFilterOk = (e: number) => g.slotCount[e] > 0;
-  const through = shortestPath(g, g.spanA[hot], g.spanZ[hot], { spanFilter: spanFilterOk });
-  if (through.status === 'found') {
-    for (let i = 0; i < 10_000; i++) {
-      const base = demands[i % demands.length];
-      batch.push({ ...base, id: `syn_${i}`, protection: 'restorable', paths: [{ nodes: [g.spanA[hot], g.spanZ[hot]], spans: [hot] }] });
-    }
-    planRestoration(g, occ.layers, occ.strands, failed, batch.slice(0, 500));
-    const tb = performance.now();
-    const big = planRestoration(g, occ.layers, occ.strands, failed, batch);
-    const bigMs = performance.now() - tb;
-    const ok = big.outcomes.filter((o) => o.action === 'rerouted').length;
-    console.log(`\none batch of 10,000 restorable demands (filled network, ${g.spanIds[hot]} failed): ${ms(bigMs)} compute; ${ok} placed, ${10_000 - ok} lacked capacity (target < 200 ms)`);
-    const tk = performance.now();
-    const k4 = planRestoration(g, occ.layers, occ.strands, failed, batch, { maxCandidates: 4 });
-    const k4Ms = performance.now() - tk;
-    console.log(`  same batch trying 4 candidate paths per wave instead of ${DEFAULT_MAX_CANDIDATES}: ${ms(k4Ms)}; ${k4.outcomes.filter((o) => o.action === 'rerouted').length} placed`);
+  for (let i = 0; i < 10_000; i++) {
+    const base = demands[i % demands.length];
+    batch.push({ ...base, id: `syn_${i}`, protection: 'restorable', paths: [{ nodes: [g.spanA[hot], g.spanZ[hot]], spans: [hot] }] });
   }
+  const waves = batch.filter((d) => d.kind === 'wave').length;
+  const stats = newRestoreStats();
+  planRestoration(g, occ.layers, occ.strands, failed, batch, { stats });
+  const big = timed(() => planRestoration(g, occ.layers, occ.strands, failed, batch));
+  const placed = big.result.outcomes.filter((o) => o.action === 'rerouted').length;
+  console.log(`\none batch of 10,000 restorable demands (${waves} waves, ${10_000 - waves} dark fiber; filled network, ${g.spanIds[hot]} failed):`);
+  console.log(`  compute ${spread(big)}; ${placed} placed, ${10_000 - placed} lacked capacity`);
+  console.log(`  work: ${stats.pathsEnumerated} candidate paths enumerated, ${stats.proofsSucceeded} of ${stats.proofsTried} no-fit proofs skipped an enumeration`);
+  const k4 = timed(() => planRestoration(g, occ.layers, occ.strands, failed, batch, { maxCandidates: 4 }));
+  console.log(`  same batch trying 4 candidate paths per wave instead of ${DEFAULT_MAX_CANDIDATES}: ${spread(k4)}; ${k4.result.outcomes.filter((o) => o.action === 'rerouted').length} placed`);
 
-  const tw = performance.now();
-  const reports = analyzeFailures(g, occ.layers, occ.strands, demands, allSingleSpans(g), { index });
-  const whatifMs = performance.now() - tw;
+  const whatif = timed(() => analyzeFailures(g, occ.layers, occ.strands, demands, allSingleSpans(g), { index }));
+  const reports = whatif.result;
   const worst = reports.reduce((m, r) => (r.lost.length > m.lost.length ? r : m), reports[0]);
-  console.log(`\nwhat-if all-single-spans (engine, ${reports.length} scenarios): ${ms(whatifMs)}; worst ${worst.scenario} loses ${worst.lost.length}`);
+  console.log(`\nwhat-if all-single-spans (engine, ${reports.length} scenarios): ${spread(whatif)}; worst ${worst.scenario} loses ${worst.lost.length}`);
 
   // End to end through the store: the same services in embedded PostgreSQL, then the cut as the API runs it.
   const db = await openPglite({});
@@ -243,8 +275,22 @@ async function main(): Promise<void> {
   console.log(`  identify (SQL reverse index) ${ms(rep.timings.identifyMs)}, load occupancy ${ms(rep.timings.loadMs)}, plan ${ms(storePlanMs)}, write ${ms(rep.timings.writeMs)}, end-to-end commit ${ms(e2eMs)}`);
   const ta = performance.now();
   const all = await res.analyze({ scenario: 'all-single-spans' });
-  console.log(`what-if all-single-spans through the store (${all.length} scenarios, read-only): ${ms(performance.now() - ta)}`);
+  const storeWhatifMs = performance.now() - ta;
+  console.log(`what-if all-single-spans through the store (${all.length} scenarios, read-only): ${ms(storeWhatifMs)}`);
   await db.close();
+
+  // Both medians overstate the compute time on one core: wall time counts waiting for a busy machine's
+  // cores, CPU time counts the garbage collector's helper threads. The smaller is still an upper bound.
+  const oneCoreMs = Math.min(big.medianMs, big.cpuMs);
+  const met = oneCoreMs < TARGET_BATCH_MS;
+  const load = loadavg()[0];
+  console.log(`\n=== issue 5 summary (${svcs.length} services on ${g.nodeCount} sites / ${g.spanCount} spans; load average ${load.toFixed(1)} on ${availableParallelism()} cores: figures are noisy) ===`);
+  console.log(`affected by cutting ${g.spanIds[hot]}:        ${affected.length} services`);
+  console.log(`time to identify them:            ${ms(identifyMs)} (engine reverse index), ${ms(rep.timings.identifyMs)} (SQL, through the store)`);
+  console.log(`compute time to restore them all: ${ms(cutPlan.cpuMs)} CPU, ${ms(cutPlan.medianMs)} wall (engine, medians)`);
+  console.log(`end-to-end time to commit:        ${ms(e2eMs)} (identify ${ms(rep.timings.identifyMs)} + load ${ms(rep.timings.loadMs)} + plan ${ms(storePlanMs)} + write ${ms(rep.timings.writeMs)} + rest)`);
+  console.log(`10,000 restorations in one batch: ${ms(oneCoreMs)} (medians: wall ${ms(big.medianMs)}, CPU ${ms(big.cpuMs)}; wall min ${ms(big.minMs)}) -> target < ${TARGET_BATCH_MS} ms on one core: ${met ? 'MET' : 'NOT MET'}`);
+  console.log(`what-if all-single-spans:         ${ms(whatif.cpuMs)} CPU, ${ms(whatif.medianMs)} wall (engine, medians); ${ms(storeWhatifMs)} wall through the store`);
 }
 
 await main();

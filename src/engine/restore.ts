@@ -3,16 +3,20 @@
  * all of them at once who switches to a standby path, who gets a new path and spectrum (or strands), and
  * who goes down. Pure and deterministic: it works on copies of the occupancy, so callers can plan, commit
  * to the database, and only then release what the old paths held (make-before-break).
+ *
+ * Speed (GitHub issue 5) never changes a plan: candidate lists are shared per (ends, bound, width) and
+ * enumerated only when a proof cannot show that none of the remaining candidates fits
+ * (restore-candidates.ts); strand scans resume where they stopped; what-if scenarios share the prepared
+ * occupancy. test/resilience/restore-reference.ts keeps the planner as it was, and the tests compare.
  */
-import { compileConstraints, type CompiledConstraints } from './constraints.js';
 import type { Graph, Path } from './graph.js';
 import { makePath } from './graph.js';
 import { workspaceFor } from './dijkstra.js';
-import { PathEnumerator } from './ksp.js';
 import type { ModulationMode } from './modulation.js';
 import { modesFor } from './modulation.js';
-import { meetsBounds, shortestPath } from './paths.js';
-import type { RsaAssignment } from './rsa.js';
+import { shortestPath } from './paths.js';
+import { CandidateCache, NoFitProver, type CandidateList } from './restore-candidates.js';
+import type { RsaAssignment, RsaRequest } from './rsa.js';
 import { assignSpectrum, commitAssignment } from './rsa.js';
 import type { SpectrumGrid } from './spectrum.js';
 import { findSlotRange } from './spectrum.js';
@@ -87,6 +91,23 @@ export interface RestoreOptions {
   /** Candidate paths tried per wave before it counts as lacking capacity (default 16; Infinity = exhaustive). */
   maxCandidates?: number;
   table?: readonly ModulationMode[];
+  /** When given, the plan adds its work counters here (for benchmarks and tests). */
+  stats?: RestoreStats;
+}
+
+/** Work counters of restoration planning (added to, so one object can sum several plans). */
+export interface RestoreStats {
+  /** Candidate paths produced by Yen enumerators. */
+  pathsEnumerated: number;
+  /** Times candidate enumeration was about to start and a no-fit proof was attempted instead. */
+  proofsTried: number;
+  /** Proofs that succeeded (the remaining candidates were skipped without enumerating them). */
+  proofsSucceeded: number;
+}
+
+/** Zeroed counters. */
+export function newRestoreStats(): RestoreStats {
+  return { pathsEnumerated: 0, proofsTried: 0, proofsSucceeded: 0 };
 }
 
 /**
@@ -108,13 +129,15 @@ export function failedMask(g: Graph, failedSpans: Iterable<number>): Uint8Array 
 
 /** True when the path crosses a failed span. */
 export function pathHit(path: HeldPath, failed: Uint8Array): boolean {
-  for (const e of path.spans) if (failed[e] === 1) return true;
+  const spans = path.spans;
+  for (let i = 0; i < spans.length; i++) if (failed[spans[i]] === 1) return true;
   return false;
 }
 
 /** True when any path the demand holds crosses a failed span. */
 export function demandHit(d: RestoreDemand, failed: Uint8Array): boolean {
-  return d.paths.some((p) => pathHit(p, failed));
+  for (let i = 0; i < d.paths.length; i++) if (pathHit(d.paths[i], failed)) return true;
+  return false;
 }
 
 /** The order capacity is handed out in: priority desc, then oldest, then id. */
@@ -141,92 +164,6 @@ function lowestFreeRunSorted(sorted: readonly [number, number][], width: number,
     start = Math.max(start, hi);
   }
   return start + width <= cap ? start : -1;
-}
-
-/**
- * Candidate paths for one (src, dst, bound) in nondecreasing latency order, shared by every circuit with
- * that key (the failed set is the same for the whole batch). The first candidate of every key comes from
- * one shortest-path tree per source (prime); further ones from a lazily created Yen enumerator.
- */
-class CandidateCache {
-  private readonly lists = new Map<string, { paths: Path[]; first: Path | null; en: PathEnumerator | null | undefined; cc: CompiledConstraints | null }>();
-  private readonly spanOk: Uint8Array;
-
-  constructor(
-    private readonly g: Graph,
-    usable: Uint8Array,
-  ) {
-    this.spanOk = usable;
-  }
-
-  private static key(src: number, dst: number, bound: number | null, width: number): string {
-    return `${src}:${dst}:${bound ?? ''}:${width}`;
-  }
-
-  /** Computes first candidates for many keys: one Dijkstra per distinct source. */
-  prime(keys: readonly { src: number; dst: number; bound: number | null; width: number }[]): void {
-    const bySrc = new Map<number, { dst: number; bound: number | null; width: number }[]>();
-    for (const k of keys) {
-      if (this.lists.has(CandidateCache.key(k.src, k.dst, k.bound, k.width))) continue;
-      const list = bySrc.get(k.src) ?? [];
-      list.push(k);
-      bySrc.set(k.src, list);
-    }
-    const ws = workspaceFor(this.g, 2);
-    for (const [src, list] of bySrc) {
-      ws.clearBlocks();
-      ws.run(src, -1, this.g.latencyUs, this.spanOk, null);
-      for (const { dst, bound, width } of list) {
-        const key = CandidateCache.key(src, dst, bound, width);
-        if (this.lists.has(key)) continue;
-        let first: Path | null = null;
-        if (dst !== src && ws.reached(dst)) {
-          const r = ws.pathTo(dst);
-          first = makePath(this.g, r.nodes, r.spans);
-        }
-        const ok = first !== null && (bound === null || first.latencyUs <= bound);
-        // Unreachable without a bound means no path at all: no enumerator needed.
-        this.lists.set(key, { paths: ok && first ? [first] : [], first, en: first === null ? null : undefined, cc: null });
-      }
-    }
-  }
-
-  /**
-   * The i-th candidate (0-based) for a wave of at least `width` slots, or null when there are no more.
-   * Candidates after the first are enumerated over `live` as it is when first needed: spans that can still
-   * hold the width (the mask only shrinks, so nothing feasible is left out).
-   */
-  get(src: number, dst: number, bound: number | null, width: number, i: number, live: Uint8Array | null = null): Path | null {
-    const key = CandidateCache.key(src, dst, bound, width);
-    let entry = this.lists.get(key);
-    if (!entry) {
-      this.prime([{ src, dst, bound, width }]);
-      entry = this.lists.get(key) as NonNullable<typeof entry>;
-    }
-    while (entry.paths.length <= i && entry.en !== null) {
-      if (entry.en === undefined) {
-        const spanOk = live ? live.slice() : this.spanOk;
-        entry.cc = compileConstraints(this.g, { spanFilter: (e) => spanOk[e] === 1, ...(bound !== null ? { maxLatencyUs: bound } : {}) });
-        entry.en = new PathEnumerator(this.g, src, dst, entry.cc);
-      }
-      const p = entry.en.next();
-      if (!p) {
-        entry.en = null;
-        break;
-      }
-      const f = entry.first;
-      // The tree's path is already candidate 0 when it met the bound; do not offer it twice.
-      if (f && entry.paths[0] === f && samePath(f.spans, p.spans)) continue;
-      if (meetsBounds(p, entry.cc as CompiledConstraints)) entry.paths.push(makePath(this.g, p.nodes, p.spans));
-    }
-    return entry.paths[i] ?? null;
-  }
-}
-
-function samePath(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function latencyOf(g: Graph, spans: readonly number[]): number {
@@ -314,19 +251,85 @@ function minSlots(lineRateGbps: number, table: readonly ModulationMode[] | undef
   return w;
 }
 
+/** Per-plan state of the wave search (everything restoreWave reads and updates besides the occupancy). */
+interface WaveState {
+  g: Graph;
+  layers: SpectrumGrid[];
+  cache: CandidateCache;
+  masks: WaveMasks;
+  prover: NoFitProver;
+  /** Per (src, dst, bound, rate): the first candidate still worth trying. */
+  next: Map<string, number>;
+  maxCandidates: number;
+  table: readonly ModulationMode[] | undefined;
+  /** Narrowest width per line rate (the table is fixed for the plan). */
+  widths: Map<number, number>;
+  /** Scratch: bit l of spanLayers[e] = fiber pair l of span e has room for the width being proved. */
+  spanLayers: Int32Array;
+}
+
+function widthOf(st: WaveState, lineRateGbps: number): number {
+  let w = st.widths.get(lineRateGbps);
+  if (w === undefined) {
+    w = minSlots(lineRateGbps, st.table);
+    st.widths.set(lineRateGbps, w);
+  }
+  return w;
+}
+
+/** First fiber pair on which the path can be assigned, with the assignment; null when none. */
+function fitOnLayers(st: WaveState, path: Path, req: RsaRequest, layerBits: number): { layer: number; a: RsaAssignment } | null {
+  const candidates = [path];
+  for (let layer = 0; layer < st.layers.length; layer++) {
+    if (layer < 31 && (layerBits & (1 << layer)) === 0) continue;
+    const a = assignSpectrum(st.g, st.layers[layer], candidates, req);
+    if (a) return { layer, a };
+  }
+  return null;
+}
+
+/**
+ * Tries to prove that candidates i..maxCandidates-1 of the list cannot fit now (see NoFitProver); returns
+ * the value `next` would have after trying them all, or -1 when unproven.
+ */
+function proveNoneFits(st: WaveState, list: CandidateList, width: number, req: RsaRequest): number {
+  const { g, layers, masks, spanLayers } = st;
+  // A path that fits a fiber pair lies inside that pair's mask: when no mask connects the ends, nothing fits.
+  // The list's true length is then not needed: with `next` at the limit, later circuits of this key try
+  // only the per-pair shortest paths, which cannot fit either, so every outcome stays the same.
+  let reachable = false;
+  for (let l = 0; l < layers.length && !reachable; l++) reachable = masks.connected(list.src, list.dst, masks.mask(width, l));
+  if (!reachable) return st.maxCandidates;
+  if (layers.length > 31) spanLayers.fill(-1);
+  else {
+    spanLayers.fill(0);
+    for (let l = 0; l < layers.length; l++) {
+      const m = masks.mask(width, l);
+      for (let e = 0; e < g.spanCount; e++) if (m[e] === 1) spanLayers[e] |= 1 << l;
+    }
+  }
+  const proof = st.prover.prove(list, st.maxCandidates, spanLayers, (path, bits) => fitOnLayers(st, path, req, bits) !== null);
+  if (!proof) return -1;
+  return proof.listLength === null ? st.maxCandidates : Math.min(st.maxCandidates, proof.listLength);
+}
+
 /**
  * Occupancy only grows during a plan, so a candidate that fits no fiber pair for a rate now never will:
- * `next` remembers, per (key, rate), the first candidate still worth trying.
+ * `next` remembers, per (key, rate), the first candidate still worth trying. Candidates are enumerated only
+ * when NoFitProver cannot show that none of the remaining ones fits; the outcome is the same either way.
  */
-function restoreWave(g: Graph, layers: SpectrumGrid[], cache: CandidateCache, masks: WaveMasks, next: Map<string, number>, d: RestoreDemand, maxCandidates: number, table: readonly ModulationMode[] | undefined): RestoreOutcome {
+function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
+  const { g, layers, cache, masks, next, maxCandidates, table } = st;
   const oldUs = d.paths.length > 0 ? latencyOf(g, d.paths[0].spans) : 0;
-  const width = minSlots(d.lineRateGbps, table);
-  const lost = (): RestoreOutcome => ({ id: d.id, action: 'down', reason: cache.get(d.src, d.dst, d.maxLatencyUs, width, 0) ? 'no-capacity' : 'no-path' });
+  const width = widthOf(st, d.lineRateGbps);
+  const list = cache.list(d.src, d.dst, d.maxLatencyUs, width);
+  const lost = (): RestoreOutcome => ({ id: d.id, action: 'down', reason: cache.get(list, 0) ? 'no-capacity' : 'no-path' });
   if (width === Infinity) return lost();
   const live = masks.mask(width);
   if (!masks.connected(d.src, d.dst, live)) return lost();
   const memo = `${d.src}:${d.dst}:${d.maxLatencyUs ?? ''}:${d.lineRateGbps}`;
   let i = next.get(memo) ?? 0;
+  const req: RsaRequest = table ? { lineRateGbps: d.lineRateGbps, table } : { lineRateGbps: d.lineRateGbps };
   const placed = (path: Path, layer: number, a: RsaAssignment): RestoreOutcome => {
     commitAssignment(layers[layer], a);
     masks.update(path.spans);
@@ -352,21 +355,31 @@ function restoreWave(g: Graph, layers: SpectrumGrid[], cache: CandidateCache, ma
       const path = makePath(g, r.nodes, r.spans);
       masks.tried.set(seenKey, path);
       if (d.maxLatencyUs !== null && path.latencyUs > d.maxLatencyUs) continue;
-      const a = assignSpectrum(g, layers[layer], [path], { lineRateGbps: d.lineRateGbps, ...(table ? { table } : {}) });
+      const a = assignSpectrum(g, layers[layer], [path], req);
       if (a) {
         masks.tried.delete(seenKey);
         return placed(path, layer, a);
       }
     }
   }
+  let proofTried = false;
   for (; i < maxCandidates; i++) {
-    const path = cache.get(d.src, d.dst, d.maxLatencyUs, width, i, live);
+    if (!proofTried && CandidateCache.needsEnumeration(list, i)) {
+      // Enumeration would start here: pin its mask exactly as it would be pinned, then try to skip it.
+      proofTried = true;
+      cache.pin(list, live);
+      const end = proveNoneFits(st, list, width, req);
+      if (end >= 0) {
+        i = end;
+        break;
+      }
+    }
+    const path = cache.get(list, i, live);
     if (!path) break;
-    for (let layer = 0; layer < layers.length; layer++) {
-      const a = assignSpectrum(g, layers[layer], [path], { lineRateGbps: d.lineRateGbps, ...(table ? { table } : {}) });
-      if (!a) continue;
+    const fit = fitOnLayers(st, path, req, -1);
+    if (fit) {
       next.set(memo, i);
-      return placed(path, layer, a);
+      return placed(path, fit.layer, fit.a);
     }
   }
   next.set(memo, i);
@@ -416,19 +429,74 @@ interface StrandTree {
   uses: Uint8Array;
 }
 
+/**
+ * Where the lowest-free-pair scan of one cable stands: lowestFreeRunSorted(used, 2, firstUsable, ...) has
+ * passed ranges [0, k) and reached `start`. Ranges are only ever inserted at k (the plan always takes the
+ * lowest free pair, and every range before k starts at or below it), so the scan resumes instead of
+ * walking the whole list again: a plan's takes on a cable cost its length once, not once per take.
+ */
+export interface PairScan {
+  k: number;
+  start: number;
+}
+
+/** Advances a cable's scan to its lowest free pair and returns the pair's start (-1 if none). */
+function resumeScan(cable: StrandCable, s: PairScan): number {
+  const used = cable.used;
+  let k = s.k;
+  let start = s.start;
+  for (; k < used.length; k++) {
+    const r = used[k];
+    if (r[1] <= start) continue;
+    if (r[0] - start >= 2) break;
+    start = Math.max(start, r[1]);
+  }
+  s.k = k;
+  s.start = start;
+  return start + 2 <= cable.strandCount ? start : -1;
+}
+
+/** Every cable's scan advanced to its lowest free pair (sorted pools). */
+function pairScans(pools: readonly (readonly StrandCable[])[]): PairScan[][] {
+  return pools.map((cables) =>
+    cables.map((c) => {
+      const s = { k: 0, start: c.firstUsable };
+      resumeScan(c, s);
+      return s;
+    }),
+  );
+}
+
 /** Strand search state: which spans still have a free pair, and shortest-path trees per source. */
 class StrandState {
   readonly free: Uint8Array;
   private readonly trees = new Map<number, StrandTree>();
   private readonly owned = new Set<StrandCable>();
+  private readonly scans: PairScan[][];
+  /** 1 = healthy span with fiber (built on first need). */
+  private cabled: Uint8Array | null = null;
 
   constructor(
     private readonly g: Graph,
     readonly pools: StrandCable[][],
-    failed: Uint8Array,
+    private readonly failed: Uint8Array,
+    start: readonly (readonly PairScan[])[],
   ) {
     this.free = new Uint8Array(g.spanCount);
-    for (let e = 0; e < g.spanCount; e++) this.free[e] = failed[e] === 0 && freePair(pools[e] ?? []) !== null ? 1 : 0;
+    this.scans = Array.from({ length: g.spanCount }, (_, e) => (start[e] ?? []).map((x) => ({ k: x.k, start: x.start })));
+    for (let e = 0; e < g.spanCount; e++) this.free[e] = failed[e] === 0 && (pools[e]?.length ?? 0) > 0 && this.freeCable(e) >= 0 ? 1 : 0;
+  }
+
+  /** Lowest free pair start on cable c of span e (-1 if none), resuming the cable's scan. */
+  private lowestPair(e: number, c: number): number {
+    return resumeScan(this.pools[e][c], this.scans[e][c]);
+  }
+
+  /** First cable of span e with a free pair (freePair's choice), or -1. */
+  private freeCable(e: number): number {
+    const n = this.pools[e].length;
+    for (let c = 0; c < n; c++) if (this.lowestPair(e, c) >= 0) return c;
+    return -1;
   }
 
   private tree(src: number): StrandTree {
@@ -449,6 +517,28 @@ class StrandState {
     t = { pred, uses };
     this.trees.set(src, t);
     return t;
+  }
+
+  /**
+   * True when some path within the bound joins src and dst over healthy spans with fiber, as shortestPath
+   * decides it. One Dijkstra answers unless the bound sits within rounding of the shortest latency, where
+   * the exact search decides (another path of the same length may sum a hair lower).
+   */
+  anyPath(src: number, dst: number, bound: number | null): boolean {
+    const g = this.g;
+    const exact = (): boolean =>
+      shortestPath(g, src, dst, { ...(bound !== null ? { maxLatencyUs: bound } : {}), spanFilter: (e) => this.failed[e] === 0 && (this.pools[e]?.length ?? 0) > 0 }).status === 'found';
+    if (src === dst) return exact();
+    if (!this.cabled) {
+      this.cabled = new Uint8Array(g.spanCount);
+      for (let e = 0; e < g.spanCount; e++) this.cabled[e] = this.failed[e] === 0 && (this.pools[e]?.length ?? 0) > 0 ? 1 : 0;
+    }
+    const ws = workspaceFor(g, 2);
+    ws.clearBlocks();
+    const us = ws.run(src, dst, g.latencyUs, this.cabled, null);
+    if (us === Infinity) return false;
+    if (bound === null || us <= bound) return true;
+    return us > bound + 1e-9 * Math.max(1, Math.abs(bound)) ? false : exact();
   }
 
   /** Shortest path over spans with a free pair; trees stay valid until one of their own spans runs out. */
@@ -475,10 +565,21 @@ class StrandState {
   take(path: Path): StrandChoice[] {
     const out: StrandChoice[] = [];
     for (const e of path.spans) {
-      const f = freePair(this.pools[e]) as { cable: number; lo: number };
-      takePair(this.pools, this.owned, e, f.cable, f.lo);
-      out.push({ span: e, cable: f.cable, lo: f.lo });
-      if (freePair(this.pools[e]) === null) {
+      const c = this.freeCable(e);
+      const lo = this.lowestPair(e, c);
+      let cable = this.pools[e][c];
+      if (!this.owned.has(cable)) {
+        cable = { strandCount: cable.strandCount, firstUsable: cable.firstUsable, used: cable.used.slice() };
+        this.pools[e][c] = cable;
+        this.owned.add(cable);
+      }
+      // Where takePair would insert it: after every range starting at or below lo, which is the scan's k.
+      const s = this.scans[e][c];
+      cable.used.splice(s.k, 0, [lo, lo + 2]);
+      s.k++;
+      s.start = lo + 2;
+      out.push({ span: e, cable: c, lo });
+      if (this.freeCable(e) < 0) {
         this.free[e] = 0;
         // Removing a span outside a shortest-path tree leaves the tree shortest; only trees using it go.
         for (const [src, t] of this.trees) if (t.uses[e] === 1) this.trees.delete(src);
@@ -501,9 +602,7 @@ function restoreStrands(g: Graph, state: StrandState, failed: Uint8Array, lost: 
   // free pair is feasible and the best there is.
   const path = state.shortest(d.src, d.dst, d.maxLatencyUs);
   if (!path) {
-    const bound = d.maxLatencyUs !== null ? { maxLatencyUs: d.maxLatencyUs } : {};
-    const any = shortestPath(g, d.src, d.dst, { ...bound, spanFilter: (e) => failed[e] === 0 && (state.pools[e]?.length ?? 0) > 0 });
-    const reason: DownReason = any.status === 'found' ? 'no-capacity' : 'no-path';
+    const reason: DownReason = state.anyPath(d.src, d.dst, d.maxLatencyUs) ? 'no-capacity' : 'no-path';
     lost.set(key, reason);
     return { id: d.id, action: 'down', reason };
   }
@@ -525,17 +624,39 @@ export function planRestoration(
   demands: readonly RestoreDemand[],
   options: RestoreOptions = {},
 ): RestorePlan {
+  return planRestorationOn(g, prepareOccupancy(layers, strands), failed, demands, options);
+}
+
+/**
+ * Occupancy prepared once for many plans against it (what-if scenarios): strand lists sorted, and each
+ * cable's lowest free pair found on first need. Neither the occupancy nor the input may change meanwhile.
+ */
+export interface PreparedOccupancy {
+  readonly layers: readonly SpectrumGrid[];
+  readonly pools: readonly (readonly StrandCable[])[];
+  scans: PairScan[][] | null;
+}
+
+/** Prepares an occupancy for planRestorationOn. */
+export function prepareOccupancy(layers: readonly SpectrumGrid[], strands: StrandPools): PreparedOccupancy {
+  return { layers, pools: sortedPools(strands), scans: null };
+}
+
+/** planRestoration on a prepared occupancy (same result; the preparation is shared between calls). */
+export function planRestorationOn(g: Graph, occ: PreparedOccupancy, failed: Uint8Array, demands: readonly RestoreDemand[], options: RestoreOptions = {}): RestorePlan {
   const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
-  const work = layers.map((l) => l.clone());
-  const pools = sortedPools(strands);
+  const work = occ.layers.map((l) => l.clone());
+  // Fresh outer arrays: the plan replaces the cables it takes pairs on, never the shared ones.
+  const pools = occ.pools.map((cables) => cables.slice());
   const waveUsable = new Uint8Array(g.spanCount);
   for (let e = 0; e < g.spanCount; e++) waveUsable[e] = failed[e] === 0 && g.slotCount[e] > 0 ? 1 : 0;
   const cache = new CandidateCache(g, waveUsable);
-  const next = new Map<string, number>();
   const masks = new WaveMasks(g, work, waveUsable);
+  const prover = new NoFitProver(g);
+  const st: WaveState = { g, layers: work, cache, masks, prover, next: new Map(), maxCandidates, table: options.table, widths: new Map(), spanLayers: new Int32Array(g.spanCount) };
   const hit = demands.filter((d) => demandHit(d, failed)).sort(restoreOrder);
   cache.prime(
-    hit.filter((d) => d.kind === 'wave' && d.protection === 'restorable').map((d) => ({ src: d.src, dst: d.dst, bound: d.maxLatencyUs, width: minSlots(d.lineRateGbps, options.table) })),
+    hit.filter((d) => d.kind === 'wave' && d.protection === 'restorable').map((d) => ({ src: d.src, dst: d.dst, bound: d.maxLatencyUs, width: widthOf(st, d.lineRateGbps) })),
   );
   let strandState: StrandState | null = null;
   const strandLost = new Map<string, DownReason>();
@@ -555,9 +676,14 @@ export function planRestoration(
       continue;
     }
     if (d.kind === 'strands') {
-      strandState ??= new StrandState(g, pools, failed);
+      strandState ??= new StrandState(g, pools, failed, (occ.scans ??= pairScans(occ.pools)));
       outcomes.push(restoreStrands(g, strandState, failed, strandLost, d));
-    } else outcomes.push(restoreWave(g, work, cache, masks, next, d, maxCandidates, options.table));
+    } else outcomes.push(restoreWave(st, d));
+  }
+  if (options.stats) {
+    options.stats.pathsEnumerated += cache.enumerated;
+    options.stats.proofsTried += prover.tried;
+    options.stats.proofsSucceeded += prover.proved;
   }
   return { outcomes, layers: work, strands: pools };
 }

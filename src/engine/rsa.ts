@@ -41,21 +41,83 @@ export interface RsaAssignment {
   segments: RsaSegment[];
 }
 
+/** A modulation mode and where its regenerators go on one path. */
+type PathPlan = { mode: ModulationMode; regenAt: number[] };
+
+/** The modes of one (table, rate), and their plans for a path no longer than every mode's reach. */
+interface RateModes {
+  modes: readonly ModulationMode[];
+  minReachKm: number;
+  transparent: readonly PathPlan[];
+}
+
+// modesFor filters and sorts the table on every call, which showed up as a tenth of restoration time:
+// modes are kept per (table, rate), with the last one used at hand. Tables are treated as immutable (the
+// default one is frozen).
+const modeCache = new WeakMap<readonly ModulationMode[], Map<number, RateModes>>();
+let lastTable: readonly ModulationMode[] | null = null;
+let lastRate = NaN;
+let lastModes: RateModes | null = null;
+
+const NO_REGEN: readonly number[] = Object.freeze([]);
+
+function cachedModes(lineRateGbps: number, table: readonly ModulationMode[]): RateModes {
+  if (table === lastTable && lineRateGbps === lastRate && lastModes) return lastModes;
+  let byRate = modeCache.get(table);
+  if (!byRate) {
+    byRate = new Map();
+    modeCache.set(table, byRate);
+  }
+  let rm = byRate.get(lineRateGbps);
+  if (!rm) {
+    const modes = modesFor(lineRateGbps, table);
+    rm = { modes, minReachKm: Math.min(...modes.map((m) => m.reachKm)), transparent: modes.map((mode) => ({ mode, regenAt: NO_REGEN as number[] })) };
+    byRate.set(lineRateGbps, rm);
+  }
+  lastTable = table;
+  lastRate = lineRateGbps;
+  lastModes = rm;
+  return rm;
+}
+
+/**
+ * Plans of a path from the cached modes (shared arrays: read only). Paths within a mode's reach skip the
+ * regenerator placement, and when no mode needs one the modes' own order (fewest slots first) is already
+ * the plans' order. (A cache per Path object was tried: its WeakMap lookups cost more than this.)
+ */
+function computePlans(g: Graph, spans: readonly number[], lineRateGbps: number, table: readonly ModulationMode[]): readonly PathPlan[] {
+  const rm = cachedModes(lineRateGbps, table);
+  let totalKm = 0;
+  for (const e of spans) totalKm += g.lengthKm[e];
+  // Lengths are >= 0 (buildGraph checks), so no span or prefix is longer than the path: nothing to place.
+  if (totalKm <= rm.minReachKm) return rm.transparent;
+  let km: number[] | null = null;
+  let regens = false;
+  const plans: PathPlan[] = [];
+  for (const mode of rm.modes) {
+    if (totalKm <= mode.reachKm) {
+      plans.push({ mode, regenAt: NO_REGEN as number[] });
+      continue;
+    }
+    km ??= spans.map((e) => g.lengthKm[e]);
+    const regenAt = placeRegenerators(km, mode.reachKm);
+    if (regenAt) {
+      plans.push({ mode, regenAt });
+      regens ||= regenAt.length > 0;
+    }
+  }
+  return regens ? plans.sort((a, b) => a.regenAt.length - b.regenAt.length || a.mode.slots - b.mode.slots) : plans;
+}
+
 /** Transponder plans for a path, by (regenerators, slots) ascending; empty when a span exceeds every reach. */
 export function plansForPath(g: Graph, path: Path, lineRateGbps: number, table: readonly ModulationMode[] = DEFAULT_MODULATIONS): { mode: ModulationMode; regenAt: number[] }[] {
-  const km = path.spans.map((e) => g.lengthKm[e]);
-  const plans: { mode: ModulationMode; regenAt: number[] }[] = [];
-  for (const mode of modesFor(lineRateGbps, table)) {
-    const regenAt = placeRegenerators(km, mode.reachKm);
-    if (regenAt) plans.push({ mode, regenAt });
-  }
-  return plans.sort((a, b) => a.regenAt.length - b.regenAt.length || a.mode.slots - b.mode.slots);
+  return computePlans(g, path.spans, lineRateGbps, table).map((p) => ({ mode: p.mode, regenAt: p.regenAt.slice() }));
 }
 
 /** Best assignment on one path (first plan that fits the spectrum), or null. */
 function assignOnPath(g: Graph, grid: SpectrumGrid, path: Path, pathIndex: number, req: RsaRequest): RsaAssignment | null {
   const policy = req.policy ?? 'first-fit';
-  for (const plan of plansForPath(g, path, req.lineRateGbps, req.table)) {
+  for (const plan of computePlans(g, path.spans, req.lineRateGbps, req.table ?? DEFAULT_MODULATIONS)) {
     const cuts = [0, ...plan.regenAt, path.spans.length];
     const segments: RsaSegment[] = [];
     for (let i = 0; i + 1 < cuts.length; i++) {

@@ -9,7 +9,7 @@ import { plansForPath } from './rsa.js';
 import { shortestPath } from './paths.js';
 import { SpanIndex } from './restore-index.js';
 import type { DownReason, RestoreDemand, RestoreOptions, StrandPools } from './restore.js';
-import { failedMask, planRestoration } from './restore.js';
+import { failedMask, planRestorationOn, prepareOccupancy } from './restore.js';
 import type { SpectrumGrid } from './spectrum.js';
 
 /** A named set of failed spans. */
@@ -87,11 +87,15 @@ export function analyzeFailures(
 ): WhatIfReport[] {
   const index = options.index ?? indexDemands(demands);
   const byId = new Map(demands.map((d) => [d.id, d]));
+  // Every scenario starts from the same occupancy: sort the strand lists and find free pairs once.
+  const occ = prepareOccupancy(layers, strands);
   return scenarios.map((sc) => {
     const failed = failedMask(g, sc.spans);
     const affected = index.affected(sc.spans);
     const hit = affected.map((id) => byId.get(id)).filter((d): d is RestoreDemand => d !== undefined);
-    const plan = planRestoration(g, layers, strands, failed, hit, options);
+    const plan = planRestorationOn(g, occ, failed, hit, options);
+    // Circuits with the same ends, bound and rate need the same thing: one search per such key.
+    const shortfalls = new Map<string, ReturnType<typeof shortfallOf>>();
     const report: WhatIfReport = { scenario: sc.name, failedSpans: [...sc.spans], affected, protected: [], degraded: [], restorable: [], lost: [], shortfall: [] };
     const need = new Map<number, { slots: number; strands: number }>();
     for (const o of plan.outcomes) {
@@ -101,7 +105,13 @@ export function analyzeFailures(
       else {
         report.lost.push({ id: o.id, reason: o.reason });
         if (o.reason !== 'no-capacity') continue;
-        const s = shortfallOf(g, failed, byId.get(o.id) as RestoreDemand, options.table);
+        const d = byId.get(o.id) as RestoreDemand;
+        const key = `${d.kind}:${d.src}:${d.dst}:${d.maxLatencyUs ?? ''}:${d.lineRateGbps}`;
+        let s = shortfalls.get(key);
+        if (s === undefined) {
+          s = shortfallOf(g, failed, d, options.table);
+          shortfalls.set(key, s);
+        }
         if (!s) continue;
         for (const e of s.spans) {
           const n = need.get(e) ?? { slots: 0, strands: 0 };

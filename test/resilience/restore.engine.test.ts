@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildGraph, type Graph } from '../../src/engine/graph.js';
 import { SpectrumGrid } from '../../src/engine/spectrum.js';
-import { assignSpectrum, commitAssignment } from '../../src/engine/rsa.js';
+import { assignSpectrum, commitAssignment, plansForPath } from '../../src/engine/rsa.js';
+import { DEFAULT_MODULATIONS, placeRegenerators, type ModulationMode } from '../../src/engine/modulation.js';
 import {
   cloneStrandPools,
   failedMask,
+  newRestoreStats,
   planReversion,
   planRestoration,
   restoreOrder,
@@ -17,6 +19,8 @@ import {
 import { SpanIndex } from '../../src/engine/restore-index.js';
 import { allSingleSpans, analyzeFailures, indexDemands, resolveFailedSpans } from '../../src/engine/whatif.js';
 import { arbNet, type SmallNet } from '../engine/support/gen.js';
+import { referencePlanRestoration } from './restore-reference.js';
+import { CandidateCache, NoFitProver } from '../../src/engine/restore-candidates.js';
 import { allSimplePaths, type BrutePath } from '../engine/support/brute.js';
 
 const SLOTS = 16;
@@ -39,30 +43,35 @@ interface Case {
   strandCount: number;
 }
 
-const arbCase: fc.Arbitrary<Case> = arbNet(6, 10, 'any').chain((net) =>
-  fc.record({
-    net: fc.constant(net),
-    layers: fc.integer({ min: 1, max: 2 }),
-    fill: fc.array(fc.record({ layer: fc.nat(1), span: fc.nat(net.spans.length - 1), lo: fc.nat(SLOTS - 1), w: fc.integer({ min: 1, max: 6 }) }), { maxLength: 12 }),
-    demands: fc.array(
-      fc.record({
-        a: fc.nat(net.n - 1),
-        z: fc.nat(net.n - 1),
-        rate: fc.constantFrom(100, 400),
-        prot: fc.nat(2),
-        prio: fc.nat(2),
-        age: fc.nat(5),
-        pick: fc.nat(50),
-        pick2: fc.nat(50),
-        dark: fc.boolean(),
-        bound: fc.constantFrom(0, 12, 25),
-      }),
-      { maxLength: 10 },
-    ),
-    failed: fc.array(fc.nat(net.spans.length - 1), { minLength: 1, maxLength: 3 }),
-    strandCount: fc.integer({ min: 2, max: 8 }),
-  }),
-);
+/** Random cases: up to `nodes` sites, `spans` spans, `demands` circuits and `fill` pre-occupied ranges. */
+function arbCaseOf(o: { nodes: number; spans: number; demands: number; fill: number; prot?: fc.Arbitrary<number>; net?: fc.Arbitrary<SmallNet>; minDemands?: number }): fc.Arbitrary<Case> {
+  return (o.net ?? arbNet(o.nodes, o.spans, 'any')).chain((net) =>
+    fc.record({
+      net: fc.constant(net),
+      layers: fc.integer({ min: 1, max: 2 }),
+      fill: fc.array(fc.record({ layer: fc.nat(1), span: fc.nat(net.spans.length - 1), lo: fc.nat(SLOTS - 1), w: fc.integer({ min: 1, max: 6 }) }), { maxLength: o.fill }),
+      demands: fc.array(
+        fc.record({
+          a: fc.nat(net.n - 1),
+          z: fc.nat(net.n - 1),
+          rate: fc.constantFrom(100, 400),
+          prot: o.prot ?? fc.nat(2),
+          prio: fc.nat(2),
+          age: fc.nat(5),
+          pick: fc.nat(50),
+          pick2: fc.nat(50),
+          dark: fc.boolean(),
+          bound: fc.constantFrom(0, 12, 25),
+        }),
+        { minLength: o.minDemands ?? 0, maxLength: o.demands },
+      ),
+      failed: fc.array(fc.nat(net.spans.length - 1), { minLength: 1, maxLength: 3 }),
+      strandCount: fc.integer({ min: 2, max: 8 }),
+    }),
+  );
+}
+
+const arbCase: fc.Arbitrary<Case> = arbCaseOf({ nodes: 6, spans: 10, demands: 10, fill: 12 });
 
 const PROTS = ['unprotected', 'restorable', 'protected-1+1'] as const;
 
@@ -339,4 +348,196 @@ test('resolveFailedSpans: SRLG and site events expand to exactly their spans', (
   for (const [srlgs, sites, spans] of [[[0], [], []], [[1], [], [2]], [[], [2], []], [[0, 1], [3], [2]]] as number[][][]) {
     assert.deepEqual(resolveFailedSpans(g, spans, srlgs, sites), brute(srlgs, sites, spans));
   }
+});
+
+/**
+ * Rates 100G and 400G share their narrowest width here, so circuits of both rates share candidate lists
+ * (the list is pinned by whichever asks first); the reaches force regenerators on the small graphs.
+ */
+const SHARED_WIDTH_TABLE: readonly ModulationMode[] = [
+  { lineRateGbps: 100, format: 'A', slots: 2, reachKm: 400 },
+  { lineRateGbps: 100, format: 'B', slots: 4, reachKm: 2000 },
+  { lineRateGbps: 400, format: 'C', slots: 2, reachKm: 150 },
+  { lineRateGbps: 400, format: 'D', slots: 6, reachKm: 900 },
+];
+
+/** A meshier network than arbNet's usual draw: 5-8 sites and 12-20 spans (so there are many candidate paths). */
+const arbMesh: fc.Arbitrary<SmallNet> = fc.integer({ min: 5, max: 8 }).chain((n) =>
+  fc
+    .array(fc.record({ a: fc.nat(n - 1), d: fc.integer({ min: 1, max: n - 1 }), lat: fc.integer({ min: 1, max: 9 }), len: fc.integer({ min: 1, max: 900 }), srlg: fc.nat(4) }), { minLength: 12, maxLength: 20 })
+    .map((raw) => ({ n, spans: raw.map((r) => ({ a: r.a, z: (r.a + r.d) % n, lat: r.lat, len: r.len, cost: 1, srlgs: r.srlg < 3 ? [r.srlg] : [] })) })),
+);
+
+/** Busier cases: more circuits than the spectrum holds, mostly restorable, endpoints repeating. */
+const arbBusy = arbCaseOf({ nodes: 8, spans: 20, demands: 40, minDemands: 20, fill: 30, prot: fc.constantFrom(1, 1, 1, 0, 2), net: arbMesh });
+
+/** Extra restorable waves "held" on the first failed span, as the benchmark's batch: all hit, all compete. */
+const arbSurge = fc.array(fc.record({ a: fc.nat(1000), z: fc.nat(1000), rate: fc.constantFrom(100, 100, 400), bound: fc.constantFrom(0, 0, 12, 25), prio: fc.nat(2), dark: fc.boolean() }), { minLength: 0, maxLength: 40 });
+
+/** Strand ranges held out of order and with gaps, on cables grown by `extra` strands. */
+const arbHoles = fc.record({ extra: fc.nat(12), ranges: fc.array(fc.record({ span: fc.nat(1000), lo: fc.nat(19), w: fc.integer({ min: 1, max: 2 }) }), { maxLength: 30 }) });
+
+function punchHoles(pools: StrandCable[][], holes: { extra: number; ranges: { span: number; lo: number; w: number }[] }): void {
+  for (const cables of pools) for (const c of cables) c.strandCount += holes.extra;
+  for (const r of holes.ranges) {
+    const c = pools[r.span % pools.length][0];
+    if (!c || r.lo + r.w > c.strandCount || c.used.some(([lo, hi]) => r.lo < hi && lo < r.lo + r.w)) continue;
+    c.used.push([r.lo, r.lo + r.w]);
+  }
+}
+
+function surgeDemands(g: Graph, failedSpan: number, surge: { a: number; z: number; rate: number; bound: number; prio: number; dark: boolean }[]): RestoreDemand[] {
+  const held = { nodes: [g.spanA[failedSpan], g.spanZ[failedSpan]], spans: [failedSpan] };
+  return surge.map((x, i) => ({
+    id: `surge${i}`,
+    kind: x.dark ? 'strands' : 'wave',
+    src: x.a % g.nodeCount,
+    dst: x.z % g.nodeCount,
+    lineRateGbps: x.dark ? 0 : x.rate,
+    protection: 'restorable',
+    priority: x.prio,
+    createdAtMs: 10 + i,
+    maxLatencyUs: x.bound === 0 ? null : x.bound,
+    paths: [held],
+  }));
+}
+
+test('planRestoration returns exactly the plan of the pre-optimisation planner (reference), for any candidate limit and table', () => {
+  const stats = newRestoreStats();
+  let rerouted = 0;
+  let down = 0;
+  fc.assert(
+    fc.property(fc.oneof(arbCase, arbBusy), arbSurge, arbHoles, fc.constantFrom(1, 2, 3, 5, 16, 100_000), fc.boolean(), (c, surge, holes, maxCandidates, custom) => {
+      const setupResult = setup(c);
+      const { g, layers, pools } = setupResult;
+      punchHoles(pools, holes);
+      const demands = setupResult.demands.concat(surgeDemands(g, c.failed[0], surge));
+      const failed = failedMask(g, c.failed);
+      const options = custom ? { maxCandidates, table: SHARED_WIDTH_TABLE } : { maxCandidates };
+      const want = referencePlanRestoration(g, layers, pools, failed, demands, options);
+      const got = planRestoration(g, layers, pools, failed, demands, { ...options, stats });
+      assert.deepEqual(got.outcomes, want.outcomes);
+      assert.equal(got.layers.length, want.layers.length);
+      got.layers.forEach((l, i) => assert.deepEqual(l.bits, want.layers[i].bits));
+      assert.deepEqual(got.strands, want.strands);
+      for (const o of got.outcomes) {
+        if (o.action === 'rerouted') rerouted++;
+        else if (o.action === 'down' && o.reason !== 'unprotected') down++;
+      }
+    }),
+    { seed: SEED + 4, numRuns: 1000 },
+  );
+  // The shortcuts were taken (proofs that skipped enumeration) and so was the ordinary path (enumeration).
+  assert.ok(stats.proofsSucceeded > 100 && stats.proofsTried > stats.proofsSucceeded && stats.pathsEnumerated > 100, JSON.stringify(stats));
+  assert.ok(rerouted > 200 && down > 200, `both outcomes exercised (${rerouted} rerouted, ${down} down)`);
+});
+
+test('analyzeFailures reports what the reference planner plans for each single-span cut', () => {
+  fc.assert(
+    fc.property(arbBusy, arbHoles, (c, holes) => {
+      const { g, layers, pools, demands } = setup(c);
+      punchHoles(pools, holes);
+      const reports = analyzeFailures(g, layers, pools, demands, allSingleSpans(g));
+      for (const r of reports) {
+        const want = referencePlanRestoration(g, layers, pools, failedMask(g, r.failedSpans), demands);
+        const rerouted = want.outcomes.flatMap((o) => (o.action === 'rerouted' ? [{ id: o.id, path: o.path, addedLatencyUs: o.addedLatencyUs }] : []));
+        const lost = want.outcomes.flatMap((o) => (o.action === 'down' ? [{ id: o.id, reason: o.reason }] : []));
+        assert.deepEqual(r.restorable, rerouted.sort((a, b) => (a.id < b.id ? -1 : 1)));
+        assert.deepEqual(r.lost, lost.sort((a, b) => (a.id < b.id ? -1 : 1)));
+      }
+    }),
+    { seed: SEED + 5, numRuns: 60 },
+  );
+});
+
+/** Independent plans: every mode of the rate with a placement, by regenerators, then slots, then longest reach. */
+function expectedPlans(g: Graph, spans: readonly number[], rate: number, table: readonly ModulationMode[]): { mode: ModulationMode; regenAt: number[] }[] {
+  const km = spans.map((e) => g.lengthKm[e]);
+  return table
+    .filter((m) => m.lineRateGbps === rate)
+    .map((mode) => ({ mode, regenAt: placeRegenerators(km, mode.reachKm) }))
+    .filter((x): x is { mode: ModulationMode; regenAt: number[] } => x.regenAt !== null)
+    .sort((a, b) => a.regenAt.length - b.regenAt.length || a.mode.slots - b.mode.slots || b.mode.reachKm - a.mode.reachKm);
+}
+
+test('plansForPath (modes cached per table and rate) equals a fresh computation and survives callers mutating results', () => {
+  const tables = [DEFAULT_MODULATIONS, SHARED_WIDTH_TABLE];
+  let withRegen = 0;
+  fc.assert(
+    fc.property(arbNet(6, 10, 'none'), fc.nat(50), fc.constantFrom(100, 200, 400, 800), fc.nat(1), (net, pick, rate, t) => {
+      const g = graphOf(net);
+      const all = allSimplePaths(g, 0, net.n - 1);
+      if (all.length === 0) return;
+      const p = all[pick % all.length];
+      const path = { nodes: p.nodes, spans: p.spans, hops: p.spans.length, lengthKm: 0, latencyUs: pathLatency(g, p.spans), cost: 0 };
+      const table = tables[t];
+      const want = expectedPlans(g, p.spans, rate, table);
+      if (want.some((x) => x.regenAt.length > 0)) withRegen++;
+      const first = plansForPath(g, path, rate, table);
+      assert.deepEqual(first, want);
+      for (const x of first) x.regenAt.push(99);
+      first.length = 0;
+      assert.deepEqual(plansForPath(g, path, rate, table), want);
+      // The same object given another spans array is planned afresh.
+      const other = all[(pick + 1) % all.length];
+      path.spans = other.spans;
+      path.nodes = other.nodes;
+      assert.deepEqual(plansForPath(g, path, rate, table), expectedPlans(g, other.spans, rate, table));
+    }),
+    { seed: SEED + 6, numRuns: 300 },
+  );
+  assert.ok(withRegen > 20, `regenerator plans exercised (${withRegen})`);
+});
+
+test('NoFitProver: a proof means no simple path up to the limit-th shortest fits (vs brute force), and the list length is exact', () => {
+  let proved = 0;
+  let refused = 0;
+  let lengths = 0;
+  fc.assert(
+    fc.property(arbBusy, fc.integer({ min: 1, max: 6 }), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }), fc.constantFrom(100, 400), (c, limit, keep, rate) => {
+      const { g, layers } = setup(c);
+      const usable = new Uint8Array(g.spanCount);
+      for (let e = 0; e < g.spanCount; e++) usable[e] = g.slotCount[e] > 0 ? 1 : 0;
+      // A pinned mask: some usable spans dropped, as spectrum running out would drop them.
+      const pinned = usable.map((u, e) => (u === 1 && keep[e % keep.length] ? 1 : 0));
+      const bound = c.demands[0]?.bound ? c.demands[0].bound : null;
+      const src = 0;
+      const dst = g.nodeCount - 1;
+      const cache = new CandidateCache(g, usable);
+      const list = cache.list(src, dst, bound, 2);
+      if (!CandidateCache.needsEnumeration(list, list.paths.length)) return;
+      cache.pin(list, pinned);
+      const fitsNow = (spans: number[]): boolean => {
+        const path = { nodes: [], spans, hops: spans.length, lengthKm: 0, latencyUs: pathLatency(g, spans), cost: 0 };
+        return layers.some((l) => assignSpectrum(g, l, [path], { lineRateGbps: rate }) !== null);
+      };
+      const proof = new NoFitProver(g).prove(list, limit, new Int32Array(g.spanCount).fill(-1), (p) => fitsNow(p.spans));
+      const paths = allSimplePaths(g, src, dst, (e) => pinned[e] === 1);
+      const inS = paths
+        .map((p) => pathLatency(g, p.spans))
+        .filter((us) => bound === null || us <= bound)
+        .sort((a, b) => a - b);
+      if (!proof) {
+        refused++;
+        return;
+      }
+      proved++;
+      const limitUs = inS.length >= limit ? inS[limit - 1] : Infinity;
+      for (const p of paths) {
+        const us = pathLatency(g, p.spans);
+        if (us <= limitUs && (bound === null || us <= bound)) assert.ok(!fitsNow(p.spans), `path ${p.spans.join(',')} fits but was proved not to`);
+      }
+      if (proof.listLength !== null) {
+        lengths++;
+        assert.ok(inS.length < limit);
+        // The list: the tree path (when within the bound) and then every path of the pinned mask but that one.
+        const first = list.first;
+        const firstInList = first !== null && list.paths[0] === first;
+        const firstInS = firstInList && first.spans.every((e) => pinned[e] === 1);
+        assert.equal(proof.listLength, inS.length + (firstInList && !firstInS ? 1 : 0));
+      } else assert.ok(inS.length >= limit);
+    }),
+    { seed: SEED + 7, numRuns: 400 },
+  );
+  assert.ok(proved > 40 && refused > 40 && lengths > 10, `both answers exercised (${proved} proved, ${refused} refused, ${lengths} with a length)`);
 });
