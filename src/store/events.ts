@@ -101,6 +101,35 @@ export async function appendEvent(
   return id;
 }
 
+/**
+ * Runs the caller's data-modifying CTEs and appends an event after them, in one statement. `forced`
+ * must read every CTE: it is evaluated before the ordering lock is taken, so the writes (and any
+ * waiting they do) happen outside the lock and the event stays the last step, exactly as with
+ * appendEvent. `proceed` is a boolean SQL expression over the CTEs (`lp_writes_done.n` is `forced`):
+ * when false, no event is appended and null comes back, so writes gated on the same condition leave
+ * nothing behind.
+ *
+ * Run as a statement of its own (no transaction) it commits on the server the moment it ends, so the
+ * ordering lock is held for the event insert and the commit only, never across a round trip to the
+ * application: that is what lets event writers pass the lock at the database's pace.
+ */
+export async function appendEventAfter(q: Queryable, writes: { ctes: string; forced: string; proceed?: string; params: readonly unknown[] }, e: NewEvent): Promise<number | null> {
+  const n = writes.params.length;
+  const r = await q.query<{ id: string | number }>(
+    `WITH ${writes.ctes},
+     lp_writes_done AS (SELECT ${writes.forced} AS n),
+     ordered AS (SELECT pg_advisory_xact_lock($${n + 1}::bigint) FROM lp_writes_done WHERE ${writes.proceed ?? 'true'})
+     INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
+     SELECT $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb FROM ordered
+     RETURNING id`,
+    [...writes.params, EVENTS_LOCK_KEY, e.type, e.tenantId, e.subject.kind, e.subject.id, JSON.stringify(e.data === undefined ? {} : e.data)],
+  );
+  if (r.rows.length === 0) return null;
+  const id = Number(r.rows[0].id);
+  eventAppended.emit('appended', id);
+  return id;
+}
+
 /** Events after `after` in id order, filtered by tenant and type. */
 export async function listEvents(q: Queryable, f: EventFilter): Promise<LightpathEvent[]> {
   const types = f.types && f.types.length > 0 ? [...f.types] : null;

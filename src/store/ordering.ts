@@ -88,10 +88,17 @@ function isoOrNull(v: unknown): string | null {
 
 // ---- quotes ------------------------------------------------------------------------------------
 
-/** Stores a quote. */
+/**
+ * Stores a quote without waiting for the WAL flush (synchronous_commit off for this statement's own
+ * transaction, so run it outside one). A quote reserves nothing, so the trade is cheap: a server crash
+ * can lose the last fraction of a second of quotes (ordering one then gets not-found, like an expired
+ * one), never corrupt anything; in exchange a quote does not queue behind every other commit's fsync,
+ * which on a busy machine was most of its latency. Orders stay synchronous.
+ */
 export async function insertQuote(q: Queryable, r: Omit<QuoteRow, 'createdAt'>): Promise<QuoteRow> {
   const res = await q.query<Record<string, unknown>>(
-    `INSERT INTO quotes (id, tenant_id, request, options, expires_at) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)
+    `WITH lp_async AS (SELECT set_config('synchronous_commit', 'off', true))
+     INSERT INTO quotes (id, tenant_id, request, options, expires_at) SELECT $1, $2, $3::jsonb, $4::jsonb, $5 FROM lp_async
      RETURNING created_at`,
     [r.id, r.tenantId, JSON.stringify(r.request), JSON.stringify(r.options), r.expiresAt],
   );
@@ -295,6 +302,22 @@ export async function insertTrunk(
   );
 }
 
+function toTrunk(row: Record<string, unknown>): TrunkRow {
+  const p = json<{ siteIds: string[]; spanIds: string[] }>(row.path_spans);
+  return {
+    id: row.id as string,
+    aSiteId: row.a_site_id as string,
+    zSiteId: row.z_site_id as string,
+    capacityGbps: Number(row.capacity_gbps),
+    siteIds: p.siteIds,
+    spanIds: p.spanIds,
+    latencyUs: Number(row.latency_us),
+    lengthKm: Number(row.length_km),
+    createdBy: row.created_by as string,
+    used: json<[number, number][]>(row.used),
+  };
+}
+
 /** Live trunks joining two sites (either direction), with the units currently held on each. */
 export async function trunksBetween(q: Queryable, a: string, z: string): Promise<TrunkRow[]> {
   const r = await q.query<Record<string, unknown>>(
@@ -306,21 +329,7 @@ export async function trunksBetween(q: Queryable, a: string, z: string): Promise
       ORDER BY t.id`,
     [a, z],
   );
-  return r.rows.map((row) => {
-    const p = json<{ siteIds: string[]; spanIds: string[] }>(row.path_spans);
-    return {
-      id: row.id as string,
-      aSiteId: row.a_site_id as string,
-      zSiteId: row.z_site_id as string,
-      capacityGbps: Number(row.capacity_gbps),
-      siteIds: p.siteIds,
-      spanIds: p.spanIds,
-      latencyUs: Number(row.latency_us),
-      lengthKm: Number(row.length_km),
-      createdBy: row.created_by as string,
-      used: json<[number, number][]>(row.used),
-    };
-  });
+  return r.rows.map(toTrunk);
 }
 
 /**
@@ -458,4 +467,175 @@ export async function quoteContext(q: Queryable): Promise<{ inventoryVersion: nu
 export async function lockResources(q: Queryable, resources: readonly string[]): Promise<void> {
   if (resources.length === 0) return;
   await q.query('SELECT count(pg_advisory_xact_lock(7310, hashtext(r))) FROM unnest($1::text[]) AS r', [[...resources]]);
+}
+
+// ---- combined statements for the hot paths (quote, place order) ---------------------------------
+//
+// Each round trip costs more than the SQL inside it (two processes, two context switches, a parse and
+// a plan on a 2-core machine), so the quote and the order read and write what they need in as few
+// statements as the locking allows: a quote is one read and one insert, an inline order is one lock,
+// one read and one write, plus BEGIN and COMMIT.
+
+/** A held unit range on a resource (the part of an allocation planning needs). */
+export interface HeldRange {
+  resourceId: string;
+  sub: number;
+  lo: number;
+  hi: number;
+}
+
+/** Everything a quote or an order reads before planning. */
+export interface PlanningSnapshot {
+  inventoryVersion: number;
+  priceBook: unknown | null;
+  /** The database's now() (ISO): an order's rows take it as their created_at. */
+  now: string;
+  held: HeldRange[];
+  /** Live trunks between the pair asked for (empty when none was asked for). */
+  trunks: TrunkRow[];
+  /** The order already made under the idempotency key asked about, if any. */
+  existingOrder: OrderRow | null;
+}
+
+
+// The held ranges come back as four parallel arrays: cheaper to build and to parse than JSON.
+const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now, h.*`;
+const SNAPSHOT_HELD = `(SELECT array_agg(resource_id) AS rid, array_agg(sub) AS sub, array_agg(lower(units)) AS lo, array_agg(upper(units)) AS hi
+       FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND during && tstzrange(now(), NULL)) h`;
+
+/**
+ * Inventory version, price book, now(), the active ranges of one kind on the given resources, (when
+ * `trunkPair` is given) the live trunks between that pair with their used units, and (when asked) the
+ * order a tenant made under an idempotency key, in one round trip. Reads only: an order's write
+ * statement re-checks what matters (placedOrderWrites).
+ */
+export async function planningSnapshot(
+  q: Queryable,
+  f: {
+    kind: 'spectrum' | 'strand';
+    resourceIds: readonly string[];
+    trunkPair: readonly [string, string] | null;
+    idempotency?: { tenantId: string; key: string } | null;
+  },
+): Promise<PlanningSnapshot> {
+  const params: unknown[] = [f.kind, [...f.resourceIds]];
+  let select = SNAPSHOT_SELECT;
+  if (f.idempotency) {
+    params.push(f.idempotency.tenantId, f.idempotency.key);
+    select += `, (SELECT row_to_json(o) FROM orders o WHERE o.tenant_id = $${params.length - 1} AND o.idempotency_key = $${params.length}) AS existing`;
+  }
+  let sql = `${select} FROM ${SNAPSHOT_HELD}`;
+  if (f.trunkPair) {
+    params.push(f.trunkPair[0], f.trunkPair[1]);
+    const a = `$${params.length - 1}`;
+    const z = `$${params.length}`;
+    sql = `WITH tr AS (SELECT t.* FROM trunks t
+                        WHERE t.retired_at IS NULL AND ((t.a_site_id = ${a} AND t.z_site_id = ${z}) OR (t.a_site_id = ${z} AND t.z_site_id = ${a}))
+                        ORDER BY t.id)
+           ${select}, (SELECT json_agg(json_build_object('id', tr.id, 'a_site_id', tr.a_site_id, 'z_site_id', tr.z_site_id,
+                       'capacity_gbps', tr.capacity_gbps, 'path_spans', tr.path_spans, 'latency_us', tr.latency_us,
+                       'length_km', tr.length_km, 'created_by', tr.created_by,
+                       'used', COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
+                                           FROM allocations al
+                                          WHERE al.kind = 'trunk' AND al.resource_id = tr.id AND al.during && tstzrange(now(), NULL)), '[]'::json))
+                       ORDER BY tr.id) FROM tr) AS trunks
+           FROM ${SNAPSHOT_HELD}`;
+  }
+  const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
+  const rid = (row.rid as string[] | null) ?? [];
+  const sub = (row.sub as number[] | null) ?? [];
+  const lo = (row.lo as number[] | null) ?? [];
+  const hi = (row.hi as number[] | null) ?? [];
+  const held: HeldRange[] = rid.map((resourceId, i) => ({ resourceId, sub: Number(sub[i]), lo: Number(lo[i]), hi: Number(hi[i]) }));
+  return {
+    inventoryVersion: Number(json<number | null>(row.v ?? null) ?? 0),
+    priceBook: row.book === null || row.book === undefined ? null : json(row.book),
+    now: iso(row.now),
+    held,
+    trunks: row.trunks === null || row.trunks === undefined ? [] : json<Record<string, unknown>[]>(row.trunks).map(toTrunk),
+    existingOrder: row.existing === null || row.existing === undefined ? null : toOrder(json<Record<string, unknown>>(row.existing)),
+  };
+}
+
+/** A new order with everything it holds, written by writePlacedOrder. */
+export interface PlacedOrder {
+  service: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'>;
+  trunks: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number }[];
+  allocations: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null }[];
+  order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'>;
+  /** Advisory-lock keys (kind:id:sub strings, sorted) taken before anything is written; see lockResources. */
+  locks: readonly string[];
+  /** Existing trunks the order grooms onto: written only if all are still live (then share-locked). */
+  liveTrunks: readonly string[];
+  /** Written only while the stored inventory version is still this one (the plan's view). */
+  inventoryVersion: number;
+  /**
+   * created_at/updated_at of the service and the order (ISO): the caller builds the order's event from
+   * the row it writes, so it names the time rather than reading back the statement's now().
+   */
+  createdAt: string;
+}
+
+/**
+ * The writes of a placed order as data-modifying CTEs for appendEventAfter. First the advisory locks on
+ * the resources it takes, then a gate: the inventory version is still the plan's and every trunk it
+ * grooms onto is still live (share-locked, so none can be retired before commit). Every insert reads
+ * the gate, so nothing is written before the locks or when the gate is shut (then `proceed` is false
+ * and appendEventAfter returns null: the caller plans again). Then the service, the trunks it lights,
+ * its allocations (in the global order insertAllocations uses) and the order row.
+ *
+ * Why locks when the exclusion constraint decides anyway: an inserter that meets an uncommitted
+ * conflicting row waits for its transaction, and two inserters that meet each other's rows wait on each
+ * other, which PostgreSQL only resolves as a deadlock after deadlock_timeout. Under the locks a
+ * conflicting row is always committed, so a plan made on stale state fails at once with an exclusion
+ * violation. Exclusion checks read the latest committed rows, not the statement's snapshot, so taking
+ * the locks in the same statement is enough.
+ */
+export function placedOrderWrites(o: PlacedOrder): { ctes: string; forced: string; proceed: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const s = o.service;
+  const t = o.trunks;
+  const a = o.allocations;
+  const d = o.order;
+  const ctes = `
+    lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...o.locks])}::text[]) AS x),
+    lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...o.liveTrunks])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
+    lp_gate AS (SELECT l.n >= 0 AND (SELECT count(*) FROM lp_live) = ${p(o.liveTrunks.length)}
+                       AND COALESCE((SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'inventoryVersion'), 0) = ${p(o.inventoryVersion)}::bigint AS ok
+                  FROM lp_lock l),
+    lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at)
+               SELECT ${p(s.id)}, ${p(s.tenantId)}, ${p(s.product)}, ${p(s.state)}, ${p(JSON.stringify(s.spec))}::jsonb, ${p(JSON.stringify(s.design))}::jsonb, ${p(JSON.stringify(s.price))}::jsonb,
+                      ${p(o.createdAt)}::timestamptz, ${p(o.createdAt)}::timestamptz
+                 FROM lp_gate WHERE lp_gate.ok
+               RETURNING 1),
+    lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by)
+               SELECT i, az, zz, c, ps::jsonb, lat, len, ${p(d.id)}
+                 FROM unnest(${p(t.map((x) => x.id))}::text[], ${p(t.map((x) => x.aSiteId))}::text[], ${p(t.map((x) => x.zSiteId))}::text[],
+                             ${p(t.map((x) => x.capacityGbps))}::int[], ${p(t.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
+                             ${p(t.map((x) => x.latencyUs))}::float8[], ${p(t.map((x) => x.lengthKm))}::float8[]) AS u(i, az, zz, c, ps, lat, len), lp_gate WHERE lp_gate.ok
+               RETURNING 1),
+    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role)
+                 SELECT k, r, sb, int4range(lo, hi), sv, tk, ${p(d.id)}, ro
+                   FROM unnest(${p(a.map((x) => x.kind))}::text[], ${p(a.map((x) => x.resourceId))}::text[], ${p(a.map((x) => x.sub))}::int[],
+                               ${p(a.map((x) => x.lo))}::int[], ${p(a.map((x) => x.hi))}::int[], ${p(a.map((x) => x.serviceId))}::text[],
+                               ${p(a.map((x) => x.trunkId))}::text[], ${p(a.map((x) => x.role))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ro), lp_gate WHERE lp_gate.ok
+                  ORDER BY k, r, sb, lo
+                 RETURNING 1),
+    lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, created_at, updated_at)
+               SELECT ${p(d.id)}, ${p(d.tenantId)}, ${p(d.action)}, ${p(d.state)}, ${p(d.serviceId)}, ${p(d.quoteId)}, ${p(d.optionId)},
+                      ${p(JSON.stringify(d.spec))}::jsonb, ${p(d.design === null ? null : JSON.stringify(d.design))}::jsonb, ${p(d.idempotencyKey)}, ${p(d.requestHash)},
+                      ${p(o.createdAt)}::timestamptz, ${p(o.createdAt)}::timestamptz
+                 FROM lp_gate WHERE lp_gate.ok
+               RETURNING 1)`;
+  const forced = '(SELECT count(*) FROM lp_svc) + (SELECT count(*) FROM lp_trk) + (SELECT count(*) FROM lp_alloc) + (SELECT count(*) FROM lp_ord)';
+  return { ctes, forced, proceed: '(SELECT ok FROM lp_gate)', params };
+}
+
+/** The row placedOrderWrites stores for an order, as getOrder reads it back. */
+export function placedOrderRow(o: Pick<PlacedOrder, 'order' | 'createdAt'>): OrderRow {
+  return { ...o.order, failureReason: null, createdAt: o.createdAt, updatedAt: o.createdAt, completedAt: null };
 }

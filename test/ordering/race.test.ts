@@ -74,6 +74,29 @@ describe('concurrent orders racing for the last capacity (PostgreSQL server)', {
     await db.query(`DELETE FROM allocations WHERE order_id LIKE 'ord_raw_%'`);
   });
 
+  test('optimistic orders (plan first, lock in the write): N racing for M waves, exactly M succeed', async () => {
+    // Same race on span c-d (the raw-insert test above has cleaned up after itself there).
+    const mode = chooseModulation(400, 100, DEFAULT_MODULATIONS);
+    assert.ok(mode);
+    const m = Math.floor(24 / mode.slots);
+    const n = 24;
+    const services = handles.map((h) => new OrderingService(h, { optimisticOrders: true }));
+    const spec = { product: 'wave', aSite: 'c', zSite: 'd', bandwidthGbps: 400, protection: 'unprotected', maxLatencyUs: 100 * 4.9 + 1 };
+    const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => services[i % services.length].placeOrder(alice, spec)));
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    for (const f of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      assert.ok(f.reason instanceof LightpathError, String(f.reason));
+      assert.equal(f.reason.code, 'capacity-exhausted');
+    }
+    assert.equal(ok.length, m, `exactly ${m} of ${n} orders fit`);
+    const held = await db.query(`SELECT 1 FROM allocations WHERE resource = 'spectrum:c-d:0' AND during && tstzrange(now(), NULL)`);
+    assert.equal(held.rows.length, m);
+    const orders = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    assert.equal(Number(orders.rows[0].n) - Number(before.rows[0].n), m, 'losers left no order behind');
+    await checkInvariants(db);
+  });
+
   test('the exclusion constraint itself refuses a double booking, whoever writes', async () => {
     const taken = await db.query<{ order_id: string }>(`SELECT order_id FROM allocations WHERE resource = 'spectrum:a-b:0' LIMIT 1`);
     await assert.rejects(

@@ -25,30 +25,52 @@ function markOccupied(grid: SpectrumGrid, span: number, lo: number, hi: number):
   else for (let s = lo; s < end; s++) if (grid.isFree(span, s, 1)) grid.occupy(span, s, 1);
 }
 
-/** Loads what is held on the resources a route may touch, inside the caller's transaction. */
-export async function loadOccupancy(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route): Promise<Occupancy> {
+/** Resources (span or cable ids) whose held ranges a plan for this route needs, and their kind. */
+function occupancyResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[] } {
+  const spanIds = route ? routeSpanIds(view, route) : [];
+  if (spec.product === 'dark-fiber') return { kind: 'strand', ids: spanIds.flatMap((id) => view.spans[view.graph.spanIndex(id)].cables.map((c) => c.id)) };
+  return { kind: 'spectrum', ids: spanIds };
+}
+
+/**
+ * Reads, in one round trip, the inventory version, price book and everything held on the resources a
+ * route may touch (trunks too for packet products); with an idempotency key it also returns the order
+ * made under it. The caller compares the version with its view's.
+ */
+export async function readPlanningSnapshot(
+  q: Queryable,
+  view: NetworkView,
+  spec: CircuitSpec,
+  route: Route | null,
+  idempotency: { tenantId: string; key: string } | null = null,
+): Promise<st.PlanningSnapshot> {
+  const { kind, ids } = occupancyResources(view, spec, route);
+  const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
+  return st.planningSnapshot(q, { kind, resourceIds: ids, trunkPair: pair, idempotency });
+}
+
+/** Builds the planner's occupancy from a snapshot (pure). */
+export function occupancyFrom(view: NetworkView, spec: CircuitSpec, snap: Pick<st.PlanningSnapshot, 'held' | 'trunks'>): Occupancy {
   let base = baseLayerCache.get(view);
   if (!base) {
     base = baseLayers(view);
     baseLayerCache.set(view, base);
   }
   const occ: Occupancy = { layers: base.map((l) => l.clone()), strands: new Map(), trunks: [] };
-  const spanIds = routeSpanIds(view, route);
   if (spec.product === 'dark-fiber') {
-    const cableIds = spanIds.flatMap((id) => view.spans[view.graph.spanIndex(id)].cables.map((c) => c.id));
-    for (const a of await st.activeAllocations(q, 'strand', cableIds)) {
+    for (const a of snap.held) {
       const list = occ.strands.get(a.resourceId) ?? [];
       list.push([a.lo, a.hi]);
       occ.strands.set(a.resourceId, list);
     }
     return occ;
   }
-  for (const a of await st.activeAllocations(q, 'spectrum', spanIds)) {
+  for (const a of snap.held) {
     const e = view.graph.spanIndex(a.resourceId);
     if (e >= 0 && a.sub < occ.layers.length) markOccupied(occ.layers[a.sub], e, a.lo, a.hi);
   }
   if (isPacketProduct(spec.product)) {
-    occ.trunks = (await st.trunksBetween(q, spec.aSite, spec.zSite)).map((t) => ({
+    occ.trunks = snap.trunks.map((t) => ({
       id: t.id,
       aSiteId: t.aSiteId,
       zSiteId: t.zSiteId,
@@ -61,6 +83,11 @@ export async function loadOccupancy(q: Queryable, view: NetworkView, spec: Circu
     }));
   }
   return occ;
+}
+
+/** Loads what is held on the resources a route may touch, inside the caller's transaction. */
+export async function loadOccupancy(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route): Promise<Occupancy> {
+  return occupancyFrom(view, spec, await readPlanningSnapshot(q, view, spec, route));
 }
 
 /** Thrown inside an allocation transaction to start over from fresh state. */
@@ -84,15 +111,24 @@ const LOCKED_FROM_ATTEMPT = 4;
  * pause. Early retries stay optimistic (a global lock there would make every conflict a convoy);
  * later ones take a global advisory lock so they cannot keep colliding with each other, and each
  * conflict means some other order won, so the system always makes progress. Gives up with
- * capacity-exhausted.
+ * capacity-exhausted. With singleStatementWrites (fn reads, then writes everything in one statement
+ * that takes its own locks) the optimistic attempts run outside a transaction.
  */
-export async function withAllocationRetry<T>(db: Db, fn: (tx: Queryable, attempt: number) => Promise<T>, maxAttempts = MAX_ALLOCATION_ATTEMPTS): Promise<T> {
+export async function withAllocationRetry<T>(
+  db: Db,
+  fn: (tx: Queryable, attempt: number, inTransaction: boolean) => Promise<T>,
+  maxAttempts = MAX_ALLOCATION_ATTEMPTS,
+  opts: { singleStatementWrites?: boolean } = {},
+): Promise<T> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     allocationStats.transactions++;
     try {
+      // fn makes all its writes in one statement: early attempts need no transaction, so nothing the
+      // statement locks is held across a round trip to this process (see appendEventAfter).
+      if (opts.singleStatementWrites && attempt < LOCKED_FROM_ATTEMPT) return await fn(db, attempt, false);
       return await db.transaction(async (tx) => {
         if (attempt >= LOCKED_FROM_ATTEMPT && db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [ALLOCATION_LOCK_KEY]);
-        return fn(tx, attempt);
+        return fn(tx, attempt, true);
       });
     } catch (err) {
       const state = sqlState(err);

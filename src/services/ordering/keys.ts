@@ -67,15 +67,74 @@ export async function ensureOperatorKey(db: { transaction<T>(fn: (tx: Queryable)
   });
 }
 
+/**
+ * Principals of recently seen keys, by key hash, so most requests cost no lookup round trip. Entries
+ * live `ttlMs`; a key revoked through this process is forgotten at once, one revoked elsewhere (another
+ * replica, SQL) stops working within the TTL. Unknown keys are never cached, so a flood of bad keys
+ * cannot fill it, and a new key works at once.
+ */
+export class PrincipalCache {
+  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(
+    readonly ttlMs = 5_000,
+    readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached principal for a key hash, if still fresh. */
+  get(keyHash: string): Principal | undefined {
+    const e = this.entries.get(keyHash);
+    if (!e) return undefined;
+    if (e.expiresAt <= this.now()) {
+      this.entries.delete(keyHash);
+      return undefined;
+    }
+    return e.principal;
+  }
+
+  /** Remembers a key's principal for ttlMs. */
+  set(keyHash: string, principal: Principal): void {
+    this.entries.delete(keyHash);
+    // Maps iterate in insertion order, so the first entry is the oldest.
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(keyHash, { principal, expiresAt: this.now() + this.ttlMs });
+  }
+
+  /** Forgets a key by id (after revoking it). */
+  forgetKey(keyId: string): void {
+    for (const [h, e] of this.entries) if (e.principal.keyId === keyId) this.entries.delete(h);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Number of cached keys. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The process-wide cache authenticate uses by default (keys are random, so one cache serves every database). */
+export const principalCache = new PrincipalCache();
+
 /** Resolves an Authorization header to a principal, or throws `unauthorized`. */
-export async function authenticate(q: Queryable, authorization: string | undefined): Promise<Principal> {
+export async function authenticate(q: Queryable, authorization: string | undefined, cache: PrincipalCache | null = principalCache): Promise<Principal> {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!m) throw new LightpathError('unauthorized', 'missing or malformed Authorization: Bearer <key> header');
   const key = m[1];
-  // Shape check first: garbage never reaches the database.
-  const row = KEY_PATTERN.test(key) ? await t.apiKeyByHash(q, hashKey(key)) : null;
+  // Shape check first: garbage never reaches the database (or the cache).
+  if (!KEY_PATTERN.test(key)) throw new LightpathError('unauthorized', 'unknown or revoked API key');
+  const hash = hashKey(key);
+  const cached = cache?.get(hash);
+  if (cached) return cached;
+  const row = await t.apiKeyByHash(q, hash);
   if (!row) throw new LightpathError('unauthorized', 'unknown or revoked API key');
-  return { tenantId: row.tenantId, role: row.role, keyId: row.id };
+  const principal: Principal = { tenantId: row.tenantId, role: row.role, keyId: row.id };
+  cache?.set(hash, principal);
+  return principal;
 }
 
 /** Key management for operators (every tenant) and customers (their own keys). */
@@ -102,5 +161,6 @@ export class KeyService {
   async revoke(p: Principal, id: string): Promise<void> {
     const ok = await t.revokeApiKey(this.db, id, p.role === 'operator' ? undefined : p.tenantId);
     if (!ok) throw new LightpathError('not-found', `key ${JSON.stringify(id)} does not exist`);
+    principalCache.forgetKey(id);
   }
 }

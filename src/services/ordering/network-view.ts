@@ -55,6 +55,14 @@ export class NetworkViewCache {
     return this.at(q, await inventoryVersion(q));
   }
 
+  /**
+   * The cached view without a round trip (loaded once when there is none). Callers read the stored
+   * version in their next statement anyway and come back through at() when it moved.
+   */
+  async cached(q: Queryable): Promise<NetworkView> {
+    return this.view ?? this.get(q);
+  }
+
   /** The view for a version the caller already read (saves a round trip). */
   async at(q: Queryable, version: number): Promise<NetworkView> {
     if (this.view && this.view.version === version) return this.view;

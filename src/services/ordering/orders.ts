@@ -11,9 +11,9 @@ import { circuitAvailability, priceCircuit, type Money } from '../../domain/pric
 import { bandwidthIssues, isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
 import type { Db, Queryable } from '../../store/db.js';
-import { appendEvent } from '../../store/events.js';
+import { appendEvent, appendEventAfter } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
-import { loadOccupancy, pageArgs, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
+import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
 import type { CircuitDesign, DesignPath } from './design.js';
 import { NetworkViewCache, type NetworkView } from './network-view.js';
 import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
@@ -87,6 +87,14 @@ export interface OrderingOptions {
   quoteTtlMs?: number;
   /** Alternatives quoted for unprotected/restorable circuits (default 3). */
   k?: number;
+  /**
+   * false (default): an order locks every resource its candidate paths could use, then reads, plans
+   * and writes in one transaction. true: it reads and plans without a transaction and locks only what
+   * the plan takes, inside its one write statement, starting over when a concurrent order won a range.
+   * bench/orders.ts measures both; on a busy 2-core server the optimistic way lost more to retries
+   * and long tails than it saved in lock waits, so it is off by default.
+   */
+  optimisticOrders?: boolean;
 }
 
 /** Converts a stored order to its API shape. */
@@ -170,11 +178,60 @@ function newTrunkId(): string {
   return `trk_${ulid()}`;
 }
 
+/** Times a statement may find the inventory moved past the cached view before the caller gives up. */
+const MAX_VIEW_ATTEMPTS = 3;
+
+/** True when both end sites are in the view (else checkSites explains, once the view is known fresh). */
+function sitesKnown(view: NetworkView, spec: CircuitSpec): boolean {
+  return view.sites.has(spec.aSite) && view.sites.has(spec.zSite);
+}
+
+/** What an order asks for on one view: spec, route and owner, or the error to report after the idempotency lookup. */
+interface OrderTarget {
+  spec: CircuitSpec;
+  route: Route | null;
+  tenantId: string;
+  quoteId: string | null;
+  optionId: string | null;
+  quotedPricing: Pricing | null;
+  error: LightpathError | null;
+}
+
+/** What an order from a quote option asks for, on this view. */
+function quoteTarget(view: NetworkView, quote: st.QuoteRow | null, body: { quoteId: string; optionId: string }): OrderTarget {
+  const fail = (error: LightpathError): OrderTarget => ({
+    spec: (quote?.request ?? {}) as CircuitSpec,
+    route: null,
+    tenantId: quote?.tenantId ?? '',
+    quoteId: null,
+    optionId: null,
+    quotedPricing: null,
+    error,
+  });
+  if (!quote) return fail(notFound('quote', body.quoteId));
+  if (Date.parse(quote.expiresAt) <= Date.now()) return fail(new LightpathError('conflict', `quote ${quote.id} expired at ${quote.expiresAt}; ask for a new one`));
+  const option = (quote.options as QuoteOption[]).find((o) => o.id === body.optionId);
+  if (!option) return fail(validationFailed('unknown option', [{ path: '/optionId', message: `quote ${quote.id} has no option ${body.optionId}` }]));
+  const paths = option.paths.map((x) => pathFromDesign(view, x));
+  if (paths.some((x) => x === null)) return fail(new LightpathError('conflict', 'the network changed since this quote; ask for a new one'));
+  const ps = paths as Path[];
+  return {
+    spec: quote.request as CircuitSpec,
+    route: ps.length === 2 ? { kind: 'pair', pair: [ps[0], ps[1]] } : { kind: 'single', candidates: ps },
+    tenantId: quote.tenantId,
+    quoteId: quote.id,
+    optionId: option.id,
+    quotedPricing: { monthly: option.monthly, hourly: option.hourly, availability: option.availability },
+    error: null,
+  };
+}
+
 /** Quotes, orders and services. */
 export class OrderingService {
   readonly views = new NetworkViewCache();
   private readonly quoteTtlMs: number;
   private readonly k: number;
+  private readonly optimisticOrders: boolean;
 
   constructor(
     readonly db: Db,
@@ -182,6 +239,7 @@ export class OrderingService {
   ) {
     this.quoteTtlMs = opts.quoteTtlMs ?? 60 * 60 * 1000;
     this.k = opts.k ?? DEFAULT_K;
+    this.optimisticOrders = opts.optimisticOrders ?? false;
   }
 
   private parseSpec(input: unknown): CircuitSpec {
@@ -195,14 +253,24 @@ export class OrderingService {
   /** Prices up to k ways to deliver a circuit, given what is free now. Reserves nothing. */
   async quote(p: Principal, input: unknown): Promise<Quote> {
     const spec = this.parseSpec(input);
-    const ctx = await st.quoteContext(this.db);
-    const view = await this.views.at(this.db, ctx.inventoryVersion);
+    // Plan on the cached view and read version, price book and occupancy in one statement; only when
+    // the inventory moved meanwhile is the view rebuilt and the read repeated.
+    let view = await this.views.cached(this.db);
+    let route: Route | null;
+    let snap: st.PlanningSnapshot;
+    // A quote reserves nothing, so when the inventory keeps changing under it the last route and
+    // snapshot (read for the same view) are still a fair answer.
+    for (let attempt = 1; ; attempt++) {
+      route = sitesKnown(view, spec) ? routeFor(view, spec, this.k) : null;
+      snap = await readPlanningSnapshot(this.db, view, spec, route);
+      if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) break;
+      view = await this.views.at(this.db, snap.inventoryVersion);
+    }
     checkSites(view, spec);
-    const route = routeFor(view, spec, this.k);
     const options: QuoteOption[] = [];
     if (route) {
-      const book = priceBookFrom(ctx.priceBook);
-      const occ = await loadOccupancy(this.db, view, spec, route);
+      const book = priceBookFrom(snap.priceBook);
+      const occ = occupancyFrom(view, spec, snap);
       const a = view.sites.get(spec.aSite);
       const z = view.sites.get(spec.zSite);
       const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
@@ -274,71 +342,115 @@ export class OrderingService {
     }
     const hash = requestHash(input);
 
-    return withAllocationRetry(this.db, async (tx) => {
-      if (idempotencyKey !== undefined) {
-        const existing = await st.orderByIdempotencyKey(tx, p.tenantId, idempotencyKey);
-        if (existing) {
-          if (existing.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
-          return { order: toOrder(existing), created: false };
+    const key = idempotencyKey ?? null;
+
+    return withAllocationRetry(this.db, async (tx, attempt, inTransaction) => {
+      // From a quote: the quote says where the circuit goes. Its problems are reported only after the
+      // idempotency lookup, so a retry of an order whose quote has since expired still gets the order.
+      const quote = inlineSpec ? null : await st.getQuote(tx, (input as { quoteId: string }).quoteId, tenantScope(p));
+      let view = await this.views.cached(tx);
+      let target: OrderTarget | null = null;
+      let snap: st.PlanningSnapshot | null = null;
+      for (let viewAttempt = 1; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
+        target = inlineSpec ? this.inlineTarget(view, inlineSpec, p) : quoteTarget(view, quote, input as { quoteId: string; optionId: string });
+        // Optimistic (no transaction): one read without locks; the write statement locks exactly what
+        // the plan takes and lets the exclusion constraint refuse a plan made on state that changed
+        // meanwhile (then we start over). Locked (a transaction: configured so, or an order that kept
+        // losing races): every resource the route could use is locked before the read, so the plan
+        // cannot go stale and the order cannot lose again. (After an inventory change the new route's
+        // locks come on top of the old ones, out of global order; a deadlock that may cause is retried.)
+        if (inTransaction && target.route) await st.lockResources(tx, this.lockKeys(view, target.spec, target.route));
+        const read = await readPlanningSnapshot(tx, view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
+        if (read.existingOrder) {
+          if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
+          return { order: toOrder(read.existingOrder), created: false };
         }
+        if (read.inventoryVersion !== view.version) {
+          view = await this.views.at(tx, read.inventoryVersion);
+          continue;
+        }
+        // Only now is the view known fresh enough to trust a "no such site" or "network changed".
+        if (target.error) throw target.error;
+        snap = read;
       }
-      const ctx = await st.quoteContext(tx);
-      const view = await this.views.at(tx, ctx.inventoryVersion);
-      let spec: CircuitSpec;
-      let route: Route | null;
-      let quotedPricing: Pricing | null = null;
-      let tenantId = p.tenantId;
-      let quoteId: string | null = null;
-      let optionId: string | null = null;
-      if (inlineSpec) {
-        spec = inlineSpec;
-        checkSites(view, spec);
-        route = routeFor(view, spec, this.k);
-      } else {
-        const body = input as { quoteId: string; optionId: string };
-        const quote = await st.getQuote(tx, body.quoteId, tenantScope(p));
-        if (!quote) throw notFound('quote', body.quoteId);
-        if (Date.parse(quote.expiresAt) <= Date.now()) throw new LightpathError('conflict', `quote ${quote.id} expired at ${quote.expiresAt}; ask for a new one`);
-        const option = (quote.options as QuoteOption[]).find((o) => o.id === body.optionId);
-        if (!option) throw validationFailed('unknown option', [{ path: '/optionId', message: `quote ${quote.id} has no option ${body.optionId}` }]);
-        spec = quote.request as CircuitSpec;
-        tenantId = quote.tenantId;
-        quoteId = quote.id;
-        optionId = option.id;
-        quotedPricing = { monthly: option.monthly, hourly: option.hourly, availability: option.availability };
-        const paths = option.paths.map((x) => pathFromDesign(view, x));
-        if (paths.some((x) => x === null)) throw new LightpathError('conflict', 'the network changed since this quote; ask for a new one');
-        const ps = paths as Path[];
-        route = ps.length === 2 ? { kind: 'pair', pair: [ps[0], ps[1]] } : { kind: 'single', candidates: ps };
-      }
+      if (!target || !snap) throw new RetryAllocation('the inventory kept changing while the order was planned');
+      const { spec, route } = target;
       if (!route) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
-      await this.lockCandidates(tx, view, spec, route);
-      const occ = await loadOccupancy(tx, view, spec, route);
-      const plan = planCircuit(view, occ, spec, route, newTrunkId);
+      // A retry lost a race for a range: spreading it over other fiber pairs and the other end of the
+      // band makes it unlikely to meet the same competitor again.
+      const plan = planCircuit(view, occupancyFrom(view, spec, snap), spec, route, newTrunkId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0 });
       if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`);
       const design = withLoss(view, spec, plan.design);
-      const pricing = quotedPricing ?? pricingOf(priceBookFrom(ctx.priceBook), spec, design);
+      const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
       const serviceId = `svc_${ulid()}`;
       const orderId = `ord_${ulid()}`;
-      await st.insertService(tx, { id: serviceId, tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing });
-      await this.hold(tx, orderId, serviceId, plan);
-      const row = await st.insertOrder(tx, {
-        id: orderId,
-        tenantId,
-        action: 'add',
-        state: 'acknowledged',
-        serviceId,
-        quoteId,
-        optionId,
-        spec,
-        design: { design, pricing } satisfies OrderPayload,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash: hash,
-      });
-      const order = toOrder(row);
-      await appendEvent(tx, { type: 'order.acknowledged', tenantId, subject: { kind: 'order', id: orderId }, data: order });
+      const lit = new Set(plan.newTrunks.map((t) => t.id));
+      const placed: st.PlacedOrder = {
+        service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing },
+        trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
+        allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
+        order: {
+          id: orderId,
+          tenantId: target.tenantId,
+          action: 'add',
+          state: 'acknowledged',
+          serviceId,
+          quoteId: target.quoteId,
+          optionId: target.optionId,
+          spec,
+          design: { design, pricing } satisfies OrderPayload,
+          idempotencyKey: key,
+          requestHash: hash,
+        },
+        locks: this.planLockKeys(spec, plan),
+        liveTrunks: [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))],
+        inventoryVersion: view.version,
+        // The database's clock (read with the occupancy), not this process's.
+        createdAt: snap.now,
+      };
+      const order = toOrder(st.placedOrderRow(placed));
+      // The writes and the event in one statement, which locks what the plan takes and checks that the
+      // inventory version and every trunk it grooms onto are unchanged (see placedOrderWrites).
+      const written = await appendEventAfter(tx, st.placedOrderWrites(placed), { type: 'order.acknowledged', tenantId: target.tenantId, subject: { kind: 'order', id: orderId }, data: order });
+      if (written === null) throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
       return { order, created: true };
-    });
+    }, MAX_ALLOCATION_ATTEMPTS, { singleStatementWrites: this.optimisticOrders });
+  }
+
+  /** What an inline order asks for, on this view. */
+  private inlineTarget(view: NetworkView, spec: CircuitSpec, p: Principal): OrderTarget {
+    const base = { spec, tenantId: p.tenantId, quoteId: null, optionId: null, quotedPricing: null };
+    try {
+      checkSites(view, spec);
+    } catch (err) {
+      return { ...base, route: null, error: err as LightpathError };
+    }
+    return { ...base, route: routeFor(view, spec, this.k), error: null };
+  }
+
+  /**
+   * Advisory-lock keys of exactly the resources a plan takes, plus the site pair for packet circuits
+   * (which keeps two orders from lighting a trunk each where one would do). None on PGlite: one
+   * connection, so nothing runs concurrently.
+   */
+  private planLockKeys(spec: CircuitSpec, plan: Plan): string[] {
+    if (this.db.kind !== 'postgres') return [];
+    const keys = plan.allocations.map((a) => `${a.kind}:${a.resourceId}:${a.sub}`);
+    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
+    return [...new Set(keys)].sort();
+  }
+
+  /** Advisory-lock keys of every resource the route could use (none on PGlite: one connection). */
+  private lockKeys(view: NetworkView, spec: CircuitSpec, route: Route): string[] {
+    if (this.db.kind !== 'postgres') return [];
+    const keys: string[] = [];
+    for (const id of routeSpanIds(view, route)) {
+      const span = view.spans[view.graph.spanIndex(id)];
+      if (spec.product === 'dark-fiber') for (const c of span.cables) keys.push(`strand:${c.id}:0`);
+      else for (let fp = 0; fp < (span.lineSystem?.fiberPairs ?? 0); fp++) keys.push(`spectrum:${id}:${fp}`);
+    }
+    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
+    return [...new Set(keys)].sort();
   }
 
   /**
@@ -351,15 +463,7 @@ export class OrderingService {
    * exclusion constraint stays the guarantee: a writer that skipped the locks still cannot double-book.
    */
   private async lockCandidates(tx: Queryable, view: NetworkView, spec: CircuitSpec, route: Route): Promise<void> {
-    if (this.db.kind !== 'postgres') return;
-    const keys: string[] = [];
-    for (const id of routeSpanIds(view, route)) {
-      const span = view.spans[view.graph.spanIndex(id)];
-      if (spec.product === 'dark-fiber') for (const c of span.cables) keys.push(`strand:${c.id}:0`);
-      else for (let fp = 0; fp < (span.lineSystem?.fiberPairs ?? 0); fp++) keys.push(`spectrum:${id}:${fp}`);
-    }
-    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
-    await st.lockResources(tx, [...new Set(keys)].sort());
+    await st.lockResources(tx, this.lockKeys(view, spec, route));
   }
 
   /** Inserts a plan's trunks and allocations for an order (the exclusion constraint arbitrates). */
