@@ -19,21 +19,11 @@ import { ImportError, parseNetwork, type ImportFormat, type ImportReport } from 
 import type { Db, Queryable } from '../store/db.js';
 import { PgCode, sqlState } from '../store/db.js';
 import * as inv from '../store/inventory.js';
+import { page, type Page, type PageRequest } from './paging.js';
+
+export type { Page, PageRequest } from './paging.js';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './paging.js';
 import { failedSpanIds } from '../store/failures.js';
-
-/** A page of a collection (CONVENTIONS: items + nextCursor). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface PageRequest {
-  limit?: number | undefined;
-  cursor?: string | undefined;
-}
-
-export const DEFAULT_PAGE_LIMIT = 100;
-export const MAX_PAGE_LIMIT = 1000;
 
 /** Fields a client supplies to create a span; the rest get defaults. */
 export interface SpanInput {
@@ -57,37 +47,6 @@ export interface SiteInput extends Omit<Site, 'metro' | 'cloudProvider' | 'cloud
 export interface ImportOutcome {
   report: ImportReport;
   counts: { sites: number; spans: number; srlgs: number };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof v.after === 'string') return v.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw validationFailed('invalid cursor', [{ path: '/cursor', message: 'not a cursor returned by this API' }]);
-}
-
-function pageLimit(limit: number | undefined): number {
-  const n = limit ?? DEFAULT_PAGE_LIMIT;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT) {
-    throw validationFailed('invalid limit', [{ path: '/limit', message: `must be an integer in [1, ${MAX_PAGE_LIMIT}]` }]);
-  }
-  return n;
-}
-
-/** Fetches limit+1 rows to know whether another page follows. */
-async function page<T extends { id: string }>(req: PageRequest, fetch: (limit: number, after: string | undefined) => Promise<T[]>): Promise<Page<T>> {
-  const limit = pageLimit(req.limit);
-  const rows = await fetch(limit + 1, decodeCursor(req.cursor));
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
 }
 
 function toFieldErrors(issues: ValidationIssue[]): FieldError[] {

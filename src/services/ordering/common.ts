@@ -1,6 +1,6 @@
 /** Helpers the ordering use cases share: occupancy loading, retries, paging and request hashing. */
 import crypto from 'node:crypto';
-import { LightpathError, validationFailed } from '../../domain/errors.js';
+import { LightpathError } from '../../domain/errors.js';
 import type { CircuitSpec } from '../../domain/products.js';
 import { isPacketProduct } from '../../domain/products.js';
 import type { SpectrumGrid } from '../../engine/index.js';
@@ -9,11 +9,7 @@ import * as st from '../../store/ordering.js';
 import type { NetworkView } from './network-view.js';
 import { baseLayers, routeSpanIds, type Occupancy, type Route } from './planner.js';
 
-/** A page of a collection (CONVENTIONS: items + nextCursor). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export { pageArgs, toPage, type Page } from '../paging.js';
 
 const baseLayerCache = new WeakMap<NetworkView, SpectrumGrid[]>();
 
@@ -166,31 +162,3 @@ export function requestHash(body: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(canon(body) ?? null)).digest('hex');
 }
 
-export const DEFAULT_PAGE_LIMIT = 100;
-export const MAX_PAGE_LIMIT = 1000;
-
-/** Validated limit and decoded cursor of a list request. */
-export function pageArgs(req: { limit?: number | undefined; cursor?: string | undefined }): { limit: number; after: string | undefined } {
-  const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw validationFailed('invalid limit', [{ path: '/limit', message: `must be an integer in [1, ${MAX_PAGE_LIMIT}]` }]);
-  }
-  let after: string | undefined;
-  if (req.cursor !== undefined && req.cursor !== '') {
-    try {
-      const v = JSON.parse(Buffer.from(req.cursor, 'base64url').toString('utf8')) as { after?: unknown };
-      if (typeof v.after === 'string') after = v.after;
-    } catch {
-      // reported below
-    }
-    if (after === undefined) throw validationFailed('invalid cursor', [{ path: '/cursor', message: 'not a cursor returned by this API' }]);
-  }
-  return { limit, after };
-}
-
-/** Builds a page from limit+1 fetched rows. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ after: last.id }), 'utf8').toString('base64url') : null };
-}
