@@ -18,20 +18,10 @@ import {
 } from '../../engine/index.js';
 import type { CircuitDesign, DesignPath, StrandUse, WaveDesign } from './design.js';
 import type { NetworkView } from './network-view.js';
+import type { TrunkRow } from '../../store/ordering.js';
 
-/** A packet trunk as the planner sees it. */
-export interface TrunkState {
-  id: string;
-  aSiteId: string;
-  zSiteId: string;
-  capacityGbps: number;
-  siteIds: string[];
-  spanIds: string[];
-  latencyUs: number;
-  lengthKm: number;
-  /** Held Gbps-unit ranges [lo, hi). */
-  used: [number, number][];
-}
+/** A packet trunk as the planner sees it: the stored trunk with the Gbps units held on it. */
+export type TrunkState = Omit<TrunkRow, 'createdBy'>;
 
 /** What is held right now on the resources a plan may touch. */
 export interface Occupancy {
