@@ -120,9 +120,9 @@ function serverTarget(url: string): Target {
 /** The same Db, counting the statements sent through it (BEGIN/COMMIT not included). */
 function counting(db: Db): { db: Db; count: () => number } {
   let n = 0;
-  const wrap = (q: Queryable): Queryable['query'] => (sql, params) => {
+  const wrap = (q: Queryable): Queryable['query'] => (sql, params, opts) => {
     n++;
-    return q.query(sql, params);
+    return q.query(sql, params, opts);
   };
   const counted: Db = Object.assign(Object.create(db) as Db, { query: wrap(db), transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn({ query: wrap(tx) })) });
   return { db: counted, count: () => n };

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { ulid } from 'ulid';
+import { newUlid as ulid } from './ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import * as store from '../store/webhooks.js';

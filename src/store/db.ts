@@ -9,9 +9,18 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+/** How to send one statement. */
+export interface QueryOptions {
+  /**
+   * Prepare it once per connection and reuse the parsed statement and plan (hot paths whose text comes
+   * from a handful of variants; each distinct text is prepared once per connection).
+   */
+  prepare?: boolean;
+}
+
 /** Something SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>>;
 }
 
 export type DbKind = 'pglite' | 'postgres';

@@ -102,32 +102,58 @@ export async function appendEvent(
 }
 
 /**
- * Runs the caller's data-modifying CTEs and appends an event after them, in one statement. `forced`
- * must read every CTE: it is evaluated before the ordering lock is taken, so the writes (and any
- * waiting they do) happen outside the lock and the event stays the last step, exactly as with
- * appendEvent. `proceed` is a boolean SQL expression over the CTEs (`lp_writes_done.n` is `forced`):
- * when false, no event is appended and null comes back, so writes gated on the same condition leave
- * nothing behind.
+ * Runs the caller's data-modifying CTEs and appends events after them, in one statement. `forced` must
+ * read every CTE: it is evaluated before the ordering lock is taken, so the writes (and any waiting they
+ * do) happen outside the lock and the events stay the last step, exactly as with appendEvent.
+ * `written` is a query over the CTEs yielding column `i`: the indexes (0-based) of the events whose
+ * writes went in; the others are not appended. Returns those indexes, ascending, with the ids given.
  *
  * Run as a statement of its own (no transaction) it commits on the server the moment it ends, so the
  * ordering lock is held for the event insert and the commit only, never across a round trip to the
  * application: that is what lets event writers pass the lock at the database's pace.
  */
-export async function appendEventAfter(q: Queryable, writes: { ctes: string; forced: string; proceed?: string; params: readonly unknown[] }, e: NewEvent): Promise<number | null> {
+export async function appendEventsAfter(
+  q: Queryable,
+  writes: { ctes: string; forced: string; written: string; params: readonly unknown[] },
+  events: readonly NewEvent[],
+): Promise<{ indexes: number[]; ids: number[] }> {
   const n = writes.params.length;
-  const r = await q.query<{ id: string | number }>(
+  const r = await q.query<{ written: (string | number)[] | null; ids: (string | number)[] | null }>(
     `WITH ${writes.ctes},
      lp_writes_done AS (SELECT ${writes.forced} AS n),
-     ordered AS (SELECT pg_advisory_xact_lock($${n + 1}::bigint) FROM lp_writes_done WHERE ${writes.proceed ?? 'true'})
-     INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
-     SELECT $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb FROM ordered
-     RETURNING id`,
-    [...writes.params, EVENTS_LOCK_KEY, e.type, e.tenantId, e.subject.kind, e.subject.id, JSON.stringify(e.data === undefined ? {} : e.data)],
+     lp_written AS (SELECT w.i FROM (${writes.written}) w, lp_writes_done),
+     ordered AS (SELECT pg_advisory_xact_lock($${n + 1}::bigint) FROM lp_writes_done WHERE EXISTS (SELECT 1 FROM lp_written)),
+     lp_events AS (INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
+                   SELECT u.t, u.tn, u.k, u.s, u.d::jsonb
+                     FROM ordered, unnest($${n + 2}::text[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[], $${n + 6}::text[]) WITH ORDINALITY AS u(t, tn, k, s, d, o)
+                    WHERE u.o - 1 IN (SELECT i FROM lp_written)
+                    ORDER BY u.o
+                   RETURNING id)
+     SELECT (SELECT array_agg(i ORDER BY i) FROM lp_written) AS written, (SELECT array_agg(id ORDER BY id) FROM lp_events) AS ids`,
+    [
+      ...writes.params,
+      EVENTS_LOCK_KEY,
+      events.map((e) => e.type),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.subject.kind),
+      events.map((e) => e.subject.id),
+      events.map((e) => JSON.stringify(e.data === undefined ? {} : e.data)),
+    ],
+    { prepare: true },
   );
-  if (r.rows.length === 0) return null;
-  const id = Number(r.rows[0].id);
-  eventAppended.emit('appended', id);
-  return id;
+  const indexes = (r.rows[0]?.written ?? []).map(Number);
+  const ids = (r.rows[0]?.ids ?? []).map(Number);
+  if (ids.length > 0) eventAppended.emit('appended', ids[ids.length - 1]);
+  return { indexes, ids };
+}
+
+/**
+ * appendEventsAfter for one event: `proceed` is a boolean SQL expression over the CTEs; when false, no
+ * event is appended and null comes back, so writes gated on the same condition leave nothing behind.
+ */
+export async function appendEventAfter(q: Queryable, writes: { ctes: string; forced: string; proceed?: string; params: readonly unknown[] }, e: NewEvent): Promise<number | null> {
+  const r = await appendEventsAfter(q, { ctes: writes.ctes, forced: writes.forced, written: `SELECT 0 AS i WHERE ${writes.proceed ?? 'true'}`, params: writes.params }, [e]);
+  return r.ids[0] ?? null;
 }
 
 /** Events after `after` in id order, filtered by tenant and type. */

@@ -101,6 +101,7 @@ export async function insertQuote(q: Queryable, r: Omit<QuoteRow, 'createdAt'>):
      INSERT INTO quotes (id, tenant_id, request, options, expires_at) SELECT $1, $2, $3::jsonb, $4::jsonb, $5 FROM lp_async
      RETURNING created_at`,
     [r.id, r.tenantId, JSON.stringify(r.request), JSON.stringify(r.options), r.expiresAt],
+    { prepare: true },
   );
   return { ...r, createdAt: iso(res.rows[0].created_at) };
 }
@@ -498,10 +499,13 @@ export interface PlanningSnapshot {
 }
 
 
-// The held ranges come back as four parallel arrays: cheaper to build and to parse than JSON.
+// The held ranges come back as four parallel arrays: cheaper to build and to parse than JSON. "Held
+// from now on" is spelt upper_inf(during) OR upper(during) > now() rather than during && [now, ∞):
+// the same rows, but the planner then reads them through the (kind, resource_id) index even before
+// the table has statistics, instead of scanning every allocation in the exclusion index.
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now, h.*`;
 const SNAPSHOT_HELD = `(SELECT array_agg(resource_id) AS rid, array_agg(sub) AS sub, array_agg(lower(units)) AS lo, array_agg(upper(units)) AS hi
-       FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND during && tstzrange(now(), NULL)) h`;
+       FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND (upper_inf(during) OR upper(during) > now())) h`;
 
 /**
  * Inventory version, price book, now(), the active ranges of one kind on the given resources, (when
@@ -537,7 +541,7 @@ export async function planningSnapshot(
                        'length_km', tr.length_km, 'created_by', tr.created_by,
                        'used', COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
                                            FROM allocations al
-                                          WHERE al.kind = 'trunk' AND al.resource_id = tr.id AND al.during && tstzrange(now(), NULL)), '[]'::json))
+                                          WHERE al.kind = 'trunk' AND al.resource_id = tr.id AND (upper_inf(al.during) OR upper(al.during) > now())), '[]'::json))
                        ORDER BY tr.id) FROM tr) AS trunks
            FROM ${SNAPSHOT_HELD}`;
   }
@@ -577,62 +581,84 @@ export interface PlacedOrder {
 }
 
 /**
- * The writes of a placed order as data-modifying CTEs for appendEventAfter. First the advisory locks on
- * the resources it takes, then a gate: the inventory version is still the plan's and every trunk it
- * grooms onto is still live (share-locked, so none can be retired before commit). Every insert reads
- * the gate, so nothing is written before the locks or when the gate is shut (then `proceed` is false
- * and appendEventAfter returns null: the caller plans again). Then the service, the trunks it lights,
- * its allocations (in the global order insertAllocations uses) and the order row.
+ * The writes of placed orders as data-modifying CTEs for appendEventsAfter, one statement for many
+ * orders. First the advisory locks on the resources they take, then a gate per order: the inventory
+ * version is still its plan's and every trunk it grooms onto is still live (share-locked, so none can
+ * be retired before commit). Every insert reads the gate, so nothing is written before the locks, and
+ * an order whose gate is shut leaves nothing behind (its index is missing from `lp_ok`: the caller
+ * plans it again). Then the services, the trunks they light, their allocations (in the global order
+ * insertAllocations uses) and the order rows.
  *
  * Why locks when the exclusion constraint decides anyway: an inserter that meets an uncommitted
  * conflicting row waits for its transaction, and two inserters that meet each other's rows wait on each
  * other, which PostgreSQL only resolves as a deadlock after deadlock_timeout. Under the locks a
  * conflicting row is always committed, so a plan made on stale state fails at once with an exclusion
  * violation. Exclusion checks read the latest committed rows, not the statement's snapshot, so taking
- * the locks in the same statement is enough.
+ * the locks in the same statement is enough. (Orders of one process that plan outside a transaction
+ * cannot collide at all, see services/ordering/inflight.ts, and take none.)
  */
-export function placedOrderWrites(o: PlacedOrder): { ctes: string; forced: string; proceed: string; params: unknown[] } {
+export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; forced: string; written: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
     return `$${params.length}`;
   };
-  const s = o.service;
-  const t = o.trunks;
-  const a = o.allocations;
-  const d = o.order;
+  const each = <T>(f: (o: PlacedOrder, i: number) => T): T[] => os.map(f);
+  const flat = <T>(f: (o: PlacedOrder, i: number) => T[]): T[] => os.flatMap(f);
+  const trunks = flat((o, i) => o.trunks.map((t) => ({ ...t, i, orderId: o.order.id })));
+  const allocs = flat((o, i) => o.allocations.map((a) => ({ ...a, i, orderId: o.order.id })));
+  const live = flat((o, i) => o.liveTrunks.map((id) => ({ id, i })));
+  const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
   const ctes = `
-    lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...o.locks])}::text[]) AS x),
-    lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...o.liveTrunks])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
-    lp_gate AS (SELECT l.n >= 0 AND (SELECT count(*) FROM lp_live) = ${p(o.liveTrunks.length)}
-                       AND COALESCE((SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'inventoryVersion'), 0) = ${p(o.inventoryVersion)}::bigint AS ok
-                  FROM lp_lock l),
+    lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...new Set(os.flatMap((o) => o.locks))].sort())}::text[]) AS x),
+    lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...new Set(live.map((x) => x.id))])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
+    lp_need AS (SELECT u.i, u.id FROM unnest(${p(live.map((x) => x.i))}::int[], ${p(live.map((x) => x.id))}::text[]) AS u(i, id)),
+    lp_ok AS (SELECT u.n - 1 AS i
+                FROM unnest(${p(each((o) => o.inventoryVersion))}::bigint[]) WITH ORDINALITY AS u(v, n), lp_lock l
+               WHERE l.n >= 0
+                 AND u.v = COALESCE((SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'inventoryVersion'), 0)
+                 AND NOT EXISTS (SELECT 1 FROM lp_need x WHERE x.i = u.n - 1 AND x.id NOT IN (SELECT id FROM lp_live))),
     lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at)
-               SELECT ${p(s.id)}, ${p(s.tenantId)}, ${p(s.product)}, ${p(s.state)}, ${p(JSON.stringify(s.spec))}::jsonb, ${p(JSON.stringify(s.design))}::jsonb, ${p(JSON.stringify(s.price))}::jsonb,
-                      ${p(o.createdAt)}::timestamptz, ${p(o.createdAt)}::timestamptz
-                 FROM lp_gate WHERE lp_gate.ok
+               SELECT u.id, u.tn, u.pr, u.st, u.sp::jsonb, u.de::jsonb, u.pc::jsonb, u.at, u.at
+                 FROM unnest(${p(each((o) => o.service.id))}::text[], ${p(each((o) => o.service.tenantId))}::text[], ${p(each((o) => o.service.product))}::text[],
+                             ${p(each((o) => o.service.state))}::text[], ${p(each((o) => json(o.service.spec)))}::text[], ${p(each((o) => json(o.service.design)))}::text[],
+                             ${p(each((o) => json(o.service.price)))}::text[], ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, pr, st, sp, de, pc, at, n)
+                WHERE u.n - 1 IN (SELECT i FROM lp_ok)
                RETURNING 1),
     lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by)
-               SELECT i, az, zz, c, ps::jsonb, lat, len, ${p(d.id)}
-                 FROM unnest(${p(t.map((x) => x.id))}::text[], ${p(t.map((x) => x.aSiteId))}::text[], ${p(t.map((x) => x.zSiteId))}::text[],
-                             ${p(t.map((x) => x.capacityGbps))}::int[], ${p(t.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
-                             ${p(t.map((x) => x.latencyUs))}::float8[], ${p(t.map((x) => x.lengthKm))}::float8[]) AS u(i, az, zz, c, ps, lat, len), lp_gate WHERE lp_gate.ok
+               SELECT u.id, u.az, u.zz, u.c, u.ps::jsonb, u.lat, u.len, u.ob
+                 FROM unnest(${p(trunks.map((x) => x.id))}::text[], ${p(trunks.map((x) => x.aSiteId))}::text[], ${p(trunks.map((x) => x.zSiteId))}::text[],
+                             ${p(trunks.map((x) => x.capacityGbps))}::int[], ${p(trunks.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
+                             ${p(trunks.map((x) => x.latencyUs))}::float8[], ${p(trunks.map((x) => x.lengthKm))}::float8[], ${p(trunks.map((x) => x.orderId))}::text[],
+                             ${p(trunks.map((x) => x.i))}::int[]) AS u(id, az, zz, c, ps, lat, len, ob, i)
+                WHERE u.i IN (SELECT i FROM lp_ok)
                RETURNING 1),
     lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role)
-                 SELECT k, r, sb, int4range(lo, hi), sv, tk, ${p(d.id)}, ro
-                   FROM unnest(${p(a.map((x) => x.kind))}::text[], ${p(a.map((x) => x.resourceId))}::text[], ${p(a.map((x) => x.sub))}::int[],
-                               ${p(a.map((x) => x.lo))}::int[], ${p(a.map((x) => x.hi))}::int[], ${p(a.map((x) => x.serviceId))}::text[],
-                               ${p(a.map((x) => x.trunkId))}::text[], ${p(a.map((x) => x.role))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ro), lp_gate WHERE lp_gate.ok
-                  ORDER BY k, r, sb, lo
+                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro
+                   FROM unnest(${p(allocs.map((x) => x.kind))}::text[], ${p(allocs.map((x) => x.resourceId))}::text[], ${p(allocs.map((x) => x.sub))}::int[],
+                               ${p(allocs.map((x) => x.lo))}::int[], ${p(allocs.map((x) => x.hi))}::int[], ${p(allocs.map((x) => x.serviceId))}::text[],
+                               ${p(allocs.map((x) => x.trunkId))}::text[], ${p(allocs.map((x) => x.orderId))}::text[], ${p(allocs.map((x) => x.role))}::text[],
+                               ${p(allocs.map((x) => x.i))}::int[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i)
+                  WHERE u.i IN (SELECT i FROM lp_ok)
+                  ORDER BY u.k, u.r, u.sb, u.lo
                  RETURNING 1),
     lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, created_at, updated_at)
-               SELECT ${p(d.id)}, ${p(d.tenantId)}, ${p(d.action)}, ${p(d.state)}, ${p(d.serviceId)}, ${p(d.quoteId)}, ${p(d.optionId)},
-                      ${p(JSON.stringify(d.spec))}::jsonb, ${p(d.design === null ? null : JSON.stringify(d.design))}::jsonb, ${p(d.idempotencyKey)}, ${p(d.requestHash)},
-                      ${p(o.createdAt)}::timestamptz, ${p(o.createdAt)}::timestamptz
-                 FROM lp_gate WHERE lp_gate.ok
+               SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.at, u.at
+                 FROM unnest(${p(each((o) => o.order.id))}::text[], ${p(each((o) => o.order.tenantId))}::text[], ${p(each((o) => o.order.action))}::text[],
+                             ${p(each((o) => o.order.state))}::text[], ${p(each((o) => o.order.serviceId))}::text[], ${p(each((o) => o.order.quoteId))}::text[],
+                             ${p(each((o) => o.order.optionId))}::text[], ${p(each((o) => json(o.order.spec)))}::text[], ${p(each((o) => json(o.order.design)))}::text[],
+                             ${p(each((o) => o.order.idempotencyKey))}::text[], ${p(each((o) => o.order.requestHash))}::text[],
+                             ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, ac, st, sv, qu, op, sp, de, ik, rh, at, n)
+                WHERE u.n - 1 IN (SELECT i FROM lp_ok)
                RETURNING 1)`;
   const forced = '(SELECT count(*) FROM lp_svc) + (SELECT count(*) FROM lp_trk) + (SELECT count(*) FROM lp_alloc) + (SELECT count(*) FROM lp_ord)';
-  return { ctes, forced, proceed: '(SELECT ok FROM lp_gate)', params };
+  return { ctes, forced, written: 'SELECT i FROM lp_ok', params };
+}
+
+/** placedOrdersWrites for one order, gated as one (for appendEventAfter). */
+export function placedOrderWrites(o: PlacedOrder): { ctes: string; forced: string; proceed: string; params: unknown[] } {
+  const w = placedOrdersWrites([o]);
+  return { ctes: w.ctes, forced: w.forced, proceed: 'EXISTS (SELECT 1 FROM lp_ok)', params: w.params };
 }
 
 /** The row placedOrderWrites stores for an order, as getOrder reads it back. */

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
+import crypto from 'node:crypto';
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 import { redactUrl } from './db.js';
 
 /** Connects to a real PostgreSQL server through a connection pool. */
@@ -16,12 +17,27 @@ export async function openPostgres(opts: { url: string; searchPath?: string; max
   return new PostgresDb(pool, `PostgreSQL at ${redactUrl(opts.url)}`);
 }
 
+const statementNames = new Map<string, string>();
+
+/** What node-postgres is asked to run: named (prepared once per connection) when the caller asks for it. */
+function config(sql: string, params: readonly unknown[] | undefined, opts: QueryOptions | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!opts?.prepare) return { text: sql, values };
+  let name = statementNames.get(sql);
+  if (!name) {
+    // Named by content, so a name can never stand for two texts.
+    name = `lp_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
+
 class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(private readonly pool: pg.Pool, readonly description: string) {}
 
-  async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    const r = await this.pool.query(sql, params as unknown[] | undefined);
+  async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>> {
+    const r = await this.pool.query(config(sql, params, opts));
     return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
   }
 
@@ -30,8 +46,8 @@ class PostgresDb implements Db {
     try {
       await client.query('BEGIN');
       const q: Queryable = {
-        async query<Row>(sql: string, params?: readonly unknown[]) {
-          const r = await client.query(sql, params as unknown[] | undefined);
+        async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+          const r = await client.query(config(sql, params, opts));
           return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
         },
       };

@@ -1,7 +1,8 @@
 /**
  * The combined statements of the quote and order hot paths (bench/orders.ts measures their speed; this
  * checks they still mean the same thing): the one-statement planning read against the separate reads
- * it replaces, the gated one-statement order write, stale cached views, and round-trip counts.
+ * it replaces, the gated order write (alone and batched), stale cached views, concurrent orders of one
+ * service, and round-trip counts.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,15 +13,18 @@ import * as st from '../../src/store/ordering.js';
 import { appendEventAfter, listEvents, latestEventId } from '../../src/store/events.js';
 import { InventoryService } from '../../src/services/inventory.js';
 import { OrderingService, toOrder } from '../../src/services/ordering/orders.js';
+import { OrderWriteCombiner, writePlacedOrders } from '../../src/services/ordering/write-combiner.js';
+import { allocationStats } from '../../src/services/ordering/common.js';
+import { LightpathError } from '../../src/domain/errors.js';
 import { alice, checkInvariants, loadTinyNetwork } from './support.js';
 
 /** A Db whose statements are counted (BEGIN/COMMIT excluded: they are the transaction's, not the caller's). */
 function counting(db: Db): { db: Db; count: () => number; reset: () => void } {
   let n = 0;
   const wrap = (q: Queryable): Queryable => ({
-    query: (sql, params) => {
+    query: (sql, params, opts) => {
       n++;
-      return q.query(sql, params);
+      return q.query(sql, params, opts);
     },
   });
   const counted: Db = Object.assign(Object.create(db) as Db, {
@@ -142,6 +146,57 @@ for (const driver of testDrivers()) {
       await db.query(`DELETE FROM allocations WHERE order_id = 'ord_g3'`);
     });
 
+    test('batched order writes: each order meets its own gate, and a batch that fails whole is written order by order', async () => {
+      const version = (await st.quoteContext(db)).inventoryVersion;
+      const now = new Date((await db.query<{ now: Date | string }>('SELECT now() AS now')).rows[0].now).toISOString();
+      const placed = (id: string, lo: number, over: Partial<st.PlacedOrder> = {}): st.PlacedOrder => ({
+        service: { id: `svc_${id}`, tenantId: 'alice', product: 'wave', state: 'reserved', spec: { id }, design: { paths: [] }, price: { p: 1 } },
+        trunks: [],
+        allocations: [{ kind: 'spectrum', resourceId: 'a-b', sub: 0, lo, hi: lo + 2, role: 'working', serviceId: `svc_${id}`, trunkId: null }],
+        order: { id: `ord_${id}`, tenantId: 'alice', action: 'add', state: 'acknowledged', serviceId: `svc_${id}`, quoteId: null, optionId: null, spec: { id }, design: null, idempotencyKey: null, requestHash: null },
+        locks: [],
+        liveTrunks: [],
+        inventoryVersion: version,
+        createdAt: now,
+        ...over,
+      });
+      const item = (o: st.PlacedOrder) => ({ order: o, event: { type: 'order.acknowledged', tenantId: 'alice', subject: { kind: 'order', id: o.order.id }, data: { id: o.order.id } } });
+      const start = await latestEventId(db);
+      // One statement, three orders: stale view, dead trunk, fine. Only the last one leaves rows and an event.
+      const written = await writePlacedOrders(db, [item(placed('b1', 40, { inventoryVersion: version + 1 })), item(placed('b2', 42, { liveTrunks: ['trk_gone'] })), item(placed('b3', 44))]);
+      assert.deepEqual(written, [false, false, true]);
+      const orders = await db.query<{ id: string }>(`SELECT id FROM orders WHERE id LIKE 'ord_b_' ORDER BY id`);
+      assert.deepEqual(orders.rows.map((r) => r.id), ['ord_b3']);
+      const evs = await listEvents(db, { after: start, limit: 10 });
+      assert.deepEqual(evs.map((e) => e.subject.id), ['ord_b3']);
+      // Through the combiner: the first write is in flight when the next two queue up, so they share
+      // one statement. b5 collides with b3's range, which fails that statement; each is then written
+      // alone, so b6 still goes in and only b5 gets the exclusion violation.
+      const combiner = new OrderWriteCombiner(db);
+      const results = await Promise.allSettled([placed('b4', 30), placed('b5', 45), placed('b6', 20)].map((o) => combiner.write(o, item(o).event)));
+      assert.deepEqual([combiner.stats.batches, combiner.stats.orders], [2, 3]);
+      assert.equal(results[0].status, 'fulfilled');
+      assert.equal(results[2].status, 'fulfilled');
+      assert.equal(results[1].status, 'rejected');
+      assert.equal(((results[1] as PromiseRejectedResult).reason as { code?: string }).code, '23P01');
+      const after2 = await db.query<{ id: string }>(`SELECT id FROM orders WHERE id LIKE 'ord_b_' ORDER BY id`);
+      assert.deepEqual(after2.rows.map((r) => r.id), ['ord_b3', 'ord_b4', 'ord_b6']);
+      await db.query(`DELETE FROM allocations WHERE order_id LIKE 'ord_b_'`);
+    });
+
+    test('concurrent orders of one service: one planning read each, writes combined, no retries, nothing double-booked', async () => {
+      const svc = new OrderingService(db);
+      const retries0 = allocationStats.retries;
+      const specs = Array.from({ length: 12 }, (_, i) => ({ product: 'wave', aSite: ['a', 'b', 'c', 'd'][i % 4], zSite: ['c', 'd', 'a', 'b'][i % 4], bandwidthGbps: 100, protection: 'unprotected' }));
+      const results = await Promise.allSettled(specs.map((s) => svc.placeOrder(alice, s)));
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as LightpathError).code, 'capacity-exhausted');
+      assert.ok(results.filter((r) => r.status === 'fulfilled').length > 0);
+      assert.equal(allocationStats.retries - retries0, 0, 'orders of one process never collide with each other');
+      assert.ok(svc.writer.stats.batches < svc.writer.stats.orders, `writes were combined (${JSON.stringify(svc.writer.stats)})`);
+      assert.equal(svc.inflight.size, 0, 'nothing left in flight');
+      await checkInvariants(db);
+    });
+
     test('quotes and orders see an inventory change made behind their cached views', async () => {
       const spec = { product: 'wave', aSite: 'a', zSite: 'b', bandwidthGbps: 100, protection: 'unprotected' };
       // Three services (as three processes would be), each with a view cached before the change.
@@ -186,7 +241,7 @@ for (const driver of testDrivers()) {
       await checkInvariants(db);
     });
 
-    test('round trips: a quote is 2 statements, an inline order 2 plus its candidate locks on a server', async () => {
+    test('round trips: a quote is 2 statements, an inline order 2 (plus its candidate locks in locked mode on a server)', async () => {
       const c = counting(db);
       const svc = new OrderingService(c.db);
       const spec = { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 100, protection: 'unprotected' };
@@ -196,12 +251,12 @@ for (const driver of testDrivers()) {
       assert.equal(c.count(), 2);
       c.reset();
       await svc.placeOrder(alice, spec);
-      assert.equal(c.count(), db.kind === 'postgres' ? 3 : 2);
-      const optimistic = new OrderingService(c.db, { optimisticOrders: true });
-      await optimistic.quote(alice, spec);
-      c.reset();
-      await optimistic.placeOrder(alice, spec);
       assert.equal(c.count(), 2);
+      const locked = new OrderingService(c.db, { optimisticOrders: false });
+      await locked.quote(alice, spec);
+      c.reset();
+      await locked.placeOrder(alice, spec);
+      assert.equal(c.count(), db.kind === 'postgres' ? 3 : 2);
       await checkInvariants(db);
     });
   });

@@ -4,6 +4,7 @@ import { postgresDriver } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { OrderingService } from '../../src/services/ordering/orders.js';
+import { allocationStats } from '../../src/services/ordering/common.js';
 import { LightpathError } from '../../src/domain/errors.js';
 import { DEFAULT_MODULATIONS, chooseModulation } from '../../src/engine/index.js';
 import { alice, checkInvariants, loadTinyNetwork } from './support.js';
@@ -74,13 +75,13 @@ describe('concurrent orders racing for the last capacity (PostgreSQL server)', {
     await db.query(`DELETE FROM allocations WHERE order_id LIKE 'ord_raw_%'`);
   });
 
-  test('optimistic orders (plan first, lock in the write): N racing for M waves, exactly M succeed', async () => {
+  test('locked orders (candidate locks, then plan): N racing for M waves, exactly M succeed', async () => {
     // Same race on span c-d (the raw-insert test above has cleaned up after itself there).
     const mode = chooseModulation(400, 100, DEFAULT_MODULATIONS);
     assert.ok(mode);
     const m = Math.floor(24 / mode.slots);
     const n = 24;
-    const services = handles.map((h) => new OrderingService(h, { optimisticOrders: true }));
+    const services = handles.map((h) => new OrderingService(h, { optimisticOrders: false }));
     const spec = { product: 'wave', aSite: 'c', zSite: 'd', bandwidthGbps: 400, protection: 'unprotected', maxLatencyUs: 100 * 4.9 + 1 };
     const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
     const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => services[i % services.length].placeOrder(alice, spec)));
@@ -94,6 +95,28 @@ describe('concurrent orders racing for the last capacity (PostgreSQL server)', {
     assert.equal(held.rows.length, m);
     const orders = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
     assert.equal(Number(orders.rows[0].n) - Number(before.rows[0].n), m, 'losers left no order behind');
+    await checkInvariants(db);
+  });
+
+  test('one process, many connections: N racing for M waves, exactly M succeed without a single retry', async () => {
+    // Span b-c, untouched by the races above. One service (one process) over a pool of 8 connections:
+    // its orders see each other's in-flight plans, so none loses a race and none waits on a lock.
+    const mode = chooseModulation(400, 120, DEFAULT_MODULATIONS);
+    assert.ok(mode);
+    const m = Math.floor(24 / mode.slots);
+    const n = 24;
+    const svc = new OrderingService(handles[0]);
+    const spec = { product: 'wave', aSite: 'b', zSite: 'c', bandwidthGbps: 400, protection: 'unprotected', maxLatencyUs: 120 * 4.9 + 1 };
+    const retries0 = allocationStats.retries;
+    const results = await Promise.allSettled(Array.from({ length: n }, () => svc.placeOrder(alice, spec)));
+    for (const f of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      assert.ok(f.reason instanceof LightpathError, String(f.reason));
+      assert.equal(f.reason.code, 'capacity-exhausted');
+    }
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, m, `exactly ${m} of ${n} orders fit`);
+    assert.equal(allocationStats.retries - retries0, 0);
+    const held = await db.query(`SELECT 1 FROM allocations WHERE resource = 'spectrum:b-c:0' AND during && tstzrange(now(), NULL)`);
+    assert.equal(held.rows.length, m);
     await checkInvariants(db);
   });
 

@@ -108,25 +108,32 @@ const LOCKED_FROM_ATTEMPT = 4;
  * later ones take a global advisory lock so they cannot keep colliding with each other, and each
  * conflict means some other order won, so the system always makes progress. Gives up with
  * capacity-exhausted. With singleStatementWrites (fn reads, then writes everything in one statement
- * that takes its own locks) the optimistic attempts run outside a transaction.
+ * that takes its own locks) the optimistic attempts run outside a transaction. onAttemptEnd hears
+ * after each attempt whether what it wrote is committed.
  */
 export async function withAllocationRetry<T>(
   db: Db,
   fn: (tx: Queryable, attempt: number, inTransaction: boolean) => Promise<T>,
   maxAttempts = MAX_ALLOCATION_ATTEMPTS,
-  opts: { singleStatementWrites?: boolean } = {},
+  opts: { singleStatementWrites?: boolean; onAttemptEnd?: (committed: boolean) => void } = {},
 ): Promise<T> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     allocationStats.transactions++;
     try {
+      let result: T;
       // fn makes all its writes in one statement: early attempts need no transaction, so nothing the
       // statement locks is held across a round trip to this process (see appendEventAfter).
-      if (opts.singleStatementWrites && attempt < LOCKED_FROM_ATTEMPT) return await fn(db, attempt, false);
-      return await db.transaction(async (tx) => {
-        if (attempt >= LOCKED_FROM_ATTEMPT && db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [ALLOCATION_LOCK_KEY]);
-        return fn(tx, attempt, true);
-      });
+      if (opts.singleStatementWrites && attempt < LOCKED_FROM_ATTEMPT) result = await fn(db, attempt, false);
+      else {
+        result = await db.transaction(async (tx) => {
+          if (attempt >= LOCKED_FROM_ATTEMPT && db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [ALLOCATION_LOCK_KEY]);
+          return fn(tx, attempt, true);
+        });
+      }
+      opts.onAttemptEnd?.(true);
+      return result;
     } catch (err) {
+      opts.onAttemptEnd?.(false);
       const state = sqlState(err);
       const retry =
         err instanceof RetryAllocation ||

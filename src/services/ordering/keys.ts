@@ -4,7 +4,7 @@
  * hopeless however fast each guess is, and a slow KDF would only add latency to every request.
  */
 import crypto from 'node:crypto';
-import { ulid } from 'ulid';
+import { newUlid as ulid } from '../ids.js';
 import { LightpathError, validationFailed, type FieldError } from '../../domain/errors.js';
 import type { Queryable } from '../../store/db.js';
 import * as t from '../../store/tenancy.js';

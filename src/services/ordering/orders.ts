@@ -3,7 +3,7 @@
  * the database's exclusion constraint), and the services they create (list, modify, disconnect).
  * Activation happens later, in the ActivationWorker; this module only records what to activate.
  */
-import { ulid } from 'ulid';
+import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
 import { lossBudget } from '../../domain/loss.js';
 import { latencyLowerBoundUs } from '../../domain/network.js';
@@ -11,11 +11,13 @@ import { circuitAvailability, priceCircuit, type Money } from '../../domain/pric
 import { bandwidthIssues, isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
 import type { Db, Queryable } from '../../store/db.js';
-import { appendEvent, appendEventAfter } from '../../store/events.js';
+import { appendEvent, type NewEvent } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
 import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
 import type { CircuitDesign, DesignPath } from './design.js';
+import { InFlightHolds, KeyedGate, type Overlay, type ReadTicket } from './inflight.js';
 import { NetworkViewCache, type NetworkView } from './network-view.js';
+import { OrderWriteCombiner, writePlacedOrders } from './write-combiner.js';
 import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
 import { loadPriceBook, priceBookFrom } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
@@ -88,11 +90,11 @@ export interface OrderingOptions {
   /** Alternatives quoted for unprotected/restorable circuits (default 3). */
   k?: number;
   /**
-   * false (default): an order locks every resource its candidate paths could use, then reads, plans
-   * and writes in one transaction. true: it reads and plans without a transaction and locks only what
-   * the plan takes, inside its one write statement, starting over when a concurrent order won a range.
-   * bench/orders.ts measures both; on a busy 2-core server the optimistic way lost more to retries
-   * and long tails than it saved in lock waits, so it is off by default.
+   * true (default): an order reads and plans without a transaction, on the database's state plus the
+   * ranges this process's in-flight orders took (InFlightHolds), and writes in one statement whose
+   * exclusion constraint refuses a plan another process made stale (then it starts over; after a few
+   * losses it falls back to the locked way). false: every order locks every resource its candidate
+   * paths could use, then reads, plans and writes in one transaction. bench/orders.ts measures both.
    */
   optimisticOrders?: boolean;
 }
@@ -181,6 +183,24 @@ function newTrunkId(): string {
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
 
+/** Times an order waits for this process's in-flight orders to settle before it takes "no capacity" as final. */
+const MAX_INFLIGHT_WAITS = 64;
+
+/** The snapshot with this process's in-flight holds added to what the database showed. */
+function withOverlay(snap: st.PlanningSnapshot, o: Overlay): st.PlanningSnapshot {
+  if (o.entries.length === 0) return snap;
+  return {
+    ...snap,
+    held: o.held.length > 0 ? [...snap.held, ...o.held] : snap.held,
+    trunks: o.trunkUnits.size > 0 ? snap.trunks.map((t) => { const extra = o.trunkUnits.get(t.id); return extra ? { ...t, used: [...t.used, ...extra] } : t; }) : snap.trunks,
+  };
+}
+
+/** The unordered site pair of a circuit. */
+function pairKey(spec: Pick<CircuitSpec, 'aSite' | 'zSite'>): string {
+  return [spec.aSite, spec.zSite].sort().join('|');
+}
+
 /** True when both end sites are in the view (else checkSites explains, once the view is known fresh). */
 function sitesKnown(view: NetworkView, spec: CircuitSpec): boolean {
   return view.sites.has(spec.aSite) && view.sites.has(spec.zSite);
@@ -229,6 +249,11 @@ function quoteTarget(view: NetworkView, quote: st.QuoteRow | null, body: { quote
 /** Quotes, orders and services. */
 export class OrderingService {
   readonly views = new NetworkViewCache();
+  /** Ranges this process's orders have planned whose writes some read may not show yet. */
+  readonly inflight = new InFlightHolds();
+  private readonly pairGate = new KeyedGate();
+  /** Combines concurrent order writes of this process into one statement each. */
+  readonly writer: OrderWriteCombiner;
   private readonly quoteTtlMs: number;
   private readonly k: number;
   private readonly optimisticOrders: boolean;
@@ -239,7 +264,8 @@ export class OrderingService {
   ) {
     this.quoteTtlMs = opts.quoteTtlMs ?? 60 * 60 * 1000;
     this.k = opts.k ?? DEFAULT_K;
-    this.optimisticOrders = opts.optimisticOrders ?? false;
+    this.optimisticOrders = opts.optimisticOrders ?? true;
+    this.writer = new OrderWriteCombiner(db);
   }
 
   private parseSpec(input: unknown): CircuitSpec {
@@ -343,78 +369,136 @@ export class OrderingService {
     const hash = requestHash(input);
 
     const key = idempotencyKey ?? null;
+    // From a quote: the quote says where the circuit goes (quotes never change, so one read serves
+    // every attempt). Its problems are reported only after the idempotency lookup, so a retry of an
+    // order whose quote has since expired still gets the order.
+    const quote = inlineSpec ? null : await st.getQuote(this.db, (input as { quoteId: string }).quoteId, tenantScope(p));
+    const asked = inlineSpec ?? (quote?.request as CircuitSpec | undefined);
+    // Packet orders between one site pair queue here, so two of them do not each light a trunk where
+    // one would do (between processes the site-pair lock of a locked attempt does that).
+    const release = asked && isPacketProduct(asked.product) ? await this.pairGate.acquire(pairKey(asked)) : null;
+    let hold: object | null = null;
+    const settleHold = (committed: boolean): void => {
+      if (hold) this.inflight.settle(hold, committed);
+      hold = null;
+    };
+    try {
+      return await withAllocationRetry(this.db, async (tx, attempt, inTransaction) => {
+        let view = await this.views.cached(tx);
+        let target: OrderTarget | null = null;
+        let snap: st.PlanningSnapshot | null = null;
+        let ticket: ReadTicket | null = null;
+        let plan: Plan | null = null;
+        try {
+          for (let viewAttempt = 1, waits = 0; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
+            target = inlineSpec ? this.inlineTarget(view, inlineSpec, p) : quoteTarget(view, quote, input as { quoteId: string; optionId: string });
+            // Without a transaction: one read without locks; this process's in-flight plans come on
+            // top of it (InFlightHolds) and the write statement's exclusion constraint refuses a plan
+            // another process made stale (then we start over). In a transaction (configured so, or an
+            // order that kept losing races): every resource the route could use is locked before the
+            // read, so the plan cannot go stale and the order cannot lose again. (After an inventory
+            // change the new route's locks come on top of the old ones, out of global order; a
+            // deadlock that may cause is retried.)
+            if (inTransaction && target.route) await st.lockResources(tx, this.lockKeys(view, target.spec, target.route));
+            if (ticket) this.inflight.endRead(ticket);
+            ticket = this.inflight.beginRead();
+            const read = await readPlanningSnapshot(tx, view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
+            if (read.existingOrder) {
+              if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
+              return { order: toOrder(read.existingOrder), created: false };
+            }
+            if (read.inventoryVersion !== view.version) {
+              view = await this.views.at(tx, read.inventoryVersion);
+              continue;
+            }
+            // Only now is the view known fresh enough to trust a "no such site" or "network changed".
+            if (target.error) throw target.error;
+            if (!target.route) break;
+            // A plan that fits only without this process's in-flight holds waits for them to settle
+            // (they may fail and free the capacity) and reads again; that wait does not use up attempts.
+            // A retry lost a race for a range: spreading it over other fiber pairs and the other end of
+            // the band makes it unlikely to meet the same competitor again.
+            const overlay = this.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
+            const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
+            plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0 });
+            if (!plan && overlay.entries.length > 0 && waits < MAX_INFLIGHT_WAITS && planCircuit(view, occupancyFrom(view, target.spec, read), target.spec, target.route, newTrunkId)) {
+              waits++;
+              viewAttempt--;
+              this.inflight.endRead(ticket);
+              ticket = null;
+              await this.inflight.whenSettled(overlay.entries);
+              continue;
+            }
+            snap = read;
+          }
+          if (!target || (!snap && target.route)) throw new RetryAllocation('the inventory kept changing while the order was planned');
+          const { spec, route } = target;
+          if (!route || !snap || !ticket) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
+          if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`);
+          // Registered before the first await, so no later plan of this process can miss it.
+          hold = this.inflight.add(plan.allocations);
+          this.inflight.endRead(ticket);
+          ticket = null;
+          return await this.writeOrder(tx, inTransaction, target, spec, view, snap, plan, key, hash);
+        } finally {
+          if (ticket) this.inflight.endRead(ticket);
+        }
+      }, MAX_ALLOCATION_ATTEMPTS, { singleStatementWrites: this.optimisticOrders, onAttemptEnd: settleHold });
+    } finally {
+      release?.();
+    }
+  }
 
-    return withAllocationRetry(this.db, async (tx, attempt, inTransaction) => {
-      // From a quote: the quote says where the circuit goes. Its problems are reported only after the
-      // idempotency lookup, so a retry of an order whose quote has since expired still gets the order.
-      const quote = inlineSpec ? null : await st.getQuote(tx, (input as { quoteId: string }).quoteId, tenantScope(p));
-      let view = await this.views.cached(tx);
-      let target: OrderTarget | null = null;
-      let snap: st.PlanningSnapshot | null = null;
-      for (let viewAttempt = 1; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
-        target = inlineSpec ? this.inlineTarget(view, inlineSpec, p) : quoteTarget(view, quote, input as { quoteId: string; optionId: string });
-        // Optimistic (no transaction): one read without locks; the write statement locks exactly what
-        // the plan takes and lets the exclusion constraint refuse a plan made on state that changed
-        // meanwhile (then we start over). Locked (a transaction: configured so, or an order that kept
-        // losing races): every resource the route could use is locked before the read, so the plan
-        // cannot go stale and the order cannot lose again. (After an inventory change the new route's
-        // locks come on top of the old ones, out of global order; a deadlock that may cause is retried.)
-        if (inTransaction && target.route) await st.lockResources(tx, this.lockKeys(view, target.spec, target.route));
-        const read = await readPlanningSnapshot(tx, view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
-        if (read.existingOrder) {
-          if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
-          return { order: toOrder(read.existingOrder), created: false };
-        }
-        if (read.inventoryVersion !== view.version) {
-          view = await this.views.at(tx, read.inventoryVersion);
-          continue;
-        }
-        // Only now is the view known fresh enough to trust a "no such site" or "network changed".
-        if (target.error) throw target.error;
-        snap = read;
-      }
-      if (!target || !snap) throw new RetryAllocation('the inventory kept changing while the order was planned');
-      const { spec, route } = target;
-      if (!route) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
-      // A retry lost a race for a range: spreading it over other fiber pairs and the other end of the
-      // band makes it unlikely to meet the same competitor again.
-      const plan = planCircuit(view, occupancyFrom(view, spec, snap), spec, route, newTrunkId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0 });
-      if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`);
-      const design = withLoss(view, spec, plan.design);
-      const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
-      const serviceId = `svc_${ulid()}`;
-      const orderId = `ord_${ulid()}`;
-      const lit = new Set(plan.newTrunks.map((t) => t.id));
-      const placed: st.PlacedOrder = {
-        service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing },
-        trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
-        allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
-        order: {
-          id: orderId,
-          tenantId: target.tenantId,
-          action: 'add',
-          state: 'acknowledged',
-          serviceId,
-          quoteId: target.quoteId,
-          optionId: target.optionId,
-          spec,
-          design: { design, pricing } satisfies OrderPayload,
-          idempotencyKey: key,
-          requestHash: hash,
-        },
-        locks: this.planLockKeys(spec, plan),
-        liveTrunks: [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))],
-        inventoryVersion: view.version,
-        // The database's clock (read with the occupancy), not this process's.
-        createdAt: snap.now,
-      };
-      const order = toOrder(st.placedOrderRow(placed));
-      // The writes and the event in one statement, which locks what the plan takes and checks that the
-      // inventory version and every trunk it grooms onto are unchanged (see placedOrderWrites).
-      const written = await appendEventAfter(tx, st.placedOrderWrites(placed), { type: 'order.acknowledged', tenantId: target.tenantId, subject: { kind: 'order', id: orderId }, data: order });
-      if (written === null) throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
-      return { order, created: true };
-    }, MAX_ALLOCATION_ATTEMPTS, { singleStatementWrites: this.optimisticOrders });
+  /** Writes a planned order, its allocations and its event (see placedOrdersWrites). */
+  private async writeOrder(
+    tx: Queryable,
+    inTransaction: boolean,
+    target: OrderTarget,
+    spec: CircuitSpec,
+    view: NetworkView,
+    snap: st.PlanningSnapshot,
+    plan: Plan,
+    key: string | null,
+    hash: string,
+  ): Promise<{ order: Order; created: boolean }> {
+    const design = withLoss(view, spec, plan.design);
+    const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
+    const serviceId = `svc_${ulid()}`;
+    const orderId = `ord_${ulid()}`;
+    const lit = new Set(plan.newTrunks.map((t) => t.id));
+    const placed: st.PlacedOrder = {
+      service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing },
+      trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
+      allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
+      order: {
+        id: orderId,
+        tenantId: target.tenantId,
+        action: 'add',
+        state: 'acknowledged',
+        serviceId,
+        quoteId: target.quoteId,
+        optionId: target.optionId,
+        spec,
+        design: { design, pricing } satisfies OrderPayload,
+        idempotencyKey: key,
+        requestHash: hash,
+      },
+      // Outside a transaction this process's own orders cannot collide (InFlightHolds), so the write
+      // takes no resource locks and orders on shared spans commit side by side.
+      locks: inTransaction ? this.planLockKeys(spec, plan) : [],
+      liveTrunks: [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))],
+      inventoryVersion: view.version,
+      // The database's clock (read with the occupancy), not this process's.
+      createdAt: snap.now,
+    };
+    const order = toOrder(st.placedOrderRow(placed));
+    // The writes and the event in one statement, which checks that the inventory version and every
+    // trunk it grooms onto are unchanged (see placedOrdersWrites); outside a transaction it may share
+    // the statement with other orders of this process (OrderWriteCombiner).
+    const event: NewEvent = { type: 'order.acknowledged', tenantId: target.tenantId, subject: { kind: 'order', id: orderId }, data: order };
+    const written = inTransaction ? (await writePlacedOrders(tx, [{ order: placed, event }]))[0] : await this.writer.write(placed, event);
+    if (!written) throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
+    return { order, created: true };
   }
 
   /** What an inline order asks for, on this view. */
@@ -436,7 +520,7 @@ export class OrderingService {
   private planLockKeys(spec: CircuitSpec, plan: Plan): string[] {
     if (this.db.kind !== 'postgres') return [];
     const keys = plan.allocations.map((a) => `${a.kind}:${a.resourceId}:${a.sub}`);
-    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
+    if (isPacketProduct(spec.product)) keys.push(`pair:${pairKey(spec)}`);
     return [...new Set(keys)].sort();
   }
 
@@ -449,7 +533,7 @@ export class OrderingService {
       if (spec.product === 'dark-fiber') for (const c of span.cables) keys.push(`strand:${c.id}:0`);
       else for (let fp = 0; fp < (span.lineSystem?.fiberPairs ?? 0); fp++) keys.push(`spectrum:${id}:${fp}`);
     }
-    if (isPacketProduct(spec.product)) keys.push(`pair:${[spec.aSite, spec.zSite].sort().join('|')}`);
+    if (isPacketProduct(spec.product)) keys.push(`pair:${pairKey(spec)}`);
     return [...new Set(keys)].sort();
   }
 

@@ -3,7 +3,7 @@
  * in the same transaction; repair it and bring services back (reverting when the policy says so); manual
  * revert; SLA availability; what-if analysis on live data.
  */
-import { ulid } from 'ulid';
+import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed } from '../../domain/errors.js';
 import type { Db, Queryable } from '../../store/db.js';
 import * as fs from '../../store/failures.js';
