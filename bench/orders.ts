@@ -3,9 +3,10 @@
  * use-case layer the API calls), on embedded PGlite and, with DATABASE_URL, on the PostgreSQL server,
  * with 1, 16 and 64 concurrent clients. On the server it also runs pgbench (TPC-B default script) and
  * prints orders/s divided by pgbench's tps: the database's own write rate is the ceiling to approach.
- * Also: statements per quote and per order (what the hot paths were cut down to), the optimistic order
- * mode next to the default at 16 clients on the server, and an API-key check with and without the
- * principal cache. Prints figures; asserts nothing. Run: npm run bench:orders
+ * Also: statements per quote and per order (what the hot paths were cut down to), how many orders each
+ * combined write carried, the locked order mode next to the default at 16 clients on the server, and
+ * an API-key check with and without the principal cache. Prints figures; asserts nothing.
+ * Run: npm run bench:orders
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -219,25 +220,27 @@ async function main(): Promise<void> {
         .filter(([, n]) => n > 0)
         .map(([k, n]) => `${k} ${n}`)
         .join(', ');
-      let optimistic = '';
+      const w = svc.writer.stats;
+      const batching = `${(w.orders / Math.max(1, w.batches)).toFixed(1)} orders per write statement, ${(w.writeMs / Math.max(1, w.batches)).toFixed(2)} ms each`;
+      let locked = '';
       if (t.name === 'postgres' && clients === 16) {
         // The other concurrency mode, on the same database (which now holds the orders above).
         const ob = { ...allocationStats };
-        const osvc = new OrderingService(db, { optimisticOrders: true });
-        const oo = await run(clients, requests(ORDERS, 5), (b) => osvc.placeOrder(customer, b));
-        optimistic = `${t.name.padEnd(8)} clients ${String(clients).padStart(2)}  orders ${fmt(oo)}; retries ${allocationStats.retries - ob.retries}, gave up ${allocationStats.gaveUp - ob.gaveUp} (optimistic mode)`;
+        const lsvc = new OrderingService(db, { optimisticOrders: false });
+        const lo = await run(clients, requests(ORDERS, 5), (b) => lsvc.placeOrder(customer, b));
+        locked = `${t.name.padEnd(8)} clients ${String(clients).padStart(2)}  orders ${fmt(lo)}; retries ${allocationStats.retries - ob.retries}, gave up ${allocationStats.gaveUp - ob.gaveUp} (locked mode)`;
       }
       let extras = '';
       if (clients === 1) {
-        const locked = await statementsPerOp(db, {});
-        const opt = await statementsPerOp(db, { optimisticOrders: true });
+        const dflt = await statementsPerOp(db, {});
+        const lck = await statementsPerOp(db, { optimisticOrders: false });
         const a = await authCost(db);
-        extras = `${t.name.padEnd(8)} statements per quote ${locked.quote.toFixed(1)}, per order ${locked.order.toFixed(1)} (optimistic mode ${opt.order.toFixed(1)}) + BEGIN/COMMIT when in a transaction; API-key check ${a.uncachedUs.toFixed(0)} us uncached, ${a.cachedUs.toFixed(1)} us cached`;
+        extras = `${t.name.padEnd(8)} statements per quote ${dflt.quote.toFixed(1)}, per order ${dflt.order.toFixed(1)} (locked mode ${lck.order.toFixed(1)} + BEGIN/COMMIT); API-key check ${a.uncachedUs.toFixed(0)} us uncached, ${a.cachedUs.toFixed(1)} us cached`;
       }
       await db.close();
       console.log(`${t.name.padEnd(8)} clients ${String(clients).padStart(2)}  quotes ${fmt(q)}`);
-      console.log(`${t.name.padEnd(8)} clients ${String(clients).padStart(2)}  orders ${fmt(o)}; retries ${retries}${causes ? ` (${causes})` : ''}`);
-      if (optimistic) console.log(optimistic);
+      console.log(`${t.name.padEnd(8)} clients ${String(clients).padStart(2)}  orders ${fmt(o)}; retries ${retries}${causes ? ` (${causes})` : ''}; ${batching}`);
+      if (locked) console.log(locked);
       if (extras) console.log(extras);
       if (clients === 1) console.log(`${t.name.padEnd(8)} quote p99 target < 5 ms at 1 client: ${q.p99 < 5 ? 'met' : 'NOT met'} (${q.p99.toFixed(2)} ms)`);
       best[t.name] = Math.max(best[t.name] ?? 0, o.perSec);

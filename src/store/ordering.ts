@@ -499,12 +499,14 @@ export interface PlanningSnapshot {
 }
 
 
-// The held ranges come back as four parallel arrays: cheaper to build and to parse than JSON. "Held
+// The held ranges come back as one text of numbers, four per range (index of the resource in the
+// request, sub, lo, hi): splitting it is several times cheaper for the driver than parsing arrays or
+// JSON, and parsing results was a large share of an order's CPU in this process. "Held
 // from now on" is spelt upper_inf(during) OR upper(during) > now() rather than during && [now, ∞):
 // the same rows, but the planner then reads them through the (kind, resource_id) index even before
 // the table has statistics, instead of scanning every allocation in the exclusion index.
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now, h.*`;
-const SNAPSHOT_HELD = `(SELECT array_agg(resource_id) AS rid, array_agg(sub) AS sub, array_agg(lower(units)) AS lo, array_agg(upper(units)) AS hi
+const SNAPSHOT_HELD = `(SELECT string_agg(concat_ws(',', array_position($2::text[], resource_id) - 1, sub, lower(units), upper(units)), ',') AS held
        FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND (upper_inf(during) OR upper(during) > now())) h`;
 
 /**
@@ -546,11 +548,9 @@ export async function planningSnapshot(
            FROM ${SNAPSHOT_HELD}`;
   }
   const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
-  const rid = (row.rid as string[] | null) ?? [];
-  const sub = (row.sub as number[] | null) ?? [];
-  const lo = (row.lo as number[] | null) ?? [];
-  const hi = (row.hi as number[] | null) ?? [];
-  const held: HeldRange[] = rid.map((resourceId, i) => ({ resourceId, sub: Number(sub[i]), lo: Number(lo[i]), hi: Number(hi[i]) }));
+  const held: HeldRange[] = [];
+  const nums = typeof row.held === 'string' && row.held !== '' ? row.held.split(',') : [];
+  for (let i = 0; i + 3 < nums.length; i += 4) held.push({ resourceId: f.resourceIds[Number(nums[i])], sub: Number(nums[i + 1]), lo: Number(nums[i + 2]), hi: Number(nums[i + 3]) });
   return {
     inventoryVersion: Number(json<number | null>(row.v ?? null) ?? 0),
     priceBook: row.book === null || row.book === undefined ? null : json(row.book),

@@ -2,6 +2,7 @@ import { inventory } from './001-inventory.js';
 import { ordering } from './002-ordering.js';
 import { events } from './003-events.js';
 import { resilience } from './004-resilience.js';
+import { allocationKey } from './005-allocation-key.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'ordering', sql: ordering },
   { version: 3, name: 'events', sql: events },
   { version: 4, name: 'resilience', sql: resilience },
+  { version: 5, name: 'allocation-key', sql: allocationKey },
 ];
