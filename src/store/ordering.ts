@@ -515,15 +515,7 @@ const SNAPSHOT_HELD = `(SELECT string_agg(concat_ws(',', array_position($2::text
  * order a tenant made under an idempotency key, in one round trip. Reads only: an order's write
  * statement re-checks what matters (placedOrderWrites).
  */
-export async function planningSnapshot(
-  q: Queryable,
-  f: {
-    kind: 'spectrum' | 'strand';
-    resourceIds: readonly string[];
-    trunkPair: readonly [string, string] | null;
-    idempotency?: { tenantId: string; key: string } | null;
-  },
-): Promise<PlanningSnapshot> {
+export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promise<PlanningSnapshot> {
   const params: unknown[] = [f.kind, [...f.resourceIds]];
   let select = SNAPSHOT_SELECT;
   if (f.idempotency) {
@@ -538,19 +530,77 @@ export async function planningSnapshot(
     sql = `WITH tr AS (SELECT t.* FROM trunks t
                         WHERE t.retired_at IS NULL AND ((t.a_site_id = ${a} AND t.z_site_id = ${z}) OR (t.a_site_id = ${z} AND t.z_site_id = ${a}))
                         ORDER BY t.id)
-           ${select}, (SELECT json_agg(json_build_object('id', tr.id, 'a_site_id', tr.a_site_id, 'z_site_id', tr.z_site_id,
-                       'capacity_gbps', tr.capacity_gbps, 'path_spans', tr.path_spans, 'latency_us', tr.latency_us,
-                       'length_km', tr.length_km, 'created_by', tr.created_by,
-                       'used', COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
-                                           FROM allocations al
-                                          WHERE al.kind = 'trunk' AND al.resource_id = tr.id AND (upper_inf(al.during) OR upper(al.during) > now())), '[]'::json))
-                       ORDER BY tr.id) FROM tr) AS trunks
+           ${select}, (SELECT json_agg(${TRUNK_JSON} ORDER BY t.id) FROM tr t) AS trunks
            FROM ${SNAPSHOT_HELD}`;
   }
-  const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
+  return snapshotFrom((await q.query<Record<string, unknown>>(sql, params)).rows[0], f.resourceIds);
+}
+
+/** What one planning read asks for (see planningSnapshot). */
+export interface SnapshotRequest {
+  kind: 'spectrum' | 'strand';
+  resourceIds: readonly string[];
+  trunkPair: readonly [string, string] | null;
+  idempotency?: { tenantId: string; key: string } | null;
+}
+
+const TRUNK_JSON = `json_build_object('id', t.id, 'a_site_id', t.a_site_id, 'z_site_id', t.z_site_id,
+       'capacity_gbps', t.capacity_gbps, 'path_spans', t.path_spans, 'latency_us', t.latency_us,
+       'length_km', t.length_km, 'created_by', t.created_by,
+       'used', COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
+                           FROM allocations al
+                          WHERE al.kind = 'trunk' AND al.resource_id = t.id AND (upper_inf(al.during) OR upper(al.during) > now())), '[]'::json))`;
+
+/**
+ * planningSnapshot for many requests in one round trip (all read in one snapshot): what concurrent
+ * orders of one process read together (services/ordering/batcher.ts). One result per request, in order.
+ */
+export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotRequest[]): Promise<PlanningSnapshot[]> {
+  const res = reqs.flatMap((r, i) => r.resourceIds.map((id, pos) => ({ i, kind: r.kind, id, pos })));
+  const pairs = reqs.flatMap((r, i) => (r.trunkPair ? [{ i, a: r.trunkPair[0], z: r.trunkPair[1] }] : []));
+  const idem = reqs.flatMap((r, i) => (r.idempotency ? [{ i, tenantId: r.idempotency.tenantId, key: r.idempotency.key }] : []));
+  // LATERAL keeps each lookup an index probe whatever the planner thinks of unnest's row counts.
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now,
+            g.i, h.held, tr.trunks, ex.existing
+       FROM generate_series(0, $1::int - 1) AS g(i)
+       LEFT JOIN (SELECT u.i, string_agg(concat_ws(',', u.pos, a.sub, lower(a.units), upper(a.units)), ',') AS held
+                    FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS u(i, k, id, pos)
+                    CROSS JOIN LATERAL (SELECT sub, units FROM allocations
+                                         WHERE kind = u.k AND resource_id = u.id AND (upper_inf(during) OR upper(during) > now())) a
+                   GROUP BY u.i) h ON h.i = g.i
+       LEFT JOIN (SELECT u.i, json_agg(x.j ORDER BY x.id) AS trunks
+                    FROM unnest($6::int[], $7::text[], $8::text[]) AS u(i, a, z)
+                    CROSS JOIN LATERAL (SELECT t.id, ${TRUNK_JSON} AS j FROM trunks t
+                                         WHERE t.retired_at IS NULL AND ((t.a_site_id = u.a AND t.z_site_id = u.z) OR (t.a_site_id = u.z AND t.z_site_id = u.a))) x
+                   GROUP BY u.i) tr ON tr.i = g.i
+       LEFT JOIN (SELECT u.i, row_to_json(o) AS existing
+                    FROM unnest($9::int[], $10::text[], $11::text[]) AS u(i, tn, k)
+                    JOIN orders o ON o.tenant_id = u.tn AND o.idempotency_key = u.k) ex ON ex.i = g.i
+      ORDER BY g.i`,
+    [
+      reqs.length,
+      res.map((x) => x.i),
+      res.map((x) => x.kind),
+      res.map((x) => x.id),
+      res.map((x) => x.pos),
+      pairs.map((x) => x.i),
+      pairs.map((x) => x.a),
+      pairs.map((x) => x.z),
+      idem.map((x) => x.i),
+      idem.map((x) => x.tenantId),
+      idem.map((x) => x.key),
+    ],
+    { prepare: true },
+  );
+  return r.rows.map((row, i) => snapshotFrom(row, reqs[i].resourceIds));
+}
+
+/** A planning snapshot from a result row: held ranges as text (resource position, sub, lo, hi, ...). */
+function snapshotFrom(row: Record<string, unknown>, resourceIds: readonly string[]): PlanningSnapshot {
   const held: HeldRange[] = [];
   const nums = typeof row.held === 'string' && row.held !== '' ? row.held.split(',') : [];
-  for (let i = 0; i + 3 < nums.length; i += 4) held.push({ resourceId: f.resourceIds[Number(nums[i])], sub: Number(nums[i + 1]), lo: Number(nums[i + 2]), hi: Number(nums[i + 3]) });
+  for (let i = 0; i + 3 < nums.length; i += 4) held.push({ resourceId: resourceIds[Number(nums[i])], sub: Number(nums[i + 1]), lo: Number(nums[i + 2]), hi: Number(nums[i + 3]) });
   return {
     inventoryVersion: Number(json<number | null>(row.v ?? null) ?? 0),
     priceBook: row.book === null || row.book === undefined ? null : json(row.book),

@@ -94,6 +94,13 @@ for (const driver of testDrivers()) {
               assert.deepEqual(snap.trunks, await st.trunksBetween(db, 'a', 'c'));
               assert.equal(snap.existingOrder, null);
             }
+            // The batched read (concurrent orders of one process) answers each request as the single one does.
+            const reqs: st.SnapshotRequest[] = (['spectrum', 'strand'] as const).map((kind) => ({ kind, resourceIds: pick.map((i) => (kind === 'spectrum' ? spans[i] : cables[i])), trunkPair: ['c', 'a'] }));
+            reqs.push({ kind: 'spectrum', resourceIds: spans, trunkPair: null, idempotency: { tenantId: 'alice', key: 'none' } }, { kind: 'strand', resourceIds: [], trunkPair: ['a', 'b'] });
+            const comparable = (x: st.PlanningSnapshot) => ({ ...x, now: null, held: x.held.map((h) => `${h.resourceId}/${h.sub}/${h.lo}/${h.hi}`).sort() });
+            const batch = await st.planningSnapshots(db, reqs);
+            assert.equal(batch.length, reqs.length);
+            for (const [i, r] of reqs.entries()) assert.deepEqual(comparable(batch[i]), comparable(await st.planningSnapshot(db, r)));
           },
         ),
         { seed: 20261121, numRuns: 25 },

@@ -40,9 +40,14 @@ export async function readPlanningSnapshot(
   route: Route | null,
   idempotency: { tenantId: string; key: string } | null = null,
 ): Promise<st.PlanningSnapshot> {
+  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency));
+}
+
+/** What a planning read for this route asks for: the resources it may touch, trunks, idempotency. */
+export function planningRequest(view: NetworkView, spec: CircuitSpec, route: Route | null, idempotency: { tenantId: string; key: string } | null = null): st.SnapshotRequest {
   const { kind, ids } = occupancyResources(view, spec, route);
   const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
-  return st.planningSnapshot(q, { kind, resourceIds: ids, trunkPair: pair, idempotency });
+  return { kind, resourceIds: ids, trunkPair: pair, idempotency };
 }
 
 /** Builds the planner's occupancy from a snapshot (pure). */

@@ -13,10 +13,11 @@ import { makePath, type Path } from '../../engine/index.js';
 import type { Db, Queryable } from '../../store/db.js';
 import { appendEvent, type NewEvent } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
-import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
+import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, planningRequest, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
 import type { CircuitDesign, DesignPath } from './design.js';
 import { InFlightHolds, KeyedGate, type Overlay, type ReadTicket } from './inflight.js';
 import { NetworkViewCache, type NetworkView } from './network-view.js';
+import { Batcher } from './batcher.js';
 import { OrderWriteCombiner, writePlacedOrders } from './write-combiner.js';
 import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
 import { loadPriceBook, priceBookFrom } from './pricebook.js';
@@ -254,6 +255,8 @@ export class OrderingService {
   private readonly pairGate = new KeyedGate();
   /** Combines concurrent order writes of this process into one statement each. */
   readonly writer: OrderWriteCombiner;
+  /** Combines the planning reads of concurrent orders (outside transactions) into one statement each. */
+  readonly reader: Batcher<st.SnapshotRequest, st.PlanningSnapshot>;
   private readonly quoteTtlMs: number;
   private readonly k: number;
   private readonly optimisticOrders: boolean;
@@ -266,6 +269,7 @@ export class OrderingService {
     this.k = opts.k ?? DEFAULT_K;
     this.optimisticOrders = opts.optimisticOrders ?? true;
     this.writer = new OrderWriteCombiner(db);
+    this.reader = new Batcher((reqs) => st.planningSnapshots(db, reqs), { maxBatch: 64, maxInFlight: 2 });
   }
 
   private parseSpec(input: unknown): CircuitSpec {
@@ -402,7 +406,8 @@ export class OrderingService {
             if (inTransaction && target.route) await st.lockResources(tx, this.lockKeys(view, target.spec, target.route));
             if (ticket) this.inflight.endRead(ticket);
             ticket = this.inflight.beginRead();
-            const read = await readPlanningSnapshot(tx, view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
+            const request = planningRequest(view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
+            const read = inTransaction ? await st.planningSnapshot(tx, request) : await this.reader.submit(request);
             if (read.existingOrder) {
               if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
               return { order: toOrder(read.existingOrder), created: false };
