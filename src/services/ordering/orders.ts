@@ -269,7 +269,8 @@ export class OrderingService {
     this.k = opts.k ?? DEFAULT_K;
     this.optimisticOrders = opts.optimisticOrders ?? true;
     this.writer = new OrderWriteCombiner(db);
-    this.reader = new Batcher((reqs) => st.planningSnapshots(db, reqs), { maxBatch: 64, maxInFlight: 2 });
+    // A lone read takes the leaner single-request statement.
+    this.reader = new Batcher(async (reqs) => (reqs.length === 1 ? [await st.planningSnapshot(db, reqs[0])] : st.planningSnapshots(db, reqs)), { maxBatch: 64, maxInFlight: 2 });
   }
 
   private parseSpec(input: unknown): CircuitSpec {
