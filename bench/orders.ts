@@ -222,7 +222,7 @@ async function main(): Promise<void> {
         .join(', ');
       const w = svc.writer.stats;
       const rd = svc.reader.stats;
-      const batching = `${(rd.items / Math.max(1, rd.batches)).toFixed(1)} orders per planning read, ${(w.orders / Math.max(1, w.batches)).toFixed(1)} per write statement (${(w.writeMs / Math.max(1, w.batches)).toFixed(2)} ms each)`;
+      const batching = `${(rd.items / Math.max(1, rd.batches)).toFixed(1)} orders per planning read, ${(w.items / Math.max(1, w.batches)).toFixed(1)} per write statement (${(w.ms / Math.max(1, w.batches)).toFixed(2)} ms each)`;
       let locked = '';
       if (t.name === 'postgres' && clients === 16) {
         // The other concurrency mode, on the same database (which now holds the orders above).

@@ -18,7 +18,7 @@ import type { CircuitDesign, DesignPath } from './design.js';
 import { InFlightHolds, KeyedGate, type Overlay, type ReadTicket } from './inflight.js';
 import { NetworkViewCache, type NetworkView } from './network-view.js';
 import { Batcher } from './batcher.js';
-import { OrderWriteCombiner, writePlacedOrders } from './write-combiner.js';
+import { writePlacedOrders, type OrderWrite } from './write-combiner.js';
 import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
 import { loadPriceBook, priceBookFrom } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
@@ -253,8 +253,8 @@ export class OrderingService {
   /** Ranges this process's orders have planned whose writes some read may not show yet. */
   readonly inflight = new InFlightHolds();
   private readonly pairGate = new KeyedGate();
-  /** Combines concurrent order writes of this process into one statement each. */
-  readonly writer: OrderWriteCombiner;
+  /** Combines concurrent order writes of this process into one statement each (see write-combiner.ts). */
+  readonly writer: Batcher<OrderWrite, boolean>;
   /** Combines the planning reads of concurrent orders (outside transactions) into one statement each. */
   readonly reader: Batcher<st.SnapshotRequest, st.PlanningSnapshot>;
   private readonly quoteTtlMs: number;
@@ -268,7 +268,7 @@ export class OrderingService {
     this.quoteTtlMs = opts.quoteTtlMs ?? 60 * 60 * 1000;
     this.k = opts.k ?? DEFAULT_K;
     this.optimisticOrders = opts.optimisticOrders ?? true;
-    this.writer = new OrderWriteCombiner(db);
+    this.writer = new Batcher((items) => writePlacedOrders(db, items), { maxBatch: 64, maxInFlight: 1 });
     // A lone read takes the leaner single-request statement.
     this.reader = new Batcher(async (reqs) => (reqs.length === 1 ? [await st.planningSnapshot(db, reqs[0])] : st.planningSnapshots(db, reqs)), { maxBatch: 64, maxInFlight: 2 });
   }
@@ -500,9 +500,9 @@ export class OrderingService {
     const order = toOrder(st.placedOrderRow(placed));
     // The writes and the event in one statement, which checks that the inventory version and every
     // trunk it grooms onto are unchanged (see placedOrdersWrites); outside a transaction it may share
-    // the statement with other orders of this process (OrderWriteCombiner).
+    // the statement with other orders of this process (this.writer).
     const event: NewEvent = { type: 'order.acknowledged', tenantId: target.tenantId, subject: { kind: 'order', id: orderId }, data: order };
-    const written = inTransaction ? (await writePlacedOrders(tx, [{ order: placed, event }]))[0] : await this.writer.write(placed, event);
+    const written = inTransaction ? (await writePlacedOrders(tx, [{ order: placed, event }]))[0] : await this.writer.submit({ order: placed, event });
     if (!written) throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
     return { order, created: true };
   }
