@@ -6,6 +6,7 @@ import { testDrivers } from '../support/db.js';
 import { sharedFiles } from '../support/shared.js';
 import type { Db } from '../../src/store/db.js';
 import { InventoryService } from '../../src/services/inventory.js';
+import { TEST_OPERATOR } from '../support/principals.js';
 
 const zoo = sharedFiles('topologyzoo', '.gml');
 
@@ -26,7 +27,7 @@ for (const driver of testDrivers()) {
         // Independent count of what the file declares.
         const nodes = (text.match(/^\s*node \[/gm) ?? []).length;
         const edges = (text.match(/^\s*edge \[/gm) ?? []).length;
-        const { report, counts } = await svc.importNetwork({ fileName: path.basename(file), text, replace: true });
+        const { report, counts } = await svc.importNetwork(TEST_OPERATOR, { fileName: path.basename(file), text, replace: true });
         const name = path.basename(file);
         assert.equal(report.nodesInFile, nodes, `${name}: nodes`);
         assert.equal(report.edgesInFile, edges, `${name}: edges`);
