@@ -276,11 +276,13 @@ export class InventoryService {
       await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
       const span = await inv.getSpan(tx, id);
       if (!span) throw notFound('span', id);
+      // The delete first: the guard names the live services on it; strands in use by others (the
+      // static count) are checked after, and refusing then rolls the delete back.
+      await inv.deleteSpan(tx, id);
       const used = span.cables.reduce((n, c) => n + c.strandsInUse, 0);
       if (used > 0) {
         throw new LightpathError('in-use', `span ${JSON.stringify(id)} is in use: ${used} strands are in use on its cables`);
       }
-      await inv.deleteSpan(tx, id);
       return { result: undefined, audit: { action: 'span.delete', subject: { kind: 'span', id }, before: span } };
     });
   }
