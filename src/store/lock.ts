@@ -28,7 +28,9 @@
  * lock) is detected through its record: the holder refreshes the file's mtime every `heartbeatMs` (10 s),
  * and a record from such a holder refreshed within the last 6 beats is refused with a message saying so.
  * That check trusts the two hosts' clocks to agree within a minute and the holder's event loop not to stall
- * for a minute; a holder that died leaves a record that stops blocking 60 s after its last refresh.
+ * for a minute; a holder that died leaves a record that stops blocking 60 s after its last refresh (so
+ * without the file lock, a container restarted into a new network namespace right after a crash is
+ * refused for up to that minute; with it, it starts at once).
  * Records from versions before this lock (no `heartbeatMs`) are ignored: stop such processes before
  * upgrading. The socket name is not secret: a local process that squats it makes starters refuse (safe).
  */
@@ -359,6 +361,9 @@ export async function acquireDataDirLock(dataDir: string, command: string, optio
       heartbeatMs,
     };
     const onConnection = (c: net.Socket) => {
+      // A caller that never reads or closes must not keep this process alive or hold a descriptor.
+      c.unref();
+      c.setTimeout(ANSWER_TIMEOUT_MS, () => c.destroy());
       c.on('error', () => undefined);
       c.end(JSON.stringify(me) + '\n');
     };
