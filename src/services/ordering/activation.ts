@@ -16,10 +16,10 @@ import * as st from '../../store/ordering.js';
 import { JobWorker, type JobContext, type JobHandler, type JobRow, type JobWorkerOptions } from '../jobs.js';
 import type { CircuitDesign } from './design.js';
 import { releaseOrder, toOrder, toService, trunksOf, type OrderPayload } from './orders.js';
+import { ACTIVATE_ORDER, RESTORATION_JOB, TEARDOWN_SERVICE } from '../job-kinds.js';
+import * as jobsStore from '../../store/jobs.js';
 
-/** Job kinds of activation. */
-export const ACTIVATE_ORDER = 'order.activate';
-export const TEARDOWN_SERVICE = 'service.teardown';
+export { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
 
 /** What the network has to do for one order. */
 export interface ActivationRequest {
@@ -212,6 +212,9 @@ async function complete(tx: Queryable, order: st.OrderRow): Promise<void> {
     events.push({ type: 'service.disconnected', kind: 'service', id: svc.id, data: null });
   }
   await st.setOrderState(tx, order.id, ['inProgress'], 'completed');
+  // A failure may have hit the circuit between its order and now (restoration only moves live
+  // services): have restoration look at it like any other live service on a failed span.
+  if (order.action !== 'delete' && (await st.touchesFailedSpans(tx, svc.id))) await jobsStore.enqueueJobs(tx, [RESTORATION_JOB]);
   const done = toOrder((await st.getOrder(tx, order.id, undefined)) as st.OrderRow);
   const service = toService((await st.getService(tx, svc.id, undefined)) as st.ServiceRow);
   // Events last: appendEvent serializes event writers until commit.

@@ -15,6 +15,7 @@ import { appendEvent, type NewEvent } from '../../store/events.js';
 import { lockInventoryShared } from '../../store/inventory.js';
 import * as jobs from '../../store/jobs.js';
 import { audit, auditRow } from '../audit.js';
+import { ACTIVATE_ORDER } from '../job-kinds.js';
 import * as st from '../../store/ordering.js';
 import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, planningRequest, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
 import type { CircuitDesign, DesignPath } from './design.js';
@@ -611,7 +612,7 @@ export class OrderingService {
       if (row.state !== 'acknowledged') throw new LightpathError('conflict', `order ${id} is ${row.state}; only acknowledged orders can be cancelled`);
       await st.setOrderState(tx, id, ['acknowledged'], 'cancelled', 'cancelled by the customer');
       await releaseOrder(tx, row);
-      await jobs.deleteJobs(tx, 'order.activate', [id]);
+      await jobs.deleteJobs(tx, ACTIVATE_ORDER, [id]);
       const order = toOrder((await st.getOrder(tx, id, undefined)) as st.OrderRow);
       await audit(tx, p, { action: 'order.cancel', subject: { kind: 'order', id }, tenantId: row.tenantId, before: { state: row.state }, after: { state: order.state } });
       await appendEvent(tx, { type: 'order.cancelled', tenantId: row.tenantId, subject: { kind: 'order', id }, data: order });
