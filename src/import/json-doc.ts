@@ -2,10 +2,17 @@
  * JSON text with positions: parsed with jsonc-parser's parseTree (strict JSON: no comments, no
  * trailing commas) so any value's JSON path maps back to the line it is on, and typed field
  * readers that report wrong or missing fields as issues at that line.
+ *
+ * Before parsing, a linear scan (scanJson) refuses nesting deeper than MAX_NESTING_DEPTH (64)
+ * levels: jsonc-parser's parser and getNodeValue recurse once per level and overflowed the stack at
+ * a few thousand. The scan also refuses \u0000 escapes and lone surrogate escapes, which would
+ * put U+0000 or a non-character into a name or id. A key repeated in one object is refused:
+ * JSON.parse and getNodeValue silently keep the last one.
  */
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
-import type { ImportContext } from './build.js';
+import { checkImportText, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
+import type { IssueSink } from './limits.js';
 import { LineIndex } from './lines.js';
 
 export type Seg = string | number;
@@ -59,9 +66,89 @@ export class JsonDoc {
   }
 }
 
-/** Parses strict JSON; syntax errors are recorded on ctx with their line and the import fails. */
-export function parseJsonDoc(ctx: ImportContext, text: string): JsonDoc {
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/**
+ * Linear scan of JSON text, before any recursive parsing: nesting deeper than MAX_NESTING_DEPTH
+ * (stops at the first such line), and \u escapes that decode to U+0000 or to a lone surrogate.
+ * Anything else malformed is left to the parser, which reports it with its line.
+ */
+export function scanJson(sink: IssueSink, text: string): void {
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  const n = text.length;
+  const hexAt = (i: number): number => {
+    for (let k = i; k < i + 4; k++) if (k >= n || !isHex(text.charCodeAt(k))) return -1;
+    return parseInt(text.slice(i, i + 4), 16);
+  };
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      continue;
+    }
+    if (inString) {
+      if (c === 34 /* " */) inString = false;
+      else if (c === 92 /* \ */) {
+        if (text.charCodeAt(i + 1) === 117 /* u */) {
+          const code = hexAt(i + 2);
+          if (code === 0) sink.error(line, 'json', 'string holds \\u0000 (NUL): no name or id may hold it');
+          else if (code >= 0xd800 && code <= 0xdbff) {
+            // A high surrogate is only a character with a low surrogate escape right after it.
+            const low = text.charCodeAt(i + 6) === 92 && text.charCodeAt(i + 7) === 117 ? hexAt(i + 8) : -1;
+            if (low < 0xdc00 || low > 0xdfff) sink.error(line, 'json', `string holds \\u${text.slice(i + 2, i + 6)}, a lone surrogate: not a Unicode character`);
+            else i += 6;
+          } else if (code >= 0xdc00 && code <= 0xdfff) {
+            sink.error(line, 'json', `string holds \\u${text.slice(i + 2, i + 6)}, a lone surrogate: not a Unicode character`);
+          }
+          if (code >= 0) i += 5;
+        } else i++;
+      }
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_NESTING_DEPTH) {
+        sink.error(line, 'json', nestingMessage('arrays and objects'));
+        return;
+      }
+    } else if ((c === 93 /* ] */ || c === 125) /* } */ && depth > 0) depth--;
+  }
+}
+
+/** Records every key repeated within one object (walks the tree with an explicit stack). */
+function checkDuplicateKeys(sink: IssueSink, root: JsonNode, lines: LineIndex): void {
+  const stack: { node: JsonNode; path: Seg[] }[] = [{ node: root, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: JsonNode; path: Seg[] };
+    if (node.type === 'array') {
+      node.children?.forEach((child, i) => stack.push({ node: child, path: [...path, i] }));
+    } else if (node.type === 'object') {
+      const first = new Map<string, number>();
+      for (const prop of node.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        if (keyNode === undefined || typeof keyNode.value !== 'string') continue;
+        const key = keyNode.value;
+        const line = lines.lineAt(prop.offset);
+        const seen = first.get(key);
+        if (seen !== undefined) sink.error(line, joinPath([...path, key]), `duplicate key "${key}" (first at line ${seen}): which one is meant?`);
+        else first.set(key, line);
+        if (valueNode !== undefined) stack.push({ node: valueNode, path: [...path, key] });
+      }
+    }
+  }
+}
+
+/**
+ * Parses strict JSON; the text checks (limits.ts), the nesting and escape scan, syntax errors and
+ * repeated keys are recorded on the sink with their line and the import fails.
+ */
+export function parseJsonDoc(ctx: IssueSink, text: string): JsonDoc {
+  checkImportText(ctx, text);
   if (text.trim().length === 0) ctx.error(1, 'json', 'empty file');
+  ctx.throwIfIssues();
+  scanJson(ctx, text);
   ctx.throwIfIssues();
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -69,13 +156,15 @@ export function parseJsonDoc(ctx: ImportContext, text: string): JsonDoc {
   for (const e of errors.slice(0, 10)) ctx.error(lines.lineAt(e.offset), 'json', `syntax error: ${printParseErrorCode(e.error)}`);
   if (root === undefined) ctx.error(1, 'json', 'no JSON value');
   ctx.throwIfIssues();
+  checkDuplicateKeys(ctx, root as JsonNode, lines);
+  ctx.throwIfIssues();
   return new JsonDoc(root as JsonNode, text);
 }
 
 /** Typed reads of JSON fields; a wrong or missing field becomes an issue at its line and a placeholder value. */
 export class FieldReader {
   constructor(
-    readonly ctx: ImportContext,
+    readonly ctx: IssueSink,
     readonly doc: JsonDoc,
   ) {}
 
@@ -139,8 +228,10 @@ export class FieldReader {
   /** An array of strings (e.g. srlgIds). */
   strings(obj: JsonObject, key: string, at: readonly Seg[]): string[] {
     return this.array(obj, key, at, []).map((v, i) => {
-      if (typeof v !== 'string') this.fail([...at, key, i], `must be a string, got ${typeName(v)}`);
-      return String(v);
+      if (typeof v === 'string') return v;
+      // Not String(v): a parsed object has no prototype, and String() of it throws.
+      this.fail([...at, key, i], `must be a string, got ${typeName(v)}`);
+      return '';
     });
   }
 
@@ -150,6 +241,15 @@ export class FieldReader {
     this.fail(at, 'must be a [longitude, latitude] position');
     return [NaN, NaN];
   }
+}
+
+/**
+ * A JSON value in a message: a string as is, anything else as JSON, cut to 40 characters. Never
+ * String(v): objects from getNodeValue have no prototype, so String() of one throws.
+ */
+export function describeValue(v: unknown): string {
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 /** JSON type name for messages. */
