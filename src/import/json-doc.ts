@@ -3,15 +3,15 @@
  * trailing commas) so any value's JSON path maps back to the line it is on, and typed field
  * readers that report wrong or missing fields as issues at that line.
  *
- * Before parsing, a linear scan (scanJson) refuses nesting deeper than MAX_NESTING_DEPTH (64)
- * levels: jsonc-parser's parser and getNodeValue recurse once per level and overflowed the stack at
- * a few thousand. The scan also refuses \u0000 escapes and lone surrogate escapes, which would
- * put U+0000 or a non-character into a name or id. A key repeated in one object is refused:
- * JSON.parse and getNodeValue silently keep the last one.
+ * Before parsing, a linear scan of the tokens (scanJson) refuses nesting deeper than
+ * MAX_NESTING_DEPTH (64) levels: jsonc-parser's parser and getNodeValue recurse once per level and
+ * overflowed the stack at a few thousand. The scan also refuses strings holding \u0000 or a lone
+ * surrogate escape, which would put U+0000 or a non-character into a name or id. A key repeated
+ * in one object is refused: getNodeValue (like JSON.parse) silently keeps the last one.
  */
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
-import { checkImportText, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
+import { checkImportText, hasUnstorableChar, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
 import type { IssueSink } from './limits.js';
 import { LineIndex } from './lines.js';
 
@@ -66,54 +66,28 @@ export class JsonDoc {
   }
 }
 
-const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-
 /**
- * Linear scan of JSON text, before any recursive parsing: nesting deeper than MAX_NESTING_DEPTH
- * (stops at the first such line), and \u escapes that decode to U+0000 or to a lone surrogate.
- * Anything else malformed is left to the parser, which reports it with its line.
+ * Linear pass over the JSON tokens, before any recursive parsing: nesting deeper than
+ * MAX_NESTING_DEPTH (stops at the first such line), and strings (values and keys) that decode to
+ * U+0000 or hold a lone surrogate (\u0000, \ud800). It uses jsonc-parser's own scanner, the one
+ * parseTree reads, so the depth it counts is the depth the parser will recurse to. Anything else
+ * malformed is left to the parser, which reports it with its line.
  */
-export function scanJson(sink: IssueSink, text: string): void {
-  let line = 1;
+export function scanJson(sink: IssueSink, text: string, lines: LineIndex): void {
+  const scanner = createScanner(text, true);
   let depth = 0;
-  let inString = false;
-  const n = text.length;
-  const hexAt = (i: number): number => {
-    for (let k = i; k < i + 4; k++) if (k >= n || !isHex(text.charCodeAt(k))) return -1;
-    return parseInt(text.slice(i, i + 4), 16);
-  };
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      continue;
-    }
-    if (inString) {
-      if (c === 34 /* " */) inString = false;
-      else if (c === 92 /* \ */) {
-        if (text.charCodeAt(i + 1) === 117 /* u */) {
-          const code = hexAt(i + 2);
-          if (code === 0) sink.error(line, 'json', 'string holds \\u0000 (NUL): no name or id may hold it');
-          else if (code >= 0xd800 && code <= 0xdbff) {
-            // A high surrogate is only a character with a low surrogate escape right after it.
-            const low = text.charCodeAt(i + 6) === 92 && text.charCodeAt(i + 7) === 117 ? hexAt(i + 8) : -1;
-            if (low < 0xdc00 || low > 0xdfff) sink.error(line, 'json', `string holds \\u${text.slice(i + 2, i + 6)}, a lone surrogate: not a Unicode character`);
-            else i += 6;
-          } else if (code >= 0xdc00 && code <= 0xdfff) {
-            sink.error(line, 'json', `string holds \\u${text.slice(i + 2, i + 6)}, a lone surrogate: not a Unicode character`);
-          }
-          if (code >= 0) i += 5;
-        } else i++;
-      }
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBracketToken || kind === SyntaxKind.OpenBraceToken) {
       if (++depth > MAX_NESTING_DEPTH) {
-        sink.error(line, 'json', nestingMessage('arrays and objects'));
+        sink.error(lines.lineAt(scanner.getTokenOffset()), 'json', nestingMessage('arrays and objects'));
         return;
       }
-    } else if ((c === 93 /* ] */ || c === 125) /* } */ && depth > 0) depth--;
+    } else if (kind === SyntaxKind.CloseBracketToken || kind === SyntaxKind.CloseBraceToken) {
+      if (depth > 0) depth--;
+    } else if (kind === SyntaxKind.StringLiteral && hasUnstorableChar(scanner.getTokenValue())) {
+      const what = scanner.getTokenValue().includes('\u0000') ? 'U+0000 (NUL, written \\u0000)' : 'a lone surrogate (not a Unicode character)';
+      sink.error(lines.lineAt(scanner.getTokenOffset()), 'json', `string holds ${what}: no name or id may hold it`);
+    }
   }
 }
 
@@ -148,11 +122,11 @@ export function parseJsonDoc(ctx: IssueSink, text: string): JsonDoc {
   checkImportText(ctx, text);
   if (text.trim().length === 0) ctx.error(1, 'json', 'empty file');
   ctx.throwIfIssues();
-  scanJson(ctx, text);
+  const lines = new LineIndex(text);
+  scanJson(ctx, text, lines);
   ctx.throwIfIssues();
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const lines = new LineIndex(text);
   for (const e of errors.slice(0, 10)) ctx.error(lines.lineAt(e.offset), 'json', `syntax error: ${printParseErrorCode(e.error)}`);
   if (root === undefined) ctx.error(1, 'json', 'no JSON value');
   ctx.throwIfIssues();

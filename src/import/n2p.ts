@@ -127,8 +127,17 @@ export function parseN2pNetwork(fileName: string, text: string): ImportResult {
     // scanXml already refused deeper files; this is the parser's own guard, kept above that limit.
     maxNestedTags: MAX_NESTING_DEPTH + 1,
   });
-  // fast-xml-parser returns untyped JSON; every field read below is checked.
-  const doc = parser.parse(text) as Record<string, unknown>;
+  // fast-xml-parser returns untyped JSON; every field read below is checked. It reports malformed
+  // XML by throwing a plain Error without a position; XMLValidator and scanXml catch what it
+  // rejects in every case the fuzz tests found, and this turns any other case into an ImportError.
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    ctx.error(1, 'xml', `not well-formed: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.throwIfIssues();
+    throw e;
+  }
   // Declared as the boxed Symbol type; at run time it is a symbol primitive.
   const meta = XMLParser.getMetaDataSymbol() as unknown as symbol;
   const lines = new LineIndex(text);

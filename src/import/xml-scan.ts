@@ -10,8 +10,10 @@
  *   #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF), and a bare '&' (section 4.1, "Well-formedness
  *   constraint: Legal Character"); &#0; would otherwise reach a name as U+0000;
  * - element and attribute names __proto__, constructor and prototype, which fast-xml-parser
- *   refuses with an exception (they could pollute object prototypes).
- * Comments, CDATA sections and processing instructions are skipped. Anything else malformed is left
+ *   refuses with an exception (they could pollute object prototypes);
+ * - processing instructions other than the XML declaration at the start (section 2.8), whose
+ *   content fast-xml-parser and its validator read differently; Net2Plan writes none.
+ * Comments and CDATA sections are skipped. Anything else malformed is left
  * to XMLValidator, which reports it with its line. decodeXmlText then decodes references the
  * scan has accepted, so the parser runs with its own entity processing off.
  */
@@ -28,6 +30,9 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 function isXmlChar(code: number): boolean {
   return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
+
+/** XML 1.0 section 2.8, production [23] XMLDecl: version, optional encoding and standalone, nothing else. */
+const XML_DECL = /<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>/y;
 
 const REFERENCE = /&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|([A-Za-z_][A-Za-z0-9._-]*));/y;
 
@@ -95,8 +100,12 @@ export function scanXml(sink: IssueSink, text: string, onElement?: XmlElementVis
       i += 9;
       if (!skipPast(']]>')) return;
     } else if (text.startsWith('<?', i)) {
-      i += 2;
-      if (!skipPast('?>')) return;
+      XML_DECL.lastIndex = i;
+      if (text.slice(0, i).trim() !== '' || !XML_DECL.test(text)) {
+        sink.error(line, 'xml', 'processing instructions are not accepted (only an XML declaration <?xml version="1.0" ...?> at the start)');
+        return;
+      }
+      i = XML_DECL.lastIndex;
     } else if (text.startsWith('<!', i)) {
       sink.error(line, 'xml', 'DOCTYPE / entity declarations are not accepted (nothing in a Net2Plan file needs one)');
       return;
