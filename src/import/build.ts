@@ -150,9 +150,9 @@ export interface ContentCheck {
   edgeField: string;
 }
 
-/** "none of the 3 nodes", "the one node". */
-function noneOf(n: number, [one, many]: readonly [string, string]): string {
-  return n === 1 ? `the one ${one}` : `none of the ${n} ${many}`;
+/** "none of the 3 nodes can be imported", "the one node cannot be imported". */
+function noneImported(n: number, [one, many]: readonly [string, string]): string {
+  return n === 1 ? `the one ${one} cannot be imported` : `none of the ${n} ${many} can be imported`;
 }
 
 /** Bookkeeping for one import: issues that make it fail, items skipped or merged, warnings. */
@@ -177,9 +177,9 @@ export class ImportContext extends IssueList {
   requireContent(c: ContentCheck): void {
     if (c.sites === 0) {
       if (c.nodesInFile === 0) this.error(c.nodeLine, c.nodeField, `the file declares no ${c.nodeNoun[1]}; nothing to import`);
-      else this.error(c.nodeLine, c.nodeField, `${noneOf(c.nodesInFile, c.nodeNoun)} can be imported (${this.reasons(['node', 'site'])}); nothing to import`);
+      else this.error(c.nodeLine, c.nodeField, `${noneImported(c.nodesInFile, c.nodeNoun)} (${this.reasons(['node', 'site'])}); nothing to import`);
     } else if (c.spans === 0 && c.edgesInFile > 0) {
-      this.error(c.edgeLine, c.edgeField, `${noneOf(c.edgesInFile, c.edgeNoun)} can be imported (${this.reasons(['edge', 'span', 'link'])}); nothing to import`);
+      this.error(c.edgeLine, c.edgeField, `${noneImported(c.edgesInFile, c.edgeNoun)} (${this.reasons(['edge', 'span', 'link'])}); nothing to import`);
     }
     this.throwIfIssues();
   }

@@ -11,7 +11,9 @@
  *   which 5,000 levels overflowed.
  * - Text: no U+0000 (PostgreSQL text cannot hold it) and no lone UTF-16 surrogate (not a Unicode
  *   character: it would be stored as U+FFFD, silently changing a name), neither written directly nor
- *   produced by an escape (JSON \u0000, XML &#0;).
+ *   produced by an escape (JSON \u0000, XML &#0;); and no raw U+FFFD, which is what a UTF-8 decoder
+ *   (Node's, for the API body and the CLI's file) puts where the bytes were not UTF-8, e.g. a
+ *   Latin-1 "Zürich" read as UTF-8. None of the files in ../shared/data holds one.
  * - Errors: at most MAX_REPORTED_ISSUES issues are listed, then one line counts the rest.
  */
 
@@ -87,5 +89,9 @@ export function checkImportText(sink: IssueSink, text: string): void {
   }
   const lone = LONE_SURROGATE.exec(text);
   if (lone !== null) sink.error(lineAtOffset(text, lone.index), 'text', 'lone UTF-16 surrogate: not a Unicode character (is the file UTF-8?)');
+  const replaced = text.indexOf('\ufffd');
+  if (replaced >= 0) {
+    sink.error(lineAtOffset(text, replaced), 'text', 'U+FFFD replacement character: the file was not valid UTF-8 when read, so names would be altered; save it as UTF-8');
+  }
   sink.throwIfIssues();
 }

@@ -106,6 +106,15 @@ test('a lone surrogate in the text is refused naming its line', () => {
   assertIssue(importErrorLines(() => parseNetwork('s.gml', text)), 's.gml:3: text:', 'lone UTF-16 surrogate');
 });
 
+test('a Latin-1 file read as UTF-8 (U+FFFD where the bytes were not UTF-8) is refused, not imported with altered names', () => {
+  const latin1 = Buffer.from(formats.gml.text.replace('id 2', 'id 2 label "Zürich"'), 'latin1').toString('utf8');
+  assert.ok(latin1.includes('\ufffd'));
+  assertIssue(importErrorLines(() => parseNetwork('z.gml', latin1)), 'z.gml:3: text:', 'not valid UTF-8');
+  // Written as an escape, U+FFFD is a deliberate character and imports.
+  const escaped = formats.json.text.replace('"T"', '"T\\ufffd"');
+  assert.equal(parseNetwork('n.json', escaped).network.name, 'T\ufffd');
+});
+
 test('JSON escapes that decode to NUL or a lone surrogate are refused naming their line', () => {
   const nul = formats.geojson.text.replace('"A"', '"A\\u0000"');
   assertIssue(importErrorLines(() => parseNetwork('n.geojson', nul)), `n.geojson:${lineOf(nul, nul.indexOf('\\u0000'))}: json:`, 'U+0000');
