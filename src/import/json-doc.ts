@@ -9,7 +9,7 @@
  * surrogate escape, which would put U+0000 or a non-character into a name or id. A key repeated
  * in one object is refused: getNodeValue (like JSON.parse) silently keeps the last one.
  */
-import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodePath, getNodeValue, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { checkImportText, hasUnstorableChar, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
 import type { IssueSink } from './limits.js';
@@ -93,22 +93,25 @@ export function scanJson(sink: IssueSink, text: string, lines: LineIndex): void 
 
 /** Records every key repeated within one object (walks the tree with an explicit stack). */
 function checkDuplicateKeys(sink: IssueSink, root: JsonNode, lines: LineIndex): void {
-  const stack: { node: JsonNode; path: Seg[] }[] = [{ node: root, path: [] }];
+  const stack: JsonNode[] = [root];
   while (stack.length > 0) {
-    const { node, path } = stack.pop() as { node: JsonNode; path: Seg[] };
+    const node = stack.pop() as JsonNode;
     if (node.type === 'array') {
-      node.children?.forEach((child, i) => stack.push({ node: child, path: [...path, i] }));
+      for (const child of node.children ?? []) stack.push(child);
     } else if (node.type === 'object') {
       const first = new Map<string, number>();
       for (const prop of node.children ?? []) {
         const [keyNode, valueNode] = prop.children ?? [];
         if (keyNode === undefined || typeof keyNode.value !== 'string') continue;
         const key = keyNode.value;
-        const line = lines.lineAt(prop.offset);
         const seen = first.get(key);
-        if (seen !== undefined) sink.error(line, joinPath([...path, key]), `duplicate key "${key}" (first at line ${seen}): which one is meant?`);
-        else first.set(key, line);
-        if (valueNode !== undefined) stack.push({ node: valueNode, path: [...path, key] });
+        if (seen === undefined) first.set(key, lines.lineAt(prop.offset));
+        else {
+          // The path is only built for the (rare) repeated key.
+          const path = valueNode !== undefined ? getNodePath(valueNode) : [...getNodePath(node), key];
+          sink.error(lines.lineAt(prop.offset), joinPath(path), `duplicate key "${key}" (first at line ${seen}): which one is meant?`);
+        }
+        if (valueNode !== undefined) stack.push(valueNode);
       }
     }
   }

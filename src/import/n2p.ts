@@ -47,6 +47,8 @@ interface RawNode {
 
 interface RawLink {
   id: string;
+  /** False when the file gave no id and the link's index stands in (version 1 files). */
+  idGiven: boolean;
   from: string;
   to: string;
   lengthKm: number | null;
@@ -178,7 +180,7 @@ export function parseN2pNetwork(fileName: string, text: string): ImportResult {
       const to = str(l, 'destinationNodeId');
       if (from === undefined) ctx.error(line, 'link.originNodeId', 'missing');
       if (to === undefined) ctx.error(line, 'link.destinationNodeId', 'missing');
-      links.push({ id: str(l, 'id') ?? String(links.length), from: from ?? '', to: to ?? '', lengthKm, line, layer: li });
+      links.push({ id: str(l, 'id') ?? String(links.length), idGiven: str(l, 'id') !== undefined, from: from ?? '', to: to ?? '', lengthKm, line, layer: li });
     });
   });
   const srgs = [...asList(network.srg), ...asList((network.srgInfo as Attrs | undefined)?.srg)];
@@ -217,7 +219,7 @@ function build(
   }
   // Ids are unique per layer in every Net2Plan version; a repeat would silently get a renamed span id.
   const linkByLayerId = new Map<string, RawLink>();
-  for (const l of links) {
+  for (const l of links.filter((x) => x.idGiven)) {
     const key = `${l.layer}\u0000${l.id}`;
     const first = linkByLayerId.get(key);
     if (first !== undefined) ctx.error(l.line, 'link.id', `duplicate link id ${l.id} (first at line ${first.line})`);
