@@ -141,8 +141,12 @@ function importOrImportError(format: Fuzzed, file: string, text: string): Import
   }
 }
 
-/** Runs per format; ~200 keeps the file near 10 s on a shared machine and found every crash fixed here. */
-const RUNS = 200;
+/**
+ * Runs per format: 200 keep the file within a few seconds and find every crash fixed here (they fail
+ * on the code before the fix). LIGHTPATH_FUZZ_RUNS and LIGHTPATH_FUZZ_SEED allow deeper local runs.
+ */
+const RUNS = Number(process.env.LIGHTPATH_FUZZ_RUNS ?? 200);
+const SEED = Number(process.env.LIGHTPATH_FUZZ_SEED ?? FC_SEED);
 
 for (const format of Object.keys(seeds) as Fuzzed[]) {
   test(`fuzz ${format}: mutated real files import or throw an ImportError naming file and line`, () => {
@@ -152,7 +156,7 @@ for (const format of Object.keys(seeds) as Fuzzed[]) {
         const text = ms.reduce((t, m) => mutate(format, t, m), seed.text);
         importOrImportError(format, seed.file, text);
       }),
-      { seed: FC_SEED, numRuns: RUNS },
+      { seed: SEED, numRuns: RUNS },
     );
   });
 
@@ -167,7 +171,7 @@ for (const format of Object.keys(seeds) as Fuzzed[]) {
         const line = text.slice(0, i).split('\n').length;
         assert.ok(e.issues.some((x) => x.line === line && x.field === 'text' && /NUL/.test(x.message)), e.message);
       }),
-      { seed: FC_SEED, numRuns: 50 },
+      { seed: SEED, numRuns: Math.max(50, RUNS / 4) },
     );
   });
 
