@@ -49,6 +49,12 @@ class PostgresDb implements Db {
     const client = await this.pool.connect();
     // A client whose connection broke goes back to the pool destroyed, never to be handed out again.
     let broken: Error | undefined;
+    // A connection that dies while checked out emits 'error' on the client; the pending query rejects
+    // too, which is where it is handled. Without a listener the event would crash the process.
+    const onError = (err: Error): void => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const q: Queryable = {
@@ -75,6 +81,7 @@ class PostgresDb implements Db {
       if (!broken) await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
