@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { normalizeRequestUrl, registerAccessControl, underApi, type RegisteredRoute } from './access.js';
 import { parseJsonBody, refuseNul } from './input-guards.js';
+import * as S from './schemas.js';
 import { healthRoutes } from './routes/health.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { networkRoutes } from './routes/network.js';
@@ -104,6 +105,15 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   const registeredRoutes = registerAccessControl(app, opts.services);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  // Every route's OpenAPI entry lists the problems any request of its kind can meet (401, 429, 503, ...).
+  app.addHook('onRoute', (r) => {
+    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean } | undefined;
+    if (!schema || schema.hide) return;
+    const access = (r.config as { access?: 'public' | 'any' | 'operator' } | undefined)?.access;
+    const response = schema.response ?? {};
+    const extra = S.errorResponses(...S.commonErrorStatuses(access, schema.body !== undefined).filter((st) => !(st in response)));
+    schema.response = { ...response, ...extra };
   });
 
   const bodyAjv = ajvFor('body');

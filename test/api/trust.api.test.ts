@@ -165,3 +165,22 @@ test('jsonDepth counts nesting outside strings only (against JSON.parse on rando
   fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), (v) => jsonDepth(JSON.stringify(v)) === depthOf(v)), { seed: 9457, numRuns: 500 });
   assert.equal(jsonDepth('{"a":"[[[[\\"]]"}'), 1);
 });
+
+test('the OpenAPI document names every error code, and every keyed operation its 401, 429 and 503', async () => {
+  const { pgliteDriver } = await import('../support/db.js');
+  const { ERROR_CODES } = await import('../../src/domain/errors.js');
+  const db = await pgliteDriver.open();
+  const app = await buildApp({ services: createServices(db), logger: false, webDir: null });
+  try {
+    const doc = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
+    const text = JSON.stringify(doc);
+    for (const code of ERROR_CODES) if (code !== 'store-locked') assert.ok(text.includes(`\`${code}\``), `${code} is documented`);
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      if (!p.startsWith('/v1')) continue;
+      for (const [m, op] of Object.entries(ops)) for (const s of ['401', '429', '503']) assert.ok(op.responses[s], `${m.toUpperCase()} ${p} documents ${s}`);
+    }
+  } finally {
+    await app.close();
+    await db.close();
+  }
+});

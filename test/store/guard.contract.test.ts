@@ -148,3 +148,27 @@ for (const driver of testDrivers()) {
     });
   });
 }
+
+test('over HTTP an in-use refusal is a 409 problem that names the services', async () => {
+  const { pgliteDriver } = await import('../support/db.js');
+  const { createServices } = await import('../../src/services/index.js');
+  const { buildApp } = await import('../../src/api/app.js');
+  const { createKey } = await import('../../src/services/ordering/keys.js');
+  const db = await pgliteDriver.open();
+  try {
+    await loadTinyNetwork(db);
+    const services = createServices(db);
+    const { order } = await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'b', bandwidthGbps: 100, protection: 'unprotected' });
+    await services.worker.runOnce();
+    const span = (await db.query<{ resource_id: string }>(`SELECT resource_id FROM allocations WHERE service_id = $1 AND kind = 'spectrum' LIMIT 1`, [order.serviceId])).rows[0].resource_id;
+    const key = (await createKey(db, { tenantId: 'operator', role: 'operator' })).key;
+    const app = await buildApp({ services, logger: false, webDir: null });
+    const r = await app.inject({ method: 'PATCH', url: `/v1/spans/${span}`, headers: { authorization: `Bearer ${key}` }, payload: { lineSystem: null } });
+    assert.equal(r.statusCode, 409, r.body);
+    assert.equal(r.json().code, 'in-use');
+    assert.deepEqual(r.json().services, [order.serviceId]);
+    await app.close();
+  } finally {
+    await db.close();
+  }
+});

@@ -32,7 +32,7 @@ export async function inventoryRoutes(app: AppInstance, { inventory }: Services)
   }, async (req, reply) => reply.code(201).send(await inventory.createSite(principalOf(req), req.body)));
 
   app.patch('/v1/sites/:id', { config: { access: 'operator' },
-    schema: { tags: ['inventory'], summary: 'Change a site', params: S.IdParams, body: S.SitePatch, response: ok(S.Site, 400, 401, 403, 404) },
+    schema: { tags: ['inventory'], summary: 'Change a site', params: S.IdParams, body: S.SitePatch, response: ok(S.Site, 400, 401, 403, 404, 409) },
   }, async (req) => inventory.updateSite(principalOf(req), req.params.id, req.body));
 
   app.delete('/v1/sites/:id', { config: { access: 'operator' },
@@ -68,7 +68,7 @@ export async function inventoryRoutes(app: AppInstance, { inventory }: Services)
   }, async (req, reply) => reply.code(201).send(spanView(await inventory.createSpan(principalOf(req), req.body))));
 
   app.patch('/v1/spans/:id', { config: { access: 'operator' },
-    schema: { tags: ['inventory'], summary: 'Change a span', params: S.IdParams, body: S.SpanPatch, response: ok(S.Span, 400, 401, 403, 404) },
+    schema: { tags: ['inventory'], summary: 'Change a span', params: S.IdParams, body: S.SpanPatch, response: ok(S.Span, 400, 401, 403, 404, 409) },
   }, async (req) => spanView(await inventory.updateSpan(principalOf(req), req.params.id, req.body)));
 
   app.delete('/v1/spans/:id', { config: { access: 'operator' },
