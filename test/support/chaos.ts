@@ -275,3 +275,80 @@ export class CuttingProxy {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** What a kill -9 run measured (bench:chaos prints it; the crash test asserts on it). */
+export interface CrashStats {
+  kills: number;
+  storm: StormResult;
+  /** ms from the last restart until no order was acknowledged or in progress. */
+  settleMs: number;
+  /** ms from the storm's last answer until then. */
+  settleAfterStormMs: number;
+  /** Acknowledged orders missing from the store, or not settled. */
+  lost: string[];
+  /** Retries with a used Idempotency-Key that did not return the same order. */
+  replayMismatches: number;
+  facts: StoreFacts;
+  jobsLeft: number;
+}
+
+/**
+ * Runs an order storm against `lightpath serve` on `store`, killing the server with SIGKILL `kills`
+ * times at pseudo-random moments and starting it again; then waits for every order to settle, replays
+ * a sample of requests with their Idempotency-Key, stops the server and reads the store with `open`.
+ */
+export async function runCrashStorm(
+  store: { dataDir: string } | { databaseUrl: string },
+  open: () => Promise<Db>,
+  opts: { kills: number; seed: number; clients: number; perClient: number; env: Record<string, string>; settleLimitMs: number },
+): Promise<CrashStats> {
+  let srv: ServerProcess = await startServer(store, opts.env);
+  const key = srv.firstKey;
+  if (!key) throw new Error('first start printed no operator key');
+  let base = srv.url;
+  const storm = orderStorm(() => base, key, { clients: opts.clients, perClient: opts.perClient, seed: opts.seed });
+  let restartedAt = Date.now();
+  try {
+    for (let k = 0; k < opts.kills; k++) {
+      await new Promise((r) => setTimeout(r, 300 + ((opts.seed * (k + 7)) % 600)));
+      await srv.kill();
+      srv = await startServer(store, opts.env);
+      base = srv.url;
+      restartedAt = Date.now();
+    }
+    const result = await storm;
+    const stormEnd = Date.now();
+    let settleMs = 0;
+    for (;;) {
+      const prog = await call(base, key, 'GET', '/v1/orders?limit=1000&state=inProgress');
+      const ack = await call(base, key, 'GET', '/v1/orders?limit=1000&state=acknowledged');
+      const n = ((prog.json?.items as unknown[]) ?? []).length + ((ack.json?.items as unknown[]) ?? []).length;
+      settleMs = Date.now() - restartedAt;
+      if (prog.status === 200 && ack.status === 200 && n === 0) break;
+      if (settleMs > opts.settleLimitMs) throw new Error(`${n} orders still unsettled ${settleMs} ms after the last restart`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    let replayMismatches = 0;
+    for (const [idem, id] of [...result.acknowledged].slice(0, 15)) {
+      const again = await call(base, key, 'POST', '/v1/orders', result.bodies.get(idem), { 'idempotency-key': idem });
+      if (again.status !== 200 || again.json?.id !== id) replayMismatches++;
+    }
+    await srv.stop();
+    const db = await open();
+    try {
+      const lost: string[] = [];
+      for (const [idem, id] of result.acknowledged) {
+        const row = await db.query<{ state: string; idempotency_key: string }>('SELECT state, idempotency_key FROM orders WHERE id = $1', [id]);
+        const r = row.rows[0];
+        if (!r || r.idempotency_key !== idem || (r.state !== 'completed' && r.state !== 'failed')) lost.push(id);
+      }
+      const facts = await storeFacts(db);
+      const jobsLeft = (await db.query('SELECT 1 FROM jobs WHERE dead_at IS NULL')).rows.length;
+      return { kills: opts.kills, storm: result, settleMs, settleAfterStormMs: Math.max(0, restartedAt + settleMs - stormEnd), lost, replayMismatches, facts, jobsLeft };
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await srv.kill();
+  }
+}
