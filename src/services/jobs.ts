@@ -6,6 +6,13 @@
  * process (this one restarted, or another replica) takes it over. Handlers are idempotent and record
  * their outcome with `ctx.finish(tx)` in the outcome's own transaction, which is fenced by the lease:
  * if another worker took the job over meanwhile, the outcome's transaction rolls back.
+ *
+ * Why a small lease table and not pg-boss or graphile-worker: a job must be written in the same
+ * statement as the order it activates (the order write is one combined statement, see
+ * store/ordering.ts), which would mean writing into a library's private tables; graphile-worker needs
+ * LISTEN/NOTIFY and its own pg pool, which embedded PGlite does not offer; and the whole mechanism here
+ * is four statements (lease, renew, finish, give back) that behave the same on PGlite, a server and a
+ * transaction-mode pooler.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
