@@ -12,13 +12,13 @@ import { IdAllocator, ImportContext, importedSite, importedSpan, nameFromFile, p
 import { looksGeographic, placePlanar } from './planar.js';
 import type { ImportResult } from './types.js';
 
-interface Tok {
+export interface Tok {
   v: string;
   line: number;
 }
 
 /** Tokens: "(" ")" and words, each with its line; comments are dropped. */
-function tokenize(text: string): Tok[] {
+export function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     // "?SNDlib native format" heads the file; "#" comments may follow data on a line.
@@ -30,18 +30,18 @@ function tokenize(text: string): Tok[] {
 }
 
 /** A section entry: tokens from a line start at depth 0 until the line ends with all parentheses closed. */
-interface Entry {
+export interface Entry {
   toks: Tok[];
   line: number;
 }
 
-interface Section {
+export interface Section {
   name: string;
   line: number;
   entries: Entry[];
 }
 
-function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
+export function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
   const sections: Section[] = [];
   let k = 0;
   while (k < toks.length) {
