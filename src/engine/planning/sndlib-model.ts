@@ -51,8 +51,10 @@ interface Commodity {
   binary: boolean;
   /** Demand units per unit of flow (1 for continuous commodities, h for binary ones). */
   scale: number;
-  /** Flow value leaving the root (2 for 1+1 with binaries). */
+  /** Times the demand is carried (2 for 1+1). */
   copies: number;
+  /** Most flow one link may carry for this commodity (1+1: one copy), in flow units; Infinity without. */
+  linkCap: number;
 }
 
 /** The built model with what decoding needs. */
@@ -107,7 +109,7 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
 
   // Commodities.
   const commodities: Commodity[] = [];
-  const addCommodity = (root: number, demands: number[], binary: boolean, scale: number, tag: string): void => {
+  const addCommodity = (root: number, demands: number[], binary: boolean, scale: number, linkCap: number, tag: string): void => {
     const sinks = new Map<number, number>();
     for (const d of demands) {
       const dem = inst.demands[d];
@@ -117,15 +119,15 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
     const flowCol = new Int32Array(2 * inst.links.length);
     inst.links.forEach((l, i) => {
       const cost = binary ? l.routingCost * scale : l.routingCost;
-      const ub = binary ? 1 : copies === 2 ? scale : Infinity;
+      const ub = Math.min(binary ? 1 : Infinity, linkCap);
       flowCol[2 * i] = b.addVar(`f_${tag}_${2 * i}`, { cost, ub, type: binary ? 'binary' : 'continuous' });
       flowCol[2 * i + 1] = b.addVar(`f_${tag}_${2 * i + 1}`, { cost, ub, type: binary ? 'binary' : 'continuous' });
     });
-    commodities.push({ root, sinks, demands, flowCol, binary, scale, copies });
+    commodities.push({ root, sinks, demands, flowCol, binary, scale, copies, linkCap });
   };
   const live = inst.demands.map((d, i) => i).filter((i) => inst.demands[i].value > 0);
   if (options.routing === 'single-path') {
-    for (const d of live) addCommodity(nodeIndex.get(inst.demands[d].source) as number, [d], true, inst.demands[d].value, `d${d}`);
+    for (const d of live) addCommodity(nodeIndex.get(inst.demands[d].source) as number, [d], true, inst.demands[d].value, 1, `d${d}`);
   } else if (options.survivable === '1+1') {
     const byPair = new Map<string, number[]>();
     for (const d of live) {
@@ -136,7 +138,7 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
     }
     for (const [key, ds] of byPair) {
       const h = ds.reduce((s, d) => s + inst.demands[d].value, 0);
-      addCommodity(Number(key.split('_')[0]), ds, false, h, `p${key}`);
+      addCommodity(Number(key.split('_')[0]), ds, false, 1, h, `p${key}`);
     }
   } else {
     // Source aggregation: orient each demand from its lower-numbered end so fewer roots are needed.
@@ -147,7 +149,7 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
       const r = Math.min(s, t);
       byRoot.set(r, [...(byRoot.get(r) ?? []), d]);
     }
-    for (const [r, ds] of [...byRoot].sort((a, c) => a[0] - c[0])) addCommodity(r, ds, false, 1, `r${r}`);
+    for (const [r, ds] of [...byRoot].sort((a, c) => a[0] - c[0])) addCommodity(r, ds, false, 1, Infinity, `r${r}`);
   }
 
   // Flow conservation: out - in = supply at the root, -sink elsewhere (in flow units).
@@ -176,7 +178,7 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
     if (c.copies === 2) {
       // 1+1: the commodity uses a link in at most one direction, at most once (binary) or up to h (splittable).
       inst.links.forEach((_, i) => {
-        b.addRow(`div_${ci}_${i}`, [c.flowCol[2 * i], c.flowCol[2 * i + 1]], [1, 1], '<=', c.binary ? 1 : c.scale);
+        b.addRow(`div_${ci}_${i}`, [c.flowCol[2 * i], c.flowCol[2 * i + 1]], [1, 1], '<=', c.linkCap);
       });
     }
   });
