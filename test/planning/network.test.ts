@@ -168,13 +168,15 @@ test('built-in network, three years of AI data-center growth: a checked plan wit
 
 test('exhaustion: a span is exhausted in the first period whose shortest-path need exceeds its lit slots', () => {
   const net: Network = { name: 'line', sites: [site('a', 0, 0), site('b', 0, 1), site('c', 0, 2)], spans: [span('ab', 'a', 'b', 100, 1, 4, 2), span('bc', 'b', 'c', 100, 1, 4, 2)], srlgs: [] };
-  // 800G DP-16QAM (12 slots, 500 km) is the highest rate reaching 200 km: 32 waves fill 384 slots.
-  const forecast: ForecastDemand[] = [1, 2, 3].map((t) => ({ aSiteId: 'a', zSiteId: 'c', period: t, gbps: [800 * 32, 800 * 32 + 1, 10] [t - 1], protection: 'none' as const }));
+  // 800G DP-32QAM (10 slots, 250 km) is the narrowest highest-rate mode reaching 200 km: 38 waves take
+  // 380 of the 384 lit slots, 39 take 390.
+  const forecast: ForecastDemand[] = [1, 2, 3].map((t) => ({ aSiteId: 'a', zSiteId: 'c', period: t, gbps: [800 * 38, 800 * 38 + 1, 10][t - 1], protection: 'none' as const }));
   forecast.push({ aSiteId: 'a', zSiteId: 'b', period: 3, gbps: 800, protection: 'none' });
   const ex = spanExhaustion({ network: net, forecast, periods: 3 });
   const ab = ex.find((e) => e.spanId === 'ab');
   const bc = ex.find((e) => e.spanId === 'bc');
-  assert.deepEqual(ab?.slotsNeeded, [384, 396, 24]);
+  assert.deepEqual(ab?.slotsNeeded, [380, 390, 20]);
+  assert.deepEqual(bc?.slotsNeeded, [380, 390, 10]);
   assert.equal(ab?.exhaustedInPeriod, 2);
   assert.equal(bc?.exhaustedInPeriod, 2);
   assert.equal(ex.length, 2);
