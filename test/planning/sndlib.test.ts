@@ -58,9 +58,11 @@ test('design reader errors name file, line and field', () => {
 });
 
 // Exact optima: HiGHS on the engine's source-aggregated model vs CBC on the test's per-demand model.
-for (const name of ['abilene', 'atlanta']) {
+// atlanta's full demand set takes CBC minutes on the oracle formulation: its first 60 demands keep CI modest.
+for (const [name, demands] of [['abilene', Infinity], ['atlanta', 60]] as const) {
   test(`${name}: the plan's cost is the exact optimum (CBC on an independent formulation)`, async () => {
-    const inst = read(name);
+    const full = read(name);
+    const inst = { ...full, demands: full.demands.slice(0, demands) };
     const ours = await planCost(inst);
     const oracle = cbcOptimum(oracleLp(inst));
     assert.match(oracle.status, /Optimal/);
