@@ -28,7 +28,10 @@ export function readCbcAnswer(m: MilpModel, log: string, solution: string | null
   };
   let x: Float64Array | null = null;
   let objective: number | null = null;
-  if (solution !== null && status !== 'infeasible' && !/^Infeasible/.test(solution)) {
+  // Stopped before finding an integer solution, CBC still writes the LP relaxation's values, headed
+  // "Stopped on time (no integer solution - continuous used)": that is no plan.
+  const noIncumbent = /No feasible solution found/.test(log) || (solution !== null && /no integer solution/i.test(solution.split('\n')[0]));
+  if (solution !== null && status !== 'infeasible' && !noIncumbent && !/^Infeasible/.test(solution)) {
     const byName = new Map(m.colNames.map((n, j) => [n, j] as const));
     x = new Float64Array(m.colNames.length);
     let any = false;
@@ -59,7 +62,8 @@ export async function solveWithCbc(m: MilpModel, o: SolveOptions = {}, cbcPath =
     const sol = path.join(dir, 'model.sol');
     fs.writeFileSync(lp, writeLp(m));
     const args = [lp];
-    if (o.timeLimitSec !== undefined) args.push('sec', String(o.timeLimitSec));
+    // CBC counts CPU seconds by default; HiGHS's time_limit is wall-clock: count elapsed time for the same limit.
+    if (o.timeLimitSec !== undefined) args.push('timeMode', 'elapsed', 'sec', String(o.timeLimitSec));
     args.push('ratio', String(o.mipRelGap ?? 0));
     if (o.maxNodes !== undefined) args.push('maxN', String(o.maxNodes));
     args.push('solve', 'solu', sol);
