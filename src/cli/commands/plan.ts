@@ -23,6 +23,7 @@ import { buildNetworkModel } from '../../engine/planning/network-model.js';
 import { decodeNetworkPlan, type NetworkPlan } from '../../engine/planning/network-plan.js';
 import { checkNetworkPlan } from '../../engine/planning/network-check.js';
 import { networkWarmStart } from '../../engine/planning/warm-start.js';
+import { sndlibWarmStart } from '../../engine/planning/sndlib-warm-start.js';
 import { growthForecast, proposeRoutes } from '../../engine/planning/scenarios.js';
 import { writeLp } from '../../engine/planning/lp-format.js';
 import type { MilpModel } from '../../engine/planning/model.js';
@@ -163,7 +164,8 @@ function sndlibSummary(p: SndlibPlan): string {
     [p.instance, p.routing, p.survivable, s.status, p.cost, s.bound === null ? '-' : Number(s.bound.toFixed(6)), pct(s.gap), s.seconds.toFixed(1)],
   ]);
   const rows = p.links.filter((l) => l.modules.some((k) => k > 0) || l.load > 0).map((l) => [l.linkId, l.modules.join(' + '), l.capacity, Number(l.load.toFixed(3)), l.moduleCost + l.setupCost]);
-  const notes = p.ignored.length ? `\nignored: ${p.ignored.join('; ')}` : '';
+  const pre = p.preinstalledCapacityCost > 0 ? `\ncost includes ${p.preinstalledCapacityCost} of pre-installed capacity (a constant every solution pays)` : '';
+  const notes = `${pre}${p.ignored.length ? `\nignored: ${p.ignored.join('; ')}` : ''}`;
   return `${head}\n${renderTable(['link', 'modules', 'capacity', 'load', 'capex'], rows)}${notes}`;
 }
 
@@ -192,7 +194,7 @@ async function runPlan(o: PlanOptions, json: boolean): Promise<void> {
       rethrowImport(err, o.sndlib);
     }
     const sm = buildSndlibModel(inst, { routing: o.routing, survivable: o.survivable, capacityModel: o.capacity });
-    const r = await solve(sm.model, o, null);
+    const r = await solve(sm.model, o, o.warmStart ? sndlibWarmStart(sm) : null);
     if (r.x === null) noSolution(r);
     const plan = decodeSndlibPlan(sm, r);
     const check = checkSndlibPlan(inst, plan);
@@ -246,7 +248,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--gap <g>', 'stop at this relative gap (0 = prove optimality)', nonNegativeNumber, 0)
     .addOption(new Option('--solver <name>', 'MILP solver').choices(['highs', 'cbc']).default('highs'))
     .option('--lp <file>', 'also write the model as a CPLEX LP file')
-    .option('--no-warm-start', 'do not seed the solver with the shortest-path heuristic plan')
+    .option('--no-warm-start', 'do not seed the solver with the heuristic plan (shortest paths, capacity rounded up)')
     .option('-o, --out <file>', 'write the plan document (JSON) to a file')
     .option('--progress', 'force the progress bar (default: on a TTY)')
     .option('--no-progress', 'never show the progress bar')

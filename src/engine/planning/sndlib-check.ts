@@ -5,7 +5,8 @@
  * capacity the plan installs, module counts are whole (at most one module per link for 'explicit'),
  * a link that carries flow or modules and has a setup cost is opened, single-path demands use one
  * path (two link-disjoint ones under 1+1), splittable 1+1 demands survive every single link
- * failure, and the plan's stated costs equal the recomputed ones.
+ * failure, a link with pre-installed capacity is open (SNDlib: part of every solution), and the
+ * plan's stated costs equal the recomputed ones (pre-installed capacity cost included).
  */
 import type { DesignInstance } from '../../domain/planning.js';
 import type { SndlibPlan } from './sndlib-plan.js';
@@ -13,7 +14,7 @@ import type { SndlibPlan } from './sndlib-plan.js';
 export interface CheckResult {
   ok: boolean;
   problems: string[];
-  /** Recomputed module + setup + routing cost. */
+  /** Recomputed module + setup + routing + pre-installed capacity cost. */
   cost: number;
 }
 
@@ -86,6 +87,7 @@ export function checkSndlibPlan(inst: DesignInstance, plan: SndlibPlan): CheckRe
     const used = load[i] > REL || moduleCap > 0;
     const opened = l.setupCost > 0 ? lp?.opened === true : true;
     if (l.setupCost > 0 && used && !opened) problems.push(`link ${l.id}: used but not opened (setup cost ${l.setupCost})`);
+    if (l.setupCost > 0 && l.preinstalledCapacity > 0 && !opened) problems.push(`link ${l.id}: has pre-installed capacity, so it is part of every solution, but the plan does not open it`);
     const capacity = (opened ? l.preinstalledCapacity : 0) + moduleCap;
     if (load[i] > capacity + REL * Math.max(1, capacity)) problems.push(`link ${l.id}: load ${load[i]} exceeds capacity ${capacity}`);
     if (lp !== undefined && !close(lp.load, load[i])) problems.push(`link ${l.id}: plan states load ${lp.load}, paths give ${load[i]}`);
@@ -93,7 +95,7 @@ export function checkSndlibPlan(inst: DesignInstance, plan: SndlibPlan): CheckRe
     if (l.setupCost > 0 && opened) setupCost += l.setupCost;
     routingCost += l.routingCost * load[i];
   });
-  const cost = moduleCost + setupCost + routingCost;
+  const cost = moduleCost + setupCost + routingCost + inst.links.reduce((s, l) => s + l.preinstalledCapacityCost, 0);
   if (!close(cost, plan.cost)) problems.push(`plan states cost ${plan.cost}, recomputed ${cost}`);
   return { ok: problems.length === 0, problems, cost };
 }

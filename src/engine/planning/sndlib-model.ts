@@ -19,10 +19,14 @@
  * - capacity 'modular' (SNDlib "M", any number of each module) or 'explicit' (SNDlib "E", at most
  *   one module per link, as in MIPLIB's cost266-UUE).
  *
- * Setup cost: a link with setup cost > 0 carries flow (and uses its pre-installed capacity) only
- * when opened, and then pays the setup cost once. Pre-installed capacity cost is sunk: reported,
- * not optimised. Hop limits and routing units in the file are ignored (the standard problem has
- * none); the builder reports them in `ignored`.
+ * Setup cost: a link with setup cost > 0 carries flow only when opened, and then pays the setup
+ * cost once. Pre-installed capacity, as SNDlib's format defines it (network schema, element
+ * link/preInstalledModule: "a link with positive preinstalled capacity must be included in every
+ * solution with at least that capacity"; its cost "is a constant term included in the cost of
+ * every feasible solution"): a link with pre-installed capacity is always open (its setup cost,
+ * if any, is paid), and the pre-installed capacity cost of all links is the objective's constant
+ * offset, so the objective is SNDlib's total network cost. Hop limits and routing units in the
+ * file are ignored (the standard problem has none); the builder reports them in `ignored`.
  */
 import type { DesignInstance } from '../../domain/planning.js';
 import { ModelBuilder, type MilpModel } from './model.js';
@@ -104,7 +108,9 @@ export function buildSndlibModel(inst: DesignInstance, opts: SndlibOptions = {})
       cols[k] = b.addVar(`y_${i}_${k}`, { cost: m.cost, type: options.capacityModel === 'explicit' ? 'binary' : 'integer', ub });
     });
     moduleCol.push(cols);
-    if (l.setupCost > 0) setupCol[i] = b.addVar(`u_${i}`, { cost: l.setupCost, type: 'binary' });
+    // A link with pre-installed capacity is part of every solution (SNDlib), so it is open.
+    if (l.setupCost > 0) setupCol[i] = b.addVar(`u_${i}`, { cost: l.setupCost, type: 'binary', lb: l.preinstalledCapacity > 0 ? 1 : 0 });
+    b.addObjectiveOffset(l.preinstalledCapacityCost);
   });
 
   // Commodities.

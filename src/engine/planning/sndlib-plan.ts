@@ -37,12 +37,15 @@ export interface SndlibPlan {
   survivable: string;
   capacityModel: string;
   solver: Omit<SolveResult, 'x'>;
-  /** Objective: module + setup + routing cost. */
+  /**
+   * SNDlib's total network cost, the objective: module + setup + routing cost + the pre-installed
+   * capacity cost (a constant every solution pays).
+   */
   cost: number;
   moduleCost: number;
   setupCost: number;
   routingCost: number;
-  /** Cost of the pre-installed capacity (sunk, not in cost). */
+  /** Cost of the pre-installed capacity (a constant, included in cost). */
   preinstalledCapacityCost: number;
   links: SndlibLinkPlan[];
   demands: SndlibDemandPlan[];
@@ -160,6 +163,7 @@ export function decodeSndlibPlan(sm: SndlibModel, result: SolveResult): SndlibPl
     const capacity = (opened ? l.preinstalledCapacity : 0) + modules.reduce((s, k, m) => s + k * l.modules[m].capacity, 0);
     return { linkId: l.id, modules, opened, capacity, load: round(load[i]), moduleCost: mc, setupCost: sc, routingCost: rc };
   });
+  const preinstalledCapacityCost = inst.links.reduce((s, l) => s + l.preinstalledCapacityCost, 0);
   const { x: _x, ...solver } = result;
   return {
     instance: inst.name,
@@ -167,11 +171,11 @@ export function decodeSndlibPlan(sm: SndlibModel, result: SolveResult): SndlibPl
     survivable: sm.options.survivable,
     capacityModel: sm.options.capacityModel,
     solver,
-    cost: moduleCost + setupCost + routingCost,
+    cost: moduleCost + setupCost + routingCost + preinstalledCapacityCost,
     moduleCost,
     setupCost,
     routingCost,
-    preinstalledCapacityCost: inst.links.reduce((s, l) => s + l.preinstalledCapacityCost, 0),
+    preinstalledCapacityCost,
     links,
     demands,
     ignored: sm.ignored,
