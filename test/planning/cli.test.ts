@@ -36,7 +36,7 @@ test('lightpath plan: bad forecast file is one line with file:line: field, exit 
 });
 
 test('lightpath plan --growth on the built-in network prints the periods and the exhaustion list', () => {
-  const r = run(['plan', '--growth', 'base=200,default=0.3,Dallas=0.8', '--periods', '2', '--labels', '2026,2027', '--time-limit', '10', '--no-progress']);
+  const r = run(['plan', '--growth', 'base=200,default=0.3,Dallas=0.8', '--periods', '2', '--labels', '2026,2027', '--time-limit', '4', '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /2026/);
   assert.match(r.stdout, /2027/);

@@ -1,11 +1,16 @@
 /**
  * Independent oracle for SNDlib design optima: the test's own MILP formulation, written here as LP
- * text from the instance (not from the engine's model or LP writer) and solved by Debian's CBC.
+ * text from the instance (not from the engine's model or LP writer) and solved by Debian's CBC
+ * (coinor-cbc) or GLPK (glpk-utils, glpsol).
  * Formulation: arc flow aggregated by destination (every demand flows from one end into the end that
  * comes later in the file's node order, one commodity per such sink; the engine aggregates by
  * source at the earlier end), both directions of every link, integer module counts, binary link
  * opening for setup costs, capacity shared by both directions. For 1+1 the commodity is each
  * demand alone (flow 2h, at most h per link). Same optimum as the engine's model, different model.
+ * Pre-installed capacity as SNDlib's network schema defines it (element link/preInstalledModule): a
+ * link with pre-installed capacity is in every solution (so its opening is fixed to 1), and the
+ * pre-installed capacity cost is a constant of every solution's cost (added after the solve: the LP
+ * text carries no objective constant).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DesignInstance } from '../../src/domain/planning.js';
 
-export function oracleLp(inst: DesignInstance, survivable = false): string {
+/** The oracle's MILP: LP text and the objective constant the text leaves out. */
+export interface OracleProblem {
+  lp: string;
+  constant: number;
+}
+
+export function oracleLp(inst: DesignInstance, survivable = false): OracleProblem {
   const lines: string[] = ['Minimize', ' cost:'];
   const obj: string[] = [];
   const cons: string[] = [];
@@ -73,6 +84,7 @@ export function oracleLp(inst: DesignInstance, survivable = false): string {
     const load = D.map((_, d) => `+ F${d}L${i}p + F${d}L${i}n`).join(' ');
     const mods = l.modules.map((m, k) => `- ${m.capacity} M${i}x${k}`).join(' ');
     if (l.setupCost > 0) {
+      if (l.preinstalledCapacity > 0) bounds.push(` O${i} = 1`);
       cons.push(` k${i}: ${load} ${mods} - ${l.preinstalledCapacity} O${i} <= 0`);
       cons.push(` o${i}: ${load} - ${total} O${i} <= 0`);
       l.modules.forEach((m, k) => cons.push(` q${i}_${k}: M${i}x${k} - ${Math.ceil(total / m.capacity)} O${i} <= 0`));
@@ -80,7 +92,7 @@ export function oracleLp(inst: DesignInstance, survivable = false): string {
   });
   for (let k = 0; k < obj.length; k += 8) lines.push('  ' + obj.slice(k, k + 8).join(' '));
   lines.push('Subject To', ...cons.flatMap((c) => wrap(c)), 'Bounds', ...bounds, 'Generals', ...chunk(generals), 'Binaries', ...chunk(binaries), 'End', '');
-  return lines.join('\n');
+  return { lp: lines.join('\n'), constant: inst.links.reduce((s, l) => s + l.preinstalledCapacityCost, 0) };
 }
 
 function chunk(xs: string[]): string[] {
@@ -103,15 +115,48 @@ function wrap(line: string): string[] {
   return out;
 }
 
-/** Solves LP text with cbc to proven optimality; returns the optimum or the status line. */
-export function cbcOptimum(lp: string, timeLimitSec = 300): { status: string; objective: number | null } {
+export type OracleSolver = 'cbc' | 'glpk';
+
+export interface OracleAnswer {
+  solver: OracleSolver;
+  /** True only when the solver proved optimality within the time limit. */
+  optimal: boolean;
+  /** The solver's own status words, for failure messages. */
+  status: string;
+  /** Optimum (objective constant included), or null. */
+  objective: number | null;
+  seconds: number;
+}
+
+/**
+ * Solves the oracle's problem to proven optimality (relative gap 0) with CBC or GLPK under a
+ * wall-clock time limit; an answer that is not proven optimal has optimal = false.
+ */
+export function exactOptimum(p: OracleProblem, solver: OracleSolver, timeLimitSec = 60): OracleAnswer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-oracle-'));
+  const started = performance.now();
   try {
-    fs.writeFileSync(path.join(dir, 'o.lp'), lp);
-    const r = spawnSync('cbc', [path.join(dir, 'o.lp'), 'sec', String(timeLimitSec), 'ratio', '0', 'solve', 'solu', path.join(dir, 'o.sol')], { encoding: 'utf8' });
-    const status = /Result - (.*)/.exec(r.stdout)?.[1] ?? `cbc failed: ${r.stderr || r.error?.message}`;
-    const v = /Objective value:\s+(\S+)/.exec(r.stdout)?.[1];
-    return { status, objective: v === undefined ? null : Number(v) };
+    const lp = path.join(dir, 'o.lp');
+    const sol = path.join(dir, 'o.sol');
+    fs.writeFileSync(lp, p.lp);
+    let status: string;
+    let value: string | undefined;
+    let optimal: boolean;
+    if (solver === 'cbc') {
+      const r = spawnSync('cbc', [lp, 'timeMode', 'elapsed', 'sec', String(timeLimitSec), 'ratio', '0', 'solve'], { encoding: 'utf8' });
+      status = /Result - (.*)/.exec(r.stdout)?.[1] ?? `cbc failed: ${r.stderr || r.error?.message}`;
+      optimal = /^Optimal solution found/.test(status);
+      value = /Objective value:\s+(\S+)/.exec(r.stdout)?.[1];
+    } else {
+      // glpsol -w writes the solution in GLPK's plain format: "s mip ROWS COLS STATUS OBJECTIVE", status o = optimal.
+      const r = spawnSync('glpsol', ['--lp', lp, '--tmlim', String(timeLimitSec), '--mipgap', '0', '-w', sol], { encoding: 'utf8' });
+      const head = fs.existsSync(sol) ? /^s mip \d+ \d+ (\S) (\S+)/m.exec(fs.readFileSync(sol, 'utf8')) : null;
+      status = head ? `glpk status ${head[1]}` : `glpsol failed: ${r.stderr || r.stdout.split('\n').slice(-3).join(' ') || r.error?.message}`;
+      optimal = head?.[1] === 'o';
+      value = head?.[2];
+    }
+    const objective = value === undefined ? null : Number(value) + p.constant;
+    return { solver, optimal, status, objective, seconds: (performance.now() - started) / 1000 };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
