@@ -17,13 +17,13 @@ import { checkImportText, MAX_NESTING_DEPTH, nestingMessage } from './limits.js'
 import { looksGeographic, placePlanar } from './planar.js';
 import type { ImportResult } from './types.js';
 
-interface Tok {
+export interface Tok {
   v: string;
   line: number;
 }
 
 /** Tokens: "(" ")" and words, each with its line; comments are dropped. */
-function tokenize(text: string): Tok[] {
+export function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     // "?SNDlib native format" heads the file; "#" comments may follow data on a line.
@@ -35,7 +35,7 @@ function tokenize(text: string): Tok[] {
 }
 
 /** A section entry: tokens from a line start at depth 0 until the line ends with all parentheses closed. */
-interface Entry {
+export interface Entry {
   toks: Tok[];
   line: number;
 }
@@ -43,13 +43,13 @@ interface Entry {
 /** The sections of SNDlib's native network format (sndlib.zib.de, "native format"). */
 const KNOWN_SECTIONS = ['META', 'NODES', 'LINKS', 'DEMANDS', 'ADMISSIBLE_PATHS'];
 
-interface Section {
+export interface Section {
   name: string;
   line: number;
   entries: Entry[];
 }
 
-function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
+export function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
   const sections: Section[] = [];
   let k = 0;
   while (k < toks.length) {
