@@ -5,6 +5,7 @@
 import { ImportError } from './errors.js';
 import { parseGeoJsonNetwork } from './geojson.js';
 import { parseGmlNetwork } from './gml.js';
+import { parseGnpyNetwork } from './gnpy.js';
 import { parseN2pNetwork } from './n2p.js';
 import { parseProjectJson } from './project-json.js';
 import { parseSndlibNetwork } from './sndlib.js';
@@ -64,5 +65,7 @@ export function parseNetwork(fileName: string, text: string, format?: ImportForm
       return parseGeoJsonNetwork(fileName, body);
     case 'json':
       return parseProjectJson(fileName, body);
+    case 'gnpy':
+      return parseGnpyNetwork(fileName, body);
   }
 }
