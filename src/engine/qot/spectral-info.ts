@@ -117,7 +117,11 @@ export class SpectralInformation {
     txOsnrDb?: number;
     deltaPdb?: number;
   }): SpectralInformation {
-    const n = Math.floor((opts.fMaxHz - opts.fMinHz) / opts.spacingHz + 1e-9);
+    // Python's float floor division, as GNPy's automatic_nch.
+    const span = opts.fMaxHz - opts.fMinHz;
+    const mod = span % opts.spacingHz;
+    const div = (span - mod) / opts.spacingHz;
+    const n = div - Math.floor(div) > 0.5 ? Math.floor(div) + 1 : Math.floor(div);
     const label = `${(opts.baudRateHz * 1e-9).toFixed(2)}G`;
     const channels: ChannelSpec[] = [];
     for (let k = 1; k <= n; k++) {
