@@ -201,3 +201,15 @@ test('property: ASE accumulates linearly over identical spans (1/OSNR of N spans
     { numRuns: 80 },
   );
 });
+
+test('property: the one-logarithm asinh difference of the hot loop equals Math.asinh(x1) − Math.asinh(x2)', async () => {
+  const { asinhDiff } = await import('../../src/engine/qot/line-system.js');
+  fc.assert(
+    fc.property(fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (x2, w) => {
+      const x1 = x2 + w;
+      const ref = Math.asinh(x1) - Math.asinh(x2);
+      return Math.abs(asinhDiff(x1, x2) - ref) <= 1e-12 * Math.max(1, Math.abs(ref)) + 1e-13;
+    }),
+    { numRuns: 2000 },
+  );
+});
