@@ -17,6 +17,7 @@ import { registerFailuresCommand } from './commands/failures.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerQotCommand } from './commands/qot.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerWebhooksCommand(program);
   registerUsageCommand(program);
   registerPlanCommand(program);
+  registerQotCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

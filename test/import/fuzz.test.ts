@@ -33,6 +33,7 @@ const seeds: Record<Fuzzed, { file: string; text: string }[]> = {
   n2p: ['NSFNet_N14_E42.n2p', 'Simmons_N30_E72.n2p', 'NSFNet_trafficMatrix.n2p'].map((f) => ({ file: f, text: read('net2plan', f) })),
   geojson: [{ file: 'abilene.geojson', text: JSON.stringify(toGeoJson(abilene), null, 2) }],
   json: [{ file: 'abilene.json', text: JSON.stringify(toProjectJson(abilene), null, 2) }],
+  gnpy: ['edfa_example_network.json', 'Sweden_OpenROADMv5_example_network.json'].map((f) => ({ file: f, text: read('gnpy', 'example-data', f) })),
   xlron: ['nsfnet_deeprmsa_undirected.json', 'geant2_undirected.json'].map((f) => ({ file: f, text: read('xlron', f) })),
   nsfnet: [{ file: 'nsfnet_chen.txt', text: read('optical', 'nsfnet_chen.txt') }],
 };
@@ -44,6 +45,7 @@ const LEVEL: Record<Fuzzed, [string, string]> = {
   n2p: ['<a>', '</a>'],
   geojson: ['[', ']'],
   json: ['{"a":', '1}'],
+  gnpy: ['{"a":', '1}'],
   xlron: ['[', ']'],
   nsfnet: ['[', ']'],
 };

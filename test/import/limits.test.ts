@@ -52,6 +52,19 @@ const formats: Record<ImportFormat, { file: string; text: string; nest: (levels:
     // { is level 1, "x": [ level 2, ...
     nest: (levels) => `{"type": "FeatureCollection",\n"x": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)},\n"features": [\n{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]}, "properties": {"name": "A"}}]}\n`,
   },
+  gnpy: {
+    file: 'n-gnpy.json',
+    text: JSON.stringify({
+      elements: [
+        { uid: 'A', type: 'Roadm', metadata: { location: { latitude: 1, longitude: 2, city: 'A' } } },
+        { uid: 'B', type: 'Roadm', metadata: { location: { latitude: 1, longitude: 3, city: 'B' } } },
+        { uid: 'F', type: 'Fiber', type_variety: 'SSMF', params: { length: 80, length_units: 'km', loss_coef: 0.2 }, metadata: { location: { latitude: 1, longitude: 2.5 } } },
+      ],
+      connections: [{ from_node: 'A', to_node: 'F' }, { from_node: 'F', to_node: 'B' }],
+    }, null, 1),
+    // { is level 1, "x": [ level 2, ...
+    nest: (levels) => `{"x": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)},\n"elements": [], "connections": []}\n`,
+  },
   json: {
     file: 'n.json',
     text: JSON.stringify({ format: 'lightpath.network', version: 1, name: 'T', sites: [{ id: 'a', lat: 1, lon: 2 }], spans: [] }, null, 1),
