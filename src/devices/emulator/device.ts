@@ -245,10 +245,29 @@ export class EmulatedDevice {
 
   /** Validates a datastore with the device rules and the validator; throws NetconfRpcError when invalid. */
   private async check(data: XElement[]): Promise<void> {
-    const rules = deviceRules(data);
+    const rules = [...deviceRules(data), ...this.addDropRule(data)];
     if (rules.length > 0) throw new NetconfRpcError(rules);
     const r = await this.validator.validate(data, 'config');
     if (!r.ok) throw new NetconfRpcError(issuesToErrors(r.issues));
+  }
+
+  /** A colorless add/drop port of a CDC SRG carries one channel (one NMC per port). */
+  private addDropRule(data: readonly XElement[]): RpcErrorInfo[] {
+    if (this.layout.kind !== 'roadm') return [];
+    const srgPacks = new Set(this.layout.srgs.map((s) => s.circuitPack));
+    const dev = data.find((e) => e.ns === NS.device && e.name === 'org-openroadm-device');
+    const seen = new Map<string, string>();
+    const errors: RpcErrorInfo[] = [];
+    for (const i of children(dev ?? el(NS.device, 'x'), 'interface')) {
+      const cp = childText(i, 'supporting-circuit-pack-name') ?? '';
+      if (!srgPacks.has(cp) || !child(i, 'nmc-ctp', NS.nmc)) continue;
+      const key = `${cp}/${childText(i, 'supporting-port') ?? ''}`;
+      const name = childText(i, 'name') ?? '';
+      const other = seen.get(key);
+      if (other) errors.push(RULE_ERROR(`/org-openroadm-device:org-openroadm-device/org-openroadm-device:interface[org-openroadm-device:name='${name}']`, `add/drop port ${key} already carries ${other}; a colorless add/drop port carries one channel`, 'port-in-use'));
+      else seen.set(key, name);
+    }
+    return errors;
   }
 
   /** <edit-config> (RFC 6241 §7.2). Running edits are validated before they apply; candidate edits at commit. */

@@ -37,8 +37,8 @@ export interface DatastoreValidator {
   close(): Promise<void>;
 }
 
-/** Modules loaded into yanglint: the device model, the interface augments used here, and alarms. */
-export const VALIDATED_MODULES = OPENROADM_MODULES.filter((m) => !m.name.includes('types')).map((m) => m.name);
+/** Modules loaded into yanglint (implemented): the device model, the interface augments used here, alarms, and the type modules whose identities the data uses. */
+export const VALIDATED_MODULES = OPENROADM_MODULES.map((m) => m.name);
 
 /** The directories to search under a YANG directory: itself and its immediate subdirectories (Common/, Device/, ietf/ ...). */
 export function yangSearchPaths(yangDir: string): string[] {

@@ -166,7 +166,11 @@ export function serializeXml(root: XElement, opts: SerializeOptions = {}): strin
     for (const a of e.attrs) {
       if (a.ns === XMLNS_NS) head += ` xmlns:${a.name}="${escapeXml(a.value)}"`;
       else if (a.ns === XML_NS) head += ` xml:${a.name}="${escapeXml(a.value)}"`;
-      else if (a.ns) head += ` ${prefixFor(a.ns)}:${a.name}="${escapeXml(a.value)}"`;
+      else if (a.ns) {
+        // prefixFor appends the declaration to head: take the prefix first.
+        const p = prefixFor(a.ns);
+        head += ` ${p}:${a.name}="${escapeXml(a.value)}"`;
+      }
       else head += ` ${a.name}="${escapeXml(a.value)}"`;
     }
     if (e.children.length > 0) {
