@@ -181,10 +181,15 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
           ctx.fail('data-missing', xpath, `${edit.name} does not exist (default-operation none)`);
           return;
         }
-        const creates = edit.children.some((c) => !keys?.includes(c.name) && operationOf(c) !== undefined && operationOf(c) !== 'remove' && operationOf(c) !== 'delete');
-        if (!creates) {
-          const deletes = edit.children.find((c) => operationOf(c) === 'delete');
-          if (deletes) ctx.fail('data-missing', xpath + step(ctx, deletes, undefined, false), `cannot delete ${deletes.name}: ${edit.name} does not exist`);
+        const explicit = edit.children.filter((c) => !keys?.includes(c.name)).map((c) => ({ c, op: operationOf(c) }));
+        const deletes = explicit.find((x) => x.op === 'delete');
+        if (deletes) {
+          ctx.fail('data-missing', xpath + step(ctx, deletes.c, undefined, false), `cannot delete ${deletes.c.name}: ${edit.name} does not exist`);
+          return;
+        }
+        if (explicit.every((x) => x.op === 'remove')) return;
+        if (!explicit.some((x) => x.op === 'merge' || x.op === 'replace' || x.op === 'create')) {
+          ctx.fail('data-missing', xpath, `${edit.name} does not exist (default-operation none)`);
           return;
         }
         break;
