@@ -73,7 +73,8 @@ export class Fleet {
     if (!(Number.isInteger(basePort) && basePort >= 0 && basePort <= 65535)) throw new RangeError('basePort must be an integer in 0..65535');
     const layout = fleetLayout(network, opts);
     if (basePort > 0 && basePort + layout.length - 1 > 65535) throw new RangeError(`basePort ${basePort} leaves no room for ${layout.length} devices`);
-    const validator = opts.validator ?? (await createValidator(opts.yangDir, opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)), opts.validatorOptions));
+    // Two yanglint processes by default: validation is the busiest part of a commit, and it runs beside the event loop.
+    const validator = opts.validator ?? (await createValidator(opts.yangDir, opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)), { processes: 2, ...opts.validatorOptions }));
     const hostKey = generateHostKey();
     const devices: FleetDevice[] = [];
     try {
