@@ -18,6 +18,7 @@ import { registerWebhooksCommand } from './commands/webhooks.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerQotCommand } from './commands/qot.js';
+import { registerDevicesCommands } from './commands/devices.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerUsageCommand(program);
   registerPlanCommand(program);
   registerQotCommand(program);
+  registerDevicesCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
