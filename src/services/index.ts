@@ -10,6 +10,8 @@ import type { SouthboundDriver } from './ordering/activation.js';
 import { startEventWorkers, type EventWorkers } from './events-workers.js';
 import { ResilienceService } from './resilience/index.js';
 import { AuditService } from './audit.js';
+import type { NetworkViewCache } from './ordering/network-view.js';
+import { DeviceService, attachMonitor, createNetconf, type NetconfSouthbound, type SouthboundOptions } from './southbound/index.js';
 
 export interface Services extends OrderingServices {
   db: Db;
@@ -17,6 +19,10 @@ export interface Services extends OrderingServices {
   paths: PathService;
   resilience: ResilienceService;
   audit: AuditService;
+  /** Device inventory, reachability and audit. */
+  devices: DeviceService;
+  /** The NETCONF driver and alarm monitor, when the process drives devices (serve --driver netconf). */
+  netconf: NetconfSouthbound | null;
   /** Background loops (webhook delivery, usage roll-up) once startBackground ran. */
   background: EventWorkers | null;
 }
@@ -26,32 +32,46 @@ export interface ServiceOptions {
   driver?: SouthboundDriver;
   /** Poll interval of the activation worker. */
   workerPollMs?: number;
+  /** Jobs the worker runs at once (default 4; device work is I/O-bound, so NETCONF setups raise it). */
+  workerConcurrency?: number;
+  /** Drive devices over NETCONF (takes precedence over `driver`). */
+  netconf?: SouthboundOptions;
 }
 
 /** Builds every service over one database. */
 export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   const inventory = new InventoryService(db);
   const paths = new PathService(inventory);
+  let views: NetworkViewCache | null = null;
+  const netconf = opts.netconf ? createNetconf(db, () => views as NetworkViewCache, opts.netconf) : null;
+  const driver = netconf?.driver ?? opts.driver;
   const ordering = createOrderingServices(db, {
-    ...(opts.driver ? { driver: opts.driver } : {}),
-    ...(opts.workerPollMs !== undefined ? { worker: { pollMs: opts.workerPollMs } } : {}),
+    ...(driver ? { driver } : {}),
+    worker: { ...(opts.workerPollMs !== undefined ? { pollMs: opts.workerPollMs } : {}), ...(opts.workerConcurrency !== undefined ? { concurrency: opts.workerConcurrency } : {}) },
   });
+  views = ordering.ordering.views;
   // Ordering and resilience plan over the same cached network view.
   const resilience = new ResilienceService(db, { views: ordering.ordering.views });
   // One background loop runs every kind of leased job: activations, teardowns, restorations.
   ordering.worker.register(resilience.restorationJob());
-  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), background: null };
+  if (netconf && opts.netconf) attachMonitor(db, netconf, resilience, opts.netconf);
+  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), devices: new DeviceService(db, netconf), netconf, background: null };
 }
 
 /** Starts the long-running loops a server needs: order activation, webhook delivery, usage hours. */
 export function startBackground(services: Services, onError: (err: unknown) => void = () => {}): void {
   services.worker.start();
+  services.netconf?.monitor?.start();
   services.background ??= startEventWorkers(services.db, { onError });
 }
 
 /** Stops background work (workers, timers); the database stays open. */
 export async function stopServices(services: Services): Promise<void> {
   await stopOrderingServices(services);
+  if (services.netconf) {
+    await services.netconf.monitor?.stop();
+    await services.netconf.driver.close();
+  }
   if (services.background) {
     await services.background.stop();
     services.background = null;

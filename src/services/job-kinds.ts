@@ -6,5 +6,11 @@ export const ACTIVATE_ORDER = 'order.activate';
 /** Remove a wholesale-terminated service's configuration from the devices; subject = service id. */
 export const TEARDOWN_SERVICE = 'service.teardown';
 
+/**
+ * Bring one service's device configuration in line with the store (its design after restoration moved
+ * it, nothing once it is gone); subject = service id. Written in the restoration's transaction.
+ */
+export const RECONFIGURE_SERVICE = 'service.reconfigure';
+
 /** Bring every service in line with the current failures and repairs; one pending at a time. */
 export const RESTORATION_JOB = { kind: 'restoration.run', subject: 'network' } as const;

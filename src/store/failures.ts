@@ -14,6 +14,8 @@ export interface FailureRow {
   /** Every span the event took down (spans + SRLG members + spans at lost sites). */
   failedSpans: string[];
   note: string | null;
+  /** Who reported it: an operator (API, CLI) or the devices' alarms. */
+  source: 'operator' | 'device';
   startedAt: string;
   repairedAt: string | null;
 }
@@ -38,18 +40,19 @@ function toFailure(r: Record<string, unknown>): FailureRow {
     sites: r.sites as string[],
     failedSpans: r.failed_spans as string[],
     note: (r.note as string | null) ?? null,
+    source: ((r.source as string | undefined) ?? 'operator') as FailureRow['source'],
     startedAt: iso(r.started_at),
     repairedAt: r.repaired_at === null || r.repaired_at === undefined ? null : iso(r.repaired_at),
   };
 }
 
 /** Stores a failure that starts now (transaction time). */
-export async function insertFailure(q: Queryable, f: Pick<FailureRow, 'id' | 'spans' | 'srlgs' | 'sites' | 'failedSpans' | 'note'>): Promise<FailureRow> {
+export async function insertFailure(q: Queryable, f: Pick<FailureRow, 'id' | 'spans' | 'srlgs' | 'sites' | 'failedSpans' | 'note'> & { source?: FailureRow['source'] }): Promise<FailureRow> {
   // Which spans are usable is part of the network every cached view is built from.
   await bumpInventoryVersion(q);
   const r = await q.query<Record<string, unknown>>(
-    `INSERT INTO failures (id, spans, srlgs, sites, failed_spans, note) VALUES ($1, $2::text[], $3::text[], $4::text[], $5::text[], $6) RETURNING *`,
-    [f.id, f.spans, f.srlgs, f.sites, f.failedSpans, f.note],
+    `INSERT INTO failures (id, spans, srlgs, sites, failed_spans, note, source) VALUES ($1, $2::text[], $3::text[], $4::text[], $5::text[], $6, $7) RETURNING *`,
+    [f.id, f.spans, f.srlgs, f.sites, f.failedSpans, f.note, f.source ?? 'operator'],
   );
   return toFailure(r.rows[0]);
 }

@@ -14,6 +14,7 @@ export const Failure = Type.Object({
   sites: Type.Array(Type.String()),
   failedSpans: Type.Array(Type.String(), { description: 'Every span the event holds down (spans + SRLG members + spans at lost sites)' }),
   note: Type.Union([Type.String(), Type.Null()]),
+  source: Type.Union([Type.Literal('operator'), Type.Literal('device')], { description: 'operator (API, CLI) or device (loss of signal at both ends of a span, from the devices\' alarms)' }),
   startedAt: Type.String({ format: 'date-time' }),
   repairedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });

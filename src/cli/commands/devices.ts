@@ -1,9 +1,12 @@
 /**
- * `lightpath devices serve`: emulated OpenROADM devices for a network (a ROADM per POP, a
- * transponder shelf per data center and cloud on-ramp), each a NETCONF server on loopback; prints
- * the device table and serves until interrupted. Reads a network file or the built-in network; it
- * does not open the store. While it runs, lines on standard input inject faults:
- * `cut SPAN`, `repair SPAN`.
+ * `lightpath devices …`:
+ * - `serve`: emulated OpenROADM devices for a network (a ROADM per POP, a transponder shelf per data
+ *   center and cloud on-ramp), each a NETCONF server on loopback; prints the device table and serves
+ *   until interrupted. The network comes from a file, the store (`--from-store`) or the built-in one;
+ *   `--register` writes the devices into the store's inventory. While it runs, lines on standard input
+ *   inject faults: `cut SPAN`, `repair SPAN`.
+ * - `list`, `register FILE`: the store's device inventory.
+ * - `audit`: every device's running configuration against what the store says it should carry.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,10 +20,49 @@ import { builtinNetwork } from '../../data/builtin-network.js';
 import { ImportError, parseNetwork } from '../../import/index.js';
 import { Fleet } from '../../devices/emulator/fleet.js';
 import { ValidatorUnavailableError } from '../../devices/emulator/validator.js';
-import { globals, output, renderTable } from '../context.js';
+import { globals, output, renderTable, withServices } from '../context.js';
+import { openStore, resolveStoreConfig } from '../../store/open.js';
+import { loadNetwork as loadStoredNetwork } from '../../store/inventory.js';
+import { cliPrincipal } from '../../services/ordering/principal.js';
+import { createServices, stopServices } from '../../services/index.js';
+import { CredentialsError, DeviceService, loadCredentials, readDeviceFile, type DeviceRow, type NetworkAudit, type SouthboundOptions } from '../../services/southbound/index.js';
+import os from 'node:os';
+
+/** The NETCONF driver's settings from serve/audit options: device inventory file and logins (never printed). */
+export function netconfOptions(o: { devices?: string; deviceSecrets?: string }): SouthboundOptions {
+  try {
+    const credentials = loadCredentials(process.env, o.deviceSecrets);
+    if (!credentials.default && !Object.keys(credentials.sites ?? {}).length) throw new CredentialsError('the netconf driver needs device logins: LIGHTPATH_DEVICES_PASSWORD (and LIGHTPATH_DEVICES_USERNAME), or --device-secrets FILE');
+    return { credentials, ...(o.devices ? { devices: readDeviceFile(o.devices) } : {}) };
+  } catch (err) {
+    if (err instanceof CredentialsError) throw new LightpathError('validation-failed', err.message);
+    throw err;
+  }
+}
+
+function deviceRows(items: readonly DeviceRow[]): DeviceRow[] {
+  return items.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
+}
+
+function auditTable(a: NetworkAudit): string {
+  const rows = a.devices
+    .filter((d) => !d.reachable || d.missing.length + d.extra.length + d.different.length + d.missingLines.length + d.differentLines.length > 0)
+    .map((d) => [d.siteId, d.nodeId, d.reachable ? 'yes' : `no: ${d.error ?? ''}`, d.missing.length, d.extra.length, d.different.length, d.missingLines.length + d.differentLines.length]);
+  const lines = [a.clean ? `clean: ${a.devices.length} devices carry exactly what the store says` : `${rows.length} of ${a.devices.length} devices differ from the store`];
+  if (rows.length) lines.push(renderTable(['site', 'node-id', 'reachable', 'missing', 'extra', 'different', 'transponder lines'], rows));
+  for (const d of a.devices) {
+    for (const m of d.missing) lines.push(`${d.nodeId}: missing ${m.name} (${m.srcIf} -> ${m.dstIf}, ${m.frequencyThz} THz, ${m.circuitId})`);
+    for (const x of d.extra) lines.push(`${d.nodeId}: extra ${x.name} (${x.srcIf} -> ${x.dstIf}, circuit ${x.circuitId ?? '-'})`);
+    for (const x of d.different) lines.push(`${d.nodeId}: different ${x.expected.name}: ${x.fields.join(', ')}`);
+  }
+  for (const s of a.services) lines.push(`service ${s.serviceId}: ${s.problem}`);
+  return lines.join('\n');
+}
 
 interface ServeOptions {
   network?: string;
+  fromStore?: boolean;
+  register?: boolean;
   basePort: number;
   host: string;
   yangDir?: string;
@@ -55,13 +97,28 @@ export function registerDevicesCommands(program: Command): void {
     .command('serve')
     .description('start a NETCONF device emulator per POP (ROADM) and per data center / cloud on-ramp (transponders) and serve until interrupted')
     .option('--network <file>', 'network file (project JSON, GeoJSON, GML, ...); default: the built-in network')
+    .option('--from-store', "emulate the store's network (--data-dir / --database-url) instead of a file")
+    .option('--register', "write the devices (site, host, port) into the store's device inventory, for serve --driver netconf")
     .option('--base-port <n>', 'first port (device i listens on N+i); 0 lets the OS choose each', port, 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--yang-dir <dir>', 'OpenROADM YANG models to validate configurations with (yanglint); without it, structural validation only')
     .option('--username <name>', 'SSH user the devices accept', 'lightpath')
     .option('--password <password>', 'SSH password the devices accept (env LIGHTPATH_DEVICES_PASSWORD; generated and printed when absent)')
     .action(async (o: ServeOptions, cmd: Command) => {
-      const network = loadNetwork(o.network);
+      if (o.fromStore && o.network) throw new LightpathError('validation-failed', 'give --network FILE or --from-store, not both');
+      // The store is opened only to read the network and register the devices, then closed again
+      // (an embedded store stays usable by serve).
+      const storeConfig = o.fromStore || o.register ? resolveStoreConfig(globals(cmd), 'lightpath devices serve') : null;
+      let network: Network;
+      if (o.fromStore) {
+        const db = await openStore(storeConfig!);
+        try {
+          network = await loadStoredNetwork(db);
+        } finally {
+          await db.close();
+        }
+        if (network.sites.length === 0) throw new LightpathError('validation-failed', 'the store holds no network (import one, or start serve once)');
+      } else network = loadNetwork(o.network);
       let password = o.password ?? process.env.LIGHTPATH_DEVICES_PASSWORD;
       if (!password) {
         password = randomBytes(12).toString('base64url');
@@ -93,6 +150,17 @@ export function registerDevicesCommands(program: Command): void {
         throw err;
       }
       const rows = fleet.devices.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
+      if (o.register) {
+        const db = await openStore(storeConfig!);
+        try {
+          await new DeviceService(db, null).register(cliPrincipal(os.userInfo().username), rows);
+        } catch (err) {
+          await fleet.stop();
+          throw err;
+        } finally {
+          await db.close();
+        }
+      }
       output(cmd, { network: network.name, validation: fleet.validator.kind, username: o.username, items: rows }, () =>
         [renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model'], rows.map((r) => [r.siteId, r.nodeId, r.kind, r.host, r.port, r.model])), `${rows.length} devices (${network.name}); validation: ${fleet.validator.kind}; Ctrl-C to stop`].join('\n'),
       );
@@ -119,5 +187,47 @@ export function registerDevicesCommands(program: Command): void {
       });
       await fleet.stop();
       process.exit(0);
+    });
+
+  devices
+    .command('list')
+    .description("the store's device inventory: site, node id, kind, host, port, model")
+    .action(async (_o: unknown, cmd: Command) => {
+      const items = await withServices(cmd, (s) => s.devices.list(), { initialize: false });
+      output(cmd, { items }, () => renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model'], items.map((d) => [d.siteId, d.nodeId, d.kind, d.host, d.port, d.model])));
+    });
+  devices
+    .command('register')
+    .description("replace the store's device inventory with a file's (JSON: an array, or {items} as `devices serve --json` prints)")
+    .argument('<file>', 'device inventory file')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      let rows: DeviceRow[];
+      try {
+        rows = deviceRows(readDeviceFile(file));
+      } catch (err) {
+        if (err instanceof CredentialsError) throw new LightpathError('validation-failed', err.message);
+        throw err;
+      }
+      const items = await withServices(cmd, (s) => s.devices.register(cliPrincipal(os.userInfo().username), rows), { initialize: false });
+      output(cmd, { items }, () => `${items.length} devices registered`);
+    });
+  devices
+    .command('audit')
+    .description("compare every device's running configuration with what the store says it should carry: missing, extra and different cross-connects")
+    .option('--devices <file>', "device inventory (JSON); default: the store's")
+    .option('--device-secrets <file>', 'device logins (JSON {username, password, sites?}); default: LIGHTPATH_DEVICES_USERNAME / LIGHTPATH_DEVICES_PASSWORD')
+    .action(async (o: { devices?: string; deviceSecrets?: string }, cmd: Command) => {
+      const netconf = { ...netconfOptions(o), monitor: false };
+      const g = globals(cmd);
+      const db = await openStore(resolveStoreConfig(g, 'lightpath devices audit'));
+      const services = createServices(db, { netconf });
+      try {
+        const a = await services.devices.audit();
+        output(cmd, a, () => auditTable(a));
+        if (!a.clean) process.exitCode = 1;
+      } finally {
+        await stopServices(services);
+        await db.close();
+      }
     });
 }

@@ -6,6 +6,12 @@ import { heldDataDirLock } from '../../store/lock.js';
 import { createServices, startBackground, stopServices } from '../../services/index.js';
 import { printFirstStartOperatorKey } from './keys.js';
 import { globals } from '../context.js';
+import { netconfOptions } from './devices.js';
+
+function driverName(v: string): 'emulator' | 'netconf' {
+  if (v !== 'emulator' && v !== 'netconf') throw new InvalidArgumentError('must be emulator or netconf');
+  return v;
+}
 
 function port(v: string): number {
   const n = Number(v);
@@ -21,15 +27,23 @@ export function registerServeCommand(program: Command, version: string): void {
     .option('--port <port>', 'TCP port (0 = any free port)', port, Number(process.env.PORT ?? 8080))
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--empty', 'on first start, begin with no network instead of the built-in one')
-    .action(async (opts: { port: number; host: string; empty?: boolean }, cmd: Command) => {
+    .option('--driver <driver>', 'southbound driver: emulator (no devices) or netconf (OpenROADM devices over NETCONF/SSH)', driverName, (process.env.LIGHTPATH_DRIVER as 'emulator' | 'netconf' | undefined) ?? 'emulator')
+    .option('--devices <file>', 'netconf: device inventory (JSON, as `devices serve --json` prints); default: the store\'s (`devices register`)')
+    .option('--device-secrets <file>', 'netconf: device logins (JSON {username, password, sites?}); default: LIGHTPATH_DEVICES_USERNAME / LIGHTPATH_DEVICES_PASSWORD')
+    .action(async (opts: { port: number; host: string; empty?: boolean; driver: 'emulator' | 'netconf'; devices?: string; deviceSecrets?: string }, cmd: Command) => {
       const config = resolveStoreConfig(globals(cmd), 'lightpath serve');
+      // Read the device inventory and logins before opening the store, so a bad file fails fast.
+      const netconf = opts.driver === 'netconf' ? netconfOptions(opts) : undefined;
       const db = await openStore(config);
-      const services = createServices(db);
+      const services = createServices(db, netconf ? { netconf, workerConcurrency: 64 } : {});
       const app = await buildApp({ services, version });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
       await printFirstStartOperatorKey(db);
       const counts = await services.inventory.counts();
-      app.log.info({ store: db.description, init, ...counts }, init === 'loaded-builtin' ? 'first start: loaded the built-in network' : 'store opened');
+      app.log.info({ store: db.description, init, ...counts, driver: opts.driver }, init === 'loaded-builtin' ? 'first start: loaded the built-in network' : 'store opened');
+      services.netconf?.directory.on('change', (s: { siteId: string; nodeId: string; reachable: boolean; lastError: string | null }) =>
+        s.reachable ? app.log.info({ site: s.siteId, nodeId: s.nodeId }, 'device reachable') : app.log.warn({ site: s.siteId, nodeId: s.nodeId, error: s.lastError }, 'device unreachable'),
+      );
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;

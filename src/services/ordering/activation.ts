@@ -16,10 +16,10 @@ import * as st from '../../store/ordering.js';
 import { JobWorker, type JobContext, type JobHandler, type JobRow, type JobWorkerOptions } from '../jobs.js';
 import type { CircuitDesign } from './design.js';
 import { releaseOrder, toOrder, toService, trunksOf, type OrderPayload } from './orders.js';
-import { ACTIVATE_ORDER, RESTORATION_JOB, TEARDOWN_SERVICE } from '../job-kinds.js';
+import { ACTIVATE_ORDER, RECONFIGURE_SERVICE, RESTORATION_JOB, TEARDOWN_SERVICE } from '../job-kinds.js';
 import * as jobsStore from '../../store/jobs.js';
 
-export { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
+export { ACTIVATE_ORDER, RECONFIGURE_SERVICE, TEARDOWN_SERVICE } from '../job-kinds.js';
 
 /** What the network has to do for one order. */
 export interface ActivationRequest {
@@ -39,6 +39,13 @@ export interface ActivationRequest {
  */
 export interface SouthboundDriver {
   apply(req: ActivationRequest): Promise<void>;
+  /**
+   * Optional: brings one service's device configuration in line with the store (`service.reconfigure`
+   * jobs: after restoration moved it, or after an activation gave up), calling `finish` in the
+   * transaction that confirms the store still says what was configured. Drivers without device state
+   * (the emulator) leave it out.
+   */
+  reconcile?(serviceId: string, finish: (tx: Queryable) => Promise<void>): Promise<void>;
 }
 
 /** The network could not be reached (retried with backoff), as opposed to refusing the configuration. */
@@ -145,6 +152,9 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
     },
     async giveUp(job, error, ctx) {
       await settle(db, job.subject, ctx, `the network could not be reached (${error})`);
+      // Attempts that reached some devices may have left configuration there: have it removed.
+      const order = await st.getOrder(db, job.subject, undefined);
+      if (order && driver.reconcile) await jobsStore.enqueueJobs(db, [{ kind: RECONFIGURE_SERVICE, subject: order.serviceId }]);
     },
   };
   const teardown: JobHandler = {
@@ -156,7 +166,15 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
       await db.transaction((tx) => ctx.finish(tx));
     },
   };
-  return [activate, teardown];
+  const reconfigure: JobHandler = {
+    kind: RECONFIGURE_SERVICE,
+    maxAttempts: 50,
+    async run(job, ctx) {
+      if (driver.reconcile) await driver.reconcile(job.subject, (tx) => ctx.finish(tx));
+      else await db.transaction((tx) => ctx.finish(tx));
+    },
+  };
+  return [activate, teardown, reconfigure];
 }
 
 /** acknowledged -> inProgress, with its event (a no-op when another worker already did it). */

@@ -54,6 +54,8 @@ export interface Failure {
   sites: string[];
   failedSpans: string[];
   note: string | null;
+  /** operator (API, CLI) or device (correlated loss-of-signal alarms). */
+  source: 'operator' | 'device';
   startedAt: string;
   repairedAt: string | null;
 }
@@ -190,7 +192,7 @@ export class ResilienceService {
    * Records a failure (idempotent: an open failure naming the same spans, SRLGs and sites is returned
    * as it is), then restores what it affects.
    */
-  async cut(p: Principal, input: FailureSpec & { note?: string | null }): Promise<FailureOutcome> {
+  async cut(p: Principal, input: FailureSpec & { note?: string | null; source?: 'operator' | 'device' }): Promise<FailureOutcome> {
     const sorted = (xs: readonly string[] | undefined): string[] => [...new Set(xs ?? [])].sort();
     const spec = { spans: sorted(input.spans), srlgs: sorted(input.srlgs), sites: sorted(input.sites) };
     const recorded = await this.db.transaction(async (tx) => {
@@ -200,9 +202,9 @@ export class ResilienceService {
       const failedSpans = resolveSpec(view, spec).map((e) => view.graph.spanIds[e]);
       const open = await fs.openFailureLike(tx, spec);
       if (open) return { failure: open, created: false };
-      const failure = await fs.insertFailure(tx, { id: `flt_${ulid()}`, ...spec, failedSpans, note: input.note ?? null });
+      const failure = await fs.insertFailure(tx, { id: `flt_${ulid()}`, ...spec, failedSpans, note: input.note ?? null, source: input.source ?? 'operator' });
       await jobs.enqueueJobs(tx, [RESTORATION_JOB]);
-      await audit(tx, p, { action: 'failure.record', subject: { kind: 'failure', id: failure.id }, after: { ...spec, failedSpans, note: failure.note } });
+      await audit(tx, p, { action: 'failure.record', subject: { kind: 'failure', id: failure.id }, after: { ...spec, failedSpans, note: failure.note, source: failure.source } });
       await appendEventsBulk(tx, failedSpans.map((id) => ({ type: 'span.failed', tenantId: null, subject: { kind: 'span', id }, data: { spanId: id, failureId: failure.id } })));
       return { failure, created: true };
     });

@@ -11,6 +11,8 @@ import type { Queryable } from '../../store/db.js';
 import { closeOutages, failedSpanIds, openOutages } from '../../store/failures.js';
 import { insertAllocations } from '../../store/ordering.js';
 import * as rs from '../../store/resilience.js';
+import { enqueueJobs } from '../../store/jobs.js';
+import { RECONFIGURE_SERVICE } from '../job-kinds.js';
 import type { CircuitDesign, DesignPath } from '../ordering/design.js';
 import type { NetworkView } from '../ordering/network-view.js';
 import { activeFirst, heldPath, occupancyFrom, pathGeometry, serviceDemand, strandsOf, swapped, trunkDemand, waveOf, type NewAllocation } from './model.js';
@@ -275,6 +277,12 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
   await openOutages(tx, goingDown, opts.batchId);
   await closeOutages(tx, comingUp);
   await rs.appendEventsBulk(tx, events.map((e) => ({ type: e.type, tenantId: e.tenantId, subject: { kind: 'service', id: e.id }, data: e.data })));
+  // The devices follow: each moved wave gets a leased reconfiguration, written with the move itself.
+  const moved = [...report.rerouted.map((r) => r.id), ...report.reverted].filter((id) => {
+    const spec = byId.get(id)?.spec as CircuitSpec | undefined;
+    return !spec || !isPacketProduct(spec.product);
+  });
+  await enqueueJobs(tx, [...new Set(moved)].sort().map((id) => ({ kind: RECONFIGURE_SERVICE, subject: id })));
   report.timings.writeMs = clock() - t2;
   return report;
 }

@@ -137,8 +137,14 @@ function channelTag(centerGhz: number, widthGhz: number): string {
   return `${thzText(centerGhz)}-${ghzText(widthGhz)}`;
 }
 
-function iface(name: string, type: string, cp: string, port: string, orderId: string, extra: XElement[]): XElement {
-  return d('interface', [d('name', name), d('description', `order ${orderId}`), ifType(type), d('administrative-state', 'inService'), d('circuit-id', orderId), d('supporting-circuit-pack-name', cp), d('supporting-port', port), ...extra]);
+/** The names' transaction id (an order id) and the circuit-id that marks the entries' owner. */
+interface Ids {
+  txn: string;
+  circuit: string;
+}
+
+function iface(name: string, type: string, cp: string, port: string, ids: Ids, extra: XElement[]): XElement {
+  return d('interface', [d('name', name), d('description', `order ${ids.txn}`), ifType(type), d('administrative-state', 'inService'), d('circuit-id', ids.circuit), d('supporting-circuit-pack-name', cp), d('supporting-port', port), ...extra]);
 }
 
 interface RoadmEnd {
@@ -148,7 +154,7 @@ interface RoadmEnd {
   names: string[];
 }
 
-function degreeEnd(roadm: RoadmLayout, degree: number, centerGhz: number, widthGhz: number, orderId: string): RoadmEnd {
+function degreeEnd(roadm: RoadmLayout, degree: number, centerGhz: number, widthGhz: number, ids: Ids): RoadmEnd {
   const g = roadm.degrees.find((x) => x.degree === degree)!;
   const tag = channelTag(centerGhz, widthGhz);
   const mc = `${g.ttpPort}-mc-${tag}`;
@@ -157,11 +163,11 @@ function degreeEnd(roadm: RoadmLayout, degree: number, centerGhz: number, widthG
     nmc,
     names: [mc, nmc],
     elements: [
-      iface(mc, 'mediaChannelTrailTerminationPoint', g.circuitPack, g.ttpPort, orderId, [
+      iface(mc, 'mediaChannelTrailTerminationPoint', g.circuitPack, g.ttpPort, ids, [
         d('supporting-interface-list', names.oms(g.degree)),
         el(NS.mc, 'mc-ttp', [el(NS.mc, 'min-freq', thzText(centerGhz - widthGhz / 2)), el(NS.mc, 'max-freq', thzText(centerGhz + widthGhz / 2))]),
       ]),
-      iface(nmc, 'networkMediaChannelConnectionTerminationPoint', g.circuitPack, g.ttpPort, orderId, [
+      iface(nmc, 'networkMediaChannelConnectionTerminationPoint', g.circuitPack, g.ttpPort, ids, [
         d('supporting-interface-list', mc),
         el(NS.nmc, 'nmc-ctp', [el(NS.nmc, 'frequency', thzText(centerGhz)), el(NS.nmc, 'width', ghzText(widthGhz))]),
       ]),
@@ -169,14 +175,14 @@ function degreeEnd(roadm: RoadmLayout, degree: number, centerGhz: number, widthG
   };
 }
 
-function addDropEnd(roadm: RoadmLayout, choice: { srg: number; port: string }, centerGhz: number, widthGhz: number, orderId: string): RoadmEnd {
+function addDropEnd(roadm: RoadmLayout, choice: { srg: number; port: string }, centerGhz: number, widthGhz: number, ids: Ids): RoadmEnd {
   const srg = roadm.srgs.find((s) => s.srg === choice.srg);
   if (!srg || !srg.ports.includes(choice.port)) throw new MappingError(`${roadm.nodeId} has no add/drop port SRG${choice.srg} ${choice.port}`);
   const nmc = `${choice.port}-nmc-${channelTag(centerGhz, widthGhz)}`;
   return {
     nmc,
     names: [nmc],
-    elements: [iface(nmc, 'networkMediaChannelConnectionTerminationPoint', srg.circuitPack, choice.port, orderId, [el(NS.nmc, 'nmc-ctp', [el(NS.nmc, 'frequency', thzText(centerGhz)), el(NS.nmc, 'width', ghzText(widthGhz))])])],
+    elements: [iface(nmc, 'networkMediaChannelConnectionTerminationPoint', srg.circuitPack, choice.port, ids, [el(NS.nmc, 'nmc-ctp', [el(NS.nmc, 'frequency', thzText(centerGhz)), el(NS.nmc, 'width', ghzText(widthGhz))])])],
   };
 }
 
@@ -185,20 +191,20 @@ export function connectionName(orderId: string, srcIf: string, dstIf: string): s
   return `${orderId}:${srcIf}-x-${dstIf}`;
 }
 
-function connection(orderId: string, src: string, dst: string): XElement {
-  return d('roadm-connections', [d('connection-name', connectionName(orderId, src, dst)), d('opticalControlMode', 'off'), d('source', [d('src-if', src)]), d('destination', [d('dst-if', dst)]), d('circuit-id', orderId)]);
+function connection(ids: Ids, src: string, dst: string): XElement {
+  return d('roadm-connections', [d('connection-name', connectionName(ids.txn, src, dst)), d('opticalControlMode', 'off'), d('source', [d('src-if', src)]), d('destination', [d('dst-if', dst)]), d('circuit-id', ids.circuit)]);
 }
 
-function roadmConfig(roadm: RoadmLayout, a: RoadmEnd, z: RoadmEnd, centerGhz: number, widthGhz: number, orderId: string): DeviceConfig {
+function roadmConfig(roadm: RoadmLayout, a: RoadmEnd, z: RoadmEnd, centerGhz: number, widthGhz: number, ids: Ids): DeviceConfig {
   const connections: ExpectedConnection[] = [
     [a.nmc, z.nmc],
     [z.nmc, a.nmc],
-  ].map(([s, t]) => ({ name: connectionName(orderId, s, t), srcIf: s, dstIf: t, frequencyThz: thzText(centerGhz), widthGhz: ghzText(widthGhz), circuitId: orderId }));
+  ].map(([s, t]) => ({ name: connectionName(ids.txn, s, t), srcIf: s, dstIf: t, frequencyThz: thzText(centerGhz), widthGhz: ghzText(widthGhz), circuitId: ids.circuit }));
   return {
     siteId: roadm.siteId,
     nodeId: roadm.nodeId,
     kind: 'roadm',
-    config: [d('org-openroadm-device', [...a.elements, ...z.elements, connection(orderId, a.nmc, z.nmc), connection(orderId, z.nmc, a.nmc)])],
+    config: [d('org-openroadm-device', [...a.elements, ...z.elements, connection(ids, a.nmc, z.nmc), connection(ids, z.nmc, a.nmc)])],
     interfaces: [...a.names, ...z.names],
     connections,
     lines: [],
@@ -212,7 +218,7 @@ function xpdrNames(x: { networkPort: string; clientPort: string }, lineRateGbps:
   return { line: [`${x.networkPort}-OTSI`, `${x.networkPort}-OTSIGROUP`, `${x.networkPort}-OTUC${n}`, `${x.networkPort}-ODUC${n}`], client: `${x.clientPort}-ETHERNET` };
 }
 
-function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz: number, orderId: string): DeviceConfig {
+function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz: number, ids: Ids): DeviceConfig {
   const x = shelf.xponders.find((t) => t.xpdr === xpdr);
   if (!x) throw new MappingError(`${shelf.nodeId} has no transponder ${xpdr}`);
   const rate = wave.lineRateGbps;
@@ -226,9 +232,9 @@ function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz:
   if (rate === 100) {
     const [och, otu, odu] = nm.line;
     els.push(
-      iface(och, 'opticalChannel', cp, net, orderId, [el(NS.och, 'och', [el(NS.och, 'provision-mode', 'explicit'), identityLeaf(NS.och, 'rate', NS.opticalChannelTypes, 'org-openroadm-common-optical-channel-types', 'R100G'), el(NS.och, 'frequency', freq), el(NS.och, 'modulation-format', mod)])]),
-      iface(otu, 'otnOtu', cp, net, orderId, [d('supporting-interface-list', och), el(NS.otu, 'otu', [identityLeaf(NS.otu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'OTU4')])]),
-      iface(odu, 'otnOdu', cp, net, orderId, [
+      iface(och, 'opticalChannel', cp, net, ids, [el(NS.och, 'och', [el(NS.och, 'provision-mode', 'explicit'), identityLeaf(NS.och, 'rate', NS.opticalChannelTypes, 'org-openroadm-common-optical-channel-types', 'R100G'), el(NS.och, 'frequency', freq), el(NS.och, 'modulation-format', mod)])]),
+      iface(otu, 'otnOtu', cp, net, ids, [d('supporting-interface-list', och), el(NS.otu, 'otu', [identityLeaf(NS.otu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'OTU4')])]),
+      iface(odu, 'otnOdu', cp, net, ids, [
         d('supporting-interface-list', otu),
         el(NS.odu, 'odu', [identityLeaf(NS.odu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'ODU4'), identityLeaf(NS.odu, 'odu-function', NS.otnTypes, 'org-openroadm-otn-common-types', 'ODU-TTP'), el(NS.odu, 'monitoring-mode', 'terminated')]),
       ]),
@@ -238,7 +244,7 @@ function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz:
     const n = rate / 100;
     const otsiRate = `R${rate}G-otsi`;
     els.push(
-      iface(otsi, 'otsi', cp, net, orderId, [
+      iface(otsi, 'otsi', cp, net, ids, [
         el(NS.otsi, 'otsi', [
           el(NS.otsi, 'provision-mode', 'explicit'),
           identityLeaf(NS.otsi, 'otsi-rate', NS.opticalChannelTypes, 'org-openroadm-common-optical-channel-types', otsiRate),
@@ -247,15 +253,15 @@ function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz:
           identityLeaf(NS.otsi, 'fec', NS.commonTypes, 'org-openroadm-common-types', 'ofec'),
         ]),
       ]),
-      iface(group, 'otsi-group', cp, net, orderId, [d('supporting-interface-list', otsi), el(NS.otsiGroup, 'otsi-group', [identityLeaf(NS.otsiGroup, 'group-rate', NS.opticalChannelTypes, 'org-openroadm-common-optical-channel-types', otsiRate), el(NS.otsiGroup, 'group-id', 1)])]),
-      iface(otu, 'otnOtu', cp, net, orderId, [d('supporting-interface-list', group), el(NS.otu, 'otu', [identityLeaf(NS.otu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'OTUCn'), el(NS.otu, 'otucn-n-rate', n)])]),
-      iface(odu, 'otnOdu', cp, net, orderId, [
+      iface(group, 'otsi-group', cp, net, ids, [d('supporting-interface-list', otsi), el(NS.otsiGroup, 'otsi-group', [identityLeaf(NS.otsiGroup, 'group-rate', NS.opticalChannelTypes, 'org-openroadm-common-optical-channel-types', otsiRate), el(NS.otsiGroup, 'group-id', 1)])]),
+      iface(otu, 'otnOtu', cp, net, ids, [d('supporting-interface-list', group), el(NS.otu, 'otu', [identityLeaf(NS.otu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'OTUCn'), el(NS.otu, 'otucn-n-rate', n)])]),
+      iface(odu, 'otnOdu', cp, net, ids, [
         d('supporting-interface-list', otu),
         el(NS.odu, 'odu', [identityLeaf(NS.odu, 'rate', NS.otnTypes, 'org-openroadm-otn-common-types', 'ODUCn'), el(NS.odu, 'oducn-n-rate', n), identityLeaf(NS.odu, 'odu-function', NS.otnTypes, 'org-openroadm-otn-common-types', 'ODU-TTP'), el(NS.odu, 'monitoring-mode', 'terminated')]),
       ]),
     );
   }
-  els.push(iface(nm.client, 'ethernetCsmacd', cp, x.clientPort, orderId, [el(NS.eth, 'ethernet', [el(NS.eth, 'speed', rate * 1000)])]));
+  els.push(iface(nm.client, 'ethernetCsmacd', cp, x.clientPort, ids, [el(NS.eth, 'ethernet', [el(NS.eth, 'speed', rate * 1000)])]));
   return {
     siteId: shelf.siteId,
     nodeId: shelf.nodeId,
@@ -263,7 +269,7 @@ function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz:
     config: [d('org-openroadm-device', els)],
     interfaces: [...nm.line, nm.client],
     connections: [],
-    lines: [{ name: nm.line[0], frequencyThz: freq, circuitId: orderId }],
+    lines: [{ name: nm.line[0], frequencyThz: freq, circuitId: ids.circuit }],
   };
 }
 
@@ -271,7 +277,8 @@ function xpdrConfig(shelf: XpdrLayout, xpdr: number, wave: WaveInput, centerGhz:
  * The per-device configuration for one wave path, in path order. Throws MappingError when the
  * design does not fit the devices (no degree for a span, no port chosen, off-grid channel, ...).
  */
-export function waveConfigs(index: LayoutIndex, orderId: string, path: PathInput, ports: PortChoice = {}): DeviceConfig[] {
+export function waveConfigs(index: LayoutIndex, orderId: string, path: PathInput, ports: PortChoice = {}, circuitId: string = orderId): DeviceConfig[] {
+  const ids: Ids = { txn: orderId, circuit: circuitId };
   const wave = path.wave;
   if (!wave) return [];
   const sites = path.siteIds;
@@ -302,7 +309,7 @@ export function waveConfigs(index: LayoutIndex, orderId: string, path: PathInput
       const seg = (inSeg ?? outSeg)!;
       const span = (inSpan ?? outSpan)!;
       if (!dev.spanIds.includes(span)) throw new MappingError(`order ${orderId}: span ${span} does not reach transponder site ${siteId}`);
-      out.push(xpdrConfig(dev, xp, wave, seg.centerFrequencyGhz, orderId));
+      out.push(xpdrConfig(dev, xp, wave, seg.centerFrequencyGhz, ids));
       continue;
     }
     const degreeOf = (span: string, seg: WaveSegmentInput) => {
@@ -318,25 +325,25 @@ export function waveConfigs(index: LayoutIndex, orderId: string, path: PathInput
     };
     if (inSpan && outSpan && !regen.has(siteId)) {
       if (inSeg !== outSeg) throw new MappingError(`order ${orderId}: the frequency changes at ${siteId}, which is not a regenerator site`);
-      const a = degreeEnd(dev, degreeOf(inSpan, inSeg!), inSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const z = degreeEnd(dev, degreeOf(outSpan, outSeg!), outSeg!.centerFrequencyGhz, widthGhz, orderId);
-      out.push(roadmConfig(dev, a, z, inSeg!.centerFrequencyGhz, widthGhz, orderId));
+      const a = degreeEnd(dev, degreeOf(inSpan, inSeg!), inSeg!.centerFrequencyGhz, widthGhz, ids);
+      const z = degreeEnd(dev, degreeOf(outSpan, outSeg!), outSeg!.centerFrequencyGhz, widthGhz, ids);
+      out.push(roadmConfig(dev, a, z, inSeg!.centerFrequencyGhz, widthGhz, ids));
     } else if (inSpan && outSpan) {
       // Regenerator: drop the incoming segment, add the outgoing one, each on its own add/drop port.
-      const dropA = degreeEnd(dev, degreeOf(inSpan, inSeg!), inSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const dropZ = addDropEnd(dev, addDrop(0), inSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const addA = addDropEnd(dev, addDrop(1), outSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const addZ = degreeEnd(dev, degreeOf(outSpan, outSeg!), outSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const drop = roadmConfig(dev, dropA, dropZ, inSeg!.centerFrequencyGhz, widthGhz, orderId);
-      const add = roadmConfig(dev, addA, addZ, outSeg!.centerFrequencyGhz, widthGhz, orderId);
+      const dropA = degreeEnd(dev, degreeOf(inSpan, inSeg!), inSeg!.centerFrequencyGhz, widthGhz, ids);
+      const dropZ = addDropEnd(dev, addDrop(0), inSeg!.centerFrequencyGhz, widthGhz, ids);
+      const addA = addDropEnd(dev, addDrop(1), outSeg!.centerFrequencyGhz, widthGhz, ids);
+      const addZ = degreeEnd(dev, degreeOf(outSpan, outSeg!), outSeg!.centerFrequencyGhz, widthGhz, ids);
+      const drop = roadmConfig(dev, dropA, dropZ, inSeg!.centerFrequencyGhz, widthGhz, ids);
+      const add = roadmConfig(dev, addA, addZ, outSeg!.centerFrequencyGhz, widthGhz, ids);
       out.push({ ...drop, config: [d('org-openroadm-device', [...drop.config[0].children, ...add.config[0].children])], interfaces: [...drop.interfaces, ...add.interfaces], connections: [...drop.connections, ...add.connections] });
     } else {
       const span = (inSpan ?? outSpan)!;
       const seg = (inSeg ?? outSeg)!;
-      const line = degreeEnd(dev, degreeOf(span, seg), seg.centerFrequencyGhz, widthGhz, orderId);
-      const local = addDropEnd(dev, addDrop(0), seg.centerFrequencyGhz, widthGhz, orderId);
+      const line = degreeEnd(dev, degreeOf(span, seg), seg.centerFrequencyGhz, widthGhz, ids);
+      const local = addDropEnd(dev, addDrop(0), seg.centerFrequencyGhz, widthGhz, ids);
       // Connections run from the add/drop side at the A end and towards it at the Z end; both directions exist either way.
-      out.push(inSpan ? roadmConfig(dev, line, local, seg.centerFrequencyGhz, widthGhz, orderId) : roadmConfig(dev, local, line, seg.centerFrequencyGhz, widthGhz, orderId));
+      out.push(inSpan ? roadmConfig(dev, line, local, seg.centerFrequencyGhz, widthGhz, ids) : roadmConfig(dev, local, line, seg.centerFrequencyGhz, widthGhz, ids));
     }
   }
   return out;

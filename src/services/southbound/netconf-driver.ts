@@ -1,0 +1,430 @@
+/**
+ * The NETCONF southbound driver: configures OpenROADM devices for the control plane's services.
+ *
+ * Desired state per service. Every entry the driver puts on a device carries the service id as its
+ * circuit-id (OpenROADM's owner mark, as TransportPCE sets the service name there); cross-connect
+ * names start with the device transaction id (the order id, or `rc-…` for a restoration's move), so
+ * one service's old and new paths can live side by side. Converging a service on a design:
+ *   1. record the transaction (`device_configs`, state configuring) and claim its add/drop ports and
+ *      transponders in the database (`device_ports`): the same transaction gets the same ports on a
+ *      re-run and in any replica;
+ *   2. configure every ROADM of every wave path (in parallel), then the transponders at the ends
+ *      (light goes on once the path exists); each device: lock, edit candidate, commit (the device
+ *      validates), unlock, read back and audit the transaction's entries;
+ *   3. then remove, on every device an older transaction of the service used, the service's entries
+ *      that the new design does not have (make-before-break), and record the transaction as the
+ *      service's only one.
+ * A re-run after a crash converges (merges are idempotent, removal is by what is there). A device
+ * that refuses fails the transaction: its entries are removed again (back to the service's previous
+ * configuration) and the error names the device. A device that cannot be reached is
+ * DriverUnavailableError: the job retries later and the run converges then.
+ *
+ * Many services at once (a restoration) share each device's writer, which combines queued changes
+ * into one commit (src/southbound/device-writer.ts).
+ */
+import crypto from 'node:crypto';
+import type { Db, Queryable } from '../../store/db.js';
+import * as sb from '../../store/southbound.js';
+import { DriverUnavailableError, type ActivationRequest, type SouthboundDriver } from '../ordering/activation.js';
+import type { CircuitDesign, DesignPath } from '../ordering/design.js';
+import type { NetworkViewCache } from '../ordering/network-view.js';
+import { DeviceWriter, transient } from '../../southbound/device-writer.js';
+import { NetconfRpcError } from '../../southbound/netconf/protocol.js';
+import type { XElement } from '../../southbound/netconf/xml.js';
+import { LayoutIndex, fleetLayout, type LayoutOptions } from '../../southbound/openroadm/layout.js';
+import { MappingError, ownedBy, removalConfig, waveConfigs, type DeviceConfig, type PortChoice } from '../../southbound/openroadm/mapping.js';
+import { auditDevice, expectedByNode, isClean, type DeviceAudit } from '../../southbound/openroadm/audit.js';
+import { CredentialsError, type DeviceDirectory, type DeviceRow } from './directory.js';
+
+/** Driver settings. */
+export interface NetconfDriverOptions {
+  /** The devices' equipment sizes (must match the devices; default: the emulator's). */
+  layout?: LayoutOptions;
+  rpcTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Lock the candidate around each commit (default true). */
+  lock?: boolean;
+  /** Told of each service a reconfiguration could not put on the devices (the reason names the device or the design). */
+  onReconfigureFailed?: (serviceId: string, reason: string) => void;
+}
+
+/** A device refused the configuration, or the design does not fit the devices: the order fails. */
+export class DeviceRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly audit?: DeviceAudit,
+  ) {
+    super(message);
+    this.name = 'DeviceRefusedError';
+  }
+}
+
+/** A network audit: per device, what the store expects against what the device runs. */
+export interface NetworkAudit {
+  devices: (DeviceAudit & { siteId: string; reachable: boolean; error?: string })[];
+  /** Live services whose design is not what the devices were configured with (a reconfiguration pending or failed). */
+  services: { serviceId: string; problem: string }[];
+  clean: boolean;
+}
+
+/** Canonical text of what a design puts on devices (roles ignored: a protection switch changes nothing there). */
+export function designKey(design: unknown): string {
+  const paths = ((design as CircuitDesign | null)?.paths ?? [])
+    .filter((p) => p.wave)
+    .map((p) => JSON.stringify([p.siteIds, p.spanIds, p.wave!.lineRateGbps, p.wave!.format, p.wave!.widthGhz, p.wave!.regeneratorSiteIds, p.wave!.segments.map((s) => [s.spanIds, s.fiberPair, s.centerFrequencyGhz])]))
+    .sort();
+  return crypto.createHash('sha256').update(JSON.stringify(paths)).digest('hex');
+}
+
+function wavePaths(design: unknown): { index: number; path: DesignPath }[] {
+  return ((design as CircuitDesign | null)?.paths ?? []).map((path, index) => ({ index, path })).filter((x) => x.path.wave);
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** True when the error means "could not talk to the device" (retry later) rather than "the device said no". */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof DriverUnavailableError) return true;
+  if (err instanceof DeviceRefusedError || err instanceof MappingError || err instanceof sb.PortsExhaustedError || err instanceof CredentialsError) return false;
+  if (err instanceof NetconfRpcError) return transient(err);
+  return true;
+}
+
+/** Drives the devices over NETCONF (see the module comment). */
+export class NetconfDriver implements SouthboundDriver {
+  private readonly writers = new Map<string, { key: string; writer: DeviceWriter }>();
+  private layoutCache: { version: number; index: LayoutIndex } | null = null;
+  private readonly serviceQueues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: Db,
+    /** The network views the ordering plans on (shared, so the layout follows the same versions). */
+    private readonly views: () => NetworkViewCache,
+    readonly directory: DeviceDirectory,
+    private readonly opts: NetconfDriverOptions = {},
+  ) {}
+
+  /** The device layout of the current network. */
+  async layout(): Promise<LayoutIndex> {
+    const view = await this.views().get(this.db);
+    if (this.layoutCache?.version !== view.version) this.layoutCache = { version: view.version, index: new LayoutIndex(fleetLayout(view.network, this.opts.layout)) };
+    return this.layoutCache.index;
+  }
+
+  private async writer(siteId: string): Promise<{ writer: DeviceWriter; device: DeviceRow }> {
+    const device = await this.directory.endpoint(siteId);
+    if (!device) throw new DeviceRefusedError(`no device is registered for site ${siteId} (lightpath devices register, or serve --devices FILE)`);
+    const key = `${device.host}:${device.port}`;
+    const have = this.writers.get(siteId);
+    if (have && have.key === key) return { writer: have.writer, device };
+    if (have) void have.writer.close();
+    const login = this.directory.login(siteId);
+    const writer = new DeviceWriter({ host: device.host, port: device.port, ...login, rpcTimeoutMs: this.opts.rpcTimeoutMs ?? 10_000, connectTimeoutMs: this.opts.connectTimeoutMs ?? 5_000, lock: this.opts.lock });
+    this.writers.set(siteId, { key, writer });
+    return { writer, device };
+  }
+
+  /** Runs fn on a device's writer, recording reachability and naming the device in errors. */
+  private async onDevice<T>(siteId: string, fn: (w: DeviceWriter) => Promise<T>): Promise<T> {
+    const { writer, device } = await this.writer(siteId);
+    try {
+      const out = await fn(writer);
+      this.directory.mark(device, true);
+      return out;
+    } catch (err) {
+      if (err instanceof DeviceRefusedError) throw err;
+      if (err instanceof NetconfRpcError && !transient(err)) {
+        this.directory.mark(device, true);
+        throw new DeviceRefusedError(`${device.nodeId}: ${err.message}`);
+      }
+      this.directory.mark(device, false, err);
+      throw new DriverUnavailableError(`${device.nodeId} (${device.host}:${device.port}): ${errorText(err)}`);
+    }
+  }
+
+  /** Serializes work on one service within this process. */
+  private serial<T>(serviceId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.serviceQueues.get(serviceId) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(fn);
+    const tail = next.catch(() => {});
+    this.serviceQueues.set(serviceId, tail);
+    void tail.then(() => {
+      if (this.serviceQueues.get(serviceId) === tail) this.serviceQueues.delete(serviceId);
+    });
+    return next;
+  }
+
+  /** What a transaction puts on each device, from its design and the ports it holds (site → use → port). */
+  expectedConfigs(index: LayoutIndex, serviceId: string, txnId: string, design: unknown, ports: ReadonlyMap<string, ReadonlyMap<string, string>>): Map<string, DeviceConfig> {
+    const out = new Map<string, DeviceConfig>();
+    for (const { index: i, path } of wavePaths(design)) {
+      const choice: Required<PortChoice> = { addDrop: {}, xponder: {} };
+      for (const [siteId, uses] of ports) {
+        const dev = index.device(siteId);
+        if (dev?.kind === 'xpdr') {
+          const key = uses.get(`${i}:x`);
+          const x = key ? dev.xponders.find((t) => `${t.circuitPack}/${t.networkPort}` === key) : undefined;
+          if (x) choice.xponder[siteId] = x.xpdr;
+        } else if (dev?.kind === 'roadm') {
+          const picked = ['a0', 'a1'].map((k) => uses.get(`${i}:${k}`)).filter((k): k is string => !!k);
+          const all = dev.srgs.flatMap((s) => s.ports.map((port) => ({ srg: s.srg, port, key: `${s.circuitPack}/${port}` })));
+          const found = picked.map((k) => all.find((p) => p.key === k)).filter((p) => p !== undefined);
+          if (found.length) choice.addDrop[siteId] = found.map(({ srg, port }) => ({ srg, port }));
+        }
+      }
+      for (const cfg of waveConfigs(index, txnId, path, choice, serviceId)) {
+        const have = out.get(cfg.siteId);
+        if (!have) out.set(cfg.siteId, cfg);
+        else {
+          out.set(cfg.siteId, {
+            ...have,
+            config: [{ ...have.config[0], children: [...have.config[0].children, ...cfg.config[0].children] }],
+            interfaces: [...have.interfaces, ...cfg.interfaces],
+            connections: [...have.connections, ...cfg.connections],
+            lines: [...have.lines, ...cfg.lines],
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The ports a design needs: per path end (a transponder, or an add/drop port at a POP) and two per regenerator. */
+  private portNeeds(index: LayoutIndex, design: unknown): sb.PortNeed[] {
+    const needs: sb.PortNeed[] = [];
+    for (const { index: i, path } of wavePaths(design)) {
+      const ends = [path.siteIds[0], path.siteIds[path.siteIds.length - 1]];
+      const regen = path.wave!.regeneratorSiteIds.filter((s) => !ends.includes(s));
+      for (const [siteId, count] of [...ends.map((s) => [s, 1] as const), ...regen.map((s) => [s, 2] as const)]) {
+        const dev = index.device(siteId);
+        if (dev?.kind === 'xpdr') needs.push({ siteId, use: `${i}:x`, candidates: dev.xponders.map((x) => `${x.circuitPack}/${x.networkPort}`) });
+        else if (dev?.kind === 'roadm') {
+          const all = dev.srgs.flatMap((s) => s.ports.map((p) => `${s.circuitPack}/${p}`));
+          for (let k = 0; k < count; k++) needs.push({ siteId, use: `${i}:a${k}`, candidates: all });
+        }
+      }
+    }
+    return needs;
+  }
+
+  private names(cfg: DeviceConfig | undefined): Set<string> {
+    return new Set(cfg ? [...cfg.interfaces, ...cfg.connections.map((c) => c.name)] : []);
+  }
+
+  /** Configures one device for a transaction and checks the read-back. */
+  private configure(cfg: DeviceConfig, serviceId: string, txnId: string): Promise<void> {
+    return this.onDevice(cfg.siteId, async (w) => {
+      const running = await w.apply({ needsRunning: false, build: () => cfg.config[0].children });
+      const audit = auditDevice(cfg.nodeId, cfg, running, { inScope: (c) => c.circuitId === serviceId && c.name.startsWith(`${txnId}:`) });
+      if (!isClean(audit)) throw new DeviceRefusedError(`${cfg.nodeId}: read-back differs from what was configured for ${txnId}`, audit);
+    });
+  }
+
+  /** Removes, on one device, the service's entries that are not in `keep`. */
+  private prune(siteId: string, serviceId: string, keep: Set<string>): Promise<void> {
+    return this.onDevice(siteId, async (w) => {
+      const stale = (running: readonly XElement[]) => {
+        const o = ownedBy(running, serviceId);
+        return { connections: o.connections.filter((n) => !keep.has(n)), interfaces: o.interfaces.filter((n) => !keep.has(n)) };
+      };
+      const after = await w.apply({
+        needsRunning: true,
+        build: (running) => {
+          const s = stale(running ?? []);
+          if (s.connections.length + s.interfaces.length === 0) return [];
+          return removalConfig({ connections: s.connections.map((name) => ({ name, srcIf: '', dstIf: '', frequencyThz: '', widthGhz: '', circuitId: serviceId })), interfaces: s.interfaces })[0].children;
+        },
+      });
+      const left = stale(after);
+      if (left.connections.length + left.interfaces.length > 0) throw new DeviceRefusedError(`${siteId}: ${left.connections.length + left.interfaces.length} entries of ${serviceId} are still there after their removal`);
+    });
+  }
+
+  /** Runs device work on every site, waiting for all of them; rethrows the first failure. */
+  private async each(items: readonly string[], fn: (siteId: string) => Promise<void>): Promise<void> {
+    const results = await Promise.allSettled(items.map(fn));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Converges a service on a transaction (or on nothing): steps 1-3 of the module comment. */
+  private async converge(serviceId: string, target: { txnId: string; design: unknown } | null, extraSites: readonly string[] = []): Promise<void> {
+    const index = await this.layout();
+    const rows = await sb.configsOf(this.db, serviceId);
+    let expected = new Map<string, DeviceConfig>();
+    if (target) {
+      const needs = this.portNeeds(index, target.design);
+      const sites = [...new Set(wavePaths(target.design).flatMap((p) => p.path.siteIds))].filter((s) => index.device(s));
+      const ports = await this.db.transaction(async (tx) => {
+        await sb.beginConfig(tx, { serviceId, txnId: target.txnId, design: target.design, sites });
+        return sb.claimPorts(tx, serviceId, target.txnId, needs);
+      });
+      expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
+      const all = [...expected.values()];
+      await this.each(all.filter((c) => c.kind === 'roadm').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId));
+      await this.each(all.filter((c) => c.kind === 'xpdr').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId));
+    }
+    const stale = new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites]);
+    await this.each([...stale].filter((s) => index.device(s)), (s) => this.prune(s, serviceId, this.names(expected.get(s))));
+    await sb.settleConfig(this.db, serviceId, target?.txnId ?? null);
+  }
+
+  /** After a refused transaction: back to the service's previous configuration on the devices it touched. */
+  private async undo(serviceId: string, txnId: string): Promise<void> {
+    const index = await this.layout();
+    const rows = await sb.configsOf(this.db, serviceId);
+    const row = rows.find((r) => r.txnId === txnId);
+    if (!row) return;
+    const prev = rows.find((r) => r.state === 'active' && r.txnId !== txnId);
+    let keep = new Map<string, DeviceConfig>();
+    if (prev) {
+      try {
+        keep = this.expectedConfigs(index, serviceId, prev.txnId, prev.design, await sb.portsOf(this.db, serviceId, prev.txnId));
+      } catch {
+        keep = new Map();
+      }
+    }
+    await this.each(row.sites.filter((s) => index.device(s)), (s) => this.prune(s, serviceId, this.names(keep.get(s))));
+    await sb.dropConfig(this.db, serviceId, txnId);
+  }
+
+  /** Converges on a transaction; a refusal is undone and rethrown as DeviceRefusedError, unreachability as DriverUnavailableError. */
+  private async install(serviceId: string, txnId: string, design: unknown): Promise<void> {
+    try {
+      await this.converge(serviceId, { txnId, design });
+    } catch (err) {
+      if (isUnreachable(err)) throw err instanceof DriverUnavailableError ? err : new DriverUnavailableError(errorText(err));
+      // Refused: leave the devices as the service had them. If that cannot be done now, the next run
+      // of this transaction (or the service's reconfiguration) converges.
+      await this.undo(serviceId, txnId).catch(() => {});
+      throw err instanceof DeviceRefusedError ? err : new DeviceRefusedError(errorText(err));
+    }
+  }
+
+  /** The ordering's activation (idempotent per order id). */
+  apply(req: ActivationRequest): Promise<void> {
+    return this.serial(req.serviceId, async () => {
+      if (req.action === 'delete') {
+        try {
+          await this.converge(req.serviceId, null, wavePaths(req.design).flatMap((p) => p.path.siteIds));
+        } catch (err) {
+          if (isUnreachable(err)) throw err instanceof DriverUnavailableError ? err : new DriverUnavailableError(errorText(err));
+          throw err;
+        }
+        return;
+      }
+      if (wavePaths(req.design).length === 0) return; // dark fiber, packet: nothing on the devices
+      await this.install(req.serviceId, req.orderId, req.design);
+    });
+  }
+
+  /**
+   * Brings a service's device configuration in line with the store (after restoration moved it, or
+   * after an activation gave up): its design when it is live, nothing when it is gone. Services with an
+   * open order are left to that order's activation. `finish` is called, in a transaction that holds the
+   * service row, once the devices match the design that row still has; if the design moved meanwhile,
+   * the service is converged again.
+   */
+  async reconcile(serviceId: string, finish: (tx: Queryable) => Promise<void>): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      const key = await this.serial(serviceId, async () => {
+        if (await sb.hasOpenOrder(this.db, serviceId)) return null;
+        const svc = await sb.designForShare(this.db, serviceId);
+        if (!svc || svc.state === 'terminated') {
+          await this.converge(serviceId, null).catch((err) => {
+            throw isUnreachable(err) ? new DriverUnavailableError(errorText(err)) : err;
+          });
+          return 'none';
+        }
+        if (svc.state === 'reserved') return null;
+        const k = designKey(svc.design);
+        const rows = await sb.configsOf(this.db, serviceId);
+        const active = rows.find((r) => r.state === 'active');
+        if (active && designKey(active.design) === k && rows.length === 1) return k;
+        const txnId = active && designKey(active.design) === k ? active.txnId : `rc-${k.slice(0, 16)}`;
+        try {
+          await this.install(serviceId, txnId, svc.design);
+        } catch (err) {
+          if (err instanceof DriverUnavailableError) throw err;
+          this.opts.onReconfigureFailed?.(serviceId, errorText(err));
+        }
+        return k;
+      });
+      const done = await this.db.transaction(async (tx) => {
+        const svc = await sb.designForShare(tx, serviceId);
+        const now = !svc || svc.state === 'terminated' ? 'none' : svc.state === 'reserved' ? null : designKey(svc.design);
+        if (key === null || now === key) {
+          await finish(tx);
+          return true;
+        }
+        return false;
+      });
+      if (done) return;
+    }
+    throw new DriverUnavailableError(`the design of ${serviceId} kept changing while it was being configured`);
+  }
+
+  /**
+   * Compares every device's running configuration with what the store says it should carry (live
+   * services' designs as configured): missing, extra and different cross-connects per device, and
+   * the services whose design the devices do not carry yet.
+   */
+  async audit(): Promise<NetworkAudit> {
+    const index = await this.layout();
+    const [live, active, ports] = await Promise.all([sb.liveDesigns(this.db), sb.activeConfigs(this.db), sb.activePorts(this.db)]);
+    const activeBy = new Map(active.map((r) => [r.serviceId, r]));
+    const configs: DeviceConfig[] = [];
+    const services: NetworkAudit['services'] = [];
+    for (const svc of live) {
+      if (wavePaths(svc.design).length === 0) continue;
+      const row = activeBy.get(svc.id);
+      if (!row) {
+        services.push({ serviceId: svc.id, problem: 'not configured on the devices' });
+        continue;
+      }
+      if (designKey(row.design) !== designKey(svc.design)) {
+        services.push({ serviceId: svc.id, problem: `the devices carry transaction ${row.txnId}, not the service's current design` });
+        continue;
+      }
+      try {
+        configs.push(...this.expectedConfigs(index, svc.id, row.txnId, svc.design, ports.get(svc.id) ?? new Map()).values());
+      } catch (err) {
+        services.push({ serviceId: svc.id, problem: errorText(err) });
+      }
+    }
+    const byNode = expectedByNode(configs);
+    const devices = await this.directory.list();
+    const out: NetworkAudit['devices'] = [];
+    await Promise.all(
+      devices.map(async (d) => {
+        const nodeId = index.device(d.siteId)?.nodeId ?? d.nodeId;
+        const expected = byNode.get(nodeId) ?? { connections: [], lines: [] };
+        try {
+          const running = await this.onDevice(d.siteId, (w) => w.read());
+          out.push({ ...auditDevice(nodeId, expected, running), siteId: d.siteId, reachable: true });
+        } catch (err) {
+          out.push({ nodeId, siteId: d.siteId, reachable: false, error: errorText(err), missing: expected.connections, extra: [], different: [], missingLines: expected.lines, differentLines: [] });
+        }
+      }),
+    );
+    out.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
+    return { devices: out, services, clean: services.length === 0 && out.every((d) => d.reachable && isClean(d)) };
+  }
+
+  /** Commits made and changes carried, over every device (benchmarks). */
+  stats(): { commits: number; changes: number } {
+    let commits = 0;
+    let changes = 0;
+    for (const { writer } of this.writers.values()) {
+      commits += writer.stats.commits;
+      changes += writer.stats.changes;
+    }
+    return { commits, changes };
+  }
+
+  /** Closes every device session. */
+  async close(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.writer.close()));
+    this.writers.clear();
+  }
+}

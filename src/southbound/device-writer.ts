@@ -1,0 +1,149 @@
+/**
+ * One writer per device: every change this process makes to a device goes through its queue, and
+ * the changes that queue up while a commit is running go to the device together, as one edit-config
+ * and one commit. Validation of the whole datastore at commit dominates a commit's time (it grows
+ * with the datastore), so combining edits makes a burst of activations (a restoration moving
+ * hundreds of waves) cost a few commits per device instead of one per wave. After each commit the
+ * running configuration is read back once and handed to every change of the batch, which verifies
+ * its own entries.
+ *
+ * A batch the device refuses is undone by the device (rollback-on-error, discard-changes); its
+ * changes are then tried one by one, so one bad change fails alone.
+ */
+import type { NetconfClient } from './netconf/client.js';
+import { NetconfRpcError } from './netconf/protocol.js';
+import { ManagedSession, type RetryOptions } from './netconf/reconnect.js';
+import { el, type XElement } from './netconf/xml.js';
+import { NS } from './openroadm/model.js';
+
+/** One change: the entries to put inside org-openroadm-device, from the running configuration when it asks for it. */
+export interface DeviceChange {
+  /** True when `build` needs the running configuration (read at the start of the batch). */
+  needsRunning: boolean;
+  /** Interface and roadm-connections entries (merge, or with nc:operation="remove"); empty = nothing to change. */
+  build(running: XElement[] | null): XElement[];
+}
+
+/** How to reach the device and how to write. */
+export interface DeviceWriterOptions {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  rpcTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  retry?: RetryOptions;
+  /** Lock the candidate around each edit and commit (default true). */
+  lock?: boolean;
+  /** Largest number of changes combined into one commit (default 256). */
+  maxBatch?: number;
+}
+
+/** The filter reading what configuration the driver manages: every interface and cross-connect. */
+export const MANAGED_FILTER: XElement[] = [el(NS.device, 'org-openroadm-device', [el(NS.device, 'interface'), el(NS.device, 'roadm-connections')])];
+
+interface Pending {
+  change: DeviceChange;
+  resolve: (running: XElement[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Batches changes to one device (see the module comment). */
+export class DeviceWriter {
+  private readonly session: ManagedSession;
+  private queue: Pending[] = [];
+  private running = false;
+  /** Commits made and changes they carried (benchmarks). */
+  readonly stats = { commits: 0, changes: 0 };
+
+  constructor(private readonly opts: DeviceWriterOptions) {
+    this.session = new ManagedSession(
+      { host: opts.host, port: opts.port, username: opts.username, password: opts.password, rpcTimeoutMs: opts.rpcTimeoutMs, connectTimeoutMs: opts.connectTimeoutMs },
+      opts.retry ?? { attempts: 2, delayMs: 100 },
+    );
+  }
+
+  /** Applies a change; resolves with the running configuration (interfaces and cross-connects) after its commit. */
+  apply(change: DeviceChange): Promise<XElement[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ change, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** Reads the managed configuration (after the changes queued before this call). */
+  read(): Promise<XElement[]> {
+    return this.apply({ needsRunning: false, build: () => [] });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.opts.maxBatch ?? 256);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    let c: NetconfClient;
+    try {
+      c = await this.session.session();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    try {
+      const before = batch.some((p) => p.change.needsRunning) ? await c.getConfig('running', MANAGED_FILTER) : null;
+      const edits: XElement[] = [];
+      const built: Pending[] = [];
+      for (const p of batch) {
+        try {
+          edits.push(...p.change.build(before));
+          built.push(p);
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+      if (edits.length > 0) await this.commit(c, edits);
+      const after = edits.length > 0 || before === null ? await c.getConfig('running', MANAGED_FILTER) : before;
+      this.stats.commits += edits.length > 0 ? 1 : 0;
+      this.stats.changes += built.length;
+      for (const p of built) p.resolve(after);
+    } catch (err) {
+      if (err instanceof NetconfRpcError && batch.length > 1 && !transient(err)) {
+        // The device refused the combined edit and kept its configuration: find the change it refuses.
+        for (const p of batch) await this.runBatch([p]);
+        return;
+      }
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  private async commit(c: NetconfClient, edits: XElement[]): Promise<void> {
+    const lock = this.opts.lock !== false;
+    if (lock) await c.lock('candidate');
+    try {
+      await c.editConfig('candidate', [el(NS.device, 'org-openroadm-device', edits)], { errorOption: 'rollback-on-error' });
+      await c.commit();
+    } catch (err) {
+      await c.discardChanges().catch(() => {});
+      throw err;
+    } finally {
+      if (lock) await c.unlock('candidate').catch(() => {});
+    }
+  }
+
+  /** Closes the session. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+/** rpc-errors that say "not now" rather than "not this": another session holds the lock or the datastore. */
+export function transient(err: NetconfRpcError): boolean {
+  return err.errors.some((e) => e.tag === 'lock-denied' || e.tag === 'in-use' || e.tag === 'resource-denied');
+}

@@ -1,0 +1,191 @@
+/**
+ * SQL for the southbound side (migration 007): the device inventory, the device transactions the
+ * NETCONF driver records per service, and the add/drop ports and transponders they hold. Port choice
+ * happens here, under a per-site advisory lock, so that every controller process picks the same
+ * port for the same transaction and no two transactions ever get one port.
+ */
+import type { Queryable } from './db.js';
+
+/** Where one site's device answers. */
+export interface DeviceRow {
+  siteId: string;
+  nodeId: string;
+  kind: 'roadm' | 'xpdr';
+  host: string;
+  port: number;
+  model: string | null;
+}
+
+function toDevice(r: Record<string, unknown>): DeviceRow {
+  return { siteId: r.site_id as string, nodeId: r.node_id as string, kind: r.kind as DeviceRow['kind'], host: r.host as string, port: Number(r.port), model: (r.model as string | null) ?? null };
+}
+
+/** Every device, by site id. */
+export async function listDevices(q: Queryable): Promise<DeviceRow[]> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM devices ORDER BY site_id');
+  return r.rows.map(toDevice);
+}
+
+/** Replaces the device inventory with these devices (one statement each way). */
+export async function replaceDevices(q: Queryable, devices: readonly DeviceRow[]): Promise<void> {
+  await q.query('DELETE FROM devices');
+  if (devices.length === 0) return;
+  await q.query(
+    `INSERT INTO devices (site_id, node_id, kind, host, port, model)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[])`,
+    [devices.map((d) => d.siteId), devices.map((d) => d.nodeId), devices.map((d) => d.kind), devices.map((d) => d.host), devices.map((d) => d.port), devices.map((d) => d.model)],
+  );
+}
+
+/** One device transaction of a service. */
+export interface DeviceConfigRow {
+  serviceId: string;
+  txnId: string;
+  /** The design it installs (CircuitDesign). */
+  design: unknown;
+  sites: string[];
+  state: 'configuring' | 'active';
+}
+
+function toConfig(r: Record<string, unknown>): DeviceConfigRow {
+  return { serviceId: r.service_id as string, txnId: r.txn_id as string, design: r.design, sites: r.sites as string[], state: r.state as DeviceConfigRow['state'] };
+}
+
+/** A service's device transactions (any state). */
+export async function configsOf(q: Queryable, serviceId: string): Promise<DeviceConfigRow[]> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM device_configs WHERE service_id = $1 ORDER BY created_at, txn_id', [serviceId]);
+  return r.rows.map(toConfig);
+}
+
+/** Every active device transaction (what the devices should carry). */
+export async function activeConfigs(q: Queryable): Promise<DeviceConfigRow[]> {
+  const r = await q.query<Record<string, unknown>>(`SELECT * FROM device_configs WHERE state = 'active' ORDER BY service_id`);
+  return r.rows.map(toConfig);
+}
+
+/** Records a transaction about to be configured (idempotent: an existing row is kept). */
+export async function beginConfig(q: Queryable, c: Omit<DeviceConfigRow, 'state'>): Promise<void> {
+  await q.query(
+    `INSERT INTO device_configs (service_id, txn_id, design, sites, state) VALUES ($1, $2, $3::jsonb, $4::text[], 'configuring')
+     ON CONFLICT (service_id, txn_id) DO NOTHING`,
+    [c.serviceId, c.txnId, JSON.stringify(c.design), c.sites],
+  );
+}
+
+/** The service's configuration is now exactly `txnId` (or nothing): other transactions go, with their ports. */
+export async function settleConfig(q: Queryable, serviceId: string, txnId: string | null): Promise<void> {
+  await q.query('DELETE FROM device_configs WHERE service_id = $1 AND txn_id IS DISTINCT FROM $2', [serviceId, txnId]);
+  if (txnId !== null) await q.query(`UPDATE device_configs SET state = 'active' WHERE service_id = $1 AND txn_id = $2`, [serviceId, txnId]);
+}
+
+/** Forgets one transaction (a refused configuration that was undone), with its ports. */
+export async function dropConfig(q: Queryable, serviceId: string, txnId: string): Promise<void> {
+  await q.query('DELETE FROM device_configs WHERE service_id = $1 AND txn_id = $2', [serviceId, txnId]);
+}
+
+/** A port need: at a site, the k-th port of a path's use ("<path index>:<k>"), among candidate ports in preference order. */
+export interface PortNeed {
+  siteId: string;
+  use: string;
+  candidates: readonly string[];
+}
+
+/** A port that could not be had (every candidate held). */
+export class PortsExhaustedError extends Error {
+  constructor(readonly siteId: string) {
+    super(`every port at ${siteId} is held`);
+    this.name = 'PortsExhaustedError';
+  }
+}
+
+/**
+ * Claims ports for a transaction: a need the transaction already holds keeps its port (a re-run
+ * converges); any other gets the first candidate no transaction holds. Sites are locked in order
+ * (advisory, transaction-scoped), so concurrent claims at one site queue instead of colliding.
+ * Returns site → use → port.
+ */
+export async function claimPorts(tx: Queryable, serviceId: string, txnId: string, needs: readonly PortNeed[]): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
+  if (needs.length === 0) return out;
+  const sites = [...new Set(needs.map((n) => n.siteId))].sort();
+  for (const s of sites) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('lightpath-device-ports:' || $1, 0))`, [s]);
+  const held = await tx.query<{ site_id: string; port: string; service_id: string; txn_id: string; use: string }>('SELECT site_id, port, service_id, txn_id, use FROM device_ports WHERE site_id = ANY($1::text[])', [sites]);
+  const taken = new Map<string, Set<string>>();
+  for (const r of held.rows) {
+    const t = taken.get(r.site_id) ?? new Set<string>();
+    t.add(r.port);
+    taken.set(r.site_id, t);
+    if (r.service_id === serviceId && r.txn_id === txnId) {
+      const m = out.get(r.site_id) ?? new Map<string, string>();
+      m.set(r.use, r.port);
+      out.set(r.site_id, m);
+    }
+  }
+  const rows: { site: string; port: string; use: string }[] = [];
+  for (const n of needs) {
+    const m = out.get(n.siteId) ?? new Map<string, string>();
+    out.set(n.siteId, m);
+    if (m.has(n.use)) continue;
+    const t = taken.get(n.siteId) ?? new Set<string>();
+    taken.set(n.siteId, t);
+    const port = n.candidates.find((c) => !t.has(c));
+    if (port === undefined) throw new PortsExhaustedError(n.siteId);
+    t.add(port);
+    m.set(n.use, port);
+    rows.push({ site: n.siteId, port, use: n.use });
+  }
+  if (rows.length) {
+    await tx.query(
+      `INSERT INTO device_ports (site_id, port, service_id, txn_id, use)
+       SELECT u.s, u.p, $4, $5, u.u FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, p, u)`,
+      [rows.map((r) => r.site), rows.map((r) => r.port), rows.map((r) => r.use), serviceId, txnId],
+    );
+  }
+  return out;
+}
+
+/** Ports held by active transactions: service → txn → site → use → port (for audits). */
+export async function activePorts(q: Queryable): Promise<Map<string, Map<string, Map<string, string>>>> {
+  const r = await q.query<{ service_id: string; site_id: string; port: string; use: string }>(
+    `SELECT p.service_id, p.site_id, p.port, p.use FROM device_ports p JOIN device_configs c USING (service_id, txn_id) WHERE c.state = 'active'`,
+  );
+  const out = new Map<string, Map<string, Map<string, string>>>();
+  for (const x of r.rows) {
+    const s = out.get(x.service_id) ?? new Map<string, Map<string, string>>();
+    const site = s.get(x.site_id) ?? new Map<string, string>();
+    site.set(x.use, x.port);
+    s.set(x.site_id, site);
+    out.set(x.service_id, s);
+  }
+  return out;
+}
+
+/** Ports one transaction holds: site → use → port. */
+export async function portsOf(q: Queryable, serviceId: string, txnId: string): Promise<Map<string, Map<string, string>>> {
+  const r = await q.query<{ site_id: string; port: string; use: string }>('SELECT site_id, port, use FROM device_ports WHERE service_id = $1 AND txn_id = $2', [serviceId, txnId]);
+  const out = new Map<string, Map<string, string>>();
+  for (const x of r.rows) {
+    const m = out.get(x.site_id) ?? new Map<string, string>();
+    m.set(x.use, x.port);
+    out.set(x.site_id, m);
+  }
+  return out;
+}
+
+/** True when an order of the service is still open (its activation job owns the service's device configuration). */
+export async function hasOpenOrder(q: Queryable, serviceId: string): Promise<boolean> {
+  const r = await q.query(`SELECT 1 FROM orders WHERE service_id = $1 AND state IN ('acknowledged', 'inProgress') LIMIT 1`, [serviceId]);
+  return r.rows.length > 0;
+}
+
+/** Services that carry traffic or will again (active, down) with their designs: what the devices should carry. */
+export async function liveDesigns(q: Queryable): Promise<{ id: string; state: string; design: unknown }[]> {
+  const r = await q.query<{ id: string; state: string; design: unknown }>(`SELECT id, state, design FROM services WHERE state IN ('active', 'down') ORDER BY id`);
+  return r.rows;
+}
+
+/** The service's design and state, the row share-locked (a restoration rewriting it waits, or is seen). */
+export async function designForShare(q: Queryable, serviceId: string): Promise<{ state: string; design: unknown } | null> {
+  const r = await q.query<{ state: string; design: unknown }>('SELECT state, design FROM services WHERE id = $1 FOR SHARE', [serviceId]);
+  return r.rows[0] ?? null;
+}
