@@ -12,6 +12,7 @@
  * unreachable device is an event (`device.unreachable`, `device.reachable`) and a metric, never a
  * failure or a repair.
  */
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
 import * as fs from '../../store/failures.js';
@@ -40,11 +41,13 @@ export interface AlarmMonitorOptions {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
   });
 
 /** A loss-of-signal alarm's place: circuit pack and port. */
@@ -106,7 +109,9 @@ export class AlarmMonitor {
     for (const d of devices) {
       if (this.loops.has(d.siteId)) continue;
       const stop = new AbortController();
-      this.abort.signal.addEventListener('abort', () => stop.abort());
+      // One listener per device on the monitor's signal: as many as there are devices.
+      setMaxListeners(0, this.abort.signal);
+      this.abort.signal.addEventListener('abort', () => stop.abort(), { once: true });
       this.loops.set(d.siteId, { key: `${d.host}:${d.port}`, stop, done: this.watch(d, stop.signal) });
     }
   }

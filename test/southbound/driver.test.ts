@@ -1,0 +1,184 @@
+/**
+ * The NETCONF driver in the control plane, against emulated OpenROADM devices over real SSH on
+ * loopback (configurations validated with yanglint against the 18.0 models): an order configures
+ * every ROADM of its path and only those, and the transponder at its end; the audit is clean; the
+ * devices' loss-of-signal alarms at both ends of a span become a failure with source `device` within
+ * 2 s, restoration moves the wave and the devices follow; clearing the alarms repairs it and the wave
+ * reverts; a design that transits an on-ramp is refused with the reason and leaves nothing behind;
+ * a disconnect removes everything; an unreachable device is an event, not a failure.
+ *
+ * The oracle for "what should be on the devices" is computed here from the service's design alone
+ * (its path's sites and the centre frequency of its segment), not from the driver's mapping.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDrivers } from '../support/db.js';
+import type { Db } from '../../src/store/db.js';
+import { Fleet } from '../../src/devices/emulator/fleet.js';
+import { createServices, startBackground, stopServices, type Services } from '../../src/services/index.js';
+import { InventoryService } from '../../src/services/inventory.js';
+import { child, childText, children, type XElement } from '../../src/southbound/netconf/xml.js';
+import { NS } from '../../src/southbound/openroadm/model.js';
+import { NetconfClient } from '../../src/southbound/netconf/client.js';
+import type { CircuitDesign } from '../../src/services/ordering/design.js';
+import { alice, loadTinyNetwork, operator } from '../ordering/support.js';
+import { PASSWORD, USER, YANG_DIR } from './support.js';
+
+const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> => {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+/** Per site: the cross-connects and interfaces the device runs for a circuit (by circuit-id). */
+async function onDevices(fleet: Fleet, circuitId: string): Promise<Map<string, { connections: XElement[]; interfaces: XElement[] }>> {
+  const out = new Map<string, { connections: XElement[]; interfaces: XElement[] }>();
+  for (const d of fleet.devices) {
+    const c = await NetconfClient.connect({ host: d.host, port: d.port, username: USER, password: PASSWORD });
+    try {
+      const data = await c.getConfig('running');
+      const dev = data.find((e) => e.name === 'org-openroadm-device');
+      const mine = (e: XElement) => childText(e, 'circuit-id') === circuitId;
+      const connections = dev ? children(dev, 'roadm-connections').filter(mine) : [];
+      const interfaces = dev ? children(dev, 'interface').filter(mine) : [];
+      if (connections.length + interfaces.length) out.set(d.siteId, { connections, interfaces });
+    } finally {
+      await c.close();
+    }
+  }
+  return out;
+}
+
+/** The oracle: a wave's ROADMs carry two cross-connects each at the segment's centre; its transponder end a line at that frequency. */
+function assertCarries(design: CircuitDesign, found: Map<string, { connections: XElement[]; interfaces: XElement[] }>, kinds: Map<string, string>): void {
+  const p = design.paths[0];
+  const thz = p.wave!.segments[0].centerFrequencyGhz / 1000;
+  const roadms = p.siteIds.filter((s) => kinds.get(s) === 'roadm');
+  const xpdrs = p.siteIds.filter((s) => kinds.get(s) === 'xpdr');
+  assert.deepEqual([...found.keys()].sort(), [...roadms, ...xpdrs].sort(), 'configuration on every device of the path and only those');
+  for (const s of roadms) {
+    const f = found.get(s)!;
+    assert.equal(f.connections.length, 2, `${s}: one cross-connect per direction`);
+    const nmcs = f.interfaces.filter((i) => child(i, 'nmc-ctp', NS.nmc));
+    assert.ok(nmcs.length >= 2, `${s}: NMCs`);
+    for (const n of nmcs) assert.ok(Math.abs(Number(childText(child(n, 'nmc-ctp', NS.nmc)!, 'frequency')) - thz) < 1e-9, `${s}: NMC at ${thz} THz`);
+  }
+  for (const s of xpdrs) {
+    const otsi = found.get(s)!.interfaces.map((i) => child(i, 'otsi', NS.otsi)).find((x) => x);
+    assert.ok(otsi, `${s}: transponder line`);
+    assert.ok(Math.abs(Number(childText(otsi, 'frequency')) - thz) < 1e-9, `${s}: line at ${thz} THz`);
+  }
+}
+
+for (const driver of testDrivers()) {
+  describe(`NETCONF driver end to end (${driver.name})`, () => {
+    let db: Db;
+    let fleet: Fleet;
+    let services: Services;
+    let kinds: Map<string, string>;
+    before(async () => {
+      db = await driver.open();
+      await loadTinyNetwork(db);
+      const network = await new InventoryService(db).getNetwork();
+      fleet = await Fleet.start(network, { username: USER, password: PASSWORD, yangDir: YANG_DIR, xpondersPerShelf: 4, portsPerSrg: 4 });
+      kinds = new Map(fleet.devices.map((d) => [d.siteId, d.kind]));
+      services = createServices(db, {
+        netconf: { credentials: { default: { username: USER, password: PASSWORD } }, layout: { xpondersPerShelf: 4, portsPerSrg: 4 }, monitorOptions: { delayMs: 50, maxDelayMs: 200, refreshMs: 100 } },
+        workerPollMs: 20,
+        workerConcurrency: 16,
+      });
+      await services.devices.register(operator, fleet.devices.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model })));
+      startBackground(services);
+      await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true));
+    });
+    after(async () => {
+      await stopServices(services);
+      await fleet.stop();
+      await db.close();
+    });
+
+    const service = (id: string) => services.ordering.getService(operator, id);
+    const designOf = async (id: string) => (await service(id)).design as CircuitDesign;
+
+    let waveId = '';
+    let firstDesign: CircuitDesign;
+
+    test('an order configures every ROADM of its path (and only those) and the transponder, then is active; the audit is clean', async () => {
+      const listed = await services.devices.list();
+      assert.equal(listed.length, fleet.devices.length);
+      assert.deepEqual(listed.map((d) => d.siteId).sort(), fleet.devices.map((d) => d.siteId).sort());
+      const { order } = await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'cloud', bandwidthGbps: 400, protection: 'restorable' });
+      waveId = order.serviceId;
+      await until('active', async () => (await service(waveId)).state === 'active');
+      firstDesign = await designOf(waveId);
+      assertCarries(firstDesign, await onDevices(fleet, waveId), kinds);
+      const audit = await services.devices.audit();
+      assert.ok(audit.clean, JSON.stringify(audit.services) + JSON.stringify(audit.devices.filter((d) => d.missing.length + d.extra.length + d.different.length)));
+    });
+
+    test('loss of signal at both ends of a span: a device failure within 2 s, restoration, the devices follow; clearing repairs and reverts', async () => {
+      const cutSpan = firstDesign.paths[0].spanIds.find((s) => s !== 'c-cloud' && s !== 'd-cloud')!;
+      const t0 = Date.now();
+      fleet.cut(cutSpan);
+      const failure = await until('device failure', async () => (await services.resilience.listFailures({ open: true })).items.find((f) => f.spans.includes(cutSpan)));
+      assert.ok(Date.now() - t0 < 2000, `recorded in ${Date.now() - t0} ms`);
+      assert.equal(failure.source, 'device');
+      const moved = await until('rerouted', async () => {
+        const d = await designOf(waveId);
+        return !d.paths[0].spanIds.includes(cutSpan) && d;
+      });
+      await until('devices follow the new path', async () => {
+        const a = await services.devices.audit();
+        return a.clean && a;
+      });
+      assertCarries(moved, await onDevices(fleet, waveId), kinds);
+
+      fleet.repair(cutSpan);
+      await until('repaired', async () => (await services.resilience.getFailure(failure.id)).repairedAt !== null);
+      await until('reverted', async () => (await designOf(waveId)).paths[0].spanIds.join() === firstDesign.paths[0].spanIds.join());
+      await until('devices back on the original path', async () => (await services.devices.audit()).clean);
+      assertCarries(await designOf(waveId), await onDevices(fleet, waveId), kinds);
+    });
+
+    test('a design that transits a cloud on-ramp fails the order with the reason and leaves nothing on the devices', async () => {
+      // With c-d down, the shortest c-d path runs through the on-ramp, which has transponders and no ROADM.
+      const cut = await services.resilience.cut(operator, { spans: ['c-d'] });
+      const { order } = await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'c', zSite: 'd', bandwidthGbps: 100, protection: 'unprotected' });
+      const done = await until('order settled', async () => {
+        const o = await services.ordering.getOrder(operator, order.id);
+        return o.state !== 'acknowledged' && o.state !== 'inProgress' && o;
+      });
+      const design = (await db.query<{ design: { design: CircuitDesign } }>('SELECT design FROM orders WHERE id = $1', [order.id])).rows[0].design.design;
+      assert.ok(design.paths[0].siteIds.includes('cloud'), `the planner routed c-d via the on-ramp: ${design.paths[0].siteIds.join(' ')}`);
+      {
+        assert.equal(done.state, 'failed');
+        assert.match(JSON.stringify(done), /transponder site cloud|passes through/);
+        assert.equal((await onDevices(fleet, order.serviceId)).size, 0, 'nothing left on the devices');
+        assert.equal((await db.query('SELECT 1 FROM device_configs WHERE service_id = $1', [order.serviceId])).rows.length, 0);
+      }
+      await services.resilience.repair(operator, cut.failure.id);
+      assert.ok((await services.devices.audit()).clean);
+    });
+
+    test('a disconnect removes the configuration from every device', async () => {
+      await services.ordering.disconnectService(alice, waveId);
+      await until('terminated', async () => (await service(waveId)).state === 'terminated');
+      assert.equal((await onDevices(fleet, waveId)).size, 0);
+      assert.equal((await db.query('SELECT 1 FROM device_configs WHERE service_id = $1', [waveId])).rows.length, 0);
+      assert.equal((await db.query('SELECT 1 FROM device_ports WHERE service_id = $1', [waveId])).rows.length, 0);
+    });
+
+    test('an unreachable device is an event and shows in the device list, not a failure', async () => {
+      const d = fleet.devices.find((x) => x.kind === 'roadm')!;
+      const failuresBefore = (await services.resilience.listFailures({ open: true })).items.length;
+      await d.server.close();
+      await until('unreachable', async () => (await services.devices.list()).find((x) => x.siteId === d.siteId)?.reachable === false);
+      await until('event', async () => (await db.query(`SELECT 1 FROM events WHERE type = 'device.unreachable' AND subject_id = $1`, [d.siteId])).rows.length > 0);
+      assert.equal((await services.resilience.listFailures({ open: true })).items.length, failuresBefore);
+    });
+  });
+}
