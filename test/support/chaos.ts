@@ -27,8 +27,8 @@ export interface ServerProcess {
 }
 
 /** Starts `lightpath serve` on a free port against a data directory or a server URL. */
-export async function startServer(store: { dataDir: string } | { databaseUrl: string }, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const args = [path.join(repoRoot, 'bin', 'lightpath.js'), 'serve', '--port', '0'];
+export async function startServer(store: { dataDir: string } | { databaseUrl: string }, env: Record<string, string> = {}, extraArgs: readonly string[] = []): Promise<ServerProcess> {
+  const args = [path.join(repoRoot, 'bin', 'lightpath.js'), 'serve', '--port', '0', ...extraArgs];
   if ('dataDir' in store) args.push('--data-dir', store.dataDir);
   else args.push('--database-url', store.databaseUrl);
   const proc = spawn(process.execPath, args, {
