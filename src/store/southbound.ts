@@ -1,5 +1,5 @@
 /**
- * SQL for the southbound side (migration 007): the device inventory, the device transactions the
+ * SQL for the southbound side (migration 008): the device inventory, the device transactions the
  * NETCONF driver records per service, and the add/drop ports and transponders they hold. Port choice
  * happens here, under a per-site advisory lock, so that every controller process picks the same
  * port for the same transaction and no two transactions ever get one port.

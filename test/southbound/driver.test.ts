@@ -68,9 +68,11 @@ function assertCarries(design: CircuitDesign, found: Map<string, { connections: 
     for (const n of nmcs) assert.ok(Math.abs(Number(childText(child(n, 'nmc-ctp', NS.nmc)!, 'frequency')) - thz) < 1e-9, `${s}: NMC at ${thz} THz`);
   }
   for (const s of xpdrs) {
-    const otsi = found.get(s)!.interfaces.map((i) => child(i, 'otsi', NS.otsi)).find((x) => x);
-    assert.ok(otsi, `${s}: transponder line`);
-    assert.ok(Math.abs(Number(childText(otsi, 'frequency')) - thz) < 1e-9, `${s}: line at ${thz} THz`);
+    // 200G and up: an OTSi on the network port; 100G: an OCH.
+    const line = found.get(s)!.interfaces.map((i) => child(i, 'otsi', NS.otsi) ?? child(i, 'och', NS.och)).filter((x) => x);
+    assert.equal(line.length, 1, `${s}: one transponder line`);
+    assert.equal(line[0]!.name, p.wave!.lineRateGbps >= 200 ? 'otsi' : 'och', `${s}: line kind for ${p.wave!.lineRateGbps}G`);
+    assert.ok(Math.abs(Number(childText(line[0]!, 'frequency')) - thz) < 1e-9, `${s}: line at ${thz} THz`);
   }
 }
 
@@ -162,6 +164,45 @@ for (const driver of testDrivers()) {
       }
       await services.resilience.repair(operator, cut.failure.id);
       assert.ok((await services.devices.audit()).clean);
+    });
+
+    test('a modify is make-before-break: the new design is configured under the modify order, the old entries go', async () => {
+      const modify = await services.ordering.modifyService(alice, waveId, { bandwidthGbps: 100 });
+      await until('modify completed', async () => (await services.ordering.getOrder(operator, modify.id)).state === 'completed');
+      const d = await designOf(waveId);
+      assert.equal(d.paths[0].wave!.lineRateGbps, 100);
+      const found = await onDevices(fleet, waveId);
+      assertCarries(d, found, kinds);
+      for (const [site, f] of found) for (const c of f.connections) assert.ok(childText(c, 'connection-name')!.startsWith(`${modify.id}:`), `${site}: only the modify's cross-connects remain`);
+      assert.deepEqual((await db.query<{ txn_id: string }>('SELECT txn_id FROM device_configs WHERE service_id = $1', [waveId])).rows.map((r) => r.txn_id), [modify.id]);
+      assert.ok((await services.devices.audit()).clean);
+    });
+
+    test('a device that refuses fails the order, and the devices configured before it are undone', async () => {
+      // Occupy, behind the driver's back, the add/drop port the store will give the next wave at a.
+      const held = new Set((await db.query<{ port: string }>(`SELECT port FROM device_ports WHERE site_id = 'a'`)).rows.map((r) => r.port));
+      const free = ['SRG1-PP1-TXRX', 'SRG1-PP2-TXRX', 'SRG1-PP3-TXRX', 'SRG1-PP4-TXRX'].find((p) => !held.has(`SRG1-WSS/${p}`))!;
+      const dev = fleet.device('a')!;
+      const c = await NetconfClient.connect({ host: dev.host, port: dev.port, username: USER, password: PASSWORD });
+      const foreign = `<org-openroadm-device xmlns="${NS.device}"><interface><name>foreign-nmc</name><type xmlns:x="http://org/openroadm/interfaces">x:networkMediaChannelConnectionTerminationPoint</type><administrative-state>inService</administrative-state><circuit-id>foreign</circuit-id><supporting-circuit-pack-name>SRG1-WSS</supporting-circuit-pack-name><supporting-port>${free}</supporting-port><nmc-ctp xmlns="${NS.nmc}"><frequency>196.0</frequency><width>50</width></nmc-ctp></interface></org-openroadm-device>`;
+      await c.editConfig('candidate', foreign);
+      await c.commit();
+      try {
+        const { order } = await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'cloud', bandwidthGbps: 400, protection: 'unprotected' });
+        const done = await until('order settled', async () => {
+          const o = await services.ordering.getOrder(operator, order.id);
+          return o.state !== 'acknowledged' && o.state !== 'inProgress' && o;
+        });
+        assert.equal(done.state, 'failed');
+        assert.match(JSON.stringify(done), /ROADM-a/, 'the reason names the device');
+        assert.equal((await onDevices(fleet, order.serviceId)).size, 0, 'every device is back as it was');
+        assert.equal((await db.query('SELECT 1 FROM device_ports WHERE service_id = $1', [order.serviceId])).rows.length, 0, 'ports released');
+        assert.equal((await db.query(`SELECT 1 FROM allocations WHERE service_id = $1 AND upper_inf(during)`, [order.serviceId])).rows.length, 0, 'capacity released');
+      } finally {
+        await c.editConfig('candidate', `<org-openroadm-device xmlns="${NS.device}" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><interface nc:operation="delete"><name>foreign-nmc</name></interface></org-openroadm-device>`);
+        await c.commit();
+        await c.close();
+      }
     });
 
     test('a disconnect removes the configuration from every device', async () => {
