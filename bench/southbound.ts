@@ -1,129 +1,302 @@
 /**
- * Southbound benchmark on emulated devices of the built-in network (every POP a ROADM, every data
- * center / on-ramp a transponder shelf, each a NETCONF server on loopback, configurations
- * validated against the OpenROADM 18.0 YANG models with yanglint when ../shared is there):
- * - one 400G wave over a long data-center-to-data-center path, activated device by device in path
- *   order (lock, edit-config, commit with validation, unlock, read-back per device): p50/p99 over N runs;
- * - 100 waves activated concurrently: total time, per-wave p50/p99;
- * - the peer run for the validator design: the long-lived yanglint against a yanglint process per
- *   check, on the same datastore.
- * Target: one wave under 200 ms on loopback. Prints figures; asserts nothing. Run: npm run bench:southbound
+ * Southbound benchmark: the control plane driving emulated OpenROADM devices over NETCONF/SSH on
+ * loopback (every POP a ROADM, every data center / on-ramp a transponder shelf; configurations
+ * validated against the OpenROADM 18.0 YANG models with yanglint when ../shared is there).
+ *
+ * The network is the built-in one with two changes, both printed: every data center / on-ramp keeps
+ * one span (customer sites are endpoints, not transit: the mapping refuses a wave through a site that
+ * has no ROADM), and every span has FIBER_PAIRS fiber pairs so that the busiest span can carry 300 waves.
+ *
+ * Figures (all in one run, on the same devices):
+ * - one 400G wave over a long data-center-to-data-center path: the NETCONF driver's activation
+ *   (ports claimed in the store, every ROADM of the path in parallel, then the transponders; lock,
+ *   edit-config, commit with validation, unlock, read-back and audit per device): p50/p99 over RUNS;
+ *   next to its peer, the activator device by device in path order (the previous design), and the
+ *   time from placing the order to `active` (job pick-up and the store included);
+ * - 100 400G waves ordered at once: time to all active, and the driver's per-wave time p50/p99;
+ * - 300 restorable 100G waves across the busiest span, then `devices cut` of that span: detection (the
+ *   loss-of-signal alarms from both ends correlated into a failure recorded with source `device`),
+ *   computation (restoration committed: the reconfiguration jobs exist), configuration (every moved
+ *   wave's new path configured and the old one removed, make-before-break), total; then the audit;
+ * - the validator design's peer: a long-lived yanglint against a yanglint process per check.
+ * Targets: one wave < 200 ms on loopback; cut-to-restored for 300 services < 5 s.
+ * Prints figures; asserts nothing. Run: npm run bench:southbound
+ * (SOUTHBOUND_BENCH_RUNS, SOUTHBOUND_BENCH_WAVES, SOUTHBOUND_BENCH_RESTORE, DATABASE_URL for PostgreSQL.)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinNetwork } from '../src/data/builtin-network.js';
-import { SpectrumGrid, findSlotRange, graphFromNetwork, kShortestPaths } from '../src/engine/index.js';
-import { DEFAULT_LINE_SYSTEM } from '../src/domain/network.js';
+import type { Network } from '../src/domain/network.js';
+import { graphFromNetwork, kShortestPaths } from '../src/engine/index.js';
 import { Fleet } from '../src/devices/emulator/fleet.js';
 import { VALIDATED_MODULES, YangValidator, yangSearchPaths } from '../src/devices/emulator/validator.js';
 import { NetconfActivator } from '../src/southbound/activator.js';
-import type { PathInput } from '../src/southbound/openroadm/mapping.js';
 import { serializeXml } from '../src/southbound/netconf/xml.js';
-import { rng } from './support/gen.js';
+import { createServices, startBackground, stopServices } from '../src/services/index.js';
+import { InventoryService } from '../src/services/inventory.js';
+import type { Principal } from '../src/services/ordering/principal.js';
+import type { ActivationRequest } from '../src/services/ordering/activation.js';
+import type { CircuitDesign } from '../src/services/ordering/design.js';
+import type { Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPglite } from '../src/store/pglite.js';
+import { openPostgres } from '../src/store/postgres.js';
 
 const RUNS = Number(process.env.SOUTHBOUND_BENCH_RUNS ?? 30);
 const CONCURRENT = Number(process.env.SOUTHBOUND_BENCH_WAVES ?? 100);
-const SLOTS = 6; // 400G DP-16QAM: 6 x 12.5 GHz (src/engine/modulation.ts DEFAULT_MODULATIONS)
+const RESTORE = Number(process.env.SOUTHBOUND_BENCH_RESTORE ?? 300);
+const FIBER_PAIRS = 4;
+const TARGET_ONE_MS = 200;
+const TARGET_RESTORE_MS = 5000;
+const WORKER_CONCURRENCY = 64;
+const USER = 'bench';
+const PASSWORD = 'bench-secret';
 const sharedModels = path.resolve(process.env.LIGHTPATH_SHARED_DIR ?? path.join('..', 'shared'), 'data', 'openroadm', 'model');
 const yangDir = fs.existsSync(sharedModels) ? sharedModels : undefined;
+const operator: Principal = { tenantId: 'operator', role: 'operator', keyId: 'bench-op' };
+const customer: Principal = { tenantId: 'bench', role: 'customer', keyId: 'bench' };
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+const load = () => `load ${os.loadavg()[0].toFixed(2)}`;
 
-const net = builtinNetwork();
-const g = graphFromNetwork(net);
-const ends = net.sites.filter((s) => s.kind === 'datacenter' || s.kind === 'cloud-onramp');
-const notPop = new Set(net.sites.filter((s) => s.kind !== 'pop').map((s) => s.id));
-
-/** Shortest path between two transponder sites through POPs only. */
-function route(a: string, z: string): { siteIds: string[]; spanIds: string[] } | null {
-  const avoid = [...notPop].filter((s) => s !== a && s !== z);
-  const p = kShortestPaths(g, a, z, 1, { avoidSites: avoid }).paths[0];
-  return p ? { siteIds: p.nodes.map((v) => g.nodeIds[v]), spanIds: p.spans.map((e) => g.spanIds[e]) } : null;
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 300_000, everyMs = 20): Promise<T> {
+  const t0 = performance.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
 }
 
-const grid = new SpectrumGrid(g.spanIds.length, DEFAULT_LINE_SYSTEM.slotCount);
-const spanIndex = new Map(g.spanIds.map((id, i) => [id, i]));
+/** The built-in network with customer sites as endpoints (one span each) and FIBER_PAIRS per span. */
+function benchNetwork(): Network {
+  const n = builtinNetwork();
+  const customerSite = new Set(n.sites.filter((s) => s.kind !== 'pop').map((s) => s.id));
+  const attached = new Set<string>();
+  const spans = n.spans
+    .filter((sp) => {
+      const ends = [sp.aSiteId, sp.zSiteId].filter((s) => customerSite.has(s));
+      if (ends.length === 0) return true;
+      if (ends.length === 2 || attached.has(ends[0])) return false;
+      attached.add(ends[0]);
+      return true;
+    })
+    .map((sp) => ({ ...sp, lineSystem: { ...sp.lineSystem!, fiberPairs: FIBER_PAIRS } }));
+  return { ...n, sites: n.sites.filter((s) => !customerSite.has(s.id) || attached.has(s.id)), spans };
+}
 
-/** A 400G wave on the path, first-fit on fiber pair 0 (the planner's default policy). */
-function waveOn(r: { siteIds: string[]; spanIds: string[] }): PathInput | null {
-  const spans = r.spanIds.map((s) => spanIndex.get(s)!);
-  const start = findSlotRange(grid, spans, spans.length, SLOTS, 'first-fit');
-  if (start < 0) return null;
-  for (const e of spans) grid.occupy(e, start, SLOTS);
-  const centerFrequencyGhz = DEFAULT_LINE_SYSTEM.startFrequencyGhz + (start + SLOTS / 2) * DEFAULT_LINE_SYSTEM.slotWidthGhz;
-  return { ...r, wave: { lineRateGbps: 400, format: 'DP-16QAM', slots: SLOTS, widthGhz: SLOTS * 12.5, regeneratorSiteIds: [], segments: [{ spanIds: r.spanIds, fiberPair: 0, startSlot: start, slots: SLOTS, centerFrequencyGhz }] } };
+async function openDb(): Promise<{ db: Db; name: string }> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const db = await openPostgres({ url });
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    return { db, name: 'PostgreSQL (DATABASE_URL, schema public emptied)' };
+  }
+  return { db: await openPglite({}), name: 'embedded PGlite (in this process)' };
 }
 
 async function main(): Promise<void> {
-  console.log(`southbound bench: ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)} (shared machine: figures are noisy)`);
-  const t0 = performance.now();
-  const fleet = await Fleet.start(net, { username: 'bench', password: 'bench-secret', yangDir, xpondersPerShelf: 16, warn: (m) => console.log(`warning: ${m}`) });
-  console.log(`fleet: ${fleet.devices.length} devices (${fleet.devices.filter((d) => d.kind === 'roadm').length} ROADMs, ${fleet.devices.filter((d) => d.kind === 'xpdr').length} transponder shelves) up in ${ms(performance.now() - t0)}; validation: ${fleet.validator.kind}`);
-  const act = new NetconfActivator(fleet.index, fleet.devices, { username: 'bench', password: 'bench-secret' });
+  console.log(`southbound bench: ${os.cpus().length} CPUs, ${load()} (shared machine: figures are noisy)`);
+  const net = benchNetwork();
+  const g = graphFromNetwork(net);
+  const ends = net.sites.filter((s) => s.kind !== 'pop').map((s) => s.id);
+  console.log(`network: built-in, ${net.sites.length} sites, ${net.spans.length} spans (customer sites with one span each), ${FIBER_PAIRS} fiber pairs per span`);
 
-  // One wave: the longest of the shortest DC-to-DC paths among a sample.
-  let longest: { siteIds: string[]; spanIds: string[] } | null = null;
-  for (let i = 0; i < ends.length; i += 3) {
-    for (let j = i + 1; j < ends.length; j += 5) {
-      const r = route(ends[i].id, ends[j].id);
-      if (r && (!longest || r.siteIds.length > longest.siteIds.length)) longest = r;
+  const { db, name } = await openDb();
+  await migrate(db);
+  const inv = new InventoryService(db);
+  await inv.initialize({ empty: true });
+  await inv.importNetwork(operator, { fileName: 'bench.json', text: JSON.stringify({ format: 'lightpath.network', version: 1, ...net }), format: 'json' });
+
+  const t0 = performance.now();
+  const fleet = await Fleet.start(net, { username: USER, password: PASSWORD, yangDir, xpondersPerShelf: 48, portsPerSrg: 16, warn: (m) => console.log(`warning: ${m}`) });
+  console.log(`fleet: ${fleet.devices.length} devices (${fleet.devices.filter((d) => d.kind === 'roadm').length} ROADMs, ${fleet.devices.filter((d) => d.kind === 'xpdr').length} transponder shelves) up in ${ms(performance.now() - t0)}; validation: ${fleet.validator.kind}; store: ${name}`);
+
+  // --- Peer: the activator, device by device in path order, on the longest shortest DC-to-DC path.
+  let longest: { a: string; z: string; hops: number } | null = null;
+  for (let i = 0; i < ends.length; i += 2) {
+    for (let j = i + 1; j < ends.length; j += 3) {
+      const p = kShortestPaths(g, ends[i], ends[j], 1).paths[0];
+      if (p && (!longest || p.nodes.length > longest.hops)) longest = { a: ends[i], z: ends[j], hops: p.nodes.length };
     }
   }
-  const one = waveOn(longest!)!;
-  const roadms = one.siteIds.filter((s) => fleet.device(s)?.kind === 'roadm').length;
-  console.log(`\none 400G wave: ${one.siteIds[0]} → ${one.siteIds.at(-1)}, ${one.spanIds.length} spans, ${roadms} ROADMs + 2 transponder shelves, 5 NETCONF round trips per device (+1 port read at each end)`);
-  const first = performance.now();
-  await act.activatePath('ord_warm', one);
-  console.log(`  first run (opens ${roadms + 2} SSH sessions): ${ms(performance.now() - first)}`);
-  await act.removeOrder('ord_warm', one.siteIds);
-  const times: number[] = [];
-  let perDevice: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+
+  let detectedAt = 0;
+  const services = createServices(db, {
+    netconf: {
+      credentials: { default: { username: USER, password: PASSWORD } },
+      layout: { xpondersPerShelf: 48, portsPerSrg: 16 },
+      monitorOptions: { refreshMs: 1000, onRecord: (r) => void (r.action === 'cut' && (detectedAt ||= performance.now())) },
+    },
+    workerPollMs: 10,
+    workerConcurrency: WORKER_CONCURRENCY,
+  });
+  await services.devices.register(operator, fleet.devices.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model })));
+  const driver = services.netconf!.driver;
+  // Time every activation and reconfiguration the driver runs (the worker calls these methods on the object).
+  const applyMs = new Map<string, number>();
+  const origApply = driver.apply.bind(driver);
+  driver.apply = async (req: ActivationRequest) => {
     const t = performance.now();
-    const rep = await act.activatePath(`ord_one_${i}`, one);
-    times.push(performance.now() - t);
-    perDevice = perDevice.concat(rep.devices.map((d) => d.ms));
-    await act.removeOrder(`ord_one_${i}`, one.siteIds);
-  }
-  console.log(`  activation over ${RUNS} runs: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}, min ${ms(Math.min(...times))} (target < 200 ms); per device p50 ${ms(pct(perDevice, 50))}`);
+    await origApply(req);
+    applyMs.set(req.orderId, performance.now() - t);
+  };
+  const reconciled = new Map<string, { start: number; end: number }>();
+  const origReconcile = driver.reconcile.bind(driver);
+  driver.reconcile = async (serviceId, finish) => {
+    const start = performance.now();
+    await origReconcile(serviceId, finish);
+    reconciled.set(serviceId, { start, end: performance.now() });
+  };
+  startBackground(services);
+  await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true), 60_000, 100);
 
-  // 100 concurrent waves between random DC pairs.
-  const rand = rng(7);
-  const waves: PathInput[] = [];
-  for (let tries = 0; waves.length < CONCURRENT && tries < CONCURRENT * 20; tries++) {
-    const a = ends[Math.floor(rand() * ends.length)].id;
-    const z = ends[Math.floor(rand() * ends.length)].id;
-    if (a === z) continue;
-    const r = route(a, z);
-    const w = r && waveOn(r);
-    if (w) waves.push(w);
+  const place = async (a: string, z: string, bandwidthGbps: number, protection: 'unprotected' | 'restorable') => (await services.ordering.placeOrder(customer, { product: 'wave', aSite: a, zSite: z, bandwidthGbps, protection })).order;
+  const state = async (serviceId: string) => (await services.ordering.getService(operator, serviceId)).state;
+  const orderState = async (id: string) => (await services.ordering.getOrder(operator, id)).state;
+
+  // --- One 400G wave through the control plane.
+  const first = await place(longest!.a, longest!.z, 400, 'unprotected');
+  const tp = performance.now();
+  await until('first wave active', async () => (await orderState(first.id)) !== 'acknowledged' && (await orderState(first.id)) !== 'inProgress');
+  const firstMs = performance.now() - tp;
+  const firstState = await orderState(first.id);
+  const design = (await services.ordering.getService(operator, first.serviceId)).design as CircuitDesign;
+  const p0 = design.paths[0];
+  const roadms = p0.siteIds.filter((s) => fleet.device(s)?.kind === 'roadm').length;
+  console.log(`\none 400G wave: ${p0.siteIds[0]} → ${p0.siteIds.at(-1)}, ${p0.spanIds.length} spans, ${roadms} ROADMs + ${p0.siteIds.length - roadms} transponder shelves, ${p0.wave!.format}, regenerators: ${p0.wave!.regeneratorSiteIds.length}`);
+  console.log(`  first order placed → ${firstState}: ${ms(firstMs)} (opens the SSH sessions; job pick-up every 10 ms)`);
+  await services.ordering.disconnectService(customer, first.serviceId);
+  await until('first wave terminated', async () => (await state(first.serviceId)) === 'terminated');
+
+  // The driver alone on that design (a fresh service id each run, removed between runs).
+  const one: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const req: ActivationRequest = { orderId: `ord_bench_${i}`, serviceId: `svc_bench_${i}`, action: 'add', product: 'wave', design };
+    const t = performance.now();
+    await driver.apply(req);
+    one.push(performance.now() - t);
+    await driver.apply({ ...req, orderId: `del_bench_${i}`, action: 'delete' });
   }
-  const perWave: number[] = [];
+  console.log(`  NETCONF driver activation over ${RUNS} runs: p50 ${ms(pct(one, 50))}, p99 ${ms(pct(one, 99))}, min ${ms(Math.min(...one))} (target < ${TARGET_ONE_MS} ms) — ${load()}`);
+
+  const act = new NetconfActivator(fleet.index, fleet.devices, { username: USER, password: PASSWORD });
+  const seq: number[] = [];
+  const pathInput = { siteIds: p0.siteIds, spanIds: p0.spanIds, wave: p0.wave! };
+  await act.activatePath('ord_warm', pathInput);
+  await act.removeOrder('ord_warm', p0.siteIds);
+  for (let i = 0; i < Math.min(RUNS, 10); i++) {
+    const t = performance.now();
+    await act.activatePath(`ord_seq_${i}`, pathInput);
+    seq.push(performance.now() - t);
+    await act.removeOrder(`ord_seq_${i}`, p0.siteIds);
+  }
+  await act.close();
+  console.log(`  peer, the activator device by device in path order, same wave: p50 ${ms(pct(seq, 50))}, p99 ${ms(pct(seq, 99))} over ${seq.length} runs`);
+
+  // --- 100 400G waves ordered at once, between DC pairs (deterministic).
+  const pairs: [string, string][] = [];
+  for (let k = 0; pairs.length < CONCURRENT; k++) {
+    const a = ends[(k * 7) % ends.length];
+    const z = ends[(k * 13 + 5) % ends.length];
+    if (a !== z) pairs.push([a, z]);
+  }
+  applyMs.clear();
   const tc = performance.now();
-  const results = await Promise.allSettled(
-    waves.map(async (w, i) => {
-      const t = performance.now();
-      await act.activatePath(`ord_c_${i}`, w);
-      perWave.push(performance.now() - t);
-    }),
-  );
-  const total = performance.now() - tc;
-  const failed = results.filter((r) => r.status === 'rejected');
-  const devicesTouched = waves.reduce((n, w) => n + w.siteIds.filter((s) => fleet.device(s)).length, 0);
-  console.log(`\n${waves.length} waves at once (${devicesTouched} device configurations): total ${ms(total)}, per wave p50 ${ms(pct(perWave, 50))}, p99 ${ms(pct(perWave, 99))}; ${failed.length} failed${failed.length ? `: ${String((failed[0] as PromiseRejectedResult).reason).slice(0, 200)}` : ''}`);
-  const commits = fleet.devices.reduce((n, d) => n + d.device.counters.commits, 0);
-  console.log(`  commits accepted by the devices so far: ${commits}`);
+  const batch = await Promise.all(pairs.map(([a, z]) => place(a, z, 400, 'unprotected')));
+  const placedMs = performance.now() - tc;
+  await until('100 waves settled', async () => {
+    const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE id = ANY($1) AND state IN ('acknowledged', 'inProgress')`, [batch.map((o) => o.id)]);
+    return Number(r.rows[0].n) === 0;
+  }, 300_000, 10);
+  const allMs = performance.now() - tc;
+  const states = await db.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY state`, [batch.map((o) => o.id)]);
+  const per = batch.map((o) => applyMs.get(o.id)).filter((x): x is number => x !== undefined);
+  console.log(`\n${batch.length} 400G waves ordered at once: placed in ${ms(placedMs)}, all settled in ${ms(allMs)} (${states.rows.map((r) => `${r.n} ${r.state}`).join(', ')}); driver per wave p50 ${ms(pct(per, 50))}, p99 ${ms(pct(per, 99))}; commits so far ${driver.stats().commits} for ${driver.stats().changes} device changes — ${load()}`);
+  const td = performance.now();
+  await Promise.all(batch.map((o) => services.ordering.disconnectService(customer, o.serviceId)));
+  await until('100 waves terminated', async () => {
+    const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM services WHERE id = ANY($1) AND state <> 'terminated'`, [batch.map((o) => o.serviceId)]);
+    return Number(r.rows[0].n) === 0;
+  }, 300_000, 10);
+  console.log(`  and disconnected at once: configuration removed and terminated in ${ms(performance.now() - td)}`);
 
-  // Peer run: the validator design (long-lived yanglint, cache off) against a yanglint process per check.
+  // --- 300 restorable 100G waves across the busiest span, then cut it on the devices.
+  const through = new Map<string, [string, string][]>();
+  for (let i = 0; i < ends.length; i++) {
+    for (let j = i + 1; j < ends.length; j++) {
+      const p = kShortestPaths(g, ends[i], ends[j], 1).paths[0];
+      for (const e of p?.spans ?? []) {
+        const id = g.spanIds[e];
+        if (!through.has(id)) through.set(id, []);
+        through.get(id)!.push([ends[i], ends[j]]);
+      }
+    }
+  }
+  const [busiest, candidates] = [...through.entries()].filter(([id]) => net.spans.some((s) => s.id === id && !ends.includes(s.aSiteId) && !ends.includes(s.zSiteId))).sort((a, b) => b[1].length - a[1].length)[0];
+  const onSpan = new Set<string>();
+  const placed: string[] = [];
+  for (let round = 0; onSpan.size < RESTORE && round < 5; round++) {
+    const need = RESTORE - onSpan.size;
+    const orders = await Promise.all(Array.from({ length: need }, (_, k) => candidates[(placed.length + k) % candidates.length]).map(([a, z]) => place(a, z, 100, 'restorable').catch(() => null)));
+    const ok = orders.filter((o) => o !== null);
+    placed.push(...ok.map((o) => o.serviceId));
+    await until('restorable waves settled', async () => {
+      const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE id = ANY($1) AND state IN ('acknowledged', 'inProgress')`, [ok.map((o) => o.id)]);
+      return Number(r.rows[0].n) === 0;
+    }, 600_000, 50);
+    const rows = await db.query<{ id: string; design: CircuitDesign }>(`SELECT id, design FROM services WHERE id = ANY($1) AND state = 'active'`, [ok.map((o) => o.serviceId)]);
+    for (const r of rows.rows) if (r.design.paths.some((p) => p.spanIds.includes(busiest))) onSpan.add(r.id);
+  }
+  const audit0 = await services.devices.audit();
+  console.log(`\n${onSpan.size} restorable 100G waves active across span ${busiest} (${placed.length} placed); audit before the cut: ${audit0.clean ? 'clean' : 'NOT clean'} — ${load()}`);
+
+  reconciled.clear();
+  detectedAt = 0;
+  let computedAt = 0;
+  const tCut = performance.now();
+  fleet.cut(busiest);
+  const poller = (async () => {
+    while (!computedAt) {
+      const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE kind = 'service.reconfigure'`);
+      if (Number(r.rows[0].n) > 0 || reconciled.size > 0) computedAt = performance.now();
+      else await sleep(5);
+    }
+  })();
+  await until('all moved waves configured', async () => {
+    if (reconciled.size < onSpan.size) return false;
+    const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE kind = 'service.reconfigure'`);
+    return Number(r.rows[0].n) === 0;
+  }, 600_000, 10);
+  await poller;
+  const configuredAt = Math.max(...[...onSpan].map((id) => reconciled.get(id)?.end ?? NaN));
+  const moved = await db.query<{ n: string }>(`SELECT count(*) AS n FROM services WHERE id = ANY($1) AND NOT design::text LIKE $2`, [[...onSpan], `%"${busiest}"%`]);
+  const failure = (await services.resilience.listFailures({ open: true })).items.find((f) => f.spans.includes(busiest));
+  console.log(`devices cut ${busiest}: failure recorded from the alarms (source ${failure?.source}), ${moved.rows[0].n}/${onSpan.size} waves moved off the span`);
+  console.log(`  detection ${ms(detectedAt - tCut)}, computation ${ms(computedAt - detectedAt)} (restoration committed), configuration ${ms(configuredAt - computedAt)}, total ${ms(configuredAt - tCut)} (target < ${TARGET_RESTORE_MS} ms for 300) — ${load()}`);
+  const audit1 = await services.devices.audit();
+  console.log(`  audit after: ${audit1.clean ? 'clean' : `NOT clean (${audit1.services.length} services, ${audit1.devices.filter((d) => d.missing.length + d.extra.length + d.different.length).length} devices differ)`}; commits so far ${driver.stats().commits} for ${driver.stats().changes} device changes`);
+  if (!audit1.clean) {
+    const d = audit1.devices.find((x) => x.missing.length + x.extra.length + x.different.length);
+    const why = await db.query<{ data: unknown }>(`SELECT data FROM events WHERE type = 'service.reconfigure-failed' ORDER BY id DESC LIMIT 3`);
+    console.log(`  reconfigurations refused: ${JSON.stringify(why.rows.map((r) => r.data))}`);
+    console.log(`  for example: ${JSON.stringify(audit1.services.slice(0, 3))} ${JSON.stringify(d ? { node: d.nodeId, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), different: d.different.slice(0, 2) } : null)}`);
+  }
+
+  await stopServices(services);
+
+  // --- Peer for the validator design: the long-lived yanglint against a yanglint process per check.
   if (yangDir) {
-    const busiest = [...fleet.devices].filter((d) => d.kind === 'roadm').sort((a, b) => b.device.getConfig('running', null)[0].children.length - a.device.getConfig('running', null)[0].children.length)[0];
-    const data = busiest.device.getConfig('running', null);
+    const busiestDevice = [...fleet.devices].filter((d) => d.kind === 'roadm').sort((a, b) => b.device.getConfig('running', null)[0].children.length - a.device.getConfig('running', null)[0].children.length)[0];
+    const data = busiestDevice.device.getConfig('running', null);
     const v = await YangValidator.start(yangDir, { cacheSize: 0 });
     const N = 20;
     const tl = performance.now();
@@ -138,11 +311,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) execFileSync('yanglint', [...yangSearchPaths(yangDir).flatMap((p) => ['-p', p]), '-t', 'config', ...files, file]);
     const spawned = (performance.now() - ts) / N;
     fs.rmSync(tmp, { recursive: true, force: true });
-    console.log(`\nvalidation of ${busiest.nodeId}'s running datastore (${(serializeXml(data[0]).length / 1024).toFixed(0)} KiB): long-lived yanglint ${ms(longLived)} per check vs a yanglint process per check ${ms(spawned)} (same run)`);
+    console.log(`\nvalidation of ${busiestDevice.nodeId}'s running datastore (${(serializeXml(data[0]).length / 1024).toFixed(0)} KiB): long-lived yanglint ${ms(longLived)} per check vs a yanglint process per check ${ms(spawned)} (same run)`);
   }
-  console.log('\nreference: TransportPCE\'s OpenROADM renderer waits fixed power-setup timers of the order of minutes per service (not run here).');
-  await act.close();
+  console.log("\nreference: TransportPCE's OpenROADM renderer waits fixed power-setup timers of the order of minutes per service (not run here).");
   await fleet.stop();
+  await db.close();
 }
 
 main().catch((err) => {

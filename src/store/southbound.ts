@@ -100,26 +100,33 @@ export class PortsExhaustedError extends Error {
 
 /**
  * Claims ports for a transaction: a need the transaction already holds keeps its port (a re-run
- * converges); any other gets the first candidate no transaction holds. Sites are locked in order
- * (advisory, transaction-scoped), so concurrent claims at one site queue instead of colliding.
- * Returns site → use → port.
+ * converges); a need the service's other transaction holds at the same site and use shares that port
+ * (the customer stays on the same transponder or add/drop port when a restoration or modify moves the
+ * line side; at a regenerator site the same port is reused); any other gets the first candidate no
+ * service holds. Sites are locked in order (advisory, transaction-scoped), so concurrent claims at one
+ * site queue instead of colliding, and no two services ever hold one port. Returns site → use → port.
  */
 export async function claimPorts(tx: Queryable, serviceId: string, txnId: string, needs: readonly PortNeed[]): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
   if (needs.length === 0) return out;
   const sites = [...new Set(needs.map((n) => n.siteId))].sort();
   for (const s of sites) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('lightpath-device-ports:' || $1, 0))`, [s]);
-  const held = await tx.query<{ site_id: string; port: string; service_id: string; txn_id: string; use: string }>('SELECT site_id, port, service_id, txn_id, use FROM device_ports WHERE site_id = ANY($1::text[])', [sites]);
+  const held = await tx.query<{ site_id: string; port: string; service_id: string; txn_id: string; use: string }>(
+    'SELECT site_id, port, service_id, txn_id, use FROM device_ports WHERE site_id = ANY($1::text[]) ORDER BY txn_id',
+    [sites],
+  );
   const taken = new Map<string, Set<string>>();
+  /** The service's ports in its other transactions: site → use → port. */
+  const sibling = new Map<string, Map<string, string>>();
   for (const r of held.rows) {
     const t = taken.get(r.site_id) ?? new Set<string>();
     t.add(r.port);
     taken.set(r.site_id, t);
-    if (r.service_id === serviceId && r.txn_id === txnId) {
-      const m = out.get(r.site_id) ?? new Map<string, string>();
-      m.set(r.use, r.port);
-      out.set(r.site_id, m);
-    }
+    if (r.service_id !== serviceId) continue;
+    const into = r.txn_id === txnId ? out : sibling;
+    const m = into.get(r.site_id) ?? new Map<string, string>();
+    if (!m.has(r.use)) m.set(r.use, r.port);
+    into.set(r.site_id, m);
   }
   const rows: { site: string; port: string; use: string }[] = [];
   for (const n of needs) {
@@ -128,7 +135,9 @@ export async function claimPorts(tx: Queryable, serviceId: string, txnId: string
     if (m.has(n.use)) continue;
     const t = taken.get(n.siteId) ?? new Set<string>();
     taken.set(n.siteId, t);
-    const port = n.candidates.find((c) => !t.has(c));
+    const mine = new Set(m.values());
+    const shared = sibling.get(n.siteId)?.get(n.use);
+    const port = shared !== undefined && !mine.has(shared) && n.candidates.includes(shared) ? shared : n.candidates.find((c) => !t.has(c));
     if (port === undefined) throw new PortsExhaustedError(n.siteId);
     t.add(port);
     m.set(n.use, port);

@@ -106,6 +106,15 @@ for (const driver of testDrivers()) {
     const service = (id: string) => services.ordering.getService(operator, id);
     const designOf = async (id: string) => (await service(id)).design as CircuitDesign;
 
+    /** The ports at a service's two ends (site, port), from the store. */
+    const customerPorts = async (serviceId: string) => {
+      const d = await designOf(serviceId);
+      const ends = [d.paths[0].siteIds[0], d.paths[0].siteIds.at(-1)!];
+      const r = await db.query<{ site_id: string; port: string }>(`SELECT DISTINCT site_id, port FROM device_ports WHERE service_id = $1 AND site_id = ANY($2) AND use IN ('0:x', '0:a0') ORDER BY site_id`, [serviceId, ends]);
+      assert.equal(r.rows.length, 2, 'one port at each end');
+      return r.rows;
+    };
+
     let waveId = '';
     let firstDesign: CircuitDesign;
 
@@ -124,6 +133,7 @@ for (const driver of testDrivers()) {
 
     test('loss of signal at both ends of a span: a device failure within 2 s, restoration, the devices follow; clearing repairs and reverts', async () => {
       const cutSpan = firstDesign.paths[0].spanIds.find((s) => s !== 'c-cloud' && s !== 'd-cloud')!;
+      const endsBefore = await customerPorts(waveId);
       const t0 = Date.now();
       fleet.cut(cutSpan);
       const failure = await until('device failure', async () => (await services.resilience.listFailures({ open: true })).items.find((f) => f.spans.includes(cutSpan)));
@@ -138,6 +148,7 @@ for (const driver of testDrivers()) {
         return a.clean && a;
       });
       assertCarries(moved, await onDevices(fleet, waveId), kinds);
+      assert.deepEqual(await customerPorts(waveId), endsBefore, 'the customer keeps its transponder and add/drop port (retuned in place)');
 
       fleet.repair(cutSpan);
       await until('repaired', async () => (await services.resilience.getFailure(failure.id)).repairedAt !== null);
@@ -167,6 +178,7 @@ for (const driver of testDrivers()) {
     });
 
     test('a modify is make-before-break: the new design is configured under the modify order, the old entries go', async () => {
+      const endsBefore = await customerPorts(waveId);
       const modify = await services.ordering.modifyService(alice, waveId, { bandwidthGbps: 100 });
       await until('modify completed', async () => (await services.ordering.getOrder(operator, modify.id)).state === 'completed');
       const d = await designOf(waveId);
@@ -175,6 +187,7 @@ for (const driver of testDrivers()) {
       assertCarries(d, found, kinds);
       for (const [site, f] of found) for (const c of f.connections) assert.ok(childText(c, 'connection-name')!.startsWith(`${modify.id}:`), `${site}: only the modify's cross-connects remain`);
       assert.deepEqual((await db.query<{ txn_id: string }>('SELECT txn_id FROM device_configs WHERE service_id = $1', [waveId])).rows.map((r) => r.txn_id), [modify.id]);
+      assert.deepEqual(await customerPorts(waveId), endsBefore, 'the customer keeps its transponder and add/drop port');
       assert.ok((await services.devices.audit()).clean);
     });
 

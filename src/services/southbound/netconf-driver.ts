@@ -7,7 +7,8 @@
  * one service's old and new paths can live side by side. Converging a service on a design:
  *   1. record the transaction (`device_configs`, state configuring) and claim its add/drop ports and
  *      transponders in the database (`device_ports`): the same transaction gets the same ports on a
- *      re-run and in any replica;
+ *      re-run and in any replica, and a later transaction of the service keeps the customer's
+ *      transponder or add/drop port (retuned, not replaced);
  *   2. configure every ROADM of every wave path (in parallel), then the transponders at the ends
  *      (light goes on once the path exists); each device: lock, edit candidate, commit (the device
  *      validates), unlock, read back and audit the transaction's entries;
@@ -31,7 +32,8 @@ import type { NetworkViewCache } from '../ordering/network-view.js';
 import { DeviceWriter, transient } from '../../southbound/device-writer.js';
 import { NetconfRpcError } from '../../southbound/netconf/protocol.js';
 import type { XElement } from '../../southbound/netconf/xml.js';
-import { LayoutIndex, fleetLayout, type LayoutOptions } from '../../southbound/openroadm/layout.js';
+import { NS } from '../../southbound/openroadm/model.js';
+import { LayoutIndex, fleetLayout, type LayoutOptions, type RoadmLayout } from '../../southbound/openroadm/layout.js';
 import { MappingError, ownedBy, removalConfig, waveConfigs, type DeviceConfig, type PortChoice } from '../../southbound/openroadm/mapping.js';
 import { auditDevice, expectedByNode, isClean, type DeviceAudit } from '../../southbound/openroadm/audit.js';
 import { CredentialsError, type DeviceDirectory, type DeviceRow } from './directory.js';
@@ -78,6 +80,27 @@ export function designKey(design: unknown): string {
 
 function wavePaths(design: unknown): { index: number; path: DesignPath }[] {
   return ((design as CircuitDesign | null)?.paths ?? []).map((path, index) => ({ index, path })).filter((x) => x.path.wave);
+}
+
+/**
+ * A service's entries on a device that a configuration displaces: its interfaces (not named by the
+ * configuration) on a single-channel port the configuration's interfaces use, and its cross-connects
+ * (not named by the configuration) that use them.
+ */
+export function displaced(running: readonly XElement[], serviceId: string, cfg: DeviceConfig, singleChannel: (circuitPack: string) => boolean): { connections: string[]; interfaces: string[] } {
+  const text = (e: XElement, k: string) => e.children.find((c) => c.name === k)?.text ?? '';
+  const portOf = (i: XElement) => `${text(i, 'supporting-circuit-pack-name')}/${text(i, 'supporting-port')}`;
+  const keep = new Set([...cfg.interfaces, ...cfg.connections.map((c) => c.name)]);
+  const ports = new Set(cfg.config[0].children.filter((i) => i.name === 'interface' && singleChannel(text(i, 'supporting-circuit-pack-name'))).map(portOf));
+  const dev = running.find((e) => e.ns === NS.device && e.name === 'org-openroadm-device');
+  const mine = (e: XElement) => text(e, 'circuit-id') === serviceId && !keep.has(text(e, e.name === 'interface' ? 'name' : 'connection-name'));
+  const interfaces = (dev?.children ?? []).filter((i) => i.name === 'interface' && mine(i) && ports.has(portOf(i))).map((i) => text(i, 'name'));
+  const gone = new Set(interfaces);
+  const connections = (dev?.children ?? [])
+    .filter((c) => c.name === 'roadm-connections' && mine(c))
+    .filter((c) => gone.has(text(c.children.find((x) => x.name === 'source') ?? c, 'src-if')) || gone.has(text(c.children.find((x) => x.name === 'destination') ?? c, 'dst-if')))
+    .map((c) => text(c, 'connection-name'));
+  return { connections, interfaces };
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -211,10 +234,24 @@ export class NetconfDriver implements SouthboundDriver {
     return new Set(cfg ? [...cfg.interfaces, ...cfg.connections.map((c) => c.name)] : []);
   }
 
-  /** Configures one device for a transaction and checks the read-back. */
-  private configure(cfg: DeviceConfig, serviceId: string, txnId: string): Promise<void> {
+  /**
+   * Configures one device for a transaction and checks the read-back. When the service has other
+   * transactions (`replace`), its entries that occupy a single-channel port this configuration
+   * uses (a colorless add/drop port, a transponder's line port) are removed in the same commit: a
+   * customer's end is retuned in place, since one port carries one channel.
+   */
+  private configure(cfg: DeviceConfig, serviceId: string, txnId: string, replace = false, srgPacks: ReadonlySet<string> = new Set()): Promise<void> {
     return this.onDevice(cfg.siteId, async (w) => {
-      const running = await w.apply({ needsRunning: false, build: () => cfg.config[0].children });
+      const running = await w.apply({
+        needsRunning: replace,
+        build: (now) => {
+          if (!replace || !now) return cfg.config[0].children;
+          const old = displaced(now, serviceId, cfg, (pack) => cfg.kind === 'xpdr' || srgPacks.has(pack));
+          if (old.connections.length + old.interfaces.length === 0) return cfg.config[0].children;
+          const removal = removalConfig({ connections: old.connections.map((name) => ({ name, srcIf: '', dstIf: '', frequencyThz: '', widthGhz: '', circuitId: serviceId })), interfaces: old.interfaces })[0].children;
+          return [...removal, ...cfg.config[0].children];
+        },
+      });
       const audit = auditDevice(cfg.nodeId, cfg, running, { inScope: (c) => c.circuitId === serviceId && c.name.startsWith(`${txnId}:`) });
       if (!isClean(audit)) throw new DeviceRefusedError(`${cfg.nodeId}: read-back differs from what was configured for ${txnId}`, audit);
     });
@@ -261,8 +298,10 @@ export class NetconfDriver implements SouthboundDriver {
       });
       expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
       const all = [...expected.values()];
-      await this.each(all.filter((c) => c.kind === 'roadm').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId));
-      await this.each(all.filter((c) => c.kind === 'xpdr').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId));
+      const replace = rows.some((r) => r.txnId !== target.txnId);
+      const srgPacks = (s: string) => new Set(index.device(s)?.kind === 'roadm' ? (index.device(s) as RoadmLayout).srgs.map((g) => g.circuitPack) : []);
+      await this.each(all.filter((c) => c.kind === 'roadm').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId, replace, srgPacks(s)));
+      await this.each(all.filter((c) => c.kind === 'xpdr').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId, replace));
     }
     const stale = new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites]);
     await this.each([...stale].filter((s) => index.device(s)), (s) => this.prune(s, serviceId, this.names(expected.get(s))));
@@ -285,6 +324,9 @@ export class NetconfDriver implements SouthboundDriver {
       }
     }
     await this.each(row.sites.filter((s) => index.device(s)), (s) => this.prune(s, serviceId, this.names(keep.get(s))));
+    // A shared transponder or add/drop port that was retuned gets the previous channel back.
+    const srgPacks = (s: string) => new Set(index.device(s)?.kind === 'roadm' ? (index.device(s) as RoadmLayout).srgs.map((g) => g.circuitPack) : []);
+    await this.each(row.sites.filter((s) => keep.has(s)), (s) => this.configure(keep.get(s)!, serviceId, prev!.txnId, true, srgPacks(s)));
     await sb.dropConfig(this.db, serviceId, txnId);
   }
 

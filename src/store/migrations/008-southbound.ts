@@ -2,7 +2,8 @@
  * Southbound: the device inventory (where each site's NETCONF device answers; credentials are never
  * stored here), what the NETCONF driver installed or is installing on the devices for each service
  * (one row per device transaction: an order's id, or a restoration's reconfiguration), the add/drop
- * ports and transponders each transaction holds (chosen in the database so every replica agrees),
+ * ports and transponders each transaction holds (chosen in the database so every replica agrees;
+ * a service's transactions share its ports),
  * and where a failure came from (an operator, or the devices' alarms).
  */
 export const southbound = `
@@ -35,8 +36,11 @@ CREATE TABLE device_ports (
   service_id text NOT NULL,
   txn_id     text NOT NULL,
   use        text NOT NULL,
-  PRIMARY KEY (site_id, port),
+  PRIMARY KEY (service_id, txn_id, site_id, use),
   FOREIGN KEY (service_id, txn_id) REFERENCES device_configs (service_id, txn_id) ON DELETE CASCADE
 );
-CREATE UNIQUE INDEX device_ports_use_idx ON device_ports (service_id, txn_id, site_id, use);
+-- A port belongs to one service; that service's transactions share it (a restoration retunes the
+-- customer's transponder rather than moving the customer). Claims serialize per site on an advisory
+-- lock (store/southbound.ts claimPorts); this index keeps one row per port and transaction.
+CREATE UNIQUE INDEX device_ports_port_idx ON device_ports (site_id, port, txn_id);
 `;
