@@ -175,7 +175,10 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
 
   const { services } = opts;
   const webDir = opts.webDir === undefined ? defaultWebDir() : opts.webDir;
-  const metrics = createMetrics(() => services.inventory.counts());
+  const metrics = createMetrics(
+    () => services.inventory.counts(),
+    () => services.devices.list(),
+  );
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },

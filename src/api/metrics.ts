@@ -1,4 +1,4 @@
-/** Prometheus metrics: process defaults, HTTP request durations, and inventory sizes read on scrape. */
+/** Prometheus metrics: process defaults, HTTP request durations, inventory sizes and device reachability read on scrape. */
 import client from 'prom-client';
 
 export interface Metrics {
@@ -7,7 +7,10 @@ export interface Metrics {
 }
 
 /** A registry of its own per app, so several apps (tests) never clash on metric names. */
-export function createMetrics(inventoryCounts: () => Promise<{ sites: number; spans: number; srlgs: number }>): Metrics {
+export function createMetrics(
+  inventoryCounts: () => Promise<{ sites: number; spans: number; srlgs: number }>,
+  deviceReachability: () => Promise<readonly { reachable: boolean | null }[]> = async () => [],
+): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'lightpath_' });
   const httpDuration = new client.Histogram({
@@ -27,6 +30,18 @@ export function createMetrics(inventoryCounts: () => Promise<{ sites: number; sp
       this.set({ kind: 'site' }, c.sites);
       this.set({ kind: 'span' }, c.spans);
       this.set({ kind: 'srlg' }, c.srlgs);
+    },
+  });
+  new client.Gauge({
+    name: 'lightpath_devices',
+    help: 'Registered devices by reachability as this server last saw it (unknown: it does not drive devices, or has not tried yet)',
+    labelNames: ['reachability'] as const,
+    registers: [registry],
+    async collect() {
+      const ds = await deviceReachability();
+      this.set({ reachability: 'reachable' }, ds.filter((d) => d.reachable === true).length);
+      this.set({ reachability: 'unreachable' }, ds.filter((d) => d.reachable === false).length);
+      this.set({ reachability: 'unknown' }, ds.filter((d) => d.reachable === null).length);
     },
   });
   return { registry, httpDuration };

@@ -23,6 +23,7 @@ import { NetconfClient } from '../../src/southbound/netconf/client.js';
 import type { CircuitDesign } from '../../src/services/ordering/design.js';
 import { alice, loadTinyNetwork, operator } from '../ordering/support.js';
 import { PASSWORD, USER, YANG_DIR } from './support.js';
+import { createMetrics } from '../../src/api/metrics.js';
 
 const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> => {
   const t0 = Date.now();
@@ -233,6 +234,9 @@ for (const driver of testDrivers()) {
       await until('unreachable', async () => (await services.devices.list()).find((x) => x.siteId === d.siteId)?.reachable === false);
       await until('event', async () => (await db.query(`SELECT 1 FROM events WHERE type = 'device.unreachable' AND subject_id = $1`, [d.siteId])).rows.length > 0);
       assert.equal((await services.resilience.listFailures({ open: true })).items.length, failuresBefore);
+      const scrape = await createMetrics(async () => ({ sites: 0, spans: 0, srlgs: 0 }), () => services.devices.list()).registry.metrics();
+      assert.match(scrape, /lightpath_devices\{reachability="unreachable"\} 1\n/);
+      assert.match(scrape, new RegExp(`lightpath_devices\\{reachability="reachable"\\} ${fleet.devices.length - 1}\\n`));
     });
   });
 }
