@@ -38,7 +38,7 @@ import { createServices, startBackground, stopServices } from '../src/services/i
 import { NetconfDriver } from '../src/services/southbound/index.js';
 import { InventoryService } from '../src/services/inventory.js';
 import type { Principal } from '../src/services/ordering/principal.js';
-import type { ActivationRequest } from '../src/services/ordering/activation.js';
+import { DriverUnavailableError, type ActivationRequest } from '../src/services/ordering/activation.js';
 import type { CircuitDesign } from '../src/services/ordering/design.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
@@ -68,6 +68,19 @@ const pct = (xs: number[], p: number) => {
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 const load = () => `load ${os.loadavg()[0].toFixed(2)}`;
+
+let retries = 0;
+/** A direct driver call, retried on DriverUnavailableError as the activation job would (counted and printed). */
+async function retrying(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof DriverUnavailableError) || attempt >= 5) throw err;
+      retries++;
+    }
+  }
+}
 
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 300_000, everyMs = 20): Promise<T> {
   const t0 = performance.now();
@@ -160,7 +173,7 @@ async function main(): Promise<void> {
     reconciled.set(serviceId, { start, end: performance.now() });
   };
   startBackground(services);
-  await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true), 60_000, 100);
+  await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true), 600_000, 200);
 
   const place = async (a: string, z: string, bandwidthGbps: number, protection: 'unprotected' | 'restorable') => (await services.ordering.placeOrder(customer, { product: 'wave', aSite: a, zSite: z, bandwidthGbps, protection })).order;
   const state = async (serviceId: string) => (await services.ordering.getService(operator, serviceId)).state;
@@ -185,20 +198,20 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const req: ActivationRequest = { orderId: `ord_bench_${i}`, serviceId: `svc_bench_${i}`, action: 'add', product: 'wave', design };
     const t = performance.now();
-    await driver.apply(req);
+    await retrying(() => driver.apply(req));
     one.push(performance.now() - t);
-    await driver.apply({ ...req, orderId: `del_bench_${i}`, action: 'delete' });
+    await retrying(() => driver.apply({ ...req, orderId: `del_bench_${i}`, action: 'delete' }));
   }
-  console.log(`  NETCONF driver activation over ${RUNS} runs: p50 ${ms(pct(one, 50))}, p99 ${ms(pct(one, 99))}, min ${ms(Math.min(...one))} (target < ${TARGET_ONE_MS} ms) — ${load()}`);
+  console.log(`  NETCONF driver activation over ${RUNS} runs: p50 ${ms(pct(one, 50))}, p99 ${ms(pct(one, 99))}, min ${ms(Math.min(...one))} (target < ${TARGET_ONE_MS} ms); device timeouts retried: ${retries} — ${load()}`);
   // Peer: the same driver without lock/unlock around each commit (only safe when this process is the devices' only writer).
   const unlocked = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, lock: false });
   const noLock: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const req: ActivationRequest = { orderId: `ord_nolock_${i}`, serviceId: `svc_nolock_${i}`, action: 'add', product: 'wave', design };
     const t = performance.now();
-    await unlocked.apply(req);
+    await retrying(() => unlocked.apply(req));
     noLock.push(performance.now() - t);
-    await unlocked.apply({ ...req, orderId: `del_nolock_${i}`, action: 'delete' });
+    await retrying(() => unlocked.apply({ ...req, orderId: `del_nolock_${i}`, action: 'delete' }));
   }
   await unlocked.close();
   console.log(`  peer, the driver without lock/unlock (2 of 6 round trips per device fewer): p50 ${ms(pct(noLock, 50))}, p99 ${ms(pct(noLock, 99))}, min ${ms(Math.min(...noLock))} — ${load()}`);

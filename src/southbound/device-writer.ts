@@ -4,8 +4,8 @@
  * and one commit. Validation of the whole datastore at commit dominates a commit's time (it grows
  * with the datastore), so combining edits makes a burst of activations (a restoration moving
  * hundreds of waves) cost a few commits per device instead of one per wave. After each commit the
- * running configuration is read back once and handed to every change of the batch, which verifies
- * its own entries.
+ * running configuration is read back once (only the batch's circuits when every change names its
+ * circuit) and handed to every change of the batch, which verifies its own entries.
  *
  * A batch the device refuses is undone by the device (rollback-on-error, discard-changes); its
  * changes are then tried one by one, so one bad change fails alone.
@@ -22,6 +22,11 @@ export interface DeviceChange {
   needsRunning: boolean;
   /** Interface and roadm-connections entries (merge, or with nc:operation="remove"); empty = nothing to change. */
   build(running: XElement[] | null): XElement[];
+  /**
+   * When set, the change only looks at entries with this circuit-id (before and after): a batch whose
+   * changes all name one reads only those entries back, not the device's whole configuration.
+   */
+  circuitId?: string;
 }
 
 /** How to reach the device and how to write. */
@@ -41,6 +46,13 @@ export interface DeviceWriterOptions {
 
 /** The filter reading what configuration the driver manages: every interface and cross-connect. */
 export const MANAGED_FILTER: XElement[] = [el(NS.device, 'org-openroadm-device', [el(NS.device, 'interface'), el(NS.device, 'roadm-connections')])];
+
+/** The filter for the entries of some circuits (RFC 6241 §6.2.5 content match on circuit-id), or every managed entry. */
+export function circuitFilter(circuitIds: readonly (string | undefined)[]): XElement[] {
+  if (circuitIds.length === 0 || circuitIds.some((c) => c === undefined)) return MANAGED_FILTER;
+  const ids = [...new Set(circuitIds as string[])];
+  return [el(NS.device, 'org-openroadm-device', ids.flatMap((id) => [el(NS.device, 'interface', [el(NS.device, 'circuit-id', id)]), el(NS.device, 'roadm-connections', [el(NS.device, 'circuit-id', id)])]))];
+}
 
 interface Pending {
   change: DeviceChange;
@@ -97,7 +109,8 @@ export class DeviceWriter {
       return;
     }
     try {
-      const before = batch.some((p) => p.change.needsRunning) ? await c.getConfig('running', MANAGED_FILTER) : null;
+      const filter = circuitFilter(batch.map((p) => p.change.circuitId));
+      const before = batch.some((p) => p.change.needsRunning) ? await c.getConfig('running', filter) : null;
       const edits: XElement[] = [];
       const built: Pending[] = [];
       for (const p of batch) {
@@ -109,7 +122,7 @@ export class DeviceWriter {
         }
       }
       if (edits.length > 0) await this.commit(c, edits);
-      const after = edits.length > 0 || before === null ? await c.getConfig('running', MANAGED_FILTER) : before;
+      const after = edits.length > 0 || before === null ? await c.getConfig('running', filter) : before;
       this.stats.commits += edits.length > 0 ? 1 : 0;
       this.stats.changes += built.length;
       for (const p of built) p.resolve(after);

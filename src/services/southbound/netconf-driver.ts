@@ -243,6 +243,7 @@ export class NetconfDriver implements SouthboundDriver {
   private configure(cfg: DeviceConfig, serviceId: string, txnId: string, replace = false, srgPacks: ReadonlySet<string> = new Set()): Promise<void> {
     return this.onDevice(cfg.siteId, async (w) => {
       const running = await w.apply({
+        circuitId: serviceId,
         needsRunning: replace,
         build: (now) => {
           if (!replace || !now) return cfg.config[0].children;
@@ -265,6 +266,7 @@ export class NetconfDriver implements SouthboundDriver {
         return { connections: o.connections.filter((n) => !keep.has(n)), interfaces: o.interfaces.filter((n) => !keep.has(n)) };
       };
       const after = await w.apply({
+        circuitId: serviceId,
         needsRunning: true,
         build: (running) => {
           const s = stale(running ?? []);
