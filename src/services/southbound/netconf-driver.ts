@@ -103,6 +103,10 @@ export function displaced(running: readonly XElement[], serviceId: string, cfg: 
   return { connections, interfaces };
 }
 
+/** Service states whose design the devices carry, and states after which they carry nothing; others (reserved, held, scheduled) belong to their order's activation. */
+const CARRIED = new Set(['active', 'down']);
+const GONE = new Set(['terminated', 'ended']);
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** True when the error means "could not talk to the device" (retry later) rather than "the device said no". */
@@ -374,13 +378,13 @@ export class NetconfDriver implements SouthboundDriver {
       const key = await this.serial(serviceId, async () => {
         if (await sb.hasOpenOrder(this.db, serviceId)) return null;
         const svc = await sb.designForShare(this.db, serviceId);
-        if (!svc || svc.state === 'terminated') {
+        if (!svc || GONE.has(svc.state)) {
           await this.converge(serviceId, null).catch((err) => {
             throw isUnreachable(err) ? new DriverUnavailableError(errorText(err)) : err;
           });
           return 'none';
         }
-        if (svc.state === 'reserved') return null;
+        if (!CARRIED.has(svc.state)) return null;
         const k = designKey(svc.design);
         const rows = await sb.configsOf(this.db, serviceId);
         const active = rows.find((r) => r.state === 'active');
@@ -396,7 +400,7 @@ export class NetconfDriver implements SouthboundDriver {
       });
       const done = await this.db.transaction(async (tx) => {
         const svc = await sb.designForShare(tx, serviceId);
-        const now = !svc || svc.state === 'terminated' ? 'none' : svc.state === 'reserved' ? null : designKey(svc.design);
+        const now = !svc || GONE.has(svc.state) ? 'none' : !CARRIED.has(svc.state) ? null : designKey(svc.design);
         if (key === null || now === key) {
           await finish(tx);
           return true;
