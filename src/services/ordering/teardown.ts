@@ -12,7 +12,7 @@ import * as jobs from '../../store/jobs.js';
 import * as st from '../../store/ordering.js';
 import { auditRow } from '../audit.js';
 import { insertAudit } from '../../store/audit.js';
-import { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
+import { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 import { toOrder } from './orders.js';
 import type { Principal } from './principal.js';
 

@@ -19,7 +19,7 @@ import * as st from '../../store/ordering.js';
 import { appendEventsBulk } from '../../store/resilience.js';
 import { audit } from '../audit.js';
 import type { JobHandler } from '../jobs.js';
-import { RESTORATION_JOB } from '../job-kinds.js';
+import { RESTORATION_JOB } from '../../store/job-kinds.js';
 import { withAllocationRetry, pageArgs, toPage, type Page } from '../ordering/common.js';
 import { NetworkViewCache } from '../ordering/network-view.js';
 import type { Principal } from '../ordering/principal.js';
@@ -71,7 +71,7 @@ export interface Availability {
 // Arbitrary constant: one restoration batch at a time per database, so two cuts never plan on stale state.
 const RESILIENCE_LOCK_KEY = 7_310_550_040;
 
-export { RESTORATION_JOB } from '../job-kinds.js';
+export { RESTORATION_JOB } from '../../store/job-kinds.js';
 
 /** What recording a failure (or a repair) answers. */
 export interface FailureOutcome {
