@@ -12,7 +12,7 @@ import { closeOutages, failedSpanIds, openOutages } from '../../store/failures.j
 import { insertAllocations } from '../../store/ordering.js';
 import * as rs from '../../store/resilience.js';
 import { enqueueJobs } from '../../store/jobs.js';
-import { RECONFIGURE_SERVICE } from '../job-kinds.js';
+import { RECONFIGURE_SERVICE } from '../../store/job-kinds.js';
 import type { CircuitDesign, DesignPath } from '../ordering/design.js';
 import type { NetworkView } from '../ordering/network-view.js';
 import { activeFirst, heldPath, occupancyFrom, pathGeometry, serviceDemand, strandsOf, swapped, trunkDemand, waveOf, type NewAllocation } from './model.js';

@@ -6,6 +6,12 @@ export const ACTIVATE_ORDER = 'order.activate';
 /** Remove a wholesale-terminated service's configuration from the devices; subject = service id. */
 export const TEARDOWN_SERVICE = 'service.teardown';
 
+/** Expire a held order that was not committed in time; subject = order id, run at its hold expiry. */
+export const EXPIRE_HOLD = 'order.hold-expiry';
+
+/** End a booking at its window's end: deactivate, release, mark ended; subject = service id. */
+export const END_SERVICE = 'service.end';
+
 /**
  * Bring one service's device configuration in line with the store (its design after restoration moved
  * it, nothing once it is gone); subject = service id. Written in the restoration's transaction.
