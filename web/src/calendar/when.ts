@@ -5,7 +5,7 @@
  */
 import { DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS, MAX_OCCURRENCES, MIN_WINDOW_MS } from '../../../src/domain/calendar.js';
 import type { BookingRequest } from '../api/ordering-types.js';
-import { WEEKDAYS, firstOccurrenceMs, weeklyRule } from './rrule.js';
+import { WEEKDAYS, firstOccurrenceMs, weeklyOccurrences, weeklyRule } from './rrule.js';
 import type { Weekday } from './rrule.js';
 
 const MINUTE_MS = 60_000;
@@ -62,8 +62,8 @@ export function parseUtcInput(s: string): number | null {
 export const START_PRESETS: readonly { id: string; label: string; at: (nowMs: number) => number | null }[] = [
   { id: 'now', label: 'Now', at: () => null },
   { id: 'next-hour', label: 'Next full hour', at: (now) => Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS },
-  { id: 'tomorrow-9', label: 'Tomorrow 09:00', at: (now) => Math.floor(now / DAY_MS) * DAY_MS + DAY_MS + 9 * HOUR_MS },
-  { id: 'monday-9', label: 'Next Monday 09:00', at: (now) => nextWeekdayAt(now, 'MO', 9) },
+  { id: 'tomorrow-9', label: 'Tomorrow 09:00 UTC', at: (now) => Math.floor(now / DAY_MS) * DAY_MS + DAY_MS + 9 * HOUR_MS },
+  { id: 'monday-9', label: 'Next Monday 09:00 UTC', at: (now) => nextWeekdayAt(now, 'MO', 9) },
 ];
 
 /** The first time strictly after now that is the given UTC weekday at hour:00 UTC. */
@@ -123,6 +123,9 @@ export function bookingOfWhen(f: WhenForm, nowMs: number): WhenResult {
     // DTSTART is the first occurrence itself, so the rule means the same in every RFC 5545 reader.
     const first = firstOccurrenceMs(startMs, f.days);
     const end = first + preset.seconds * 1000;
+    // The server refuses occurrences that overlap (a week-long booking every Friday and Saturday).
+    const occ = weeklyOccurrences(first, f.days, Math.min(count, f.days.length + 1), preset.seconds);
+    if (occ.some((o, i) => i > 0 && occ[i - 1].endMs > o.startMs)) return { errors: ['Each occurrence must end before the next one starts: choose a shorter length or days further apart.'] };
     return {
       booking: { start: new Date(first).toISOString(), recurrence: { rrule: weeklyRule(f.days, count), durationSeconds: preset.seconds } },
       holdSeconds,
