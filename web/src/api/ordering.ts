@@ -34,13 +34,16 @@ export interface AvailabilityQuery {
   product: Product;
   bandwidthGbps: number;
   protection: Protection;
-  from: string;
-  to: string;
+  /** Default: the server's now and 30 days on. */
+  from?: string;
+  to?: string;
 }
 
 /** When a circuit fits between two sites over [from, to), with how many fit in each interval. */
 export function fetchAvailabilityOverTime(q: AvailabilityQuery, signal?: AbortSignal): Promise<AvailabilityOverTime> {
-  const p = new URLSearchParams({ aSite: q.aSite, zSite: q.zSite, product: q.product, protection: q.protection, from: q.from, to: q.to, count: 'true' });
+  const p = new URLSearchParams({ aSite: q.aSite, zSite: q.zSite, product: q.product, protection: q.protection, count: 'true' });
+  if (q.from !== undefined) p.set('from', q.from);
+  if (q.to !== undefined) p.set('to', q.to);
   if (q.product !== 'dark-fiber') p.set('bandwidthGbps', String(q.bandwidthGbps));
   return getJson<AvailabilityOverTime>(`/v1/availability?${p.toString()}`, signal);
 }

@@ -12,6 +12,7 @@ import { useRefreshOn } from '../events/useEvents.js';
 import { segmentText, startForClick, stripSegments } from './strip.js';
 import { ticks } from './timeline.js';
 
+/** What the server covers by default (the next 30 days). */
 const DAYS = 30;
 const DAY_MS = 86_400_000;
 const WIDTH = 330;
@@ -38,8 +39,8 @@ export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protec
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     const ctl = new AbortController();
-    const from = Math.floor(Date.now() / 60_000) * 60_000;
-    const q: AvailabilityQuery = { aSite, zSite, product, bandwidthGbps, protection, from: new Date(from).toISOString(), to: new Date(from + DAYS * DAY_MS).toISOString() };
+    // From the server's now (its default), so a client clock ahead of it draws no past sliver as "no capacity".
+    const q: AvailabilityQuery = { aSite, zSite, product, bandwidthGbps, protection };
     setLoaded((cur) => (cur.state === 'done' ? cur : { state: 'loading' }));
     fetchAvailabilityOverTime(q, ctl.signal)
       .then((value) => setLoaded({ state: 'done', value }))
@@ -73,7 +74,7 @@ export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protec
 
   return (
     <section className="avail-strip" aria-labelledby="avail-h">
-      <h3 id="avail-h">Availability, next {DAYS} days</h3>
+      <h3 id="avail-h">Availability, next {loaded.state === 'done' ? Math.round((toMs - fromMs) / DAY_MS) : DAYS} days</h3>
       {loaded.state === 'loading' && (
         <p className="loading" role="status">
           <span className="spinner" aria-hidden="true" /> Checking capacity over time…

@@ -40,7 +40,7 @@ export function WhenPicker({ value, onChange }: { value: WhenForm; onChange: (w:
       {value.start === '' ? <span className="muted small when-local">now</span> : <LocalBeside utc={value.start} />}
       <div className="form-row">
         <label>
-          Length
+          Duration
           <select value={value.duration} onChange={(e) => set({ duration: e.target.value })}>
             {DURATIONS.filter((d) => !value.repeat || (d.id !== 'open' && d.id !== 'until')).map((d) => (
               <option key={d.id} value={d.id}>
