@@ -81,18 +81,22 @@ export const SERVICE_EVENTS = ['commit', 'hold-expired', 'cancel', 'start', 'act
 export type ServiceEvent = (typeof SERVICE_EVENTS)[number];
 
 /**
- * The service lifecycle: for each state, the events it accepts and where they lead. An event not listed
- * for a state is refused (409 conflict). `start` is activation beginning (at the window's start, less
- * the lead time); `failure` and `restored` leave a not-yet-started booking where it is (restoration
- * re-plans it, or reports it at risk).
+ * The service lifecycle: for each state, the events it accepts and where they lead; an event not listed
+ * is refused (a request answers 409 conflict and changes nothing; a fact such as a failure leaves the
+ * state as it is). A pair leading to the same state is accepted without a move: `commit` repeated
+ * answers the same; a `failure` or repair of a booking not started yet leaves it booked (restoration
+ * re-plans it for its window, or reports it at risk). `start` is its activation beginning (at the
+ * window's start less the lead time; a commit or order whose start is due is followed by it at once);
+ * `failure` means no path is left to carry it (one restoration reroutes or switches keeps it active);
+ * `cancel` of a reserved booking is accepted only while its activation has not begun.
  */
 export const SERVICE_LIFECYCLE: Readonly<Record<ServiceState, Partial<Record<ServiceEvent, ServiceState>>>> = {
-  held: { commit: 'scheduled', 'hold-expired': 'terminated', cancel: 'terminated' },
-  scheduled: { start: 'reserved', cancel: 'terminated', failure: 'scheduled', restored: 'scheduled' },
-  reserved: { activated: 'active', 'activation-failed': 'terminated', failure: 'reserved', restored: 'reserved' },
-  active: { failure: 'down', restored: 'active', disconnect: 'terminated', 'window-ended': 'ended' },
-  down: { failure: 'down', restored: 'active', disconnect: 'terminated', 'window-ended': 'ended' },
-  ended: {},
+  held: { commit: 'scheduled', 'hold-expired': 'terminated', cancel: 'terminated', disconnect: 'terminated', 'window-ended': 'terminated', failure: 'held', restored: 'held' },
+  scheduled: { commit: 'scheduled', start: 'reserved', cancel: 'terminated', disconnect: 'terminated', 'window-ended': 'terminated', failure: 'scheduled', restored: 'scheduled' },
+  reserved: { commit: 'reserved', start: 'reserved', activated: 'active', 'activation-failed': 'terminated', cancel: 'terminated', 'window-ended': 'terminated', failure: 'reserved', restored: 'reserved' },
+  active: { commit: 'active', failure: 'down', restored: 'active', disconnect: 'terminated', 'window-ended': 'ended' },
+  down: { commit: 'down', failure: 'down', restored: 'active', disconnect: 'terminated', 'window-ended': 'ended' },
+  ended: { commit: 'ended' },
   terminated: {},
 };
 
@@ -121,4 +125,13 @@ export const ORDER_LIFECYCLE: Readonly<Record<OrderState, Partial<Record<OrderEv
 /** The next order state, or null when refused. */
 export function nextOrderState(state: OrderState, event: OrderEvent): OrderState | null {
   return ORDER_LIFECYCLE[state][event] ?? null;
+}
+
+/**
+ * A booking's state once committed (or ordered without a hold): `scheduled`, followed at once by
+ * `start` when its activation is already due.
+ */
+export function bookedServiceState(activationDue: boolean): ServiceState {
+  const booked = SERVICE_LIFECYCLE.held.commit as ServiceState;
+  return activationDue ? (SERVICE_LIFECYCLE[booked].start as ServiceState) : booked;
 }

@@ -725,7 +725,7 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
   // window's start (less the lead time) and, when their window ends, ended.
   const jobs = flat((o, i) =>
     o.holdExpiresAt
-      ? [{ kind: EXPIRE_HOLD, subject: o.order.id, runAt: o.holdExpiresAt, i }]
+      ? [{ kind: EXPIRE_HOLD, subject: o.order.id, runAt: o.holdExpiresAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])]
       : [{ kind: ACTIVATE_ORDER, subject: o.order.id, runAt: o.activateAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])],
   );
   const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -819,16 +819,16 @@ export function placedOrderRow(o: Pick<PlacedOrder, 'order' | 'createdAt' | 'win
 
 // ---- wholesale teardown (network replace) ----------------------------------------------------------
 
-/** Ids of services that are reserved, active or down. */
+/** Ids of services that hold or will hold capacity: booked (held, scheduled), reserved, active or down. */
 export async function liveServiceIds(q: Queryable): Promise<string[]> {
-  const r = await q.query<{ id: string }>(`SELECT id FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id`);
+  const r = await q.query<{ id: string }>(`SELECT id FROM services WHERE state IN ('held', 'scheduled', 'reserved', 'active', 'down') ORDER BY id`);
   return r.rows.map((x) => x.id);
 }
 
-/** Locks and returns every live service (id, tenant, state). */
+/** Locks and returns every live or booked service (id, tenant, state). */
 export async function lockLiveServices(q: Queryable): Promise<{ id: string; tenantId: string; state: string }[]> {
   const r = await q.query<{ id: string; tenant_id: string; state: string }>(
-    `SELECT id, tenant_id, state FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id FOR UPDATE`,
+    `SELECT id, tenant_id, state FROM services WHERE state IN ('held', 'scheduled', 'reserved', 'active', 'down') ORDER BY id FOR UPDATE`,
   );
   return r.rows.map((x) => ({ id: x.id, tenantId: x.tenant_id, state: x.state }));
 }
@@ -837,7 +837,7 @@ export async function lockLiveServices(q: Queryable): Promise<{ id: string; tena
 export async function cancelOpenOrdersOf(q: Queryable, serviceIds: readonly string[], reason: string): Promise<OrderRow[]> {
   const r = await q.query<Record<string, unknown>>(
     `UPDATE orders SET state = 'cancelled', failure_reason = $2, updated_at = now(), completed_at = now()
-      WHERE service_id = ANY($1::text[]) AND state IN ('acknowledged', 'inProgress') RETURNING *`,
+      WHERE service_id = ANY($1::text[]) AND state IN ('held', 'acknowledged', 'inProgress') RETURNING *`,
     [[...serviceIds], reason],
   );
   return r.rows.map(toOrder);

@@ -212,6 +212,8 @@ async function endService(tx: Queryable, serviceId: string): Promise<void> {
     const add = await tx.query<Record<string, unknown>>(`SELECT id FROM orders WHERE service_id = $1 AND action = 'add' AND state IN ('held', 'acknowledged', 'inProgress') FOR UPDATE`, [serviceId]);
     for (const r of add.rows) {
       const row = (await st.getOrder(tx, r.id as string, undefined)) as st.OrderRow;
+      // An activation under way may have configured part of it: remove that from the devices.
+      if (row.state === 'inProgress') await jobsStore.enqueueJobs(tx, [{ kind: TEARDOWN_SERVICE, subject: serviceId }]);
       await st.setOrderState(tx, row.id, [row.state], row.state === 'held' ? 'cancelled' : 'failed', 'the booking\'s window ended before it was activated');
       await releaseOrder(tx, row);
       const order = toOrder((await st.getOrder(tx, row.id, undefined)) as st.OrderRow);

@@ -12,7 +12,7 @@
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
 import { bandwidthIssues, type CircuitSpec } from '../../domain/products.js';
-import { MIN_WINDOW_MS, nextOrderState, parseIsoMs, parseWindow, type BookingWindow, type OrderState } from '../../domain/calendar.js';
+import { bookedServiceState, MIN_WINDOW_MS, nextOrderState, parseIsoMs, parseWindow, type BookingWindow, type OrderState } from '../../domain/calendar.js';
 import { PgCode, sqlState, type Queryable } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
 import { lockInventoryShared } from '../../store/inventory.js';
@@ -91,7 +91,7 @@ export async function commitOrder(ctx: OrderingContext, p: Principal, id: string
       transition(r, 'commit');
       await st.setOrderState(tx, r.id, ['held'], 'acknowledged');
       const at = activateAt(ctx, r.startsAt);
-      await st.updateService(tx, r.serviceId, { state: Date.parse(at) > ctx.now() ? 'scheduled' : 'reserved' });
+      await st.updateService(tx, r.serviceId, { state: bookedServiceState(Date.parse(at) <= ctx.now()) });
       await jobs.deleteJobs(tx, EXPIRE_HOLD, [r.id]);
       await jobs.enqueueJobs(tx, [{ kind: ACTIVATE_ORDER, subject: r.id, runAt: at }, ...(r.endsAt ? [{ kind: END_SERVICE, subject: r.serviceId, runAt: r.endsAt }] : [])]);
       const order = toOrder((await st.getOrder(tx, r.id, undefined)) as st.OrderRow);
@@ -264,8 +264,10 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   await st.rebookOrder(tx, add.id, { spec, design: { design, pricing } satisfies OrderPayload, start: window.start, end: window.end });
   await jobs.deleteJobs(tx, ACTIVATE_ORDER, [add.id]);
   await jobs.deleteJobs(tx, END_SERVICE, [svc.id]);
-  if (add.state === 'acknowledged') await jobs.enqueueJobs(tx, [{ kind: ACTIVATE_ORDER, subject: add.id, runAt: activateAt(ctx, window.start) }, ...(window.end ? [{ kind: END_SERVICE, subject: svc.id, runAt: window.end }] : [])]);
-  if (add.state === 'acknowledged') await st.updateService(tx, svc.id, { state: Date.parse(activateAt(ctx, window.start)) > ctx.now() ? 'scheduled' : 'reserved' });
+  // A booking's end job runs even for a hold (a hold cannot outlive its window).
+  if (window.end) await jobs.enqueueJobs(tx, [{ kind: END_SERVICE, subject: svc.id, runAt: window.end }]);
+  if (add.state === 'acknowledged') await jobs.enqueueJobs(tx, [{ kind: ACTIVATE_ORDER, subject: add.id, runAt: activateAt(ctx, window.start) }]);
+  if (add.state === 'acknowledged') await st.updateService(tx, svc.id, { state: bookedServiceState(Date.parse(activateAt(ctx, window.start)) <= ctx.now()) });
   await audit(tx, p, { action: 'service.modify', subject: { kind: 'service', id: svc.id }, tenantId: svc.tenantId, before: { start: svc.startsAt, end: svc.endsAt, bandwidthGbps: (svc.spec as CircuitSpec).bandwidthGbps }, after: { ...window, bandwidthGbps: spec.bandwidthGbps } });
   const service = toService((await st.getService(tx, svc.id, undefined)) as st.ServiceRow);
   await appendEvent(tx, { type: 'service.modified', tenantId: svc.tenantId, subject: { kind: 'service', id: svc.id }, data: service });
@@ -311,6 +313,50 @@ async function hold(tx: Queryable, orderId: string, serviceId: string, plan: Pla
   const existing = [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))];
   if ((await st.lockLiveTrunks(tx, existing)).length !== existing.length) throw new RetryAllocation('a trunk was retired meanwhile');
   await st.insertAllocations(tx, orderId, plan.allocations.map((a) => ({ ...a, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })), window);
+}
+
+/** What a failure did to bookings that have not started: re-planned around it, or at risk. */
+export interface BookingsReport {
+  replanned: { id: string; start: string; spanIds: string[] }[];
+  atRisk: { id: string; start: string; reason: string }[];
+}
+
+/**
+ * Bookings not started yet (held or scheduled) whose planned path crosses a failed span are planned
+ * again for their window on the network as it is now (failed spans excluded), each all-or-nothing in
+ * a savepoint; one that no longer fits keeps its booking and is reported at risk (a `service.at-risk`
+ * event): the span may be repaired before it starts, and if not, activation on a failed span hands
+ * it to restoration like any live service. Runs inside the restoration pass's transaction.
+ */
+export async function replanBookings(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1]): Promise<BookingsReport> {
+  const report: BookingsReport = { replanned: [], atRisk: [] };
+  if (!view.failed.some((f) => f === 1)) return report;
+  const rows = await tx.query<{ id: string }>(
+    `SELECT id FROM services WHERE state IN ('held', 'scheduled') AND (ends_at IS NULL OR ends_at > now()) ORDER BY starts_at, id`,
+  );
+  for (const { id } of rows.rows) {
+    const svc = await st.getService(tx, id, undefined, true);
+    if (!svc) continue;
+    const design = svc.design as CircuitDesign;
+    const hit = design.paths.some((path) => path.spanIds.some((sid) => view.failed[view.graph.spanIndex(sid)] === 1));
+    if (!hit) continue;
+    const spec = svc.spec as CircuitSpec;
+    const w: BookingWindow = { startMs: Math.max(Date.parse(svc.startsAt), ctx.now()), endMs: svc.endsAt ? Date.parse(svc.endsAt) : null };
+    await tx.query('SAVEPOINT lp_replan');
+    try {
+      await rebook(ctx, p, tx, view, svc, spec, w);
+      await tx.query('RELEASE SAVEPOINT lp_replan');
+      const after = (await st.getService(tx, id, undefined)) as st.ServiceRow;
+      report.replanned.push({ id, start: svc.startsAt, spanIds: (after.design as CircuitDesign).paths.flatMap((x) => x.spanIds) });
+    } catch (err) {
+      if (!(err instanceof LightpathError) || err.code !== 'capacity-exhausted') throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT lp_replan');
+      const reason = err.detail;
+      report.atRisk.push({ id, start: svc.startsAt, reason });
+      await appendEvent(tx, { type: 'service.at-risk', tenantId: svc.tenantId, subject: { kind: 'service', id }, data: { ...toService(svc), atRisk: { reason } } });
+    }
+  }
+  return report;
 }
 
 /**

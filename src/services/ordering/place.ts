@@ -15,7 +15,7 @@
  */
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
-import { MIN_WINDOW_MS, type BookingWindow } from '../../domain/calendar.js';
+import { bookedServiceState, MIN_WINDOW_MS, type BookingWindow } from '../../domain/calendar.js';
 import { isPacketProduct, type CircuitSpec } from '../../domain/products.js';
 import type { Path } from '../../engine/index.js';
 import type { Queryable } from '../../store/db.js';
@@ -152,7 +152,7 @@ function lifecycleOf(ctx: OrderingContext, w: BookingWindow, holdSeconds: number
   const nowMs = ctx.now();
   const activateAtMs = Math.max(nowMs, w.startMs - ctx.activationLeadMs);
   if (holdSeconds !== null) return { serviceState: 'held', orderState: 'held', activateAt: new Date(activateAtMs).toISOString(), holdExpiresAt: new Date(nowMs + holdSeconds * 1000).toISOString() };
-  return { serviceState: activateAtMs > nowMs ? 'scheduled' : 'reserved', orderState: 'acknowledged', activateAt: new Date(activateAtMs).toISOString(), holdExpiresAt: null };
+  return { serviceState: bookedServiceState(activateAtMs <= nowMs), orderState: 'acknowledged', activateAt: new Date(activateAtMs).toISOString(), holdExpiresAt: null };
 }
 
 /** Builds the write of one planned booking (service, trunks, allocations, order, jobs, audit, event). */

@@ -33,6 +33,25 @@ ALTER TABLE orders ADD COLUMN series_id text;
 ALTER TABLE orders ADD CONSTRAINT orders_hold_check CHECK ((state = 'held') <= (hold_expires_at IS NOT NULL));
 CREATE INDEX orders_series_idx ON orders (series_id) WHERE series_id IS NOT NULL;
 
+-- A booking that has not started yet holds its end sites too (006 named only live states).
+CREATE OR REPLACE FUNCTION lp_sites_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  svcs text[];
+BEGIN
+  PERFORM lp_lock_inventory();
+  IF TG_OP = 'DELETE' OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.id IS DISTINCT FROM OLD.id THEN
+    SELECT array_agg(s.id ORDER BY s.id) INTO svcs FROM services s
+     WHERE s.state IN ('held', 'scheduled', 'reserved', 'active', 'down') AND (s.spec->>'aSite' = OLD.id OR s.spec->>'zSite' = OLD.id);
+    IF svcs IS NOT NULL THEN
+      RAISE EXCEPTION USING ERRCODE = 'LP409',
+        MESSAGE = format('site %s is in use by %s live or booked service(s) ending there', OLD.id, cardinality(svcs)),
+        DETAIL = json_build_object('services', svcs, 'trunks', '{}'::text[])::text;
+    END IF;
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$;
+
 ALTER TABLE trunks ADD COLUMN lit_from timestamptz;
 UPDATE trunks SET lit_from = created_at WHERE lit_from IS NULL;
 ALTER TABLE trunks ALTER COLUMN lit_from SET NOT NULL;
