@@ -148,6 +148,7 @@ describe('portal capacity calendar end to end', { timeout: 240_000 }, () => {
     assert.equal((await call<Service>('GET', `/v1/services/${held.serviceId}`, customerKey)).state, 'held');
     // The countdown runs.
     await page.waitForFunction(`document.querySelector('[data-testid="hold-countdown"]')?.textContent !== ${JSON.stringify(before)}`, undefined, { timeout: 5_000 });
+    await countdown.scrollIntoViewIfNeeded();
     await shot('calendar-held');
 
     await page.getByRole('button', { name: 'Commit' }).click();
