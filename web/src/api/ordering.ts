@@ -34,6 +34,7 @@ export interface AvailabilityQuery {
   product: Product;
   bandwidthGbps: number;
   protection: Protection;
+  maxLatencyUs: number | null;
   /** Default: the server's now and 30 days on. */
   from?: string;
   to?: string;
@@ -42,6 +43,7 @@ export interface AvailabilityQuery {
 /** When a circuit fits between two sites over [from, to), with how many fit in each interval. */
 export function fetchAvailabilityOverTime(q: AvailabilityQuery, signal?: AbortSignal): Promise<AvailabilityOverTime> {
   const p = new URLSearchParams({ aSite: q.aSite, zSite: q.zSite, product: q.product, protection: q.protection, count: 'true' });
+  if (q.maxLatencyUs !== null) p.set('maxLatencyUs', String(q.maxLatencyUs));
   if (q.from !== undefined) p.set('from', q.from);
   if (q.to !== undefined) p.set('to', q.to);
   if (q.product !== 'dark-fiber') p.set('bandwidthGbps', String(q.bandwidthGbps));

@@ -26,13 +26,14 @@ export interface AvailabilityStripProps {
   product: Product;
   bandwidthGbps: number;
   protection: Protection;
+  maxLatencyUs: number | null;
   /** The start chosen now (ms), marked on the strip; null = now. */
   startMs: number | null;
   onPickStart: (ms: number | null) => void;
 }
 
 /** The strip; renders nothing on a server without the availability route. */
-export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protection, startMs, onPickStart }: AvailabilityStripProps) {
+export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protection, maxLatencyUs, startMs, onPickStart }: AvailabilityStripProps) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   // Anyone's booking may change what fits: reload after each burst of order and service events.
   const tick = useRefreshOn((e) => e.type.startsWith('order.') || e.type.startsWith('service.'), 500);
@@ -40,7 +41,7 @@ export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protec
   useEffect(() => {
     const ctl = new AbortController();
     // From the server's now (its default), so a client clock ahead of it draws no past sliver as "no capacity".
-    const q: AvailabilityQuery = { aSite, zSite, product, bandwidthGbps, protection };
+    const q: AvailabilityQuery = { aSite, zSite, product, bandwidthGbps, protection, maxLatencyUs };
     setLoaded((cur) => (cur.state === 'done' ? cur : { state: 'loading' }));
     fetchAvailabilityOverTime(q, ctl.signal)
       .then((value) => setLoaded({ state: 'done', value }))
@@ -49,7 +50,7 @@ export function AvailabilityStrip({ aSite, zSite, product, bandwidthGbps, protec
         setLoaded(isMissingRoute(e) ? { state: 'missing' } : { state: 'error', message: errorMessage(e) });
       });
     return () => ctl.abort();
-  }, [aSite, zSite, product, bandwidthGbps, protection, tick, attempt]);
+  }, [aSite, zSite, product, bandwidthGbps, protection, maxLatencyUs, tick, attempt]);
 
   const segments = useMemo(() => (loaded.state === 'done' ? stripSegments(loaded.value) : []), [loaded]);
   if (loaded.state === 'missing') return null;

@@ -177,8 +177,11 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
   const bwChoices = bandwidthChoices(form.product);
   const packet = form.product === 'ethernet' || form.product === 'cloud-connect';
   const expired = done !== null && Date.parse(done.expiresAt) < Date.now();
-  const bwForStrip = form.product === 'dark-fiber' ? 0 : Number(form.bandwidthGbps);
-  const stripOn = a !== null && z !== null && a.properties.id !== z.properties.id && Number.isInteger(bwForStrip) && bwForStrip >= 0;
+  // The strip asks about exactly the circuit the form describes, once the form describes one.
+  const stripSpec = (() => {
+    const r = specOfForm(form);
+    return 'spec' in r ? r.spec : null;
+  })();
   const chosen = done?.options.find((o) => o.id === optionId) ?? null;
   const someInfeasible = chosen !== null && (chosen.occurrences ?? []).some((o) => !o.feasible);
   const verb = holdSeconds !== null ? 'Hold' : 'Order';
@@ -246,13 +249,14 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
           </label>
         </div>
         <p className="muted small">{PROTECTION_CHOICES.find((p) => p.id === form.protection)?.hint}</p>
-        {stripOn && (
+        {stripSpec !== null && (
           <AvailabilityStrip
-            aSite={form.from as string}
-            zSite={form.to as string}
-            product={form.product}
-            bandwidthGbps={bwForStrip}
-            protection={form.protection}
+            aSite={stripSpec.aSite}
+            zSite={stripSpec.zSite}
+            product={stripSpec.product}
+            bandwidthGbps={stripSpec.bandwidthGbps}
+            protection={stripSpec.protection}
+            maxLatencyUs={stripSpec.maxLatencyUs}
             startMs={parseUtcInput(when.start)}
             onPickStart={(ms) => setWhen({ ...when, start: ms === null ? '' : toUtcInput(ms) })}
           />
