@@ -113,7 +113,7 @@ describe('portal capacity calendar end to end', { timeout: 240_000 }, () => {
     assert.equal(svc.state, 'scheduled');
 
     await page.getByRole('link', { name: 'My services' }).click();
-    const bar = page.locator(`.timeline .tl-bar[data-service-id="${svc.id}"]`);
+    const bar = page.locator(`.timeline .tl-bar[data-booking-id="${svc.id}"]`);
     await bar.waitFor({ timeout: 30_000 });
     assert.equal(await bar.getAttribute('data-state'), 'scheduled');
     // The bar sits right of the now-line: the booking is in the future.

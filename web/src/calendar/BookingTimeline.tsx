@@ -63,7 +63,7 @@ export function BookingTimeline({ services, label, selectedId, onSelect }: Booki
               tabIndex={0}
               aria-label={text}
               aria-pressed={it.id === selectedId}
-              data-service-id={it.id}
+              data-booking-id={it.id}
               data-state={it.state}
               onClick={() => onSelect(it.id)}
               onKeyDown={(e) => {
