@@ -547,8 +547,13 @@ function during(a: string, ws: string, we: string): string {
 }
 
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now, h.*`;
-const SNAPSHOT_HELD = `(SELECT string_agg(concat_ws(',', array_position($2::text[], a.resource_id) - 1, a.sub, lower(a.units), upper(a.units)), ',') AS held
-       FROM allocations a WHERE a.kind = $1 AND a.resource_id = ANY($2::text[]) AND ${during('a', 'COALESCE($3::timestamptz, now())', '$4::timestamptz')}) h`;
+/** `heldEnd`: the end of the window the ranges are read for (see heldWindowEnd). */
+const snapshotHeld = (heldEnd: string): string => `(SELECT string_agg(concat_ws(',', array_position($2::text[], a.resource_id) - 1, a.sub, lower(a.units), upper(a.units)), ',') AS held
+       FROM allocations a WHERE a.kind = $1 AND a.resource_id = ANY($2::text[]) AND ${during('a', 'COALESCE($3::timestamptz, now())', heldEnd)}) h`;
+const SNAPSHOT_HELD = snapshotHeld('$4::timestamptz');
+// A packet circuit's only use of spectrum is a trunk it lights, and a trunk holds its spectrum
+// open-ended from its start: its spectrum is read for [start, ∞), not for the circuit's window.
+const SNAPSHOT_HELD_OPEN = snapshotHeld('NULL::timestamptz');
 
 /**
  * Inventory version, price book, now(), the ranges of one kind held on the given resources during the
@@ -564,7 +569,7 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
     params.push(f.idempotency.tenantId, f.idempotency.key);
     select += `, (SELECT row_to_json(o) FROM orders o WHERE o.tenant_id = $${params.length - 1} AND o.idempotency_key = $${params.length}) AS existing`;
   }
-  let sql = `${select} FROM ${SNAPSHOT_HELD}`;
+  let sql = `${select} FROM ${f.trunkPair ? SNAPSHOT_HELD_OPEN : SNAPSHOT_HELD}`;
   if (f.trunkPair) {
     params.push(f.trunkPair[0], f.trunkPair[1]);
     const a = `$${params.length - 1}`;
@@ -574,7 +579,7 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
                           AND t.lit_from <= COALESCE($3::timestamptz, now())
                         ORDER BY t.id)
            ${select}, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
-           FROM ${SNAPSHOT_HELD}`;
+           FROM ${SNAPSHOT_HELD_OPEN}`;
   }
   return snapshotFrom((await q.query<Record<string, unknown>>(sql, params)).rows[0], f.resourceIds);
 }
@@ -608,7 +613,7 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
   const idem = reqs.flatMap((r, i) => (r.idempotency ? [{ i, tenantId: r.idempotency.tenantId, key: r.idempotency.key }] : []));
   // LATERAL keeps each lookup an index probe whatever the planner thinks of unnest's row counts.
   const r = await q.query<Record<string, unknown>>(
-    `WITH w AS (SELECT u.n - 1 AS i, COALESCE(u.ws, now()) AS ws, u.we FROM unnest($12::timestamptz[], $13::timestamptz[]) WITH ORDINALITY AS u(ws, we, n))
+    `WITH w AS (SELECT u.n - 1 AS i, COALESCE(u.ws, now()) AS ws, u.we, u.he FROM unnest($12::timestamptz[], $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY AS u(ws, we, he, n))
      SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now,
             g.i, h.held, tr.trunks, ex.existing
        FROM generate_series(0, $1::int - 1) AS g(i)
@@ -616,7 +621,7 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
                     FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS u(i, k, id, pos)
                     JOIN w ON w.i = u.i
                     CROSS JOIN LATERAL (SELECT a.sub, a.units FROM allocations a
-                                         WHERE a.kind = u.k AND a.resource_id = u.id AND ${during('a', 'w.ws', 'w.we')}) a
+                                         WHERE a.kind = u.k AND a.resource_id = u.id AND ${during('a', 'w.ws', 'w.he')}) a
                    GROUP BY u.i) h ON h.i = g.i
        LEFT JOIN (SELECT u.i, json_agg(x.j ORDER BY x.id) AS trunks
                     FROM unnest($6::int[], $7::text[], $8::text[]) AS u(i, a, z)
@@ -643,6 +648,8 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
       idem.map((x) => x.key),
       reqs.map((x) => x.window?.start ?? null),
       reqs.map((x) => x.window?.end ?? null),
+      // Held ranges of a packet circuit's spectrum: open-ended (see SNAPSHOT_HELD_OPEN).
+      reqs.map((x) => (x.trunkPair ? null : (x.window?.end ?? null))),
     ],
     { prepare: true },
   );

@@ -11,6 +11,7 @@
 import { validationFailed, type FieldError } from '../../domain/errors.js';
 import { MAX_ADVANCE_MS, parseIsoMs, type BookingWindow } from '../../domain/calendar.js';
 import { isPacketProduct, type CircuitSpec } from '../../domain/products.js';
+import type { Queryable } from '../../store/db.js';
 import * as st from '../../store/ordering.js';
 import { occupancyFrom, planningRequest, routeResources } from './common.js';
 import { checkSites, newTrunkId, parseSpec, type OrderingContext } from './context.js';
@@ -56,10 +57,10 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
  * does not fit open-ended because of later reservations; null when it does not fit even briefly (or
  * for packet circuits, whose trunks make the answer a plan of its own).
  */
-export async function fitsUntil(ctx: OrderingContext, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
+export async function fitsUntil(ctx: OrderingContext, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow, q: Queryable = ctx.db): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
   const { kind, ids } = routeResources(view, spec, route);
-  const ranges = await st.heldWithTimes(ctx.db, kind, ids, new Date(w.startMs).toISOString(), null);
+  const ranges = await st.heldWithTimes(q, kind, ids, new Date(w.startMs).toISOString(), null);
   const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
   if (breaks.length === 0 || !fits(breaks[0])) return null;

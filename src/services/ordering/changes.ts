@@ -251,8 +251,9 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   const occ = await loadOccupancy(tx, view, spec, route, window);
   const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId);
   if (!plan) {
-    const until = w.endMs === null ? await fitsUntil(ctx, view, spec, route, w) : null;
-    throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined);
+    // Until when it would fit from its start (read in this transaction: its own capacity is free here).
+    const until = await fitsUntil(ctx, view, spec, route, { startMs: w.startMs, endMs: null }, tx);
+    throw noCapacity(spec, 'capacity', until && (w.endMs === null || Date.parse(until) < w.endMs) ? { availableUntil: until } : undefined);
   }
   await hold(tx, add.id, svc.id, plan, window);
   const old = add.design as OrderPayload;
