@@ -10,10 +10,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { Ajv } from 'ajv';
+// JSON Schema 2020-12, the dialect of OpenAPI 3.1: what is validated is what is published.
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import rateLimit from '@fastify/rate-limit';
 import { LightpathError } from '../domain/errors.js';
+import { roundByUnit } from '../domain/units.js';
 import type { Services } from '../services/index.js';
 import { newUlid } from '../services/ids.js';
 import { createMetrics } from './metrics.js';
@@ -75,6 +77,8 @@ function ajvFor(part: 'body' | 'other'): Ajv {
     useDefaults: true,
     removeAdditional: false,
     allErrors: true,
+    // Errors carry their schema, so an unknown field can be answered with the fields allowed there.
+    verbose: true,
     strict: false,
   });
   addFormats(ajv);
@@ -108,8 +112,10 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   });
   // Every route's OpenAPI entry lists the problems any request of its kind can meet (401, 429, 503, ...).
   app.addHook('onRoute', (r) => {
-    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean } | undefined;
+    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean; operationId?: string } | undefined;
     if (!schema || schema.hide) return;
+    // Generated clients name their methods after operationId: every published operation states one.
+    if (r.method !== 'HEAD' && !schema.operationId) throw new Error(`route ${String(r.method)} ${r.url} is published in the OpenAPI document without an operationId`);
     const access = (r.config as { access?: 'public' | 'any' | 'operator' } | undefined)?.access;
     const response = schema.response ?? {};
     const extra = S.errorResponses(...S.commonErrorStatuses(access, schema.body !== undefined).filter((st) => !(st in response)));
@@ -162,7 +168,10 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
         title: 'Lightpath API',
         version: opts.version ?? '0.1.0',
         description: 'Control plane for a fiber backbone sold as on-demand services. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
+      // Relative: the server that serves this document (wherever it listens).
+      servers: [{ url: '/', description: 'this Lightpath server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key' } } },
       security: [{ bearer: [] }],
     },
@@ -181,6 +190,9 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
       reply.elapsedTime / 1000,
     );
   });
+
+  // Numbers leave the API rounded once, by the unit their field name carries (src/domain/units.ts).
+  app.addHook('preSerialization', async (req, _reply, payload: unknown) => (underApi(req.url) ? roundByUnit(payload) : payload));
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, toProblem(err, request)));
   app.setNotFoundHandler((request, reply) => {

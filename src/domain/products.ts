@@ -63,7 +63,7 @@ export function bandwidthIssues(product: Product, bandwidthGbps: unknown, path =
   }
   if (typeof bandwidthGbps !== 'number' || !Number.isInteger(bandwidthGbps)) return [{ path, message: 'must be an integer number of Gbps' }];
   if (product === 'wave') {
-    return (WAVE_RATES_GBPS as readonly number[]).includes(bandwidthGbps) ? [] : [{ path, message: `wave rates are ${WAVE_RATES_GBPS.join(', ')} Gbps` }];
+    return (WAVE_RATES_GBPS as readonly number[]).includes(bandwidthGbps) ? [] : [{ path, message: `must be one of ${WAVE_RATES_GBPS.join(', ')} for a wave` }];
   }
   if (bandwidthGbps < ETHERNET_MIN_GBPS || bandwidthGbps > ETHERNET_MAX_GBPS) {
     return [{ path, message: `must be between ${ETHERNET_MIN_GBPS} and ${ETHERNET_MAX_GBPS} Gbps` }];

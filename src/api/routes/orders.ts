@@ -49,6 +49,7 @@ const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.S
 export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
   app.post('/v1/orders', { config: { access: 'any' },
     schema: {
+      operationId: 'placeOrder',
       tags: ['ordering'],
       summary: 'Place an order from a quote option or an inline spec; resources are allocated now, activation follows asynchronously',
       headers: IdempotencyHeaders,
@@ -63,6 +64,7 @@ export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<O
 
   app.get('/v1/orders', { config: { access: 'any' },
     schema: {
+      operationId: 'listOrders',
       tags: ['ordering'],
       summary: 'List orders',
       querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(OrderState), serviceId: Type.Optional(S.Id) }),
@@ -71,10 +73,10 @@ export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<O
   }, async (req) => ordering.listOrders(principalOf(req), req.query));
 
   app.get('/v1/orders/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get an order', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getOrder', tags: ['ordering'], summary: 'Get an order', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getOrder(principalOf(req), req.params.id));
 
   app.post('/v1/orders/:id/cancel', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Cancel an order not yet in progress (releases what it held)', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404, 409) } },
+    schema: { operationId: 'cancelOrder', tags: ['ordering'], summary: 'Cancel an order not yet in progress (releases what it held)', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404, 409) } },
   }, async (req) => ordering.cancelOrder(principalOf(req), req.params.id));
 }

@@ -74,6 +74,7 @@ export const Quote = Type.Object({
 export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingServices, 'ordering'>): Promise<void> {
   app.post('/v1/quotes', { config: { access: 'any' },
     schema: {
+      operationId: 'createQuote',
       tags: ['ordering'],
       summary: 'Quote a circuit: up to k options with paths, latency, availability, price and expiry (reserves nothing)',
       body: CircuitSpecBody,
@@ -82,10 +83,10 @@ export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingS
   }, async (req, reply) => reply.code(201).send(await ordering.quote(principalOf(req), req.body)));
 
   app.get('/v1/quotes', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
+    schema: { operationId: 'listQuotes', tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
   }, async (req) => ordering.listQuotes(principalOf(req), req.query));
 
   app.get('/v1/quotes/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getQuote', tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getQuote(principalOf(req), req.params.id));
 }

@@ -29,6 +29,7 @@ export const Service = Type.Object({
 export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
   app.get('/v1/services', { config: { access: 'any' },
     schema: {
+      operationId: 'listServices',
       tags: ['ordering'],
       summary: 'List services',
       querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(ServiceState), product: Type.Optional(Product) }),
@@ -37,11 +38,12 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
   }, async (req) => ordering.listServices(principalOf(req), req.query));
 
   app.get('/v1/services/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getService', tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getService(principalOf(req), req.params.id));
 
   app.patch('/v1/services/:id', { config: { access: 'any' },
     schema: {
+      operationId: 'modifyService',
       tags: ['ordering'],
       summary: 'Change bandwidth (make-before-break); returns the modify order',
       params: S.IdParams,
@@ -56,6 +58,7 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
 
   app.delete('/v1/services/:id', { config: { access: 'any' },
     schema: {
+      operationId: 'disconnectService',
       tags: ['ordering'],
       summary: 'Disconnect: releases everything the service holds; returns the delete order',
       params: S.IdParams,

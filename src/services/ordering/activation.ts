@@ -164,7 +164,7 @@ async function start(db: Db, order: st.OrderRow): Promise<void> {
   await db.transaction(async (tx) => {
     if (!(await st.setOrderState(tx, order.id, ['acknowledged'], 'inProgress'))) return;
     const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
-    await appendEvent(tx, { type: 'order.in-progress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
+    await appendEvent(tx, { type: 'order.inProgress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
   });
 }
 
