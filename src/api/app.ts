@@ -20,7 +20,7 @@ import type { Services } from '../services/index.js';
 import { newUlid } from '../services/ids.js';
 import { createMetrics } from './metrics.js';
 import { problem, sendProblem, toProblem } from './problem.js';
-import { normalizeRequestUrl, registerAccessControl, underApi, type RegisteredRoute } from './access.js';
+import { normalizeRequestUrl, registerAccessControl, underApi, type InProcessCaller, type RegisteredRoute } from './access.js';
 import { parseJsonBody, refuseNul } from './input-guards.js';
 import * as S from './schemas.js';
 import { healthRoutes } from './routes/health.js';
@@ -55,6 +55,11 @@ export interface AppOptions {
    * (default: LIGHTPATH_RATE_LIMIT_PER_MINUTE or 6000).
    */
   rateLimitPerMinute?: number;
+  /**
+   * Only for an app that is never listened on (the CLI without a server): requests carrying this
+   * caller's token act as its principal (api/access.ts).
+   */
+  inProcessCaller?: InProcessCaller;
 }
 
 /** The app plus what the route-access test and the server need to know about it. */
@@ -106,7 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Deny by default: from here on every route must declare its access (api/access.ts).
-  const registeredRoutes = registerAccessControl(app, opts.services);
+  const registeredRoutes = registerAccessControl(app, opts.services, opts.inProcessCaller);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

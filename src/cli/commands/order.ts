@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { createOrderingServices } from '../../services/ordering/index.js';
 import type { Order } from '../../services/ordering/orders.js';
-import { output, renderTable, withServices } from '../context.js';
-import { circuitOptions, cliPrincipal, specFrom } from './quote.js';
+import { allPages, settledOrder, withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { ends } from '../format.js';
+import { circuitOptions, specFrom } from './quote.js';
 
 function orderRow(o: Order): (string | null)[] {
-  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${o.spec.aSite}-${o.spec.zSite}`, o.failureReason];
+  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${ends(o.spec.aSite, o.spec.zSite)}`, o.failureReason];
 }
 
 /** `order create|show|list|cancel`. */
@@ -22,18 +23,14 @@ export function registerOrderCommands(program: Command): void {
       .option('--quote <id>', 'quote id')
       .option('--option <id>', 'option id of the quote', 'opt-1')
       .option('--idempotency-key <key>', 'retry-safe key')
-      .option('--no-activate', 'leave activation to a running server'),
+      .option('--no-activate', 'return once placed; do not wait for (or, without a server, run) the activation'),
   ).action(async (product: string | undefined, aSite: string | undefined, zSite: string | undefined, opts: { quote?: string; option: string; idempotencyKey?: string; activate: boolean; bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string }, cmd: Command) => {
     const body = opts.quote ? { quoteId: opts.quote, optionId: opts.option } : specFrom(product ?? '', aSite ?? '', zSite ?? '', opts);
-    const out = await withServices(cmd, async (s) => {
-      const o = createOrderingServices(s.db);
-      const p = cliPrincipal(opts.tenant);
-      const placed = await o.ordering.placeOrder(p, body, opts.idempotencyKey);
-      if (!opts.activate) return placed.order;
-      // A one-shot command has no background worker: activate here so the order finishes.
-      await o.worker.runOnce();
-      return o.ordering.getOrder(p, placed.order.id);
-    });
+    const out = await withClient(cmd, async (c) => {
+      const placed = await c.request<Order>('POST', '/v1/orders', { body, headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {} });
+      // Without a server, nothing activates the order unless this command does; with one, wait for it.
+      return opts.activate ? settledOrder(c, placed) : placed;
+    }, { tenant: opts.tenant });
     output(cmd, out, () => `Order ${out.id} is ${out.state}${out.failureReason ? ` (${out.failureReason})` : ''}; service ${out.serviceId}.`);
   });
 
@@ -42,7 +39,7 @@ export function registerOrderCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.getOrder(cliPrincipal(opts.tenant), id));
+      const o = await withClient(cmd, (c) => c.request<Order>('GET', `/v1/orders/${encodeURIComponent(id)}`), { tenant: opts.tenant });
       output(cmd, o, () => renderTable(['id', 'action', 'state', 'service', 'circuit', 'failure'], [orderRow(o)]));
     });
 
@@ -51,8 +48,8 @@ export function registerOrderCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .option('--state <state>', 'only orders in this state')
     .action(async (opts: { tenant?: string; state?: string }, cmd: Command) => {
-      const page = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.listOrders(cliPrincipal(opts.tenant), { limit: 1000, ...(opts.state ? { state: opts.state } : {}) }));
-      output(cmd, page, () => renderTable(['id', 'action', 'state', 'service', 'circuit', 'failure'], page.items.map(orderRow)));
+      const items = await withClient(cmd, (c) => allPages<Order>(c, '/v1/orders', { state: opts.state }), { tenant: opts.tenant });
+      output(cmd, { items, nextCursor: null }, () => renderTable(['id', 'action', 'state', 'service', 'circuit', 'failure'], items.map(orderRow)));
     });
 
   order
@@ -60,7 +57,7 @@ export function registerOrderCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.cancelOrder(cliPrincipal(opts.tenant), id));
+      const o = await withClient(cmd, (c) => c.request<Order>('POST', `/v1/orders/${encodeURIComponent(id)}/cancel`), { tenant: opts.tenant });
       output(cmd, o, () => `Order ${o.id} cancelled.`);
     });
 }

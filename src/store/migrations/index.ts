@@ -4,7 +4,7 @@ import { events } from './003-events.js';
 import { resilience } from './004-resilience.js';
 import { allocationKey } from './005-allocation-key.js';
 import { trust } from './006-trust.js';
-import { eventNames } from './007-event-names.js';
+import { eventNames } from './009-event-names.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -24,5 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'resilience', sql: resilience },
   { version: 5, name: 'allocation-key', sql: allocationKey },
   { version: 6, name: 'trust', sql: trust },
-  { version: 7, name: 'event-names', sql: eventNames },
+  { version: 9, name: 'event-names', sql: eventNames },
 ];
