@@ -79,7 +79,7 @@ export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { erro
   if (!isObject(input)) return { errors: [{ path: '', message: 'must be an object' }] };
   const errors: FieldError[] = [];
   const allowed = new Set(['product', 'aSite', 'zSite', 'bandwidthGbps', 'protection', 'maxLatencyUs']);
-  for (const k of Object.keys(input)) if (!allowed.has(k)) errors.push({ path: `/${k}`, message: 'unknown field' });
+  for (const k of Object.keys(input)) if (!allowed.has(k)) errors.push({ path: `/${k}`, message: `unknown field; allowed: ${[...allowed].join(', ')}` });
   const product = input.product;
   if (typeof product !== 'string' || !(PRODUCTS as readonly string[]).includes(product)) {
     errors.push({ path: '/product', message: `must be one of ${PRODUCTS.join(', ')}` });
