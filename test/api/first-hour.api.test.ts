@@ -145,7 +145,9 @@ describe('a new user\'s first hour (API)', () => {
       { method: 'GET', url: '/v1/services?state=live', path: '/state', message: 'must be one of ' },
       { method: 'POST', url: '/v1/analysis/failures', body: { scenario: 'all-spans' }, path: '/scenario', message: 'must be one of all-single-spans, all-single-srlgs' },
       { method: 'POST', url: '/v1/sites', body: { id: 'x-pop', name: 'X', kind: 'central-office', lat: 40, lon: -100 }, path: '/kind', message: 'must be one of datacenter, pop, cloud-onramp, amplifier' },
-      { method: 'POST', url: '/v1/spans', body: { id: 'x', aSiteId: 'chi-pop', zSiteId: 'nyc-pop', lineSystem: { grid: 'cwdm' } }, path: '/lineSystem/grid', message: 'must be one of ' },
+      { method: 'POST', url: '/v1/srlgs', body: { id: 'x', name: 'X', kind: 'pipe' }, path: '/kind', message: 'must be one of conduit, trench, bridge, building, duct, right-of-way, other' },
+      { method: 'POST', url: '/v1/spans', body: { id: 'x', aSiteId: 'chi-pop', zSiteId: 'nyc-pop', geometry: { type: 'Polyline', coordinates: [[0, 0], [1, 1]] } }, path: '/geometry/type', message: 'must be LineString' },
+      { method: 'POST', url: '/v1/analysis/failures', body: { scenario: [{ spans: ['was-bal'], kind: 'cut' }] }, path: '/scenario/0/kind', message: 'unknown field; allowed: spans, srlgs, sites' },
     ];
     for (const c of cases) {
       const r = await call(c.method, c.url, op, c.body);
