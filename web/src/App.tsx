@@ -16,11 +16,11 @@ import { EventStream } from './events/stream.js';
 import { EventsContext, useStreamStatus } from './events/useEvents.js';
 import { linesBounds } from './map/bounds.js';
 import { designOverlays } from './map/designOverlays.js';
-import { REACH_COLOUR, type PathOverlay } from './map/layers.js';
+import type { PathOverlay } from './map/layers.js';
 import { Legend } from './map/Legend.js';
 import { NetworkMap } from './map/NetworkMap.js';
 import type { EndpointPin } from './map/NetworkMap.js';
-import { DIVERSE_COLOURS, pathColour } from './map/palette.js';
+import { DIVERSE_COLOURS, REACH_COLOUR, pathColour } from './map/palette.js';
 import type { SiteKind } from './map/palette.js';
 import { serverLiveState, withLiveState } from './network/model.js';
 import { NetworkPanel } from './network/NetworkPanel.js';
@@ -194,7 +194,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
     }
     if (route === 'services') return shownService === null ? [] : designOverlays(`service-${shownService.id}`, shownService.design.paths);
     if (route === 'latency' && form.within !== null) {
-      return reach.state === 'done' && reach.response.spanIds.length > 0 ? [{ key: 'reach', spanIds: reach.response.spanIds, colour: REACH_COLOUR, emphasised: false }] : [];
+      return reach.state === 'done' && reach.response.spanIds.length > 0 ? [{ key: 'reach', spanIds: reach.response.spanIds, colour: REACH_COLOUR, emphasised: true }] : [];
     }
     if (route !== 'latency' || result.state !== 'done') return [];
     const r = result.response;

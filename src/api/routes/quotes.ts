@@ -43,9 +43,31 @@ export const DesignPath = Type.Object(
     spanIds: Type.Array(Type.String()),
     lengthKm: Type.Number(),
     latencyUs: Type.Number(),
-    wave: Type.Optional(Type.Unknown()),
+    wave: Type.Optional(
+      Type.Object(
+        {
+          lineRateGbps: Type.Integer(),
+          format: Type.String({ description: 'Modulation format chosen for the reach, e.g. DP-16QAM' }),
+          slots: Type.Integer({ description: 'Spectrum slots (12.5 GHz) the channel takes' }),
+          widthGhz: Type.Optional(Type.Number()),
+          regeneratorSiteIds: Type.Optional(Type.Array(Type.String())),
+          segments: Type.Array(
+            Type.Object(
+              { spanIds: Type.Array(Type.String()), fiberPair: Type.Integer(), startSlot: Type.Integer(), slots: Type.Integer(), centerFrequencyGhz: Type.Optional(Type.Number()) },
+              { additionalProperties: true },
+            ),
+          ),
+        },
+        { additionalProperties: true, description: 'A wave: its format and, per regenerated segment, the fiber pair and slots it holds' },
+      ),
+    ),
     strands: Type.Optional(Type.Unknown()),
-    trunk: Type.Optional(Type.Unknown()),
+    trunk: Type.Optional(
+      Type.Object(
+        { trunkId: Type.String(), units: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: 'Half-open Gbps range [lo, hi) within the trunk' }), lit: Type.Boolean() },
+        { additionalProperties: true, description: 'Ethernet: the share of a packet trunk wave' },
+      ),
+    ),
     lossBudget: Type.Optional(Type.Unknown()),
   },
 );

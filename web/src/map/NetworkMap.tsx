@@ -183,6 +183,17 @@ export function NetworkMap(props: NetworkMapProps) {
     showSelectedSpan(map, props.selectedSpanId === null ? null : (model.spanById.get(props.selectedSpanId) ?? null));
   }, [map, model, props.selectedSpanId]);
 
+  // Where the map has settled, for tests (and people) to tell that it went somewhere.
+  const [settled, setSettled] = useState<{ zoom: number; focus: string } | null>(null);
+  useEffect(() => {
+    if (map === null) return;
+    const onEnd = () => setSettled({ zoom: map.getZoom(), focus: handlers.current.focus.key });
+    map.on('moveend', onEnd);
+    return () => {
+      map.off('moveend', onEnd);
+    };
+  }, [map]);
+
   const shaded = props.shadedSiteIds;
   const [drawnShaded, setDrawnShaded] = useState(-1);
   useEffect(() => {
@@ -245,6 +256,8 @@ export function NetworkMap(props: NetworkMapProps) {
         data-network-drawn={drawnNetwork !== null && drawnNetwork === model ? 'true' : 'false'}
         data-paths-drawn={drawnPaths !== null && drawnPaths === paths ? paths.length : -1}
         data-shaded-sites={drawnShaded}
+        data-zoom={settled === null ? undefined : settled.zoom.toFixed(2)}
+        data-focus={settled === null ? undefined : settled.focus}
       />
       {failure !== null && (
         <div className="map-overlay error" role="alert">

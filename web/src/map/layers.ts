@@ -7,7 +7,7 @@ import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 
 import type { FeatureCollection, LineString } from 'geojson';
 import type { NetworkCollection, SiteFeature, SpanFeature } from '../api/types.js';
 import { addSiteIcons, iconName } from './icons.js';
-import { FAILED_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
+import { FAILED_COLOUR, REACH_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
 
 /** One path to draw: its spans, colour, and whether it is the one the user picked. */
 export interface PathOverlay {
@@ -29,8 +29,6 @@ export const LAYER = {
   shadedSites: 'shaded-sites',
 } as const;
 
-/** The colour of a latency catchment (sites and spans within reach). */
-export const REACH_COLOUR = '#0d9488';
 
 const utilisationColour: ExpressionSpecification = [
   'case',
