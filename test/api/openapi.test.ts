@@ -70,4 +70,9 @@ describe('OpenAPI document', () => {
     assert.equal(report.totals.warnings, 0, problems.join('\n'));
     assert.equal(r.status, 0, r.stderr);
   });
+
+  test('the portal\'s API types are what this document generates (scripts/gen-web-types.mjs, run by npm run build)', () => {
+    const r = spawnSync(process.execPath, ['scripts/gen-web-types.mjs', '--check'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+  });
 });
