@@ -132,8 +132,8 @@ describe('portal: the first hour', { timeout: 300_000 }, () => {
     const zoom = Number(await operator.locator('.map-canvas').getAttribute('data-zoom'));
     assert.ok(zoom > nationalZoom + 1, `the map zoomed in on the cut span: ${nationalZoom} → ${zoom}`);
     await operator.locator('.map-canvas[data-network-drawn="true"]').waitFor();
-    assert.ok((await mapPixels(operator, FAILED_COLOUR)) > 300, 'the cut span is drawn in the failure colour, large enough to see');
     await shot(operator, 'operations-cut');
+    assert.ok((await mapPixels(operator, FAILED_COLOUR)) > 300, 'the cut span is drawn in the failure colour, large enough to see');
 
     await api('DELETE', `/v1/failures/${svc.failureId}`, e2eApiKey!);
     await badge(svc.protectedId).filter({ hasText: /^Active$/ }).waitFor({ timeout: 30_000 });

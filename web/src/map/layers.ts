@@ -66,6 +66,14 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': utilisationColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2, 8, 4] },
   });
+  // The selection outline goes under the failure marks, so a selected cut span still reads red.
+  map.addLayer({
+    id: LAYER.selectedSpan,
+    type: 'line',
+    source: 'selected-span',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#111827', 'line-width': 7, 'line-opacity': 0.35 },
+  });
   // A failed span may be a few pixels long at national zoom: a wide translucent halo and round caps
   // keep it visible as a red mark wherever the map is.
   map.addLayer({
@@ -82,13 +90,6 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     source: 'spans',
     filter: ['==', ['get', 'failed'], true],
     paint: { 'line-color': FAILED_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2.5, 8, 4.5], 'line-dasharray': [2, 1.5] },
-  });
-  map.addLayer({
-    id: LAYER.selectedSpan,
-    type: 'line',
-    source: 'selected-span',
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
-    paint: { 'line-color': '#111827', 'line-width': 7, 'line-opacity': 0.35 },
   });
   map.addLayer({
     id: LAYER.pathCasing,
