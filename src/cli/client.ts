@@ -286,7 +286,9 @@ const ORDER_WAIT_MS = 30_000;
  * The order once it has settled: without a server, the background work due now is done here (no
  * worker runs in a one-shot command); with one, the order is read again until its worker is done.
  */
-export async function settledOrder<T extends { id: string; state: string }>(client: ApiClient, placed: T): Promise<T> {
+export async function settledOrder<T extends { id: string; state: string; start?: string | null }>(client: ApiClient, placed: T): Promise<T> {
+  // A booking that starts later is activated at its start: nothing to wait for now.
+  if (placed.start && Date.parse(placed.start) > Date.now() + 1000) return placed;
   if (!client.remote) {
     await client.settle();
     return client.request<T>('GET', `/v1/orders/${encodeURIComponent(placed.id)}`);

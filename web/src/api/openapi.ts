@@ -247,7 +247,7 @@ export interface paths {
         /** List quotes */
         get: operations["listQuotes"];
         put?: never;
-        /** Quote a circuit: up to k options with paths, latency, availability, price and expiry (reserves nothing) */
+        /** Quote a circuit for a window (or each occurrence of a recurrence): up to k options with paths, latency, availability, price and expiry (reserves nothing) */
         post: operations["createQuote"];
         delete?: never;
         options?: never;
@@ -282,7 +282,7 @@ export interface paths {
         /** List orders */
         get: operations["listOrders"];
         put?: never;
-        /** Place an order from a quote option or an inline spec; resources are allocated now, activation follows asynchronously */
+        /** Place an order from a quote option or an inline spec, for a window (start, end), a recurrence or a list of windows; held (hold) or straight away. Capacity is allocated now for exactly the window; activation follows at its start */
         post: operations["placeOrder"];
         delete?: never;
         options?: never;
@@ -316,8 +316,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel an order not yet in progress (releases what it held) */
+        /** Cancel a held or acknowledged order (releases what it held); before a booking starts this releases everything */
         post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit a held order (every held occurrence of its series): it moves on to activation at its window's start */
+        post: operations["commitOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -352,11 +369,11 @@ export interface paths {
         get: operations["getService"];
         put?: never;
         post?: never;
-        /** Disconnect: releases everything the service holds; returns the delete order */
+        /** Disconnect: releases everything the service holds; returns the delete order (a booking not yet started is cancelled: returns its cancelled order) */
         delete: operations["disconnectService"];
         options?: never;
         head?: never;
-        /** Change bandwidth (make-before-break); returns the modify order */
+        /** Change bandwidth and/or the window: before the start the booking is planned again (returns its order); once started the end moves in place and a new bandwidth is a modify order (make-before-break) */
         patch: operations["modifyService"];
         trace?: never;
     };
@@ -568,7 +585,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span */
+        /** What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span; bookings not started yet that it would hit */
         post: operations["analyzeFailures"];
         delete?: never;
         options?: never;
@@ -602,6 +619,40 @@ export interface paths {
         };
         /** Audit trail: who changed what, when, with a before/after summary (oldest first) */
         get: operations["listAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When a circuit fits: consecutive intervals covering [from, to) (default the next 30 days), each feasible or not */
+        get: operations["findAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spans/{id}/occupancy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A span's occupancy over [from, to) (default the next 30 days): slots held in each interval */
+        get: operations["getSpanOccupancy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6000,6 +6051,11 @@ export interface operations {
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
                             };
+                            windows: {
+                                /** Format: date-time */
+                                start: string;
+                                end: string | null;
+                            }[];
                             options: {
                                 id: string;
                                 paths: {
@@ -6057,6 +6113,13 @@ export interface operations {
                                     currency: "USD";
                                     amountMinor: number;
                                 };
+                                /** @description Recurring: whether this option fits each occurrence */
+                                occurrences?: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    end: string | null;
+                                    feasible: boolean;
+                                }[];
                             }[];
                             /** Format: date-time */
                             createdAt: string;
@@ -6248,6 +6311,24 @@ export interface operations {
                     bandwidthGbps?: number;
                     protection?: "unprotected" | "protected-1+1" | "restorable";
                     maxLatencyUs?: number | null;
+                    /** @description ISO-8601 with a zone; default now */
+                    start?: string | null;
+                    /** @description ISO-8601 with a zone; half-open [start, end); null or absent = open-ended */
+                    end?: string | null;
+                    recurrence?: {
+                        /** @description RFC 5545 RRULE with COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=12; DTSTART is `start` */
+                        rrule: string;
+                        durationSeconds: number;
+                    };
+                    /** @description An explicit series of windows */
+                    windows?: {
+                        /** Format: date-time */
+                        start: string;
+                        /** Format: date-time */
+                        end: string;
+                    }[];
+                    /** @description Recurring: book the feasible occurrences instead of all or nothing */
+                    partial?: boolean;
                 };
             };
         };
@@ -6272,6 +6353,11 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        windows: {
+                            /** Format: date-time */
+                            start: string;
+                            end: string | null;
+                        }[];
                         options: {
                             id: string;
                             paths: {
@@ -6329,6 +6415,13 @@ export interface operations {
                                 currency: "USD";
                                 amountMinor: number;
                             };
+                            /** @description Recurring: whether this option fits each occurrence */
+                            occurrences?: {
+                                /** Format: date-time */
+                                start: string;
+                                end: string | null;
+                                feasible: boolean;
+                            }[];
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -6595,6 +6688,11 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        windows: {
+                            /** Format: date-time */
+                            start: string;
+                            end: string | null;
+                        }[];
                         options: {
                             id: string;
                             paths: {
@@ -6652,6 +6750,13 @@ export interface operations {
                                 currency: "USD";
                                 amountMinor: number;
                             };
+                            /** @description Recurring: whether this option fits each occurrence */
+                            occurrences?: {
+                                /** Format: date-time */
+                                start: string;
+                                end: string | null;
+                                feasible: boolean;
+                            }[];
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -6827,7 +6932,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                state?: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                state?: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                 /** @description Stable readable id */
                 serviceId?: string;
             };
@@ -6848,7 +6953,7 @@ export interface operations {
                             id: string;
                             tenantId: string;
                             action: "add" | "modify" | "delete";
-                            state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                             serviceId: string;
                             quoteId: string | null;
                             optionId: string | null;
@@ -6863,12 +6968,27 @@ export interface operations {
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
                             };
+                            /** @description The window the order books: [start, end) */
+                            start: string | null;
+                            end: string | null;
+                            /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                            holdExpiresAt: string | null;
+                            /** @description A recurring booking: the series every occurrence belongs to */
+                            seriesId: string | null;
                             failureReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
                             completedAt: string | null;
+                            /** @description A recurring booking placed now: every occurrence */
+                            occurrences?: {
+                                orderId: string;
+                                serviceId: string;
+                                start: string | null;
+                                end: string | null;
+                                state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -7058,6 +7178,28 @@ export interface operations {
                     bandwidthGbps?: number;
                     protection?: "unprotected" | "protected-1+1" | "restorable";
                     maxLatencyUs?: number | null;
+                    /** @description ISO-8601 with a zone; default now */
+                    start?: string | null;
+                    /** @description ISO-8601 with a zone; half-open [start, end); null or absent = open-ended */
+                    end?: string | null;
+                    recurrence?: {
+                        /** @description RFC 5545 RRULE with COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=12; DTSTART is `start` */
+                        rrule: string;
+                        durationSeconds: number;
+                    };
+                    /** @description An explicit series of windows */
+                    windows?: {
+                        /** Format: date-time */
+                        start: string;
+                        /** Format: date-time */
+                        end: string;
+                    }[];
+                    /** @description Recurring: book the feasible occurrences instead of all or nothing */
+                    partial?: boolean;
+                    /** @description Hold the capacity until committed (POST /v1/orders/{id}/commit) or expired */
+                    hold?: boolean;
+                    /** @description How long a hold lasts (default 600) */
+                    holdSeconds?: number;
                 };
             };
         };
@@ -7072,7 +7214,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -7087,12 +7229,27 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -7106,7 +7263,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -7121,12 +7278,27 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -7442,7 +7614,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -7457,12 +7629,27 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -7650,7 +7837,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -7665,12 +7852,282 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    commitOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        action: "add" | "modify" | "delete";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        serviceId: string;
+                        quoteId: string | null;
+                        optionId: string | null;
+                        spec: {
+                            product: "dark-fiber" | "wave" | "ethernet" | "cloud-connect";
+                            /** @description Stable readable id */
+                            aSite: string;
+                            /** @description Stable readable id */
+                            zSite: string;
+                            /** @description wave: 100, 400 or 800; ethernet/cloud-connect: 1..400; dark-fiber: omit or 0 */
+                            bandwidthGbps: number;
+                            protection: "unprotected" | "protected-1+1" | "restorable";
+                            maxLatencyUs: number | null;
+                        };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
+                        failureReason: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -7873,7 +8330,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                state?: "reserved" | "active" | "down" | "terminated";
+                state?: "held" | "scheduled" | "reserved" | "active" | "down" | "ended" | "terminated";
                 product?: "dark-fiber" | "wave" | "ethernet" | "cloud-connect";
             };
             header?: never;
@@ -7898,7 +8355,12 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
-                            state: "reserved" | "active" | "down" | "terminated";
+                            state: "held" | "scheduled" | "reserved" | "active" | "down" | "ended" | "terminated";
+                            /** Format: date-time */
+                            start: string;
+                            /** @description null = open-ended */
+                            end: string | null;
+                            seriesId: string | null;
                             design: {
                                 paths: {
                                     role: "working" | "protect";
@@ -8151,7 +8613,12 @@ export interface operations {
                         bandwidthGbps: number;
                         protection: "unprotected" | "protected-1+1" | "restorable";
                         maxLatencyUs: number | null;
-                        state: "reserved" | "active" | "down" | "terminated";
+                        state: "held" | "scheduled" | "reserved" | "active" | "down" | "ended" | "terminated";
+                        /** Format: date-time */
+                        start: string;
+                        /** @description null = open-ended */
+                        end: string | null;
+                        seriesId: string | null;
                         design: {
                             paths: {
                                 role: "working" | "protect";
@@ -8397,7 +8864,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -8412,12 +8879,27 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -8628,7 +9110,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    bandwidthGbps: number;
+                    bandwidthGbps?: number;
+                    /** Format: date-time */
+                    start?: string;
+                    end?: string | null;
                 };
             };
         };
@@ -8643,7 +9128,7 @@ export interface operations {
                         id: string;
                         tenantId: string;
                         action: "add" | "modify" | "delete";
-                        state: "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
                         serviceId: string;
                         quoteId: string | null;
                         optionId: string | null;
@@ -8658,12 +9143,27 @@ export interface operations {
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
                         };
+                        /** @description The window the order books: [start, end) */
+                        start: string | null;
+                        end: string | null;
+                        /** @description A held order: commit before this or it is cancelled (hold-expired) */
+                        holdExpiresAt: string | null;
+                        /** @description A recurring booking: the series every occurrence belongs to */
+                        seriesId: string | null;
                         failureReason: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
                         completedAt: string | null;
+                        /** @description A recurring booking placed now: every occurrence */
+                        occurrences?: {
+                            orderId: string;
+                            serviceId: string;
+                            start: string | null;
+                            end: string | null;
+                            state: "held" | "acknowledged" | "inProgress" | "completed" | "failed" | "cancelled";
+                        }[];
                     };
                 };
             };
@@ -11914,6 +12414,23 @@ export interface operations {
                                 planMs: number;
                                 writeMs: number;
                             };
+                            /** @description What the failure did to bookings that have not started yet */
+                            bookings?: {
+                                /** @description Bookings not started yet, planned again around the failure for their window */
+                                replanned: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    spanIds: string[];
+                                }[];
+                                /** @description Bookings not started yet that no longer fit while the failure lasts (kept; restored if it is repaired in time) */
+                                atRisk: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    reason: string;
+                                }[];
+                            };
                         } | null;
                         restoration: "done" | "pending";
                     };
@@ -11962,6 +12479,23 @@ export interface operations {
                                 loadMs: number;
                                 planMs: number;
                                 writeMs: number;
+                            };
+                            /** @description What the failure did to bookings that have not started yet */
+                            bookings?: {
+                                /** @description Bookings not started yet, planned again around the failure for their window */
+                                replanned: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    spanIds: string[];
+                                }[];
+                                /** @description Bookings not started yet that no longer fit while the failure lasts (kept; restored if it is repaired in time) */
+                                atRisk: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    reason: string;
+                                }[];
                             };
                         } | null;
                         restoration: "done" | "pending";
@@ -12510,6 +13044,23 @@ export interface operations {
                                 planMs: number;
                                 writeMs: number;
                             };
+                            /** @description What the failure did to bookings that have not started yet */
+                            bookings?: {
+                                /** @description Bookings not started yet, planned again around the failure for their window */
+                                replanned: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    spanIds: string[];
+                                }[];
+                                /** @description Bookings not started yet that no longer fit while the failure lasts (kept; restored if it is repaired in time) */
+                                atRisk: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    start: string;
+                                    reason: string;
+                                }[];
+                            };
                         } | null;
                         restoration: "done" | "pending";
                     };
@@ -12781,6 +13332,23 @@ export interface operations {
                             planMs: number;
                             writeMs: number;
                         };
+                        /** @description What the failure did to bookings that have not started yet */
+                        bookings?: {
+                            /** @description Bookings not started yet, planned again around the failure for their window */
+                            replanned: {
+                                id: string;
+                                /** Format: date-time */
+                                start: string;
+                                spanIds: string[];
+                            }[];
+                            /** @description Bookings not started yet that no longer fit while the failure lasts (kept; restored if it is repaired in time) */
+                            atRisk: {
+                                id: string;
+                                /** Format: date-time */
+                                start: string;
+                                reason: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -13026,6 +13594,14 @@ export interface operations {
                                 spanId: string;
                                 slots: number;
                                 strands: number;
+                            }[];
+                            /** @description Bookings not started yet whose planned path the failure crosses (restoration would re-plan them for their window) */
+                            scheduled: {
+                                id: string;
+                                state: string;
+                                /** Format: date-time */
+                                start: string;
+                                end: string | null;
                             }[];
                         }[];
                     };
@@ -13569,6 +14145,442 @@ export interface operations {
                             after: unknown;
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    findAvailability: {
+        parameters: {
+            query: {
+                /** @description Stable readable id */
+                aSite: string;
+                /** @description Stable readable id */
+                zSite: string;
+                product: "dark-fiber" | "wave" | "ethernet" | "cloud-connect";
+                bandwidthGbps?: number;
+                protection?: "unprotected" | "protected-1+1" | "restorable";
+                maxLatencyUs?: number;
+                from?: string;
+                to?: string;
+                /** @description Also say how many such circuits fit in each interval */
+                count?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        intervals: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            feasible: boolean;
+                            /** @description How many such circuits fit side by side throughout the interval (at most 16: "16 or more") */
+                            count?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getSpanOccupancy: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        spanId: string;
+                        totalSlots: number;
+                        intervals: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            usedSlots: number;
+                            utilisation: number;
+                        }[];
                     };
                 };
             };

@@ -21,7 +21,7 @@ export interface Tracking {
 }
 
 /** How far along each order state is, so an older snapshot never overwrites a newer one. */
-const ORDER_RANK: Record<Order['state'], number> = { acknowledged: 0, inProgress: 1, completed: 2, failed: 2, cancelled: 2 };
+const ORDER_RANK: Record<Order['state'], number> = { held: 0, acknowledged: 1, inProgress: 2, completed: 3, failed: 3, cancelled: 3 };
 
 const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
   'service.activated': 'active',
@@ -35,6 +35,7 @@ const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
 };
 
 const STEP_TEXT: Record<string, string> = {
+  'order.held': 'Capacity held',
   'order.acknowledged': 'Order acknowledged',
   'order.inProgress': 'Activation in progress',
   'order.completed': 'Order completed',

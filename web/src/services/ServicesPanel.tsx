@@ -26,7 +26,7 @@ export interface ServicesPanelProps {
   onOrderNew: () => void;
 }
 
-const STATE_LABEL: Record<Service['state'], string> = { reserved: 'Activating', active: 'Active', down: 'Down', terminated: 'Disconnected' };
+const STATE_LABEL: Record<Service['state'], string> = { held: 'Held', scheduled: 'Scheduled', reserved: 'Activating', active: 'Active', down: 'Down', ended: 'Ended', terminated: 'Disconnected' };
 
 function productLabel(p: Service['product']): string {
   return PRODUCT_CHOICES.find((c) => c.id === p)?.label ?? p;
