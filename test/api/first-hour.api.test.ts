@@ -97,7 +97,7 @@ describe('a new user\'s first hour (API)', () => {
 
   test('every GET operation answers with numbers rounded once, by unit', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenApiDoc;
-    const query: Record<string, string> = { from: 'chi-pop', to: 'nyc-pop', maxLatencyUs: '5000' };
+    const query: Record<string, string> = { from: 'chi-pop', to: 'nyc-pop', maxLatencyUs: '5000', aSite: 'ash-dc1', zSite: 'chi-pop', product: 'wave' };
     const idFor = (p: string): string => {
       const noun = /^\/v1\/([a-z]+)\//.exec(p)?.[1] ?? '';
       const byNoun: Record<string, string> = { sites: ids.site, spans: ids.span, srlgs: ids.srlg, orders: ids.order, services: ids.service, quotes: ids.quote, failures: ids.failure, webhooks: ids.webhook };
