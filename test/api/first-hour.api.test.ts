@@ -109,7 +109,10 @@ describe('a new user\'s first hour (API)', () => {
       const get = item.get;
       if (!get || !p.startsWith('/v1/')) continue;
       const required = (get.parameters ?? []).filter((x) => x.in === 'query' && x.required).map((x) => `${x.name}=${encodeURIComponent(query[x.name])}`);
-      const url = p.replace(/\{[^}]+\}/g, () => idFor(p)) + (required.length ? `?${required.join('&')}` : '') + (p === '/v1/events' ? '?format=json' : '');
+      // Optional parameters some reads need in practice: a wave's rate, the events as a JSON page.
+      const extra: Record<string, string> = { '/v1/availability': 'bandwidthGbps=100&count=true', '/v1/events': 'format=json' };
+      const qs = [...required, ...(extra[p] ? [extra[p]] : [])];
+      const url = p.replace(/\{[^}]+\}/g, () => idFor(p)) + (qs.length ? `?${qs.join('&')}` : '');
       for (const who of [op, acme]) {
         const r = await call('GET', url, who);
         assert.ok(r.status === 200 || (who === acme && (r.status === 403 || r.status === 404)), `GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
