@@ -15,8 +15,16 @@ export type Protection = Service['protection'];
 export type ServiceState = Service['state'];
 export type OrderState = Order['state'];
 export type Money = Service['price']['monthly'];
-/** What a quote request sends (POST /v1/quotes). */
-export type CircuitSpec = RequestJson<'/v1/quotes', 'post'>;
+/** What the customer asks for: the circuit, without when. */
+export type CircuitSpec = Quote['request'];
+/** What the customer asks a quote for: the circuit and when (POST /v1/quotes). */
+export type QuoteRequest = RequestJson<'/v1/quotes', 'post'>;
+/** When a quote or inline order books: one window, a recurrence (RRULE) or explicit windows. */
+export type BookingRequest = Pick<QuoteRequest, 'start' | 'end' | 'recurrence' | 'windows'>;
+/** How an order from a quote is placed: straight away or held, all occurrences or the feasible ones. */
+export type OrderOptions = Pick<RequestJson<'/v1/orders', 'post'>, 'hold' | 'holdSeconds' | 'partial'>;
+/** A half-open window [start, end) in ISO-8601 UTC; end null = open-ended. */
+export type TimeWindow = NonNullable<Quote['windows']>[number];
 export type PriceBook = ResponseJson<'/v1/pricebook', 'get'>;
 export type ProductPrice = PriceBook['products'][Product];
 export type LightpathEvent = ResponseJson<'/v1/events', 'get'>['items'][number];
@@ -24,6 +32,8 @@ export type Failure = ResponseJson<'/v1/failures/{id}', 'get'>;
 export type FailureWithBatch = ResponseJson<'/v1/failures', 'post', 201>;
 export type Batch = NonNullable<FailureWithBatch['batch']>;
 export type Availability = ResponseJson<'/v1/services/{id}/availability', 'get'>;
+/** GET /v1/availability: consecutive intervals covering [from, to), each feasible or not. */
+export type AvailabilityOverTime = ResponseJson<'/v1/availability', 'get'>;
 
 /** A page of a list (CONVENTIONS: lists). */
 export interface Page<T> {

@@ -27,6 +27,7 @@ const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
   'service.activated': 'active',
   'service.modified': 'active',
   'service.disconnected': 'terminated',
+  'service.ended': 'ended',
   'service.down': 'down',
   'service.restored': 'active',
   'service.rerouted': 'active',
@@ -44,6 +45,7 @@ const STEP_TEXT: Record<string, string> = {
   'service.activated': 'Service active',
   'service.modified': 'Service modified',
   'service.disconnected': 'Service disconnected',
+  'service.ended': 'Booking ended',
 };
 
 /** Start following an order the API just returned. */
