@@ -18,30 +18,26 @@ import { LightpathError } from '../../domain/errors.js';
 import type { Network } from '../../domain/network.js';
 import { builtinNetwork } from '../../data/builtin-network.js';
 import { ImportError, parseNetwork } from '../../import/index.js';
-import { Fleet } from '../../devices/emulator/fleet.js';
-import { ValidatorUnavailableError } from '../../devices/emulator/validator.js';
-import { globals, output, renderTable, withServices } from '../context.js';
-import { openStore, resolveStoreConfig } from '../../store/open.js';
-import { loadNetwork as loadStoredNetwork } from '../../store/inventory.js';
-import { cliPrincipal } from '../../services/ordering/principal.js';
-import { createServices, stopServices } from '../../services/index.js';
-import { CredentialsError, DeviceService, loadCredentials, readDeviceFile, type DeviceRow, type NetworkAudit, type SouthboundOptions } from '../../services/southbound/index.js';
-import os from 'node:os';
+// The emulator (SSH, YANG) and the NETCONF driver load only when a command needs them: every other command starts faster.
+import type { Fleet } from '../../devices/emulator/fleet.js';
+import type { DeviceRow, NetworkAudit } from '../../services/southbound/index.js';
+import { withClient } from '../client.js';
+import { globals, output, renderTable } from '../context.js';
+import { netconfOptions } from '../netconf-options.js';
 
-/** The NETCONF driver's settings from serve/audit options: device inventory file and logins (never printed). */
-export function netconfOptions(o: { devices?: string; deviceSecrets?: string }): SouthboundOptions {
+function deviceRows(items: readonly DeviceRow[]): DeviceRow[] {
+  return items.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
+}
+
+/** A device inventory file (an array, or {items}), as rows. */
+async function deviceFile(file: string): Promise<DeviceRow[]> {
+  const { CredentialsError, readDeviceFile } = await import('../../services/southbound/directory.js');
   try {
-    const credentials = loadCredentials(process.env, o.deviceSecrets);
-    if (!credentials.default && !Object.keys(credentials.sites ?? {}).length) throw new CredentialsError('the netconf driver needs device logins: LIGHTPATH_DEVICES_PASSWORD (and LIGHTPATH_DEVICES_USERNAME), or --device-secrets FILE');
-    return { credentials, ...(o.devices ? { devices: readDeviceFile(o.devices) } : {}) };
+    return deviceRows(readDeviceFile(file));
   } catch (err) {
     if (err instanceof CredentialsError) throw new LightpathError('validation-failed', err.message);
     throw err;
   }
-}
-
-function deviceRows(items: readonly DeviceRow[]): DeviceRow[] {
-  return items.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
 }
 
 function auditTable(a: NetworkAudit): string {
@@ -106,17 +102,11 @@ export function registerDevicesCommands(program: Command): void {
     .option('--password <password>', 'SSH password the devices accept (env LIGHTPATH_DEVICES_PASSWORD; generated and printed when absent)')
     .action(async (o: ServeOptions, cmd: Command) => {
       if (o.fromStore && o.network) throw new LightpathError('validation-failed', 'give --network FILE or --from-store, not both');
-      // The store is opened only to read the network and register the devices, then closed again
-      // (an embedded store stays usable by serve).
-      const storeConfig = o.fromStore || o.register ? resolveStoreConfig(globals(cmd), 'lightpath devices serve') : null;
+      // The network and the registration go through the API (the running server, or the store opened and closed again).
       let network: Network;
       if (o.fromStore) {
-        const db = await openStore(storeConfig!);
-        try {
-          network = await loadStoredNetwork(db);
-        } finally {
-          await db.close();
-        }
+        const doc = await withClient(cmd, (c) => c.request<unknown>('GET', '/v1/network', { query: { format: 'json' } }), { initialize: false });
+        network = parseNetwork('store.json', JSON.stringify(doc), 'json').network;
         if (network.sites.length === 0) throw new LightpathError('validation-failed', 'the store holds no network (import one, or start serve once)');
       } else network = loadNetwork(o.network);
       let password = o.password ?? process.env.LIGHTPATH_DEVICES_PASSWORD;
@@ -128,6 +118,7 @@ export function registerDevicesCommands(program: Command): void {
       let fleet: Fleet;
       try {
         let started = false;
+        const { Fleet } = await import('../../devices/emulator/fleet.js');
         fleet = await Fleet.start(network, {
           username: o.username,
           password,
@@ -146,19 +137,17 @@ export function registerDevicesCommands(program: Command): void {
         bar.stop();
       } catch (err) {
         bar.stop();
+        const { ValidatorUnavailableError } = await import('../../devices/emulator/validator.js');
         if (err instanceof ValidatorUnavailableError) throw new LightpathError('validation-failed', err.message);
         throw err;
       }
       const rows = fleet.devices.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
       if (o.register) {
-        const db = await openStore(storeConfig!);
         try {
-          await new DeviceService(db, null).register(cliPrincipal(os.userInfo().username), rows);
+          await withClient(cmd, (c) => c.request('PUT', '/v1/devices', { body: { items: rows } }), { initialize: false });
         } catch (err) {
           await fleet.stop();
           throw err;
-        } finally {
-          await db.close();
         }
       }
       output(cmd, { network: network.name, validation: fleet.validator.kind, username: o.username, items: rows }, () =>
@@ -191,43 +180,43 @@ export function registerDevicesCommands(program: Command): void {
 
   devices
     .command('list')
-    .description("the store's device inventory: site, node id, kind, host, port, model")
+    .description('the device inventory: site, node id, kind, host, port, model, and reachability as the server sees it')
     .action(async (_o: unknown, cmd: Command) => {
-      const items = await withServices(cmd, (s) => s.devices.list(), { initialize: false });
-      output(cmd, { items }, () => renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model'], items.map((d) => [d.siteId, d.nodeId, d.kind, d.host, d.port, d.model])));
+      const { items } = await withClient(cmd, (c) => c.request<{ items: (DeviceRow & { reachable: boolean | null })[] }>('GET', '/v1/devices'), { initialize: false });
+      output(cmd, { items }, () => renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model', 'reachable'], items.map((d) => [d.siteId, d.nodeId, d.kind, d.host, d.port, d.model, d.reachable === null ? '-' : d.reachable ? 'yes' : 'no'])));
     });
   devices
     .command('register')
-    .description("replace the store's device inventory with a file's (JSON: an array, or {items} as `devices serve --json` prints)")
+    .description("replace the device inventory with a file's (JSON: an array, or {items} as `devices serve --json` prints)")
     .argument('<file>', 'device inventory file')
     .action(async (file: string, _o: unknown, cmd: Command) => {
-      let rows: DeviceRow[];
-      try {
-        rows = deviceRows(readDeviceFile(file));
-      } catch (err) {
-        if (err instanceof CredentialsError) throw new LightpathError('validation-failed', err.message);
-        throw err;
-      }
-      const items = await withServices(cmd, (s) => s.devices.register(cliPrincipal(os.userInfo().username), rows), { initialize: false });
+      const rows = await deviceFile(file);
+      const { items } = await withClient(cmd, (c) => c.request<{ items: DeviceRow[] }>('PUT', '/v1/devices', { body: { items: rows } }), { initialize: false });
       output(cmd, { items }, () => `${items.length} devices registered`);
     });
   devices
     .command('audit')
     .description("compare every device's running configuration with what the store says it should carry: missing, extra and different cross-connects")
-    .option('--devices <file>', "device inventory (JSON); default: the store's")
-    .option('--device-secrets <file>', 'device logins (JSON {username, password, sites?}); default: LIGHTPATH_DEVICES_USERNAME / LIGHTPATH_DEVICES_PASSWORD')
+    .option('--devices <file>', "without a server: device inventory (JSON); default: the store's")
+    .option('--device-secrets <file>', 'without a server: device logins (JSON {username, password, sites?}); default: LIGHTPATH_DEVICES_USERNAME / LIGHTPATH_DEVICES_PASSWORD')
     .action(async (o: { devices?: string; deviceSecrets?: string }, cmd: Command) => {
-      const netconf = { ...netconfOptions(o), monitor: false };
-      const g = globals(cmd);
-      const db = await openStore(resolveStoreConfig(g, 'lightpath devices audit'));
-      const services = createServices(db, { netconf });
-      try {
-        const a = await services.devices.audit();
-        output(cmd, a, () => auditTable(a));
-        if (!a.clean) process.exitCode = 1;
-      } finally {
-        await stopServices(services);
-        await db.close();
-      }
+      const a = await withClient(
+        cmd,
+        async (c) => {
+          // A running server audits with its own driver (serve --driver netconf); without one, this process talks to the devices.
+          if (c.remote || !c.services) return c.request<NetworkAudit>('GET', '/v1/devices/audit');
+          const services = c.services;
+          const { createNetconf } = await import('../../services/southbound/index.js');
+          const nb = createNetconf(services.db, () => services.ordering.views, { ...netconfOptions(o), monitor: false });
+          try {
+            return await nb.driver.audit();
+          } finally {
+            await nb.driver.close();
+          }
+        },
+        { initialize: false },
+      );
+      output(cmd, a, () => auditTable(a));
+      if (!a.clean) process.exitCode = 1;
     });
 }

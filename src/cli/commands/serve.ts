@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { buildApp } from '../../api/app.js';
-import { openStore, resolveStoreConfig } from '../../store/open.js';
+import { resolveStoreConfig } from '../../store/config.js';
 import { heldDataDirLock } from '../../store/lock.js';
-import { createServices, startBackground, stopServices } from '../../services/index.js';
 import { printFirstStartOperatorKey } from './keys.js';
 import { globals } from '../context.js';
-import { netconfOptions } from './devices.js';
+import { netconfOptions } from '../netconf-options.js';
 
 function driverName(v: string): 'emulator' | 'netconf' {
   if (v !== 'emulator' && v !== 'netconf') throw new InvalidArgumentError('must be emulator or netconf');
@@ -32,13 +30,19 @@ export function registerServeCommand(program: Command, version: string): void {
     .option('--device-secrets <file>', 'netconf: device logins (JSON {username, password, sites?}); default: LIGHTPATH_DEVICES_USERNAME / LIGHTPATH_DEVICES_PASSWORD')
     .action(async (opts: { port: number; host: string; empty?: boolean; driver: 'emulator' | 'netconf'; devices?: string; deviceSecrets?: string }, cmd: Command) => {
       const config = resolveStoreConfig(globals(cmd), 'lightpath serve');
+      // The server's modules load here, not when the program starts: other commands stay quick.
+      const [{ buildApp }, { openStore }, { createServices, startBackground, stopServices }] = await Promise.all([
+        import('../../api/app.js'),
+        import('../../store/open.js'),
+        import('../../services/index.js'),
+      ]);
       // Read the device inventory and logins before opening the store, so a bad file fails fast.
       const netconf = opts.driver === 'netconf' ? netconfOptions(opts) : undefined;
       const db = await openStore(config);
       const services = createServices(db, netconf ? { netconf, workerConcurrency: 64 } : {});
       const app = await buildApp({ services, version });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
-      await printFirstStartOperatorKey(db);
+      await printFirstStartOperatorKey(db, undefined, { dataDir: config.databaseUrl ? undefined : config.dataDir });
       const counts = await services.inventory.counts();
       app.log.info({ store: db.description, init, ...counts, driver: opts.driver }, init === 'loaded-builtin' ? 'first start: loaded the built-in network' : 'store opened');
       services.netconf?.directory.on('change', (s: { siteId: string; nodeId: string; reachable: boolean; lastError: string | null }) =>
