@@ -2,8 +2,9 @@
  * End to end on loopback, as an operator runs it: `lightpath import` a network, `lightpath devices
  * serve --from-store --register` (emulated OpenROADM devices, YANG-validated), `lightpath serve
  * --driver netconf`, then over HTTP: an order is configured on every ROADM of its path (and only
- * those) and becomes active; `cut SPAN` on the emulator's standard input becomes a device failure
- * within 2 s, the wave is restored and its configuration moves; `repair SPAN` brings it back; a
+ * those) and becomes active; `lightpath devices cut SPAN` (the emulator's control socket) becomes a
+ * device failure within 2 s, the wave is restored and its configuration moves; `devices repair SPAN`
+ * brings it back; a
  * disconnect removes it; `kill -9` of the server in the middle of an activation, then a restart:
  * the devices and the store agree (the audit is clean) and the order has an outcome.
  *
@@ -12,7 +13,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +37,7 @@ interface Device {
 }
 
 let tmp = '';
+let control = '';
 let devicesProc: ChildProcessWithoutNullStreams;
 let devices: Device[] = [];
 let server: ServerProcess;
@@ -86,8 +89,9 @@ before(async () => {
   const file = path.join(tmp, 'small.json');
   fs.writeFileSync(file, JSON.stringify(toProjectJson(smallNetwork())));
   const dataDir = path.join(tmp, 'data');
+  control = path.join(tmp, 'devices.sock');
   execFileSync(process.execPath, [bin, 'import', file, '--data-dir', dataDir], { env: { ...process.env, DATABASE_URL: '' } });
-  devicesProc = spawn(process.execPath, [bin, '--json', 'devices', 'serve', '--from-store', '--register', '--data-dir', dataDir, '--yang-dir', YANG_DIR, '--username', USER], { env: { ...process.env, ...env, DATABASE_URL: '' } });
+  devicesProc = spawn(process.execPath, [bin, '--json', 'devices', 'serve', '--from-store', '--register', '--data-dir', dataDir, '--yang-dir', YANG_DIR, '--username', USER, '--control', control], { env: { ...process.env, ...env, DATABASE_URL: '' } });
   devices = await new Promise<Device[]>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -119,6 +123,29 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** `lightpath devices cut|repair SPAN` as an operator types it: a process of its own. */
+async function fault(action: 'cut' | 'repair', spanId: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await promisify(execFile)(process.execPath, [bin, '--json', 'devices', action, spanId, '--control', control], { encoding: 'utf8', timeout: 30_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+test('devices cut / repair reach the running emulator through its owner-only socket; an unknown span or no emulator is an error', async () => {
+  assert.equal(fs.statSync(control).mode & 0o777, 0o600);
+  const bad = await fault('cut', 'no-such-span');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /not-found.*unknown span no-such-span/);
+  const gone = await promisify(execFile)(process.execPath, [bin, 'devices', 'cut', 'bbb-ccc', '--control', path.join(tmp, 'nobody.sock')], { encoding: 'utf8' }).then(
+    () => null,
+    (e: { code: number; stderr: string }) => e,
+  );
+  assert.ok(gone && gone.code === 1 && /no device emulator listens/.test(gone.stderr), JSON.stringify(gone));
+});
+
 async function order(): Promise<{ orderId: string; serviceId: string }> {
   const r = await api('POST', '/v1/orders', { product: 'wave', aSite: 'dca-dc1', zSite: 'ccc-dc1', bandwidthGbps: 400, protection: 'restorable' }, custKey);
   assert.equal(r.status, 201, JSON.stringify(r.json));
@@ -136,11 +163,15 @@ test('order → NETCONF configuration on every ROADM of the path (and only those
   step('active and audited');
 
   const t0 = Date.now();
-  devicesProc.stdin.write('cut bbb-ccc\n');
+  const cut = fault('cut', 'bbb-ccc');
   const failure = await until('a device failure', async () => ((await api('GET', '/v1/failures?open=true')).json as { items: { id: string; spans: string[]; source: string }[] }).items.find((f) => f.spans.includes('bbb-ccc')));
   const detectMs = Date.now() - t0;
   assert.ok(detectMs < 2000, `recorded ${detectMs} ms after the cut`);
   assert.equal(failure.source, 'device');
+  const cutOut = await cut;
+  assert.equal(cutOut.code, 0, cutOut.stderr);
+  const cutDoc = JSON.parse(cutOut.stdout) as { action: string; ports: { siteId: string }[] };
+  assert.deepEqual([...new Set(cutDoc.ports.map((p) => p.siteId))].sort(), ['bbb-pop', 'ccc-pop'], 'loss of signal at both ends');
   const moved = await until('restored', async () => {
     const d = await design(serviceId);
     return !d.spanIds.includes('bbb-ccc') && d;
@@ -151,7 +182,7 @@ test('order → NETCONF configuration on every ROADM of the path (and only those
   step('devices follow');
   assert.deepEqual(await sitesCarrying(serviceId), deviceSites(moved), 'configuration moved to the new path');
 
-  devicesProc.stdin.write('repair bbb-ccc\n');
+  assert.equal((await fault('repair', 'bbb-ccc')).code, 0);
   await until('repaired', async () => (await api('GET', `/v1/failures/${failure.id}`)).json?.repairedAt);
   await until('reverted', async () => (await design(serviceId)).spanIds.join() === first.spanIds.join());
   await until('devices back', auditClean);

@@ -3,8 +3,9 @@
  * - `serve`: emulated OpenROADM devices for a network (a ROADM per POP, a transponder shelf per data
  *   center and cloud on-ramp), each a NETCONF server on loopback; prints the device table and serves
  *   until interrupted. The network comes from a file, the store (`--from-store`) or the built-in one;
- *   `--register` writes the devices into the store's inventory. While it runs, lines on standard input
- *   inject faults: `cut SPAN`, `repair SPAN`.
+ *   `--register` writes the devices into the store's inventory. While it runs, faults are injected by
+ *   `devices cut SPAN` / `devices repair SPAN` (its control socket) or the same lines on its standard input.
+ * - `cut SPAN`, `repair SPAN`: loss of signal raised / cleared at both ends of a span on a running emulator.
  * - `list`, `register FILE`: the store's device inventory.
  * - `audit`: every device's running configuration against what the store says it should carry.
  */
@@ -24,6 +25,7 @@ import type { DeviceRow, NetworkAudit } from '../../services/southbound/index.js
 import { withClient } from '../client.js';
 import { globals, output, renderTable } from '../context.js';
 import { netconfOptions } from '../netconf-options.js';
+import { defaultControlPath, runControlLine, sendControl, serveControl, type ControlReply } from '../../devices/emulator/control.js';
 
 function deviceRows(items: readonly DeviceRow[]): DeviceRow[] {
   return items.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model }));
@@ -55,6 +57,10 @@ function auditTable(a: NetworkAudit): string {
   return lines.join('\n');
 }
 
+function faultText(r: Extract<ControlReply, { ok: true }>): string {
+  return `${r.action} ${r.spanId}: ${r.ports.map((p) => `${p.nodeId} ${p.port}`).join(', ') || 'no ROADM degree'}`;
+}
+
 interface ServeOptions {
   network?: string;
   fromStore?: boolean;
@@ -64,6 +70,7 @@ interface ServeOptions {
   yangDir?: string;
   username: string;
   password?: string;
+  control?: string;
 }
 
 function port(v: string): number {
@@ -100,6 +107,7 @@ export function registerDevicesCommands(program: Command): void {
     .option('--yang-dir <dir>', 'OpenROADM YANG models to validate configurations with (yanglint); without it, structural validation only')
     .option('--username <name>', 'SSH user the devices accept', 'lightpath')
     .option('--password <password>', 'SSH password the devices accept (env LIGHTPATH_DEVICES_PASSWORD; generated and printed when absent)')
+    .option('--control <socket>', 'Unix socket for `devices cut` / `devices repair` (env LIGHTPATH_DEVICES_CONTROL; default in the temporary directory)')
     .action(async (o: ServeOptions, cmd: Command) => {
       if (o.fromStore && o.network) throw new LightpathError('validation-failed', 'give --network FILE or --from-store, not both');
       // The network and the registration go through the API (the running server, or the store opened and closed again).
@@ -150,8 +158,21 @@ export function registerDevicesCommands(program: Command): void {
           throw err;
         }
       }
-      output(cmd, { network: network.name, validation: fleet.validator.kind, username: o.username, items: rows }, () =>
-        [renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model'], rows.map((r) => [r.siteId, r.nodeId, r.kind, r.host, r.port, r.model])), `${rows.length} devices (${network.name}); validation: ${fleet.validator.kind}; Ctrl-C to stop`].join('\n'),
+      const handle = (line: string): ControlReply => runControlLine(line, fleet);
+      const controlPath = o.control ?? defaultControlPath();
+      let closeControl: (() => Promise<void>) | null = null;
+      try {
+        closeControl = await serveControl(controlPath, handle);
+      } catch (err) {
+        // The devices still serve; only `devices cut` cannot reach this emulator (its standard input still can).
+        process.stderr.write(`warning: no fault-injection socket: ${err instanceof Error ? err.message : String(err)} (use --control)\n`);
+      }
+      const control = closeControl ? controlPath : null;
+      output(cmd, { network: network.name, validation: fleet.validator.kind, username: o.username, control, items: rows }, () =>
+        [
+          renderTable(['site', 'node-id', 'kind', 'host', 'port', 'model'], rows.map((r) => [r.siteId, r.nodeId, r.kind, r.host, r.port, r.model])),
+          `${rows.length} devices (${network.name}); validation: ${fleet.validator.kind}; faults: ${control ? `lightpath devices cut SPAN --control ${control}` : 'cut SPAN on standard input'}; Ctrl-C to stop`,
+        ].join('\n'),
       );
       const json = globals(cmd).json === true;
       await new Promise<void>((resolve) => {
@@ -161,22 +182,38 @@ export function registerDevicesCommands(program: Command): void {
         if (!process.stdin.isTTY) {
           const rl = createInterface({ input: process.stdin });
           rl.on('line', (line) => {
-            const [verb, spanId] = line.trim().split(/\s+/);
-            if (!verb) return;
-            try {
-              if (verb !== 'cut' && verb !== 'repair') throw new Error(`unknown command ${verb} (cut SPAN, repair SPAN)`);
-              if (!spanId) throw new Error(`${verb} needs a span id`);
-              const r = verb === 'cut' ? fleet.cut(spanId) : fleet.repair(spanId);
-              process.stdout.write(json ? JSON.stringify({ action: verb, ...r }) + '\n' : `${verb} ${spanId}: ${r.ports.map((p) => `${p.nodeId} ${p.port}`).join(', ') || 'no ROADM degree'}\n`);
-            } catch (err) {
-              process.stderr.write(`lightpath: validation-failed: ${err instanceof Error ? err.message : String(err)}\n`);
-            }
+            if (!line.trim()) return;
+            const r = handle(line);
+            if (!r.ok) process.stderr.write(`lightpath: validation-failed: ${r.error}\n`);
+            else process.stdout.write(json ? JSON.stringify({ action: r.action, spanId: r.spanId, ports: r.ports }) + '\n' : faultText(r) + '\n');
           });
         }
       });
+      await closeControl?.();
       await fleet.stop();
       process.exit(0);
     });
+
+  for (const action of ['cut', 'repair'] as const) {
+    devices
+      .command(action)
+      .description(action === 'cut' ? 'fiber cut on a running emulator (devices serve): loss of signal on the span’s degree ports at both ends' : 'repair a span on a running emulator: clears the loss of signal at both ends')
+      .argument('<span>', 'span id')
+      .option('--control <socket>', 'the emulator’s control socket (env LIGHTPATH_DEVICES_CONTROL; default as devices serve)')
+      .action(async (spanId: string, o: { control?: string }, cmd: Command) => {
+        const socketPath = o.control ?? defaultControlPath();
+        let r: ControlReply;
+        try {
+          r = await sendControl(socketPath, `${action} ${spanId}`);
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') throw new LightpathError('not-found', `no device emulator listens on ${socketPath} (start lightpath devices serve, or give --control)`);
+          throw err;
+        }
+        if (!r.ok) throw new LightpathError(/^unknown span/.test(r.error) ? 'not-found' : 'validation-failed', r.error);
+        output(cmd, { action: r.action, spanId: r.spanId, ports: r.ports }, () => faultText(r));
+      });
+  }
 
   devices
     .command('list')
