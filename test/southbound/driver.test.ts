@@ -5,7 +5,8 @@
  * devices' loss-of-signal alarms at both ends of a span become a failure with source `device` within
  * 2 s, restoration moves the wave and the devices follow; clearing the alarms repairs it and the wave
  * reverts; a design that transits an on-ramp is refused with the reason and leaves nothing behind;
- * a disconnect removes everything; an unreachable device is an event, not a failure.
+ * a disconnect removes everything; an unreachable device is an event, not a failure, and when it comes
+ * back the alarm monitor has subscribed again on its own.
  *
  * The oracle for "what should be on the devices" is computed here from the service's design alone
  * (its path's sites and the centre frequency of its segment), not from the driver's mapping.
@@ -15,6 +16,7 @@ import assert from 'node:assert/strict';
 import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
+import { NetconfServer } from '../../src/devices/emulator/server.js';
 import { createServices, startBackground, stopServices, type Services } from '../../src/services/index.js';
 import { InventoryService } from '../../src/services/inventory.js';
 import { child, childText, children, type XElement } from '../../src/southbound/netconf/xml.js';
@@ -237,6 +239,23 @@ for (const driver of testDrivers()) {
       const scrape = await createMetrics(async () => ({ sites: 0, spans: 0, srlgs: 0 }), () => services.devices.list()).registry.metrics();
       assert.match(scrape, /lightpath_devices\{reachability="unreachable"\} 1\n/);
       assert.match(scrape, new RegExp(`lightpath_devices\\{reachability="reachable"\\} ${fleet.devices.length - 1}\\n`));
+
+      // The device comes back on its address: the monitor reconnects on its own, subscribes again, and
+      // a cut at that device is a failure once more.
+      const back = new NetconfServer(d.device, { host: d.host, port: d.port, username: USER, password: PASSWORD });
+      await back.listen();
+      try {
+        await until('reachable again', async () => (await services.devices.list()).find((x) => x.siteId === d.siteId)?.reachable === true);
+        await until('event', async () => (await db.query(`SELECT 1 FROM events WHERE type = 'device.reachable' AND subject_id = $1`, [d.siteId])).rows.length > 0);
+        const spanId = ['a-b', 'b-c', 'c-d', 'd-a', 'a-c'].find((s) => s.split('-').includes(d.siteId))!;
+        fleet.cut(spanId);
+        const f = await until('a device failure after the reconnection', async () => (await services.resilience.listFailures({ open: true })).items.find((x) => x.spans.includes(spanId)));
+        assert.equal(f.source, 'device');
+        fleet.repair(spanId);
+        await until('repaired', async () => (await services.resilience.getFailure(f.id)).repairedAt !== null);
+      } finally {
+        await back.close();
+      }
     });
   });
 }

@@ -197,6 +197,7 @@ test('order → NETCONF configuration on every ROADM of the path (and only those
   assert.deepEqual(await sitesCarrying(serviceId), []);
   assert.ok(await auditClean());
   step('audited');
+  assert.ok(!server.stdout().includes(PASSWORD) && !server.stderr().includes(PASSWORD), 'the device password is never logged');
 });
 
 /** Waits until the device at a site runs an entry of the circuit (one session, polled). */
@@ -219,6 +220,8 @@ test('kill -9 of the server in the middle of an activation: after a restart the 
   // Kill when the first ROADM has its part (the transponders come after the ROADMs), when the first
   // transponder has its part, and right after the order went in progress.
   const moments: { at: string | null }[] = [{ at: 'aaa-pop' }, { at: 'dca-dc1' }, { at: null }];
+  const secrets = path.join(tmp, 'device-secrets.json');
+  fs.writeFileSync(secrets, JSON.stringify({ username: USER, password: PASSWORD }), { mode: 0o600 });
   for (const [round, m] of moments.entries()) {
     const { orderId, serviceId } = await order();
     if (m.at) assert.ok(await firstSight(m.at, serviceId), `round ${round}: ${m.at} got its configuration`);
@@ -226,7 +229,8 @@ test('kill -9 of the server in the middle of an activation: after a restart the 
     await server.kill();
     const partial = await sitesCarrying(serviceId);
     t.diagnostic(`round ${round}: killed at ${m.at ?? 'in progress'}; devices holding the order's configuration then: ${partial.join(' ') || 'none'}`);
-    server = await startServer({ dataDir: path.join(tmp, 'data') }, env, ['--driver', 'netconf']);
+    // After a restart the logins come from a secrets file instead of the environment.
+    server = await startServer({ dataDir: path.join(tmp, 'data') }, { LIGHTPATH_JOB_LEASE_SECONDS: '2' }, ['--driver', 'netconf', '--device-secrets', secrets]);
     const settled = await until('settled after the restart', async () => {
       const o = (await api('GET', `/v1/orders/${orderId}`)).json;
       return o && (o.state === 'completed' || o.state === 'failed') && o;
@@ -240,4 +244,5 @@ test('kill -9 of the server in the middle of an activation: after a restart the 
     assert.deepEqual(await sitesCarrying(serviceId), []);
   }
   assert.ok(await auditClean());
+  assert.ok(!server.stdout().includes(PASSWORD) && !server.stderr().includes(PASSWORD), 'the device password is never logged');
 });

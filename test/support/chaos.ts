@@ -24,6 +24,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Everything the process wrote on stderr (never holds keys after the first start). */
   stderr(): string;
+  /** Everything the process wrote on stdout (its log). */
+  stdout(): string;
 }
 
 /** Starts `lightpath serve` on a free port against a data directory or a server URL. */
@@ -61,6 +63,7 @@ export async function startServer(store: { dataDir: string } | { databaseUrl: st
     proc,
     firstKey: key ? key[1] : null,
     stderr: () => err,
+    stdout: () => out,
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;

@@ -41,9 +41,16 @@ export interface ServerOptions {
   maxChunkBytes?: number;
 }
 
-/** A generated ed25519 host key in OpenSSH format. */
+/**
+ * A generated ed25519 host key in OpenSSH format. ssh2 (1.17) strips leading zero bytes from the
+ * public key it embeds, so about 1 key in 256 is one it cannot parse back (mscdex/ssh2#1390, #1513);
+ * such a key is drawn again.
+ */
 export function generateHostKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  for (;;) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
 }
 
 function safeEqual(a: string, b: string): boolean {
