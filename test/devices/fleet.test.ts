@@ -91,15 +91,26 @@ test('devices serve prints the table; kill -9 mid-session gives a clean error, a
   const roadm = items.find((i) => i.siteId === 'bbb-pop')!;
   const managed = new ManagedSession({ host: roadm.host, port: roadm.port, username: USER, password: PASSWORD, rpcTimeoutMs: 5000 }, { delayMs: 50, maxDelayMs: 200 });
   const disconnected = new Promise<Error>((r) => managed.once('disconnected', r));
-  const c = await managed.session();
-  assert.ok((await c.getConfig('running', `<org-openroadm-device xmlns="${NS.device}"><info/></org-openroadm-device>`)).length === 1);
-  const inFlight = c.get();
-  first.proc.kill('SIGKILL');
-  const err = await inFlight.then(() => null, (e: unknown) => e);
-  assert.ok(err instanceof NetconfSessionClosedError, `a clean session error, got ${String(err)}`);
-  assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${roadm.port}`));
-  assert.ok((await disconnected) instanceof NetconfSessionClosedError);
-  await assert.rejects(c.getConfig(), NetconfSessionClosedError, 'the dead session stays dead');
+  let c: Awaited<ReturnType<typeof managed.session>>;
+  try {
+    c = await managed.session();
+    assert.ok((await c.getConfig('running', `<org-openroadm-device xmlns="${NS.device}"><info/></org-openroadm-device>`)).length === 1);
+    // Stopped first, so the request is surely in flight when the kill lands: on a loaded machine this
+    // process can be descheduled between sending it and the kill, and the emulator would answer.
+    first.proc.kill('SIGSTOP');
+    const inFlight = c.get();
+    first.proc.kill('SIGKILL');
+    const err = await inFlight.then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof NetconfSessionClosedError, `a clean session error, got ${String(err)}`);
+    assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${roadm.port}`));
+    assert.ok((await disconnected) instanceof NetconfSessionClosedError);
+    await assert.rejects(c.getConfig(), NetconfSessionClosedError, 'the dead session stays dead');
+  } catch (err) {
+    // A failed check must not leave the session reconnecting (and this test file running) forever.
+    await managed.close();
+    first.proc.kill('SIGKILL');
+    throw err;
+  }
   const second = await serve(['--network', file, '--base-port', String(base), '--username', USER]);
   try {
     const again = await managed.session();
