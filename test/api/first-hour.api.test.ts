@@ -115,7 +115,9 @@ describe('a new user\'s first hour (API)', () => {
       const url = p.replace(/\{[^}]+\}/g, () => idFor(p)) + (qs.length ? `?${qs.join('&')}` : '');
       for (const who of [op, acme]) {
         const r = await call('GET', url, who);
-        assert.ok(r.status === 200 || (who === acme && (r.status === 403 || r.status === 404)), `GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+        // The device audit needs a server that drives devices (--driver netconf); this one does not: its documented 409.
+        const noDevices = p === '/v1/devices/audit' && who === op && r.status === 409;
+        assert.ok(r.status === 200 || noDevices || (who === acme && (r.status === 403 || r.status === 404)), `GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
       }
       gets++;
     }
