@@ -1,0 +1,292 @@
+/**
+ * From an LP solution (Gbps, within the solver's tolerances) to an exact integer plan (whole quanta):
+ * round every rate down, take back any overshoot the tolerances allowed (capacity, rate cap, price), then
+ * top up each transfer's shortfall from the room left, cheapest path and earliest slot first. The result is
+ * checked exactly; a shortfall that cannot be topped up is reported (the caller then refuses or falls back)
+ * rather than booked. Since the LP already met every constraint, the shortfall is a few quanta per column
+ * and the room to absorb it is, in practice, always there.
+ */
+import { COL_RATE, COL_WAVE_HELD, type BuiltLp, type LpScope } from './formulation.js';
+import type { Calendar } from './state.js';
+
+/** Integer rates for the scope's items, and the lit waves they rely on. */
+export interface IntegerPlan {
+  /** Per item: rates[(t - item.from) * K + p] in quanta for t in [from, to). */
+  rates: Float64Array[];
+  /** Lit waves per option per slot after this plan (a full W x H copy). */
+  lit: Float64Array;
+}
+
+export type QuantizeResult = { ok: true; plan: IntegerPlan } | { ok: false; reason: string };
+
+/** Lit waves after applying the LP's held-wave columns. */
+export function litAfter(scope: LpScope, built: BuiltLp, x: Float64Array): Float64Array {
+  const cal = scope.cal;
+  const lit = cal.lit.slice();
+  if (scope.waveMode === 'fixed' || built.waveOptions.length === 0) return lit;
+  const H = cal.H;
+  if (scope.waveMode === 'optimize') {
+    // The LP decides these options from `now` on; nothing stays lit after its last slot.
+    for (const w of built.waveOptions) for (let t = built.waveFrom; t < H; t++) lit[w * H + t] = 0;
+  }
+  for (let c = 0; c < built.colKind.length; c++) {
+    if (built.colKind[c] !== COL_WAVE_HELD) continue;
+    const w = built.colOwner[c];
+    const t = built.colSlot[c];
+    lit[w * H + t] += Math.max(0, Math.round(x[c]));
+  }
+  return lit;
+}
+
+export function quantize(scope: LpScope, built: BuiltLp, x: Float64Array, lit: Float64Array = litAfter(scope, built, x)): QuantizeResult {
+  const { cal, items } = scope;
+  const q = cal.q;
+  const rates = items.map((it) => new Float64Array(Math.max(0, it.to - it.from) * it.req.paths.length));
+  for (let c = 0; c < built.colKind.length; c++) {
+    if (built.colKind[c] !== COL_RATE) continue;
+    const it = items[built.colOwner[c]];
+    const K = it.req.paths.length;
+    if (built.colSlot[c] < it.from || built.colSlot[c] >= it.to) continue;
+    // The 1e-6 nudge keeps 4.9999999 quanta (solver noise) at 5; any overshoot is taken back below.
+    const r = Math.floor(Math.max(0, x[c]) / q + 1e-6);
+    rates[built.colOwner[c]][(built.colSlot[c] - it.from) * K + built.colPath[c]] = r;
+  }
+  return repair(scope, rates, lit);
+}
+
+/**
+ * Make integer rates exact: no overshoot of capacity, rate cap or budget, required volumes met exactly,
+ * elastic and optional ones at most their volume (optional items are not topped up: the caller decided
+ * whether they are in).
+ */
+export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array): QuantizeResult {
+  const { cal, items } = scope;
+  const H = cal.H;
+  // Capacity (computed on first use; NaN = not yet) and use per (link, slot), quanta.
+  const cap = new Float64Array(cal.R * H).fill(NaN);
+  const use = new Float64Array(cal.R * H);
+  const touched: number[] = [];
+  const capAt = (i: number): number => {
+    let c = cap[i];
+    if (Number.isNaN(c)) {
+      const e = Math.floor(i / H);
+      c = cal.linkCapacityQ(e, i - e * H, lit);
+      if (scope.fixedUsageQ) c -= scope.fixedUsageQ[i];
+      cap[i] = c;
+    }
+    return c;
+  };
+  const addUse = (it: (typeof items)[number], p: number, t: number, dr: number): void => {
+    const path = it.req.paths[p];
+    for (let j = 0; j < path.links.length; j++) {
+      const i = path.links[j] * H + t;
+      if (use[i] === 0) touched.push(i);
+      use[i] += dr * path.coef[j];
+    }
+  };
+  items.forEach((it, n) => {
+    const K = it.req.paths.length;
+    for (let t = it.from; t < it.to; t++) {
+      for (let p = 0; p < K; p++) {
+        const v = rates[n][(t - it.from) * K + p];
+        if (v > 0) addUse(it, p, t, v);
+      }
+    }
+  });
+
+  // 1. Deliver no more than needed (rounding noise), taking from the latest slots, dearest path first.
+  items.forEach((it, n) => {
+    const K = it.req.paths.length;
+    let extra = sumRates(rates[n]) - it.needQ;
+    if (extra <= 0) return;
+    const order = pathsByPrice(it, true);
+    for (let t = it.to - 1; t >= it.from && extra > 0; t--) {
+      for (const p of order) {
+        const k = (t - it.from) * K + p;
+        const take = Math.min(rates[n][k], extra);
+        if (take <= 0) continue;
+        rates[n][k] -= take;
+        addUse(it, p, t, -take);
+        extra -= take;
+        if (extra <= 0) break;
+      }
+    }
+  });
+
+  // 2. Capacity: where rounding left a link over, take back from the columns through it.
+  for (const i of touched) {
+    let over = use[i] - capAt(i);
+    if (over <= 0) continue;
+    const e = Math.floor(i / H);
+    const t = i - e * H;
+    for (let n = 0; n < items.length && over > 0; n++) {
+      const it = items[n];
+      if (t < it.from || t >= it.to) continue;
+      const K = it.req.paths.length;
+      for (let p = 0; p < K && over > 0; p++) {
+        const path = it.req.paths[p];
+        const j = path.links.indexOf(e);
+        if (j < 0) continue;
+        const k = (t - it.from) * K + p;
+        const take = Math.min(rates[n][k], Math.ceil(over / path.coef[j]));
+        if (take <= 0) continue;
+        rates[n][k] -= take;
+        addUse(it, p, t, -take);
+        over -= take * path.coef[j];
+      }
+    }
+    if (over > 0) return { ok: false, reason: `link ${cal.linkIds[e]} slot ${t}: capacity exceeded by holds outside the plan` };
+  }
+
+  // 3. Rate cap per slot.
+  items.forEach((it, n) => {
+    if (it.req.maxRateQ === Infinity) return;
+    const K = it.req.paths.length;
+    for (let t = it.from; t < it.to; t++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) s += rates[n][(t - it.from) * K + p];
+      for (let p = K - 1; p >= 0 && s > it.req.maxRateQ; p--) {
+        const k = (t - it.from) * K + p;
+        const take = Math.min(rates[n][k], s - it.req.maxRateQ);
+        rates[n][k] -= take;
+        addUse(it, p, t, -take);
+        s -= take;
+      }
+    }
+  });
+
+  // 4. Price budget: take back from the dearest columns, latest first.
+  items.forEach((it, n) => {
+    if (!Number.isFinite(it.budget)) return;
+    const K = it.req.paths.length;
+    let price = priceOfRates(it, rates[n]);
+    if (price <= it.budget) return;
+    for (const p of pathsByPrice(it, true)) {
+      const pr = it.req.paths[p].priceRate;
+      if (pr <= 0) continue;
+      for (let t = it.to - 1; t >= it.from && price > it.budget; t--) {
+        const k = (t - it.from) * K + p;
+        const take = Math.min(rates[n][k], Math.ceil((price - it.budget) / pr));
+        if (take <= 0) continue;
+        rates[n][k] -= take;
+        addUse(it, p, t, -take);
+        price -= take * pr;
+      }
+    }
+  });
+
+  // 5. Top up shortfalls of required transfers from the room left: cheapest path, earliest slot first.
+  for (let n = 0; n < items.length; n++) {
+    const it = items[n];
+    if (it.mode !== 'required') continue;
+    let short = it.needQ - sumRates(rates[n]);
+    if (short <= 0) continue;
+    const K = it.req.paths.length;
+    let price = priceOfRates(it, rates[n]);
+    for (const p of pathsByPrice(it, false)) {
+      const path = it.req.paths[p];
+      for (let t = it.from; t < it.to && short > 0; t++) {
+        let room = short;
+        for (let j = 0; j < path.links.length; j++) {
+          const i = path.links[j] * H + t;
+          room = Math.min(room, Math.floor((capAt(i) - use[i]) / path.coef[j]));
+        }
+        if (it.req.maxRateQ !== Infinity) {
+          let s = 0;
+          for (let pp = 0; pp < K; pp++) s += rates[n][(t - it.from) * K + pp];
+          room = Math.min(room, it.req.maxRateQ - s);
+        }
+        if (Number.isFinite(it.budget) && path.priceRate > 0) room = Math.min(room, Math.floor((it.budget - price) / path.priceRate + 1e-9));
+        if (room <= 0) continue;
+        rates[n][(t - it.from) * K + p] += room;
+        addUse(it, p, t, room);
+        price += room * path.priceRate;
+        short -= room;
+      }
+      if (short <= 0) break;
+    }
+    if (short > 0) return { ok: false, reason: `transfer ${it.req.id}: ${short} quantum-slots short after rounding` };
+  }
+  return { ok: true, plan: { rates, lit } };
+}
+
+function sumRates(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function priceOfRates(it: LpScope['items'][number], rates: Float64Array): number {
+  const K = it.req.paths.length;
+  let s = 0;
+  for (let i = 0; i < rates.length; i++) if (rates[i] > 0) s += rates[i] * it.req.paths[i % K].priceRate;
+  return s;
+}
+
+/** Path indices by price per quantum-slot (ties: candidate order); descending = dearest first. */
+function pathsByPrice(it: LpScope['items'][number], descending: boolean): number[] {
+  const idx = it.req.paths.map((_, i) => i);
+  idx.sort((a, b) => {
+    const d = it.req.paths[a].priceRate - it.req.paths[b].priceRate;
+    return (descending ? -d : d) || a - b;
+  });
+  return idx;
+}
+
+/** Exact check of an integer plan against the scope (used before anything is committed). */
+export function checkIntegerPlan(scope: LpScope, plan: IntegerPlan, cal: Calendar = scope.cal): string | null {
+  const H = cal.H;
+  const use = new Map<number, number>();
+  for (let n = 0; n < scope.items.length; n++) {
+    const it = scope.items[n];
+    const K = it.req.paths.length;
+    const r = plan.rates[n];
+    let sum = 0;
+    for (let t = it.from; t < it.to; t++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) {
+        const v = r[(t - it.from) * K + p];
+        if (v < 0 || !Number.isInteger(v)) return `transfer ${it.req.id}: rate ${v} at slot ${t} is not a whole number of quanta`;
+        if (v === 0) continue;
+        s += v;
+        const path = it.req.paths[p];
+        for (let j = 0; j < path.links.length; j++) {
+          const i = path.links[j] * H + t;
+          use.set(i, (use.get(i) ?? 0) + v * path.coef[j]);
+        }
+      }
+      if (s > it.req.maxRateQ) return `transfer ${it.req.id}: slot ${t} over its rate cap`;
+      sum += s;
+    }
+    if (it.mode === 'required' && sum < it.needQ) return `transfer ${it.req.id}: delivers ${sum} of ${it.needQ}`;
+    if (it.mode !== 'optional' && sum > it.needQ) return `transfer ${it.req.id}: delivers ${sum}, more than ${it.needQ}`;
+    if (Number.isFinite(it.budget) && priceOfRates(it, r) > it.budget * (1 + 1e-12) + 1e-9) return `transfer ${it.req.id}: price over budget`;
+  }
+  for (const [i, u] of use) {
+    const e = Math.floor(i / H);
+    const t = i - e * H;
+    let c = cal.linkCapacityQ(e, t, plan.lit);
+    if (scope.fixedUsageQ) c -= scope.fixedUsageQ[i];
+    if (u > c) return `link ${cal.linkIds[e]} slot ${t}: ${u} quanta over ${c}`;
+  }
+  // Spectrum held by all lit waves fits what the calendar has free.
+  if (cal.W > 0) {
+    const held = new Map<number, number>();
+    for (let w = 0; w < cal.W; w++) {
+      const wave = cal.waves[w];
+      for (let t = scope.now; t < H; t++) {
+        const lit = plan.lit[w * H + t];
+        if (lit === 0) continue;
+        if (lit > wave.maxWaves || lit < 0 || !Number.isInteger(lit)) return `wave ${wave.id} slot ${t}: ${lit} lit`;
+        for (let k = 0; k < wave.holdSpectrum.length; k++) {
+          const i = wave.holdSpectrum[k] * H + t;
+          held.set(i, (held.get(i) ?? 0) + lit * wave.holdSlots[k]);
+        }
+      }
+    }
+    for (const [i, h] of held) {
+      if (h > cal.spectrumFree[i]) return `spectrum ${cal.spectrumIds[Math.floor(i / H)]} slot ${i % H}: ${h} slots held, ${cal.spectrumFree[i]} free`;
+    }
+  }
+  return null;
+}
