@@ -78,6 +78,8 @@ export interface BuiltLp {
   colKey: Float64Array;
   rowKey: Float64Array;
   volumeRow: Int32Array;
+  /** Rate columns per item (0 = nothing can carry it: a required item with volume owed is infeasible). */
+  itemColumns: Int32Array;
   /** Wave options with variables, and the slots they span. */
   waveOptions: number[];
   waveFrom: number;
@@ -168,6 +170,7 @@ export function buildLp(scope: LpScope): BuiltLp {
   const pureVolume = scope.objective !== 'cost';
 
   const volumeRow = new Int32Array(items.length);
+  const itemColumns = new Int32Array(items.length);
   items.forEach((it, i) => {
     const needGbpsSlots = it.needQ * q;
     const K = it.req.paths.length;
@@ -211,6 +214,7 @@ export function buildLp(scope: LpScope): BuiltLp {
         if (!pureVolume) cost = (path.costPerGbit / costScale + 0.01 * path.hops) * (1 + ((it.urgency ?? 1) * scope.earliness * (t - now)) / span);
         else if (it.mode === 'elastic' && scope.objective === 'max-volume') cost = -1;
         b.addCol(cost, 0, upper);
+        itemColumns[i]++;
         for (let j = 0; j < path.links.length; j++) b.entry(capRowOf(path.links[j], t), path.coef[j]);
         b.entry(vRow, 1);
         if (priceRow >= 0) b.entry(priceRow, path.priceRate / q / priceScale);
@@ -323,6 +327,7 @@ export function buildLp(scope: LpScope): BuiltLp {
     colKey: Float64Array.from(colKey),
     rowKey: Float64Array.from(rowKey),
     volumeRow,
+    itemColumns,
     waveOptions,
     waveFrom,
     waveTo,

@@ -196,11 +196,14 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array)
           for (let pp = 0; pp < K; pp++) s += rates[n][(t - it.from) * K + pp];
           room = Math.min(room, it.req.maxRateQ - s);
         }
-        if (Number.isFinite(it.budget) && path.priceRate > 0) room = Math.min(room, Math.floor((it.budget - price) / path.priceRate + 1e-9));
+        if (Number.isFinite(it.budget) && path.priceRate > 0) {
+          // The 1e-6 absorbs float noise in the price sums; the exact check below has the last word.
+          room = Math.min(room, Math.floor((it.budget - price) / path.priceRate + 1e-6));
+        }
         if (room <= 0) continue;
         rates[n][(t - it.from) * K + p] += room;
         addUse(it, p, t, room);
-        price += room * path.priceRate;
+        price = priceOfRates(it, rates[n]);
         short -= room;
       }
       if (short <= 0) break;
@@ -216,10 +219,13 @@ function sumRates(a: Float64Array): number {
   return s;
 }
 
+/** Price of integer rates: whole quanta summed per path first (exact), then priced (K float products). */
 function priceOfRates(it: LpScope['items'][number], rates: Float64Array): number {
   const K = it.req.paths.length;
+  const perPath = new Float64Array(K);
+  for (let i = 0; i < rates.length; i++) perPath[i % K] += rates[i];
   let s = 0;
-  for (let i = 0; i < rates.length; i++) if (rates[i] > 0) s += rates[i] * it.req.paths[i % K].priceRate;
+  for (let p = 0; p < K; p++) s += perPath[p] * it.req.paths[p].priceRate;
   return s;
 }
 
@@ -260,7 +266,7 @@ export function checkIntegerPlan(scope: LpScope, plan: IntegerPlan, cal: Calenda
     }
     if (it.mode === 'required' && sum < it.needQ) return `transfer ${it.req.id}: delivers ${sum} of ${it.needQ}`;
     if (it.mode !== 'optional' && sum > it.needQ) return `transfer ${it.req.id}: delivers ${sum}, more than ${it.needQ}`;
-    if (Number.isFinite(it.budget) && priceOfRates(it, r) > it.budget * (1 + 1e-12) + 1e-9) return `transfer ${it.req.id}: price over budget`;
+    if (Number.isFinite(it.budget) && priceOfRates(it, r) > it.budget * (1 + 1e-12)) return `transfer ${it.req.id}: price ${priceOfRates(it, r)} over budget ${it.budget}`;
   }
   for (const [i, u] of use) {
     const e = Math.floor(i / H);

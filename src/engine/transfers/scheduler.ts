@@ -339,6 +339,12 @@ export class TransferScheduler {
     const problem = built.problem;
     const info: SolveInfo = { solvedBy, columns: problem.numCols, rows: problem.numRows, iterations: 0 };
     if (problem.numCols > this.opt.maxLpColumns) return { ok: false, status: 'size', info, detail: `${problem.numCols} columns` };
+    // A required transfer with volume owed but no usable column cannot be served (a solver given an
+    // empty model would call it optimal without looking at the rows).
+    for (let i = 0; i < scope.items.length; i++) {
+      const it = scope.items[i];
+      if (it.mode === 'required' && it.needQ > 0 && built.itemColumns[i] === 0) return { ok: false, status: 'infeasible', info, detail: `transfer ${it.req.id}: no capacity on any path in its window` };
+    }
     const basis = warm && !problem.integer && this.basis ? mapBasis(this.basis, built.colKey, built.rowKey) : undefined;
     const res = this.solver.solve(problem, {
       iterationLimit: this.opt.iterationLimit,
@@ -463,6 +469,8 @@ export class TransferScheduler {
     const session = this.solver.open(problem, this.opt.warmStart && this.basis ? { basis: mapBasis(this.basis, built.colKey, built.rowKey) } : {});
     try {
       const feasible = (deadline: number): boolean => {
+        // No column before the deadline: nothing can carry it (and an empty model would "solve").
+        if (!cols.some((c) => built.colSlot[c] < deadline)) return false;
         session.setColBounds(
           cols,
           cols.map(() => 0),

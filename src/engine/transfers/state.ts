@@ -229,13 +229,15 @@ export function deliveredQ(plan: Plan, from = plan.req.earliest, to = plan.end):
   return sum;
 }
 
-/** Price (minor units) of a plan's slots [from, to). */
+/** Price (minor units) of a plan's slots [from, to): whole quanta summed per path (exact), then priced. */
 export function priceOf(plan: Plan, from = plan.req.earliest, to = plan.end): number {
   const K = plan.req.paths.length;
-  let sum = 0;
+  const perPath = new Float64Array(K);
   const a = Math.max(from, plan.req.earliest);
   const b = Math.min(to, plan.end);
-  for (let t = a; t < b; t++) for (let p = 0; p < K; p++) sum += plan.rates[(t - plan.req.earliest) * K + p] * plan.req.paths[p].priceRate;
+  for (let t = a; t < b; t++) for (let p = 0; p < K; p++) perPath[p] += plan.rates[(t - plan.req.earliest) * K + p];
+  let sum = 0;
+  for (let p = 0; p < K; p++) sum += perPath[p] * plan.req.paths[p].priceRate;
   return sum;
 }
 
