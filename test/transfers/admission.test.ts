@@ -45,7 +45,8 @@ function oracleFor(inst: Instance, s: TransferScheduler, admitted: TransferReque
       to: r.deadlineSlot,
       volumeGbit: r.volumeGbit - past,
       ...(r.maxRateGbps !== undefined ? { maxRateGbps: r.maxRateGbps } : {}),
-      budget: (promised.get(r.id) as number) - pastPrice,
+      // Re-planning may not raise a transfer's price: its budget is what its current schedule costs.
+      budget: sch.priceMinor - pastPrice,
       mode: 'required',
     });
   }

@@ -34,7 +34,7 @@ abstract class PlanBook {
 
   protected book(req: NormRequest, from: number, rates: Float64Array): void {
     const K = req.paths.length;
-    const plan: Plan = { serial: this.plans.length, req, rates: new Float64Array((req.deadline - req.earliest) * K), end: req.deadline, budget: 0, late: false };
+    const plan: Plan = { serial: this.plans.length, req, rates: new Float64Array((req.deadline - req.earliest) * K), end: req.deadline, budget: 0, quoted: 0, late: false };
     plan.rates.set(rates, (from - req.earliest) * K);
     applyUsage(this.cal, plan, 1);
     this.plans.push(plan);

@@ -94,9 +94,9 @@ export class TransferScheduler {
     return [...this.plans.values()].map((p) => scheduleOf(this.cal, p));
   }
 
-  /** The price promised at admission (minor units): no later schedule of this transfer costs more. */
+  /** The price quoted at admission (minor units): re-optimisation never makes the schedule cost more. */
   promisedPrice(id: string): number | undefined {
-    return this.plans.get(id)?.budget;
+    return this.plans.get(id)?.quoted;
   }
 
   /** Capacity a transfer holds per link from `fromSlot` on (the calendar allocations to write). */
@@ -369,7 +369,7 @@ export class TransferScheduler {
   }
 
   private newPlan(req: NormRequest): Plan {
-    return { serial: this.serial++, req, rates: new Float64Array((req.deadline - req.earliest) * req.paths.length), end: req.deadline, budget: 0, late: false };
+    return { serial: this.serial++, req, rates: new Float64Array((req.deadline - req.earliest) * req.paths.length), end: req.deadline, budget: 0, quoted: 0, late: false };
   }
 
   /** Admit from a fit (only the new transfer's rates). */
@@ -377,7 +377,7 @@ export class TransferScheduler {
     const plan = this.newPlan(req);
     const item = out.scope.items[out.scope.items.length - 1];
     writeRates(plan, item.from, item.to, out.plan.rates[out.plan.rates.length - 1]);
-    plan.budget = priceOf(plan);
+    plan.budget = plan.quoted = priceOf(plan);
     this.cal.lit.set(out.plan.lit);
     applyUsage(this.cal, plan, 1);
     this.plans.set(req.id, plan);
@@ -405,6 +405,9 @@ export class TransferScheduler {
       for (let t = it.from; t < p.end; t++) for (let k = 0; k < K; k++) p.rates[(t - p.req.earliest) * K + k] = 0;
       writeRates(p, it.from, it.to, out.plan.rates[i]);
       applyUsage(this.cal, p, 1, now);
+      // Re-optimisation kept the price within the budget, so this never rises; after a cut it may (the
+      // customer's bill stays capped at the quoted price; the next re-plans must not raise it further).
+      p.budget = priceOf(p);
       if (!sameRates(before, p.rates)) changed.push(scheduleOf(this.cal, p));
     });
     this.cal.lit.set(out.plan.lit);
@@ -423,7 +426,7 @@ export class TransferScheduler {
     if (!rates) return this.refuse(req, now, info, false, this.opt.reoptimize !== 'never');
     const plan = this.newPlan(req);
     writeRates(plan, from, req.deadline, rates);
-    plan.budget = priceOf(plan);
+    plan.budget = plan.quoted = priceOf(plan);
     applyUsage(this.cal, plan, 1);
     this.plans.set(req.id, plan);
     return { admitted: true, schedule: scheduleOf(this.cal, plan), moved: [], solve: info };

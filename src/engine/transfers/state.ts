@@ -41,8 +41,10 @@ export interface Plan {
   rates: Float64Array;
   /** Exclusive end of the window the rates cover (the deadline, later only after a cut made it late). */
   end: number;
-  /** Price promised at admission (minor units): re-optimisation never makes the schedule cost more. */
+  /** Cap on this plan's price for re-optimisation: its current price (so re-planning never raises it). */
   budget: number;
+  /** Price quoted at admission (minor units): what the customer is told; no re-optimisation exceeds it. */
+  quoted: number;
   /** Set when a cut pushed it past its deadline. */
   late: boolean;
 }
