@@ -230,18 +230,30 @@ export class TransferScheduler {
         if (sum(r) >= affected[i].req.needQ - deliveredQ(affected[i], affected[i].req.earliest, now)) onTime.add(i);
       });
     }
-    // C. On-time ones by their deadline; late ones as early as possible up to the horizon.
-    const phaseItems = affected.map((p, i) => (onTime.has(i) ? item(p, 'required', p.end) : item(p, 'required', H, 1000)));
-    let plan = this.solveScope(scopeOf(phaseItems, 'cost'), 'lp-reoptimized', false);
-    if (!plan.ok) {
-      // Not even the horizon is enough for some: deliver what fits.
-      const elastic = affected.map((p, i) => (onTime.has(i) ? item(p, 'required', p.end) : item(p, 'elastic', H)));
-      plan = this.solveScope(scopeOf(elastic, 'max-volume'), 'lp-reoptimized', false);
+    // C. On-time ones by their deadline; late ones, in deadline order, each by the earliest end that
+    //    still fits (bisection; the ones before it held to theirs); those that cannot finish within the
+    //    horizon deliver what they can.
+    const end = affected.map((p, i) => (onTime.has(i) ? p.end : -1));
+    const lateOrder = affected.map((_, i) => i).filter((i) => !onTime.has(i));
+    lateOrder.sort((a, b) => affected[a].req.deadline - affected[b].req.deadline || affected[a].serial - affected[b].serial);
+    const itemsWith = (extra: number, extraEnd: number): LpItem[] =>
+      affected.flatMap((p, i) => (i === extra ? [item(p, 'required', extraEnd)] : end[i] > 0 ? [item(p, 'required', end[i])] : []));
+    const fitsBy = (i: number, e: number): boolean => this.solveScope(scopeOf(itemsWith(i, e), 'cost'), 'lp-reoptimized', false).ok;
+    for (const i of lateOrder) {
+      if (!fitsBy(i, H)) continue;
+      let lo = affected[i].req.deadline;
+      let hi = H;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (fitsBy(i, mid)) hi = mid;
+        else lo = mid;
+      }
+      end[i] = hi;
     }
-    if (!plan.ok) {
-      // Keep what still fits: every affected transfer keeps its slots minus the lost capacity (greedy trim).
-      return { ...empty, solve: plan.info };
-    }
+    const finalItems = affected.map((p, i) => (end[i] > 0 ? item(p, 'required', end[i]) : item(p, 'elastic', H)));
+    const anyElastic = end.some((e) => e < 0);
+    const plan = this.solveScope(scopeOf(finalItems, anyElastic ? 'max-volume' : 'cost'), 'lp-reoptimized', false);
+    if (!plan.ok) return { ...empty, solve: plan.info };
     const changed = new Set(this.commitPlans(affected, plan, now).map((x) => x.id));
     const result: CutResult = { affected: ids, replanned: [], late: [], solve: { ...plan.info, solvedBy: pick.ok ? 'milp' : plan.info.solvedBy } };
     for (const p of affected) {
