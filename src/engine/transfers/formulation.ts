@@ -58,6 +58,11 @@ export interface LpScope {
   earliness: number;
   /** Relax the admit binaries (the LP bound of 'max-admitted'). */
   relaxAdmission?: boolean;
+  /**
+   * Leave room for rounding up: every capacity, rate-cap and price row keeps back what raising each of its
+   * rate columns by one quantum would add, so any rounding of the LP's rates to whole quanta still fits.
+   */
+  roundingMargin?: boolean;
 }
 
 export const COL_RATE = 0;
@@ -318,6 +323,27 @@ export function buildLp(scope: LpScope): BuiltLp {
   }
 
   const problem = b.build('minimize');
+  if (scope.roundingMargin) {
+    // Capacity and rate-cap rows keep back one quantum per rate column in them, so raising any set of
+    // columns by one quantum still fits. Price rows need no reserve: rounding per path total and giving
+    // the quanta still owed to the cheapest paths never costs more than the LP's plan (quantize.ts); they
+    // keep back a hair (1e-8 of the budget) for the solver's feasibility tolerance.
+    const keep = new Float64Array(problem.numRows);
+    for (let c = 0; c < problem.numCols; c++) {
+      if (colKind[c] !== COL_RATE) continue;
+      for (let k = problem.starts[c]; k < problem.starts[c + 1]; k++) {
+        const r = problem.indices[k];
+        const v = problem.values[k];
+        if (v <= 0) continue;
+        keep[r] += v * q;
+      }
+    }
+    for (let r = 0; r < problem.numRows; r++) {
+      const kind = rowKey[r] % 16;
+      if (kind === R_CAP || kind === R_RATE) problem.rowUpper[r] -= keep[r];
+    }
+    for (let r = 0; r < problem.numRows; r++) if (rowKey[r] % 16 === R_PRICE) problem.rowUpper[r] *= 1 - 1e-8;
+  }
   const built: BuiltLp = {
     problem,
     colKind: Uint8Array.from(colKind),

@@ -42,16 +42,108 @@ export function quantize(scope: LpScope, built: BuiltLp, x: Float64Array, lit: F
   const { cal, items } = scope;
   const q = cal.q;
   const rates = items.map((it) => new Float64Array(Math.max(0, it.to - it.from) * it.req.paths.length));
+  const frac = items.map((it) => new Float64Array(Math.max(0, it.to - it.from) * it.req.paths.length));
   for (let c = 0; c < built.colKind.length; c++) {
     if (built.colKind[c] !== COL_RATE) continue;
     const it = items[built.colOwner[c]];
     const K = it.req.paths.length;
     if (built.colSlot[c] < it.from || built.colSlot[c] >= it.to) continue;
+    const k = (built.colSlot[c] - it.from) * K + built.colPath[c];
     // The 1e-6 nudge keeps 4.9999999 quanta (solver noise) at 5; any overshoot is taken back below.
-    const r = Math.floor(Math.max(0, x[c]) / q + 1e-6);
-    rates[built.colOwner[c]][(built.colSlot[c] - it.from) * K + built.colPath[c]] = r;
+    const v = Math.max(0, x[c]) / q;
+    const r = Math.floor(v + 1e-6);
+    rates[built.colOwner[c]][k] = r;
+    frac[built.colOwner[c]][k] = Math.max(0, v - r);
   }
-  return repair(scope, rates, lit);
+  return repair(scope, rates, lit, frac);
+}
+
+/**
+ * Rounding of an LP solved with `roundingMargin` (every capacity and rate row keeps one quantum per column
+ * in reserve), which always succeeds: per transfer,
+ * round each path's total down, give the quanta still owed to the cheapest paths (one each: that never
+ * costs more than the LP's price), then spread each path's total over its slots, rounding up the slots that
+ * lost the largest fractions (then other slots of its window), never more than one quantum above the LP's
+ * rate, which the reserve covers.
+ */
+export function quantizeWithMargin(scope: LpScope, built: BuiltLp, x: Float64Array, lit: Float64Array = litAfter(scope, built, x)): QuantizeResult {
+  const { cal, items } = scope;
+  const q = cal.q;
+  const rates = items.map((it) => new Float64Array(Math.max(0, it.to - it.from) * it.req.paths.length));
+  const frac = items.map((it) => new Float64Array(Math.max(0, it.to - it.from) * it.req.paths.length).fill(-1));
+  const total = items.map((it) => new Float64Array(it.req.paths.length));
+  for (let c = 0; c < built.colKind.length; c++) {
+    if (built.colKind[c] !== COL_RATE) continue;
+    const n = built.colOwner[c];
+    const it = items[n];
+    const K = it.req.paths.length;
+    if (built.colSlot[c] < it.from || built.colSlot[c] >= it.to) continue;
+    const k = (built.colSlot[c] - it.from) * K + built.colPath[c];
+    const v = Math.max(0, x[c]) / q;
+    const r = Math.floor(v + 1e-9);
+    rates[n][k] = r;
+    frac[n][k] = v - r; // >= 0 marks a column that exists
+    total[n][built.colPath[c]] += v;
+  }
+  for (let n = 0; n < items.length; n++) {
+    const it = items[n];
+    const K = it.req.paths.length;
+    const slots = it.to - it.from;
+    const target = new Float64Array(K);
+    let sum = 0;
+    for (let p = 0; p < K; p++) {
+      target[p] = Math.floor(total[n][p] + 1e-9);
+      sum += target[p];
+    }
+    if (it.mode === 'required') {
+      let owed = it.needQ - sum;
+      for (const p of pathsByPrice(it, false)) {
+        if (owed <= 0) break;
+        target[p]++;
+        owed--;
+      }
+      for (const p of pathsByPrice(it, true)) {
+        while (owed < 0 && target[p] > 0) {
+          target[p]--;
+          owed++;
+        }
+      }
+      if (owed > 0) return { ok: false, reason: `transfer ${it.req.id}: ${owed} quantum-slots short after rounding (the LP fell short)` };
+    } else {
+      // Elastic/optional: at most what is owed.
+      let over = sum - it.needQ;
+      for (const p of pathsByPrice(it, true)) {
+        while (over > 0 && target[p] > 0) {
+          target[p]--;
+          over--;
+        }
+      }
+    }
+    for (let p = 0; p < K; p++) {
+      let have = 0;
+      for (let t = 0; t < slots; t++) have += rates[n][t * K + p];
+      let diff = target[p] - have;
+      if (diff > 0) {
+        const order: number[] = [];
+        for (let t = 0; t < slots; t++) if (frac[n][t * K + p] >= 0) order.push(t);
+        order.sort((a, b) => frac[n][b * K + p] - frac[n][a * K + p] || a - b);
+        for (const t of order) {
+          if (diff <= 0) break;
+          rates[n][t * K + p]++;
+          diff--;
+        }
+        if (diff > 0) return { ok: false, reason: `transfer ${it.req.id}: path ${it.req.paths[p].id} has too few columns to round` };
+      }
+      for (let t = slots - 1; t >= 0 && diff < 0; t--) {
+        const take = Math.min(rates[n][t * K + p], -diff);
+        rates[n][t * K + p] -= take;
+        diff += take;
+      }
+    }
+  }
+  const plan = { rates, lit };
+  const bad = checkIntegerPlan(scope, plan);
+  return bad ? { ok: false, reason: `rounding with reserve failed its check: ${bad}` } : { ok: true, plan };
 }
 
 /**
@@ -59,7 +151,7 @@ export function quantize(scope: LpScope, built: BuiltLp, x: Float64Array, lit: F
  * elastic and optional ones at most their volume (optional items are not topped up: the caller decided
  * whether they are in).
  */
-export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array): QuantizeResult {
+export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array, frac?: Float64Array[]): QuantizeResult {
   const { cal, items } = scope;
   const H = cal.H;
   // Capacity (computed on first use; NaN = not yet) and use per (link, slot), quanta.
@@ -175,7 +267,162 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array)
     }
   });
 
-  // 5. Top up shortfalls of required transfers from the room left: cheapest path, earliest slot first.
+  /** Room for more quanta of item n on path p in slot t: capacity, rate cap and price budget. */
+  const roomFor = (n: number, p: number, t: number, price: number): number => {
+    const it = items[n];
+    const K = it.req.paths.length;
+    const path = it.req.paths[p];
+    let room = Infinity;
+    for (let j = 0; j < path.links.length; j++) {
+      const i = path.links[j] * H + t;
+      room = Math.min(room, Math.floor((capAt(i) - use[i]) / path.coef[j]));
+    }
+    if (it.req.maxRateQ !== Infinity) {
+      let s = 0;
+      for (let pp = 0; pp < K; pp++) s += rates[n][(t - it.from) * K + pp];
+      room = Math.min(room, it.req.maxRateQ - s);
+    }
+    // The 1e-6 absorbs float noise in the price sums; the exact check has the last word.
+    if (Number.isFinite(it.budget) && path.priceRate > 0) room = Math.min(room, Math.floor((it.budget - price) / path.priceRate + 1e-6));
+    return room;
+  };
+
+  // 5a. Give back what rounding took, where the LP had put it: the columns that lost the largest fractions
+  //     first (across all transfers), one quantum each. Capacity the LP used there is what rounding freed.
+  if (frac) {
+    const short = items.map((it, n) => (it.mode === 'required' ? it.needQ - sumRates(rates[n]) : 0));
+    const cand: { n: number; k: number; f: number }[] = [];
+    frac.forEach((fr, n) => {
+      if (short[n] <= 0) return;
+      for (let k = 0; k < fr.length; k++) if (fr[k] > 1e-6) cand.push({ n, k, f: fr[k] });
+    });
+    cand.sort((a, b) => b.f - a.f || a.n - b.n || a.k - b.k);
+    const price = items.map((it, n) => (Number.isFinite(it.budget) ? priceOfRates(it, rates[n]) : 0));
+    for (const c of cand) {
+      if (short[c.n] <= 0) continue;
+      const it = items[c.n];
+      const K = it.req.paths.length;
+      const p = c.k % K;
+      const t = it.from + Math.floor(c.k / K);
+      if (roomFor(c.n, p, t, price[c.n]) < 1) continue;
+      rates[c.n][c.k] += 1;
+      addUse(it, p, t, 1);
+      short[c.n]--;
+      price[c.n] += it.req.paths[p].priceRate;
+    }
+  }
+
+  /** Quanta of item n in slot t over all its paths. */
+  const slotRate = (n: number, t: number): number => {
+    const it = items[n];
+    const K = it.req.paths.length;
+    let s = 0;
+    for (let pp = 0; pp < K; pp++) s += rates[n][(t - it.from) * K + pp];
+    return s;
+  };
+  // Moves made while searching for room, so that a branch that fails can be undone.
+  const log: { n: number; p: number; t: number; d: number }[] = [];
+  const move = (n: number, p: number, t: number, d: number): void => {
+    const it = items[n];
+    rates[n][(t - it.from) * it.req.paths.length + p] += d;
+    addUse(it, p, t, d);
+    log.push({ n, p, t, d });
+  };
+  const rollback = (mark: number): void => {
+    while (log.length > mark) {
+      const m = log.pop() as { n: number; p: number; t: number; d: number };
+      const it = items[m.n];
+      rates[m.n][(m.t - it.from) * it.req.paths.length + m.p] -= m.d;
+      addUse(it, m.p, m.t, -m.d);
+    }
+  };
+  let searchBudget = 0;
+  /**
+   * Place one more quantum of item n, making room if needed: on a column whose links are full, other
+   * transfers with traffic there give up one quantum each (one per full link, fewest givers first) and
+   * must in turn place theirs elsewhere, recursively (depth-limited): augmenting moves, as when rounding a
+   * transportation problem. Everything is undone if the search fails.
+   */
+  const place = (n: number, depth: number, busy: Set<number>): boolean => {
+    const it = items[n];
+    const price = priceOfRates(it, rates[n]);
+    for (const p of pathsByPrice(it, false)) {
+      const path = it.req.paths[p];
+      if (Number.isFinite(it.budget) && price + path.priceRate > it.budget * (1 + 1e-12)) continue;
+      for (let t = it.from; t < it.to; t++) {
+        if (--searchBudget < 0) return false;
+        if (it.req.maxRateQ !== Infinity && slotRate(n, t) + 1 > it.req.maxRateQ) continue;
+        const full: number[] = [];
+        for (let j = 0; j < path.links.length; j++) {
+          const i = path.links[j] * H + t;
+          if (capAt(i) - use[i] < path.coef[j]) full.push(path.links[j]);
+        }
+        if (full.length === 0) {
+          move(n, p, t, 1);
+          return true;
+        }
+        if (depth === 0) continue;
+        // Givers: transfers with a quantum at t on a path through the full links (covering most first).
+        const mark = log.length;
+        const givers: number[] = [];
+        let left = full;
+        while (left.length > 0) {
+          let best = -1;
+          let bestPath = -1;
+          let bestCover = 0;
+          for (let m = 0; m < items.length; m++) {
+            if (m === n || busy.has(m) || givers.includes(m) || t < items[m].from || t >= items[m].to) continue;
+            const Km = items[m].req.paths.length;
+            for (let pm = 0; pm < Km; pm++) {
+              if (rates[m][(t - items[m].from) * Km + pm] < 1) continue;
+              const cover = left.filter((e) => items[m].req.paths[pm].links.includes(e)).length;
+              if (cover > bestCover) {
+                best = m;
+                bestPath = pm;
+                bestCover = cover;
+              }
+            }
+          }
+          if (best < 0) break;
+          move(best, bestPath, t, -1);
+          givers.push(best);
+          const covered = items[best].req.paths[bestPath].links;
+          left = left.filter((e) => !covered.includes(e));
+        }
+        if (left.length > 0) {
+          rollback(mark);
+          continue;
+        }
+        move(n, p, t, 1);
+        const inner = new Set([...busy, n]);
+        if (givers.every((m) => place(m, depth - 1, inner)) && givers.concat(n).every((m) => !Number.isFinite(items[m].budget) || priceOfRates(items[m], rates[m]) <= items[m].budget * (1 + 1e-12))) {
+          return true;
+        }
+        rollback(mark);
+      }
+    }
+    return false;
+  };
+  /** One more quantum for item n (with room made by augmenting moves); false if none was found. */
+  const augment = (n: number): boolean => {
+    searchBudget = 50_000;
+    const mark = log.length;
+    if (!place(n, 3, new Set())) return false;
+    // Every link-slot touched by the moves still fits.
+    for (let k = mark; k < log.length; k++) {
+      const m = log[k];
+      for (const e of items[m.n].req.paths[m.p].links) {
+        if (use[e * H + m.t] > capAt(e * H + m.t)) {
+          rollback(mark);
+          return false;
+        }
+      }
+    }
+    log.length = 0;
+    return true;
+  };
+
+  // 5b. Top up what is still short from any room left: cheapest path, earliest slot first.
   for (let n = 0; n < items.length; n++) {
     const it = items[n];
     if (it.mode !== 'required') continue;
@@ -184,22 +431,8 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array)
     const K = it.req.paths.length;
     let price = priceOfRates(it, rates[n]);
     for (const p of pathsByPrice(it, false)) {
-      const path = it.req.paths[p];
       for (let t = it.from; t < it.to && short > 0; t++) {
-        let room = short;
-        for (let j = 0; j < path.links.length; j++) {
-          const i = path.links[j] * H + t;
-          room = Math.min(room, Math.floor((capAt(i) - use[i]) / path.coef[j]));
-        }
-        if (it.req.maxRateQ !== Infinity) {
-          let s = 0;
-          for (let pp = 0; pp < K; pp++) s += rates[n][(t - it.from) * K + pp];
-          room = Math.min(room, it.req.maxRateQ - s);
-        }
-        if (Number.isFinite(it.budget) && path.priceRate > 0) {
-          // The 1e-6 absorbs float noise in the price sums; the exact check below has the last word.
-          room = Math.min(room, Math.floor((it.budget - price) / path.priceRate + 1e-6));
-        }
+        const room = Math.min(short, roomFor(n, p, t, price));
         if (room <= 0) continue;
         rates[n][(t - it.from) * K + p] += room;
         addUse(it, p, t, room);
@@ -208,7 +441,24 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array)
       }
       if (short <= 0) break;
     }
-    if (short > 0) return { ok: false, reason: `transfer ${it.req.id}: ${short} quantum-slots short after rounding` };
+    // 5c. Still short and no room anywhere on its paths: make room by moving other transfers' quanta
+    //     (augmenting chains: another transfer gives up a quantum where this one needs it and takes one
+    //     where there is room, or passes the need on), as in rounding a transportation problem.
+    while (short > 0 && augment(n)) short--;
+    if (short > 0) {
+      // Say what blocked it (capacity, rate cap or price), for the caller's report.
+      let capRoom = 0;
+      for (let p = 0; p < K; p++) {
+        const path = it.req.paths[p];
+        for (let t = it.from; t < it.to; t++) {
+          let room = Infinity;
+          for (let j = 0; j < path.links.length; j++) room = Math.min(room, Math.floor((capAt(path.links[j] * H + t) - use[path.links[j] * H + t]) / path.coef[j]));
+          capRoom += Math.max(0, room);
+        }
+      }
+      const why = capRoom === 0 ? 'no capacity left in its window' : Number.isFinite(it.budget) ? `price budget (${it.budget - price} left)` : 'rate cap';
+      return { ok: false, reason: `transfer ${it.req.id}: ${short} quantum-slots short after rounding (${why})` };
+    }
   }
   return { ok: true, plan: { rates, lit } };
 }

@@ -21,7 +21,7 @@
 import { buildLp, COL_RATE, type LpItem, type LpScope, type WaveMode } from './formulation.js';
 import { greedyPlace } from './greedy.js';
 import type { LpBasis, LpSolver } from './lp.js';
-import { checkIntegerPlan, litAfter, quantize, type IntegerPlan } from './quantize.js';
+import { checkIntegerPlan, litAfter, quantize, quantizeWithMargin, type IntegerPlan } from './quantize.js';
 import { linkHoldsOf, scheduleOf, waveHoldsOf } from './schedule.js';
 import { applyUsage, Calendar, deliveredQ, priceOf, toQuanta, type NormRequest, type Plan } from './state.js';
 import type { AdmissionResult, CutResult, LinkHold, SolveInfo, SolvedBy, TransferNetwork, TransferRequest, TransferSchedule, WaveHold } from './types.js';
@@ -373,8 +373,14 @@ export class TransferScheduler {
     }
     if (warm && res.basis) this.basis = keyBasis(res.basis, built.colKey, built.rowKey);
     const lit = litAfter(scope, built, res.colValue);
-    const q = quantize(scope, built, res.colValue, lit);
-    if (!q.ok) return { ok: false, status: 'rounding', info, detail: q.reason };
+    const q = scope.roundingMargin ? quantizeWithMargin(scope, built, res.colValue, lit) : quantize(scope, built, res.colValue, lit);
+    if (!q.ok) {
+      // Rounding to whole quanta found no room: solve once more keeping a quantum per column in reserve.
+      if (scope.roundingMargin) return { ok: false, status: 'rounding', info, detail: q.reason };
+      const retry = this.solveScope({ ...scope, roundingMargin: true }, solvedBy, false, allowLimitIncumbent);
+      if (retry.ok || retry.status !== 'infeasible') return { ...retry, info: { ...retry.info, iterations: retry.info.iterations + info.iterations } } as ScopeOutcome;
+      return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}` };
+    }
     const bad = checkIntegerPlan(scope, q.plan);
     if (bad) return { ok: false, status: 'rounding', info, detail: `plan failed its check: ${bad}` };
     return { ok: true, plan: q.plan, info, scope };
