@@ -63,6 +63,15 @@ export interface LpScope {
    * rate columns by one quantum would add, so any rounding of the LP's rates to whole quanta still fits.
    */
   roundingMargin?: boolean;
+  /**
+   * Time blocks of `size` slots (aligned to multiples of it; the first starts at `now`): columns per
+   * (transfer, path, block) instead of per slot. 'restrict': the rate is held uniformly over the block
+   * (the column's volume / its slots enters each slot's capacity row), a subset of the per-slot LP (any
+   * solution is a schedule: for admitting, from a quarter of the columns). 'relax': one capacity row per
+   * block bounded by the sum of its slots' capacities, a superset (infeasible here proves infeasible per
+   * slot: for refusing). Not with wave variables.
+   */
+  blocks?: { size: number; mode: 'restrict' | 'relax' };
 }
 
 export const COL_RATE = 0;
@@ -79,6 +88,8 @@ export interface BuiltLp {
   colOwner: Int32Array;
   colPath: Int32Array;
   colSlot: Int32Array;
+  /** Rate columns: the slots the rate is held over, [colSlot, colSlot + colSpan) (1 without blocks). */
+  colSpan: Int32Array;
   /** Keys that stay equal across rebuilds (for warm-starting from the last basis). */
   colKey: Float64Array;
   rowKey: Float64Array;
@@ -121,6 +132,7 @@ export function buildLp(scope: LpScope): BuiltLp {
   const colOwner: number[] = [];
   const colPath: number[] = [];
   const colSlot: number[] = [];
+  const colSpan: number[] = [];
   const colKey: number[] = [];
   const rowKey: number[] = [];
   const pushCol = (kind: number, owner: number, slot: number, key: number): void => {
@@ -128,6 +140,7 @@ export function buildLp(scope: LpScope): BuiltLp {
     colOwner.push(owner);
     colPath.push(-1);
     colSlot.push(slot);
+    colSpan.push(0);
     colKey.push(key);
   };
 
@@ -156,13 +169,28 @@ export function buildLp(scope: LpScope): BuiltLp {
     return c;
   };
 
-  // Capacity rows are created on first use.
+  // Time cells: single slots, or blocks [b0, b1) of the block grid (the first starting at `now`).
+  const blockSize = scope.blocks?.size ?? 1;
+  if (scope.blocks && (blockSize < 1 || !Number.isInteger(blockSize))) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
+  if (scope.blocks && waveVars) throw new RangeError('time blocks do not combine with wave variables');
+  const blockStart = (t: number): number => (blockSize === 1 ? t : Math.max(now, t - (t % blockSize)));
+  const blockEnd = (t: number): number => (blockSize === 1 ? t + 1 : Math.min(H, t - (t % blockSize) + blockSize));
+  const relaxBlocks = scope.blocks?.mode === 'relax';
+  /** Capacity of link e in the row starting at slot b0: one slot, or the sum over a relaxed block (Gbps-slots). */
+  const blockCap = (e: number, b0: number): number => {
+    if (!relaxBlocks) return capConst(e, b0) * q;
+    let sum = 0;
+    for (let t = b0; t < blockEnd(b0); t++) sum += capConst(e, t);
+    return sum * q;
+  };
+
+  // Capacity rows are created on first use (one per link and slot, or per link and relaxed block).
   const capRow = new Int32Array(cal.R * H).fill(-1);
   const capRowOf = (e: number, t: number): number => {
     const i = e * H + t;
     let r = capRow[i];
     if (r < 0) {
-      r = b.addRow(-Infinity, capConst(e, t) * q);
+      r = b.addRow(-Infinity, blockCap(e, t));
       capRow[i] = r;
       rowKey.push(key(i, R_CAP));
     }
@@ -199,11 +227,16 @@ export function buildLp(scope: LpScope): BuiltLp {
 
     const maxRateGbps = it.req.maxRateQ === Infinity ? Infinity : it.req.maxRateQ * q;
     const needRateRows = maxRateGbps !== Infinity && K > 1;
-    for (let t = it.from; t < it.to; t++) {
+    for (let t = it.from; t < it.to; ) {
+      // One cell: slots [t, t + a) of the block starting at b0. Its column is the volume over the cell
+      // (Gbps-slots; per slot it is the rate). Restricted: held uniformly, volume / a in each slot's row.
+      const b0 = blockStart(t);
+      const a = Math.min(blockEnd(t), it.to) - t;
+      const perSlot = relaxBlocks ? 1 : 1 / a;
       let rateRow = -1;
       for (let p = 0; p < K; p++) {
         const path = it.req.paths[p];
-        let upper = Math.min(maxRateGbps, needGbpsSlots);
+        let upper = Math.min(maxRateGbps * a, needGbpsSlots);
         let waveFed = false;
         for (let j = 0; j < path.links.length; j++) {
           const e = path.links[j];
@@ -211,21 +244,32 @@ export function buildLp(scope: LpScope): BuiltLp {
             waveFed = true;
             continue;
           }
-          const c = (capConst(e, t) * q) / path.coef[j];
-          if (c < upper) upper = c;
+          if (relaxBlocks) {
+            const c = blockCap(e, b0) / path.coef[j];
+            if (c < upper) upper = c;
+          } else {
+            for (let u = t; u < t + a; u++) {
+              const c = (capConst(e, u) * q * a) / path.coef[j];
+              if (c < upper) upper = c;
+            }
+          }
         }
         if (!waveFed && !(upper > 0)) continue;
         let cost = 0;
-        if (!pureVolume) cost = (path.costPerGbit / costScale + 0.01 * path.hops) * (1 + ((it.urgency ?? 1) * scope.earliness * (t - now)) / span);
+        const mid = t + (a - 1) / 2;
+        if (!pureVolume) cost = (path.costPerGbit / costScale + 0.01 * path.hops) * (1 + ((it.urgency ?? 1) * scope.earliness * (mid - now)) / span);
         else if (it.mode === 'elastic' && scope.objective === 'max-volume') cost = -1;
         b.addCol(cost, 0, upper);
         itemColumns[i]++;
-        for (let j = 0; j < path.links.length; j++) b.entry(capRowOf(path.links[j], t), path.coef[j]);
+        for (let j = 0; j < path.links.length; j++) {
+          if (relaxBlocks) b.entry(capRowOf(path.links[j], b0), path.coef[j]);
+          else for (let u = t; u < t + a; u++) b.entry(capRowOf(path.links[j], u), path.coef[j] * perSlot);
+        }
         b.entry(vRow, 1);
         if (priceRow >= 0) b.entry(priceRow, path.priceRate / q / priceScale);
         if (needRateRows) {
           if (rateRow < 0) {
-            rateRow = b.addRow(-Infinity, maxRateGbps);
+            rateRow = b.addRow(-Infinity, maxRateGbps * a);
             rowKey.push(key(it.key * H + t, R_RATE));
           }
           b.entry(rateRow, 1);
@@ -234,8 +278,10 @@ export function buildLp(scope: LpScope): BuiltLp {
         colOwner.push(i);
         colPath.push(p);
         colSlot.push(t);
+        colSpan.push(a);
         colKey.push(key((it.key * 64 + p) * H + t, K_RATE));
       }
+      t += a;
     }
     if (it.mode === 'optional') {
       // admit in {0,1}: delivered = need * admit. Objective: the admitted volume (Gbps-slots).
@@ -245,6 +291,7 @@ export function buildLp(scope: LpScope): BuiltLp {
       colOwner.push(i);
       colPath.push(-1);
       colSlot.push(-1);
+      colSpan.push(0);
       colKey.push(key(it.key, K_ADMIT));
     }
   });
@@ -350,6 +397,7 @@ export function buildLp(scope: LpScope): BuiltLp {
     colOwner: Int32Array.from(colOwner),
     colPath: Int32Array.from(colPath),
     colSlot: Int32Array.from(colSlot),
+    colSpan: Int32Array.from(colSpan),
     colKey: Float64Array.from(colKey),
     rowKey: Float64Array.from(rowKey),
     volumeRow,

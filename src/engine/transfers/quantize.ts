@@ -47,13 +47,17 @@ export function quantize(scope: LpScope, built: BuiltLp, x: Float64Array, lit: F
     if (built.colKind[c] !== COL_RATE) continue;
     const it = items[built.colOwner[c]];
     const K = it.req.paths.length;
-    if (built.colSlot[c] < it.from || built.colSlot[c] >= it.to) continue;
-    const k = (built.colSlot[c] - it.from) * K + built.colPath[c];
-    // The 1e-6 nudge keeps 4.9999999 quanta (solver noise) at 5; any overshoot is taken back below.
-    const v = Math.max(0, x[c]) / q;
-    const r = Math.floor(v + 1e-6);
-    rates[built.colOwner[c]][k] = r;
-    frac[built.colOwner[c]][k] = Math.max(0, v - r);
+    // A column over several slots (a time block) holds its rate uniformly: volume / span per slot.
+    const span = built.colSpan[c];
+    for (let t = built.colSlot[c]; t < built.colSlot[c] + span; t++) {
+      if (t < it.from || t >= it.to) continue;
+      const k = (t - it.from) * K + built.colPath[c];
+      // The 1e-6 nudge keeps 4.9999999 quanta (solver noise) at 5; any overshoot is taken back below.
+      const v = Math.max(0, x[c]) / span / q;
+      const r = Math.floor(v + 1e-6);
+      rates[built.colOwner[c]][k] = r;
+      frac[built.colOwner[c]][k] = Math.max(0, v - r);
+    }
   }
   return repair(scope, rates, lit, frac);
 }
@@ -74,6 +78,7 @@ export function quantizeWithMargin(scope: LpScope, built: BuiltLp, x: Float64Arr
   const total = items.map((it) => new Float64Array(it.req.paths.length));
   for (let c = 0; c < built.colKind.length; c++) {
     if (built.colKind[c] !== COL_RATE) continue;
+    if (built.colSpan[c] !== 1) throw new RangeError('rounding with a reserve works on per-slot columns only');
     const n = built.colOwner[c];
     const it = items[n];
     const K = it.req.paths.length;
@@ -252,7 +257,7 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array,
     if (!Number.isFinite(it.budget)) return;
     const K = it.req.paths.length;
     let price = priceOfRates(it, rates[n]);
-    if (price <= it.budget) return;
+    if (price <= it.budget + budgetTolerance(it)) return;
     for (const p of pathsByPrice(it, true)) {
       const pr = it.req.paths[p].priceRate;
       if (pr <= 0) continue;
@@ -348,7 +353,7 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array,
     const price = priceOfRates(it, rates[n]);
     for (const p of pathsByPrice(it, false)) {
       const path = it.req.paths[p];
-      if (Number.isFinite(it.budget) && price + path.priceRate > it.budget * (1 + 1e-12)) continue;
+      if (Number.isFinite(it.budget) && price + path.priceRate > it.budget + budgetTolerance(it)) continue;
       for (let t = it.from; t < it.to; t++) {
         if (--searchBudget < 0) return false;
         if (it.req.maxRateQ !== Infinity && slotRate(n, t) + 1 > it.req.maxRateQ) continue;
@@ -395,7 +400,7 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array,
         }
         move(n, p, t, 1);
         const inner = new Set([...busy, n]);
-        if (givers.every((m) => place(m, depth - 1, inner)) && givers.concat(n).every((m) => !Number.isFinite(items[m].budget) || priceOfRates(items[m], rates[m]) <= items[m].budget * (1 + 1e-12))) {
+        if (givers.every((m) => place(m, depth - 1, inner)) && givers.concat(n).every((m) => !Number.isFinite(items[m].budget) || priceOfRates(items[m], rates[m]) <= items[m].budget + budgetTolerance(items[m]))) {
           return true;
         }
         rollback(mark);
@@ -463,6 +468,17 @@ export function repair(scope: LpScope, rates: Float64Array[], lit: Float64Array,
   return { ok: true, plan: { rates, lit } };
 }
 
+/**
+ * Float noise allowed on a price budget: the budget left is the promised price minus what the started slots
+ * cost, a difference of sums over the whole transfer, so its noise scales with the transfer's full price
+ * (a millionth of a millionth of it), not with what is left.
+ */
+function budgetTolerance(it: LpScope['items'][number]): number {
+  let maxRate = 0;
+  for (const p of it.req.paths) maxRate = Math.max(maxRate, p.priceRate);
+  return 1e-12 * maxRate * it.req.needQ;
+}
+
 function sumRates(a: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
@@ -516,7 +532,7 @@ export function checkIntegerPlan(scope: LpScope, plan: IntegerPlan, cal: Calenda
     }
     if (it.mode === 'required' && sum < it.needQ) return `transfer ${it.req.id}: delivers ${sum} of ${it.needQ}`;
     if (it.mode !== 'optional' && sum > it.needQ) return `transfer ${it.req.id}: delivers ${sum}, more than ${it.needQ}`;
-    if (Number.isFinite(it.budget) && priceOfRates(it, r) > it.budget * (1 + 1e-12)) return `transfer ${it.req.id}: price ${priceOfRates(it, r)} over budget ${it.budget}`;
+    if (Number.isFinite(it.budget) && priceOfRates(it, r) > it.budget + budgetTolerance(it)) return `transfer ${it.req.id}: price ${priceOfRates(it, r)} over budget ${it.budget}`;
   }
   for (const [i, u] of use) {
     const e = Math.floor(i / H);

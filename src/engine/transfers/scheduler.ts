@@ -18,7 +18,7 @@
  * keyed by transfer/path/slot) only changes how fast the LP solves, never what is admitted... up to ties
  * between equally cheap optima, which the basis may break differently.
  */
-import { buildLp, COL_RATE, type LpItem, type LpScope, type WaveMode } from './formulation.js';
+import { buildLp, COL_RATE, type BuiltLp, type LpItem, type LpScope, type WaveMode } from './formulation.js';
 import { greedyPlace } from './greedy.js';
 import type { LpBasis, LpSolver } from './lp.js';
 import { checkIntegerPlan, litAfter, quantize, quantizeWithMargin, type IntegerPlan } from './quantize.js';
@@ -45,20 +45,29 @@ export interface SchedulerOptions {
   warmStart?: boolean;
   /** Light waves on free spectrum when the network offers them (default true). */
   useWaves?: boolean;
+  /**
+   * Re-optimise first on blocks of this many slots (default 4; 1 = per slot only): an LP restricted to
+   * rates held over each block (a schedule if feasible), then one relaxed to the blocks' total capacity
+   * (a refusal if infeasible); only when neither decides does the per-slot LP run. A fraction of the size.
+   */
+  timeBlockSlots?: number;
 }
 
 type ScopeOutcome =
   | { ok: true; plan: IntegerPlan; info: SolveInfo; scope: LpScope }
   | { ok: false; status: 'infeasible' | 'limit' | 'error' | 'rounding' | 'size'; info: SolveInfo; detail: string };
 
-const DEFAULTS = { earliness: 0.1, maxLpColumns: 400_000, iterationLimit: 200_000, mipNodeLimit: 2_000 };
+const DEFAULTS = { earliness: 0.1, maxLpColumns: 400_000, iterationLimit: 200_000, mipNodeLimit: 2_000, timeBlockSlots: 4 };
+
+type BasisCache = { cols: Map<number, number>; rows: Map<number, number> };
 
 export class TransferScheduler {
   readonly cal: Calendar;
   private readonly plans = new Map<string, Plan>();
   private serial = 0;
   private lastNow = 0;
-  private basis: { cols: Map<number, number>; rows: Map<number, number> } | null = null;
+  /** Last optimal basis per kind of model (per slot, restricted blocks, relaxed blocks), for warm starts. */
+  private readonly bases = new Map<string, BasisCache>();
   private readonly opt: Required<Omit<SchedulerOptions, 'timeLimitSeconds'>> & { timeLimitSeconds?: number };
 
   constructor(
@@ -76,6 +85,7 @@ export class TransferScheduler {
       mipNodeLimit: options.mipNodeLimit ?? DEFAULTS.mipNodeLimit,
       warmStart: options.warmStart ?? true,
       useWaves: options.useWaves ?? true,
+      timeBlockSlots: options.timeBlockSlots ?? DEFAULTS.timeBlockSlots,
       ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
     };
   }
@@ -140,6 +150,15 @@ export class TransferScheduler {
     const size = estimateColumns(scope);
     if (size > this.opt.maxLpColumns) {
       return this.greedyAdmit(req, now, fitInfo ?? none, `re-optimisation LP would have ${size} columns (budget ${this.opt.maxLpColumns})`);
+    }
+    if (this.opt.timeBlockSlots > 1 && !this.wavesOn()) {
+      const G = this.opt.timeBlockSlots;
+      const restricted = this.solveScope({ ...scope, blocks: { size: G, mode: 'restrict' } }, 'lp-reoptimized', this.opt.warmStart);
+      if (restricted.ok) return this.commitScope(req, now, restricted);
+      const relaxed = this.solveScope({ ...scope, blocks: { size: G, mode: 'relax' } }, 'lp-reoptimized', this.opt.warmStart, false, true);
+      if (!relaxed.ok && relaxed.status === 'infeasible') {
+        return this.refuse(req, now, { ...relaxed.info, iterations: relaxed.info.iterations + restricted.info.iterations }, true, true);
+      }
     }
     const out = this.solveScope(scope, 'lp-reoptimized', this.opt.warmStart);
     if (out.ok) return this.commitScope(req, now, out);
@@ -346,8 +365,14 @@ export class TransferScheduler {
     };
   }
 
-  private solveScope(scope: LpScope, solvedBy: SolvedBy, warm: boolean, allowLimitIncumbent = false): ScopeOutcome {
+  /**
+   * Build, solve, round and check one scope. `statusOnly`: the LP's verdict is all that is wanted (a
+   * relaxation), so an optimal answer is reported as feasible without rounding it into a plan.
+   */
+  private solveScope(scope: LpScope, solvedBy: SolvedBy, warm: boolean, allowLimitIncumbent = false, statusOnly = false): ScopeOutcome {
     const built = buildLp(scope);
+    const cacheKey = scope.blocks ? `${scope.blocks.mode}:${scope.blocks.size}` : 'slots';
+    const cache = this.bases.get(cacheKey);
     const problem = built.problem;
     const info: SolveInfo = { solvedBy, columns: problem.numCols, rows: problem.numRows, iterations: 0 };
     if (problem.numCols > this.opt.maxLpColumns) return { ok: false, status: 'size', info, detail: `${problem.numCols} columns` };
@@ -357,7 +382,7 @@ export class TransferScheduler {
       const it = scope.items[i];
       if (it.mode === 'required' && it.needQ > 0 && built.itemColumns[i] === 0) return { ok: false, status: 'infeasible', info, detail: `transfer ${it.req.id}: no capacity on any path in its window` };
     }
-    const basis = warm && !problem.integer && this.basis ? mapBasis(this.basis, built.colKey, built.rowKey) : undefined;
+    const basis = warm && !problem.integer && cache ? mapBasis(cache, built.colKey, built.rowKey) : undefined;
     const res = this.solver.solve(problem, {
       iterationLimit: this.opt.iterationLimit,
       mipNodeLimit: this.opt.mipNodeLimit,
@@ -371,13 +396,19 @@ export class TransferScheduler {
       const status = res.status === 'infeasible' ? 'infeasible' : res.status === 'limit' ? 'limit' : 'error';
       return { ok: false, status, info, detail: `${res.status} (${res.detail})` };
     }
-    if (warm && res.basis) this.basis = keyBasis(res.basis, built.colKey, built.rowKey);
-    const lit = litAfter(scope, built, res.colValue);
-    const q = scope.roundingMargin ? quantizeWithMargin(scope, built, res.colValue, lit) : quantize(scope, built, res.colValue, lit);
+    if (warm && res.basis) this.bases.set(cacheKey, keyBasis(res.basis, built.colKey, built.rowKey));
+    if (statusOnly) return { ok: false, status: 'limit', info, detail: 'feasible (relaxation: no plan)' };
+    return this.finishPlan(scope, built, res.colValue, info);
+  }
+
+  /** Round an LP solution to whole quanta and check it (the end of every successful solve). */
+  private finishPlan(scope: LpScope, built: BuiltLp, x: Float64Array, info: SolveInfo): ScopeOutcome {
+    const lit = litAfter(scope, built, x);
+    const q = scope.roundingMargin ? quantizeWithMargin(scope, built, x, lit) : quantize(scope, built, x, lit);
     if (!q.ok) {
       // Rounding to whole quanta found no room: solve once more keeping a quantum per column in reserve.
       if (scope.roundingMargin) return { ok: false, status: 'rounding', info, detail: q.reason };
-      const retry = this.solveScope({ ...scope, roundingMargin: true }, solvedBy, false, allowLimitIncumbent);
+      const retry = this.solveScope({ ...scope, roundingMargin: true }, info.solvedBy, false);
       if (retry.ok || retry.status !== 'infeasible') return { ...retry, info: { ...retry.info, iterations: retry.info.iterations + info.iterations } } as ScopeOutcome;
       return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}` };
     }
@@ -487,7 +518,8 @@ export class TransferScheduler {
     const cols: number[] = [];
     for (let c = 0; c < built.colKind.length; c++) if (built.colKind[c] === COL_RATE && built.colOwner[c] === last) cols.push(c);
     const upper = cols.map((c) => problem.colUpper[c]);
-    const session = this.solver.open(problem, this.opt.warmStart && this.basis ? { basis: mapBasis(this.basis, built.colKey, built.rowKey) } : {});
+    const cache = this.bases.get('slots');
+    const session = this.solver.open(problem, this.opt.warmStart && cache ? { basis: mapBasis(cache, built.colKey, built.rowKey) } : {});
     try {
       const feasible = (deadline: number): boolean => {
         // No column before the deadline: nothing can carry it (and an empty model would "solve").
@@ -577,7 +609,7 @@ function sum(a: Float64Array): number {
   return s;
 }
 
-function keyBasis(b: LpBasis, colKey: Float64Array, rowKey: Float64Array): { cols: Map<number, number>; rows: Map<number, number> } {
+function keyBasis(b: LpBasis, colKey: Float64Array, rowKey: Float64Array): BasisCache {
   const cols = new Map<number, number>();
   const rows = new Map<number, number>();
   for (let i = 0; i < colKey.length; i++) cols.set(colKey[i], b.colStatus[i]);
@@ -586,7 +618,7 @@ function keyBasis(b: LpBasis, colKey: Float64Array, rowKey: Float64Array): { col
 }
 
 /** The last basis on this model's columns and rows: unknown columns at their lower bound, unknown rows basic. */
-function mapBasis(cache: { cols: Map<number, number>; rows: Map<number, number> }, colKey: Float64Array, rowKey: Float64Array): LpBasis {
+function mapBasis(cache: BasisCache, colKey: Float64Array, rowKey: Float64Array): LpBasis {
   const colStatus = new Int32Array(colKey.length);
   const rowStatus = new Int32Array(rowKey.length);
   for (let i = 0; i < colKey.length; i++) colStatus[i] = cache.cols.get(colKey[i]) ?? 0;
