@@ -64,14 +64,18 @@ export interface LpScope {
    */
   roundingMargin?: boolean;
   /**
-   * Time blocks of `size` slots (aligned to multiples of it; the first starts at `now`): columns per
-   * (transfer, path, block) instead of per slot. 'restrict': the rate is held uniformly over the block
-   * (the column's volume / its slots enters each slot's capacity row), a subset of the per-slot LP (any
-   * solution is a schedule: for admitting, from a quarter of the columns). 'relax': one capacity row per
-   * block bounded by the sum of its slots' capacities, a superset (infeasible here proves infeasible per
-   * slot: for refusing). Not with wave variables.
+   * Relaxation on time blocks of `size` slots (aligned to multiples of it; the first starts at `now`):
+   * columns per (transfer, path, block) and one capacity row per (link, block) bounded by the sum of its
+   * slots' capacities. Every per-slot schedule aggregates to a solution here, so infeasible here proves
+   * infeasible per slot (for refusing at a fraction of the size). Its solutions are not schedules. Not with
+   * wave variables.
    */
-  blocks?: { size: number; mode: 'restrict' | 'relax' };
+  blocks?: { size: number };
+  /**
+   * Items whose paths' wave options get variables (default all): with 'additional', e.g. only the new
+   * transfer may light waves, the lit ones stay, which keeps the MILP small.
+   */
+  waveItems?: readonly number[];
 }
 
 export const COL_RATE = 0;
@@ -152,7 +156,8 @@ export function buildLp(scope: LpScope): BuiltLp {
   const waveVars = scope.waveMode === 'optimize' || scope.waveMode === 'additional';
   const touchedWave = new Uint8Array(cal.W);
   if (waveVars) {
-    for (const it of items) for (const p of it.req.paths) for (const e of p.links) for (const w of cal.wavesOfLink[e]) touchedWave[w] = 1;
+    const lighters = scope.waveItems ?? items.map((_, i) => i);
+    for (const i of lighters) for (const p of items[i].req.paths) for (const e of p.links) for (const w of cal.wavesOfLink[e]) touchedWave[w] = 1;
   }
   const waveOptions: number[] = [];
   for (let w = 0; w < cal.W; w++) if (touchedWave[w]) waveOptions.push(w);
@@ -175,7 +180,7 @@ export function buildLp(scope: LpScope): BuiltLp {
   if (scope.blocks && waveVars) throw new RangeError('time blocks do not combine with wave variables');
   const blockStart = (t: number): number => (blockSize === 1 ? t : Math.max(now, t - (t % blockSize)));
   const blockEnd = (t: number): number => (blockSize === 1 ? t + 1 : Math.min(H, t - (t % blockSize) + blockSize));
-  const relaxBlocks = scope.blocks?.mode === 'relax';
+  const relaxBlocks = scope.blocks !== undefined;
   /** Capacity of link e in the row starting at slot b0: one slot, or the sum over a relaxed block (Gbps-slots). */
   const blockCap = (e: number, b0: number): number => {
     if (!relaxBlocks) return capConst(e, b0) * q;
@@ -228,11 +233,10 @@ export function buildLp(scope: LpScope): BuiltLp {
     const maxRateGbps = it.req.maxRateQ === Infinity ? Infinity : it.req.maxRateQ * q;
     const needRateRows = maxRateGbps !== Infinity && K > 1;
     for (let t = it.from; t < it.to; ) {
-      // One cell: slots [t, t + a) of the block starting at b0. Its column is the volume over the cell
-      // (Gbps-slots; per slot it is the rate). Restricted: held uniformly, volume / a in each slot's row.
+      // One cell: slots [t, t + a) of the block starting at b0 (a single slot without blocks). Its column
+      // is the volume over the cell in Gbps-slots (per slot: the rate).
       const b0 = blockStart(t);
       const a = Math.min(blockEnd(t), it.to) - t;
-      const perSlot = relaxBlocks ? 1 : 1 / a;
       let rateRow = -1;
       for (let p = 0; p < K; p++) {
         const path = it.req.paths[p];
@@ -244,15 +248,8 @@ export function buildLp(scope: LpScope): BuiltLp {
             waveFed = true;
             continue;
           }
-          if (relaxBlocks) {
-            const c = blockCap(e, b0) / path.coef[j];
-            if (c < upper) upper = c;
-          } else {
-            for (let u = t; u < t + a; u++) {
-              const c = (capConst(e, u) * q * a) / path.coef[j];
-              if (c < upper) upper = c;
-            }
-          }
+          const c = blockCap(e, b0) / path.coef[j];
+          if (c < upper) upper = c;
         }
         if (!waveFed && !(upper > 0)) continue;
         let cost = 0;
@@ -261,10 +258,7 @@ export function buildLp(scope: LpScope): BuiltLp {
         else if (it.mode === 'elastic' && scope.objective === 'max-volume') cost = -1;
         b.addCol(cost, 0, upper);
         itemColumns[i]++;
-        for (let j = 0; j < path.links.length; j++) {
-          if (relaxBlocks) b.entry(capRowOf(path.links[j], b0), path.coef[j]);
-          else for (let u = t; u < t + a; u++) b.entry(capRowOf(path.links[j], u), path.coef[j] * perSlot);
-        }
+        for (let j = 0; j < path.links.length; j++) b.entry(capRowOf(path.links[j], b0), path.coef[j]);
         b.entry(vRow, 1);
         if (priceRow >= 0) b.entry(priceRow, path.priceRate / q / priceScale);
         if (needRateRows) {

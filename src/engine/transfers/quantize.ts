@@ -47,8 +47,9 @@ export function quantize(scope: LpScope, built: BuiltLp, x: Float64Array, lit: F
     if (built.colKind[c] !== COL_RATE) continue;
     const it = items[built.colOwner[c]];
     const K = it.req.paths.length;
-    // A column over several slots (a time block) holds its rate uniformly: volume / span per slot.
+    // Only per-slot models are rounded (a block relaxation's solution is not a schedule).
     const span = built.colSpan[c];
+    if (span !== 1) throw new RangeError('only per-slot LP solutions are schedules');
     for (let t = built.colSlot[c]; t < built.colSlot[c] + span; t++) {
       if (t < it.from || t >= it.to) continue;
       const k = (t - it.from) * K + built.colPath[c];
