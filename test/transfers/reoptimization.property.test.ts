@@ -13,21 +13,21 @@ import { violations } from './support/checker.js';
 import { randomInstance } from './support/gen.js';
 import { testSolver } from './support/solver.js';
 
-type Policy = SchedulerOptions['reoptimize'];
-
-async function run(seed: number, reoptimize: Policy, load: number): Promise<{ trace: string; admitted: number; moved: number }> {
+async function run(seed: number, options: SchedulerOptions, load: number): Promise<{ trace: string; admitted: number; moved: number; greedy: number }> {
   const inst = randomInstance(seed, { spreadArrivals: true, prices: true, maxRate: true, requests: [5, 10], horizon: [8, 14], load });
-  const s = new TransferScheduler(inst.network, await testSolver(), { reoptimize, explainRefusals: false });
+  const s = new TransferScheduler(inst.network, await testSolver(), { explainRefusals: false, ...options });
   const quoted = new Map<string, number>();
   const lastPrice = new Map<string, number>();
   let admitted = 0;
   let moved = 0;
+  let greedy = 0;
   const trace: string[] = [];
   inst.requests.forEach((req, i) => {
     const now = inst.arrivals[i];
     const before = new Map(s.schedules().map((x) => [x.id, x]));
     const r = s.admit(req, now);
     trace.push(JSON.stringify(r));
+    if (r.solve.solvedBy === 'greedy') greedy++;
     if (r.admitted) {
       admitted++;
       moved += r.moved.length;
@@ -45,33 +45,42 @@ async function run(seed: number, reoptimize: Policy, load: number): Promise<{ tr
     }
     for (const x of after) lastPrice.set(x.id, x.priceMinor);
   });
-  return { trace: trace.join('\n'), admitted, moved };
+  return { trace: trace.join('\n'), admitted, moved, greedy };
 }
 
-for (const reoptimize of ['on-conflict', 'always'] as const) {
-  test(`re-optimisation (${reoptimize}) never breaks an admitted transfer's volume, deadline, price or history`, async () => {
+const variants: [string, SchedulerOptions, number][] = [
+  ['on conflict', {}, 42],
+  ['on every arrival', { reoptimize: 'always' }, 77],
+  // An LP budget of a few simplex iterations: re-optimisation falls back to the EDF re-plan.
+  ['with the greedy EDF fallback', { iterationLimit: 3, timeBlockSlots: 1 }, 5],
+];
+for (const [label, options, seed] of variants) {
+  test(`re-optimisation (${label}) never breaks an admitted transfer's volume, deadline, price or history`, async () => {
     let admitted = 0;
     let moved = 0;
+    let greedy = 0;
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(0.4, 0.8, 1.2), async (seed, load) => {
-        const r = await run(seed, reoptimize, load);
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(0.4, 0.8, 1.2), async (s, load) => {
+        const r = await run(s, options, load);
         admitted += r.admitted;
         moved += r.moved;
+        greedy += r.greedy;
         runs++;
       }),
-      { seed: reoptimize === 'always' ? 77 : 42, numRuns: 40 },
+      { seed, numRuns: 40 },
     );
     // The runs must actually admit and move transfers, or the property was never tested.
     assert.ok(admitted > runs, `admitted ${admitted} in ${runs} runs`);
     assert.ok(moved > 5, `only ${moved} transfers were ever moved`);
+    if (options.iterationLimit !== undefined) assert.ok(greedy > 10, `the fallback answered only ${greedy} times`);
   });
 }
 
 test('the same requests in the same order give the same schedules (deterministic)', async () => {
   for (const seed of [3, 17, 99]) {
-    const a = await run(seed, 'on-conflict', 0.8);
-    const b = await run(seed, 'on-conflict', 0.8);
+    const a = await run(seed, {}, 0.8);
+    const b = await run(seed, {}, 0.8);
     assert.equal(a.trace, b.trace);
   }
 });

@@ -10,7 +10,16 @@ import type { Calendar, NormRequest } from './state.js';
  * Rates in quanta over [from, to) x paths (index (t - from) * K + p) delivering needQ quantum-slots on the
  * capacity `usageQ` leaves free (index e * H + t, quanta held by others), or null when it does not fit.
  */
-export function greedyPlace(cal: Calendar, req: NormRequest, from: number, to: number, needQ: number, usageQ: Float64Array, lit: Float64Array = cal.lit): Float64Array | null {
+export function greedyPlace(
+  cal: Calendar,
+  req: NormRequest,
+  from: number,
+  to: number,
+  needQ: number,
+  usageQ: Float64Array,
+  lit: Float64Array = cal.lit,
+  order: readonly number[] = req.paths.map((_, i) => i),
+): Float64Array | null {
   const K = req.paths.length;
   const H = cal.H;
   const rates = new Float64Array(Math.max(0, to - from) * K);
@@ -18,7 +27,8 @@ export function greedyPlace(cal: Calendar, req: NormRequest, from: number, to: n
   let left = needQ;
   for (let t = from; t < to && left > 0; t++) {
     let slotRate = 0;
-    for (let p = 0; p < K && left > 0; p++) {
+    for (const p of order) {
+      if (left <= 0) break;
       const path = req.paths[p];
       let room = Math.min(left, req.maxRateQ - slotRate);
       for (let j = 0; j < path.links.length && room > 0; j++) {

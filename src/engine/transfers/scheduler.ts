@@ -160,7 +160,51 @@ export class TransferScheduler {
     const out = this.solveScope(scope, 'lp-reoptimized', this.opt.warmStart);
     if (out.ok) return this.commitScope(req, now, out);
     if (out.status === 'infeasible') return this.refuse(req, now, out.info, true, true);
+    // The LP ran out of budget (or failed): re-plan greedily in deadline order instead.
+    const edf = this.wavesOn() ? null : this.edfReplan(scope);
+    if (edf) return this.commitScope(req, now, { ...edf, info: { ...out.info, solvedBy: 'greedy', fallbackReason: `re-optimisation LP: ${out.detail}; EDF re-plan answered` } });
     return this.greedyAdmit(req, now, out.info, `re-optimisation LP: ${out.detail}`);
+  }
+
+  /**
+   * Greedy re-optimisation (the fallback when the LP is out of budget): every transfer of the scope, the
+   * new one included, placed again in deadline order, earliest slot first, cheapest path first, each at no
+   * more than its price budget. Null when one does not fit (then nothing changes).
+   */
+  private edfReplan(scope: LpScope): Extract<ScopeOutcome, { ok: true }> | null {
+    const usage = (scope.fixedUsageQ ?? this.cal.usageQ).slice();
+    const order = scope.items.map((_, i) => i).sort((a, b) => scope.items[a].to - scope.items[b].to || scope.items[a].key - scope.items[b].key);
+    const rates: Float64Array[] = new Array(scope.items.length);
+    for (const i of order) {
+      const it = scope.items[i];
+      const byPrice = it.req.paths.map((_, p) => p).sort((a, b) => it.req.paths[a].priceRate - it.req.paths[b].priceRate || a - b);
+      const r = greedyPlace(this.cal, it.req, it.from, it.to, it.needQ, usage, this.cal.lit, byPrice);
+      if (!r) return null;
+      const K = it.req.paths.length;
+      for (let k = 0; k < r.length; k++) {
+        if (r[k] === 0) continue;
+        const path = it.req.paths[k % K];
+        const t = it.from + Math.floor(k / K);
+        for (let j = 0; j < path.links.length; j++) usage[path.links[j] * this.cal.H + t] += r[k] * path.coef[j];
+      }
+      rates[i] = r;
+    }
+    const plan: IntegerPlan = { rates, lit: this.cal.lit.slice() };
+    // The same exact check as every LP plan: volumes, capacity, rate caps, price budgets.
+    if (checkIntegerPlan(scope, plan)) return null;
+    return { ok: true, plan, info: { solvedBy: 'greedy', columns: 0, rows: 0, iterations: 0 }, scope };
+  }
+
+  /**
+   * What a refusal tells the customer, computed on demand (nothing is booked): the most volume that fits
+   * by the requested deadline and the earliest deadline by which all of it fits, with the admitted
+   * transfers moved as re-optimisation may move them (only around them when re-optimisation is off).
+   */
+  explainRefusal(request: TransferRequest, now: number): { mostVolumeGbit: number | null; earliestDeadlineSlot: number | null } {
+    this.checkNow(now);
+    const req = this.cal.normalize(request);
+    const reopt = this.opt.reoptimize !== 'never';
+    return { mostVolumeGbit: this.mostVolume(req, now, reopt), earliestDeadlineSlot: this.earliestDeadline(req, now, reopt, Math.max(now, req.earliest)) };
   }
 
   /**
