@@ -30,6 +30,7 @@ import {
 import type { CircuitDesign, DesignPath } from '../src/services/ordering/design.js';
 import { buildNetworkView, NetworkViewCache } from '../src/services/ordering/network-view.js';
 import { occupancyFrom, pathGeometry, strandsOf, waveOf, type NewAllocation } from '../src/services/resilience/model.js';
+import { SYSTEM_PRINCIPAL } from '../src/services/ordering/principal.js';
 import { ResilienceService } from '../src/services/resilience/index.js';
 import { InventoryService } from '../src/services/inventory.js';
 import { migrate } from '../src/store/migrate.js';
@@ -269,8 +270,10 @@ async function main(): Promise<void> {
   const res = new ResilienceService(db, { views: new NetworkViewCache(), onPlanned: (x) => (storePlanMs = x) });
   await res.analyze({ scenario: [{ spans: [g.spanIds[hot]] }] }); // warm the network view
   const te = performance.now();
-  const { batch: rep } = await res.cut({ spans: [g.spanIds[hot]] });
+  const cut = await res.cut(SYSTEM_PRINCIPAL, { spans: [g.spanIds[hot]] });
   const e2eMs = performance.now() - te;
+  if (!cut.batch) throw new Error('restoration did not run at once');
+  const rep = cut.batch;
   console.log(`cut ${g.spanIds[hot]} through the store: examined ${rep.examined}, switched ${rep.switched.length}, rerouted ${rep.rerouted.length}, down ${rep.down.length}`);
   console.log(`  identify (SQL reverse index) ${ms(rep.timings.identifyMs)}, load occupancy ${ms(rep.timings.loadMs)}, plan ${ms(storePlanMs)}, write ${ms(rep.timings.writeMs)}, end-to-end commit ${ms(e2eMs)}`);
   const ta = performance.now();

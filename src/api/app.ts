@@ -12,15 +12,19 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import rateLimit from '@fastify/rate-limit';
 import { LightpathError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
+import { newUlid } from '../services/ids.js';
 import { createMetrics } from './metrics.js';
 import { problem, sendProblem, toProblem } from './problem.js';
+import { normalizeRequestUrl, registerAccessControl, underApi, type RegisteredRoute } from './access.js';
+import { parseJsonBody, refuseNul } from './input-guards.js';
+import * as S from './schemas.js';
 import { healthRoutes } from './routes/health.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { networkRoutes } from './routes/network.js';
 import { pathRoutes } from './routes/paths.js';
-import { registerAuth } from './auth.js';
 import { meRoutes } from './routes/me.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { orderRoutes } from './routes/orders.js';
@@ -33,6 +37,7 @@ import { analysisRoutes } from './routes/analysis.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { usageRoutes } from './routes/usage.js';
+import { auditRoutes } from './routes/audit.js';
 
 export type AppInstance = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -43,7 +48,15 @@ export interface AppOptions {
   /** Built web portal to serve at / (default web/dist when it exists). */
   webDir?: string | null;
   version?: string;
+  /**
+   * Requests per key (per client address for public routes) per minute; 0 turns the limit off
+   * (default: LIGHTPATH_RATE_LIMIT_PER_MINUTE or 6000).
+   */
+  rateLimitPerMinute?: number;
 }
+
+/** The app plus what the route-access test and the server need to know about it. */
+export type LightpathApp = AppInstance & { registeredRoutes: RegisteredRoute[] };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,14 +84,37 @@ function ajvFor(part: 'body' | 'other'): Ajv {
 const TEXT_TYPES = ['text/plain', 'text/xml', 'application/xml', 'application/gml+xml', 'application/octet-stream', 'application/geo+json'];
 
 /** Builds the API over the given services. */
-export async function buildApp(opts: AppOptions): Promise<AppInstance> {
+export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   const app = Fastify({
     logger:
       opts.logger === undefined || opts.logger === true
-        ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] }
+        ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] }
         : opts.logger,
     bodyLimit: 1024 * 1024,
+    // One spelling per path before the router sees it (dot segments, repeated slashes); the router
+    // also ignores case and a trailing slash, so every spelling reaches the route and its access rule.
+    rewriteUrl: (req) => normalizeRequestUrl(req.url ?? '/'),
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Every request gets a server-side id (logged, audited, returned as X-Request-Id); a client's
+    // header is not trusted for it.
+    genReqId: () => `req_${newUlid()}`,
+    requestIdHeader: false,
+    return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Deny by default: from here on every route must declare its access (api/access.ts).
+  const registeredRoutes = registerAccessControl(app, opts.services);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  // Every route's OpenAPI entry lists the problems any request of its kind can meet (401, 429, 503, ...).
+  app.addHook('onRoute', (r) => {
+    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean } | undefined;
+    if (!schema || schema.hide) return;
+    const access = (r.config as { access?: 'public' | 'any' | 'operator' } | undefined)?.access;
+    const response = schema.response ?? {};
+    const extra = S.errorResponses(...S.commonErrorStatuses(access, schema.body !== undefined).filter((st) => !(st in response)));
+    schema.response = { ...response, ...extra };
+  });
 
   const bodyAjv = ajvFor('body');
   const otherAjv = ajvFor('other');
@@ -90,15 +126,34 @@ export async function buildApp(opts: AppOptions): Promise<AppInstance> {
     req.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(text));
     } catch (err) {
-      done(new LightpathError('validation-failed', `body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(err as LightpathError, undefined);
     }
   });
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (req, body, done) => {
     req.rawBody = body as string;
     done(null, body);
   });
+  // U+0000 cannot be stored; refuse it at the edge, naming the field, whichever route it was sent to.
+  app.addHook('preValidation', async (req) => {
+    refuseNul('params', req.params);
+    refuseNul('querystring', req.query);
+    refuseNul('body', req.body);
+  });
+
+  const perMinute = opts.rateLimitPerMinute ?? Number(process.env.LIGHTPATH_RATE_LIMIT_PER_MINUTE ?? 6000);
+  if (perMinute > 0) {
+    // Runs after the access hook, so a keyed request is counted against its key.
+    await app.register(rateLimit, {
+      global: true,
+      max: perMinute,
+      timeWindow: 60_000,
+      keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
+      errorResponseBuilder: (_req, ctx) =>
+        new LightpathError('rate-limited', `more than ${ctx.max} requests in ${ctx.after}; slow down`, undefined, { retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)) }),
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -112,7 +167,10 @@ export async function buildApp(opts: AppOptions): Promise<AppInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (scope) => {
+    declareAll(scope as AppInstance, 'public');
+    await scope.register(swaggerUi, { routePrefix: '/docs' });
+  });
 
   const { services } = opts;
   const webDir = opts.webDir === undefined ? defaultWebDir() : opts.webDir;
@@ -126,20 +184,18 @@ export async function buildApp(opts: AppOptions): Promise<AppInstance> {
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, toProblem(err, request)));
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/v1/') && webDir && reply.sendFile) {
+    if ((request.method === 'GET' || request.method === 'HEAD') && !underApi(request.url) && webDir) {
       // The portal is a single-page app: unknown page paths get its index.
-      return reply.sendFile('index.html');
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(webDir, 'index.html')));
     }
     return sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // The whole network's load and the process's internals are the operator's business.
+  app.get('/metrics', { schema: { hide: true }, config: { access: 'operator' } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-
-  // Every /v1 request needs an API key; the hook sets request.principal before any route runs.
-  registerAuth(app, services);
   await app.register(async (scope) => healthRoutes(scope as AppInstance, services));
   await app.register(async (scope) => meRoutes(scope as AppInstance));
   await app.register(async (scope) => inventoryRoutes(scope as AppInstance, services));
@@ -156,10 +212,23 @@ export async function buildApp(opts: AppOptions): Promise<AppInstance> {
   await app.register(async (scope) => failureRoutes(scope as AppInstance, services));
   await app.register(async (scope) => analysisRoutes(scope as AppInstance, services));
   await app.register(async (scope) => availabilityRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => auditRoutes(scope as AppInstance, services));
 
-  if (webDir) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html' });
+  if (webDir) {
+    await app.register(async (scope) => {
+      declareAll(scope as AppInstance, 'public');
+      await scope.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html' });
+    });
+  }
 
-  return app;
+  return Object.assign(app, { registeredRoutes });
+}
+
+/** Declares the access of every route a third-party plugin registers inside this scope. */
+function declareAll(scope: AppInstance, access: 'public'): void {
+  scope.addHook('onRoute', (r) => {
+    r.config = { ...(r.config ?? {}), access };
+  });
 }
 
 function defaultWebDir(): string | null {

@@ -1,5 +1,7 @@
 /** Request and response schemas (JSON Schema via TypeBox): validated at the edge and published as OpenAPI. */
 import { Type, type Static, type TSchema } from 'typebox';
+import { ERROR_CODES } from '../domain/errors.js';
+import { CODE_DESCRIPTIONS, STATUS_BY_CODE } from './problem.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'Stable readable id' });
 const NullableString = Type.Union([Type.String({ maxLength: 200 }), Type.Null()]);
@@ -116,17 +118,42 @@ export const PageQuery = {
 export const PageOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-export const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String(), file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()) }))),
-});
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c)), { description: 'Stable error code (see the response descriptions for what each means)' }),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String(), file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()) }))),
+    retryAfterSeconds: Type.Optional(Type.Number({ description: 'busy, rate-limited, store-unavailable: also sent as the Retry-After header' })),
+    services: Type.Optional(Type.Array(Type.String(), { description: 'in-use: the live services holding what the change would remove or shrink' })),
+    trunks: Type.Optional(Type.Array(Type.String(), { description: 'in-use: the trunks concerned' })),
+    orderId: Type.Optional(Type.String({ description: 'store-unavailable on an order: the id to look up once the store answers' })),
+  },
+  { additionalProperties: true },
+);
+
+/** The description of a problem response: which codes it carries and what each means. */
+function problemDescription(status: number): string {
+  const codes = ERROR_CODES.filter((c) => STATUS_BY_CODE[c] === status);
+  return `Problem details (RFC 9457). ${codes.map((c) => `\`${c}\`: ${CODE_DESCRIPTIONS[c]}`).join(' ')}`;
+}
 
 /** Standard error responses for OpenAPI. */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: 'Problem details (RFC 9457)' }]));
+  Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: problemDescription(s) }]));
+
+/**
+ * The problem responses every keyed route can give whatever it does (no or bad key, too many
+ * requests, the store away or too busy), and every operator route (wrong role); added to each route's
+ * schema when it is registered, so the OpenAPI document lists every code a client can meet.
+ */
+export function commonErrorStatuses(access: 'public' | 'any' | 'operator' | undefined, hasBody: boolean): number[] {
+  const out = access === 'public' ? [] : [401, 429, 500, 503];
+  if (access === 'operator') out.push(403);
+  if (hasBody) out.push(400, 413, 415);
+  return out;
+}
 
 export type SiteCreateBody = Static<typeof SiteCreate>;

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import Table from 'cli-table3';
 import { LightpathError } from '../domain/errors.js';
+import { ImportError } from '../import/errors.js';
 import { StoreLockedError } from '../store/lock.js';
 import { openStore, resolveStoreConfig } from '../store/open.js';
 import { createServices, stopServices, type Services } from '../services/index.js';
@@ -60,6 +61,10 @@ export function reportFailure(err: unknown): number {
   if (err instanceof StoreLockedError) {
     process.stderr.write(`lightpath: store-locked: ${err.message}\n`);
     return EXIT.store;
+  }
+  if (err instanceof ImportError) {
+    process.stderr.write(`lightpath: validation-failed: the file cannot be imported\n${err.message.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+    return EXIT.user;
   }
   if (err instanceof LightpathError) {
     const lines = (err.errors ?? []).map((e) => (e.file ? `  ${e.file}:${e.line ?? '?'}: ${e.path}: ${e.message}` : `  ${e.path}: ${e.message}`));

@@ -16,6 +16,9 @@ import { registerRepairCommand } from './commands/repair.js';
 import { registerFailuresCommand } from './commands/failures.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
 import { registerUsageCommand } from './commands/usage.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerQotCommand } from './commands/qot.js';
+import { registerDevicesCommands } from './commands/devices.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -43,6 +46,9 @@ export function buildProgram(): Command {
   registerFailuresCommand(program);
   registerWebhooksCommand(program);
   registerUsageCommand(program);
+  registerPlanCommand(program);
+  registerQotCommand(program);
+  registerDevicesCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

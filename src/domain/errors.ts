@@ -12,7 +12,12 @@ export const ERROR_CODES = [
   'idempotency-conflict',
   'in-use',
   'capacity-exhausted',
+  'payload-too-large',
+  'unsupported-media-type',
+  'rate-limited',
+  'busy',
   'store-locked',
+  'store-unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -32,10 +37,18 @@ export class LightpathError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Extra members of the problem document (e.g. `retryAfterSeconds`, `services`, `orderId`). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'LightpathError';
   }
+}
+
+/** Seconds a client should wait before retrying, for errors that say so (busy, rate-limited, store-unavailable). */
+export function retryAfterSeconds(err: LightpathError): number | undefined {
+  const v = err.extra?.retryAfterSeconds;
+  return typeof v === 'number' && v > 0 ? v : undefined;
 }
 
 /** Shorthand for a not-found error naming the kind and id. */

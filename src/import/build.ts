@@ -7,6 +7,8 @@ import type { Cable, Network, Site, Span } from '../domain/network.js';
 import { validateNetwork } from '../domain/validate.js';
 import { ImportError } from './errors.js';
 import type { ImportIssue } from './errors.js';
+import { MAX_REPORTED_ISSUES } from './limits.js';
+import type { IssueSink } from './limits.js';
 import type { ImportFormat, ImportReport, ImportResult, SkippedItem } from './types.js';
 
 /** Strands in the one cable an imported span gets when the file says nothing about cables (a common trunk size). */
@@ -100,26 +102,102 @@ export function lineOfPath(path: string, lines: ItemLines, fallback = 1): number
   return lines[m[1] as keyof ItemLines][Number(m[2])] ?? fallback;
 }
 
-/** Bookkeeping for one import: issues that make it fail, items skipped or merged, warnings. */
-export class ImportContext {
+/**
+ * Issues of one file that make its import fail. At most MAX_REPORTED_ISSUES are kept; the rest are
+ * counted and reported as one last issue at the line of the first one left out.
+ */
+export class IssueList implements IssueSink {
   readonly issues: ImportIssue[] = [];
+  private omitted = 0;
+  private firstOmittedLine = 1;
+
+  constructor(readonly file: string) {}
+
+  /** Records a problem that makes the import fail. */
+  error(line: number, field: string, message: string): void {
+    if (this.issues.length < MAX_REPORTED_ISSUES) {
+      this.issues.push({ file: this.file, line, field, message });
+      return;
+    }
+    if (this.omitted === 0) this.firstOmittedLine = line;
+    this.omitted++;
+  }
+
+  /** Throws the collected issues, if any. */
+  throwIfIssues(): void {
+    if (this.issues.length === 0) return;
+    const listed = [...this.issues];
+    if (this.omitted > 0) {
+      listed.push({ file: this.file, line: this.firstOmittedLine, field: 'file', message: `${this.omitted} more problem(s) not listed` });
+    }
+    throw new ImportError(listed);
+  }
+}
+
+/** What a file declares and what became of it, for refusing an import that would lose everything. */
+export interface ContentCheck {
+  sites: number;
+  spans: number;
+  nodesInFile: number;
+  edgesInFile: number;
+  /** The file's own words, singular and plural: ['node', 'nodes'], ['link', 'links'], ... */
+  nodeNoun: readonly [string, string];
+  edgeNoun: readonly [string, string];
+  /** Line and field to blame: the first node (or 1 and the node list) and the first edge. */
+  nodeLine: number;
+  nodeField: string;
+  edgeLine: number;
+  edgeField: string;
+}
+
+/** "none of the 3 nodes can be imported", "the one node cannot be imported". */
+function noneImported(n: number, [one, many]: readonly [string, string]): string {
+  return n === 1 ? `the one ${one} cannot be imported` : `none of the ${n} ${many} can be imported`;
+}
+
+/** Bookkeeping for one import: issues that make it fail, items skipped or merged, warnings. */
+export class ImportContext extends IssueList {
   readonly skipped: SkippedItem[] = [];
   readonly merged: SkippedItem[] = [];
   readonly warnings: string[] = [];
 
   constructor(
-    readonly file: string,
+    file: string,
     readonly format: ImportFormat,
-  ) {}
-
-  /** Records a problem that makes the import fail. */
-  error(line: number, field: string, message: string): void {
-    this.issues.push({ file: this.file, line, field, message });
+  ) {
+    super(file);
   }
 
-  /** Throws the collected issues, if any. */
-  throwIfIssues(): void {
-    if (this.issues.length > 0) throw new ImportError(this.issues);
+  /**
+   * Refuses an import that would produce no site, or no span although the file declares edges:
+   * imported with replace it would wipe the current network for nothing. Partial skips stay in
+   * report.skipped / report.merged; only losing everything is refused. The message says why,
+   * from the skip reasons recorded so far.
+   */
+  requireContent(c: ContentCheck): void {
+    if (c.sites === 0) {
+      if (c.nodesInFile === 0) this.error(c.nodeLine, c.nodeField, `the file declares no ${c.nodeNoun[1]}; nothing to import`);
+      else this.error(c.nodeLine, c.nodeField, `${noneImported(c.nodesInFile, c.nodeNoun)} (${this.reasons(['node', 'site'])}); nothing to import`);
+    } else if (c.spans === 0 && c.edgesInFile > 0) {
+      this.error(c.edgeLine, c.edgeField, `${noneImported(c.edgesInFile, c.edgeNoun)} (${this.reasons(['edge', 'span', 'link'])}); nothing to import`);
+    }
+    this.throwIfIssues();
+  }
+
+  /**
+   * Why items of these kinds were skipped: each distinct reason with its count when there are at
+   * most 3, else the count and the first one ("9 skipped, e.g. line 12: source node 3 skipped ...").
+   */
+  private reasons(kinds: SkippedItem['kind'][]): string {
+    const skipped = this.skipped.filter((s) => kinds.includes(s.kind));
+    const byReason = new Map<string, number>();
+    for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+    const parts =
+      byReason.size <= 3
+        ? [...byReason].map(([reason, n]) => `${n} ${reason}`)
+        : [`${skipped.length} skipped, e.g. line ${skipped[0].line}: ${skipped[0].reason}`];
+    if (kinds.includes('edge') && this.merged.length > 0) parts.push(`${this.merged.length} merged`);
+    return parts.length > 0 ? parts.join('; ') : 'see the other problems';
   }
 
   /**
@@ -136,6 +214,11 @@ export class ImportContext {
     const lineOf = typeof lines === 'function' ? lines : (path: string) => lineOfPath(path, lines);
     for (const v of validateNetwork(network)) this.error(lineOf(v.path), fieldOf(v.path), v.message);
     this.throwIfIssues();
+    // Parsers call requireContent with their own words first; this backstop keeps a new parser honest.
+    this.requireContent({
+      sites: network.sites.length, spans: network.spans.length, ...counts,
+      nodeNoun: ['node', 'nodes'], edgeNoun: ['edge', 'edges'], nodeLine: 1, nodeField: 'file', edgeLine: 1, edgeField: 'file',
+    });
     const report: ImportReport = {
       file: this.file,
       format: this.format,

@@ -6,12 +6,13 @@
  * (exact, or nearest within 0.1 km). Missing attributes get the defaults in fields.ts; a missing
  * lengthKm is the great-circle length of the line (floored at MIN_DERIVED_SPAN_KM).
  * Other geometries are skipped and reported. Reads back toGeoJson output losslessly.
+ * A file of which no site (or, with LineString features, no span) can be imported is refused.
  */
 import { greatCircleKm, lineStringKm } from '../domain/network.js';
 import type { LineString, Site, Span } from '../domain/network.js';
 import { IdAllocator, ImportContext, MIN_DERIVED_SPAN_KM, nameFromFile, slugify } from './build.js';
 import { readLineString, readSiteAttrs, readSpanAttrs, readSrlg } from './fields.js';
-import { FieldReader, isObject, joinPath, parseJsonDoc, splitPath } from './json-doc.js';
+import { describeValue, FieldReader, isObject, joinPath, parseJsonDoc, splitPath } from './json-doc.js';
 import type { JsonObject, Seg } from './json-doc.js';
 import type { ImportResult } from './types.js';
 
@@ -88,7 +89,7 @@ export function parseGeoJsonNetwork(fileName: string, text: string): ImportResul
       const geometry = readLineString(r, g, [...at, 'geometry']);
       if (geometry !== null) pending.push({ feature: i, at, props, explicitId: id, geometry });
     } else {
-      ctx.skipped.push({ line: doc.lineOf(at), kind: 'other', id: id ?? `feature ${i}`, reason: `neither a site (Point) nor a span (LineString): geometry ${String(g?.type ?? null)}, featureType ${String(props.featureType ?? null)}` });
+      ctx.skipped.push({ line: doc.lineOf(at), kind: 'other', id: id ?? `feature ${i}`, reason: `neither a site (Point) nor a span (LineString): geometry ${describeValue(g?.type ?? null)}, featureType ${describeValue(props.featureType ?? null)}` });
     }
   });
   ctx.throwIfIssues();
@@ -117,6 +118,18 @@ export function parseGeoJsonNetwork(fileName: string, text: string): ImportResul
     spanFeature.push(p.feature);
   }
   ctx.throwIfIssues();
+  ctx.requireContent({
+    sites: sites.length,
+    spans: spans.length,
+    nodesInFile: siteCount,
+    edgesInFile: spanCount,
+    nodeNoun: ['site (Point feature)', features.length === 0 ? 'sites (Point features)' : `sites (Point features) among its ${features.length} features`],
+    edgeNoun: ['span (LineString feature)', 'spans (LineString features)'],
+    nodeLine: doc.lineOf(siteFeature.length > 0 ? ['features', siteFeature[0]] : ['features']),
+    nodeField: 'features',
+    edgeLine: doc.lineOf(pending.length > 0 ? ['features', pending[0].feature] : ['features']),
+    edgeField: 'features',
+  });
   const toFeature = (path: string): Seg[] => featurePath(path, siteFeature, spanFeature);
   return ctx.finish(
     { name, sites, spans, srlgs },

@@ -3,7 +3,10 @@
  * [ ], integers, reals, quoted strings and "#" comment lines, each pair tagged with its line.
  * Per the GML spec a string cannot contain '"'; writers encode it and other characters as
  * HTML/ISO-8859 entities (&quot; &amp; &#38; &#x26;), which are decoded here.
+ * Both the tokenizer and the parser are iterative (an explicit stack of open lists), and lists
+ * may nest at most MAX_NESTING_DEPTH (64) levels: Topology Zoo files nest 2 (graph [ node [ ] ]).
  */
+import { MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
 
 export type GmlValue = number | string | GmlPair[];
 
@@ -29,13 +32,17 @@ export class GmlSyntaxError extends Error {
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', quot: '"', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
 
-/** Decodes HTML entities (named, decimal and hex); unknown ones are kept verbatim. */
+/**
+ * Decodes HTML entities (named, decimal and hex); unknown ones are kept verbatim, and so are
+ * references to U+0000, to a surrogate (not a character on its own) or beyond U+10FFFF.
+ */
 export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+);/g, (whole, body: string) => {
     if (body[0] === '#') {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      const character = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+      return character ? String.fromCodePoint(code) : whole;
     }
     return NAMED_ENTITIES[body] ?? whole;
   });
@@ -128,6 +135,7 @@ export function parseGml(text: string): GmlPair[] {
     const val = tokens[k++];
     if (val === undefined) throw new GmlSyntaxError({ line: tok.line, field: tok.v, message: 'key without a value at end of file' });
     if (val.t === 'open') {
+      if (stack.length > MAX_NESTING_DEPTH) throw new GmlSyntaxError({ line: val.line, field: tok.v, message: nestingMessage('[ ] lists') });
       const pair: GmlPair = { key: tok.v, value: [], line: tok.line };
       top.list.push(pair);
       stack.push({ list: pair.value as GmlPair[], opener: pair });

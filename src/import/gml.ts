@@ -8,15 +8,37 @@
  *   span and listed in report.merged; with `multigraph 1` they stay separate spans.
  * Site ids are the slug of the node label when that is unique in the file (e.g. "New-York"), else
  * "n<id>"; the label is kept as the name. Span ids are "e<index>" by order of the edge in the file.
+ * Refused rather than silently dropped or guessed: a second graph, a node or edge outside the graph
+ * or not a [ ] list, a key this reader uses given twice in one list (which Latitude is meant?),
+ * and a file of which no node (or, with edges, no edge) can be imported.
  */
 import type { Site, Span } from '../domain/network.js';
 import { IdAllocator, ImportContext, importedSite, importedSpan, nameFromFile, pairKey, slugify } from './build.js';
 import { GmlSyntaxError, parseGml } from './gml-parse.js';
 import type { GmlPair, GmlValue } from './gml-parse.js';
+import { checkImportText } from './limits.js';
 import type { ImportResult } from './types.js';
 
 function get(list: GmlPair[], key: string): GmlPair | undefined {
   return list.find((p) => p.key === key);
+}
+
+/** Keys this reader uses, per list: each may appear once in one list. */
+const READ_KEYS: Record<'graph' | 'node' | 'edge', readonly string[]> = {
+  graph: ['label', 'Network', 'multigraph'],
+  node: ['id', 'label', 'Latitude', 'Longitude', 'hyperedge'],
+  edge: ['source', 'target'],
+};
+
+/** Records every used key given twice in one list ("node.Latitude: given twice (first at line 4)"). */
+function checkRepeatedKeys(ctx: ImportContext, list: GmlPair[], where: keyof typeof READ_KEYS): void {
+  const first = new Map<string, number>();
+  for (const p of list) {
+    if (!READ_KEYS[where].includes(p.key)) continue;
+    const seen = first.get(p.key);
+    if (seen === undefined) first.set(p.key, p.line);
+    else ctx.error(p.line, `${where}.${p.key}`, `given twice in one ${where} (first at line ${seen}): which one is meant?`);
+  }
 }
 
 function isList(v: GmlValue): v is GmlPair[] {
@@ -42,6 +64,7 @@ interface GmlNode {
 /** Parses GML text into a network; throws ImportError with file:line: field: problem for malformed input. */
 export function parseGmlNetwork(fileName: string, text: string): ImportResult {
   const ctx = new ImportContext(fileName, 'gml');
+  checkImportText(ctx, text);
   let top: GmlPair[];
   try {
     top = parseGml(text);
@@ -51,17 +74,30 @@ export function parseGmlNetwork(fileName: string, text: string): ImportResult {
     ctx.throwIfIssues();
     throw e;
   }
-  const graphPair = top.find((p) => p.key === 'graph' && isList(p.value));
-  if (graphPair === undefined) {
+  const graphs = top.filter((p) => p.key === 'graph' && isList(p.value));
+  if (graphs.length === 0) {
     ctx.error(1, 'graph', text.trim().length === 0 ? 'empty file' : 'no "graph [ ... ]" list');
     ctx.throwIfIssues();
   }
-  const graph = (graphPair as GmlPair).value as GmlPair[];
+  const graphPair = graphs[0];
+  for (const extra of graphs.slice(1)) ctx.error(extra.line, 'graph', `a second graph (first at line ${graphPair.line}): one network per file`);
+  for (const p of top) {
+    if (p.key === 'node' || p.key === 'edge') ctx.error(p.line, p.key, `outside graph [ ... ]: not part of the network`);
+  }
+  const graph = graphPair.value as GmlPair[];
+  checkRepeatedKeys(ctx, graph, 'graph');
+  for (const p of graph) {
+    if ((p.key === 'node' || p.key === 'edge') && !isList(p.value)) ctx.error(p.line, p.key, `must be a list [ ... ], got ${JSON.stringify(p.value)}`);
+  }
+  ctx.throwIfIssues();
   const multigraph = get(graph, 'multigraph')?.value === 1;
   const name = usableLabel(get(graph, 'label')) ?? usableLabel(get(graph, 'Network')) ?? nameFromFile(fileName);
 
   const nodePairs = graph.filter((p) => p.key === 'node' && isList(p.value));
   const edgePairs = graph.filter((p) => p.key === 'edge' && isList(p.value));
+  for (const p of nodePairs) checkRepeatedKeys(ctx, p.value as GmlPair[], 'node');
+  for (const p of edgePairs) checkRepeatedKeys(ctx, p.value as GmlPair[], 'edge');
+  ctx.throwIfIssues();
 
   const nodes = readNodes(ctx, nodePairs);
   const sites: Site[] = [];
@@ -111,12 +147,45 @@ export function parseGmlNetwork(fileName: string, text: string): ImportResult {
     spanLines.push(pair.line);
   });
   ctx.throwIfIssues();
+  requireContent(ctx, nodes, { sites: sites.length, spans: spans.length, nodePairs, edgePairs, graphLine: graphPair.line });
   if (ctx.merged.length > 0) ctx.warnings.push(`${ctx.merged.length} repeated edge(s) folded into existing spans (file is not a multigraph)`);
   return ctx.finish({ name, sites, spans, srlgs: [] }, { sites: siteLines, spans: spanLines, srlgs: [] }, {
     nodesInFile: nodePairs.length,
     edgesInFile: edgePairs.length,
   });
 }
+
+/**
+ * Refuses a file of which nothing can be imported. When no node has coordinates (Topology Zoo
+ * files drawn without a map, e.g. Ai3, Geant) the message says so in the format's words.
+ */
+function requireContent(
+  ctx: ImportContext,
+  nodes: Map<string, GmlNode>,
+  c: { sites: number; spans: number; nodePairs: GmlPair[]; edgePairs: GmlPair[]; graphLine: number },
+): void {
+  const nodeLine = c.nodePairs[0]?.line ?? c.graphLine;
+  const all = [...nodes.values()];
+  if (c.sites === 0 && all.length > 0 && all.every((n) => n.skipReason === NO_COORDINATES)) {
+    const many = all.length === 1 ? 'the one node has no' : `none of the ${all.length} nodes has`;
+    ctx.error(nodeLine, 'node', `${many} coordinates (Latitude/Longitude); nothing to import`);
+    ctx.throwIfIssues();
+  }
+  ctx.requireContent({
+    sites: c.sites,
+    spans: c.spans,
+    nodesInFile: c.nodePairs.length,
+    edgesInFile: c.edgePairs.length,
+    nodeNoun: ['node', 'nodes'],
+    edgeNoun: ['edge', 'edges'],
+    nodeLine,
+    nodeField: 'node',
+    edgeLine: c.edgePairs[0]?.line ?? c.graphLine,
+    edgeField: 'edge',
+  });
+}
+
+const NO_COORDINATES = 'no coordinates';
 
 function readCoordinate(ctx: ImportContext, node: GmlPair[], key: string): number | null | undefined {
   const p = get(node, key);
@@ -160,7 +229,7 @@ function readNodes(ctx: ImportContext, nodePairs: GmlPair[]): Map<string, GmlNod
     if (get(body, 'hyperedge')?.value === 1) {
       node.skipReason = 'hyperedge pseudo-node: stands for a shared link, not a site';
     } else if (lat === undefined || lon === undefined) {
-      node.skipReason = 'no coordinates';
+      node.skipReason = NO_COORDINATES;
     } else if (lat !== null && lon !== null) {
       const fallback = `n${slugify(gmlId) || String(nodes.size - 1)}`;
       const slug = label === null ? '' : slugify(label);

@@ -5,6 +5,7 @@
 import { ImportError } from './errors.js';
 import { parseGeoJsonNetwork } from './geojson.js';
 import { parseGmlNetwork } from './gml.js';
+import { parseGnpyNetwork } from './gnpy.js';
 import { parseN2pNetwork } from './n2p.js';
 import { parseProjectJson } from './project-json.js';
 import { parseSndlibNetwork } from './sndlib.js';
@@ -14,13 +15,16 @@ export type { ImportFormat, ImportReport, ImportResult, SkippedItem } from './ty
 export { ImportError, formatImportIssue } from './errors.js';
 export type { ImportIssue } from './errors.js';
 
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['gml', 'sndlib', 'n2p', 'geojson', 'json'];
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['gml', 'sndlib', 'n2p', 'geojson', 'json', 'gnpy'];
 
 const BY_EXTENSION: Record<string, ImportFormat> = { gml: 'gml', n2p: 'n2p', xml: 'n2p', geojson: 'geojson' };
 
 /** JSON flavour by content: a FeatureCollection is GeoJSON, anything else the project format. */
 function jsonFlavour(text: string): ImportFormat {
-  return /"type"\s*:\s*"FeatureCollection"/.test(text) ? 'geojson' : 'json';
+  if (/"type"\s*:\s*"FeatureCollection"/.test(text)) return 'geojson';
+  // GNPy topologies: an "elements" list and "connections" with from_node/to_node.
+  if (/"elements"\s*:/.test(text) && /"from_node"\s*:/.test(text)) return 'gnpy';
+  return 'json';
 }
 
 function sniff(text: string): ImportFormat | null {
@@ -64,5 +68,7 @@ export function parseNetwork(fileName: string, text: string, format?: ImportForm
       return parseGeoJsonNetwork(fileName, body);
     case 'json':
       return parseProjectJson(fileName, body);
+    case 'gnpy':
+      return parseGnpyNetwork(fileName, body);
   }
 }

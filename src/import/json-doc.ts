@@ -2,10 +2,17 @@
  * JSON text with positions: parsed with jsonc-parser's parseTree (strict JSON: no comments, no
  * trailing commas) so any value's JSON path maps back to the line it is on, and typed field
  * readers that report wrong or missing fields as issues at that line.
+ *
+ * Before parsing, a linear scan of the tokens (scanJson) refuses nesting deeper than
+ * MAX_NESTING_DEPTH (64) levels: jsonc-parser's parser and getNodeValue recurse once per level and
+ * overflowed the stack at a few thousand. The scan also refuses strings holding \u0000 or a lone
+ * surrogate escape, which would put U+0000 or a non-character into a name or id. A key repeated
+ * in one object is refused: getNodeValue (like JSON.parse) silently keeps the last one.
  */
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodePath, getNodeValue, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
-import type { ImportContext } from './build.js';
+import { checkImportText, hasUnstorableChar, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
+import type { IssueSink } from './limits.js';
 import { LineIndex } from './lines.js';
 
 export type Seg = string | number;
@@ -59,15 +66,74 @@ export class JsonDoc {
   }
 }
 
-/** Parses strict JSON; syntax errors are recorded on ctx with their line and the import fails. */
-export function parseJsonDoc(ctx: ImportContext, text: string): JsonDoc {
+/**
+ * Linear pass over the JSON tokens, before any recursive parsing: nesting deeper than
+ * MAX_NESTING_DEPTH (stops at the first such line), and strings (values and keys) that decode to
+ * U+0000 or hold a lone surrogate (\u0000, \ud800). It uses jsonc-parser's own scanner, the one
+ * parseTree reads, so the depth it counts is the depth the parser will recurse to. Anything else
+ * malformed is left to the parser, which reports it with its line.
+ */
+export function scanJson(sink: IssueSink, text: string, lines: LineIndex): void {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBracketToken || kind === SyntaxKind.OpenBraceToken) {
+      if (++depth > MAX_NESTING_DEPTH) {
+        sink.error(lines.lineAt(scanner.getTokenOffset()), 'json', nestingMessage('arrays and objects'));
+        return;
+      }
+    } else if (kind === SyntaxKind.CloseBracketToken || kind === SyntaxKind.CloseBraceToken) {
+      if (depth > 0) depth--;
+    } else if (kind === SyntaxKind.StringLiteral && hasUnstorableChar(scanner.getTokenValue())) {
+      const what = scanner.getTokenValue().includes('\u0000') ? 'U+0000 (NUL, written \\u0000)' : 'a lone surrogate (not a Unicode character)';
+      sink.error(lines.lineAt(scanner.getTokenOffset()), 'json', `string holds ${what}: no name or id may hold it`);
+    }
+  }
+}
+
+/** Records every key repeated within one object (walks the tree with an explicit stack). */
+function checkDuplicateKeys(sink: IssueSink, root: JsonNode, lines: LineIndex): void {
+  const stack: JsonNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as JsonNode;
+    if (node.type === 'array') {
+      for (const child of node.children ?? []) stack.push(child);
+    } else if (node.type === 'object') {
+      const first = new Map<string, number>();
+      for (const prop of node.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        if (keyNode === undefined || typeof keyNode.value !== 'string') continue;
+        const key = keyNode.value;
+        const seen = first.get(key);
+        if (seen === undefined) first.set(key, lines.lineAt(prop.offset));
+        else {
+          // The path is only built for the (rare) repeated key.
+          const path = valueNode !== undefined ? getNodePath(valueNode) : [...getNodePath(node), key];
+          sink.error(lines.lineAt(prop.offset), joinPath(path), `duplicate key "${key}" (first at line ${seen}): which one is meant?`);
+        }
+        if (valueNode !== undefined) stack.push(valueNode);
+      }
+    }
+  }
+}
+
+/**
+ * Parses strict JSON; the text checks (limits.ts), the nesting and escape scan, syntax errors and
+ * repeated keys are recorded on the sink with their line and the import fails.
+ */
+export function parseJsonDoc(ctx: IssueSink, text: string): JsonDoc {
+  checkImportText(ctx, text);
   if (text.trim().length === 0) ctx.error(1, 'json', 'empty file');
+  ctx.throwIfIssues();
+  const lines = new LineIndex(text);
+  scanJson(ctx, text, lines);
   ctx.throwIfIssues();
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const lines = new LineIndex(text);
   for (const e of errors.slice(0, 10)) ctx.error(lines.lineAt(e.offset), 'json', `syntax error: ${printParseErrorCode(e.error)}`);
   if (root === undefined) ctx.error(1, 'json', 'no JSON value');
+  ctx.throwIfIssues();
+  checkDuplicateKeys(ctx, root as JsonNode, lines);
   ctx.throwIfIssues();
   return new JsonDoc(root as JsonNode, text);
 }
@@ -75,7 +141,7 @@ export function parseJsonDoc(ctx: ImportContext, text: string): JsonDoc {
 /** Typed reads of JSON fields; a wrong or missing field becomes an issue at its line and a placeholder value. */
 export class FieldReader {
   constructor(
-    readonly ctx: ImportContext,
+    readonly ctx: IssueSink,
     readonly doc: JsonDoc,
   ) {}
 
@@ -139,8 +205,10 @@ export class FieldReader {
   /** An array of strings (e.g. srlgIds). */
   strings(obj: JsonObject, key: string, at: readonly Seg[]): string[] {
     return this.array(obj, key, at, []).map((v, i) => {
-      if (typeof v !== 'string') this.fail([...at, key, i], `must be a string, got ${typeName(v)}`);
-      return String(v);
+      if (typeof v === 'string') return v;
+      // Not String(v): a parsed object has no prototype, and String() of it throws.
+      this.fail([...at, key, i], `must be a string, got ${typeName(v)}`);
+      return '';
     });
   }
 
@@ -150,6 +218,15 @@ export class FieldReader {
     this.fail(at, 'must be a [longitude, latitude] position');
     return [NaN, NaN];
   }
+}
+
+/**
+ * A JSON value in a message: a string as is, anything else as JSON, cut to 40 characters. Never
+ * String(v): objects from getNodeValue have no prototype, so String() of one throws.
+ */
+export function describeValue(v: unknown): string {
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 /** JSON type name for messages. */

@@ -19,12 +19,21 @@ export function looksGeographic(points: readonly { x: number; y: number }[]): bo
  */
 export function placePlanar(points: readonly { x: number; y: number }[], kmPerUnit: number): { lon: number; lat: number }[] {
   if (points.length === 0) return [];
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
-  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
-  const halfW = (Math.max(...xs) - Math.min(...xs)) / 2;
-  const halfH = (Math.max(...ys) - Math.min(...ys)) / 2;
+  // A loop, not Math.min(...xs): spreading ~125,000 arguments overflows the stack (a RangeError).
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const p of points) {
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y);
+    maxY = Math.max(maxY, p.y);
+  }
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  const halfW = (maxX - minX) / 2;
+  const halfH = (maxY - minY) / 2;
   let degPerUnit = kmPerUnit / KM_PER_DEGREE;
   if (halfH * degPerUnit > 80) degPerUnit = 80 / halfH;
   if (halfW * degPerUnit > 180) degPerUnit = 180 / halfW;

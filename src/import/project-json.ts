@@ -3,7 +3,8 @@
  * Lossless for files written by toProjectJson. Hand-written files may leave out optional fields
  * (see fields.ts for the defaults); a span without geometry gets a straight line between its
  * sites, and without lengthKm the great-circle length of its geometry (floored at
- * MIN_DERIVED_SPAN_KM). Every issue names the line of the field at fault.
+ * MIN_DERIVED_SPAN_KM). Every issue names the line of the field at fault. A file with no site is
+ * refused: imported with replace it would wipe the network for nothing.
  */
 import { greatCircleKm, lineStringKm, straightGeometry } from '../domain/network.js';
 import type { Site, Span } from '../domain/network.js';
@@ -69,6 +70,19 @@ export function parseProjectJson(fileName: string, text: string): ImportResult {
     return { id, aSiteId, zSiteId, lengthKm, geometry: shape, ...readSpanAttrs(r, s, at, id) };
   });
   ctx.throwIfIssues();
+  // Spans may be empty (sites only); no site at all would replace a network with nothing.
+  ctx.requireContent({
+    sites: sites.length,
+    spans: spans.length,
+    nodesInFile: sites.length,
+    edgesInFile: spans.length,
+    nodeNoun: ['site', 'sites'],
+    edgeNoun: ['span', 'spans'],
+    nodeLine: doc.lineOf(['sites']),
+    nodeField: 'sites',
+    edgeLine: doc.lineOf(['spans']),
+    edgeField: 'spans',
+  });
   const lineOf = (at: Seg[]): number => doc.lineOf(at);
   warnUnknownKeys(ctx, lineOf, o, KNOWN.root, []);
   for (const list of ['sites', 'spans', 'srlgs'] as const) {

@@ -6,19 +6,24 @@
  * report.merged. DEMANDS are listed in report.skipped as 'other'; META and ADMISSIBLE_PATHS are
  * ignored. Planar layouts (coordinates outside lon/lat range) are placed schematically at
  * 1 unit = 1 km, with a warning, as the lengths derived from them are nominal.
+ * Refused rather than silently renamed or dropped: a node or link id given twice, a section given
+ * twice (only one would be read), parentheses nested deeper than MAX_NESTING_DEPTH (64; the format
+ * nests 3: section, entry, module list), and a file of which no node (or, with links, no link)
+ * can be imported. Sections other than the format's five are reported as warnings.
  */
 import type { Site, Span } from '../domain/network.js';
 import { IdAllocator, ImportContext, importedSite, importedSpan, nameFromFile, pairKey, slugify } from './build.js';
+import { checkImportText, MAX_NESTING_DEPTH, nestingMessage } from './limits.js';
 import { looksGeographic, placePlanar } from './planar.js';
 import type { ImportResult } from './types.js';
 
-interface Tok {
+export interface Tok {
   v: string;
   line: number;
 }
 
 /** Tokens: "(" ")" and words, each with its line; comments are dropped. */
-function tokenize(text: string): Tok[] {
+export function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     // "?SNDlib native format" heads the file; "#" comments may follow data on a line.
@@ -30,18 +35,21 @@ function tokenize(text: string): Tok[] {
 }
 
 /** A section entry: tokens from a line start at depth 0 until the line ends with all parentheses closed. */
-interface Entry {
+export interface Entry {
   toks: Tok[];
   line: number;
 }
 
-interface Section {
+/** The sections of SNDlib's native network format (sndlib.zib.de, "native format"). */
+const KNOWN_SECTIONS = ['META', 'NODES', 'LINKS', 'DEMANDS', 'ADMISSIBLE_PATHS'];
+
+export interface Section {
   name: string;
   line: number;
   entries: Entry[];
 }
 
-function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
+export function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
   const sections: Section[] = [];
   let k = 0;
   while (k < toks.length) {
@@ -67,7 +75,11 @@ function readSections(ctx: ImportContext, toks: Tok[]): Section[] {
         const u = toks[k];
         if (depth === 0 && entry.toks.length > 0 && u.line !== entry.toks[entry.toks.length - 1].line) break;
         if (depth === 0 && u.v === ')') break;
-        if (u.v === '(') depth++;
+        if (u.v === '(' && ++depth >= MAX_NESTING_DEPTH) {
+          // The section's own '(' is the first level.
+          ctx.error(u.line, section.name, nestingMessage('( ) lists'));
+          return sections;
+        }
         if (u.v === ')') depth--;
         entry.toks.push(u);
         k++;
@@ -96,9 +108,18 @@ function idPair(e: Entry): [string, string, string] | null {
 /** Parses SNDlib native-format text; throws ImportError with file:line: field: problem. */
 export function parseSndlibNetwork(fileName: string, text: string): ImportResult {
   const ctx = new ImportContext(fileName, 'sndlib');
+  checkImportText(ctx, text);
   if (text.trim().length === 0) ctx.error(1, 'sndlib', 'empty file');
   ctx.throwIfIssues();
   const sections = readSections(ctx, tokenize(text));
+  ctx.throwIfIssues();
+  const firstSection = new Map<string, Section>();
+  for (const sec of sections) {
+    const first = firstSection.get(sec.name);
+    if (first !== undefined) ctx.error(sec.line, sec.name, `section given twice (first at line ${first.line}): only one would be read`);
+    else firstSection.set(sec.name, sec);
+    if (!KNOWN_SECTIONS.includes(sec.name)) ctx.warnings.push(`${fileName}:${sec.line}: ${sec.name}: unknown section ignored (SNDlib has ${KNOWN_SECTIONS.join(', ')})`);
+  }
   ctx.throwIfIssues();
   const nodesSec = sections.find((s) => s.name === 'NODES');
   const linksSec = sections.find((s) => s.name === 'LINKS');
@@ -107,7 +128,7 @@ export function parseSndlibNetwork(fileName: string, text: string): ImportResult
   ctx.throwIfIssues();
 
   const raw: { id: string; x: number; y: number; line: number }[] = [];
-  const seen = new Set<string>();
+  const nodeLine = new Map<string, number>();
   for (const e of (nodesSec as Section).entries) {
     const t = e.toks.map((x) => x.v);
     if (t.length !== 5 || t[1] !== '(' || t[4] !== ')') {
@@ -118,8 +139,9 @@ export function parseSndlibNetwork(fileName: string, text: string): ImportResult
     const y = Number(t[3]);
     if (!Number.isFinite(x)) ctx.error(e.line, 'node.longitude', `must be a number, got "${t[2]}"`);
     if (!Number.isFinite(y)) ctx.error(e.line, 'node.latitude', `must be a number, got "${t[3]}"`);
-    if (seen.has(t[0])) ctx.error(e.line, 'node.id', `duplicate node id ${t[0]}`);
-    seen.add(t[0]);
+    const first = nodeLine.get(t[0]);
+    if (first !== undefined) ctx.error(e.line, 'node.id', `duplicate node id ${t[0]} (first at line ${first})`);
+    else nodeLine.set(t[0], e.line);
     raw.push({ id: t[0], x, y, line: e.line });
   }
   ctx.throwIfIssues();
@@ -142,6 +164,7 @@ export function parseSndlibNetwork(fileName: string, text: string): ImportResult
   const spanLines: number[] = [];
   const spanByPair = new Map<string, string>();
   const spanIds = new IdAllocator();
+  const linkLine = new Map<string, number>();
   (linksSec as Section).entries.forEach((e, index) => {
     const parsed = idPair(e);
     if (parsed === null) {
@@ -149,6 +172,12 @@ export function parseSndlibNetwork(fileName: string, text: string): ImportResult
       return;
     }
     const [linkId, src, tgt] = parsed;
+    const firstLine = linkLine.get(linkId);
+    if (firstLine !== undefined) {
+      ctx.error(e.line, 'link.id', `duplicate link id ${linkId} (first at line ${firstLine})`);
+      return;
+    }
+    linkLine.set(linkId, e.line);
     const a = byId.get(src);
     const z = byId.get(tgt);
     if (a === undefined) ctx.error(e.line, 'link.source', `unknown node ${src}`);
@@ -172,6 +201,19 @@ export function parseSndlibNetwork(fileName: string, text: string): ImportResult
     ctx.skipped.push({ line: e.line, kind: 'other', id: e.toks[0].v, reason: 'demand (traffic is not part of the fibre inventory)' });
   }
   ctx.throwIfIssues();
+  const links = (linksSec as Section).entries;
+  ctx.requireContent({
+    sites: sites.length,
+    spans: spans.length,
+    nodesInFile: raw.length,
+    edgesInFile: links.length,
+    nodeNoun: ['node', 'nodes'],
+    edgeNoun: ['link', 'links'],
+    nodeLine: (nodesSec as Section).line,
+    nodeField: 'NODES',
+    edgeLine: links[0]?.line ?? (linksSec as Section).line,
+    edgeField: 'LINKS',
+  });
   const nameLine = /^#\s*network\s+(\S+)/m.exec(text);
   return ctx.finish(
     { name: nameLine?.[1] ?? nameFromFile(fileName), sites, spans, srlgs: [] },

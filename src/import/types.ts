@@ -1,7 +1,7 @@
 /** Shapes of an import's result, shared by every format parser. */
 import type { Network } from '../domain/network.js';
 
-export type ImportFormat = 'gml' | 'sndlib' | 'n2p' | 'geojson' | 'json';
+export type ImportFormat = 'gml' | 'sndlib' | 'n2p' | 'geojson' | 'json' | 'gnpy';
 
 /** Something in the file that did not become a site or span, and why. */
 export interface SkippedItem {

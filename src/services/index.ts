@@ -9,12 +9,14 @@ import { createOrderingServices, stopOrderingServices, type OrderingServices } f
 import type { SouthboundDriver } from './ordering/activation.js';
 import { startEventWorkers, type EventWorkers } from './events-workers.js';
 import { ResilienceService } from './resilience/index.js';
+import { AuditService } from './audit.js';
 
 export interface Services extends OrderingServices {
   db: Db;
   inventory: InventoryService;
   paths: PathService;
   resilience: ResilienceService;
+  audit: AuditService;
   /** Background loops (webhook delivery, usage roll-up) once startBackground ran. */
   background: EventWorkers | null;
 }
@@ -36,7 +38,9 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   });
   // Ordering and resilience plan over the same cached network view.
   const resilience = new ResilienceService(db, { views: ordering.ordering.views });
-  return { ...ordering, db, inventory, paths, resilience, background: null };
+  // One background loop runs every kind of leased job: activations, teardowns, restorations.
+  ordering.worker.register(resilience.restorationJob());
+  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), background: null };
 }
 
 /** Starts the long-running loops a server needs: order activation, webhook delivery, usage hours. */

@@ -18,12 +18,16 @@ import { builtinNetwork } from '../data/builtin-network.js';
 import { ImportError, parseNetwork, type ImportFormat, type ImportReport } from '../import/index.js';
 import type { Db, Queryable } from '../store/db.js';
 import { PgCode, sqlState } from '../store/db.js';
+import { inUseDetail } from '../store/errors.js';
 import * as inv from '../store/inventory.js';
 import { page, type Page, type PageRequest } from './paging.js';
+import { audit, type AuditEntry } from './audit.js';
+import type { Principal } from './ordering/principal.js';
+import { liveServiceIds, terminateLiveServices } from './ordering/teardown.js';
 
 export type { Page, PageRequest } from './paging.js';
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './paging.js';
-import { failedSpanIds } from '../store/failures.js';
+import { closeOpenFailures, failedSpanIds } from '../store/failures.js';
 
 /** Fields a client supplies to create a span; the rest get defaults. */
 export interface SpanInput {
@@ -47,6 +51,8 @@ export interface SiteInput extends Omit<Site, 'metro' | 'cloudProvider' | 'cloud
 export interface ImportOutcome {
   report: ImportReport;
   counts: { sites: number; spans: number; srlgs: number };
+  /** Services a replace disconnected first (with disconnectServices). */
+  disconnectedServices: string[];
 }
 
 function toFieldErrors(issues: ValidationIssue[]): FieldError[] {
@@ -54,6 +60,8 @@ function toFieldErrors(issues: ValidationIssue[]): FieldError[] {
 }
 
 function mapWriteError(err: unknown, what: string): never {
+  const inUse = inUseDetail(err);
+  if (inUse) throw new LightpathError('in-use', `${inUse.message}; disconnect or move them first`, undefined, { services: inUse.services, trunks: inUse.trunks });
   const state = sqlState(err);
   if (state === PgCode.uniqueViolation) throw new LightpathError('conflict', `${what} already exists`);
   if (state === PgCode.foreignKeyViolation) throw new LightpathError('in-use', `${what} is referenced by other inventory`);
@@ -100,42 +108,57 @@ export class InventoryService {
     return (await inv.getSite(this.db, id)) ?? Promise.reject(notFound('site', id));
   }
 
+  /**
+   * Runs an inventory change: the version is bumped first, which takes the inventory-version row for
+   * update, so no order, modify or restoration can commit a plan on the old network while this runs
+   * (see migration 006); then fn, then the audit record, all in one transaction.
+   */
+  private change<T>(p: Principal, what: string, fn: (tx: Queryable) => Promise<{ result: T; audit: AuditEntry }>): Promise<T> {
+    return this.db
+      .transaction(async (tx) => {
+        await inv.bumpInventoryVersion(tx);
+        const { result, audit: entry } = await fn(tx);
+        await audit(tx, p, entry);
+        return result;
+      })
+      .catch((e) => mapWriteError(e, what));
+  }
+
   /** Creates a site. */
-  async createSite(input: SiteInput): Promise<Site> {
+  async createSite(p: Principal, input: SiteInput): Promise<Site> {
     const site: Site = { metro: null, cloudProvider: null, cloudRegion: null, ...input };
     const issues = validateSite(site);
     if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
-    await this.db.transaction(async (tx) => {
+    return this.change(p, `site ${JSON.stringify(site.id)}`, async (tx) => {
       await inv.insertSites(tx, [site]);
-      await inv.bumpInventoryVersion(tx);
-    }).catch((e) => mapWriteError(e, `site ${JSON.stringify(site.id)}`));
-    return site;
+      return { result: site, audit: { action: 'site.create', subject: { kind: 'site', id: site.id }, after: site } };
+    });
   }
 
   /** Changes some fields of a site (the id stays). */
-  async updateSite(id: string, patch: Partial<Omit<Site, 'id'>>): Promise<Site> {
-    return this.db.transaction(async (tx) => {
+  async updateSite(p: Principal, id: string, patch: Partial<Omit<Site, 'id'>>): Promise<Site> {
+    return this.change(p, `site ${JSON.stringify(id)}`, async (tx) => {
       const current = await inv.getSite(tx, id, true);
       if (!current) throw notFound('site', id);
       const next: Site = { ...current, ...patch, id };
       const issues = validateSite(next);
       if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
       await inv.updateSite(tx, next);
-      await inv.bumpInventoryVersion(tx);
-      return next;
+      return { result: next, audit: { action: 'site.update', subject: { kind: 'site', id }, before: current, after: next } };
     });
   }
 
   /** Deletes a site; refused while spans end there. */
-  async deleteSite(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await inv.getSite(tx, id, true))) throw notFound('site', id);
+  async deleteSite(p: Principal, id: string): Promise<void> {
+    await this.change(p, `site ${JSON.stringify(id)}`, async (tx) => {
+      const current = await inv.getSite(tx, id, true);
+      if (!current) throw notFound('site', id);
       const spans = await inv.spansAtSite(tx, id);
       if (spans.length > 0) {
         throw new LightpathError('in-use', `site ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; delete them first`);
       }
       await inv.deleteSite(tx, id);
-      await inv.bumpInventoryVersion(tx);
+      return { result: undefined, audit: { action: 'site.delete', subject: { kind: 'site', id }, before: current } };
     });
   }
 
@@ -152,40 +175,39 @@ export class InventoryService {
   }
 
   /** Creates an SRLG. */
-  async createSrlg(srlg: Srlg): Promise<Srlg> {
+  async createSrlg(p: Principal, srlg: Srlg): Promise<Srlg> {
     const issues = validateSrlg(srlg);
     if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
-    await this.db.transaction(async (tx) => {
+    return this.change(p, `srlg ${JSON.stringify(srlg.id)}`, async (tx) => {
       await inv.insertSrlgs(tx, [srlg]);
-      await inv.bumpInventoryVersion(tx);
-    }).catch((e) => mapWriteError(e, `srlg ${JSON.stringify(srlg.id)}`));
-    return srlg;
+      return { result: srlg, audit: { action: 'srlg.create', subject: { kind: 'srlg', id: srlg.id }, after: srlg } };
+    });
   }
 
   /** Changes an SRLG's name or kind. */
-  async updateSrlg(id: string, patch: Partial<Omit<Srlg, 'id'>>): Promise<Srlg> {
-    return this.db.transaction(async (tx) => {
+  async updateSrlg(p: Principal, id: string, patch: Partial<Omit<Srlg, 'id'>>): Promise<Srlg> {
+    return this.change(p, `srlg ${JSON.stringify(id)}`, async (tx) => {
       const current = await inv.getSrlg(tx, id);
       if (!current) throw notFound('srlg', id);
       const next: Srlg = { ...current, ...patch, id };
       const issues = validateSrlg(next);
       if (issues.length > 0) throw validationFailed('invalid srlg', toFieldErrors(issues));
       await inv.updateSrlg(tx, next);
-      await inv.bumpInventoryVersion(tx);
-      return next;
+      return { result: next, audit: { action: 'srlg.update', subject: { kind: 'srlg', id }, before: current, after: next } };
     });
   }
 
   /** Deletes an SRLG; refused while spans belong to it. */
-  async deleteSrlg(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await inv.getSrlg(tx, id))) throw notFound('srlg', id);
+  async deleteSrlg(p: Principal, id: string): Promise<void> {
+    await this.change(p, `srlg ${JSON.stringify(id)}`, async (tx) => {
+      const current = await inv.getSrlg(tx, id);
+      if (!current) throw notFound('srlg', id);
       const spans = await inv.spansInSrlg(tx, id);
       if (spans.length > 0) {
         throw new LightpathError('in-use', `srlg ${JSON.stringify(id)} is in use by spans ${spans.join(', ')}; remove it from them first`);
       }
       await inv.deleteSrlg(tx, id);
-      await inv.bumpInventoryVersion(tx);
+      return { result: undefined, audit: { action: 'srlg.delete', subject: { kind: 'srlg', id }, before: current } };
     });
   }
 
@@ -211,9 +233,8 @@ export class InventoryService {
   }
 
   /** Creates a span; length defaults to great-circle × 1.25 and geometry to a straight line. */
-  async createSpan(input: SpanInput): Promise<Span> {
-    return this.db
-      .transaction(async (tx) => {
+  async createSpan(p: Principal, input: SpanInput): Promise<Span> {
+    return this.change(p, `span ${JSON.stringify(input.id)} or one of its cables`, async (tx) => {
         const a = await inv.getSite(tx, input.aSiteId);
         const z = await inv.getSite(tx, input.zSiteId);
         const span: Span = {
@@ -229,40 +250,40 @@ export class InventoryService {
         };
         await this.checkSpan(tx, span);
         await inv.insertSpans(tx, [span]);
-        await inv.bumpInventoryVersion(tx);
-        return span;
-      })
-      .catch((e) => mapWriteError(e, `span ${JSON.stringify(input.id)} or one of its cables`));
+        return { result: span, audit: { action: 'span.create', subject: { kind: 'span', id: span.id }, after: span } };
+    });
   }
 
-  /** Changes some fields of a span (the id stays); SRLG and cable lists are replaced whole. */
-  async updateSpan(id: string, patch: Partial<Omit<Span, 'id'>>): Promise<Span> {
-    return this.db
-      .transaction(async (tx) => {
-        await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
-        const current = await inv.getSpan(tx, id);
-        if (!current) throw notFound('span', id);
-        const next: Span = { ...current, ...patch, id };
-        await this.checkSpan(tx, next);
-        await inv.updateSpan(tx, next);
-        await inv.bumpInventoryVersion(tx);
-        return next;
-      })
-      .catch((e) => mapWriteError(e, `span ${JSON.stringify(id)} or one of its cables`));
+  /**
+   * Changes some fields of a span (the id stays); SRLG and cable lists are replaced whole. Refused
+   * with in-use (naming the services) when live services hold what the change would remove or shrink.
+   */
+  async updateSpan(p: Principal, id: string, patch: Partial<Omit<Span, 'id'>>): Promise<Span> {
+    return this.change(p, `span ${JSON.stringify(id)} or one of its cables`, async (tx) => {
+      await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
+      const current = await inv.getSpan(tx, id);
+      if (!current) throw notFound('span', id);
+      const next: Span = { ...current, ...patch, id };
+      await this.checkSpan(tx, next);
+      await inv.updateSpan(tx, next);
+      return { result: next, audit: { action: 'span.update', subject: { kind: 'span', id }, before: current, after: next } };
+    });
   }
 
-  /** Deletes a span; refused while strands on it are in use. */
-  async deleteSpan(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /** Deletes a span; refused while strands on it are in use or live services ride it. */
+  async deleteSpan(p: Principal, id: string): Promise<void> {
+    await this.change(p, `span ${JSON.stringify(id)}`, async (tx) => {
       await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
       const span = await inv.getSpan(tx, id);
       if (!span) throw notFound('span', id);
+      // The delete first: the guard names the live services on it; strands in use by others (the
+      // static count) are checked after, and refusing then rolls the delete back.
+      await inv.deleteSpan(tx, id);
       const used = span.cables.reduce((n, c) => n + c.strandsInUse, 0);
       if (used > 0) {
         throw new LightpathError('in-use', `span ${JSON.stringify(id)} is in use: ${used} strands are in use on its cables`);
       }
-      await inv.deleteSpan(tx, id);
-      await inv.bumpInventoryVersion(tx);
+      return { result: undefined, audit: { action: 'span.delete', subject: { kind: 'span', id }, before: span } };
     });
   }
 
@@ -291,8 +312,13 @@ export class InventoryService {
   /**
    * Imports a network file. Into an empty store it loads exactly the file's network; a store that
    * holds a network is refused unless `replace`, which swaps the whole network in one transaction.
+   * A replace under live services is refused (in-use, naming them) unless `disconnectServices`, which
+   * first disconnects every live service in the same transaction (events, teardown on the devices).
    */
-  async importNetwork(input: { fileName: string; text: string; format?: ImportFormat | undefined; replace?: boolean }): Promise<ImportOutcome> {
+  async importNetwork(
+    p: Principal,
+    input: { fileName: string; text: string; format?: ImportFormat | undefined; replace?: boolean; disconnectServices?: boolean },
+  ): Promise<ImportOutcome> {
     let parsed;
     try {
       parsed = parseNetwork(input.fileName, input.text, input.format);
@@ -307,9 +333,10 @@ export class InventoryService {
     }
     const issues = validateNetwork(parsed.network);
     if (issues.length > 0) throw validationFailed(`${input.fileName} holds an invalid network`, toFieldErrors(issues));
-    return this.db.transaction(async (tx) => {
+    return this.change(p, `the network of ${input.fileName}`, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7310550002)');
       const before = await inv.counts(tx);
+      let disconnected: string[] = [];
       if (before.sites + before.spans + before.srlgs > 0) {
         if (!input.replace) {
           throw new LightpathError(
@@ -317,12 +344,32 @@ export class InventoryService {
             `the store already holds a network (${before.sites} sites, ${before.spans} spans); import into an empty store, or replace it (CLI --replace, API ?replace=true)`,
           );
         }
+        const live = await liveServiceIds(tx);
+        if (live.length > 0 && !input.disconnectServices) {
+          throw new LightpathError(
+            'in-use',
+            `${live.length} live service(s) use the current network; replacing it would strand them. Disconnect them first, or replace with the explicit option that disconnects them (CLI --disconnect-services, API ?disconnectServices=true)`,
+            undefined,
+            { services: live.slice(0, 1000), trunks: [] },
+          );
+        }
+        if (live.length > 0) disconnected = await terminateLiveServices(tx, p, `the network was replaced by ${input.fileName}`);
+        // Open failures name spans of the network that goes.
+        await closeOpenFailures(tx, `closed: the network was replaced by ${input.fileName}`);
         await inv.clearNetwork(tx);
       }
       await inv.insertNetwork(tx, parsed.network);
-      await inv.bumpInventoryVersion(tx);
       await inv.setMeta(tx, 'initializedAt', new Date().toISOString());
-      return { report: parsed.report, counts: await inv.counts(tx) };
+      const counts = await inv.counts(tx);
+      return {
+        result: { report: parsed.report, counts, disconnectedServices: disconnected },
+        audit: {
+          action: before.sites + before.spans + before.srlgs > 0 ? 'network.replace' : 'network.import',
+          subject: { kind: 'network', id: parsed.network.name },
+          before: { counts: before },
+          after: { fileName: input.fileName, counts, disconnectedServices: disconnected, skipped: parsed.report.skipped.length, merged: parsed.report.merged.length },
+        },
+      };
     });
   }
 }

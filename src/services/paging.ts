@@ -38,10 +38,10 @@ export function pageArgs(req: PageRequest): { limit: number; after: string | und
 }
 
 /** Builds a page from limit+1 fetched rows (the extra row says whether another page follows). */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string = (r) => (r as { id: string }).id): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ after: last.id }), 'utf8').toString('base64url') : null };
+  return { items, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ after: keyOf(last) }), 'utf8').toString('base64url') : null };
 }
 
 /** Fetches one page with limit+1 rows after the cursor. */

@@ -11,6 +11,8 @@ import type { Db } from '../store/db.js';
 import * as store from '../store/webhooks.js';
 import type { Webhook } from '../store/webhooks.js';
 import { parseTypes, type Viewer } from './events.js';
+import { audit } from './audit.js';
+import type { Principal } from './ordering/principal.js';
 
 export type { Webhook } from '../store/webhooks.js';
 
@@ -107,7 +109,7 @@ export class WebhookService {
    * Registers an endpoint for the viewer's tenant (an operator's receives every tenant's events).
    * With an Idempotency-Key, a repeat of the same body returns the first response.
    */
-  async create(viewer: Viewer, input: WebhookInput, idempotencyKey?: string): Promise<CreatedWebhook> {
+  async create(viewer: Principal, input: WebhookInput, idempotencyKey?: string): Promise<CreatedWebhook> {
     const errors = checkWebhookUrl(input.url);
     if (errors.length === 0 && viewer.role === 'customer' && !this.opts.allowPrivateTargets && isPrivateHost(new URL(input.url).hostname)) {
       errors.push({ path: '/url', message: 'must not point at a loopback, private or link-local address' });
@@ -148,6 +150,8 @@ export class WebhookService {
         secret: input.secret ?? generateSecret(),
       });
       if (idempotencyKey !== undefined) await store.putIdempotentResponse(tx, viewer.tenantId, idempotencyKey, hash, created);
+      // Never the secret.
+      await audit(tx, viewer, { action: 'webhook.create', subject: { kind: 'webhook', id: created.id }, tenantId: viewer.tenantId, after: { url: created.url, types: created.types, allTenants: created.allTenants } });
       return created;
     });
   }
@@ -178,11 +182,12 @@ export class WebhookService {
   }
 
   /** Deletes a webhook and its pending deliveries; another tenant's is not-found. */
-  async delete(viewer: Viewer, id: string): Promise<void> {
+  async delete(viewer: Principal, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const w = await store.getWebhook(tx, id);
       if (!w || !visible(viewer, w)) throw notFound('webhook', id);
       await store.deleteWebhook(tx, id);
+      await audit(tx, viewer, { action: 'webhook.delete', subject: { kind: 'webhook', id }, tenantId: w.tenantId, before: { url: w.url, types: w.types } });
     });
   }
 }

@@ -43,6 +43,12 @@ export const PgCode = {
   exclusionViolation: '23P01',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  /** Raised by the inventory guard (migration 006): a live allocation holds what the change would remove. */
+  inUse: 'LP409',
+  /** Raised by the allocation check (migration 006): a new allocation on a resource that is not there. */
+  outsideInventory: 'LP422',
+  /** Raised by the audit log's guard (migration 006). */
+  appendOnly: 'LP403',
 } as const;
 
 /** SQLSTATE of a database error, or undefined for anything else. */

@@ -54,6 +54,15 @@ export async function insertFailure(q: Queryable, f: Pick<FailureRow, 'id' | 'sp
   return toFailure(r.rows[0]);
 }
 
+/** The open failure naming exactly these (sorted) spans, SRLGs and sites, if any. */
+export async function openFailureLike(q: Queryable, f: { spans: string[]; srlgs: string[]; sites: string[] }): Promise<FailureRow | null> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT * FROM failures WHERE repaired_at IS NULL AND spans = $1::text[] AND srlgs = $2::text[] AND sites = $3::text[]`,
+    [f.spans, f.srlgs, f.sites],
+  );
+  return r.rows[0] ? toFailure(r.rows[0]) : null;
+}
+
 /** A failure by id; forUpdate locks the row. */
 export async function getFailure(q: Queryable, id: string, forUpdate = false): Promise<FailureRow | null> {
   const r = await q.query<Record<string, unknown>>(`SELECT * FROM failures WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
@@ -118,4 +127,13 @@ export async function outagesBetween(q: Queryable, serviceId: string, from: stri
 export async function dbNow(q: Queryable): Promise<string> {
   const r = await q.query<{ t: unknown }>('SELECT now() AS t');
   return iso(r.rows[0].t);
+}
+
+/** Marks every open failure repaired now, with a note (they name a network that is being replaced). */
+export async function closeOpenFailures(q: Queryable, note: string): Promise<string[]> {
+  const r = await q.query<{ id: string }>(
+    `UPDATE failures SET repaired_at = now(), note = COALESCE(note || '; ', '') || $1 WHERE repaired_at IS NULL RETURNING id`,
+    [note],
+  );
+  return r.rows.map((x) => x.id);
 }

@@ -3,6 +3,7 @@
  * PostgreSQL server; every function takes a Queryable so callers choose the transaction.
  */
 import type { Cable, LineString, Network, Site, SiteKind, Span, Srlg, SrlgKind } from '../domain/network.js';
+import { LightpathError } from '../domain/errors.js';
 import type { Queryable } from './db.js';
 
 /** Keyset page request: items with id greater than `after`, at most `limit`. */
@@ -297,8 +298,21 @@ export async function updateSpan(q: Queryable, s: Span): Promise<boolean> {
   );
   if (r.rowCount === 0) return false;
   await q.query('DELETE FROM span_srlgs WHERE span_id = $1', [s.id]);
-  await q.query('DELETE FROM cables WHERE span_id = $1', [s.id]);
-  await insertSpanParts(q, [s]);
+  await insertSpanParts(q, [{ ...s, cables: [] }]);
+  // Cables are updated in place, not deleted and inserted again: the inventory guard (migration 006)
+  // judges each cable's change against what live services hold on it.
+  await q.query('DELETE FROM cables WHERE span_id = $1 AND NOT (id = ANY($2::text[]))', [s.id, s.cables.map((c) => c.id)]);
+  if (s.cables.length > 0) {
+    const up = await q.query(
+      `INSERT INTO cables (id, span_id, position, strand_count, strands_in_use)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
+       ON CONFLICT (id) DO UPDATE SET position = EXCLUDED.position, strand_count = EXCLUDED.strand_count, strands_in_use = EXCLUDED.strands_in_use
+         WHERE cables.span_id = EXCLUDED.span_id`,
+      [s.cables.map((c) => c.id), s.cables.map(() => s.id), s.cables.map((_, i) => i), s.cables.map((c) => c.strandCount), s.cables.map((c) => c.strandsInUse)],
+    );
+    // A cable id another span owns is not taken over.
+    if (up.rowCount < s.cables.length) throw new LightpathError('conflict', `a cable of span ${JSON.stringify(s.id)} has an id another span's cable already has`);
+  }
   return true;
 }
 
@@ -378,6 +392,25 @@ export async function bumpInventoryVersion(q: Queryable): Promise<number> {
      RETURNING value`,
   );
   return Number(r.rows[0].value);
+}
+
+/**
+ * Takes the inventory-version row for sharing and returns the version: until the caller's transaction
+ * ends, no inventory change or failure (which take the row for update) can commit. Orders, modifies
+ * and restorations plan on this version and write under this lock (see migration 006).
+ */
+export async function lockInventoryShared(q: Queryable): Promise<number> {
+  const r = await q.query<{ value: unknown }>(`SELECT value FROM meta WHERE key = 'inventoryVersion' FOR SHARE`);
+  return Number(r.rows[0]?.value ?? 0);
+}
+
+/**
+ * Takes the inventory-version row for update and returns the version: what a failure or repair does
+ * first, so no order, modify or restoration commits a plan on the network it is changing.
+ */
+export async function lockInventoryExclusive(q: Queryable): Promise<number> {
+  const r = await q.query<{ value: unknown }>(`SELECT value FROM meta WHERE key = 'inventoryVersion' FOR UPDATE`);
+  return Number(r.rows[0]?.value ?? 0);
 }
 
 /** Current inventory version (0 before the first write). */

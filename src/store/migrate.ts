@@ -33,12 +33,47 @@ export async function schemaVersion(db: Db): Promise<number> {
 }
 
 /**
- * Splits a migration into statements at semicolons that end a line. Migrations are written so that
- * holds (no semicolon at a line end inside a function body or a string).
+ * Splits a migration into statements at semicolons outside string literals, quoted identifiers,
+ * dollar-quoted bodies (`$$ ... $$`, `$tag$ ... $tag$`, as in function definitions) and comments.
+ * Comment lines are dropped; empty statements too.
  */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  let cur = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === c && sql[j + 1] !== c)) j += sql[j] === c ? 2 : 1;
+      cur += sql.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '$') {
+      const m = /^\$[A-Za-z_]*\$/.exec(sql.slice(i));
+      if (m) {
+        const end = sql.indexOf(m[0], i + m[0].length);
+        const stop = end < 0 ? sql.length : end + m[0].length;
+        cur += sql.slice(i, stop);
+        i = stop;
+        continue;
+      }
+    }
+    if (c === ';') {
+      if (cur.trim() !== '') out.push(cur.trim());
+      cur = '';
+      i++;
+      continue;
+    }
+    cur += c;
+    i++;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
 }

@@ -24,7 +24,8 @@ export function resolveStoreConfig(flags: { databaseUrl?: string; dataDir?: stri
 
 /**
  * Opens the store and brings its schema up to date. An embedded data directory is locked for the life
- * of the handle; a real server is shared by any number of processes.
+ * of the handle (heldDataDirLock(dataDir) in lock.ts reaches the lock, e.g. to setUrl); a real server is
+ * shared by any number of processes.
  */
 export async function openStore(config: StoreConfig): Promise<Db> {
   if (config.databaseUrl) {
@@ -33,7 +34,7 @@ export async function openStore(config: StoreConfig): Promise<Db> {
     return db;
   }
   const dataDir = path.resolve(config.dataDir ?? DEFAULT_DATA_DIR);
-  const lock = acquireDataDirLock(dataDir, config.command);
+  const lock = await acquireDataDirLock(dataDir, config.command);
   try {
     const db = await openPglite({ dataDir: path.join(dataDir, 'pgdata'), description: `embedded PostgreSQL in ${dataDir}` });
     await migrate(db);

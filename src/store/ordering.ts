@@ -4,6 +4,7 @@
  * Ids and JSON documents are produced by the services; this module only stores and reads them.
  */
 import type { Queryable } from './db.js';
+import { AUDIT_COLUMNS, auditParams, type AuditRow } from './audit.js';
 
 /** A stored quote. */
 export interface QuoteRow {
@@ -216,15 +217,17 @@ function toOrder(r: Record<string, unknown>): OrderRow {
   };
 }
 
-/** Stores a new order. */
+/** Stores a new order with its activation job (one statement: both or neither). */
 export async function insertOrder(
   q: Queryable,
-  o: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'>,
+  o: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'> & { requestId?: string | null },
 ): Promise<OrderRow> {
   const r = await q.query<Record<string, unknown>>(
-    `INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11) RETURNING *`,
-    [o.id, o.tenantId, o.action, o.state, o.serviceId, o.quoteId, o.optionId, JSON.stringify(o.spec), o.design === null ? null : JSON.stringify(o.design), o.idempotencyKey, o.requestHash],
+    `WITH o AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12) RETURNING *),
+          j AS (INSERT INTO jobs (kind, subject) SELECT 'order.activate', id FROM o RETURNING 1)
+     SELECT o.* FROM o, (SELECT count(*) FROM j) jc`,
+    [o.id, o.tenantId, o.action, o.state, o.serviceId, o.quoteId, o.optionId, JSON.stringify(o.spec), o.design === null ? null : JSON.stringify(o.design), o.idempotencyKey, o.requestHash, o.requestId ?? null],
   );
   return toOrder(r.rows[0]);
 }
@@ -343,8 +346,11 @@ export async function retireTrunksIfIdle(q: Queryable, trunkIds: readonly string
   for (const id of [...new Set(trunkIds)].sort()) {
     const live = await q.query('SELECT 1 FROM trunks WHERE id = $1 AND retired_at IS NULL FOR UPDATE', [id]);
     if (live.rows.length === 0) continue;
+    // Compared with the real time, after the row lock: a circuit released by a transaction that
+    // committed while this one waited for the lock is seen as released (its end is that
+    // transaction's start, which is later than this transaction's now()).
     const busy = await q.query(
-      `SELECT 1 FROM allocations WHERE kind = 'trunk' AND resource_id = $1 AND during && tstzrange(now(), NULL) LIMIT 1`,
+      `SELECT 1 FROM allocations WHERE kind = 'trunk' AND resource_id = $1 AND (upper_inf(during) OR upper(during) > clock_timestamp()) LIMIT 1`,
       [id],
     );
     if (busy.rows.length > 0) continue;
@@ -616,7 +622,9 @@ export interface PlacedOrder {
   service: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'>;
   trunks: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number }[];
   allocations: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null }[];
-  order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'>;
+  order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'> & { requestId: string | null };
+  /** The order's audit record, written with it. */
+  audit: AuditRow;
   /** Advisory-lock keys (kind:id:sub strings, sorted) taken before anything is written; see lockResources. */
   locks: readonly string[];
   /** Existing trunks the order grooms onto: written only if all are still live (then share-locked). */
@@ -661,12 +669,13 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
   const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
   const ctes = `
     lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...new Set(os.flatMap((o) => o.locks))].sort())}::text[]) AS x),
+    lp_ver AS (SELECT (value #>> '{}')::bigint AS v FROM meta WHERE key = 'inventoryVersion' FOR SHARE),
     lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...new Set(live.map((x) => x.id))])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
     lp_need AS (SELECT u.i, u.id FROM unnest(${p(live.map((x) => x.i))}::int[], ${p(live.map((x) => x.id))}::text[]) AS u(i, id)),
     lp_ok AS (SELECT u.n - 1 AS i
                 FROM unnest(${p(each((o) => o.inventoryVersion))}::bigint[]) WITH ORDINALITY AS u(v, n), lp_lock l
                WHERE l.n >= 0
-                 AND u.v = COALESCE((SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'inventoryVersion'), 0)
+                 AND u.v = COALESCE((SELECT v FROM lp_ver), 0)
                  AND NOT EXISTS (SELECT 1 FROM lp_need x WHERE x.i = u.n - 1 AND x.id NOT IN (SELECT id FROM lp_live))),
     lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at)
                SELECT u.id, u.tn, u.pr, u.st, u.sp::jsonb, u.de::jsonb, u.pc::jsonb, u.at, u.at
@@ -692,16 +701,27 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
                   WHERE u.i IN (SELECT i FROM lp_ok)
                   ORDER BY u.k, u.r, u.sb, u.lo
                  RETURNING 1),
-    lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, created_at, updated_at)
-               SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.at, u.at
+    lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id, created_at, updated_at)
+               SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.rq, u.at, u.at
                  FROM unnest(${p(each((o) => o.order.id))}::text[], ${p(each((o) => o.order.tenantId))}::text[], ${p(each((o) => o.order.action))}::text[],
                              ${p(each((o) => o.order.state))}::text[], ${p(each((o) => o.order.serviceId))}::text[], ${p(each((o) => o.order.quoteId))}::text[],
                              ${p(each((o) => o.order.optionId))}::text[], ${p(each((o) => json(o.order.spec)))}::text[], ${p(each((o) => json(o.order.design)))}::text[],
-                             ${p(each((o) => o.order.idempotencyKey))}::text[], ${p(each((o) => o.order.requestHash))}::text[],
-                             ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, ac, st, sv, qu, op, sp, de, ik, rh, at, n)
+                             ${p(each((o) => o.order.idempotencyKey))}::text[], ${p(each((o) => o.order.requestHash))}::text[], ${p(each((o) => o.order.requestId))}::text[],
+                             ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, ac, st, sv, qu, op, sp, de, ik, rh, rq, at, n)
                 WHERE u.n - 1 IN (SELECT i FROM lp_ok)
-               RETURNING 1)`;
-  const forced = '(SELECT count(*) FROM lp_svc) + (SELECT count(*) FROM lp_trk) + (SELECT count(*) FROM lp_alloc) + (SELECT count(*) FROM lp_ord)';
+               RETURNING 1),
+    lp_job AS (INSERT INTO jobs (kind, subject)
+               SELECT 'order.activate', u.id FROM unnest(${p(each((o) => o.order.id))}::text[]) WITH ORDINALITY AS u(id, n)
+                WHERE u.n - 1 IN (SELECT i FROM lp_ok)
+               RETURNING 1),
+    lp_audit AS (INSERT INTO audit_log (${AUDIT_COLUMNS})
+                 SELECT u.a1, u.a2, u.a3, u.a4, u.a5, u.a6, u.a7, u.a8, u.a9, u.a10, u.a11
+                   FROM unnest(${auditParams(os.map((o) => o.audit)).map((col, k) => `${p(col)}::${k >= 9 ? 'jsonb' : 'text'}[]`).join(', ')})
+                        WITH ORDINALITY AS u(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, n)
+                  WHERE u.n - 1 IN (SELECT i FROM lp_ok)
+                 RETURNING 1)`;
+  const forced =
+    '(SELECT count(*) FROM lp_svc) + (SELECT count(*) FROM lp_trk) + (SELECT count(*) FROM lp_alloc) + (SELECT count(*) FROM lp_ord) + (SELECT count(*) FROM lp_job) + (SELECT count(*) FROM lp_audit)';
   return { ctes, forced, written: 'SELECT i FROM lp_ok', params };
 }
 
@@ -713,5 +733,69 @@ export function placedOrderWrites(o: PlacedOrder): { ctes: string; forced: strin
 
 /** The row placedOrderWrites stores for an order, as getOrder reads it back. */
 export function placedOrderRow(o: Pick<PlacedOrder, 'order' | 'createdAt'>): OrderRow {
-  return { ...o.order, failureReason: null, createdAt: o.createdAt, updatedAt: o.createdAt, completedAt: null };
+  const { requestId: _requestId, ...order } = o.order;
+  return { ...order, failureReason: null, createdAt: o.createdAt, updatedAt: o.createdAt, completedAt: null };
+}
+
+// ---- wholesale teardown (network replace) ----------------------------------------------------------
+
+/** Ids of services that are reserved, active or down. */
+export async function liveServiceIds(q: Queryable): Promise<string[]> {
+  const r = await q.query<{ id: string }>(`SELECT id FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id`);
+  return r.rows.map((x) => x.id);
+}
+
+/** Locks and returns every live service (id, tenant, state). */
+export async function lockLiveServices(q: Queryable): Promise<{ id: string; tenantId: string; state: string }[]> {
+  const r = await q.query<{ id: string; tenant_id: string; state: string }>(
+    `SELECT id, tenant_id, state FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id FOR UPDATE`,
+  );
+  return r.rows.map((x) => ({ id: x.id, tenantId: x.tenant_id, state: x.state }));
+}
+
+/** Cancels every unfinished order of these services; returns the cancelled orders. */
+export async function cancelOpenOrdersOf(q: Queryable, serviceIds: readonly string[], reason: string): Promise<OrderRow[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `UPDATE orders SET state = 'cancelled', failure_reason = $2, updated_at = now(), completed_at = now()
+      WHERE service_id = ANY($1::text[]) AND state IN ('acknowledged', 'inProgress') RETURNING *`,
+    [[...serviceIds], reason],
+  );
+  return r.rows.map(toOrder);
+}
+
+/** Ends (at now) every live allocation of these services. */
+export async function releaseServicesAllocations(q: Queryable, serviceIds: readonly string[]): Promise<void> {
+  await q.query(
+    `UPDATE allocations SET during = tstzrange(lower(during), greatest(lower(during), now()), '[)')
+      WHERE service_id = ANY($1::text[]) AND during && tstzrange(now(), NULL)`,
+    [[...serviceIds]],
+  );
+}
+
+/** Ids of every live trunk. */
+export async function liveTrunkIds(q: Queryable): Promise<string[]> {
+  const r = await q.query<{ id: string }>('SELECT id FROM trunks WHERE retired_at IS NULL ORDER BY id');
+  return r.rows.map((x) => x.id);
+}
+
+/** Marks services terminated. */
+export async function terminateServices(q: Queryable, serviceIds: readonly string[]): Promise<void> {
+  await q.query(`UPDATE services SET state = 'terminated', updated_at = now() WHERE id = ANY($1::text[])`, [[...serviceIds]]);
+}
+
+/** True when anything the service holds (directly or through its trunks) is on a span an open failure holds down. */
+export async function touchesFailedSpans(q: Queryable, serviceId: string): Promise<boolean> {
+  const r = await q.query(
+    `WITH failed AS (SELECT DISTINCT unnest(failed_spans) AS id FROM failures WHERE repaired_at IS NULL),
+          mine AS (SELECT kind, resource_id, trunk_id FROM allocations
+                    WHERE service_id = $1 AND (upper_inf(during) OR upper(during) > now())),
+          trunk_spectrum AS (SELECT a.resource_id FROM allocations a JOIN mine m ON m.kind = 'trunk' AND a.trunk_id = m.resource_id
+                              WHERE a.kind = 'spectrum' AND (upper_inf(a.during) OR upper(a.during) > now()))
+     SELECT 1 FROM mine WHERE kind = 'spectrum' AND resource_id IN (SELECT id FROM failed)
+     UNION ALL SELECT 1 FROM mine WHERE kind = 'strand' AND resource_id IN (SELECT c.id FROM cables c JOIN failed f ON f.id = c.span_id)
+     UNION ALL SELECT 1 FROM trunk_spectrum WHERE resource_id IN (SELECT id FROM failed)
+     LIMIT 1`,
+    [serviceId],
+  );
+  return r.rows.length > 0;
 }

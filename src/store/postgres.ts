@@ -2,12 +2,16 @@ import pg from 'pg';
 import crypto from 'node:crypto';
 import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 import { redactUrl } from './db.js';
+import { isConnectionError, OutcomeUnknownError } from './errors.js';
 
 /** Connects to a real PostgreSQL server through a connection pool. */
-export async function openPostgres(opts: { url: string; searchPath?: string; max?: number }): Promise<Db> {
+export async function openPostgres(opts: { url: string; searchPath?: string; max?: number; connectionTimeoutMs?: number }): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 20,
+    // Fail fast while the server is down (the API answers 503 store-unavailable) instead of queueing forever.
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5_000,
+    keepAlive: true,
     ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
   });
   // Idle clients can error when the server restarts; without a listener that would crash the process.
@@ -43,6 +47,14 @@ class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A client whose connection broke goes back to the pool destroyed, never to be handed out again.
+    let broken: Error | undefined;
+    // A connection that dies while checked out emits 'error' on the client; the pending query rejects
+    // too, which is where it is handled. Without a listener the event would crash the process.
+    const onError = (err: Error): void => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const q: Queryable = {
@@ -52,13 +64,25 @@ class PostgresDb implements Db {
         },
       };
       const result = await fn(q);
-      await client.query('COMMIT');
+      try {
+        await client.query('COMMIT');
+      } catch (err) {
+        // The server may have committed before the connection broke: only a read can tell.
+        if (isConnectionError(err)) {
+          broken = err as Error;
+          throw new OutcomeUnknownError(err);
+        }
+        throw err;
+      }
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (isConnectionError(err)) broken ??= err as Error;
+      // Before COMMIT, a broken connection means the server rolled the transaction back.
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 

@@ -142,7 +142,7 @@ for (const driver of testDrivers()) {
       ];
       for (const c of cases) assertProblem(await inject({ method: c.method, url: c.url, payload: c.payload as object }), c.status, c.code);
       assertProblem(await inject({ method: 'POST', url: '/v1/sites', headers: { 'content-type': 'application/json' }, payload: '{"id":' }), 400, 'validation-failed');
-      assertProblem(await inject({ method: 'POST', url: '/v1/sites', headers: { 'content-type': 'image/png' }, payload: 'x' }), 415, 'validation-failed');
+      assertProblem(await inject({ method: 'POST', url: '/v1/sites', headers: { 'content-type': 'image/png' }, payload: 'x' }), 415, 'unsupported-media-type');
       assertProblem(await inject('/v1/nothing-here'), 404, 'not-found');
       assert.equal((await inject('/v1/network?format=json')).body, before);
     });

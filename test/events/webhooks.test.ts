@@ -11,12 +11,12 @@ import { WebhookService, checkWebhookUrl, isPrivateHost } from '../../src/servic
 import { WebhookWorker } from '../../src/services/webhooks-worker.js';
 import { KEEP_DELIVERIES_MS, KEEP_IDEMPOTENCY_MS, housekeeping, startEventWorkers } from '../../src/services/events-workers.js';
 import { retryDelayMs, signatureHeader, verifySignature, type RetryPolicy } from '../../src/services/webhooks-delivery.js';
-import type { Viewer } from '../../src/services/events.js';
+import type { Principal } from '../../src/services/ordering/principal.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
-const opA: Viewer = { tenantId: 'op', role: 'operator' };
-const custA: Viewer = { tenantId: 'acme', role: 'customer' };
-const custB: Viewer = { tenantId: 'globex', role: 'customer' };
+const opA: Principal = { tenantId: 'op', role: 'operator', keyId: 'key_op' };
+const custA: Principal = { tenantId: 'acme', role: 'customer', keyId: 'key_acme' };
+const custB: Principal = { tenantId: 'globex', role: 'customer', keyId: 'key_globex' };
 
 /** Independent signature check: recompute HMAC-SHA256 over "<t>.<body>" from the header's t. */
 function independentlyVerified(secret: string, body: string, header: string): boolean {

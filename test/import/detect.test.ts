@@ -23,3 +23,14 @@ test('detectFormat: unknown content is an ImportError at line 1', () => {
   assert.throws(() => detectFormat('x.bin', 'hello'), (e: unknown) => e instanceof ImportError && e.message.startsWith('x.bin:1: format:'));
   assert.throws(() => detectFormat('x', ''), (e: unknown) => e instanceof ImportError && /empty file/.test(e.message));
 });
+
+test('detectFormat and parseNetwork: a GNPy topology is recognised by its elements and connections', async () => {
+  const fs = await import('node:fs');
+  const { sharedData } = await import('../support/shared.js');
+  const { parseNetwork } = await import('../../src/import/index.js');
+  const text = fs.readFileSync(sharedData('gnpy', 'example-data', 'CORONET_CONUS_Topology.json'), 'utf8');
+  assert.equal(detectFormat('CORONET_CONUS_Topology.json', text), 'gnpy');
+  const { network, report } = parseNetwork('CORONET_CONUS_Topology.json', text);
+  assert.equal(report.format, 'gnpy');
+  assert.ok(network.sites.length > 50 && network.spans.length > 50);
+});

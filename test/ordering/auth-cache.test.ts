@@ -2,29 +2,35 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Queryable } from '../../src/store/db.js';
+import { after } from 'node:test';
+import type { Db } from '../../src/store/db.js';
+import { pgliteDriver } from '../support/db.js';
 import { authenticate, generateKey, hashKey, KeyService, PrincipalCache, principalCache } from '../../src/services/ordering/keys.js';
 import { LightpathError } from '../../src/domain/errors.js';
 import { operator } from './support.js';
 
-/** A key table in memory behind the Queryable interface, counting lookups. */
-function fakeKeys(keys: Map<string, { id: string; tenantId: string; role: string; revoked?: boolean }>) {
+/**
+ * A real (embedded) key table with the given keys, behind a wrapper that counts how often a key is
+ * looked up in the database: the cache's promise is "fewer lookups", so the count is what is tested.
+ */
+let shared: Promise<Db> | undefined;
+async function realKeys(keys: Map<string, { id: string; tenantId: string; role: string }>) {
+  shared ??= pgliteDriver.open();
+  const db = await shared;
+  await db.query('DELETE FROM api_keys');
+  for (const [hash, k] of keys) {
+    await db.query('INSERT INTO api_keys (id, tenant_id, role, key_hash, prefix) VALUES ($1, $2, $3, $4, $5)', [k.id, k.tenantId, k.role, hash, 'lp_x']);
+  }
   let lookups = 0;
-  const q: Queryable = {
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      if (sql.includes('FROM api_keys WHERE key_hash')) {
-        lookups++;
-        const k = keys.get(params?.[0] as string);
-        const rows = k && !k.revoked ? [{ id: k.id, tenant_id: k.tenantId, role: k.role, prefix: 'lp_x', name: null, created_at: new Date(0), revoked_at: null }] : [];
-        return { rows: rows as Row[], rowCount: rows.length };
-      }
-      if (sql.startsWith('UPDATE api_keys SET revoked_at')) {
-        const k = [...keys.values()].find((x) => x.id === params?.[0] && !x.revoked);
-        if (k) k.revoked = true;
-        return { rows: [], rowCount: k ? 1 : 0 };
-      }
-      throw new Error(`unexpected SQL ${sql}`);
-    },
+  const count = (sql: string): void => {
+    if (sql.includes('FROM api_keys WHERE key_hash')) lookups++;
+  };
+  const q: Db = {
+    kind: db.kind,
+    description: db.description,
+    query: (sql, params, opts) => (count(sql), db.query(sql, params, opts)),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params, opts) => (count(sql), tx.query(sql, params, opts)) })),
+    close: async () => {},
   };
   return { q, lookups: () => lookups };
 }
@@ -34,11 +40,14 @@ async function rejectsUnauthorized(p: Promise<unknown>): Promise<void> {
 }
 
 describe('principal cache', () => {
+  after(async () => {
+    if (shared) await (await shared).close();
+  });
   test('a cached key costs no lookup until its entry expires', async () => {
     let now = 1_000;
     const cache = new PrincipalCache(5_000, 100, () => now);
     const key = generateKey();
-    const db = fakeKeys(new Map([[hashKey(key), { id: 'key_1', tenantId: 'alice', role: 'customer' }]]));
+    const db = await realKeys(new Map([[hashKey(key), { id: 'key_1', tenantId: 'alice', role: 'customer' }]]));
     const want = { tenantId: 'alice', role: 'customer', keyId: 'key_1' };
     assert.deepEqual(await authenticate(db.q, `Bearer ${key}`, cache), want);
     assert.deepEqual(await authenticate(db.q, `Bearer ${key}`, cache), want);
@@ -53,7 +62,7 @@ describe('principal cache', () => {
 
   test('unknown and malformed keys are never cached and always refused', async () => {
     const cache = new PrincipalCache();
-    const db = fakeKeys(new Map());
+    const db = await realKeys(new Map());
     for (let i = 0; i < 3; i++) await rejectsUnauthorized(authenticate(db.q, `Bearer ${generateKey()}`, cache));
     await rejectsUnauthorized(authenticate(db.q, 'Bearer nope', cache));
     await rejectsUnauthorized(authenticate(db.q, undefined, cache));
@@ -63,7 +72,7 @@ describe('principal cache', () => {
 
   test('a key revoked through KeyService stops working at once', async () => {
     const key = generateKey();
-    const db = fakeKeys(new Map([[hashKey(key), { id: 'key_rev', tenantId: 'alice', role: 'customer' }]]));
+    const db = await realKeys(new Map([[hashKey(key), { id: 'key_rev', tenantId: 'alice', role: 'customer' }]]));
     principalCache.clear();
     await authenticate(db.q, `Bearer ${key}`);
     await authenticate(db.q, `Bearer ${key}`);

@@ -18,6 +18,8 @@ import { Batcher } from '../../src/services/ordering/batcher.js';
 import { allocationStats } from '../../src/services/ordering/common.js';
 import { LightpathError } from '../../src/domain/errors.js';
 import { alice, checkInvariants, loadTinyNetwork } from './support.js';
+import { TEST_OPERATOR } from '../support/principals.js';
+import { auditRow } from '../../src/services/audit.js';
 
 /** A Db whose statements are counted (BEGIN/COMMIT excluded: they are the transaction's, not the caller's). */
 function counting(db: Db): { db: Db; count: () => number; reset: () => void } {
@@ -40,7 +42,9 @@ for (const driver of testDrivers()) {
     let db: Db;
     before(async () => {
       db = await driver.open();
-      await loadTinyNetwork(db, { slotCount: 48, strandCount: 12 });
+      // 52 strands: the random strand holdings below lie in [4, 52), above the 4 strands in use (the
+      // database refuses allocations outside the inventory).
+      await loadTinyNetwork(db, { slotCount: 48, strandCount: 52 });
     });
     after(async () => {
       await db.close();
@@ -75,7 +79,7 @@ for (const driver of testDrivers()) {
                 `INSERT INTO allocations (kind, resource_id, sub, units, service_id, order_id, role, during)
                  VALUES ($1, $2, 0, int4range($3, $4), 'svc_snap', 'ord_snap', 'working',
                          CASE WHEN $5 THEN tstzrange(now() - interval '1 hour', now() - interval '1 minute') ELSE tstzrange(now(), NULL) END)`,
-                [h.kind, resourceId, 8 * h.i, 8 * h.i + h.w, h.released],
+                [h.kind, resourceId, 8 * h.i + (h.kind === 'strand' ? 4 : 0), 8 * h.i + h.w + (h.kind === 'strand' ? 4 : 0), h.released],
               );
             }
             if (withTrunk) {
@@ -118,7 +122,8 @@ for (const driver of testDrivers()) {
         service: { id: `svc_${id}`, tenantId: 'alice', product: 'wave', state: 'reserved', spec: { id }, design: { paths: [] }, price: { p: 1 } },
         trunks: [],
         allocations: [{ kind: 'spectrum', resourceId: 'c-d', sub: 0, lo: 40, hi: 44, role: 'working', serviceId: `svc_${id}`, trunkId: null }],
-        order: { id: `ord_${id}`, tenantId: 'alice', action: 'add', state: 'acknowledged', serviceId: `svc_${id}`, quoteId: null, optionId: null, spec: { id }, design: null, idempotencyKey: null, requestHash: null },
+        order: { id: `ord_${id}`, tenantId: 'alice', action: 'add', state: 'acknowledged', serviceId: `svc_${id}`, quoteId: null, optionId: null, spec: { id }, design: null, idempotencyKey: null, requestHash: null, requestId: null },
+        audit: auditRow(TEST_OPERATOR, { action: 'order.place', subject: { kind: 'order', id: `ord_${id}` }, tenantId: 'alice' }),
         locks: ['spectrum:c-d:0'],
         liveTrunks: [],
         inventoryVersion: version,
@@ -161,7 +166,8 @@ for (const driver of testDrivers()) {
         service: { id: `svc_${id}`, tenantId: 'alice', product: 'wave', state: 'reserved', spec: { id }, design: { paths: [] }, price: { p: 1 } },
         trunks: [],
         allocations: [{ kind: 'spectrum', resourceId: 'a-b', sub: 0, lo, hi: lo + 2, role: 'working', serviceId: `svc_${id}`, trunkId: null }],
-        order: { id: `ord_${id}`, tenantId: 'alice', action: 'add', state: 'acknowledged', serviceId: `svc_${id}`, quoteId: null, optionId: null, spec: { id }, design: null, idempotencyKey: null, requestHash: null },
+        order: { id: `ord_${id}`, tenantId: 'alice', action: 'add', state: 'acknowledged', serviceId: `svc_${id}`, quoteId: null, optionId: null, spec: { id }, design: null, idempotencyKey: null, requestHash: null, requestId: null },
+        audit: auditRow(TEST_OPERATOR, { action: 'order.place', subject: { kind: 'order', id: `ord_${id}` }, tenantId: 'alice' }),
         locks: [],
         liveTrunks: [],
         inventoryVersion: version,
@@ -211,8 +217,8 @@ for (const driver of testDrivers()) {
       const [quoter, fromQuote, inline] = [new OrderingService(db), new OrderingService(db), new OrderingService(db)];
       for (const s of [quoter, fromQuote, inline]) assert.ok((await s.quote(alice, spec)).options.length > 0);
       const inv = new InventoryService(db);
-      await inv.createSite({ id: 'e', name: 'E', kind: 'pop', lat: 40.5, lon: -99.5, metro: null, cloudProvider: null, cloudRegion: null });
-      await inv.createSpan({
+      await inv.createSite(TEST_OPERATOR, { id: 'e', name: 'E', kind: 'pop', lat: 40.5, lon: -99.5, metro: null, cloudProvider: null, cloudRegion: null });
+      await inv.createSpan(TEST_OPERATOR, {
         id: 'b-e',
         aSiteId: 'b',
         zSiteId: 'e',

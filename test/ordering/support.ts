@@ -4,6 +4,7 @@ import type { Db } from '../../src/store/db.js';
 import type { Principal } from '../../src/services/ordering/principal.js';
 import { InventoryService } from '../../src/services/inventory.js';
 import { LightpathError } from '../../src/domain/errors.js';
+import { TEST_OPERATOR } from '../support/principals.js';
 
 export const operator: Principal = { tenantId: 'operator', role: 'operator', keyId: 'key_op' };
 export const alice: Principal = { tenantId: 'alice', role: 'customer', keyId: 'key_alice' };
@@ -30,7 +31,7 @@ export async function loadTinyNetwork(db: Db, opts: { slotCount?: number; strand
   const inv = new InventoryService(db);
   await inv.initialize({ empty: true });
   const lineSystem = { fiberPairs: opts.fiberPairs ?? 1, slotCount: opts.slotCount ?? 48, slotWidthGhz: 12.5, startFrequencyGhz: 191_300 };
-  await inv.createSrlg({ id: 'duct-1', name: 'Shared duct', kind: 'duct' });
+  await inv.createSrlg(TEST_OPERATOR, { id: 'duct-1', name: 'Shared duct', kind: 'duct' });
   const sites: [string, number, number, 'pop' | 'cloud-onramp'][] = [
     ['a', 40, -100, 'pop'],
     ['b', 40, -99, 'pop'],
@@ -39,7 +40,7 @@ export async function loadTinyNetwork(db: Db, opts: { slotCount?: number; strand
     ['cloud', 38.5, -99.5, 'cloud-onramp'],
   ];
   for (const [id, lat, lon, kind] of sites) {
-    await inv.createSite({ id, name: id.toUpperCase(), kind, lat, lon, metro: null, cloudProvider: kind === 'cloud-onramp' ? 'aws' : null, cloudRegion: kind === 'cloud-onramp' ? 'us-test-1' : null });
+    await inv.createSite(TEST_OPERATOR, { id, name: id.toUpperCase(), kind, lat, lon, metro: null, cloudProvider: kind === 'cloud-onramp' ? 'aws' : null, cloudRegion: kind === 'cloud-onramp' ? 'us-test-1' : null });
   }
   const spans: [string, string, string, number, string[]][] = [
     ['a-b', 'a', 'b', 110, []],
@@ -51,7 +52,7 @@ export async function loadTinyNetwork(db: Db, opts: { slotCount?: number; strand
     ['d-cloud', 'd', 'cloud', 75, []],
   ];
   for (const [id, a, z, lengthKm, srlgIds] of spans) {
-    await inv.createSpan({ id, aSiteId: a, zSiteId: z, lengthKm, srlgIds, lineSystem, cables: [{ id: `${id}-c1`, strandCount: opts.strandCount ?? 12, strandsInUse: 4 }] });
+    await inv.createSpan(TEST_OPERATOR, { id, aSiteId: a, zSiteId: z, lengthKm, srlgIds, lineSystem, cables: [{ id: `${id}-c1`, strandCount: opts.strandCount ?? 12, strandsInUse: 4 }] });
   }
 }
 
@@ -76,10 +77,11 @@ export async function checkInvariants(db: Db): Promise<void> {
   // Every live service's allocations match its design exactly (nothing half-allocated).
   const services = await db.query<{ id: string; state: string; design: unknown; product: string }>(`SELECT id, state, design, product FROM services WHERE state <> 'terminated'`);
   for (const s of services.rows) {
-    const design = (typeof s.design === 'string' ? JSON.parse(s.design) : s.design) as { paths: { spanIds: string[]; wave?: { segments: { spanIds: string[] }[] }; strands?: unknown[]; trunk?: unknown }[] };
+    const design = (typeof s.design === "string" ? JSON.parse(s.design) : s.design) as { paths: { spanIds: string[]; wave?: { segments: { spanIds: string[] }[] }; strands?: unknown[]; trunk?: unknown }[] };
     const open = await db.query(`SELECT 1 FROM orders WHERE service_id = $1 AND action = 'modify' AND state IN ('acknowledged', 'inProgress')`, [s.id]);
     if (open.rows.length > 0) continue; // mid make-before-break: two designs held on purpose
     let expected = 0;
+    assert.ok(Array.isArray(design?.paths), `service ${s.id} design ${JSON.stringify(s.design)}`);
     for (const p of design.paths) {
       if (p.wave) expected += p.wave.segments.reduce((n, seg) => n + seg.spanIds.length, 0);
       else if (p.strands) expected += p.strands.length;

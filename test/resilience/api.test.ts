@@ -1,40 +1,36 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import type { AppInstance } from '../../src/api/app.js';
-import { sendProblem, toProblem } from '../../src/api/problem.js';
-import { failureRoutes } from '../../src/api/routes/failures.js';
-import { analysisRoutes } from '../../src/api/routes/analysis.js';
-import { availabilityRoutes } from '../../src/api/routes/availability.js';
-import { ResilienceService } from '../../src/services/resilience/index.js';
+import { buildApp } from '../../src/api/app.js';
+import { createServices } from '../../src/services/index.js';
+import { createKey } from '../../src/services/ordering/keys.js';
 import { OrderingService } from '../../src/services/ordering/orders.js';
 import { ActivationWorker, EmulatorDriver } from '../../src/services/ordering/activation.js';
 import { alice, bob, loadTinyNetwork, operator } from '../ordering/support.js';
 import type { Principal } from '../../src/services/ordering/principal.js';
 
-/** The resilience routes on a bare app whose "auth" takes the principal from a test header. */
-async function appFor(db: Db): Promise<AppInstance> {
-  const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>() as unknown as AppInstance;
+/**
+ * The whole app over db, with a real API key per test principal; `x-test-principal` (operator, alice,
+ * bob) picks whose key a request carries.
+ */
+async function appFor(db: Db): Promise<Pick<AppInstance, 'inject' | 'close'>> {
+  const app = await buildApp({ services: createServices(db), logger: false, webDir: null });
   const who: Record<string, Principal> = { operator, alice, bob };
-  app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (req) => {
-    req.principal = who[String(req.headers['x-test-principal'] ?? 'operator')];
-  });
-  app.setErrorHandler((err, request, reply) => sendProblem(reply, toProblem(err, request)));
-  const resilience = new ResilienceService(db);
-  await app.register(async (s) => failureRoutes(s as AppInstance, { resilience }));
-  await app.register(async (s) => analysisRoutes(s as AppInstance, { resilience }));
-  await app.register(async (s) => availabilityRoutes(s as AppInstance, { resilience }));
-  return app;
+  const keys: Record<string, string> = {};
+  for (const [name, p] of Object.entries(who)) keys[name] = (await createKey(db, { tenantId: p.tenantId, role: p.role })).key;
+  const inject = ((o: { headers?: Record<string, string> } & Record<string, unknown>) => {
+    const { 'x-test-principal': name, ...headers } = o.headers ?? {};
+    return app.inject({ ...o, headers: { ...headers, authorization: `Bearer ${keys[name ?? 'operator']}` } } as never);
+  }) as unknown as AppInstance['inject'];
+  return { inject, close: () => app.close() } as Pick<AppInstance, 'inject' | 'close'>;
 }
 
 for (const driver of testDrivers()) {
   describe(`resilience API (${driver.name})`, () => {
     let db: Db;
-    let app: AppInstance;
+    let app: Pick<AppInstance, 'inject' | 'close'>;
     let waveId = '';
     before(async () => {
       db = await driver.open();

@@ -14,6 +14,7 @@ import { holdersOf } from '../../src/store/resilience.js';
 import { listEvents } from '../../src/store/events.js';
 import { operator, rejectsWith } from '../ordering/support.js';
 import { checkResilience, realSpans, services, working, type Live } from './support.js';
+import { TEST_OPERATOR } from '../support/principals.js';
 
 const MIX: [Product, Protection][] = [
   ['wave', 'unprotected'],
@@ -117,7 +118,10 @@ for (const driver of testDrivers()) {
         }
       }
       assert.ok(hitBefore.length >= 5, `the busiest span carries several services (${hitBefore.length})`);
-      const { failure, batch } = await res.cut({ spans: [hot] });
+      const cut = await res.cut(TEST_OPERATOR, { spans: [hot] });
+      const { failure } = cut;
+      assert.ok(cut.created && cut.batch, 'recorded, and restored at once');
+      const batch = cut.batch;
       assert.match(failure.id, /^flt_[0-9A-Z]{26}$/);
       assert.deepEqual(failure.failedSpans, [hot]);
       await checkResilience(db);
@@ -149,10 +153,10 @@ for (const driver of testDrivers()) {
       const types = (await listEvents(db, { after: 0, limit: 10_000 })).map((e) => e.type);
       for (const t of ['span.failed', 'service.protection-switched', 'service.rerouted', 'service.down']) assert.ok(types.includes(t), `event ${t}`);
 
-      await rejectsWith(res.cut({ spans: ['no-such-span'] }), 'validation-failed');
-      const rep = await res.repair(failure.id);
+      await rejectsWith(res.cut(TEST_OPERATOR, { spans: ['no-such-span'] }), 'validation-failed');
+      const rep = await res.repair(TEST_OPERATOR, failure.id);
       assert.ok(rep.failure.repairedAt);
-      await rejectsWith(res.repair(failure.id), 'conflict');
+      await rejectsWith(res.repair(TEST_OPERATOR, failure.id), 'conflict');
       await checkResilience(db);
       const afterRepair = new Map((await services(db)).map((s) => [s.id, s]));
       for (const s of hitBefore) {

@@ -8,6 +8,7 @@ import { LightpathError } from '../../src/domain/errors.js';
 import { toProjectJson } from '../../src/export/json.js';
 import { schemaVersion } from '../../src/store/migrate.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { TEST_OPERATOR } from '../support/principals.js';
 
 /** A snapshot of every table's rows, to prove that failed operations change nothing. */
 async function dump(db: Db): Promise<string> {
@@ -89,46 +90,46 @@ for (const driver of testDrivers()) {
     });
 
     test('site, SRLG and span CRUD with defaults', async () => {
-      await svc.createSite({ id: 'test-a', name: 'Test A', kind: 'pop', lat: 40, lon: -100 });
-      await svc.createSite({ id: 'test-b', name: 'Test B', kind: 'datacenter', lat: 41, lon: -100 });
-      await svc.createSrlg({ id: 'test-duct', name: 'Test duct', kind: 'duct' });
-      const span = await svc.createSpan({ id: 'test-ab', aSiteId: 'test-a', zSiteId: 'test-b', srlgIds: ['test-duct'] });
+      await svc.createSite(TEST_OPERATOR, { id: 'test-a', name: 'Test A', kind: 'pop', lat: 40, lon: -100 });
+      await svc.createSite(TEST_OPERATOR, { id: 'test-b', name: 'Test B', kind: 'datacenter', lat: 41, lon: -100 });
+      await svc.createSrlg(TEST_OPERATOR, { id: 'test-duct', name: 'Test duct', kind: 'duct' });
+      const span = await svc.createSpan(TEST_OPERATOR, { id: 'test-ab', aSiteId: 'test-a', zSiteId: 'test-b', srlgIds: ['test-duct'] });
       // Length defaults to great-circle × 1.25; 1° of latitude ≈ 111.2 km.
       assert.ok(Math.abs(span.lengthKm - 111.2 * 1.25) < 0.5, String(span.lengthKm));
       assert.equal(span.geometry.coordinates.length, 2);
       assert.deepEqual(await svc.getSpan('test-ab'), span);
-      const patched = await svc.updateSpan('test-ab', { lengthKm: 150, cables: [{ id: 'test-ab-c1', strandCount: 288, strandsInUse: 0 }] });
+      const patched = await svc.updateSpan(TEST_OPERATOR, 'test-ab', { lengthKm: 150, cables: [{ id: 'test-ab-c1', strandCount: 288, strandsInUse: 0 }] });
       assert.equal(patched.lengthKm, 150);
       assert.deepEqual(await svc.getSpan('test-ab'), patched);
-      const site = await svc.updateSite('test-b', { name: 'Test B2' });
+      const site = await svc.updateSite(TEST_OPERATOR, 'test-b', { name: 'Test B2' });
       assert.equal(site.name, 'Test B2');
       assert.equal((await svc.getSite('test-b')).name, 'Test B2');
     });
 
     test('deleting what is in use is refused and changes nothing', async () => {
       const before = await dump(db);
-      await rejectsWith(svc.deleteSite('test-a'), 'in-use');
-      await rejectsWith(svc.deleteSrlg('test-duct'), 'in-use');
+      await rejectsWith(svc.deleteSite(TEST_OPERATOR, 'test-a'), 'in-use');
+      await rejectsWith(svc.deleteSrlg(TEST_OPERATOR, 'test-duct'), 'in-use');
       const busy = builtinNetwork().spans.find((s) => s.cables.some((c) => c.strandsInUse > 0));
       assert.ok(busy);
-      await rejectsWith(svc.deleteSpan(busy.id), 'in-use');
+      await rejectsWith(svc.deleteSpan(TEST_OPERATOR, busy.id), 'in-use');
       assert.equal(await dump(db), before);
-      await svc.deleteSpan('test-ab');
-      await svc.deleteSite('test-a');
-      await svc.deleteSrlg('test-duct');
+      await svc.deleteSpan(TEST_OPERATOR, 'test-ab');
+      await svc.deleteSite(TEST_OPERATOR, 'test-a');
+      await svc.deleteSrlg(TEST_OPERATOR, 'test-duct');
       await rejectsWith(svc.getSpan('test-ab'), 'not-found');
       await rejectsWith(svc.getSite('test-a'), 'not-found');
     });
 
     test('invalid writes are refused with field errors and change nothing', async () => {
       const before = await dump(db);
-      const e1 = await rejectsWith(svc.createSite({ id: 'bad site', name: '', kind: 'pop', lat: 91, lon: 0 }), 'validation-failed');
+      const e1 = await rejectsWith(svc.createSite(TEST_OPERATOR, { id: 'bad site', name: '', kind: 'pop', lat: 91, lon: 0 }), 'validation-failed');
       assert.deepEqual(e1.errors?.map((e) => e.path).sort(), ['/id', '/lat', '/name']);
-      await rejectsWith(svc.createSpan({ id: 'x1', aSiteId: 'test-b', zSiteId: 'nowhere' }), 'validation-failed');
-      await rejectsWith(svc.createSpan({ id: 'x2', aSiteId: 'test-b', zSiteId: 'chi-pop', lengthKm: -5 }), 'validation-failed');
-      await rejectsWith(svc.createSite({ id: 'chi-pop', name: 'dup', kind: 'pop', lat: 0, lon: 0 }), 'conflict');
-      await rejectsWith(svc.updateSpan(builtinNetwork().spans[0].id, { srlgIds: ['no-such-srlg'] }), 'validation-failed');
-      await rejectsWith(svc.updateSite('nowhere', { name: 'x' }), 'not-found');
+      await rejectsWith(svc.createSpan(TEST_OPERATOR, { id: 'x1', aSiteId: 'test-b', zSiteId: 'nowhere' }), 'validation-failed');
+      await rejectsWith(svc.createSpan(TEST_OPERATOR, { id: 'x2', aSiteId: 'test-b', zSiteId: 'chi-pop', lengthKm: -5 }), 'validation-failed');
+      await rejectsWith(svc.createSite(TEST_OPERATOR, { id: 'chi-pop', name: 'dup', kind: 'pop', lat: 0, lon: 0 }), 'conflict');
+      await rejectsWith(svc.updateSpan(TEST_OPERATOR, builtinNetwork().spans[0].id, { srlgIds: ['no-such-srlg'] }), 'validation-failed');
+      await rejectsWith(svc.updateSite(TEST_OPERATOR, 'nowhere', { name: 'x' }), 'not-found');
       assert.equal(await dump(db), before);
     });
 
@@ -146,17 +147,17 @@ for (const driver of testDrivers()) {
         spans: [{ id: 'xy', aSiteId: 'x', zSiteId: 'y', lengthKm: 120 }],
       };
       const text = JSON.stringify(small, null, 2);
-      await rejectsWith(svc.importNetwork({ fileName: 'two.json', text }), 'conflict');
+      await rejectsWith(svc.importNetwork(TEST_OPERATOR, { fileName: 'two.json', text }), 'conflict');
       const bad = JSON.stringify({ ...small, spans: [{ id: 'xy', aSiteId: 'x', zSiteId: 'nowhere', lengthKm: 120 }] }, null, 2);
-      const err = await rejectsWith(svc.importNetwork({ fileName: 'bad.json', text: bad, replace: true }), 'validation-failed');
+      const err = await rejectsWith(svc.importNetwork(TEST_OPERATOR, { fileName: 'bad.json', text: bad, replace: true }), 'validation-failed');
       assert.ok(err.errors?.some((e) => e.file === 'bad.json' && typeof e.line === 'number' && e.line > 1), JSON.stringify(err.errors));
       assert.equal(await dump(db), before);
-      const out = await svc.importNetwork({ fileName: 'two.json', text, replace: true });
+      const out = await svc.importNetwork(TEST_OPERATOR, { fileName: 'two.json', text, replace: true });
       assert.deepEqual(out.counts, { sites: 2, spans: 1, srlgs: 0 });
       const net = await svc.getNetwork();
       assert.equal(net.name, 'Two sites');
       // Round trip: export → import gives the identical network.
-      const again = await svc.importNetwork({ fileName: 'again.json', text: JSON.stringify(toProjectJson(net)), replace: true });
+      const again = await svc.importNetwork(TEST_OPERATOR, { fileName: 'again.json', text: JSON.stringify(toProjectJson(net)), replace: true });
       assert.deepEqual(again.counts, out.counts);
       assert.deepEqual(await svc.getNetwork(), net);
     });

@@ -6,6 +6,8 @@ import { testDrivers } from '../support/db.js';
 import { sharedFiles } from '../support/shared.js';
 import type { Db } from '../../src/store/db.js';
 import { InventoryService } from '../../src/services/inventory.js';
+import { TEST_OPERATOR } from '../support/principals.js';
+import { LightpathError } from '../../src/domain/errors.js';
 
 const zoo = sharedFiles('topologyzoo', '.gml');
 
@@ -26,8 +28,19 @@ for (const driver of testDrivers()) {
         // Independent count of what the file declares.
         const nodes = (text.match(/^\s*node \[/gm) ?? []).length;
         const edges = (text.match(/^\s*edge \[/gm) ?? []).length;
-        const { report, counts } = await svc.importNetwork({ fileName: path.basename(file), text, replace: true });
         const name = path.basename(file);
+        const before = await svc.counts();
+        const outcome = await svc.importNetwork(TEST_OPERATOR, { fileName: name, text, replace: true }).catch((e: unknown) => e);
+        if (outcome instanceof LightpathError) {
+          // Drawn without a map (Ai3, Geant, ...) or no edge between two mapped nodes: nothing to
+          // import, so the file is refused and the store keeps the previous network.
+          assert.equal(outcome.code, 'validation-failed', `${name}: ${outcome.detail}`);
+          assert.match(outcome.detail, /nothing to import/, name);
+          assert.deepEqual(await svc.counts(), before, `${name}: a refused import writes nothing`);
+          continue;
+        }
+        if (outcome instanceof Error) throw outcome;
+        const { report, counts } = outcome as Awaited<ReturnType<InventoryService['importNetwork']>>;
         assert.equal(report.nodesInFile, nodes, `${name}: nodes`);
         assert.equal(report.edgesInFile, edges, `${name}: edges`);
         const skippedNodes = report.skipped.filter((s) => s.kind === 'node').length;

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { ResilienceService } from '../../services/resilience/index.js';
 import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import { LightpathError } from '../../domain/errors.js';
 import * as S from '../schemas.js';
 
@@ -22,7 +22,7 @@ const ScenarioResult = Type.Object({
 
 /** POST /v1/analysis/failures. */
 export async function analysisRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
-  app.post('/v1/analysis/failures', {
+  app.post('/v1/analysis/failures', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
       summary: 'What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span',

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { ResilienceService } from '../../services/resilience/index.js';
 import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 
 const Availability = Type.Object({
@@ -16,7 +16,7 @@ const Availability = Type.Object({
 
 /** GET /v1/services/{id}/availability. */
 export async function availabilityRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
-  app.get('/v1/services/:id/availability', {
+  app.get('/v1/services/:id/availability', { config: { access: 'any' },
     schema: {
       tags: ['resilience'],
       summary: 'Downtime and availability over [from, to) (default: since creation, until now)',

@@ -63,6 +63,7 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
   app.get(
     '/v1/events',
     {
+      config: { access: 'any' },
       schema: {
         tags: ['events'],
         summary: 'Event stream (text/event-stream, resumable with Last-Event-ID) or, with ?format=json / Accept: application/json, a page',
@@ -98,6 +99,8 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
         !fromHeader && req.query.after === 'latest'
           ? await latestEventId(services.db)
           : parseEventId(fromHeader ? header : req.query.after, fromHeader ? '/headers/last-event-id' : '/after');
+      // HEAD answers with the headers a GET would send; it must not open a stream that never ends.
+      if (req.method === 'HEAD') return reply.type(wantsJson(req, req.query.format) ? 'application/json' : 'text/event-stream; charset=utf-8').send('');
       if (wantsJson(req, req.query.format)) {
         return reply.type('application/json').send(await events.list(viewer, { after, cursor: req.query.cursor, limit: req.query.limit, types }));
       }

@@ -1,9 +1,8 @@
 /** Failure events (operator): record a cut / SRLG event / site loss, list them, repair; manual revert. */
 import { Type } from 'typebox';
-import { LightpathError } from '../../domain/errors.js';
 import type { ResilienceService } from '../../services/resilience/index.js';
 import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 
 const Ids = Type.Array(S.Id, { maxItems: 10_000 });
@@ -32,28 +31,29 @@ export const Batch = Type.Object({
   timings: Type.Object({ identifyMs: Type.Number(), loadMs: Type.Number(), planMs: Type.Number(), writeMs: Type.Number() }),
 });
 
-const FailureWithBatch = Type.Object({ failure: Failure, batch: Batch });
-
-function operatorOnly(role: string): void {
-  if (role !== 'operator') throw new LightpathError('forbidden', 'this operation needs an operator key');
-}
+const FailureWithBatch = Type.Object({
+  failure: Failure,
+  created: Type.Boolean({ description: 'false when the same failure was already open (the post was a repeat)' }),
+  batch: Type.Union([Batch, Type.Null()], { description: 'The restoration pass run at once; null while it is pending (the background worker retries it)' }),
+  restoration: Type.Union([Type.Literal('done'), Type.Literal('pending')]),
+});
 
 /** Routes for failures and manual revert. */
 export async function failureRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
-  app.post('/v1/failures', {
+  app.post('/v1/failures', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
-      summary: 'Record a failure (fiber cut, SRLG event, site loss) and restore every affected service in one transaction',
+      summary: 'Record a failure (fiber cut, SRLG event, site loss), then restore every affected service',
+      description: 'The failure is recorded first, on its own and idempotently: posting the same failure while it is open returns it (200) instead of recording a second. Restoration follows; when it cannot finish at once it is retried in the background (`restoration: pending`).',
       body: Type.Object({ spans: Type.Optional(Ids), srlgs: Type.Optional(Ids), sites: Type.Optional(Ids), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-      response: { 201: FailureWithBatch, ...S.errorResponses(400, 401, 403) },
+      response: { 201: FailureWithBatch, 200: FailureWithBatch, ...S.errorResponses(400, 401, 403) },
     },
   }, async (req, reply) => {
-    operatorOnly(principalOf(req).role);
-    const r = await resilience.cut(req.body);
-    return reply.code(201).header('location', `/v1/failures/${r.failure.id}`).send(r);
+    const r = await resilience.cut(principalOf(req), req.body);
+    return reply.code(r.created ? 201 : 200).header('location', `/v1/failures/${r.failure.id}`).send(r);
   });
 
-  app.get('/v1/failures', {
+  app.get('/v1/failures', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
       summary: 'List failures (open=true: unrepaired only)',
@@ -65,14 +65,14 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
     return resilience.listFailures(req.query);
   });
 
-  app.get('/v1/failures/:id', {
+  app.get('/v1/failures/:id', { config: { access: 'operator' },
     schema: { tags: ['resilience'], summary: 'Get a failure', params: S.IdParams, response: { 200: Failure, ...S.errorResponses(401, 404) } },
   }, async (req) => {
     principalOf(req);
     return resilience.getFailure(req.params.id);
   });
 
-  app.delete('/v1/failures/:id', {
+  app.delete('/v1/failures/:id', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
       summary: 'Repair: services come back; rerouted ones revert to their original path per policy (make-before-break)',
@@ -81,11 +81,10 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
       response: { 200: FailureWithBatch, ...S.errorResponses(401, 403, 404, 409) },
     },
   }, async (req) => {
-    operatorOnly(principalOf(req).role);
-    return resilience.repair(req.params.id, req.query.revert ? { revert: req.query.revert } : {});
+    return resilience.repair(principalOf(req), req.params.id, req.query.revert ? { revert: req.query.revert } : {});
   });
 
-  app.post('/v1/services/:id/revert', {
+  app.post('/v1/services/:id/revert', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
       summary: 'Move a rerouted service back to its original path now (manual revert policy)',
@@ -93,7 +92,6 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
       response: { 200: Batch, ...S.errorResponses(401, 403, 404) },
     },
   }, async (req) => {
-    operatorOnly(principalOf(req).role);
-    return resilience.revert(req.params.id);
+    return resilience.revert(principalOf(req), req.params.id);
   });
 }

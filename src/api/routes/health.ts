@@ -4,8 +4,8 @@ import { problem, sendProblem } from '../problem.js';
 
 /** Liveness and readiness probes. */
 export async function healthRoutes(app: AppInstance, services: Services): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: the process serves requests', security: [] } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: the store answers', security: [] } }, async (req, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'Liveness: the process serves requests', security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'Readiness: the store answers', security: [] } }, async (req, reply) => {
     try {
       await services.db.query('SELECT 1');
       return { status: 'ready', store: services.db.kind };

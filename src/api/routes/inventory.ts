@@ -3,6 +3,7 @@ import type { AppInstance } from '../app.js';
 import type { Services } from '../../services/index.js';
 import { spanLatencyUs, type Span } from '../../domain/network.js';
 import * as S from '../schemas.js';
+import { principalOf } from '../access.js';
 
 /** A span as the API shows it: with its effective latency. */
 export function spanView(span: Span): Span & { latencyUs: number } {
@@ -13,7 +14,7 @@ export function spanView(span: Span): Span & { latencyUs: number } {
 export async function inventoryRoutes(app: AppInstance, { inventory }: Services): Promise<void> {
   const ok = (schema: unknown, ...errors: number[]) => ({ 200: schema, ...S.errorResponses(...errors) });
 
-  app.get('/v1/sites', {
+  app.get('/v1/sites', { config: { access: 'any' },
     schema: {
       tags: ['inventory'],
       summary: 'List sites',
@@ -22,26 +23,26 @@ export async function inventoryRoutes(app: AppInstance, { inventory }: Services)
     },
   }, async (req) => inventory.listSites(req.query));
 
-  app.get('/v1/sites/:id', {
+  app.get('/v1/sites/:id', { config: { access: 'any' },
     schema: { tags: ['inventory'], summary: 'Get a site', params: S.IdParams, response: ok(S.Site, 401, 404) },
   }, async (req) => inventory.getSite(req.params.id));
 
-  app.post('/v1/sites', {
+  app.post('/v1/sites', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Create a site', body: S.SiteCreate, response: { 201: S.Site, ...S.errorResponses(400, 401, 403, 409) } },
-  }, async (req, reply) => reply.code(201).send(await inventory.createSite(req.body)));
+  }, async (req, reply) => reply.code(201).send(await inventory.createSite(principalOf(req), req.body)));
 
-  app.patch('/v1/sites/:id', {
-    schema: { tags: ['inventory'], summary: 'Change a site', params: S.IdParams, body: S.SitePatch, response: ok(S.Site, 400, 401, 403, 404) },
-  }, async (req) => inventory.updateSite(req.params.id, req.body));
+  app.patch('/v1/sites/:id', { config: { access: 'operator' },
+    schema: { tags: ['inventory'], summary: 'Change a site', params: S.IdParams, body: S.SitePatch, response: ok(S.Site, 400, 401, 403, 404, 409) },
+  }, async (req) => inventory.updateSite(principalOf(req), req.params.id, req.body));
 
-  app.delete('/v1/sites/:id', {
+  app.delete('/v1/sites/:id', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Delete a site (refused while spans end there)', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 403, 404, 409) } },
   }, async (req, reply) => {
-    await inventory.deleteSite(req.params.id);
+    await inventory.deleteSite(principalOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 
-  app.get('/v1/spans', {
+  app.get('/v1/spans', { config: { access: 'any' },
     schema: {
       tags: ['inventory'],
       summary: 'List spans',
@@ -53,31 +54,31 @@ export async function inventoryRoutes(app: AppInstance, { inventory }: Services)
     return { items: page.items.map(spanView), nextCursor: page.nextCursor };
   });
 
-  app.get('/v1/spans/:id', {
+  app.get('/v1/spans/:id', { config: { access: 'any' },
     schema: { tags: ['inventory'], summary: 'Get a span', params: S.IdParams, response: ok(S.Span, 401, 404) },
   }, async (req) => spanView(await inventory.getSpan(req.params.id)));
 
-  app.post('/v1/spans', {
+  app.post('/v1/spans', { config: { access: 'operator' },
     schema: {
       tags: ['inventory'],
       summary: 'Create a span (length defaults to great-circle × 1.25, geometry to a straight line)',
       body: S.SpanCreate,
       response: { 201: S.Span, ...S.errorResponses(400, 401, 403, 409) },
     },
-  }, async (req, reply) => reply.code(201).send(spanView(await inventory.createSpan(req.body))));
+  }, async (req, reply) => reply.code(201).send(spanView(await inventory.createSpan(principalOf(req), req.body))));
 
-  app.patch('/v1/spans/:id', {
-    schema: { tags: ['inventory'], summary: 'Change a span', params: S.IdParams, body: S.SpanPatch, response: ok(S.Span, 400, 401, 403, 404) },
-  }, async (req) => spanView(await inventory.updateSpan(req.params.id, req.body)));
+  app.patch('/v1/spans/:id', { config: { access: 'operator' },
+    schema: { tags: ['inventory'], summary: 'Change a span', params: S.IdParams, body: S.SpanPatch, response: ok(S.Span, 400, 401, 403, 404, 409) },
+  }, async (req) => spanView(await inventory.updateSpan(principalOf(req), req.params.id, req.body)));
 
-  app.delete('/v1/spans/:id', {
+  app.delete('/v1/spans/:id', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Delete a span (refused while in use)', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 403, 404, 409) } },
   }, async (req, reply) => {
-    await inventory.deleteSpan(req.params.id);
+    await inventory.deleteSpan(principalOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 
-  app.get('/v1/srlgs', {
+  app.get('/v1/srlgs', { config: { access: 'any' },
     schema: {
       tags: ['inventory'],
       summary: 'List shared-risk link groups',
@@ -86,22 +87,22 @@ export async function inventoryRoutes(app: AppInstance, { inventory }: Services)
     },
   }, async (req) => inventory.listSrlgs(req.query));
 
-  app.get('/v1/srlgs/:id', {
+  app.get('/v1/srlgs/:id', { config: { access: 'any' },
     schema: { tags: ['inventory'], summary: 'Get an SRLG', params: S.IdParams, response: ok(S.Srlg, 401, 404) },
   }, async (req) => inventory.getSrlg(req.params.id));
 
-  app.post('/v1/srlgs', {
+  app.post('/v1/srlgs', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Create an SRLG', body: S.Srlg, response: { 201: S.Srlg, ...S.errorResponses(400, 401, 403, 409) } },
-  }, async (req, reply) => reply.code(201).send(await inventory.createSrlg(req.body)));
+  }, async (req, reply) => reply.code(201).send(await inventory.createSrlg(principalOf(req), req.body)));
 
-  app.patch('/v1/srlgs/:id', {
+  app.patch('/v1/srlgs/:id', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Change an SRLG', params: S.IdParams, body: S.SrlgPatch, response: ok(S.Srlg, 400, 401, 403, 404) },
-  }, async (req) => inventory.updateSrlg(req.params.id, req.body));
+  }, async (req) => inventory.updateSrlg(principalOf(req), req.params.id, req.body));
 
-  app.delete('/v1/srlgs/:id', {
+  app.delete('/v1/srlgs/:id', { config: { access: 'operator' },
     schema: { tags: ['inventory'], summary: 'Delete an SRLG (refused while spans belong to it)', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 403, 404, 409) } },
   }, async (req, reply) => {
-    await inventory.deleteSrlg(req.params.id);
+    await inventory.deleteSrlg(principalOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import type { OrderingServices } from '../../services/ordering/index.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import { pageArgs, toPage } from '../../services/ordering/common.js';
 import * as S from '../schemas.js';
 
@@ -20,7 +20,7 @@ export const ApiKey = Type.Object({
 
 /** API keys: create (the secret is returned once), list, revoke. */
 export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingServices, 'keys'>): Promise<void> {
-  app.post('/v1/keys', {
+  app.post('/v1/keys', { config: { access: 'any' },
     schema: {
       tags: ['auth'],
       summary: 'Create an API key; the key is in this response only',
@@ -29,7 +29,7 @@ export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingService
     },
   }, async (req, reply) => reply.code(201).send(await keys.create(principalOf(req), req.body)));
 
-  app.get('/v1/keys', {
+  app.get('/v1/keys', { config: { access: 'any' },
     schema: {
       tags: ['auth'],
       summary: 'List API keys (never the secrets)',
@@ -41,7 +41,7 @@ export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingService
     return toPage(await keys.list(principalOf(req), { tenantId: req.query.tenantId, after, limit: limit + 1 }), limit);
   });
 
-  app.delete('/v1/keys/:id', {
+  app.delete('/v1/keys/:id', { config: { access: 'any' },
     schema: { tags: ['auth'], summary: 'Revoke an API key', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
   }, async (req, reply) => {
     await keys.revoke(principalOf(req), req.params.id);

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 
 /** Who the caller is: the portal asks this after sign-in to show what the role allows. */
 export async function meRoutes(app: AppInstance): Promise<void> {
-  app.get('/v1/me', {
+  app.get('/v1/me', { config: { access: 'any' },
     schema: {
       tags: ['auth'],
       summary: 'The tenant and role of the API key making the request',

@@ -7,11 +7,11 @@ import { IMPORT_FORMATS } from '../../import/index.js';
 import { LightpathError } from '../../domain/errors.js';
 import * as S from '../schemas.js';
 import { spanUtilisation } from '../../store/utilisation.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 
 /** The whole network: GeoJSON / project JSON export, and file import. */
 export async function networkRoutes(app: AppInstance, { inventory, db }: Services): Promise<void> {
-  app.get('/v1/network', {
+  app.get('/v1/network', { config: { access: 'any' },
     schema: {
       tags: ['network'],
       summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
@@ -40,7 +40,7 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
     return reply.type('application/geo+json').send(fc);
   });
 
-  app.post('/v1/network/import', {
+  app.post('/v1/network/import', { config: { access: 'operator' },
     bodyLimit: 64 * 1024 * 1024,
     schema: {
       tags: ['network'],
@@ -50,19 +50,21 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
         format: Type.Optional(Type.Union(IMPORT_FORMATS.map((f) => Type.Literal(f)))),
         fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
         replace: Type.Optional(Type.Boolean({ default: false })),
+        disconnectServices: Type.Optional(Type.Boolean({ default: false, description: 'With replace: first disconnect every live service (events, teardown); without it a replace under live services is refused with in-use' })),
       }),
-      response: { 201: Type.Object({ report: Type.Any(), counts: Type.Object({ sites: Type.Integer(), spans: Type.Integer(), srlgs: Type.Integer() }) }), ...S.errorResponses(400, 401, 403, 409) },
+      response: { 201: Type.Object({ report: Type.Any(), counts: Type.Object({ sites: Type.Integer(), spans: Type.Integer(), srlgs: Type.Integer() }), disconnectedServices: Type.Array(Type.String()) }), ...S.errorResponses(400, 401, 403, 409, 413) },
     },
   }, async (req, reply) => {
     const text = req.rawBody;
     if (typeof text !== 'string' || text.length === 0) {
       throw new LightpathError('validation-failed', 'send the network file as the request body');
     }
-    const out = await inventory.importNetwork({
+    const out = await inventory.importNetwork(principalOf(req), {
       fileName: req.query.fileName ?? `upload.${req.query.format ?? 'json'}`,
       text,
       format: req.query.format,
       replace: req.query.replace ?? false,
+      disconnectServices: req.query.disconnectServices ?? false,
     });
     return reply.code(201).send(out);
   });

@@ -18,7 +18,7 @@ const PathView = Type.Object({
 
 /** Path computation: k best paths and diverse pairs between two sites. */
 export async function pathRoutes(app: AppInstance, { paths }: Services): Promise<void> {
-  app.get('/v1/paths', {
+  app.get('/v1/paths', { config: { access: 'any' },
     schema: {
       tags: ['paths'],
       summary: 'k best paths between two sites, optionally a link- or SRLG-disjoint pair',

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import type { OrderingServices } from '../../services/ordering/index.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 
 // Schemas shared by the ordering routes (quotes, orders, services).
@@ -72,7 +72,7 @@ export const Quote = Type.Object({
 
 /** POST/GET /v1/quotes: price ways to deliver a circuit; quoting reserves nothing. */
 export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingServices, 'ordering'>): Promise<void> {
-  app.post('/v1/quotes', {
+  app.post('/v1/quotes', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
       summary: 'Quote a circuit: up to k options with paths, latency, availability, price and expiry (reserves nothing)',
@@ -81,11 +81,11 @@ export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingS
     },
   }, async (req, reply) => reply.code(201).send(await ordering.quote(principalOf(req), req.body)));
 
-  app.get('/v1/quotes', {
+  app.get('/v1/quotes', { config: { access: 'any' },
     schema: { tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
   }, async (req) => ordering.listQuotes(principalOf(req), req.query));
 
-  app.get('/v1/quotes/:id', {
+  app.get('/v1/quotes/:id', { config: { access: 'any' },
     schema: { tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getQuote(principalOf(req), req.params.id));
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import type { OrderingServices } from '../../services/ordering/index.js';
-import { principalOf } from '../auth.js';
+import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 import { Order } from './orders.js';
 import { DesignPath, Money, Product, Protection } from './quotes.js';
@@ -27,7 +27,7 @@ export const Service = Type.Object({
 
 /** The tenant's service inventory: read, change bandwidth, disconnect. */
 export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
-  app.get('/v1/services', {
+  app.get('/v1/services', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
       summary: 'List services',
@@ -36,11 +36,11 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
     },
   }, async (req) => ordering.listServices(principalOf(req), req.query));
 
-  app.get('/v1/services/:id', {
+  app.get('/v1/services/:id', { config: { access: 'any' },
     schema: { tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getService(principalOf(req), req.params.id));
 
-  app.patch('/v1/services/:id', {
+  app.patch('/v1/services/:id', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
       summary: 'Change bandwidth (make-before-break); returns the modify order',
@@ -54,7 +54,7 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
     return reply.code(202).header('location', `/v1/orders/${order.id}`).send(order);
   });
 
-  app.delete('/v1/services/:id', {
+  app.delete('/v1/services/:id', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
       summary: 'Disconnect: releases everything the service holds; returns the delete order',

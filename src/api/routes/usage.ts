@@ -17,7 +17,7 @@ export const UsageRecordSchema = Type.Object({
 /** GET /v1/usage: hourly usage records of the caller's services (operators: all). */
 export async function usageRoutes(app: AppInstance, services: Pick<Services, 'db'>): Promise<void> {
   const usage = new UsageService(services.db);
-  app.get('/v1/usage', {
+  app.get('/v1/usage', { config: { access: 'any' },
     schema: {
       tags: ['usage'],
       summary: 'Hourly usage records, one per service per started hour while active (closed hours only)',

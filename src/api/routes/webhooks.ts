@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.js';
 import { WebhookService, type WebhookServiceOptions } from '../../services/webhooks.js';
 import * as S from '../schemas.js';
 import { viewerOf } from './events.js';
+import { principalOf } from '../access.js';
 
 const EventType = Type.String({ pattern: '^[a-z][a-z0-9_-]*([.][a-z][a-z0-9_-]*)+$', maxLength: 128 });
 
@@ -49,7 +50,7 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
   const webhooks = new WebhookService(services.db, { allowPrivateTargets: opts.allowPrivateTargets ?? process.env.LIGHTPATH_WEBHOOK_ALLOW_PRIVATE === '1' });
   const tags = ['webhooks'];
 
-  app.post('/v1/webhooks', {
+  app.post('/v1/webhooks', { config: { access: 'any' },
     schema: {
       tags,
       summary: 'Register an endpoint for signed event deliveries (Lightpath-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">)',
@@ -59,19 +60,19 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
     },
   }, async (req, reply) => {
     const key = req.headers['idempotency-key'];
-    const created = await webhooks.create(viewerOf(req), req.body, typeof key === 'string' ? key : undefined);
+    const created = await webhooks.create(principalOf(req), req.body, typeof key === 'string' ? key : undefined);
     return reply.code(201).send(created);
   });
 
-  app.get('/v1/webhooks', {
+  app.get('/v1/webhooks', { config: { access: 'any' },
     schema: { tags, summary: 'List webhooks', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(WebhookSchema), ...S.errorResponses(400, 401) } },
   }, async (req) => webhooks.list(viewerOf(req), req.query));
 
-  app.get('/v1/webhooks/:id', {
+  app.get('/v1/webhooks/:id', { config: { access: 'any' },
     schema: { tags, summary: 'Get a webhook', params: WebhookId, response: { 200: WebhookSchema, ...S.errorResponses(401, 404) } },
   }, async (req) => webhooks.get(viewerOf(req), req.params.id));
 
-  app.get('/v1/webhooks/:id/deliveries', {
+  app.get('/v1/webhooks/:id/deliveries', { config: { access: 'any' },
     schema: {
       tags,
       summary: "A webhook's most recent deliveries",
@@ -81,10 +82,10 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
     },
   }, async (req) => ({ items: await webhooks.deliveries(viewerOf(req), req.params.id, req.query.limit) }));
 
-  app.delete('/v1/webhooks/:id', {
+  app.delete('/v1/webhooks/:id', { config: { access: 'any' },
     schema: { tags, summary: 'Delete a webhook (pending deliveries are dropped)', params: WebhookId, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
   }, async (req, reply) => {
-    await webhooks.delete(viewerOf(req), req.params.id);
+    await webhooks.delete(principalOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 }

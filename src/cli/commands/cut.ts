@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
-import { ResilienceService, type BatchReport } from '../../services/resilience/index.js';
+import type { BatchReport } from '../../services/resilience/index.js';
 import { output, renderTable, withServices } from '../context.js';
+import { cliPrincipal } from './quote.js';
+
+/** What a failure or repair did, or that its restoration was left to the worker. */
+export function outcomeText(b: BatchReport | null): string {
+  return b ? batchTable(b) : 'restoration is pending: the background worker finishes it';
+}
 
 /** Table of what a restoration batch did, one row per service touched. */
 export function batchTable(b: BatchReport): string {
@@ -32,8 +38,10 @@ export function registerCutCommand(program: Command): void {
     .option('--note <text>', 'free text stored with the failure')
     .action(async (spans: string[], opts: { srlg: string[]; site: string[]; note?: string }, cmd: Command) => {
       await withServices(cmd, async (s) => {
-        const r = await new ResilienceService(s.db).cut({ spans, srlgs: opts.srlg, sites: opts.site, note: opts.note ?? null });
-        output(cmd, r, () => `failure ${r.failure.id}: ${r.failure.failedSpans.length} spans down (${r.failure.failedSpans.join(', ')})\n${batchTable(r.batch)}`);
+        const r = await s.resilience.cut(cliPrincipal(undefined), { spans, srlgs: opts.srlg, sites: opts.site, note: opts.note ?? null });
+        // No background worker in a one-shot command: finish a deferred restoration here.
+        if (r.restoration === 'pending') await s.worker.runOnce();
+        output(cmd, r, () => `failure ${r.failure.id}${r.created ? '' : ' (already recorded)'}: ${r.failure.failedSpans.length} spans down (${r.failure.failedSpans.join(', ')})\n${outcomeText(r.batch)}`);
       });
     });
 }

@@ -7,6 +7,7 @@ import { toGeoJson } from '../../export/geojson.js';
 import { toProjectJson } from '../../export/json.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../import/index.js';
 import { output, renderTable, withServices } from '../context.js';
+import { cliPrincipal } from './quote.js';
 
 function importFormat(v: string): ImportFormat {
   if (!(IMPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${IMPORT_FORMATS.join(', ')}`);
@@ -21,10 +22,11 @@ export function registerInventoryCommands(program: Command): void {
     .argument('<file>', 'network file')
     .option('--format <format>', `one of ${IMPORT_FORMATS.join(', ')} (default: from the file)`, importFormat)
     .option('--replace', 'replace the network the store holds')
-    .action(async (file: string, opts: { format?: ImportFormat; replace?: boolean }, cmd: Command) => {
+    .option('--disconnect-services', 'with --replace: first disconnect every live service (refused otherwise)')
+    .action(async (file: string, opts: { format?: ImportFormat; replace?: boolean; disconnectServices?: boolean }, cmd: Command) => {
       const text = fs.readFileSync(file, 'utf8');
       const out = await withServices(cmd, (s) =>
-        s.inventory.importNetwork({ fileName: path.basename(file), text, format: opts.format, replace: opts.replace ?? false }),
+        s.inventory.importNetwork(cliPrincipal(undefined), { fileName: path.basename(file), text, format: opts.format, replace: opts.replace ?? false, disconnectServices: opts.disconnectServices ?? false }),
         { initialize: false },
       );
       output(cmd, out, () => {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { createKey, ensureOperatorKey } from '../../services/ordering/keys.js';
-import { listApiKeys, revokeApiKey } from '../../store/tenancy.js';
-import { LightpathError } from '../../domain/errors.js';
+import { ensureOperatorKey } from '../../services/ordering/keys.js';
+import { listApiKeys } from '../../store/tenancy.js';
 import { output, renderTable, withServices } from '../context.js';
+import { cliPrincipal } from './quote.js';
 
 function role(v: string): 'operator' | 'customer' {
   if (v !== 'operator' && v !== 'customer') throw new InvalidArgumentError('must be operator or customer');
@@ -21,7 +21,7 @@ export function registerKeysCommands(program: Command): void {
     .option('--role <role>', 'operator or customer', role, 'customer')
     .option('--name <name>', 'a label to recognise the key by')
     .action(async (opts: { tenant: string; role: 'operator' | 'customer'; name?: string }, cmd: Command) => {
-      const out = await withServices(cmd, (s) => createKey(s.db, { tenantId: opts.tenant, role: opts.role, name: opts.name ?? null }));
+      const out = await withServices(cmd, (s) => s.keys.create(cliPrincipal(undefined), { tenantId: opts.tenant, role: opts.role, name: opts.name ?? null }));
       output(cmd, out, () => `Created ${out.record.role} key ${out.record.id} for tenant ${out.record.tenantId}. Store it now; it will not be shown again:\n${out.key}`);
     });
 
@@ -41,8 +41,7 @@ export function registerKeysCommands(program: Command): void {
     .description('revoke an API key')
     .argument('<id>', 'key id (key_…)')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const ok = await withServices(cmd, (s) => revokeApiKey(s.db, id));
-      if (!ok) throw new LightpathError('not-found', `key ${JSON.stringify(id)} does not exist or is already revoked`);
+      await withServices(cmd, (s) => s.keys.revoke(cliPrincipal(undefined), id));
       output(cmd, { id, revoked: true }, () => `Revoked key ${id}.`);
     });
 }

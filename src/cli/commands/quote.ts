@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createOrderingServices } from '../../services/ordering/index.js';
-import type { Principal } from '../../services/ordering/principal.js';
+import os from 'node:os';
+import { cliPrincipal as principalFor, type Principal } from '../../services/ordering/principal.js';
 import type { Quote } from '../../services/ordering/orders.js';
 import { output, renderTable, withServices } from '../context.js';
 
@@ -14,7 +15,16 @@ export function num(v: string): number {
 
 /** The CLI acts with direct store access: as the operator, or as a customer tenant with --tenant. */
 export function cliPrincipal(tenant: string | undefined): Principal {
-  return tenant ? { tenantId: tenant, role: 'customer', keyId: 'cli' } : { tenantId: 'operator', role: 'operator', keyId: 'cli' };
+  return principalFor(localUser(), tenant);
+}
+
+/** The OS user running the command (recorded in the audit log). */
+export function localUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Circuit options shared by `quote` and `order create`. */

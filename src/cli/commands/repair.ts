@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ResilienceService } from '../../services/resilience/index.js';
 import { output, withServices } from '../context.js';
-import { batchTable } from './cut.js';
+import { outcomeText } from './cut.js';
+import { cliPrincipal } from './quote.js';
 
 /** `repair ID`: mark a failure repaired; services come back and revert per policy. */
 export function registerRepairCommand(program: Command): void {
@@ -16,8 +16,9 @@ export function registerRepairCommand(program: Command): void {
     }, 'auto')
     .action(async (id: string, opts: { revert: 'auto' | 'manual' }, cmd: Command) => {
       await withServices(cmd, async (s) => {
-        const r = await new ResilienceService(s.db).repair(id, { revert: opts.revert });
-        output(cmd, r, () => `failure ${r.failure.id} repaired at ${r.failure.repairedAt ?? '?'}\n${batchTable(r.batch)}`);
+        const r = await s.resilience.repair(cliPrincipal(undefined), id, { revert: opts.revert });
+        if (r.restoration === 'pending') await s.worker.runOnce();
+        output(cmd, r, () => `failure ${r.failure.id} repaired at ${r.failure.repairedAt ?? '?'}\n${outcomeText(r.batch)}`);
       });
     });
 }

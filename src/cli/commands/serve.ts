@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { openStore, resolveStoreConfig } from '../../store/open.js';
+import { heldDataDirLock } from '../../store/lock.js';
 import { createServices, startBackground, stopServices } from '../../services/index.js';
 import { printFirstStartOperatorKey } from './keys.js';
 import { globals } from '../context.js';
@@ -21,7 +22,8 @@ export function registerServeCommand(program: Command, version: string): void {
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--empty', 'on first start, begin with no network instead of the built-in one')
     .action(async (opts: { port: number; host: string; empty?: boolean }, cmd: Command) => {
-      const db = await openStore(resolveStoreConfig(globals(cmd), 'lightpath serve'));
+      const config = resolveStoreConfig(globals(cmd), 'lightpath serve');
+      const db = await openStore(config);
       const services = createServices(db);
       const app = await buildApp({ services, version });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
@@ -49,6 +51,8 @@ export function registerServeCommand(program: Command, version: string): void {
         await db.close();
         throw err;
       }
+      // Other processes on this data directory (the CLI) learn where the server answers.
+      if (!config.databaseUrl && config.dataDir) heldDataDirLock(config.dataDir)?.setUrl(url);
       startBackground(services, (err) => app.log.error({ err }, 'background job failed'));
       app.log.info({ url }, `Lightpath listening on ${url}`);
     });

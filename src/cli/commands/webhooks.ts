@@ -3,6 +3,7 @@ import { WebhookService } from '../../services/webhooks.js';
 import { WebhookWorker } from '../../services/webhooks-worker.js';
 import { output, renderTable, withServices } from '../context.js';
 import { CLI_VIEWER, positiveInt } from './events.js';
+import { cliPrincipal } from './quote.js';
 
 /** `webhooks list|add|rm|deliveries|deliver`. */
 export function registerWebhooksCommand(program: Command): void {
@@ -25,7 +26,7 @@ export function registerWebhooksCommand(program: Command): void {
     .option('--secret <secret>', 'signing secret (default: generated)')
     .action(async (url: string, opts: { types?: string; secret?: string }, cmd: Command) => {
       const types = opts.types?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      const w = await withServices(cmd, (s) => new WebhookService(s.db).create(CLI_VIEWER, { url, types, secret: opts.secret }));
+      const w = await withServices(cmd, (s) => new WebhookService(s.db).create(cliPrincipal(undefined), { url, types, secret: opts.secret }));
       output(cmd, w, () => `created ${w.id} -> ${w.url}\nsigning secret (shown once): ${w.secret}`);
     });
 
@@ -34,7 +35,7 @@ export function registerWebhooksCommand(program: Command): void {
     .description('delete a webhook')
     .argument('<id>', 'webhook id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      await withServices(cmd, (s) => new WebhookService(s.db).delete(CLI_VIEWER, id));
+      await withServices(cmd, (s) => new WebhookService(s.db).delete(cliPrincipal(undefined), id));
       output(cmd, { deleted: id }, () => `deleted ${id}`);
     });
 

@@ -1,14 +1,25 @@
 /**
- * Asynchronous activation: a worker claims acknowledged orders (SKIP LOCKED, so several processes can
- * share the queue), calls the southbound driver, and records the outcome. A failed activation releases
- * what the order held; a completed one makes the service active (or, for a modify, releases the old
- * design: make-before-break; for a delete, releases everything).
+ * Asynchronous activation as leased jobs (services/jobs.ts): every order that needs the network
+ * configured has an `order.activate` job, written in the same statement or transaction as the order.
+ * A worker leases it, moves the order to inProgress, calls the southbound driver with the order id as
+ * the device transaction id (so repeating a call after a crash converges instead of configuring twice),
+ * and records the outcome in one transaction with the job's deletion, fenced by the lease. A worker
+ * that dies leaves the job leased until the lease expires; then any worker takes it up again and
+ * repeats the idempotent call. So after any crash every order reaches completed or failed: a failed
+ * activation releases what the order held; a completed one makes the service active (or, for a modify,
+ * releases the old design: make-before-break; for a delete, releases everything). Services disconnected
+ * wholesale (a network replace) get a `service.teardown` job that removes their configuration.
  */
 import type { Db, Queryable } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
+import { JobWorker, type JobContext, type JobHandler, type JobRow, type JobWorkerOptions } from '../jobs.js';
 import type { CircuitDesign } from './design.js';
 import { releaseOrder, toOrder, toService, trunksOf, type OrderPayload } from './orders.js';
+import { ACTIVATE_ORDER, RESTORATION_JOB, TEARDOWN_SERVICE } from '../job-kinds.js';
+import * as jobsStore from '../../store/jobs.js';
+
+export { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
 
 /** What the network has to do for one order. */
 export interface ActivationRequest {
@@ -20,9 +31,22 @@ export interface ActivationRequest {
   design: CircuitDesign;
 }
 
-/** The southbound interface: configures the network; resolves when done, rejects on failure. */
+/**
+ * The southbound interface: configures the network; resolves when done, rejects on failure. `apply`
+ * must be idempotent per `orderId` (the device transaction id): it may be called again for the same
+ * order after a crash, and must then converge on the same configuration. Rejecting with
+ * DriverUnavailableError means "could not reach the network, try again"; any other error fails the order.
+ */
 export interface SouthboundDriver {
   apply(req: ActivationRequest): Promise<void>;
+}
+
+/** The network could not be reached (retried with backoff), as opposed to refusing the configuration. */
+export class DriverUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DriverUnavailableError';
+  }
 }
 
 /** Emulator settings: how long activation takes and how often it fails. */
@@ -37,7 +61,12 @@ export interface EmulatorOptions {
 /** A driver that pretends to configure the network, with a delay and a failure rate. */
 export class EmulatorDriver implements SouthboundDriver {
   private forcedFailures = 0;
+  private forcedUnavailable = 0;
+  /** Configurations applied, once per transaction id (orderId), in order. */
   readonly applied: ActivationRequest[] = [];
+  private readonly done = new Set<string>();
+  /** How often apply was called (repeats after crashes included). */
+  calls = 0;
   readonly delayMs: number;
   readonly failureRate: number;
   private readonly random: () => number;
@@ -54,14 +83,26 @@ export class EmulatorDriver implements SouthboundDriver {
     this.forcedFailures += n;
   }
 
-  /** Emulated configuration. */
+  /** Makes the next n activations find the network unreachable (they are retried). */
+  unavailableNext(n = 1): void {
+    this.forcedUnavailable += n;
+  }
+
+  /** Emulated configuration; a transaction id already applied is a no-op (idempotent). */
   async apply(req: ActivationRequest): Promise<void> {
+    this.calls++;
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.done.has(req.orderId)) return;
+    if (this.forcedUnavailable > 0) {
+      this.forcedUnavailable--;
+      throw new DriverUnavailableError('emulated network unreachable (forced)');
+    }
     if (this.forcedFailures > 0) {
       this.forcedFailures--;
       throw new Error('emulated activation failure (forced)');
     }
     if (this.random() < this.failureRate) throw new Error('emulated activation failure');
+    this.done.add(req.orderId);
     this.applied.push(req);
   }
 }
@@ -73,108 +114,80 @@ export function emulatorOptionsFromEnv(env: Record<string, string | undefined> =
   return { delayMs: Number.isFinite(delay) && delay >= 0 ? delay : 0, failureRate: Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : 0 };
 }
 
-/** Worker settings. */
-export interface WorkerOptions {
-  /** Idle poll interval (default 200 ms). */
-  pollMs?: number;
-  /** Orders activated at once (default 4). */
-  concurrency?: number;
-  /** Called when recording an outcome fails unexpectedly (default: ignore; the order stays claimed). */
-  onError?: (err: unknown) => void;
+/** Worker settings (see JobWorkerOptions). */
+export type WorkerOptions = JobWorkerOptions;
+
+/** Activation as job handlers: orders and wholesale teardowns. */
+export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler[] {
+  const activate: JobHandler = {
+    kind: ACTIVATE_ORDER,
+    maxAttempts: 8,
+    async run(job, ctx) {
+      const order = await st.getOrder(db, job.subject, undefined);
+      if (!order || (order.state !== 'acknowledged' && order.state !== 'inProgress')) {
+        // Cancelled or already settled (an outcome recorded by a worker whose lease then lapsed).
+        await db.transaction((tx) => ctx.finish(tx));
+        return;
+      }
+      if (order.state === 'acknowledged') await start(db, order);
+      const svc = await st.getService(db, order.serviceId, undefined);
+      const payload = order.design as OrderPayload | null;
+      const design = order.action === 'delete' ? ((svc?.design as CircuitDesign | undefined) ?? { paths: [] }) : (payload as OrderPayload).design;
+      let failure: string | null = null;
+      try {
+        await driver.apply({ orderId: order.id, action: order.action as ActivationRequest['action'], serviceId: order.serviceId, product: svc?.product ?? '', design });
+      } catch (err) {
+        // Unreachable: the runner retries later; anything else is the network's answer.
+        if (err instanceof DriverUnavailableError) throw err;
+        failure = err instanceof Error ? err.message : String(err);
+      }
+      await settle(db, order.id, ctx, failure);
+    },
+    async giveUp(job, error, ctx) {
+      await settle(db, job.subject, ctx, `the network could not be reached (${error})`);
+    },
+  };
+  const teardown: JobHandler = {
+    kind: TEARDOWN_SERVICE,
+    maxAttempts: 20,
+    async run(job, ctx) {
+      const svc = await st.getService(db, job.subject, undefined);
+      if (svc) await driver.apply({ orderId: `teardown:${svc.id}`, action: 'delete', serviceId: svc.id, product: svc.product, design: svc.design as CircuitDesign });
+      await db.transaction((tx) => ctx.finish(tx));
+    },
+  };
+  return [activate, teardown];
 }
 
-/** The in-process activation loop. */
-export class ActivationWorker {
-  private running = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private readonly pollMs: number;
-  private readonly concurrency: number;
-  private readonly onError: (err: unknown) => void;
+/** acknowledged -> inProgress, with its event (a no-op when another worker already did it). */
+async function start(db: Db, order: st.OrderRow): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (!(await st.setOrderState(tx, order.id, ['acknowledged'], 'inProgress'))) return;
+    const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
+    await appendEvent(tx, { type: 'order.in-progress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
+  });
+}
 
-  constructor(
-    private readonly db: Db,
-    private readonly driver: SouthboundDriver,
-    opts: WorkerOptions = {},
-  ) {
-    this.pollMs = opts.pollMs ?? 200;
-    this.concurrency = Math.max(1, opts.concurrency ?? 4);
-    this.onError = opts.onError ?? (() => {});
-  }
+/** Records an activation's outcome and finishes its job, in one transaction fenced by the lease. */
+async function settle(db: Db, orderId: string, ctx: JobContext, failure: string | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    await ctx.finish(tx);
+    const order = await st.getOrder(tx, orderId, undefined, true);
+    // Only an order still in progress gets an outcome (a cancel or another worker may have settled it).
+    if (!order || (order.state !== 'inProgress' && order.state !== 'acknowledged')) return;
+    if (order.state === 'acknowledged') await st.setOrderState(tx, order.id, ['acknowledged'], 'inProgress');
+    if (failure === null) await complete(tx, order);
+    else await fail(tx, order, failure);
+  });
+}
 
-  /** Activates every order acknowledged so far (and any arriving meanwhile); returns how many it handled. */
-  async runOnce(): Promise<number> {
-    let handled = 0;
-    const lane = async () => {
-      for (;;) {
-        const order = await this.claim();
-        if (!order) return;
-        await this.process(order);
-        handled++;
-      }
-    };
-    await Promise.all(Array.from({ length: this.concurrency }, lane));
-    return handled;
-  }
-
-  /** Starts polling in the background. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.runOnce();
-        } catch (err) {
-          this.onError(err);
-        }
-        if (!this.running) break;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = setTimeout(resolve, this.pollMs);
-        });
-      }
-    })();
-  }
-
-  /** Asks the loop to look now (after an order was placed). */
-  poke(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-  }
-
-  /** Stops the loop and waits for in-flight activations to be recorded. */
-  async close(): Promise<void> {
-    this.running = false;
-    this.poke();
-    await this.loop;
-    this.loop = null;
-  }
-
-  private async claim(): Promise<st.OrderRow | null> {
-    return this.db.transaction(async (tx) => {
-      const row = await st.claimNextOrder(tx);
-      if (row) await appendEvent(tx, { type: 'order.in-progress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
-      return row;
-    });
-  }
-
-  private async process(order: st.OrderRow): Promise<void> {
-    const svc = await st.getService(this.db, order.serviceId, undefined);
-    const payload = order.design as OrderPayload | null;
-    const design = order.action === 'delete' ? ((svc?.design as CircuitDesign | undefined) ?? { paths: [] }) : (payload as OrderPayload).design;
-    let failure: string | null = null;
-    try {
-      await this.driver.apply({ orderId: order.id, action: order.action as ActivationRequest['action'], serviceId: order.serviceId, product: svc?.product ?? '', design });
-    } catch (err) {
-      failure = err instanceof Error ? err.message : String(err);
-    }
-    try {
-      await this.db.transaction((tx) => (failure === null ? complete(tx, order) : fail(tx, order, failure)));
-    } catch (err) {
-      this.onError(err);
-    }
+/**
+ * The activation worker: leased jobs for orders and teardowns, plus any other handlers the process
+ * runs (e.g. restoration) so one loop serves all background work.
+ */
+export class ActivationWorker extends JobWorker {
+  constructor(db: Db, driver: SouthboundDriver, opts: WorkerOptions = {}, extra: readonly JobHandler[] = []) {
+    super(db, [...activationHandlers(db, driver), ...extra], opts);
   }
 }
 
@@ -199,6 +212,9 @@ async function complete(tx: Queryable, order: st.OrderRow): Promise<void> {
     events.push({ type: 'service.disconnected', kind: 'service', id: svc.id, data: null });
   }
   await st.setOrderState(tx, order.id, ['inProgress'], 'completed');
+  // A failure may have hit the circuit between its order and now (restoration only moves live
+  // services): have restoration look at it like any other live service on a failed span.
+  if (order.action !== 'delete' && (await st.touchesFailedSpans(tx, svc.id))) await jobsStore.enqueueJobs(tx, [RESTORATION_JOB]);
   const done = toOrder((await st.getOrder(tx, order.id, undefined)) as st.OrderRow);
   const service = toService((await st.getService(tx, svc.id, undefined)) as st.ServiceRow);
   // Events last: appendEvent serializes event writers until commit.
@@ -213,3 +229,5 @@ async function fail(tx: Queryable, order: st.OrderRow, reason: string): Promise<
   const failed = toOrder((await st.getOrder(tx, order.id, undefined)) as st.OrderRow);
   await appendEvent(tx, { type: 'order.failed', tenantId: order.tenantId, subject: { kind: 'order', id: order.id }, data: failed });
 }
+
+export type { JobRow };

@@ -4,7 +4,8 @@ import { LightpathError } from '../../domain/errors.js';
 import type { CircuitSpec } from '../../domain/products.js';
 import { isPacketProduct } from '../../domain/products.js';
 import type { SpectrumGrid } from '../../engine/index.js';
-import { PgCode, sqlState, type Db, type Queryable } from '../../store/db.js';
+import { constraintName, PgCode, sqlState, type Db, type Queryable } from '../../store/db.js';
+import { isConnectionError } from '../../store/errors.js';
 import * as st from '../../store/ordering.js';
 import type { NetworkView } from './network-view.js';
 import { baseLayers, routeSpanIds, type Occupancy, type Route } from './planner.js';
@@ -106,21 +107,65 @@ export const allocationStats = { transactions: 0, retries: 0, byCause: {} as Rec
 /** Attempts from this one on take the global allocation lock. */
 const LOCKED_FROM_ATTEMPT = 4;
 
+/** How long an unknown write outcome is chased (reads retried while the database is unreachable). */
+const RESOLVE_FOR_MS = 20_000;
+
+/**
+ * Finds out whether a write whose outcome is unknown (the connection broke around its COMMIT) went in,
+ * by reading what it would have left. Retries the read while the database does not answer; gives up
+ * with store-unavailable (naming what to look up) when it never does.
+ */
+export async function resolveUnknown<T>(read: () => Promise<T | null>, what: { orderId?: string } = {}): Promise<T | null> {
+  const deadline = Date.now() + RESOLVE_FOR_MS;
+  for (let wait = 50; ; wait = Math.min(1000, wait * 2)) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      if (Date.now() + wait > deadline) {
+        throw new LightpathError('store-unavailable', 'the database stopped answering while the request was written; its outcome is not known yet', undefined, {
+          retryAfterSeconds: 2,
+          ...(what.orderId ? { orderId: what.orderId } : {}),
+        });
+      }
+    }
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** What withAllocationRetry does besides retrying. */
+export interface AllocationRetryOptions<T> {
+  /** fn makes all its writes in one statement: early attempts run outside a transaction. */
+  singleStatementWrites?: boolean;
+  /** Told after each attempt whether what it wrote is committed. */
+  onAttemptEnd?: (committed: boolean) => void;
+  /**
+   * Reads whether this request's write already went in (by the ids it writes), for an attempt whose
+   * outcome is unknown (the connection broke) or that collided with its own ids (a write that did go
+   * in before). Its answer is returned as the result; null means "not written", and the attempt is
+   * made again.
+   */
+  written?: () => Promise<T | null>;
+  /** Ids to name in a store-unavailable answer. */
+  ids?: { orderId?: string };
+}
+
 /**
  * Runs an allocating transaction, optimistic first: if a concurrent writer wins a range (exclusion
  * violation), a deadlock, or a retry request, it starts over from fresh state after a short random
  * pause. Early retries stay optimistic (a global lock there would make every conflict a convoy);
  * later ones take a global advisory lock so they cannot keep colliding with each other, and each
- * conflict means some other order won, so the system always makes progress. Gives up with
- * capacity-exhausted. With singleStatementWrites (fn reads, then writes everything in one statement
- * that takes its own locks) the optimistic attempts run outside a transaction. onAttemptEnd hears
- * after each attempt whether what it wrote is committed.
+ * conflict means some other order won, so the system always makes progress. When contention outlasts
+ * the attempts it answers busy (503, Retry-After): capacity-exhausted comes only from the planner, which
+ * proved that nothing fits. With singleStatementWrites (fn reads, then writes everything in one
+ * statement) the optimistic attempts run outside a transaction. A write whose outcome is unknown is
+ * resolved with `written` before anything is written again.
  */
 export async function withAllocationRetry<T>(
   db: Db,
   fn: (tx: Queryable, attempt: number, inTransaction: boolean) => Promise<T>,
   maxAttempts = MAX_ALLOCATION_ATTEMPTS,
-  opts: { singleStatementWrites?: boolean; onAttemptEnd?: (committed: boolean) => void } = {},
+  opts: AllocationRetryOptions<T> = {},
 ): Promise<T> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     allocationStats.transactions++;
@@ -138,13 +183,26 @@ export async function withAllocationRetry<T>(
       opts.onAttemptEnd?.(true);
       return result;
     } catch (err) {
-      opts.onAttemptEnd?.(false);
       const state = sqlState(err);
+      const ownIds = state === PgCode.uniqueViolation && OWN_KEYS.has(constraintName(err) ?? '');
+      const unknown = isConnectionError(err);
+      // Not committed, except perhaps when unknown (then the in-flight holds stay until the read says).
+      opts.onAttemptEnd?.(false);
+      if ((unknown || ownIds) && opts.written) {
+        allocationStats.byCause[unknown ? 'outcome-unknown' : 'own-ids'] = (allocationStats.byCause[unknown ? 'outcome-unknown' : 'own-ids'] ?? 0) + 1;
+        const found = await resolveUnknown(opts.written, opts.ids);
+        if (found !== null) return found;
+        // Not written: the attempt did nothing and may be made again (it does not count).
+        if (unknown) attempt--;
+        continue;
+      }
+      if (unknown) throw err;
       const retry =
         err instanceof RetryAllocation ||
         state === PgCode.exclusionViolation ||
         state === PgCode.deadlockDetected ||
         state === PgCode.serializationFailure ||
+        state === PgCode.outsideInventory ||
         state === PgCode.uniqueViolation;
       if (!retry) throw err;
       allocationStats.retries++;
@@ -155,8 +213,11 @@ export async function withAllocationRetry<T>(
     }
   }
   allocationStats.gaveUp++;
-  throw new LightpathError('capacity-exhausted', `capacity kept being taken by concurrent orders (${maxAttempts} attempts); try again`);
+  throw new LightpathError('busy', `capacity kept being taken by concurrent writers (${maxAttempts} attempts); nothing was written, try again`, undefined, { retryAfterSeconds: 1 });
 }
+
+/** Primary keys whose violation means "this request's own row is already there". */
+const OWN_KEYS = new Set(['orders_pkey', 'services_pkey']);
 
 /** Stable hash of a request body, for idempotency comparison (key order does not matter). */
 export function requestHash(body: unknown): string {

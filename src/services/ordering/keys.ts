@@ -6,9 +6,10 @@
 import crypto from 'node:crypto';
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, validationFailed, type FieldError } from '../../domain/errors.js';
-import type { Queryable } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { audit } from '../audit.js';
 import * as t from '../../store/tenancy.js';
-import type { Principal } from './principal.js';
+import { SYSTEM_PRINCIPAL, type Principal } from './principal.js';
 
 export type { ApiKeyRow } from '../../store/tenancy.js';
 
@@ -62,7 +63,8 @@ export async function ensureOperatorKey(db: { transaction<T>(fn: (tx: Queryable)
     // Serializes concurrent first starts so exactly one creates the key.
     await tx.query('SELECT pg_advisory_xact_lock(7310550004)');
     if ((await t.operatorKeyCount(tx)) > 0) return null;
-    const { key } = await createKey(tx, { tenantId: OPERATOR_TENANT, role: 'operator', name: 'first-start operator key' });
+    const { key, record } = await createKey(tx, { tenantId: OPERATOR_TENANT, role: 'operator', name: 'first-start operator key' });
+    await audit(tx, SYSTEM_PRINCIPAL, { action: 'key.create', subject: { kind: 'key', id: record.id }, tenantId: OPERATOR_TENANT, after: record });
     return key;
   });
 }
@@ -139,7 +141,7 @@ export async function authenticate(q: Queryable, authorization: string | undefin
 
 /** Key management for operators (every tenant) and customers (their own keys). */
 export class KeyService {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   /** Creates a key; customers may only create customer keys for their own tenant. */
   async create(p: Principal, input: { tenantId?: string; role?: 'operator' | 'customer'; name?: string | null }): Promise<{ key: string; record: t.ApiKeyRow }> {
@@ -148,7 +150,12 @@ export class KeyService {
     if (p.role !== 'operator' && (tenantId !== p.tenantId || role !== 'customer')) {
       throw new LightpathError('forbidden', 'customers can only create customer keys for their own tenant');
     }
-    return createKey(this.db, { tenantId, role, name: input.name ?? null });
+    return this.db.transaction(async (tx) => {
+      const made = await createKey(tx, { tenantId, role, name: input.name ?? null });
+      // The record only: the secret never leaves this response.
+      await audit(tx, p, { action: 'key.create', subject: { kind: 'key', id: made.record.id }, tenantId, after: made.record });
+      return made;
+    });
   }
 
   /** Lists keys (never the secrets). */
@@ -159,8 +166,11 @@ export class KeyService {
 
   /** Revokes a key (404 for another tenant's key). */
   async revoke(p: Principal, id: string): Promise<void> {
-    const ok = await t.revokeApiKey(this.db, id, p.role === 'operator' ? undefined : p.tenantId);
-    if (!ok) throw new LightpathError('not-found', `key ${JSON.stringify(id)} does not exist`);
+    await this.db.transaction(async (tx) => {
+      const ok = await t.revokeApiKey(tx, id, p.role === 'operator' ? undefined : p.tenantId);
+      if (!ok) throw new LightpathError('not-found', `key ${JSON.stringify(id)} does not exist`);
+      await audit(tx, p, { action: 'key.revoke', subject: { kind: 'key', id }, tenantId: p.role === 'operator' ? null : p.tenantId });
+    });
     principalCache.forgetKey(id);
   }
 }

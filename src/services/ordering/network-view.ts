@@ -48,7 +48,7 @@ export function buildNetworkView(network: Network, version: number, failedSpans:
 /** Caches the view per inventory version; one cheap meta read per call. */
 export class NetworkViewCache {
   private view: NetworkView | null = null;
-  private loading: Promise<NetworkView> | null = null;
+  private loading: { q: Queryable; version: number; promise: Promise<NetworkView> } | null = null;
 
   /** The current view, rebuilt when the stored inventory version moved. */
   async get(q: Queryable): Promise<NetworkView> {
@@ -66,21 +66,26 @@ export class NetworkViewCache {
   /** The view for a version the caller already read (saves a round trip). */
   async at(q: Queryable, version: number): Promise<NetworkView> {
     if (this.view && this.view.version === version) return this.view;
-    // Concurrent callers share one rebuild instead of each loading the whole network.
-    if (!this.loading) {
-      this.loading = (async () => {
-        try {
-          // Cuts and repairs bump the inventory version too, so the failed set is as fresh as the network.
-          const network = await loadNetwork(q);
-          const v = buildNetworkView(network, version, await failedSpanIds(q));
-          this.view = v;
-          return v;
-        } finally {
-          this.loading = null;
-        }
-      })();
+    // Concurrent callers share one rebuild instead of each loading the whole network, but only when
+    // they ask for the same version through the same handle: a caller inside a transaction must never
+    // wait for a load running outside it (on one connection, as with PGlite, that load would queue
+    // behind the transaction for ever), and a load for another version is not this caller's view.
+    const shared = this.loading;
+    if (shared && shared.q === q && shared.version === version) return shared.promise;
+    const promise = (async () => {
+      // Cuts and repairs bump the inventory version too, so the failed set is as fresh as the network.
+      const network = await loadNetwork(q);
+      const v = buildNetworkView(network, version, await failedSpanIds(q));
+      if (!this.view || this.view.version <= version) this.view = v;
+      return v;
+    })();
+    const entry = { q, version, promise };
+    this.loading = entry;
+    try {
+      return await promise;
+    } finally {
+      if (this.loading === entry) this.loading = null;
     }
-    return this.loading;
   }
 
   /** Forget the cached view (after an inventory change made outside the version counter). */

@@ -12,6 +12,10 @@ import { bandwidthIssues, isPacketProduct, parseCircuitSpec, type CircuitSpec } 
 import { makePath, type Path } from '../../engine/index.js';
 import type { Db, Queryable } from '../../store/db.js';
 import { appendEvent, type NewEvent } from '../../store/events.js';
+import { lockInventoryShared } from '../../store/inventory.js';
+import * as jobs from '../../store/jobs.js';
+import { audit, auditRow } from '../audit.js';
+import { ACTIVATE_ORDER } from '../job-kinds.js';
 import * as st from '../../store/ordering.js';
 import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, occupancyFrom, pageArgs, planningRequest, readPlanningSnapshot, requestHash, RetryAllocation, toPage, withAllocationRetry, type Page } from './common.js';
 import type { CircuitDesign, DesignPath } from './design.js';
@@ -372,6 +376,13 @@ export class OrderingService {
       inlineSpec = this.parseSpec(input);
     }
     const hash = requestHash(input);
+    // The ids are this request's, whatever happens: a write whose outcome is unknown (the connection
+    // broke around its COMMIT) is resolved by looking its order up, so retrying can never make two.
+    const ids = { orderId: `ord_${ulid()}`, serviceId: `svc_${ulid()}` };
+    const written = async (): Promise<{ order: Order; created: boolean } | null> => {
+      const r = await st.getOrder(this.db, ids.orderId, undefined);
+      return r ? { order: toOrder(r), created: true } : null;
+    };
 
     const key = idempotencyKey ?? null;
     // From a quote: the quote says where the circuit goes (quotes never change, so one read serves
@@ -445,11 +456,11 @@ export class OrderingService {
           hold = this.inflight.add(plan.allocations);
           this.inflight.endRead(ticket);
           ticket = null;
-          return await this.writeOrder(tx, inTransaction, target, spec, view, snap, plan, key, hash);
+          return await this.writeOrder(tx, inTransaction, p, ids, target, spec, view, snap, plan, key, hash);
         } finally {
           if (ticket) this.inflight.endRead(ticket);
         }
-      }, MAX_ALLOCATION_ATTEMPTS, { singleStatementWrites: this.optimisticOrders, onAttemptEnd: settleHold });
+      }, MAX_ALLOCATION_ATTEMPTS, { singleStatementWrites: this.optimisticOrders, onAttemptEnd: settleHold, written, ids: { orderId: ids.orderId } });
     } finally {
       release?.();
     }
@@ -459,6 +470,8 @@ export class OrderingService {
   private async writeOrder(
     tx: Queryable,
     inTransaction: boolean,
+    p: Principal,
+    ids: { orderId: string; serviceId: string },
     target: OrderTarget,
     spec: CircuitSpec,
     view: NetworkView,
@@ -469,8 +482,7 @@ export class OrderingService {
   ): Promise<{ order: Order; created: boolean }> {
     const design = withLoss(view, spec, plan.design);
     const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
-    const serviceId = `svc_${ulid()}`;
-    const orderId = `ord_${ulid()}`;
+    const { serviceId, orderId } = ids;
     const lit = new Set(plan.newTrunks.map((t) => t.id));
     const placed: st.PlacedOrder = {
       service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing },
@@ -488,7 +500,14 @@ export class OrderingService {
         design: { design, pricing } satisfies OrderPayload,
         idempotencyKey: key,
         requestHash: hash,
+        requestId: p.requestId ?? null,
       },
+      audit: auditRow(p, {
+        action: 'order.place',
+        subject: { kind: 'order', id: orderId },
+        tenantId: target.tenantId,
+        after: { serviceId, product: spec.product, aSite: spec.aSite, zSite: spec.zSite, bandwidthGbps: spec.bandwidthGbps, protection: spec.protection, quoteId: target.quoteId, optionId: target.optionId, idempotencyKey: key },
+      }),
       // Outside a transaction this process's own orders cannot collide (InFlightHolds), so the write
       // takes no resource locks and orders on shared spans commit side by side.
       locks: inTransaction ? this.planLockKeys(spec, plan) : [],
@@ -588,10 +607,14 @@ export class OrderingService {
     return this.db.transaction(async (tx) => {
       const row = await st.getOrder(tx, id, tenantScope(p), true);
       if (!row) throw notFound('order', id);
+      // Cancelling twice (a retry after a lost answer) gives the same answer.
+      if (row.state === 'cancelled') return toOrder(row);
       if (row.state !== 'acknowledged') throw new LightpathError('conflict', `order ${id} is ${row.state}; only acknowledged orders can be cancelled`);
       await st.setOrderState(tx, id, ['acknowledged'], 'cancelled', 'cancelled by the customer');
       await releaseOrder(tx, row);
+      await jobs.deleteJobs(tx, ACTIVATE_ORDER, [id]);
       const order = toOrder((await st.getOrder(tx, id, undefined)) as st.OrderRow);
+      await audit(tx, p, { action: 'order.cancel', subject: { kind: 'order', id }, tenantId: row.tenantId, before: { state: row.state }, after: { state: order.state } });
       await appendEvent(tx, { type: 'order.cancelled', tenantId: row.tenantId, subject: { kind: 'order', id }, data: order });
       return order;
     });
@@ -623,7 +646,14 @@ export class OrderingService {
     const errors: FieldError[] = [];
     for (const k of Object.keys(input)) if (k !== 'bandwidthGbps') errors.push({ path: `/${k}`, message: 'unknown field (only bandwidthGbps can change)' });
     if (errors.length > 0) throw validationFailed('invalid change', errors);
+    const orderId = `ord_${ulid()}`;
+    const written = async (): Promise<Order | null> => {
+      const r = await st.getOrder(this.db, orderId, undefined);
+      return r ? toOrder(r) : null;
+    };
     return withAllocationRetry(this.db, async (tx) => {
+      // Plan on the network as it is and will stay until commit (see migration 006).
+      const version = await lockInventoryShared(tx);
       const svc = await st.getService(tx, id, tenantScope(p), true);
       if (!svc) throw notFound('service', id);
       const spec = svc.spec as CircuitSpec;
@@ -633,7 +663,7 @@ export class OrderingService {
       if (svc.state !== 'active') throw new LightpathError('conflict', `service ${id} is ${svc.state}; only active services can be modified`);
       if (await st.hasOpenOrder(tx, id)) throw new LightpathError('conflict', `service ${id} has an order in progress`);
       const next: CircuitSpec = { ...spec, bandwidthGbps: input.bandwidthGbps as number };
-      const view = await this.views.get(tx);
+      const view = await this.views.at(tx, version);
       const route = routeFor(view, next, this.k);
       if (!route) throw new LightpathError('capacity-exhausted', `no path from ${spec.aSite} to ${spec.zSite} meets the request any more`);
       await this.lockCandidates(tx, view, next, route);
@@ -642,7 +672,6 @@ export class OrderingService {
       if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit`);
       const design = withLoss(view, next, plan.design);
       const pricing = pricingOf(await loadPriceBook(tx), next, design);
-      const orderId = `ord_${ulid()}`;
       await this.hold(tx, orderId, id, plan);
       const row = await st.insertOrder(tx, {
         id: orderId,
@@ -656,11 +685,13 @@ export class OrderingService {
         design: { design, pricing } satisfies OrderPayload,
         idempotencyKey: null,
         requestHash: null,
+        requestId: p.requestId ?? null,
       });
       const order = toOrder(row);
+      await audit(tx, p, { action: 'service.modify', subject: { kind: 'service', id }, tenantId: svc.tenantId, before: { bandwidthGbps: spec.bandwidthGbps }, after: { bandwidthGbps: next.bandwidthGbps, orderId } });
       await appendEvent(tx, { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order });
       return order;
-    });
+    }, MAX_ALLOCATION_ATTEMPTS, { written, ids: { orderId } });
   }
 
   /** Orders the disconnection of an active service; activation releases everything it holds. */
@@ -672,7 +703,9 @@ export class OrderingService {
       if (svc.state !== 'active' && svc.state !== 'down') throw new LightpathError('conflict', `service ${id} is ${svc.state}; only active or down services can be disconnected`);
       if (await st.hasOpenOrder(tx, id)) throw new LightpathError('conflict', `service ${id} has an order in progress`);
       const orderId = `ord_${ulid()}`;
+      await audit(tx, p, { action: 'service.disconnect', subject: { kind: 'service', id }, tenantId: svc.tenantId, before: { state: svc.state }, after: { orderId } });
       const row = await st.insertOrder(tx, {
+        requestId: p.requestId ?? null,
         id: orderId,
         tenantId: svc.tenantId,
         action: 'delete',

@@ -1,7 +1,8 @@
 /** The operator-editable price book: read by anyone with a key, replaced whole by operators. */
 import { LightpathError, validationFailed } from '../../domain/errors.js';
 import { DEFAULT_PRICE_BOOK, parsePriceBook, type PriceBook } from '../../domain/pricing.js';
-import type { Queryable } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { audit } from '../audit.js';
 import { getPriceBook, putPriceBook } from '../../store/tenancy.js';
 import type { Principal } from './principal.js';
 
@@ -22,7 +23,7 @@ export function priceBookFrom(doc: unknown): PriceBook {
 
 /** Price book use cases. */
 export class PriceBookService {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   /** The current book. */
   async get(): Promise<PriceBook> {
@@ -34,7 +35,11 @@ export class PriceBookService {
     if (p.role !== 'operator') throw new LightpathError('forbidden', 'only operators can change the price book');
     const parsed = parsePriceBook(input);
     if ('errors' in parsed) throw validationFailed('invalid price book', parsed.errors);
-    await putPriceBook(this.db, parsed.book);
+    await this.db.transaction(async (tx) => {
+      const before = await getPriceBook(tx);
+      await putPriceBook(tx, parsed.book);
+      await audit(tx, p, { action: 'pricebook.replace', subject: { kind: 'pricebook', id: 'current' }, before: before ? before.book : null, after: parsed.book });
+    });
     return parsed.book;
   }
 }

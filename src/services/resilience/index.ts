@@ -1,14 +1,25 @@
 /**
- * Resilience use cases: record a failure (cut, SRLG event, site loss) and restore every affected service
- * in the same transaction; repair it and bring services back (reverting when the policy says so); manual
- * revert; SLA availability; what-if analysis on live data.
+ * Resilience use cases: record a failure (cut, SRLG event, site loss), then restore every affected
+ * service; repair it and bring services back (reverting when the policy says so); manual revert; SLA
+ * availability; what-if analysis on live data.
+ *
+ * A failure is recorded first, in its own short transaction, idempotently (the same cut posted twice
+ * is one failure), together with a `restoration.run` job: restoration, which can be long and can lose
+ * races with orders, follows in its own transaction and is retried by the job worker until it
+ * succeeds, so a failure is never lost because restoration was hard. The request that records a
+ * failure also runs a restoration pass at once when it can, so its answer usually carries the result.
  */
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed } from '../../domain/errors.js';
 import type { Db, Queryable } from '../../store/db.js';
 import * as fs from '../../store/failures.js';
+import { lockInventoryExclusive, lockInventoryShared } from '../../store/inventory.js';
+import * as jobs from '../../store/jobs.js';
 import * as st from '../../store/ordering.js';
 import { appendEventsBulk } from '../../store/resilience.js';
+import { audit } from '../audit.js';
+import type { JobHandler } from '../jobs.js';
+import { RESTORATION_JOB } from '../job-kinds.js';
 import { withAllocationRetry, pageArgs, toPage, type Page } from '../ordering/common.js';
 import { NetworkViewCache } from '../ordering/network-view.js';
 import type { Principal } from '../ordering/principal.js';
@@ -31,6 +42,8 @@ export interface ResilienceOptions {
   /** Timing clock (benchmarks). */
   now?: () => number;
   onPlanned?: (ms: number) => void;
+  /** Told when a restoration pass could not run at once and was left to the worker. */
+  onRestoreDeferred?: (err: unknown) => void;
 }
 
 /** A failure as the API shows it. */
@@ -57,6 +70,18 @@ export interface Availability {
 
 // Arbitrary constant: one restoration batch at a time per database, so two cuts never plan on stale state.
 const RESILIENCE_LOCK_KEY = 7_310_550_040;
+
+export { RESTORATION_JOB } from '../job-kinds.js';
+
+/** What recording a failure (or a repair) answers. */
+export interface FailureOutcome {
+  failure: Failure;
+  /** False when the same failure was already open (a repeated post). */
+  created: boolean;
+  /** The restoration pass run at once, or null when it is left to the job worker (still pending). */
+  batch: BatchReport | null;
+  restoration: 'done' | 'pending';
+}
 
 /** Restoration passes per batch at most (see batch). */
 const MAX_PASSES = 3;
@@ -100,11 +125,17 @@ export class ResilienceService {
     this.revertPolicy = opts.revert ?? 'auto';
   }
 
-  private async batch(fn: (tx: Queryable) => Promise<string[] | null>, revert: boolean, revertOnly?: readonly string[], spanEvent?: string): Promise<BatchReport & { spans: string[] | null }> {
+  /**
+   * One restoration pass (with the bounded extra passes below) in one transaction, planned on the
+   * network as it is and will stay until commit: the inventory-version row is share-locked first, so
+   * no failure, repair or inventory change commits in between (see migration 006). `finish` records,
+   * in the same transaction, that the pending restoration job is done.
+   */
+  private async batch(revert: boolean, revertOnly: readonly string[] | undefined, finish: (tx: Queryable) => Promise<void>): Promise<BatchReport> {
     return withAllocationRetry(this.db, async (tx) => {
+      const version = await lockInventoryShared(tx);
       await tx.query('SELECT pg_advisory_xact_lock($1)', [RESILIENCE_LOCK_KEY]);
-      const spans = await fn(tx);
-      const view = await this.views.get(tx);
+      const view = await this.views.at(tx, version);
       const opts = {
         batchId: `rst_${ulid()}`,
         revert,
@@ -120,59 +151,101 @@ export class ResilienceService {
         if (more.rerouted.length + more.restored.length + more.switched.length === 0) break;
         report = merge(report, more);
       }
-      if (spans && spanEvent) await appendEventsBulk(tx, spans.map((id) => ({ type: spanEvent, tenantId: null, subject: { kind: 'span', id }, data: { spanId: id } })));
-      return { ...report, spans };
+      await finish(tx);
+      return report;
     });
   }
 
-  /** Records a failure and restores everything it affects, in one transaction. */
-  async cut(input: FailureSpec & { note?: string | null }): Promise<{ failure: Failure; batch: BatchReport }> {
-    const id = `flt_${ulid()}`;
-    let failure: fs.FailureRow | null = null;
-    const batch = await this.batch(
-      async (tx) => {
-        const view = await this.views.get(tx);
-        const spans = resolveSpec(view, input).map((e) => view.graph.spanIds[e]);
-        failure = await fs.insertFailure(tx, { id, spans: input.spans ?? [], srlgs: input.srlgs ?? [], sites: input.sites ?? [], failedSpans: spans, note: input.note ?? null });
-        return spans;
+  /**
+   * Runs a restoration pass now for everything the current failures and repairs ask for. A pending
+   * restoration job that no worker holds is done by this pass (it saw every failure committed before
+   * it), so it is removed in the same transaction.
+   */
+  async restore(): Promise<BatchReport> {
+    return this.batch(this.revertPolicy === 'auto', undefined, (tx) => jobs.deleteUnleasedJob(tx, RESTORATION_JOB.kind, RESTORATION_JOB.subject));
+  }
+
+  /** The leased job that restores after failures and repairs (run by the background worker, retried until it succeeds). */
+  restorationJob(): JobHandler {
+    return {
+      kind: RESTORATION_JOB.kind,
+      maxAttempts: 1_000_000,
+      run: async (_job, ctx) => {
+        await this.batch(this.revertPolicy === 'auto', undefined, ctx.finish);
       },
-      this.revertPolicy === 'auto',
-      undefined,
-      'span.failed',
-    );
-    return { failure: toFailure(failure as unknown as fs.FailureRow), batch };
+    };
+  }
+
+  /** A restoration pass at once, or null (left to the worker) when it cannot finish now. */
+  private async restoreNowIfPossible(): Promise<BatchReport | null> {
+    try {
+      return await this.restore();
+    } catch (err) {
+      this.opts.onRestoreDeferred?.(err);
+      return null;
+    }
+  }
+
+  /**
+   * Records a failure (idempotent: an open failure naming the same spans, SRLGs and sites is returned
+   * as it is), then restores what it affects.
+   */
+  async cut(p: Principal, input: FailureSpec & { note?: string | null }): Promise<FailureOutcome> {
+    const sorted = (xs: readonly string[] | undefined): string[] => [...new Set(xs ?? [])].sort();
+    const spec = { spans: sorted(input.spans), srlgs: sorted(input.srlgs), sites: sorted(input.sites) };
+    const recorded = await this.db.transaction(async (tx) => {
+      // The version row for update first: the failure set is part of the network every plan is made on.
+      const version = await lockInventoryExclusive(tx);
+      const view = await this.views.at(tx, version);
+      const failedSpans = resolveSpec(view, spec).map((e) => view.graph.spanIds[e]);
+      const open = await fs.openFailureLike(tx, spec);
+      if (open) return { failure: open, created: false };
+      const failure = await fs.insertFailure(tx, { id: `flt_${ulid()}`, ...spec, failedSpans, note: input.note ?? null });
+      await jobs.enqueueJobs(tx, [RESTORATION_JOB]);
+      await audit(tx, p, { action: 'failure.record', subject: { kind: 'failure', id: failure.id }, after: { ...spec, failedSpans, note: failure.note } });
+      await appendEventsBulk(tx, failedSpans.map((id) => ({ type: 'span.failed', tenantId: null, subject: { kind: 'span', id }, data: { spanId: id, failureId: failure.id } })));
+      return { failure, created: true };
+    });
+    const batch = recorded.created ? await this.restoreNowIfPossible() : null;
+    return { failure: toFailure(recorded.failure), created: recorded.created, batch, restoration: batch || !recorded.created ? 'done' : 'pending' };
   }
 
   /** Marks a failure repaired; services come back, reverting per policy (override with revert). */
-  async repair(id: string, opts: { revert?: RevertPolicy } = {}): Promise<{ failure: Failure; batch: BatchReport }> {
+  async repair(p: Principal, id: string, opts: { revert?: RevertPolicy } = {}): Promise<FailureOutcome> {
+    await this.db.transaction(async (tx) => {
+      await lockInventoryExclusive(tx);
+      const f = await fs.getFailure(tx, id, true);
+      if (!f) throw notFound('failure', id);
+      if (f.repairedAt) throw new LightpathError('conflict', `failure ${id} was already repaired at ${f.repairedAt}`);
+      await fs.repairFailure(tx, id);
+      // A span stays failed while another open failure holds it.
+      const still = new Set(await fs.failedSpanIds(tx));
+      const back = f.failedSpans.filter((s) => !still.has(s));
+      await jobs.enqueueJobs(tx, [RESTORATION_JOB]);
+      await audit(tx, p, { action: 'failure.repair', subject: { kind: 'failure', id }, before: { repairedAt: null }, after: { repairedSpans: back, revert: opts.revert ?? this.revertPolicy } });
+      await appendEventsBulk(tx, back.map((s) => ({ type: 'span.repaired', tenantId: null, subject: { kind: 'span', id: s }, data: { spanId: s, failureId: id } })));
+    });
     const revert = (opts.revert ?? this.revertPolicy) === 'auto';
-    const batch = await this.batch(
-      async (tx) => {
-        const f = await fs.getFailure(tx, id, true);
-        if (!f) throw notFound('failure', id);
-        if (f.repairedAt) throw new LightpathError('conflict', `failure ${id} was already repaired at ${f.repairedAt}`);
-        await fs.repairFailure(tx, id);
-        // A span stays failed while another open failure holds it.
-        const still = new Set(await fs.failedSpanIds(tx));
-        return f.failedSpans.filter((s) => !still.has(s));
-      },
-      revert,
-      undefined,
-      'span.repaired',
-    );
-    return { failure: toFailure((await fs.getFailure(this.db, id)) as fs.FailureRow), batch };
+    let batch: BatchReport | null;
+    try {
+      batch = await this.batch(revert, undefined, (tx) => jobs.deleteUnleasedJob(tx, RESTORATION_JOB.kind, RESTORATION_JOB.subject));
+    } catch (err) {
+      this.opts.onRestoreDeferred?.(err);
+      batch = null;
+    }
+    return { failure: toFailure((await fs.getFailure(this.db, id)) as fs.FailureRow), created: true, batch, restoration: batch ? 'done' : 'pending' };
   }
 
   /** Moves one rerouted service back to its original path now (manual revert policy). */
-  async revert(serviceId: string): Promise<BatchReport> {
+  async revert(p: Principal, serviceId: string): Promise<BatchReport> {
     const svc = await st.getService(this.db, serviceId, undefined);
     if (!svc) throw notFound('service', serviceId);
-    return this.batch(async () => null, true, [serviceId]);
+    return this.batch(true, [serviceId], (tx) => audit(tx, p, { action: 'service.revert', subject: { kind: 'service', id: serviceId }, tenantId: svc.tenantId }));
   }
 
   /** Re-runs restoration for the current failures (e.g. after capacity was freed). */
   async reconcile(): Promise<BatchReport> {
-    return this.batch(async () => null, this.revertPolicy === 'auto');
+    return this.restore();
   }
 
   /** A failure by id. */

@@ -3,6 +3,7 @@ import { ordering } from './002-ordering.js';
 import { events } from './003-events.js';
 import { resilience } from './004-resilience.js';
 import { allocationKey } from './005-allocation-key.js';
+import { trust } from './006-trust.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'events', sql: events },
   { version: 4, name: 'resilience', sql: resilience },
   { version: 5, name: 'allocation-key', sql: allocationKey },
+  { version: 6, name: 'trust', sql: trust },
 ];

@@ -1,0 +1,570 @@
+/**
+ * QoT of Lightpath's own spans: each span (fiber route between two PoPs) is a booster after the
+ * ROADM at its A end, fiber sections separated by in-line amplifiers, and a preamp before the ROADM
+ * at its Z end. Amplifiers restore the per-channel launch power (gain = preceding section loss), so a
+ * span adds to each channel i, in linear inverse-SNR terms (GNPy's model, in closed form):
+ *   ASE:  h·f_i·B_i·( Σ_k NF_k·L_k / P_i + NF_booster / P_roadm )
+ *         (in-line and preamp k amplify a section of loss L_k; the booster lifts the ROADM's
+ *          −20 dBm/channel output to the launch power);
+ *   NLI:  Σ_sections γ_i² Σ_j w_ij P_j² ψ_ij(L_s) / B_j²   (GN closed form, nli.ts),
+ * and a path adds the spans, the transmitter OSNR and the ROADM add/drop OSNRs:
+ *   1/GSNR = 1/OSNR_tx + 1/OSNR_add + Σ_spans (ASE + NLI) + 1/OSNR_drop   (all in the signal bandwidth).
+ *
+ * planSpan() precomputes a span once (sections, amplifier choice and NF, fiber constants);
+ * pathGsnr() evaluates one channel over a path given the channels lit on each span;
+ * LineSystemState keeps every lit channel's NLI so that lighting one more channel only touches the
+ * channels sharing a span with it (the ordering check).
+ */
+import { DEFAULT_CONNECTOR_LOSS_DB, DEFAULT_FIBER_TYPE, DEFAULT_LAUNCH_POWER_DBM, DEFAULT_MAX_SECTION_KM, DEFAULT_ROADM, DEFAULT_TX_OSNR_DB, FIBER_TYPES, SILICA_N2_M2_PER_W, AMPLIFIER_TYPES } from '../../domain/optical.js';
+import type { AmplifierSpec, FiberTypeSpec } from '../../domain/optical.js';
+import type { LineString } from '../../domain/network.js';
+import { greatCircleKm } from '../../domain/network.js';
+import { selectAmplifier } from './design.js';
+import { designNfDb } from './edfa.js';
+import { estimateVariableGainNf } from './equipment.js';
+import type { AmplifierType } from './equipment.js';
+import { FIBER_CORE_RADIUS_M } from './fiber.js';
+import { SPM_WEIGHT, XPM_WEIGHT } from './nli.js';
+import { OSNR_REF_BANDWIDTH_HZ, PLANCK_J_S, SPEED_OF_LIGHT_M_S, dbToLin, dbmToWatt, linToDb } from './units.js';
+
+/** A span as ordering knows it. */
+export interface QotSpanInput {
+  id: string;
+  lengthKm: number;
+  /** Key of FIBER_TYPES; default G.652.D. */
+  fiberType?: string;
+  /** Known in-line amplifier huts, km from the A end (strictly inside the span). */
+  amplifierPositionsKm?: number[];
+  /** Route geometry, to place default amplifiers on the map. */
+  geometry?: LineString;
+  connectorLossDb?: number;
+}
+
+export interface LineSystemOptions {
+  launchPowerDbm: number;
+  maxSectionKm: number;
+  roadmTargetDbm: number;
+  addDropOsnrDb: number;
+  amplifiers: AmplifierSpec[];
+}
+
+export const DEFAULT_LINE_OPTIONS: LineSystemOptions = {
+  launchPowerDbm: DEFAULT_LAUNCH_POWER_DBM,
+  maxSectionKm: DEFAULT_MAX_SECTION_KM,
+  roadmTargetDbm: DEFAULT_ROADM.targetPchOutDbm,
+  addDropOsnrDb: DEFAULT_ROADM.addDropOsnrDb,
+  amplifiers: AMPLIFIER_TYPES,
+};
+
+export interface AmplifierSite {
+  role: 'booster' | 'in-line' | 'preamp';
+  positionKm: number;
+  /** Where on the route, when the span has geometry. */
+  lat: number | null;
+  lon: number | null;
+  placedByDefault: boolean;
+  type: string;
+  gainDb: number;
+  nfDb: number;
+}
+
+/** A span compiled for fast evaluation. */
+export interface SpanModel {
+  id: string;
+  lengthKm: number;
+  fiber: FiberTypeSpec;
+  sectionsKm: number[];
+  amplifiers: AmplifierSite[];
+  /** Power attenuation, Np/m. */
+  alphaNpPerM: number;
+  /** Distinct section lengths with their effective length and count. */
+  groupLeffM: Float64Array;
+  groupCount: Float64Array;
+  /** Σ over sections of Leff² (m²). */
+  leff2Sum: number;
+  asymLengthM: number;
+  /** Launch power → power inside the fiber (after the input connector), linear: NLI is generated there. */
+  fiberInputFactor: number;
+  /** Σ NF_k·L_k (linear) over in-line amplifiers and the preamp. */
+  aseSum: number;
+  boosterNfLin: number;
+  dispersionSPerM2: number;
+  slopeSPerM3: number;
+  effectiveAreaM2: number;
+  /** Accumulated CD (ps/nm), PMD (ps) and latency (µs) of the span. */
+  cdPsPerNm: number;
+  pmdPs: number;
+  latencyUs: number;
+}
+
+/** Group index for latency, 4.9 µs/km (domain FIBER_LATENCY_US_PER_KM ↔ n = 1.468). */
+const GROUP_INDEX = 1.468;
+const REF_FREQUENCY_HZ = SPEED_OF_LIGHT_M_S / 1550e-9;
+
+function amplifierType(spec: AmplifierSpec): AmplifierType {
+  const m = estimateVariableGainNf(spec.id, spec.gainMinDb, spec.gainFlatmaxDb, spec.nfMinDb, spec.nfMaxDb);
+  return {
+    typeVariety: spec.id,
+    nf: { kind: 'variable_gain', ...m, nfMinDb: spec.nfMinDb, nfMaxDb: spec.nfMaxDb },
+    fMinHz: 191.275e12,
+    fMaxHz: 196.125e12,
+    gainFlatmaxDb: spec.gainFlatmaxDb,
+    gainMinDb: spec.gainMinDb,
+    pMaxDbm: spec.pMaxDbm,
+    nfRippleDb: [0],
+    gainRippleDb: [0],
+    dgt: [1],
+    outVoaAuto: false,
+    allowedForDesign: true,
+    raman: false,
+    pmdS: 0,
+    pdlDb: 0,
+  };
+}
+
+const typeCache = new WeakMap<AmplifierSpec[], AmplifierType[]>();
+
+/** The amplifier for a gain: GNPy's selection (lowest NF among those reaching gain and power). */
+function chooseAmplifier(gainDb: number, opts: LineSystemOptions, uid: string): { type: string; nfDb: number } {
+  let types = typeCache.get(opts.amplifiers);
+  if (types === undefined) {
+    types = opts.amplifiers.map(amplifierType);
+    typeCache.set(opts.amplifiers, types);
+  }
+  // Total output power of a full C band (96 × 50 GHz) at the launch power, as GNPy's design checks.
+  const sel = selectAmplifier(false, gainDb, opts.launchPowerDbm + linToDb(96), types, 2.5, uid);
+  const t = types.find((x) => x.typeVariety === sel.variety) as AmplifierType;
+  return { type: t.typeVariety, nfDb: designNfDb(t, gainDb) };
+}
+
+/** Point at a distance fraction along a polyline. */
+function alongLine(line: LineString, fraction: number): { lat: number; lon: number } {
+  const c = line.coordinates;
+  const seg: number[] = [];
+  let total = 0;
+  for (let i = 1; i < c.length; i++) {
+    const d = greatCircleKm(c[i - 1][1], c[i - 1][0], c[i][1], c[i][0]);
+    seg.push(d);
+    total += d;
+  }
+  let want = fraction * total;
+  for (let i = 1; i < c.length; i++) {
+    if (want <= seg[i - 1] || i === c.length - 1) {
+      const t = seg[i - 1] > 0 ? Math.min(1, want / seg[i - 1]) : 0;
+      return { lon: c[i - 1][0] + t * (c[i][0] - c[i - 1][0]), lat: c[i - 1][1] + t * (c[i][1] - c[i - 1][1]) };
+    }
+    want -= seg[i - 1];
+  }
+  return { lon: c[0][0], lat: c[0][1] };
+}
+
+/** Compiles a span: sections, amplifier sites (given or placed every ≤ maxSectionKm), constants. */
+export function planSpan(span: QotSpanInput, opts: LineSystemOptions = DEFAULT_LINE_OPTIONS): SpanModel {
+  const fiber = FIBER_TYPES[span.fiberType ?? DEFAULT_FIBER_TYPE];
+  if (fiber === undefined) throw new RangeError(`span ${span.id}: unknown fiber type ${JSON.stringify(span.fiberType)}`);
+  if (!(span.lengthKm > 0)) throw new RangeError(`span ${span.id}: lengthKm must be > 0`);
+  const given = span.amplifierPositionsKm;
+  let cuts: number[];
+  const placedByDefault = given === undefined;
+  if (given !== undefined) {
+    cuts = [...given].sort((a, b) => a - b);
+    if (cuts.some((p) => !(p > 0 && p < span.lengthKm))) throw new RangeError(`span ${span.id}: amplifier positions must lie strictly inside the span`);
+  } else {
+    const n = Math.max(1, Math.ceil(span.lengthKm / opts.maxSectionKm - 1e-9));
+    cuts = Array.from({ length: n - 1 }, (_, k) => (span.lengthKm * (k + 1)) / n);
+  }
+  const bounds = [0, ...cuts, span.lengthKm];
+  const sectionsKm = bounds.slice(1).map((b, k) => b - bounds[k]);
+  const con = span.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB;
+  const where = (km: number) => (span.geometry ? alongLine(span.geometry, km / span.lengthKm) : { lat: null, lon: null });
+  const amplifiers: AmplifierSite[] = [];
+  const boosterGain = opts.launchPowerDbm - opts.roadmTargetDbm;
+  const booster = chooseAmplifier(boosterGain, opts, `${span.id}:booster`);
+  amplifiers.push({ role: 'booster', positionKm: 0, ...where(0), placedByDefault: false, type: booster.type, gainDb: boosterGain, nfDb: booster.nfDb });
+  let aseSum = 0;
+  sectionsKm.forEach((km, k) => {
+    const lossDb = fiber.attenuationDbPerKm * km + 2 * con;
+    const last = k === sectionsKm.length - 1;
+    const a = chooseAmplifier(lossDb, opts, `${span.id}:${k}`);
+    aseSum += dbToLin(a.nfDb) * dbToLin(lossDb);
+    const pos = bounds[k + 1];
+    amplifiers.push({ role: last ? 'preamp' : 'in-line', positionKm: pos, ...where(pos), placedByDefault: last ? false : placedByDefault, type: a.type, gainDb: lossDb, nfDb: a.nfDb });
+  });
+  const alpha = fiber.attenuationDbPerKm / 1e3 / (10 * Math.log10(Math.E));
+  const groups = new Map<number, number>();
+  for (const km of sectionsKm) {
+    const key = Math.round(km * 1e6) / 1e6;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  const groupLeffM = new Float64Array(groups.size);
+  const groupCount = new Float64Array(groups.size);
+  [...groups].forEach(([km, count], g) => {
+    groupLeffM[g] = (1 - Math.exp(-alpha * km * 1e3)) / alpha;
+    groupCount[g] = count;
+  });
+  let leff2Sum = 0;
+  for (let g = 0; g < groupLeffM.length; g++) leff2Sum += groupCount[g] * groupLeffM[g] * groupLeffM[g];
+  return {
+    id: span.id,
+    lengthKm: span.lengthKm,
+    fiber,
+    sectionsKm,
+    amplifiers,
+    alphaNpPerM: alpha,
+    groupLeffM,
+    groupCount,
+    leff2Sum,
+    asymLengthM: 1 / alpha,
+    fiberInputFactor: dbToLin(-con),
+    aseSum,
+    boosterNfLin: dbToLin(booster.nfDb),
+    dispersionSPerM2: fiber.dispersionPsPerNmKm * 1e-6,
+    slopeSPerM3: fiber.dispersionSlopePsPerNm2Km * 1e3,
+    effectiveAreaM2: fiber.effectiveAreaUm2 * 1e-12,
+    cdPsPerNm: fiber.dispersionPsPerNmKm * span.lengthKm,
+    pmdPs: fiber.pmdPsPerSqrtKm * Math.sqrt(span.lengthKm),
+    latencyUs: (span.lengthKm * 1e3 * GROUP_INDEX * 1e6) / SPEED_OF_LIGHT_M_S,
+  };
+}
+
+/** β₂ at f with D(λ) = D + S(λ − 1550 nm), s²/m. */
+function beta2(m: SpanModel, f: number): number {
+  const lambda = SPEED_OF_LIGHT_M_S / f;
+  const d = m.dispersionSPerM2 + m.slopeSPerM3 * (lambda - 1550e-9);
+  return -(lambda * lambda * d) / (2 * Math.PI * SPEED_OF_LIGHT_M_S);
+}
+
+/** γ at f with the Gaussian-mode Aeff scaling of GNPy (see Fiber.gamma). */
+function gamma(m: SpanModel, f: number): number {
+  const a2 = FIBER_CORE_RADIUS_M ** 2;
+  const lnV = Math.log(f / REF_FREQUENCY_HZ) + (Math.PI * a2) / m.effectiveAreaM2;
+  return (2 * Math.PI * SILICA_N2_M2_PER_W * f * lnV) / (SPEED_OF_LIGHT_M_S * Math.PI * a2);
+}
+
+/**
+ * asinh(x1) − asinh(x2) for x1 > x2 with a single logarithm, exact to rounding: each asinh is
+ * sign(x)·ln(|x| + √(x²+1)), and the difference of logs of like-signed terms is the log of their ratio.
+ */
+export function asinhDiff(x1: number, x2: number): number {
+  if (x2 >= 0) return Math.log((x1 + Math.sqrt(x1 * x1 + 1)) / (x2 + Math.sqrt(x2 * x2 + 1)));
+  if (x1 <= 0) return Math.log((-x2 + Math.sqrt(x2 * x2 + 1)) / (-x1 + Math.sqrt(x1 * x1 + 1)));
+  return Math.log((x1 + Math.sqrt(x1 * x1 + 1)) * (-x2 + Math.sqrt(x2 * x2 + 1)));
+}
+
+/**
+ * Inverse SNR that pump channel j (launch power pj, W) inflicts on channel i over the span's sections:
+ * γ_i² w Σ_s ψ_ij(L_s) (c·pj)² / B_j², with c the input-connector factor (the NLI is generated by the
+ * power inside the fiber and compared with the signal there). The asinh part of ψ (eq. 123) does not
+ * depend on the section length, so Σ_s ψ = ½[asinh − asinh]·Σ_s Leff_s² / (2π|β̄₂|La).
+ */
+function pairNliRatio(m: SpanModel, fi: number, bi: number, b2i: number, gi: number, fj: number, bj: number, b2j: number, pj: number, self: boolean): number {
+  const b2 = Math.abs((b2i + b2j) / 2);
+  const la = m.asymLengthM;
+  const k = Math.PI * Math.PI * la * b2 * bi;
+  const df = fj - fi;
+  const sum = (0.5 * asinhDiff(k * (df + bj / 2), k * (df - bj / 2)) * m.leff2Sum) / (2 * Math.PI * b2 * la);
+  const pf = pj * m.fiberInputFactor;
+  return (gi * gi * (self ? SPM_WEIGHT : XPM_WEIGHT) * sum * pf * pf) / (bj * bj);
+}
+
+/** A channel list compiled for one span's fiber: typed arrays of what the closed form needs. */
+interface CompiledChannels {
+  index: Map<string, number>;
+  f: Float64Array;
+  b: Float64Array;
+  p: Float64Array;
+  b2: Float64Array;
+  g: Float64Array;
+  /** P_j² / B_j². */
+  q: Float64Array;
+}
+
+/** Compiled lists, per list object and fiber type: a path whose spans share a list compiles it once. */
+const compiledCache = new WeakMap<readonly LitChannel[], Map<string, CompiledChannels>>();
+
+function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW: number): CompiledChannels {
+  let byFiber = compiledCache.get(list);
+  if (byFiber === undefined) {
+    byFiber = new Map();
+    compiledCache.set(list, byFiber);
+  }
+  const key = `${m.fiber.id}\u0000${launchW}`;
+  const hit = byFiber.get(key);
+  if (hit !== undefined) return hit;
+  const n = list.length;
+  const cc: CompiledChannels = { index: new Map(), f: new Float64Array(n), b: new Float64Array(n), p: new Float64Array(n), b2: new Float64Array(n), g: new Float64Array(n), q: new Float64Array(n) };
+  for (let j = 0; j < n; j++) {
+    const c = list[j];
+    cc.index.set(c.id, j);
+    cc.f[j] = c.frequencyHz;
+    cc.b[j] = c.baudRateHz;
+    cc.p[j] = c.powerDbm === undefined ? launchW : dbmToWatt(c.powerDbm);
+    cc.b2[j] = beta2(m, c.frequencyHz);
+    cc.g[j] = gamma(m, c.frequencyHz);
+    cc.q[j] = (cc.p[j] * cc.p[j]) / (cc.b[j] * cc.b[j]);
+  }
+  byFiber.set(key, cc);
+  return cc;
+}
+
+/**
+ * Σ_j of pairNliRatio for channel i of a compiled list, with the per-span constants factored out of
+ * the loop (the hot loop of a path evaluation: one logarithm and two square roots per pump).
+ */
+function nliInverseOf(m: SpanModel, cc: CompiledChannels, i: number): number {
+  const la = m.asymLengthM;
+  const fi = cc.f[i];
+  const bi = cc.b[i];
+  const b2i = cc.b2[i];
+  const k0 = Math.PI * Math.PI * la * bi;
+  const n = cc.f.length;
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    const b2 = Math.abs((b2i + cc.b2[j]) * 0.5);
+    const k = k0 * b2;
+    const df = cc.f[j] - fi;
+    const h = cc.b[j] * 0.5;
+    const x1 = k * (df + h);
+    const x2 = k * (df - h);
+    let d: number;
+    if (x2 >= 0) d = Math.log((x1 + Math.sqrt(x1 * x1 + 1)) / (x2 + Math.sqrt(x2 * x2 + 1)));
+    else if (x1 <= 0) d = Math.log((-x2 + Math.sqrt(x2 * x2 + 1)) / (-x1 + Math.sqrt(x1 * x1 + 1)));
+    else d = Math.log((x1 + Math.sqrt(x1 * x1 + 1)) * (-x2 + Math.sqrt(x2 * x2 + 1)));
+    sum += ((j === i ? SPM_WEIGHT : XPM_WEIGHT) * d * cc.q[j]) / b2;
+  }
+  const c = m.fiberInputFactor;
+  return (cc.g[i] * cc.g[i] * 0.5 * m.leff2Sum * c * c * sum) / (2 * Math.PI * la);
+}
+
+/** A channel lit on a span. */
+export interface LitChannel {
+  id: string;
+  frequencyHz: number;
+  baudRateHz: number;
+  /** Launch power per section, dBm (default: the line's launch power). */
+  powerDbm?: number;
+}
+
+/** Inverse SNRs (linear, signal bandwidth) a span adds to each of its lit channels: ASE and NLI. */
+export function spanInverseSnr(m: SpanModel, channels: readonly LitChannel[], opts: LineSystemOptions = DEFAULT_LINE_OPTIONS): { ase: Float64Array; nli: Float64Array } {
+  const n = channels.length;
+  const cc = compiledChannels(channels, m, dbmToWatt(opts.launchPowerDbm));
+  const ase = new Float64Array(n);
+  const nli = new Float64Array(n);
+  const pRoadm = dbmToWatt(opts.roadmTargetDbm);
+  for (let i = 0; i < n; i++) {
+    ase[i] = PLANCK_J_S * cc.f[i] * cc.b[i] * (m.aseSum / cc.p[i] + m.boosterNfLin / pRoadm);
+    nli[i] = nliInverseOf(m, cc, i);
+  }
+  return { ase, nli };
+}
+
+export interface PathQot {
+  gsnrDb: number;
+  gsnr01nmDb: number;
+  osnrAseDb: number;
+  snrNliDb: number;
+  cdPsPerNm: number;
+  pmdPs: number;
+  latencyUs: number;
+  perSpan: { spanId: string; aseInv: number; nliInv: number }[];
+}
+
+/** Transmitter and add/drop inverse SNR (signal bandwidth) of a channel of baud rate B. */
+function terminalInverse(baudRateHz: number, txOsnrDb: number, opts: LineSystemOptions): number {
+  // add and drop each count once: the add/drop OSNR split evenly, + 3 dB each (GNPy set_roadm_paths).
+  const toBw = (osnr01: number) => dbToLin(-(osnr01 - linToDb(baudRateHz / OSNR_REF_BANDWIDTH_HZ)));
+  return toBw(txOsnrDb) + 2 * toBw(opts.addDropOsnrDb + linToDb(2));
+}
+
+/**
+ * GSNR of channel `channelId` along the path: `spans[k]` carries the channels `lit[k]` (which must
+ * include the channel). O(Σ_k n_k) per call.
+ */
+export function pathGsnr(spans: readonly SpanModel[], lit: readonly (readonly LitChannel[])[], channelId: string, txOsnrDb = DEFAULT_TX_OSNR_DB, opts: LineSystemOptions = DEFAULT_LINE_OPTIONS): PathQot {
+  let ase = 0;
+  let nliSum = 0;
+  let baud = 0;
+  const perSpan: PathQot['perSpan'] = [];
+  const launchW = dbmToWatt(opts.launchPowerDbm);
+  const roadmW = dbmToWatt(opts.roadmTargetDbm);
+  spans.forEach((m, k) => {
+    const chans = lit[k];
+    const cc = compiledChannels(chans, m, launchW);
+    const i = cc.index.get(channelId);
+    if (i === undefined) throw new RangeError(`channel ${channelId} is not lit on span ${m.id}`);
+    baud = cc.b[i];
+    const nli = nliInverseOf(m, cc, i);
+    const a = PLANCK_J_S * cc.f[i] * cc.b[i] * (m.aseSum / cc.p[i] + m.boosterNfLin / roadmW);
+    ase += a;
+    nliSum += nli;
+    perSpan.push({ spanId: m.id, aseInv: a, nliInv: nli });
+  });
+  const term = terminalInverse(baud, txOsnrDb, opts);
+  const gsnrDb = -linToDb(ase + nliSum + term);
+  return {
+    gsnrDb,
+    gsnr01nmDb: gsnrDb - linToDb(OSNR_REF_BANDWIDTH_HZ / baud),
+    osnrAseDb: -linToDb(ase),
+    snrNliDb: -linToDb(nliSum),
+    cdPsPerNm: spans.reduce((s, m) => s + m.cdPsPerNm, 0),
+    pmdPs: Math.sqrt(spans.reduce((s, m) => s + m.pmdPs ** 2, 0)),
+    latencyUs: spans.reduce((s, m) => s + m.latencyUs, 0),
+    perSpan,
+  };
+}
+
+/** A lightpath to light: its spans (in order) and its channel. */
+export interface LightpathInput {
+  id: string;
+  spanIds: readonly string[];
+  frequencyHz: number;
+  baudRateHz: number;
+  powerDbm?: number;
+  txOsnrDb?: number;
+}
+
+interface SpanChannels {
+  model: SpanModel;
+  /** Lightpath ids of the channels on the span, and their compact data. */
+  ids: string[];
+  f: number[];
+  b: number[];
+  p: number[];
+  b2: number[];
+  g: number[];
+  /** Accumulated NLI inverse SNR of each channel on this span. */
+  nli: number[];
+}
+
+interface LpState {
+  input: LightpathInput;
+  /** Inverse SNR of everything but NLI (ASE on its spans, transmitter, add/drop). */
+  fixedInv: number;
+  pW: number;
+}
+
+/**
+ * Every lit lightpath and the NLI each suffers on each span. Lighting or removing a channel updates
+ * only the channels that share a span with it: O(Σ_shared-spans n) per change.
+ */
+export class LineSystemState {
+  private readonly spans = new Map<string, SpanChannels>();
+  private readonly lps = new Map<string, LpState>();
+
+  constructor(
+    models: Iterable<SpanModel>,
+    readonly opts: LineSystemOptions = DEFAULT_LINE_OPTIONS,
+  ) {
+    for (const m of models) this.spans.set(m.id, { model: m, ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [] });
+  }
+
+  private span(id: string): SpanChannels {
+    const s = this.spans.get(id);
+    if (s === undefined) throw new RangeError(`unknown span ${id}`);
+    return s;
+  }
+
+  private fixedInverse(lp: LightpathInput): number {
+    const p = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
+    let inv = terminalInverse(lp.baudRateHz, lp.txOsnrDb ?? DEFAULT_TX_OSNR_DB, this.opts);
+    for (const id of lp.spanIds) {
+      const m = this.span(id).model;
+      inv += PLANCK_J_S * lp.frequencyHz * lp.baudRateHz * (m.aseSum / p + m.boosterNfLin / dbmToWatt(this.opts.roadmTargetDbm));
+    }
+    return inv;
+  }
+
+  /** Current GSNR (signal bandwidth, dB) of a lit lightpath. */
+  gsnrDb(id: string): number {
+    const lp = this.lps.get(id);
+    if (lp === undefined) throw new RangeError(`lightpath ${id} is not lit`);
+    let inv = lp.fixedInv;
+    for (const sid of lp.input.spanIds) {
+      const s = this.span(sid);
+      inv += s.nli[s.ids.indexOf(id)];
+    }
+    return -linToDb(inv);
+  }
+
+  /** Lightpaths currently lit. */
+  ids(): string[] {
+    return [...this.lps.keys()];
+  }
+
+  /** The lit lightpaths as they were given. */
+  inputs(): LightpathInput[] {
+    return [...this.lps.values()].map((l) => l.input);
+  }
+
+  /**
+   * What lighting `lp` would do, without changing anything: its GSNR and the new GSNR of every lit
+   * lightpath sharing a span with it.
+   */
+  evaluate(lp: LightpathInput): { gsnrDb: number; neighbours: Map<string, number> } {
+    if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    const pj = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
+    let own = this.fixedInverse(lp);
+    const delta = new Map<string, number>();
+    for (const sid of lp.spanIds) {
+      const s = this.span(sid);
+      const m = s.model;
+      const b2j = beta2(m, lp.frequencyHz);
+      const gj = gamma(m, lp.frequencyHz);
+      own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
+      for (let i = 0; i < s.ids.length; i++) {
+        own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+        delta.set(s.ids[i], (delta.get(s.ids[i]) ?? 0) + d);
+      }
+    }
+    const neighbours = new Map<string, number>();
+    for (const [id, d] of delta) {
+      const cur = this.gsnrDb(id);
+      neighbours.set(id, -linToDb(dbToLin(-cur) + d));
+    }
+    return { gsnrDb: -linToDb(own), neighbours };
+  }
+
+  /** Lights a lightpath (its channel on each of its spans). */
+  add(lp: LightpathInput): void {
+    if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    const pj = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
+    for (const sid of lp.spanIds) {
+      const s = this.span(sid);
+      const m = s.model;
+      const b2j = beta2(m, lp.frequencyHz);
+      const gj = gamma(m, lp.frequencyHz);
+      let own = pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
+      for (let i = 0; i < s.ids.length; i++) {
+        own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        s.nli[i] += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+      }
+      s.ids.push(lp.id);
+      s.f.push(lp.frequencyHz);
+      s.b.push(lp.baudRateHz);
+      s.p.push(pj);
+      s.b2.push(b2j);
+      s.g.push(gj);
+      s.nli.push(own);
+    }
+    this.lps.set(lp.id, { input: lp, fixedInv: this.fixedInverse(lp), pW: pj });
+  }
+
+  /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
+  remove(id: string): void {
+    const lp = this.lps.get(id);
+    if (lp === undefined) return;
+    for (const sid of lp.input.spanIds) {
+      const s = this.span(sid);
+      const k = s.ids.indexOf(id);
+      const m = s.model;
+      for (let i = 0; i < s.ids.length; i++) {
+        if (i === k) continue;
+        s.nli[i] -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+      }
+      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli] as unknown[][]) arr.splice(k, 1);
+    }
+    this.lps.delete(id);
+  }
+}

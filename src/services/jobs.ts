@@ -1,0 +1,208 @@
+/**
+ * The background-work runner: leases due jobs from the database (store/jobs.ts), runs each with its
+ * kind's handler, keeps the lease alive while the handler works, and gives a job back with a backoff
+ * when its handler fails (or hands it to the handler's `giveUp` after the last attempt). Work survives
+ * a crash: a job leased by a process that died becomes due again when its lease expires, and any
+ * process (this one restarted, or another replica) takes it over. Handlers are idempotent and record
+ * their outcome with `ctx.finish(tx)` in the outcome's own transaction, which is fenced by the lease:
+ * if another worker took the job over meanwhile, the outcome's transaction rolls back.
+ *
+ * Why a small lease table and not pg-boss or graphile-worker: a job must be written in the same
+ * statement as the order it activates (the order write is one combined statement, see
+ * store/ordering.ts), which would mean writing into a library's private tables; graphile-worker needs
+ * LISTEN/NOTIFY and its own pg pool, which embedded PGlite does not offer; and the whole mechanism here
+ * is four statements (lease, renew, finish, give back) that behave the same on PGlite, a server and a
+ * transaction-mode pooler.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Db, Queryable } from '../store/db.js';
+import { isConnectionError } from '../store/errors.js';
+import * as jobs from '../store/jobs.js';
+
+export type { JobRow } from '../store/jobs.js';
+
+/** Thrown when a job's lease was taken over: its outcome must not be recorded. */
+export class LeaseLostError extends Error {
+  constructor(job: jobs.JobRow) {
+    super(`lease on job ${job.kind} ${job.subject} was taken over`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** What a handler gets besides the job. */
+export interface JobContext {
+  /** Deletes the job in the caller's transaction; throws LeaseLostError (rolling it back) when the lease is gone. */
+  finish(tx: Queryable): Promise<void>;
+  /** Aborted when the worker is closing or the lease was lost. */
+  signal: AbortSignal;
+}
+
+/** How one kind of job is done. */
+export interface JobHandler {
+  kind: string;
+  /** Does the work (idempotently) and records its outcome with ctx.finish in the same transaction. */
+  run(job: jobs.JobRow, ctx: JobContext): Promise<void>;
+  /** After the last failed attempt: record the final outcome (e.g. fail the order) with ctx.finish. */
+  giveUp?(job: jobs.JobRow, error: string, ctx: JobContext): Promise<void>;
+  /** Attempts before giving up (default 8). */
+  maxAttempts?: number;
+}
+
+/** Worker settings. */
+export interface JobWorkerOptions {
+  /** Idle poll interval (default 200 ms). */
+  pollMs?: number;
+  /** Jobs run at once (default 4). */
+  concurrency?: number;
+  /** Lease length (default LIGHTPATH_JOB_LEASE_SECONDS or 15 s); renewed every third of it while a job runs. */
+  leaseSeconds?: number;
+  /** Called when the loop itself fails unexpectedly (the job stays leased until its lease expires). */
+  onError?: (err: unknown) => void;
+}
+
+/** Backoff before attempt n+1, in seconds: 0.5, 1, 2, ... up to 60. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(60, 0.5 * 2 ** Math.max(0, attempt - 1));
+}
+
+function leaseFromEnv(): number {
+  const v = Number(process.env.LIGHTPATH_JOB_LEASE_SECONDS ?? 15);
+  return Number.isFinite(v) && v >= 1 ? v : 15;
+}
+
+/** Runs leased jobs of the kinds it has handlers for. */
+export class JobWorker {
+  /** Identifies this process's leases (host, pid and a random part). */
+  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  readonly leaseSeconds: number;
+  private readonly handlers = new Map<string, JobHandler>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly closing = new AbortController();
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly onError: (err: unknown) => void;
+  /** Jobs done, given back and given up since start (tests, metrics). */
+  readonly stats = { done: 0, retried: 0, gaveUp: 0, leaseLost: 0 };
+
+  constructor(
+    protected readonly db: Db,
+    handlers: readonly JobHandler[],
+    opts: JobWorkerOptions = {},
+  ) {
+    for (const h of handlers) this.handlers.set(h.kind, h);
+    this.pollMs = opts.pollMs ?? 200;
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.leaseSeconds = opts.leaseSeconds ?? leaseFromEnv();
+    this.onError = opts.onError ?? (() => {});
+  }
+
+  /** Adds handlers (before start). */
+  register(...handlers: JobHandler[]): void {
+    for (const h of handlers) this.handlers.set(h.kind, h);
+  }
+
+  /** Runs every job due now (and any becoming due meanwhile) to completion; returns how many it ran. */
+  async runOnce(): Promise<number> {
+    let handled = 0;
+    const lane = async (): Promise<void> => {
+      while (!this.closing.signal.aborted) {
+        const [job] = await jobs.leaseJobs(this.db, { kinds: [...this.handlers.keys()], owner: this.owner, tokens: [crypto.randomUUID()], leaseSeconds: this.leaseSeconds });
+        if (!job) return;
+        await this.process(job);
+        handled++;
+      }
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, lane));
+    return handled;
+  }
+
+  /** Starts polling in the background. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.runOnce();
+        } catch (err) {
+          this.onError(err);
+        }
+        if (!this.running) break;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, this.pollMs);
+        });
+      }
+    })();
+  }
+
+  /** Asks the loop to look now (after work was enqueued). */
+  poke(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  /** Stops the loop and waits for running jobs to record their outcome (or give their leases back). */
+  async close(): Promise<void> {
+    this.running = false;
+    this.poke();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async process(job: jobs.JobRow): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    if (!handler) return;
+    const lost = new AbortController();
+    const signal = AbortSignal.any([lost.signal, this.closing.signal]);
+    const ctx: JobContext = {
+      signal,
+      finish: async (tx) => {
+        if (!(await jobs.finishJob(tx, job.id, job.leaseToken))) throw new LeaseLostError(job);
+      },
+    };
+    // Renew the lease while the handler works, so a long job is not taken over from a live worker.
+    const renew = setInterval(() => {
+      jobs
+        .extendLeases(this.db, [{ id: job.id, token: job.leaseToken }], this.leaseSeconds)
+        .then((ids) => {
+          if (ids.length === 0) lost.abort();
+        })
+        .catch(() => {});
+    }, Math.max(200, (this.leaseSeconds * 1000) / 3));
+    try {
+      await handler.run(job, ctx);
+      this.stats.done++;
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        this.stats.leaseLost++;
+        return;
+      }
+      await this.failed(handler, job, ctx, err);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async failed(handler: JobHandler, job: jobs.JobRow, ctx: JobContext, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    const max = handler.maxAttempts ?? 8;
+    try {
+      if (job.attempts >= max && !isConnectionError(err)) {
+        this.stats.gaveUp++;
+        if (handler.giveUp) await handler.giveUp(job, message, ctx);
+        else await jobs.releaseJob(this.db, job.id, job.leaseToken, { error: message, retryInSeconds: null });
+        return;
+      }
+      this.stats.retried++;
+      await jobs.releaseJob(this.db, job.id, job.leaseToken, { error: message, retryInSeconds: backoffSeconds(job.attempts) });
+    } catch (e) {
+      // The database is gone too: the lease expires and the job is taken up again later.
+      if (!(e instanceof LeaseLostError)) this.onError(e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Ends every live service at once, inside the caller's transaction: what a network replace with
+ * `disconnectServices` does before the old network goes. Open orders are cancelled (their activation
+ * jobs dropped), every allocation is released, trunks retired, open outages closed, each
+ * service terminated with a `service.disconnected` event and an audit record, and a `service.teardown`
+ * job queued so the driver removes the configuration from the devices.
+ */
+import type { Queryable } from '../../store/db.js';
+import { closeOutages } from '../../store/failures.js';
+import { appendEventsBulk } from '../../store/resilience.js';
+import * as jobs from '../../store/jobs.js';
+import * as st from '../../store/ordering.js';
+import { auditRow } from '../audit.js';
+import { insertAudit } from '../../store/audit.js';
+import { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
+import { toOrder } from './orders.js';
+import type { Principal } from './principal.js';
+
+/** Ids of services that are reserved, active or down (hold or will hold capacity). */
+export async function liveServiceIds(q: Queryable): Promise<string[]> {
+  return st.liveServiceIds(q);
+}
+
+/** Terminates every live service (see the module comment); returns their ids. */
+export async function terminateLiveServices(tx: Queryable, p: Principal, reason: string): Promise<string[]> {
+  const services = await st.lockLiveServices(tx);
+  if (services.length === 0) return [];
+  const ids = services.map((s) => s.id);
+  const cancelled = await st.cancelOpenOrdersOf(tx, ids, reason);
+  await jobs.deleteJobs(tx, ACTIVATE_ORDER, cancelled.map((o) => o.id));
+  await st.releaseServicesAllocations(tx, ids);
+  await st.retireTrunksIfIdle(tx, await st.liveTrunkIds(tx));
+  await st.terminateServices(tx, ids);
+  await closeOutages(tx, ids);
+  await jobs.enqueueJobs(tx, ids.map((id) => ({ kind: TEARDOWN_SERVICE, subject: id })));
+  await insertAudit(
+    tx,
+    services.map((s) => auditRow(p, { action: 'service.disconnect', subject: { kind: 'service', id: s.id }, tenantId: s.tenantId, before: { state: s.state }, after: { state: 'terminated', reason } })),
+  );
+  await appendEventsBulk(tx, [
+    ...cancelled.map((o) => ({ type: 'order.cancelled', tenantId: o.tenantId, subject: { kind: 'order', id: o.id }, data: toOrder(o) })),
+    ...services.map((s) => ({ type: 'service.disconnected', tenantId: s.tenantId, subject: { kind: 'service', id: s.id }, data: { id: s.id, state: 'terminated', reason } })),
+  ]);
+  return ids;
+}
