@@ -338,6 +338,49 @@ export class TransferScheduler {
     return result;
   }
 
+  /**
+   * Take back an admitted transfer from the store (the service rebuilds the scheduler for each decision):
+   * its request (the volume still owed from `earliestSlot` on), its rates per slot and path (whole quanta),
+   * the price it was quoted, and whether a cut already made it late (then `endSlot` is its new end).
+   * Throws RangeError when the rates are not whole quanta, leave the window, do not deliver the volume
+   * (unless late) or do not fit the free capacity with the transfers restored before it: the store's
+   * state must be a valid set of promises, or nothing can be guaranteed on top of it.
+   */
+  restore(request: TransferRequest, entries: readonly { slot: number; path: number; rateGbps: number }[], quotedPriceMinor: number, options: { late?: boolean; endSlot?: number } = {}): TransferSchedule {
+    if (this.plans.has(request.id)) throw new RangeError(`transfer ${request.id}: already admitted`);
+    const req = this.cal.normalize(request);
+    const plan = this.newPlan(req);
+    const end = Math.max(req.deadline, options.endSlot ?? 0);
+    if (end > this.cal.H) throw new RangeError(`transfer ${req.id}: end slot ${end} is beyond the horizon (${this.cal.H})`);
+    if (end > plan.end) extendPlan(plan, end);
+    const K = req.paths.length;
+    for (const e of entries) {
+      if (!Number.isInteger(e.slot) || e.slot < req.earliest || e.slot >= plan.end) throw new RangeError(`transfer ${req.id}: slot ${e.slot} outside its window [${req.earliest}, ${plan.end})`);
+      if (!Number.isInteger(e.path) || e.path < 0 || e.path >= K) throw new RangeError(`transfer ${req.id}: unknown path index ${e.path}`);
+      const r = e.rateGbps / this.cal.q;
+      if (!(r >= 0) || Math.abs(r - Math.round(r)) > 1e-9 * Math.max(1, r)) throw new RangeError(`transfer ${req.id}: rate ${e.rateGbps} Gbps is not a whole number of ${this.cal.q} Gbps quanta`);
+      plan.rates[(e.slot - req.earliest) * K + e.path] += Math.round(r);
+    }
+    plan.late = options.late ?? false;
+    if (!plan.late && deliveredQ(plan) < req.needQ) throw new RangeError(`transfer ${req.id}: its slots deliver less than the volume it owes`);
+    if (plan.late) plan.end = Math.max(req.deadline, scheduleOf(this.cal, plan).completionSlot);
+    applyUsage(this.cal, plan, 1);
+    for (let t = req.earliest; t < plan.end; t++) {
+      for (const path of req.paths) {
+        for (const e of path.links) {
+          if (this.cal.usageQ[e * this.cal.H + t] > this.cal.linkCapacityQ(e, t)) {
+            applyUsage(this.cal, plan, -1);
+            throw new RangeError(`transfer ${req.id}: link ${this.cal.linkIds[e]} over its free capacity in slot ${t}`);
+          }
+        }
+      }
+    }
+    plan.budget = priceOf(plan);
+    plan.quoted = Math.max(quotedPriceMinor, plan.budget);
+    this.plans.set(req.id, plan);
+    return scheduleOf(this.cal, plan);
+  }
+
   /** Cancel a transfer: its slots from `now` on are released (the past stays as history). */
   release(id: string, now: number): void {
     this.checkNow(now);
