@@ -44,6 +44,11 @@ export interface ResilienceOptions {
   onPlanned?: (ms: number) => void;
   /** Told when a restoration pass could not run at once and was left to the worker. */
   onRestoreDeferred?: (err: unknown) => void;
+  /**
+   * Runs at the end of every restoration batch, in its transaction (the inventory version still
+   * share-locked): bulk transfers re-plan around the trunks the batch could not route around.
+   */
+  afterBatch?: (tx: Queryable, report: BatchReport) => Promise<void>;
 }
 
 /** A failure as the API shows it. */
@@ -151,6 +156,7 @@ export class ResilienceService {
         if (more.rerouted.length + more.restored.length + more.switched.length === 0) break;
         report = merge(report, more);
       }
+      if (this.opts.afterBatch) await this.opts.afterBatch(tx, report);
       await finish(tx);
       return report;
     });
