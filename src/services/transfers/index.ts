@@ -179,10 +179,10 @@ export class TransferService {
       const earliestSlot = Math.max(1, Math.ceil(parsed.earliestMs / slotMs()) - base);
       const deadlineSlot = slotOf(parsed.deadlineMs) - base;
       const refuse = (most: number | null, earliest: number | null, why: string): never => {
-        throw new LightpathError('deadline-infeasible', why, undefined, {
-          mostVolumeTB: most === null ? null : Math.floor((most / GBIT_PER_TB) * 1000) / 1000,
-          earliestFeasibleDeadline: earliest === null ? null : slotStartIso(base + earliest),
-        });
+        const mostVolumeTB = most === null ? null : Math.floor((most / GBIT_PER_TB) * 1000) / 1000;
+        const earliestFeasibleDeadline = earliest === null ? null : slotStartIso(base + earliest);
+        const answers = `earliest feasible deadline: ${earliestFeasibleDeadline ?? `none within ${(MAX_HORIZON_SLOTS * SLOT_SECONDS) / 86400} days`}; most volume by the requested deadline: ${mostVolumeTB ?? 'unknown'} TB`;
+        throw new LightpathError('deadline-infeasible', `${why} (${answers})`, undefined, { mostVolumeTB, earliestFeasibleDeadline });
       };
       if (stPaths.length === 0) refuse(0, null, `no trunk path joins ${parsed.aSite} and ${parsed.zSite}: transfers ride spare trunk capacity`);
       const req: TransferRequest = {
