@@ -237,6 +237,19 @@ for (const driver of testDrivers()) {
       await checkInvariants(db);
     });
 
+    test('concurrent requests (and a concurrent order) never hold anything twice; each is admitted or refused whole', async () => {
+      const ordering = new OrderingService(db);
+      const bodies = [0, 1, 2, 3].map((i) => ({ aSite: i % 2 ? 'a' : 'b', zSite: 'c', volumeTB: 60 + 10 * i, deadline: inHours(nowMs, 2 + i) }));
+      const outcomes = await Promise.allSettled([
+        ...bodies.map((b, i) => svc.create(i % 2 ? alice : bob, b)),
+        ordering.placeOrder(operator, { product: 'ethernet', aSite: 'a', zSite: 'b', bandwidthGbps: 100, protection: 'unprotected', maxLatencyUs: null }),
+      ]);
+      for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof LightpathError && ['deadline-infeasible', 'capacity-exhausted'].includes(o.reason.code), String(o.reason));
+      assert.ok(outcomes.slice(0, 4).some((o) => o.status === 'fulfilled'));
+      assert.ok((await checkAgainstAllocations(db, nowMs)) >= 2);
+      await checkInvariants(db);
+    });
+
     test('cancel releases the slots from now on', async () => {
       const list = await svc.list(alice, {});
       const open = list.items.find((x: Transfer) => x.state === 'scheduled' || x.state === 'running') as Transfer;
