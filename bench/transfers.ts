@@ -362,7 +362,8 @@ function builtinWorkload(lambda: number, d: number, arrivalSlots: number, seed: 
       arrivals.push(a);
     }
   }
-  return { network: { slotSeconds, horizonSlots: H, quantumGbps: 0.001, links, spectrum, waves }, requests, arrivals, clipped, sites: dcs.length, waves: waves.length };
+  // Whole Gbps, as the product books trunk capacity (a 1 Mbps quantum on Tbps links makes rounding repairs slow).
+  return { network: { slotSeconds, horizonSlots: H, quantumGbps: 1, links, spectrum, waves }, requests, arrivals, clipped, sites: dcs.length, waves: waves.length };
 }
 
 async function settingBuiltin(solver: LpSolver): Promise<void> {

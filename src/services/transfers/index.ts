@@ -70,6 +70,11 @@ export interface TransferServiceOptions {
   now?: () => number;
   /** Simplex iterations per LP (deterministic budget; default 200,000); past it the greedy path answers. */
   iterationLimit?: number;
+  /**
+   * Wall-clock seconds per LP (default 5): a decision holds the transfer lock, so a solve slowed by a busy
+   * machine must not stall every other request; past it the EDF re-plan or greedy placement answers.
+   */
+  timeLimitSeconds?: number;
 }
 
 interface Parsed {
@@ -345,7 +350,7 @@ export class TransferService {
     const holds = await st.trunkHolds(tx, trunks.map((t) => t.id), slotStartIso(base), slotStartIso(base + H));
     const network = transferNetwork(trunks, holds, base, H);
     const linkOf = new Map(trunks.map((t, i) => [t.id, i]));
-    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, useWaves: false, warmStart: false });
+    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: false, warmStart: false });
     const stored = new Map<string, st.TransferRow>();
     for (const t of open) {
       const paths = t.paths.map((x) => enginePath(x, linkOf));
