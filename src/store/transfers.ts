@@ -55,6 +55,8 @@ export interface TransferTrunk {
   spanIds: string[];
   latencyUs: number;
   lengthKm: number;
+  /** The trunk carries traffic from this instant on (the calendar's `lit_from`). */
+  litFromMs: number;
 }
 
 /** A unit range held on a trunk over a time range (ms since the epoch; `toMs` null = open-ended). */
@@ -172,6 +174,7 @@ export async function lockTransferTrunks(q: Queryable): Promise<TransferTrunk[]>
       spanIds: ps.spanIds ?? [],
       latencyUs: Number(t.latency_us),
       lengthKm: Number(t.length_km),
+      litFromMs: new Date((t.lit_from ?? t.created_at) as string | Date).getTime(),
     };
   });
 }

@@ -120,9 +120,11 @@ function slotBoundary(nowMs: number, k: number): string {
 for (const driver of testDrivers()) {
   describe(`transfers on ${driver.name}: re-optimisation`, () => {
     let db: Db;
-    const nowMs = Date.now();
+    // Taken after the trunks are lit (lit_from = their creation): the test's clock never precedes them.
+    let nowMs = 0;
     before(async () => {
       db = await fresh(driver);
+      nowMs = Date.now();
     });
     after(async () => db.close());
 
@@ -147,9 +149,11 @@ for (const driver of testDrivers()) {
 
   describe(`transfers on ${driver.name}: cuts`, () => {
     let db: Db;
-    const nowMs = Date.now();
+    // Taken after the trunks are lit (lit_from = their creation): the test's clock never precedes them.
+    let nowMs = 0;
     before(async () => {
       db = await fresh(driver);
+      nowMs = Date.now();
     });
     after(async () => db.close());
 
@@ -186,9 +190,11 @@ for (const driver of testDrivers()) {
   describe(`transfers on ${driver.name}`, () => {
     let db: Db;
     let svc: TransferService;
-    const nowMs = Date.now();
+    // Taken after the trunks are lit (lit_from = their creation): the test's clock never precedes them.
+    let nowMs = 0;
     before(async () => {
       db = await fresh(driver);
+      nowMs = Date.now();
       svc = new TransferService(db, { now: () => nowMs });
     });
     after(async () => db.close());

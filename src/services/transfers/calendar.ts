@@ -56,6 +56,9 @@ export function transferNetwork(trunks: readonly TransferTrunk[], holds: readonl
   const free = trunks.map((tr, e) => {
     const row = new Float64Array(horizonSlots).fill(tr.capacityGbps);
     for (const [t, list] of ranges[e]) row[t] = tr.capacityGbps - unionSize(list);
+    // Not lit yet (a trunk booked for a later window): nothing before the first whole slot it is lit.
+    const lit = Math.min(horizonSlots, Math.max(0, Math.ceil((tr.litFromMs - t0) / len)));
+    row.fill(0, 0, lit);
     return row;
   });
   return {

@@ -1,0 +1,99 @@
+/**
+ * Quotes: up to k priced ways to deliver a circuit in a window, given what the calendar holds during
+ * that window (a unit held at any instant of it is taken). Reserves nothing. A recurring booking is
+ * quoted occurrence by occurrence: each option (a path) says in which occurrences its capacity is free.
+ */
+import { newUlid as ulid } from '../ids.js';
+import type { BookingWindow } from '../../domain/calendar.js';
+import { latencyLowerBoundUs } from '../../domain/network.js';
+import type { CircuitSpec } from '../../domain/products.js';
+import * as st from '../../store/ordering.js';
+import { parseBooking, windowIso } from './booking.js';
+import { occupancyFrom, readPlanningSnapshot } from './common.js';
+import { checkSites, newTrunkId, parseSpec, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
+import type { CircuitDesign } from './design.js';
+import { toQuote, type Quote, type QuoteOption } from './model.js';
+import type { NetworkView } from './network-view.js';
+import { cloneOccupancy, planCircuit, routeFor, type Route } from './planner.js';
+import { priceBookFrom } from './pricebook.js';
+import type { Principal } from './principal.js';
+
+/** Times a statement may find the inventory moved past the cached view before the caller gives up. */
+const MAX_VIEW_ATTEMPTS = 3;
+
+/** The routes a quote prices separately: each unprotected candidate on its own, a protected pair as one. */
+function optionRoutes(route: Route): Route[] {
+  return route.kind === 'pair' ? [route] : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
+}
+
+/** The key that tells two options apart: their paths. */
+function designKey(design: CircuitDesign): string {
+  return design.paths.map((x) => x.spanIds.join(',')).join('|');
+}
+
+/** Plans for one window: the view, the route and the snapshot read for it (re-read if the inventory moved). */
+async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot }> {
+  // Plan on the cached view and read version, price book and occupancy in one statement; only when the
+  // inventory moved meanwhile is the view rebuilt and the read repeated. A quote reserves nothing, so
+  // when the inventory keeps changing the last route and snapshot (read for the same view) still do.
+  let view = await ctx.views.cached(ctx.db);
+  for (let attempt = 1; ; attempt++) {
+    const route = sitesKnown(view, spec) ? routeFor(view, spec, ctx.k) : null;
+    const snap = await readPlanningSnapshot(ctx.db, view, spec, route, null, windowIso(w));
+    if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap };
+    view = await ctx.views.at(ctx.db, snap.inventoryVersion);
+  }
+}
+
+/** Prices up to k ways to deliver a circuit in the requested window(s). Reserves nothing. */
+export async function quote(ctx: OrderingContext, p: Principal, input: unknown): Promise<Quote> {
+  const { circuit, booking } = parseBooking(input, ctx.now(), { allowHold: false });
+  const spec = parseSpec(circuit);
+  const options: QuoteOption[] = [];
+  const byKey = new Map<string, QuoteOption>();
+  const windows = booking.windows;
+  for (const [wi, w] of windows.entries()) {
+    const { view, route, snap } = await planningRead(ctx, spec, w);
+    if (wi === 0) checkSites(view, spec);
+    if (!route) continue;
+    const book = priceBookFrom(snap.priceBook);
+    const occ = occupancyFrom(view, spec, snap);
+    const a = view.sites.get(spec.aSite);
+    const z = view.sites.get(spec.zSite);
+    const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
+    const seenHere = new Set<string>();
+    for (const r of optionRoutes(route)) {
+      const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId);
+      if (!plan) continue;
+      const design = withLoss(view, spec, plan.design);
+      const key = designKey(design);
+      // Packet circuits may groom several candidates onto one trunk.
+      if (seenHere.has(key)) continue;
+      seenHere.add(key);
+      let option = byKey.get(key);
+      if (!option) {
+        const working = design.paths[0];
+        option = {
+          id: `opt-${options.length + 1}`,
+          paths: design.paths,
+          lengthKm: working.lengthKm,
+          latencyUs: working.latencyUs,
+          latencyLowerBoundUs: lowerBound,
+          ...pricingOf(book, spec, design),
+          ...(booking.recurring ? { occurrences: windows.map((x) => ({ ...windowIso(x), feasible: false })) } : {}),
+        };
+        byKey.set(key, option);
+        options.push(option);
+      }
+      if (option.occurrences) option.occurrences[wi].feasible = true;
+    }
+  }
+  const row = await st.insertQuote(ctx.db, {
+    id: `quo_${ulid()}`,
+    tenantId: p.tenantId,
+    request: { ...spec, windows: windows.map(windowIso) },
+    options,
+    expiresAt: new Date(ctx.now() + ctx.quoteTtlMs).toISOString(),
+  });
+  return toQuote(row);
+}
