@@ -52,6 +52,7 @@ const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.S
 export async function transferRoutes(app: AppInstance, { transfers }: { transfers: TransferService }): Promise<void> {
   app.post('/v1/transfers', { config: { access: 'any' },
     schema: {
+      operationId: 'createTransfer',
       tags: ['transfers'],
       summary: 'Move volumeTB from aSite to zSite by the deadline: admitted with a schedule held in the calendar, or 409 deadline-infeasible with the earliest feasible deadline and the most volume that fits',
       headers: IdempotencyHeaders,
@@ -65,6 +66,7 @@ export async function transferRoutes(app: AppInstance, { transfers }: { transfer
 
   app.get('/v1/transfers', { config: { access: 'any' },
     schema: {
+      operationId: 'listTransfers',
       tags: ['transfers'],
       summary: 'List transfers',
       querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(TransferState) }),
@@ -73,10 +75,10 @@ export async function transferRoutes(app: AppInstance, { transfers }: { transfer
   }, async (req) => transfers.list(principalOf(req), req.query));
 
   app.get('/v1/transfers/:id', { config: { access: 'any' },
-    schema: { tags: ['transfers'], summary: 'Get a transfer: schedule, volume delivered so far, expected completion', params: S.IdParams, response: { 200: Transfer, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getTransfer', tags: ['transfers'], summary: 'Get a transfer: schedule, volume delivered so far, expected completion', params: S.IdParams, response: { 200: Transfer, ...S.errorResponses(401, 404) } },
   }, async (req) => transfers.get(principalOf(req), req.params.id));
 
   app.delete('/v1/transfers/:id', { config: { access: 'any' },
-    schema: { tags: ['transfers'], summary: 'Cancel a transfer: the slots from now on are released', params: S.IdParams, response: { 200: Transfer, ...S.errorResponses(401, 404, 409) } },
+    schema: { operationId: 'cancelTransfer', tags: ['transfers'], summary: 'Cancel a transfer: the slots from now on are released', params: S.IdParams, response: { 200: Transfer, ...S.errorResponses(401, 404, 409) } },
   }, async (req) => transfers.cancel(principalOf(req), req.params.id));
 }

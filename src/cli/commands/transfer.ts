@@ -1,7 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Transfer } from '../../services/transfers/index.js';
-import { output, renderTable, withServices } from '../context.js';
-import { cliPrincipal } from './quote.js';
+import { allPages, withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+
+const byId = (id: string) => `/v1/transfers/${encodeURIComponent(id)}`;
 
 const HEAD = ['id', 'tenant', 'state', 'ends', 'TB', 'delivered TB', 'deadline', 'expected completion', 'price'];
 
@@ -47,7 +49,7 @@ export function registerTransferCommands(program: Command): void {
         ...(opts.earliestStart ? { earliestStart: opts.earliestStart } : {}),
         ...(opts.maxRate !== undefined ? { maxRateGbps: opts.maxRate } : {}),
       };
-      const { transfer: t } = await withServices(cmd, (s) => s.transfers.create(cliPrincipal(opts.tenant), body, opts.idempotencyKey));
+      const t = await withClient(cmd, (c) => c.request<Transfer>('POST', '/v1/transfers', { body, headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {} }), { tenant: opts.tenant });
       output(cmd, t, () => `Transfer ${t.id} is ${t.state}: ${t.volumeTB} TB ${t.aSite}-${t.zSite}, expected completion ${t.expectedCompletion} (deadline ${t.deadline}), $${(t.price.amountMinor / 100).toFixed(2)}.\n${scheduleTable(t)}`);
     });
 
@@ -56,8 +58,8 @@ export function registerTransferCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .option('--state <state>', 'scheduled, running, completed, late or cancelled')
     .action(async (opts: { tenant?: string; state?: string }, cmd: Command) => {
-      const page = await withServices(cmd, (s) => s.transfers.list(cliPrincipal(opts.tenant), { limit: 1000, ...(opts.state ? { state: opts.state } : {}) }));
-      output(cmd, page, () => renderTable(HEAD, page.items.map(row)));
+      const items = await withClient(cmd, (c) => allPages<Transfer>(c, '/v1/transfers', { state: opts.state }), { tenant: opts.tenant });
+      output(cmd, { items, nextCursor: null }, () => renderTable(HEAD, items.map(row)));
     });
 
   transfer
@@ -65,7 +67,7 @@ export function registerTransferCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const t = await withServices(cmd, (s) => s.transfers.get(cliPrincipal(opts.tenant), id));
+      const t = await withClient(cmd, (c) => c.request<Transfer>('GET', byId(id)), { tenant: opts.tenant });
       output(cmd, t, () => `${renderTable(HEAD, [row(t)])}\n${scheduleTable(t)}`);
     });
 
@@ -75,7 +77,7 @@ export function registerTransferCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const t = await withServices(cmd, (s) => s.transfers.cancel(cliPrincipal(opts.tenant), id));
+      const t = await withClient(cmd, (c) => c.request<Transfer>('DELETE', byId(id)), { tenant: opts.tenant });
       output(cmd, t, () => `Transfer ${t.id} is ${t.state}; ${t.deliveredTB.toFixed(3)} TB delivered.`);
     });
 }
