@@ -3,7 +3,8 @@
  * time, different path prices, rate caps); after every admission attempt, every transfer admitted so far
  * still delivers its volume by its deadline within its rate cap and earliest start, no link is ever over
  * its free capacity (independent checker), its price never rose (not above the last price, not above the
- * quoted one), and slots already started are exactly as they were. Same inputs, same schedules.
+ * quoted one), and slots already started are exactly as they were; with incremental re-optimisation no more
+ * transfers move than allowed. Same inputs, same schedules.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +32,8 @@ async function run(seed: number, options: SchedulerOptions, load: number): Promi
     if (r.admitted) {
       admitted++;
       moved += r.moved.length;
+      const cap = options.maxMovedTransfers;
+      if (cap !== undefined) assert.ok(r.moved.length <= cap, `seed ${seed}: ${r.moved.length} transfers moved, at most ${cap} allowed`);
       quoted.set(req.id, r.schedule.priceMinor);
     }
     const after = s.schedules();
@@ -53,6 +56,8 @@ const variants: [string, SchedulerOptions, number][] = [
   ['on every arrival', { reoptimize: 'always' }, 77],
   // An LP budget of a few simplex iterations: re-optimisation falls back to the EDF re-plan.
   ['with the greedy EDF fallback', { iterationLimit: 3, timeBlockSlots: 1 }, 5],
+  // Incremental (as in the product): only the transfers most in the new one's way may move.
+  ['incremental, at most 2 moved', { maxMovedTransfers: 2 }, 11],
 ];
 for (const [label, options, seed] of variants) {
   test(`re-optimisation (${label}) never breaks an admitted transfer's volume, deadline, price or history`, async () => {

@@ -52,6 +52,15 @@ export interface SchedulerOptions {
    * there proves infeasible per slot, so most refusals are decided at a fraction of the cost.
    */
   timeBlockSlots?: number;
+  /**
+   * Incremental re-optimisation: move at most this many admitted transfers per admission (default: all).
+   * The ones moved are those holding the most capacity on the new request's candidate links inside its
+   * window (they are what stands in its way); every other transfer stays as it is (its holds count as
+   * used). The LP then has at most (limit + 1) x paths x slots columns whatever the number of active
+   * transfers, which bounds the solve time by design; the guarantee is unchanged (fixed transfers keep
+   * their schedules, moved ones are required rows as before). It may admit less than moving everyone.
+   */
+  maxMovedTransfers?: number;
 }
 
 type ScopeOutcome =
@@ -69,7 +78,7 @@ export class TransferScheduler {
   private lastNow = 0;
   /** Last optimal basis per kind of model (per slot, restricted blocks, relaxed blocks), for warm starts. */
   private readonly bases = new Map<string, BasisCache>();
-  private readonly opt: Required<Omit<SchedulerOptions, 'timeLimitSeconds'>> & { timeLimitSeconds?: number };
+  private readonly opt: Required<Omit<SchedulerOptions, 'timeLimitSeconds' | 'maxMovedTransfers'>> & { timeLimitSeconds?: number; maxMovedTransfers?: number };
 
   constructor(
     network: TransferNetwork,
@@ -84,6 +93,7 @@ export class TransferScheduler {
       maxLpColumns: options.maxLpColumns ?? DEFAULTS.maxLpColumns,
       iterationLimit: options.iterationLimit ?? DEFAULTS.iterationLimit,
       mipNodeLimit: options.mipNodeLimit ?? DEFAULTS.mipNodeLimit,
+      ...(options.maxMovedTransfers !== undefined ? { maxMovedTransfers: options.maxMovedTransfers } : {}),
       warmStart: options.warmStart ?? true,
       useWaves: options.useWaves ?? true,
       timeBlockSlots: options.timeBlockSlots ?? DEFAULTS.timeBlockSlots,
@@ -422,9 +432,11 @@ export class TransferScheduler {
   private reoptScope(req: NormRequest, now: number, to: number, mode: LpItem['mode']): LpScope {
     const items: LpItem[] = [];
     const fixed = this.cal.usageQ.slice();
+    const movable = this.movable(req, now, to);
     for (const p of this.plans.values()) {
       const owed = p.req.needQ - deliveredQ(p, p.req.earliest, now);
       if (owed <= 0 || p.end <= now) continue;
+      if (movable && !movable.has(p.serial)) continue;
       subtractUsage(this.cal, fixed, p, now);
       items.push({
         key: p.serial,
@@ -449,6 +461,36 @@ export class TransferScheduler {
       objective: mode === 'elastic' ? 'max-volume' : 'cost',
       earliness: this.opt.earliness,
     };
+  }
+
+  /**
+   * The admitted transfers an incremental re-optimisation may move (null: all): the `maxMovedTransfers`
+   * holding the most quanta-slots on the new request's candidate links within [max(now, earliest), to),
+   * ties by admission order (deterministic). Ones holding nothing there cannot make room and stay.
+   */
+  private movable(req: NormRequest, now: number, to: number): Set<number> | null {
+    const limit = this.opt.maxMovedTransfers;
+    if (limit === undefined) return null;
+    const onPath = new Uint8Array(this.cal.R);
+    for (const path of req.paths) for (const l of path.links) onPath[l] = 1;
+    const from = Math.max(now, req.earliest);
+    const weight: { serial: number; w: number }[] = [];
+    for (const p of this.plans.values()) {
+      if (p.end <= now) continue;
+      const K = p.req.paths.length;
+      let w = 0;
+      for (let t = Math.max(from, p.req.earliest); t < Math.min(to, p.end); t++) {
+        for (let k = 0; k < K; k++) {
+          const r = p.rates[(t - p.req.earliest) * K + k];
+          if (r === 0) continue;
+          const path = p.req.paths[k];
+          for (let j = 0; j < path.links.length; j++) if (onPath[path.links[j]]) w += r * path.coef[j];
+        }
+      }
+      if (w > 0) weight.push({ serial: p.serial, w });
+    }
+    weight.sort((a, b) => b.w - a.w || a.serial - b.serial);
+    return new Set(weight.slice(0, limit).map((x) => x.serial));
   }
 
   /**

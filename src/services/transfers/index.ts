@@ -38,6 +38,9 @@ const loadHighs = highsModule as unknown as () => Promise<Highs>;
 // Arbitrary constant, distinct from the other advisory lock keys: one transfer decision at a time.
 const TRANSFERS_LOCK_KEY = 7_310_550_011;
 
+/** Admitted transfers one admission may move (incremental re-optimisation; see the engine's option). */
+const MAX_MOVED_TRANSFERS = 16;
+
 /** Decimal terabytes to gigabits. */
 const GBIT_PER_TB = 8000;
 
@@ -350,7 +353,9 @@ export class TransferService {
     const holds = await st.trunkHolds(tx, trunks.map((t) => t.id), slotStartIso(base), slotStartIso(base + H));
     const network = transferNetwork(trunks, holds, base, H);
     const linkOf = new Map(trunks.map((t, i) => [t.id, i]));
-    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: false, warmStart: false });
+    // Incremental re-optimisation: at most 16 transfers (those in the new one's way) move per admission,
+    // so a decision's LP does not grow with the number of open transfers (bench:transfers, timing case).
+    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: false, warmStart: false, maxMovedTransfers: MAX_MOVED_TRANSFERS });
     const stored = new Map<string, st.TransferRow>();
     for (const t of open) {
       const paths = t.paths.map((x) => enginePath(x, linkOf));
