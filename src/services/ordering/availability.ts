@@ -16,7 +16,7 @@ import * as st from '../../store/ordering.js';
 import { occupancyFrom, planningRequest, routeResources } from './common.js';
 import { checkSites, newTrunkId, parseSpec, type OrderingContext } from './context.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type Route } from './planner.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
 export interface AvailabilityInterval {
@@ -133,12 +133,77 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   }
   const { kind, ids } = routeResources(view, spec, route);
   const ranges = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
-  for (const [a, b] of cuts(start, end, ranges)) {
-    const occ = occupancyFrom(view, spec, { held: during(ranges, a, b), trunks: [] });
-    const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId) !== null;
-    pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP) : 0 } : {}) });
+  const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
+  // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
+  // meets its own ranges, and where nothing fits, nothing fits until some range is released. So a
+  // piece is planned again only when the last plan was hit, or something was released after an
+  // infeasible piece (with a count asked for, every piece is counted).
+  let prev: boolean | null = null;
+  let lastPlan: Plan | null = null;
+  for (const piece of sweep(start, end, ranges)) {
+    let feasible: boolean;
+    let count: number | undefined;
+    if (!q.count && prev === true && lastPlan && !piece.added.some((r) => meets(lastPlan as Plan, r))) feasible = true;
+    else if (!q.count && prev === false && !piece.removed) feasible = false;
+    else {
+      const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
+      if (q.count) {
+        count = countFitting(view, occ, spec, route, COUNT_CAP);
+        feasible = count > 0;
+      } else {
+        lastPlan = planCircuit(view, occ, spec, route, newTrunkId);
+        feasible = lastPlan !== null;
+      }
+    }
+    prev = feasible;
+    const last = timed[timed.length - 1];
+    if (last && last.feasible === feasible && last.count === count) last.endMs = piece.b;
+    else timed.push({ startMs: piece.a, endMs: piece.b, feasible, ...(count !== undefined ? { count } : {}) });
   }
+  for (const t of timed) pieces.push({ start: iso(t.startMs), end: iso(t.endMs), feasible: t.feasible, ...(t.count !== undefined ? { count: t.count } : {}) });
   return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+}
+
+/** Whether a held range takes a unit the plan uses. */
+function meets(plan: Plan, r: st.TimedRange): boolean {
+  return plan.allocations.some((x) => x.resourceId === r.resourceId && x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
+}
+
+/** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */
+interface SweepPiece {
+  a: number;
+  b: number;
+  /** The ranges held throughout the piece. */
+  held: () => st.TimedRange[];
+  /** Ranges that start at a (for the first piece: every range held in it). */
+  added: st.TimedRange[];
+  /** Some range ends at a. */
+  removed: boolean;
+}
+
+/**
+ * Walks [start, end) cut at every instant a range starts or ends inside it, keeping the set held
+ * throughout each piece up to date (each range enters and leaves once) instead of filtering every
+ * range for every piece.
+ */
+function* sweep(start: number, end: number, ranges: readonly st.TimedRange[]): Generator<SweepPiece> {
+  const byStart = [...ranges].sort((x, y) => x.fromMs - y.fromMs);
+  const byEnd = ranges.filter((r) => r.toMs !== null).sort((x, y) => (x.toMs as number) - (y.toMs as number));
+  const active = new Set<st.TimedRange>();
+  let nextStart = 0;
+  let nextEnd = 0;
+  for (const [a, b] of cuts(start, end, ranges)) {
+    let removed = false;
+    for (; nextEnd < byEnd.length && (byEnd[nextEnd].toMs as number) <= a; nextEnd++) removed = active.delete(byEnd[nextEnd]) || removed;
+    const added: st.TimedRange[] = [];
+    for (; nextStart < byStart.length && byStart[nextStart].fromMs < b; nextStart++) {
+      const r = byStart[nextStart];
+      if (r.toMs !== null && r.toMs <= a) continue;
+      active.add(r);
+      added.push(r);
+    }
+    yield { a, b, held: () => [...active], added, removed };
+  }
 }
 
 /** [start, end) cut at every instant a range starts or ends inside it. */
