@@ -627,6 +627,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List transfers */
+        get: operations["listTransfers"];
+        put?: never;
+        /** Move volumeTB from aSite to zSite by the deadline: admitted with a schedule held in the calendar, or 409 deadline-infeasible with the earliest feasible deadline and the most volume that fits */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a transfer: schedule, volume delivered so far, expected completion */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        /** Cancel a transfer: the slots from now on are released */
+        delete: operations["cancelTransfer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/availability": {
         parameters: {
             query?: never;
@@ -706,7 +742,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -721,6 +757,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -763,7 +803,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -778,6 +818,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -795,7 +839,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -810,6 +854,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -851,7 +899,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -866,6 +914,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -883,7 +935,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -898,6 +950,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -915,7 +971,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -930,6 +986,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -947,7 +1007,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -962,6 +1022,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1017,7 +1081,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1032,6 +1096,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1049,7 +1117,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1064,6 +1132,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1081,7 +1153,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1096,6 +1168,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1113,7 +1189,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1128,6 +1204,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1145,7 +1225,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1160,6 +1240,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1221,7 +1305,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1236,6 +1320,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1253,7 +1341,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1268,6 +1356,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1285,7 +1377,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1300,12 +1392,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1317,7 +1413,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1332,6 +1428,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1349,7 +1449,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1364,6 +1464,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1381,7 +1485,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1396,6 +1500,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1413,7 +1521,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1428,6 +1536,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1445,7 +1557,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1460,6 +1572,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1477,7 +1593,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1492,6 +1608,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1542,7 +1662,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1557,6 +1677,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1574,7 +1698,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1589,6 +1713,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1606,7 +1734,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1621,6 +1749,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1638,7 +1770,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1653,6 +1785,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1670,7 +1806,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1685,6 +1821,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1723,7 +1863,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1738,6 +1878,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1755,7 +1899,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1770,6 +1914,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1787,7 +1935,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1802,12 +1950,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1819,7 +1971,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1834,6 +1986,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1851,7 +2007,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1866,6 +2022,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1883,7 +2043,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1898,6 +2058,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1915,7 +2079,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1930,6 +2094,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1992,7 +2160,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2007,6 +2175,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2024,7 +2196,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2039,6 +2211,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2056,7 +2232,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2071,6 +2247,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2088,7 +2268,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2103,12 +2283,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2120,7 +2304,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2135,6 +2319,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2152,7 +2340,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2167,6 +2355,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2184,7 +2376,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2199,6 +2391,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2216,7 +2412,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2231,6 +2427,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2248,7 +2448,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2263,6 +2463,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2280,7 +2484,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2295,6 +2499,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2374,7 +2582,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2389,6 +2597,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2406,7 +2618,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2421,6 +2633,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2438,7 +2654,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2453,6 +2669,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2470,7 +2690,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2485,6 +2705,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2502,7 +2726,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2517,6 +2741,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2620,7 +2848,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2635,6 +2863,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2652,7 +2884,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2667,6 +2899,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2684,7 +2920,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2699,12 +2935,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2716,7 +2956,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2731,6 +2971,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2748,7 +2992,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2763,6 +3007,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2780,7 +3028,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2795,6 +3043,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2812,7 +3064,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2827,6 +3079,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2844,7 +3100,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2859,6 +3115,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2876,7 +3136,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2891,6 +3151,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2963,7 +3227,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2978,6 +3242,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2995,7 +3263,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3010,6 +3278,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3027,7 +3299,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3042,6 +3314,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3059,7 +3335,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3074,6 +3350,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3091,7 +3371,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3106,6 +3386,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3144,7 +3428,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3159,6 +3443,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3176,7 +3464,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3191,6 +3479,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3208,7 +3500,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3223,12 +3515,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3240,7 +3536,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3255,6 +3551,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3272,7 +3572,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3287,6 +3587,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3304,7 +3608,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3319,6 +3623,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3336,7 +3644,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3351,6 +3659,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3455,7 +3767,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3470,6 +3782,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3487,7 +3803,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3502,6 +3818,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3519,7 +3839,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3534,6 +3854,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3551,7 +3875,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3566,12 +3890,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3583,7 +3911,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3598,6 +3926,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3615,7 +3947,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3630,6 +3962,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3647,7 +3983,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3662,6 +3998,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3679,7 +4019,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3694,6 +4034,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3711,7 +4055,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3726,6 +4070,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3743,7 +4091,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3758,6 +4106,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3807,7 +4159,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3822,6 +4174,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3839,7 +4195,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3854,6 +4210,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3871,7 +4231,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3886,6 +4246,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3903,7 +4267,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3918,6 +4282,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3935,7 +4303,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3950,6 +4318,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4001,7 +4373,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4016,6 +4388,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4033,7 +4409,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4048,6 +4424,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4065,7 +4445,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4080,12 +4460,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4097,7 +4481,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4112,6 +4496,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4129,7 +4517,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4144,6 +4532,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4161,7 +4553,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4176,6 +4568,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4193,7 +4589,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4208,6 +4604,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4225,7 +4625,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4240,6 +4640,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4257,7 +4661,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4272,6 +4676,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4317,7 +4725,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4332,6 +4740,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4349,7 +4761,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4364,6 +4776,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4381,7 +4797,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4396,6 +4812,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4413,7 +4833,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4428,6 +4848,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4445,7 +4869,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4460,6 +4884,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4498,7 +4926,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4513,6 +4941,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4530,7 +4962,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4545,6 +4977,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4562,7 +4998,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4577,12 +5013,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4594,7 +5034,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4609,6 +5049,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4626,7 +5070,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4641,6 +5085,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4658,7 +5106,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4673,6 +5121,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4690,7 +5142,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4705,6 +5157,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4757,7 +5213,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4772,6 +5228,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4789,7 +5249,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4804,6 +5264,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4821,7 +5285,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4836,6 +5300,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4853,7 +5321,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4868,6 +5336,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4885,7 +5357,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4900,6 +5372,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4917,7 +5393,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4932,6 +5408,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4949,7 +5429,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4964,6 +5444,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4981,7 +5465,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4996,6 +5480,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5013,7 +5501,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5028,6 +5516,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5079,7 +5571,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5094,6 +5586,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5111,7 +5607,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5126,6 +5622,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5143,7 +5643,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5158,6 +5658,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5175,7 +5679,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5190,6 +5694,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5207,7 +5715,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5222,6 +5730,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5273,7 +5785,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5288,6 +5800,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5305,7 +5821,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5320,6 +5836,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5337,7 +5857,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5352,12 +5872,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5369,7 +5893,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5384,6 +5908,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5401,7 +5929,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5416,6 +5944,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5433,7 +5965,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5448,6 +5980,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5465,7 +6001,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5480,6 +6016,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5497,7 +6037,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5512,6 +6052,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5599,7 +6143,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5614,6 +6158,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5631,7 +6179,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5646,6 +6194,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5663,7 +6215,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5678,6 +6230,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5695,7 +6251,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5710,6 +6266,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5727,7 +6287,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5742,6 +6302,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5759,7 +6323,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5774,6 +6338,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5836,7 +6404,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5851,6 +6419,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5868,7 +6440,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5883,6 +6455,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5900,7 +6476,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5915,6 +6491,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5932,7 +6512,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5947,6 +6527,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5964,7 +6548,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5979,6 +6563,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5996,7 +6584,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6011,6 +6599,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6142,7 +6734,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6157,6 +6749,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6174,7 +6770,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6189,6 +6785,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6206,7 +6806,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6221,6 +6821,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6238,7 +6842,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6253,6 +6857,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6270,7 +6878,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6285,6 +6893,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6442,7 +7054,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6457,6 +7069,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6474,7 +7090,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6489,6 +7105,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6506,7 +7126,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6521,6 +7141,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6538,7 +7162,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6553,6 +7177,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6570,7 +7198,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6585,6 +7213,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6602,7 +7234,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6617,6 +7249,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6634,7 +7270,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6649,6 +7285,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6777,7 +7417,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6792,6 +7432,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6809,7 +7453,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6824,6 +7468,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6841,7 +7489,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6856,6 +7504,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6873,7 +7525,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6888,6 +7540,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6905,7 +7561,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6920,6 +7576,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7006,7 +7666,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7021,6 +7681,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7038,7 +7702,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7053,6 +7717,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7070,7 +7738,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7085,6 +7753,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7102,7 +7774,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7117,6 +7789,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7134,7 +7810,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7149,6 +7825,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7314,7 +7994,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7329,6 +8009,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7346,7 +8030,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7361,6 +8045,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7378,7 +8066,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7393,12 +8081,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7410,7 +8102,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7425,6 +8117,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7442,7 +8138,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7457,6 +8153,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7474,7 +8174,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7489,6 +8189,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7506,7 +8210,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7521,6 +8225,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7538,7 +8246,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7553,6 +8261,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7570,7 +8282,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7585,6 +8297,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7665,7 +8381,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7680,6 +8396,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7697,7 +8417,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7712,6 +8432,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7729,7 +8453,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7744,6 +8468,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7761,7 +8489,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7776,6 +8504,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7793,7 +8525,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7808,6 +8540,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7888,7 +8624,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7903,6 +8639,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7920,7 +8660,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7935,12 +8675,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7952,7 +8696,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7967,6 +8711,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7984,7 +8732,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7999,6 +8747,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8016,7 +8768,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8031,6 +8783,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8048,7 +8804,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8063,6 +8819,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8143,7 +8903,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8158,6 +8918,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8175,7 +8939,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8190,12 +8954,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8207,7 +8975,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8222,6 +8990,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8239,7 +9011,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8254,6 +9026,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8271,7 +9047,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8286,6 +9062,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8303,7 +9083,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8318,6 +9098,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8436,7 +9220,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8451,6 +9235,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8468,7 +9256,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8483,6 +9271,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8500,7 +9292,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8515,6 +9307,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8532,7 +9328,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8547,6 +9343,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8564,7 +9364,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8579,6 +9379,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8692,7 +9496,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8707,6 +9511,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8724,7 +9532,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8739,6 +9547,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8756,7 +9568,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8771,6 +9583,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8788,7 +9604,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8803,6 +9619,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8820,7 +9640,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8835,6 +9655,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8915,7 +9739,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8930,6 +9754,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8947,7 +9775,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8962,12 +9790,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8979,7 +9811,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8994,6 +9826,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9011,7 +9847,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9026,6 +9862,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9043,7 +9883,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9058,6 +9898,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9075,7 +9919,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9090,6 +9934,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9179,7 +10027,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9194,6 +10042,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9211,7 +10063,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9226,6 +10078,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9243,7 +10099,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9258,12 +10114,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9275,7 +10135,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9290,6 +10150,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9307,7 +10171,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9322,6 +10186,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9339,7 +10207,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9354,6 +10222,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9371,7 +10243,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9386,6 +10258,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9403,7 +10279,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9418,6 +10294,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9435,7 +10315,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9450,6 +10330,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9515,7 +10399,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9530,6 +10414,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9547,7 +10435,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9562,6 +10450,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9579,7 +10471,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9594,6 +10486,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9611,7 +10507,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9626,6 +10522,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9723,7 +10623,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9738,6 +10638,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9755,7 +10659,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9770,6 +10674,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9787,7 +10695,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9802,6 +10710,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9819,7 +10731,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9834,6 +10746,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9851,7 +10767,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9866,6 +10782,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9883,7 +10803,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9898,6 +10818,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9915,7 +10839,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9930,6 +10854,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9947,7 +10875,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9962,6 +10890,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10016,7 +10948,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10031,6 +10963,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10048,7 +10984,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10063,6 +10999,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10080,7 +11020,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10095,6 +11035,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10112,7 +11056,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10127,6 +11071,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10144,7 +11092,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10159,6 +11107,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10217,7 +11169,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10232,6 +11184,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10249,7 +11205,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10264,6 +11220,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10281,7 +11241,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10296,6 +11256,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10313,7 +11277,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10328,6 +11292,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10345,7 +11313,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10360,6 +11328,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10377,7 +11349,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10392,6 +11364,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10409,7 +11385,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10424,6 +11400,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10441,7 +11421,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10456,6 +11436,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10494,7 +11478,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10509,6 +11493,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10526,7 +11514,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10541,6 +11529,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10558,7 +11550,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10573,6 +11565,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10590,7 +11586,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10605,6 +11601,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10622,7 +11622,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10637,6 +11637,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10702,7 +11706,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10717,6 +11721,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10734,7 +11742,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10749,6 +11757,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10766,7 +11778,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10781,6 +11793,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10798,7 +11814,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10813,6 +11829,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10830,7 +11850,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10845,6 +11865,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10898,7 +11922,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10913,6 +11937,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10930,7 +11958,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10945,6 +11973,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10962,7 +11994,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10977,6 +12009,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10994,7 +12030,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11009,6 +12045,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11026,7 +12066,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11041,6 +12081,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11102,7 +12146,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11117,6 +12161,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11134,7 +12182,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11149,12 +12197,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11166,7 +12218,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11181,6 +12233,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11198,7 +12254,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11213,6 +12269,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11230,7 +12290,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11245,6 +12305,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11262,7 +12326,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11277,6 +12341,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11294,7 +12362,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11309,6 +12377,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11326,7 +12398,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11341,6 +12413,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11390,7 +12466,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11405,6 +12481,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11422,7 +12502,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11437,6 +12517,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11454,7 +12538,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11469,6 +12553,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11486,7 +12574,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11501,6 +12589,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11518,7 +12610,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11533,6 +12625,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11570,7 +12666,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11585,6 +12681,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11602,7 +12702,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11617,6 +12717,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11634,7 +12738,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11649,6 +12753,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11666,7 +12774,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11681,6 +12789,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11698,7 +12810,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11713,6 +12825,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11766,7 +12882,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11781,6 +12897,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11798,7 +12918,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11813,6 +12933,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11830,7 +12954,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11845,6 +12969,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11862,7 +12990,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11877,6 +13005,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11894,7 +13026,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11909,6 +13041,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11972,7 +13108,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11987,6 +13123,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12004,7 +13144,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12019,6 +13159,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12036,7 +13180,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12051,6 +13195,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12068,7 +13216,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12083,6 +13231,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12100,7 +13252,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12115,6 +13267,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12170,7 +13326,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12185,6 +13341,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12202,7 +13362,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12217,6 +13377,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12234,7 +13398,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12249,6 +13413,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12266,7 +13434,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12281,6 +13449,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12298,7 +13470,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12313,6 +13485,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12330,7 +13506,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12345,6 +13521,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12514,7 +13694,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12529,6 +13709,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12546,7 +13730,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12561,6 +13745,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12578,7 +13766,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12593,6 +13781,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12610,7 +13802,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12625,6 +13817,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12642,7 +13838,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12657,6 +13853,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12674,7 +13874,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12689,6 +13889,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12706,7 +13910,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12721,6 +13925,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12738,7 +13946,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12753,6 +13961,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12804,7 +14016,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12819,6 +14031,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12836,7 +14052,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12851,6 +14067,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12868,7 +14088,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12883,6 +14103,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12900,7 +14124,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12915,6 +14139,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12932,7 +14160,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12947,6 +14175,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12964,7 +14196,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12979,6 +14211,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13078,7 +14314,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13093,6 +14329,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13110,7 +14350,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13125,6 +14365,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13142,7 +14386,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13157,12 +14401,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13174,7 +14422,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13189,6 +14437,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13206,7 +14458,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13221,6 +14473,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13238,7 +14494,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13253,6 +14509,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13270,7 +14530,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13285,6 +14545,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13364,7 +14628,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13379,6 +14643,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13396,7 +14664,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13411,6 +14679,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13428,7 +14700,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13443,6 +14715,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13460,7 +14736,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13475,6 +14751,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13492,7 +14772,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13507,6 +14787,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13524,7 +14808,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13539,6 +14823,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13619,7 +14907,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13634,6 +14922,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13651,7 +14943,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13666,6 +14958,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13683,7 +14979,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13698,6 +14994,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13715,7 +15015,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13730,6 +15030,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13747,7 +15051,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13762,6 +15066,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13779,7 +15087,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13794,6 +15102,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13811,7 +15123,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13826,6 +15138,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13843,7 +15159,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13858,6 +15174,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13915,7 +15235,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13930,6 +15250,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13947,7 +15271,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13962,6 +15286,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13979,7 +15307,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13994,6 +15322,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14011,7 +15343,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14026,6 +15358,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14043,7 +15379,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14058,6 +15394,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14075,7 +15415,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14090,6 +15430,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14160,7 +15504,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14175,6 +15519,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14192,7 +15540,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14207,6 +15555,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14224,7 +15576,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14239,6 +15591,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14256,7 +15612,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14271,6 +15627,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14288,7 +15648,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14303,6 +15663,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14320,7 +15684,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14335,6 +15699,1203 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: "scheduled" | "running" | "completed" | "late" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            tenantId: string;
+                            aSite: string;
+                            zSite: string;
+                            volumeTB: number;
+                            /** Format: date-time */
+                            earliestStart: string;
+                            /** Format: date-time */
+                            deadline: string;
+                            maxRateGbps: number | null;
+                            state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                            slotSeconds: number;
+                            schedule: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                                rateGbps: number;
+                                paths: {
+                                    path: string;
+                                    rateGbps: number;
+                                }[];
+                            }[];
+                            paths: {
+                                id: string;
+                                trunks: string[];
+                                sites: string[];
+                                latencyUs: number;
+                            }[];
+                            /** Format: date-time */
+                            expectedCompletion: string;
+                            deliveredTB: number;
+                            price: {
+                                amountMinor: number;
+                                currency: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            cancelledAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Stable readable id */
+                    aSite: string;
+                    /** @description Stable readable id */
+                    zSite: string;
+                    volumeTB: number;
+                    /** Format: date-time */
+                    deadline: string;
+                    /** Format: date-time */
+                    earliestStart?: string;
+                    maxRateGbps?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    cancelTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14399,7 +16960,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14414,6 +16975,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14431,7 +16996,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14446,6 +17011,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14463,7 +17032,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14478,6 +17047,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14495,7 +17068,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14510,6 +17083,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14527,7 +17104,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14542,6 +17119,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14596,7 +17177,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14611,6 +17192,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14628,7 +17213,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14643,6 +17228,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14660,7 +17249,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14675,6 +17264,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14692,7 +17285,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14707,6 +17300,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14724,7 +17321,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14739,6 +17336,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14756,7 +17357,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14771,6 +17372,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
