@@ -21,6 +21,7 @@ import { registerUsageCommand } from './commands/usage.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerQotCommand } from './commands/qot.js';
 import { registerDevicesCommands } from './commands/devices.js';
+import { registerTransferCommands } from './commands/transfer.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerQotCommand(program);
   registerDevicesCommands(program);
+  registerTransferCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -12,6 +12,7 @@ import { ResilienceService } from './resilience/index.js';
 import { AuditService } from './audit.js';
 import type { NetworkViewCache } from './ordering/network-view.js';
 import { DeviceService, attachMonitor, createNetconf, type NetconfSouthbound, type SouthboundOptions } from './southbound/index.js';
+import { TransferService } from './transfers/index.js';
 
 export interface Services extends OrderingServices {
   db: Db;
@@ -23,6 +24,7 @@ export interface Services extends OrderingServices {
   devices: DeviceService;
   /** The NETCONF driver and alarm monitor, when the process drives devices (serve --driver netconf). */
   netconf: NetconfSouthbound | null;
+  transfers: TransferService;
   /** Background loops (webhook delivery, usage roll-up) once startBackground ran. */
   background: EventWorkers | null;
 }
@@ -51,11 +53,12 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   });
   views = ordering.ordering.views;
   // Ordering and resilience plan over the same cached network view.
-  const resilience = new ResilienceService(db, { views: ordering.ordering.views });
+  const transfers = new TransferService(db);
+  const resilience = new ResilienceService(db, { views: ordering.ordering.views, afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)) });
   // One background loop runs every kind of leased job: activations, teardowns, restorations.
   ordering.worker.register(resilience.restorationJob());
   if (netconf && opts.netconf) attachMonitor(db, netconf, resilience, opts.netconf);
-  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), devices: new DeviceService(db, netconf), netconf, background: null };
+  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), transfers, devices: new DeviceService(db, netconf), netconf, background: null };
 }
 
 /** Starts the long-running loops a server needs: order activation, webhook delivery, usage hours. */

@@ -627,6 +627,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List transfers */
+        get: operations["listTransfers"];
+        put?: never;
+        /** Move volumeTB from aSite to zSite by the deadline: admitted with a schedule held in the calendar, or 409 deadline-infeasible with the earliest feasible deadline and the most volume that fits */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a transfer: schedule, volume delivered so far, expected completion */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        /** Cancel a transfer: the slots from now on are released */
+        delete: operations["cancelTransfer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/availability": {
         parameters: {
             query?: never;
@@ -741,7 +777,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -756,6 +792,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -798,7 +838,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -813,6 +853,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -830,7 +874,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -845,6 +889,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -886,7 +934,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -901,6 +949,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -918,7 +970,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -933,6 +985,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -950,7 +1006,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -965,6 +1021,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -982,7 +1042,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -997,6 +1057,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1052,7 +1116,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1067,6 +1131,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1084,7 +1152,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1099,6 +1167,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1116,7 +1188,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1131,6 +1203,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1148,7 +1224,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1163,6 +1239,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1180,7 +1260,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1195,6 +1275,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1256,7 +1340,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1271,6 +1355,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1288,7 +1376,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1303,6 +1391,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1320,7 +1412,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1335,12 +1427,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1352,7 +1448,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1367,6 +1463,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1384,7 +1484,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1399,6 +1499,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1416,7 +1520,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1431,6 +1535,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1448,7 +1556,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1463,6 +1571,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1480,7 +1592,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1495,6 +1607,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1512,7 +1628,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1527,6 +1643,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1577,7 +1697,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1592,6 +1712,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1609,7 +1733,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1624,6 +1748,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1641,7 +1769,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1656,6 +1784,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1673,7 +1805,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1688,6 +1820,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1705,7 +1841,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1720,6 +1856,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1758,7 +1898,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1773,6 +1913,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1790,7 +1934,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1805,6 +1949,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1822,7 +1970,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1837,12 +1985,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1854,7 +2006,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1869,6 +2021,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1886,7 +2042,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1901,6 +2057,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1918,7 +2078,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1933,6 +2093,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1950,7 +2114,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1965,6 +2129,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2027,7 +2195,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2042,6 +2210,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2059,7 +2231,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2074,6 +2246,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2091,7 +2267,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2106,6 +2282,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2123,7 +2303,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2138,12 +2318,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,7 +2339,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2170,6 +2354,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2187,7 +2375,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2202,6 +2390,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2219,7 +2411,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2234,6 +2426,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2251,7 +2447,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2266,6 +2462,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2283,7 +2483,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2298,6 +2498,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2315,7 +2519,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2330,6 +2534,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2409,7 +2617,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2424,6 +2632,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2441,7 +2653,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2456,6 +2668,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2473,7 +2689,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2488,6 +2704,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2505,7 +2725,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2520,6 +2740,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2537,7 +2761,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2552,6 +2776,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2655,7 +2883,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2670,6 +2898,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2687,7 +2919,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2702,6 +2934,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2719,7 +2955,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2734,12 +2970,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2751,7 +2991,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2766,6 +3006,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2783,7 +3027,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2798,6 +3042,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2815,7 +3063,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2830,6 +3078,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2847,7 +3099,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2862,6 +3114,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2879,7 +3135,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2894,6 +3150,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2911,7 +3171,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2926,6 +3186,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2998,7 +3262,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3013,6 +3277,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3030,7 +3298,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3045,6 +3313,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3062,7 +3334,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3077,6 +3349,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3094,7 +3370,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3109,6 +3385,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3126,7 +3406,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3141,6 +3421,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3179,7 +3463,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3194,6 +3478,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3211,7 +3499,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3226,6 +3514,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3243,7 +3535,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3258,12 +3550,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3275,7 +3571,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3290,6 +3586,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3307,7 +3607,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3322,6 +3622,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3339,7 +3643,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3354,6 +3658,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3371,7 +3679,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3386,6 +3694,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3490,7 +3802,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3505,6 +3817,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3522,7 +3838,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3537,6 +3853,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3554,7 +3874,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3569,6 +3889,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3586,7 +3910,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3601,12 +3925,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3618,7 +3946,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3633,6 +3961,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3650,7 +3982,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3665,6 +3997,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3682,7 +4018,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3697,6 +4033,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3714,7 +4054,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3729,6 +4069,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3746,7 +4090,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3761,6 +4105,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3778,7 +4126,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3793,6 +4141,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3842,7 +4194,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3857,6 +4209,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3874,7 +4230,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3889,6 +4245,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3906,7 +4266,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3921,6 +4281,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3938,7 +4302,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3953,6 +4317,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3970,7 +4338,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3985,6 +4353,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4036,7 +4408,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4051,6 +4423,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4068,7 +4444,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4083,6 +4459,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4100,7 +4480,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4115,12 +4495,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4132,7 +4516,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4147,6 +4531,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4164,7 +4552,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4179,6 +4567,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4196,7 +4588,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4211,6 +4603,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4228,7 +4624,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4243,6 +4639,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4260,7 +4660,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4275,6 +4675,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4292,7 +4696,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4307,6 +4711,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4352,7 +4760,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4367,6 +4775,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4384,7 +4796,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4399,6 +4811,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4416,7 +4832,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4431,6 +4847,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4448,7 +4868,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4463,6 +4883,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4480,7 +4904,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4495,6 +4919,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4533,7 +4961,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4548,6 +4976,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4565,7 +4997,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4580,6 +5012,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4597,7 +5033,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4612,12 +5048,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,7 +5069,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4644,6 +5084,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4661,7 +5105,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4676,6 +5120,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4693,7 +5141,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4708,6 +5156,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4725,7 +5177,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4740,6 +5192,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4792,7 +5248,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4807,6 +5263,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4824,7 +5284,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4839,6 +5299,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4856,7 +5320,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4871,6 +5335,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4888,7 +5356,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4903,6 +5371,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4920,7 +5392,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4935,6 +5407,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4952,7 +5428,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4967,6 +5443,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4984,7 +5464,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4999,6 +5479,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5016,7 +5500,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5031,6 +5515,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5048,7 +5536,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5063,6 +5551,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5114,7 +5606,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5129,6 +5621,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5146,7 +5642,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5161,6 +5657,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5178,7 +5678,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5193,6 +5693,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5210,7 +5714,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5225,6 +5729,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5242,7 +5750,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5257,6 +5765,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5308,7 +5820,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5323,6 +5835,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5340,7 +5856,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5355,6 +5871,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5372,7 +5892,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5387,12 +5907,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5404,7 +5928,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5419,6 +5943,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5436,7 +5964,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5451,6 +5979,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5468,7 +6000,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5483,6 +6015,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5500,7 +6036,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5515,6 +6051,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5532,7 +6072,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5547,6 +6087,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5634,7 +6178,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5649,6 +6193,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5666,7 +6214,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5681,6 +6229,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5698,7 +6250,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5713,6 +6265,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5730,7 +6286,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5745,6 +6301,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5762,7 +6322,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5777,6 +6337,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5794,7 +6358,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5809,6 +6373,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5871,7 +6439,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5886,6 +6454,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5903,7 +6475,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5918,6 +6490,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5935,7 +6511,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5950,6 +6526,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5967,7 +6547,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5982,6 +6562,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5999,7 +6583,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6014,6 +6598,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6031,7 +6619,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6046,6 +6634,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6177,7 +6769,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6192,6 +6784,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6209,7 +6805,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6224,6 +6820,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6241,7 +6841,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6256,6 +6856,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6273,7 +6877,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6288,6 +6892,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6305,7 +6913,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6320,6 +6928,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6477,7 +7089,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6492,6 +7104,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6509,7 +7125,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6524,6 +7140,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6541,7 +7161,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6556,6 +7176,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6573,7 +7197,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6588,6 +7212,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6605,7 +7233,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6620,6 +7248,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6637,7 +7269,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6652,6 +7284,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6669,7 +7305,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6684,6 +7320,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6812,7 +7452,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6827,6 +7467,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6844,7 +7488,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6859,6 +7503,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6876,7 +7524,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6891,6 +7539,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6908,7 +7560,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6923,6 +7575,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6940,7 +7596,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6955,6 +7611,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7041,7 +7701,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7056,6 +7716,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7073,7 +7737,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7088,6 +7752,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7105,7 +7773,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7120,6 +7788,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7137,7 +7809,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7152,6 +7824,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7169,7 +7845,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7184,6 +7860,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7349,7 +8029,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7364,6 +8044,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7381,7 +8065,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7396,6 +8080,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7413,7 +8101,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7428,12 +8116,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7445,7 +8137,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7460,6 +8152,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7477,7 +8173,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7492,6 +8188,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7509,7 +8209,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7524,6 +8224,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7541,7 +8245,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7556,6 +8260,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7573,7 +8281,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7588,6 +8296,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7605,7 +8317,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7620,6 +8332,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7700,7 +8416,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7715,6 +8431,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7732,7 +8452,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7747,6 +8467,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7764,7 +8488,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7779,6 +8503,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7796,7 +8524,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7811,6 +8539,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7828,7 +8560,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7843,6 +8575,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7923,7 +8659,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7938,6 +8674,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7955,7 +8695,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7970,12 +8710,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7987,7 +8731,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8002,6 +8746,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8019,7 +8767,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8034,6 +8782,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8051,7 +8803,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8066,6 +8818,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8083,7 +8839,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8098,6 +8854,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8178,7 +8938,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8193,6 +8953,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8210,7 +8974,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8225,12 +8989,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8242,7 +9010,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8257,6 +9025,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8274,7 +9046,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8289,6 +9061,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8306,7 +9082,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8321,6 +9097,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8338,7 +9118,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8353,6 +9133,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8471,7 +9255,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8486,6 +9270,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8503,7 +9291,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8518,6 +9306,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8535,7 +9327,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8550,6 +9342,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8567,7 +9363,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8582,6 +9378,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8599,7 +9399,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8614,6 +9414,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8727,7 +9531,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8742,6 +9546,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8759,7 +9567,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8774,6 +9582,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8791,7 +9603,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8806,6 +9618,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8823,7 +9639,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8838,6 +9654,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8855,7 +9675,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8870,6 +9690,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8950,7 +9774,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8965,6 +9789,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8982,7 +9810,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8997,12 +9825,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9014,7 +9846,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9029,6 +9861,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9046,7 +9882,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9061,6 +9897,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9078,7 +9918,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9093,6 +9933,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9110,7 +9954,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9125,6 +9969,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9214,7 +10062,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9229,6 +10077,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9246,7 +10098,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9261,6 +10113,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9278,7 +10134,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9293,12 +10149,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9310,7 +10170,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9325,6 +10185,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9342,7 +10206,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9357,6 +10221,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9374,7 +10242,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9389,6 +10257,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9406,7 +10278,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9421,6 +10293,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9438,7 +10314,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9453,6 +10329,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9470,7 +10350,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9485,6 +10365,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9550,7 +10434,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9565,6 +10449,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9582,7 +10470,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9597,6 +10485,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9614,7 +10506,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9629,6 +10521,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9646,7 +10542,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9661,6 +10557,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9758,7 +10658,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9773,6 +10673,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9790,7 +10694,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9805,6 +10709,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9822,7 +10730,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9837,6 +10745,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9854,7 +10766,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9869,6 +10781,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9886,7 +10802,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9901,6 +10817,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9918,7 +10838,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9933,6 +10853,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9950,7 +10874,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9965,6 +10889,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9982,7 +10910,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9997,6 +10925,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10051,7 +10983,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10066,6 +10998,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10083,7 +11019,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10098,6 +11034,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10115,7 +11055,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10130,6 +11070,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10147,7 +11091,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10162,6 +11106,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10179,7 +11127,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10194,6 +11142,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10252,7 +11204,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10267,6 +11219,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10284,7 +11240,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10299,6 +11255,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10316,7 +11276,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10331,6 +11291,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10348,7 +11312,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10363,6 +11327,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10380,7 +11348,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10395,6 +11363,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10412,7 +11384,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10427,6 +11399,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10444,7 +11420,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10459,6 +11435,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10476,7 +11456,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10491,6 +11471,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10529,7 +11513,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10544,6 +11528,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10561,7 +11549,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10576,6 +11564,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10593,7 +11585,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10608,6 +11600,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10625,7 +11621,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10640,6 +11636,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10657,7 +11657,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10672,6 +11672,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10737,7 +11741,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10752,6 +11756,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10769,7 +11777,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10784,6 +11792,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10801,7 +11813,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10816,6 +11828,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10833,7 +11849,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10848,6 +11864,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10865,7 +11885,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10880,6 +11900,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10933,7 +11957,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10948,6 +11972,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10965,7 +11993,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10980,6 +12008,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10997,7 +12029,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11012,6 +12044,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11029,7 +12065,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11044,6 +12080,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11061,7 +12101,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11076,6 +12116,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11137,7 +12181,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11152,6 +12196,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11169,7 +12217,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11184,12 +12232,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11201,7 +12253,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11216,6 +12268,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11233,7 +12289,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11248,6 +12304,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11265,7 +12325,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11280,6 +12340,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11297,7 +12361,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11312,6 +12376,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11329,7 +12397,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11344,6 +12412,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11361,7 +12433,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11376,6 +12448,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11425,7 +12501,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11440,6 +12516,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11457,7 +12537,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11472,6 +12552,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11489,7 +12573,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11504,6 +12588,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11521,7 +12609,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11536,6 +12624,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11553,7 +12645,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11568,6 +12660,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11605,7 +12701,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11620,6 +12716,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11637,7 +12737,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11652,6 +12752,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11669,7 +12773,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11684,6 +12788,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11701,7 +12809,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11716,6 +12824,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11733,7 +12845,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11748,6 +12860,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11801,7 +12917,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11816,6 +12932,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11833,7 +12953,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11848,6 +12968,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11865,7 +12989,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11880,6 +13004,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11897,7 +13025,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11912,6 +13040,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11929,7 +13061,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11944,6 +13076,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12007,7 +13143,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12022,6 +13158,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12039,7 +13179,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12054,6 +13194,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12071,7 +13215,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12086,6 +13230,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12103,7 +13251,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12118,6 +13266,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12135,7 +13287,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12150,6 +13302,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12207,7 +13363,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12222,6 +13378,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12239,7 +13399,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12254,6 +13414,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12271,7 +13435,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12286,6 +13450,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12303,7 +13471,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12318,6 +13486,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12335,7 +13507,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12350,6 +13522,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12367,7 +13543,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12382,6 +13558,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12555,7 +13735,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12570,6 +13750,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12587,7 +13771,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12602,6 +13786,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12619,7 +13807,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12634,6 +13822,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12651,7 +13843,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12666,6 +13858,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12683,7 +13879,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12698,6 +13894,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12715,7 +13915,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12730,6 +13930,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12747,7 +13951,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12762,6 +13966,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12779,7 +13987,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12794,6 +14002,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12847,7 +14059,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12862,6 +14074,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12879,7 +14095,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12894,6 +14110,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12911,7 +14131,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12926,6 +14146,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12943,7 +14167,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12958,6 +14182,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12975,7 +14203,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12990,6 +14218,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13007,7 +14239,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13022,6 +14254,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13123,7 +14359,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13138,6 +14374,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13155,7 +14395,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13170,6 +14410,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13187,7 +14431,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13202,12 +14446,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13219,7 +14467,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13234,6 +14482,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13251,7 +14503,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13266,6 +14518,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13283,7 +14539,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13298,6 +14554,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13315,7 +14575,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13330,6 +14590,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13409,7 +14673,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13424,6 +14688,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13441,7 +14709,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13456,6 +14724,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13473,7 +14745,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13488,6 +14760,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13505,7 +14781,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13520,6 +14796,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13537,7 +14817,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13552,6 +14832,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13569,7 +14853,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13584,6 +14868,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13664,7 +14952,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13679,6 +14967,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13696,7 +14988,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13711,6 +15003,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13728,7 +15024,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13743,6 +15039,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13760,7 +15060,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13775,6 +15075,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13792,7 +15096,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13807,6 +15111,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13824,7 +15132,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13839,6 +15147,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13856,7 +15168,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13871,6 +15183,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13888,7 +15204,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13903,6 +15219,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13960,7 +15280,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13975,6 +15295,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13992,7 +15316,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14007,6 +15331,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14024,7 +15352,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14039,6 +15367,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14056,7 +15388,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14071,6 +15403,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14088,7 +15424,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14103,6 +15439,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14120,7 +15460,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14135,6 +15475,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14205,7 +15549,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14220,6 +15564,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14237,7 +15585,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14252,6 +15600,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14269,7 +15621,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14284,6 +15636,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14301,7 +15657,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14316,6 +15672,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14333,7 +15693,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14348,6 +15708,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14365,7 +15729,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14380,6 +15744,1203 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: "scheduled" | "running" | "completed" | "late" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            tenantId: string;
+                            aSite: string;
+                            zSite: string;
+                            volumeTB: number;
+                            /** Format: date-time */
+                            earliestStart: string;
+                            /** Format: date-time */
+                            deadline: string;
+                            maxRateGbps: number | null;
+                            state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                            slotSeconds: number;
+                            schedule: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                                rateGbps: number;
+                                paths: {
+                                    path: string;
+                                    rateGbps: number;
+                                }[];
+                            }[];
+                            paths: {
+                                id: string;
+                                trunks: string[];
+                                sites: string[];
+                                latencyUs: number;
+                            }[];
+                            /** Format: date-time */
+                            expectedCompletion: string;
+                            deliveredTB: number;
+                            price: {
+                                amountMinor: number;
+                                currency: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            cancelledAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Stable readable id */
+                    aSite: string;
+                    /** @description Stable readable id */
+                    zSite: string;
+                    volumeTB: number;
+                    /** Format: date-time */
+                    deadline: string;
+                    /** Format: date-time */
+                    earliestStart?: string;
+                    maxRateGbps?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    cancelTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14444,7 +17005,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14459,6 +17020,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14476,7 +17041,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14491,6 +17056,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14508,7 +17077,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14523,6 +17092,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14540,7 +17113,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14555,6 +17128,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14572,7 +17149,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14587,6 +17164,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14641,7 +17222,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14656,6 +17237,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14673,7 +17258,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14688,6 +17273,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14705,7 +17294,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14720,6 +17309,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14737,7 +17330,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14752,6 +17345,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14769,7 +17366,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14784,6 +17381,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14801,7 +17402,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14816,6 +17417,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14871,7 +17476,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14886,6 +17491,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14903,7 +17512,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14918,6 +17527,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14935,7 +17548,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14950,6 +17563,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14967,7 +17584,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14982,6 +17599,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14999,7 +17620,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15014,6 +17635,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15075,7 +17700,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15090,6 +17715,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15107,7 +17736,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15122,6 +17751,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15139,7 +17772,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15154,6 +17787,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15171,7 +17808,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15186,6 +17823,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15203,7 +17844,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15218,6 +17859,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15235,7 +17880,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15250,6 +17895,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15267,7 +17916,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15282,6 +17931,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15299,7 +17952,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15314,6 +17967,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15423,7 +18080,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15438,6 +18095,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15455,7 +18116,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15470,12 +18131,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15487,7 +18152,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15502,6 +18167,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15519,7 +18188,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15534,6 +18203,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15551,7 +18224,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15566,6 +18239,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15583,7 +18260,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15598,6 +18275,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
