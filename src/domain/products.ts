@@ -40,7 +40,10 @@ export interface CircuitSpec {
   bandwidthGbps: number;
   protection: Protection;
   maxLatencyUs: number | null;
-  /** 1+1 only: what the legs may not share (default node-srlg). */
+  /**
+   * 1+1 only: what the legs may not share, a promise. Absent: node-and-SRLG-disjoint pairs are offered
+   * first and, after them, SRLG-disjoint pairs sharing a site (each option states what its legs share).
+   */
   disjointness?: PairDisjointnessName;
 }
 
@@ -124,7 +127,8 @@ export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { erro
       bandwidthGbps: product === 'dark-fiber' ? 0 : (input.bandwidthGbps as number),
       protection: protection as Protection,
       maxLatencyUs: maxLatencyUs as number | null,
-      ...(protection === 'protected-1+1' ? { disjointness: (disjointness as PairDisjointnessName | undefined) ?? DEFAULT_PAIR_DISJOINTNESS } : {}),
+      // Absent: node-and-SRLG-disjoint pairs first, SRLG-disjoint ones after them (the quote says what each pair shares).
+      ...(disjointness !== undefined ? { disjointness: disjointness as PairDisjointnessName } : {}),
     },
   };
 }

@@ -40,15 +40,19 @@ export async function readPlanningSnapshot(
   spec: CircuitSpec,
   route: Route | null,
   idempotency: { tenantId: string; key: string } | null = null,
+  occupancySince: number | null = null,
 ): Promise<st.PlanningSnapshot> {
-  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency));
+  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency, occupancySince));
 }
 
-/** What a planning read for this route asks for: the resources it may touch, trunks, idempotency. */
-export function planningRequest(view: NetworkView, spec: CircuitSpec, route: Route | null, idempotency: { tenantId: string; key: string } | null = null): st.SnapshotRequest {
+/**
+ * What a planning read for this route asks for: the resources it may touch, trunks, idempotency, and
+ * (spectrum products) the lit-channel changes after the version this process holds.
+ */
+export function planningRequest(view: NetworkView, spec: CircuitSpec, route: Route | null, idempotency: { tenantId: string; key: string } | null = null, occupancySince: number | null = null): st.SnapshotRequest {
   const { kind, ids } = occupancyResources(view, spec, route);
   const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
-  return { kind, resourceIds: ids, trunkPair: pair, idempotency };
+  return { kind, resourceIds: ids, trunkPair: pair, idempotency, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
 }
 
 /** Builds the planner's occupancy from a snapshot (pure). */

@@ -7,7 +7,8 @@ import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
 import { lossBudget } from '../../domain/loss.js';
 import { latencyLowerBoundUs } from '../../domain/network.js';
-import { circuitAvailability, priceCircuit, type Money } from '../../domain/pricing.js';
+import { qotPolicyFrom, type QotPolicy } from '../../domain/optical.js';
+import { circuitAvailability, priceCircuit, protectedAvailability, type LegRisks, type Money } from '../../domain/pricing.js';
 import { bandwidthIssues, isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
 import type { Db, Queryable } from '../../store/db.js';
@@ -23,8 +24,11 @@ import { InFlightHolds, KeyedGate, type Overlay, type ReadTicket } from './infli
 import { NetworkViewCache, type NetworkView } from './network-view.js';
 import { Batcher } from './batcher.js';
 import { writePlacedOrders, type OrderWrite } from './write-combiner.js';
-import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
+import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type PlanOptions, type QotContext, type Route } from './planner.js';
 import { loadPriceBook, priceBookFrom } from './pricebook.js';
+import { LitChannels, buildLitState } from './lit-channels.js';
+import { loadQotPolicy } from './qot-policy.js';
+import { LineSystemState, type LightpathInput } from '../../engine/qot/index.js';
 import { tenantScope, type Principal } from './principal.js';
 
 /** Price and availability of a circuit. */
@@ -38,6 +42,8 @@ export interface Pricing {
 export interface QuoteOption extends Pricing {
   id: string;
   paths: DesignPath[];
+  /** 1+1: what the two legs share (empty lists when fully disjoint). */
+  sharing?: CircuitDesign['sharing'];
   lengthKm: number;
   latencyUs: number;
   /** Straight-line fiber latency between the two sites: no route can beat it. */
@@ -158,19 +164,52 @@ function checkSites(view: NetworkView, spec: CircuitSpec): void {
   if (errors.length > 0) throw validationFailed('invalid circuit request', errors);
 }
 
-function pricingOf(book: Awaited<ReturnType<typeof loadPriceBook>>, spec: CircuitSpec, design: CircuitDesign): Pricing {
+/** A design path's spans and transit sites as the availability model sees them (null when the inventory lost one). */
+function legRisks(view: NetworkView, p: DesignPath): LegRisks | null {
+  const spans = p.spanIds.map((id) => view.spans[view.graph.spanIndex(id)]);
+  if (spans.some((s) => s === undefined)) return null;
+  return { spans: spans.map((s) => ({ id: s.id, lengthKm: s.lengthKm, srlgIds: s.srlgIds })), transitSiteIds: p.siteIds.slice(1, -1) };
+}
+
+/** Price and availability; a 1+1 circuit's availability counts what its legs actually share. */
+function pricingOf(book: Awaited<ReturnType<typeof loadPriceBook>>, spec: CircuitSpec, design: CircuitDesign, view: NetworkView): Pricing {
   const working = design.paths.find((p) => p.role === 'working') ?? design.paths[0];
   const protect = design.paths.find((p) => p.role === 'protect') ?? null;
   const price = priceCircuit(book, spec.product, spec.protection, spec.bandwidthGbps, working.lengthKm, protect ? protect.lengthKm : null);
+  const w = protect ? legRisks(view, working) : null;
+  const pr = protect ? legRisks(view, protect) : null;
+  if (spec.protection === 'protected-1+1' && w && pr) return { ...price, availability: protectedAvailability(w, pr).availability };
   return { ...price, availability: circuitAvailability(spec.protection, working.lengthKm, protect ? protect.lengthKm : null) };
 }
 
-/** Adds the loss budget to every dark-fiber path of a design. */
-function withLoss(view: NetworkView, spec: CircuitSpec, design: CircuitDesign): CircuitDesign {
-  if (spec.product !== 'dark-fiber') return design;
-  return {
-    paths: design.paths.map((p) => ({ ...p, lossBudget: lossBudget(p.spanIds.map((id) => view.spans[view.graph.spanIndex(id)].lengthKm)) })),
-  };
+/**
+ * Adds to a design what it states besides its paths: the loss budget of every dark-fiber path (each
+ * span's fiber type, judged against the policy's unamplified maximum) and, for 1+1, what the legs share.
+ */
+function withLoss(view: NetworkView, spec: CircuitSpec, design: CircuitDesign, policy: QotPolicy): CircuitDesign {
+  let out = design;
+  if (spec.product === 'dark-fiber') {
+    out = {
+      ...out,
+      paths: out.paths.map((p) => ({
+        ...p,
+        lossBudget: lossBudget(p.spanIds.map((id) => { const s = view.spans[view.graph.spanIndex(id)]; return { lengthKm: s.lengthKm, ...(s.fiberType !== undefined ? { fiberType: s.fiberType } : {}) }; }), policy.maxUnamplifiedLossDb),
+      })),
+    };
+  }
+  const working = out.paths.find((p) => p.role === 'working');
+  const protect = out.paths.find((p) => p.role === 'protect');
+  if (spec.protection === 'protected-1+1' && working && protect) {
+    const w = legRisks(view, working);
+    const pr = legRisks(view, protect);
+    if (w && pr) {
+      const sh = protectedAvailability(w, pr);
+      // What the pair achieves (at least what the request promised): the strongest disjointness it keeps.
+      const disjointness = sh.spanIds.length > 0 ? 'link' : sh.srlgIds.length === 0 ? (sh.siteIds.length === 0 ? 'node-srlg' : 'srlg') : sh.siteIds.length === 0 ? 'node' : 'link';
+      out = { ...out, sharing: { disjointness, spanIds: sh.spanIds, srlgIds: sh.srlgIds, siteIds: sh.siteIds } };
+    }
+  }
+  return out;
 }
 
 function pathFromDesign(view: NetworkView, p: DesignPath): Path | null {
@@ -185,11 +224,20 @@ function newTrunkId(): string {
   return `trk_${ulid()}`;
 }
 
+/** A state with no spans, for plans that light no wave (dark fiber). */
+const NO_STATE = new LineSystemState([]);
+
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
 
 /** Times an order waits for this process's in-flight orders to settle before it takes "no capacity" as final. */
 const MAX_INFLIGHT_WAITS = 64;
+
+/** Why candidates were refused, for an error's detail (the first few distinct reasons). */
+function explain(reasons: readonly string[]): string {
+  const distinct = [...new Set(reasons)];
+  return distinct.length === 0 ? '' : `: ${distinct.slice(0, 3).join('; ')}${distinct.length > 3 ? ` (and ${distinct.length - 3} more)` : ''}`;
+}
 
 /** The snapshot with this process's in-flight holds added to what the database showed. */
 function withOverlay(snap: st.PlanningSnapshot, o: Overlay): st.PlanningSnapshot {
@@ -240,9 +288,10 @@ function quoteTarget(view: NetworkView, quote: st.QuoteRow | null, body: { quote
   const paths = option.paths.map((x) => pathFromDesign(view, x));
   if (paths.some((x) => x === null)) return fail(new LightpathError('conflict', 'the network changed since this quote; ask for a new one'));
   const ps = paths as Path[];
+  const spec = quote.request as CircuitSpec;
   return {
-    spec: quote.request as CircuitSpec,
-    route: ps.length === 2 ? { kind: 'pair', pair: [ps[0], ps[1]] } : { kind: 'single', candidates: ps },
+    spec,
+    route: ps.length === 2 ? { kind: 'pair', pairs: [[ps[0], ps[1]]], disjointness: spec.disjointness ?? 'srlg' } : { kind: 'single', candidates: ps },
     tenantId: quote.tenantId,
     quoteId: quote.id,
     optionId: option.id,
@@ -254,6 +303,8 @@ function quoteTarget(view: NetworkView, quote: st.QuoteRow | null, body: { quote
 /** Quotes, orders and services. */
 export class OrderingService {
   readonly views = new NetworkViewCache();
+  /** The channels lit on every span (window [now, ∞)), kept current per view: the QoT check's input. */
+  readonly lit = new LitChannels();
   /** Ranges this process's orders have planned whose writes some read may not show yet. */
   readonly inflight = new InFlightHolds();
   private readonly pairGate = new KeyedGate();
@@ -288,16 +339,19 @@ export class OrderingService {
   /** Prices up to k ways to deliver a circuit, given what is free now. Reserves nothing. */
   async quote(p: Principal, input: unknown): Promise<Quote> {
     const spec = this.parseSpec(input);
-    // Plan on the cached view and read version, price book and occupancy in one statement; only when
-    // the inventory moved meanwhile is the view rebuilt and the read repeated.
+    // Plan on the cached view and read version, price book, QoT policy, occupancy and what changed in
+    // the lit channels in one statement; only when the inventory moved meanwhile is the view rebuilt
+    // and the read repeated.
     let view = await this.views.cached(this.db);
     let route: Route | null;
     let snap: st.PlanningSnapshot;
+    const optical = spec.product !== 'dark-fiber';
     // A quote reserves nothing, so when the inventory keeps changing under it the last route and
     // snapshot (read for the same view) are still a fair answer.
     for (let attempt = 1; ; attempt++) {
       route = sitesKnown(view, spec) ? routeFor(view, spec, this.k) : null;
-      snap = await readPlanningSnapshot(this.db, view, spec, route);
+      if (optical && route) await this.lit.ready(this.db, view);
+      snap = await readPlanningSnapshot(this.db, view, spec, route, null, optical && route ? this.lit.since(view) : null);
       if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) break;
       view = await this.views.at(this.db, snap.inventoryVersion);
     }
@@ -305,17 +359,22 @@ export class OrderingService {
     const options: QuoteOption[] = [];
     if (route) {
       const book = priceBookFrom(snap.priceBook);
+      const policy = qotPolicyFrom(snap.qotPolicy);
       const occ = occupancyFrom(view, spec, snap);
+      const state = optical ? await this.litState(this.db, view, snap) : null;
       const a = view.sites.get(spec.aSite);
       const z = view.sites.get(spec.zSite);
       const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
-      // Each unprotected candidate is priced on its own path; a protected quote is its one disjoint pair.
-      const routes: Route[] = route.kind === 'pair' ? [route] : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
+      // Each unprotected candidate is priced on its own path; each protected one on its disjoint pair.
+      const routes: Route[] = route.kind === 'pair' ? route.pairs.map((pair) => ({ kind: 'pair', pairs: [pair], disjointness: route.disjointness })) : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
       const seen = new Set<string>();
       for (const r of routes) {
-        const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId);
+        if (options.length >= this.k) break;
+        const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId, this.planOptions(state, policy, `quote:${options.length}`));
+        // A quote lights nothing: the waves it tried go dark again.
+        if (plan && state) for (const lp of plan.lightpaths) state.remove(lp.id);
         if (!plan) continue;
-        const design = withLoss(view, spec, plan.design);
+        const design = withLoss(view, spec, plan.design, policy);
         const key = design.paths.map((x) => x.spanIds.join(',')).join('|');
         if (seen.has(key)) continue; // packet circuits may groom several candidates onto one trunk
         seen.add(key);
@@ -323,10 +382,11 @@ export class OrderingService {
         options.push({
           id: `opt-${options.length + 1}`,
           paths: design.paths,
+          ...(design.sharing ? { sharing: design.sharing } : {}),
           lengthKm: working.lengthKm,
           latencyUs: working.latencyUs,
           latencyLowerBoundUs: lowerBound,
-          ...pricingOf(book, spec, design),
+          ...pricingOf(book, spec, design, view),
         });
       }
     }
@@ -338,6 +398,26 @@ export class OrderingService {
       expiresAt: new Date(Date.now() + this.quoteTtlMs).toISOString(),
     });
     return toQuote(row);
+  }
+
+  /** Planning options for a request: the lit channels (when optical), the margin, the lightpath id prefix. */
+  private planOptions(state: LineSystemState | null, policy: QotPolicy, idPrefix: string, extra: Partial<PlanOptions> = {}): PlanOptions {
+    // Dark fiber never plans a wave; an empty state keeps the type honest without loading anything.
+    const qot: QotContext = { state: state ?? NO_STATE, marginDb: policy.marginDb, idPrefix };
+    return { qot, ...extra };
+  }
+
+  /**
+   * The lit channels of this view, brought up to the snapshot's occupancy version (the delta it read),
+   * or loaded again when the occupancy log no longer reaches back to the version held.
+   */
+  private async litState(q: Queryable, view: NetworkView, snap: st.PlanningSnapshot): Promise<LineSystemState> {
+    await this.lit.ready(q, view);
+    if (!this.lit.apply(view, snap.occupancy, Date.parse(snap.now))) await this.lit.reload(q, view);
+    const below = this.lit.pruneBelow();
+    // Off the request's path: the log only needs to reach back as far as readers are.
+    if (below !== null) void st.pruneOccupancyLog(this.db, below).catch(() => {});
+    return this.lit.stateOf(view);
   }
 
   /** A quote (404 for another tenant's). */
@@ -394,9 +474,12 @@ export class OrderingService {
     // one would do (between processes the site-pair lock of a locked attempt does that).
     const release = asked && isPacketProduct(asked.product) ? await this.pairGate.acquire(pairKey(asked)) : null;
     let hold: object | null = null;
+    let litHeld: LightpathInput[] = [];
     const settleHold = (committed: boolean): void => {
       if (hold) this.inflight.settle(hold, committed);
       hold = null;
+      if (litHeld.length > 0) this.lit.settle(litHeld, committed);
+      litHeld = [];
     };
     try {
       return await withAllocationRetry(this.db, async (tx, attempt, inTransaction) => {
@@ -405,6 +488,7 @@ export class OrderingService {
         let snap: st.PlanningSnapshot | null = null;
         let ticket: ReadTicket | null = null;
         let plan: Plan | null = null;
+        const reasons: string[] = [];
         try {
           for (let viewAttempt = 1, waits = 0; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
             target = inlineSpec ? this.inlineTarget(view, inlineSpec, p) : quoteTarget(view, quote, input as { quoteId: string; optionId: string });
@@ -417,8 +501,10 @@ export class OrderingService {
             // deadlock that may cause is retried.)
             if (inTransaction && target.route) await st.lockResources(tx, this.lockKeys(view, target.spec, target.route));
             if (ticket) this.inflight.endRead(ticket);
+            const optical = target.spec.product !== 'dark-fiber' && target.route !== null;
+            if (optical) await this.lit.ready(tx, view);
             ticket = this.inflight.beginRead();
-            const request = planningRequest(view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key });
+            const request = planningRequest(view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key }, optical ? this.lit.since(view) : null);
             const read = inTransaction ? await st.planningSnapshot(tx, request) : await this.reader.submit(request);
             if (read.existingOrder) {
               if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
@@ -435,10 +521,20 @@ export class OrderingService {
             // (they may fail and free the capacity) and reads again; that wait does not use up attempts.
             // A retry lost a race for a range: spreading it over other fiber pairs and the other end of
             // the band makes it unlikely to meet the same competitor again.
+            // The lit channels as of this read, with this process's in-flight waves (held in the state).
+            // Awaited before the overlay is taken: from the overlay to inflight.add nothing may yield.
+            const state = optical ? await this.litState(tx, view, read) : null;
             const overlay = this.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
             const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
-            plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0 });
-            if (!plan && overlay.entries.length > 0 && waits < MAX_INFLIGHT_WAITS && planCircuit(view, occupancyFrom(view, target.spec, read), target.spec, target.route, newTrunkId)) {
+            const policy = qotPolicyFrom(read.qotPolicy);
+            reasons.length = 0;
+            plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, this.planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, reasons }));
+            const fitsAlone = (): boolean => {
+              const probe = planCircuit(view, occupancyFrom(view, target!.spec, read), target!.spec, target!.route as Route, newTrunkId, this.planOptions(state, policy, `${ids.orderId}:probe`));
+              if (probe && state) for (const lp of probe.lightpaths) state.remove(lp.id);
+              return probe !== null;
+            };
+            if (!plan && overlay.entries.length > 0 && waits < MAX_INFLIGHT_WAITS && fitsAlone()) {
               waits++;
               viewAttempt--;
               this.inflight.endRead(ticket);
@@ -450,10 +546,12 @@ export class OrderingService {
           }
           if (!target || (!snap && target.route)) throw new RetryAllocation('the inventory kept changing while the order was planned');
           const { spec, route } = target;
-          if (!route || !snap || !ticket) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
-          if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`);
+          if (!route || !snap || !ticket) throw new LightpathError('capacity-exhausted', `no ${spec.protection === 'protected-1+1' ? `${spec.disjointness ?? 'SRLG'}-disjoint pair of paths` : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`);
+          if (!plan) throw new LightpathError('capacity-exhausted', `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}${explain(reasons)}`);
           // Registered before the first await, so no later plan of this process can miss it.
           hold = this.inflight.add(plan.allocations);
+          litHeld = plan.lightpaths;
+          this.lit.hold(litHeld);
           this.inflight.endRead(ticket);
           ticket = null;
           return await this.writeOrder(tx, inTransaction, p, ids, target, spec, view, snap, plan, key, hash);
@@ -480,14 +578,14 @@ export class OrderingService {
     key: string | null,
     hash: string,
   ): Promise<{ order: Order; created: boolean }> {
-    const design = withLoss(view, spec, plan.design);
-    const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
+    const design = withLoss(view, spec, plan.design, qotPolicyFrom(snap.qotPolicy));
+    const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design, view);
     const { serviceId, orderId } = ids;
     const lit = new Set(plan.newTrunks.map((t) => t.id));
     const placed: st.PlacedOrder = {
       service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: 'reserved', spec, design, price: pricing },
       trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
-      allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
+      allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null, ...(a.channel ? { channel: a.channel } : {}) })),
       order: {
         id: orderId,
         tenantId: target.tenantId,
@@ -651,6 +749,11 @@ export class OrderingService {
       const r = await st.getOrder(this.db, orderId, undefined);
       return r ? toOrder(r) : null;
     };
+    let litHeld: LightpathInput[] = [];
+    const settle = (committed: boolean): void => {
+      if (litHeld.length > 0) this.lit.settle(litHeld, committed);
+      litHeld = [];
+    };
     return withAllocationRetry(this.db, async (tx) => {
       // Plan on the network as it is and will stay until commit (see migration 006).
       const version = await lockInventoryShared(tx);
@@ -668,10 +771,16 @@ export class OrderingService {
       if (!route) throw new LightpathError('capacity-exhausted', `no path from ${spec.aSite} to ${spec.zSite} meets the request any more`);
       await this.lockCandidates(tx, view, next, route);
       const occ = await loadOccupancy(tx, view, next, route);
-      const plan = planCircuit(view, occ, next, route, newTrunkId);
-      if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit`);
-      const design = withLoss(view, next, plan.design);
-      const pricing = pricingOf(await loadPriceBook(tx), next, design);
+      const policy = await loadQotPolicy(tx);
+      // The current wave stays lit while the new one is planned beside it (make-before-break).
+      const state = next.product === 'dark-fiber' ? null : await this.freshLitState(tx, view);
+      const reasons: string[] = [];
+      const plan = planCircuit(view, occ, next, route, newTrunkId, this.planOptions(state, policy, orderId, { reasons }));
+      if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit${explain(reasons)}`);
+      litHeld = plan.lightpaths;
+      this.lit.hold(litHeld);
+      const design = withLoss(view, next, plan.design, policy);
+      const pricing = pricingOf(await loadPriceBook(tx), next, design, view);
       await this.hold(tx, orderId, id, plan);
       const row = await st.insertOrder(tx, {
         id: orderId,
@@ -691,7 +800,18 @@ export class OrderingService {
       await audit(tx, p, { action: 'service.modify', subject: { kind: 'service', id }, tenantId: svc.tenantId, before: { bandwidthGbps: spec.bandwidthGbps }, after: { bandwidthGbps: next.bandwidthGbps, orderId } });
       await appendEvent(tx, { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order });
       return order;
-    }, MAX_ALLOCATION_ATTEMPTS, { written, ids: { orderId } });
+    }, MAX_ALLOCATION_ATTEMPTS, { written, ids: { orderId }, onAttemptEnd: settle });
+  }
+
+  /**
+   * The channels lit in [now, ∞) read inside the caller's transaction (exact for it), with this
+   * process's in-flight waves: what a modify plans against.
+   */
+  private async freshLitState(tx: Queryable, view: NetworkView): Promise<LineSystemState> {
+    const r = await st.litChannelRows(tx);
+    const state = buildLitState(view, r.rows, { fromMs: Date.parse(r.now), toMs: null });
+    for (const lp of this.lit.inFlight()) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
+    return state;
   }
 
   /** Orders the disconnection of an active service; activation releases everything it holds. */

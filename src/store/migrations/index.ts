@@ -4,6 +4,7 @@ import { events } from './003-events.js';
 import { resilience } from './004-resilience.js';
 import { allocationKey } from './005-allocation-key.js';
 import { trust } from './006-trust.js';
+import { physics } from './010-physics.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'resilience', sql: resilience },
   { version: 5, name: 'allocation-key', sql: allocationKey },
   { version: 6, name: 'trust', sql: trust },
+  { version: 10, name: 'physics', sql: physics },
 ];
