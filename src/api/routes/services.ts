@@ -4,7 +4,7 @@ import type { OrderingServices } from '../../services/ordering/index.js';
 import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 import { Order } from './orders.js';
-import { DesignPath, Money, Product, Protection } from './quotes.js';
+import { DesignPath, Money, PairSharing, Product, Protection } from './quotes.js';
 
 const ServiceState = Type.Union([Type.Literal('reserved'), Type.Literal('active'), Type.Literal('down'), Type.Literal('terminated')]);
 
@@ -18,7 +18,7 @@ export const Service = Type.Object({
   protection: Protection,
   maxLatencyUs: Type.Union([Type.Number(), Type.Null()]),
   state: ServiceState,
-  design: Type.Object({ paths: Type.Array(DesignPath) }),
+  design: Type.Object({ paths: Type.Array(DesignPath), sharing: Type.Optional(PairSharing) }),
   price: Type.Object({ monthly: Money, hourly: Money }),
   availability: Type.Number(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -24,7 +24,7 @@ import { InFlightHolds, KeyedGate, type Overlay, type ReadTicket } from './infli
 import { NetworkViewCache, type NetworkView } from './network-view.js';
 import { Batcher } from './batcher.js';
 import { writePlacedOrders, type OrderWrite } from './write-combiner.js';
-import { cloneOccupancy, DEFAULT_K, planCircuit, routeFor, routeSpanIds, type Plan, type PlanOptions, type QotContext, type Route } from './planner.js';
+import { cloneOccupancy, DEFAULT_K, planCircuit, qotSummary, routeFor, routeSpanIds, type PathQotSummary, type Plan, type PlanOptions, type QotContext, type Route } from './planner.js';
 import { loadPriceBook, priceBookFrom } from './pricebook.js';
 import { LitChannels, buildLitState } from './lit-channels.js';
 import { loadQotPolicy } from './qot-policy.js';
@@ -44,6 +44,8 @@ export interface QuoteOption extends Pricing {
   paths: DesignPath[];
   /** 1+1: what the two legs share (empty lists when fully disjoint). */
   sharing?: CircuitDesign['sharing'];
+  /** Waves: per path, the mode and its GSNR against the threshold. */
+  qot?: PathQotSummary[];
   lengthKm: number;
   latencyUs: number;
   /** Straight-line fiber latency between the two sites: no route can beat it. */
@@ -383,6 +385,7 @@ export class OrderingService {
           id: `opt-${options.length + 1}`,
           paths: design.paths,
           ...(design.sharing ? { sharing: design.sharing } : {}),
+          ...(optical && qotSummary(design).length > 0 ? { qot: qotSummary(design) } : {}),
           lengthKm: working.lengthKm,
           latencyUs: working.latencyUs,
           latencyLowerBoundUs: lowerBound,

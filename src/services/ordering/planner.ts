@@ -252,6 +252,31 @@ export function waveDesignOf(view: NetworkView, plan: WavePlan, lineRateGbps: nu
   };
 }
 
+/** A wave path's optical summary as quotes show it: its mode and its weakest segment against the threshold. */
+export interface PathQotSummary {
+  role: string;
+  modeId: string;
+  gsnr01nmDb: number;
+  requiredOsnrDb: number;
+  marginDb: number;
+  policyMarginDb: number;
+  regeneratorSiteIds: string[];
+}
+
+/** The optical summary of every wave path of a design (empty for dark fiber and trunk shares). */
+export function qotSummary(design: CircuitDesign): PathQotSummary[] {
+  const out: PathQotSummary[] = [];
+  for (const p of design.paths) {
+    const w = p.wave;
+    if (!w || w.modeId === undefined) continue;
+    const worst = w.segments.reduce<WaveSegment | null>((a, s) => (s.qot && (!a?.qot || s.qot.marginDb < a.qot.marginDb) ? s : a), null);
+    if (!worst?.qot) continue;
+    const q = worst.qot;
+    out.push({ role: p.role, modeId: w.modeId, gsnr01nmDb: q.gsnr01nmDb, requiredOsnrDb: q.requiredOsnrDb, marginDb: q.marginDb, policyMarginDb: q.policyMarginDb, regeneratorSiteIds: w.regeneratorSiteIds });
+  }
+  return out;
+}
+
 /** The spectrum rows a physics plan holds, each naming its channel. */
 export function waveAllocations(view: NetworkView, plan: WavePlan): Omit<PlannedAllocation, 'role'>[] {
   const g = view.graph;
