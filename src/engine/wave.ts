@@ -257,7 +257,21 @@ function fmtDb(x: number): string {
  * joined by amplifier huts) where the GSNR clears the threshold plus margin and no neighbour falls
  * below its own threshold. Lights it in the state on success.
  */
-function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineSystemState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string): SegmentTry {
+/**
+ * What one planWave call reuses across modes and candidates: each segment's occupancy in its reference
+ * grid (modes differ only in width), and evaluations of the same channel (modes of one baud rate and
+ * transmitter OSNR light the same channel), which are dropped whenever the state changes.
+ */
+interface PlanMemo {
+  occ: Map<string, { ref: RefGrid; groups: number[][]; pairs: number; groupOcc: Uint32Array[][]; pathOcc: Uint32Array }>;
+  evals: Map<string, LightingEffect>;
+}
+
+function newMemo(): PlanMemo {
+  return { occ: new Map(), evals: new Map() };
+}
+
+function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineSystemState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
   const g = net.g;
   const spans = path.spans.slice(from, to);
   const band = commonBand(net, spans);
@@ -269,36 +283,43 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
   if (!Number.isFinite(required)) return { ok: false, reason: `${mode.id} cannot cross ${Math.round(cd)} ps/nm of dispersion / ${pmd.toFixed(1)} ps of PMD` };
   const baudHz = mode.baudRateGbd * 1e9;
   const threshold = toSignalBandwidthDb(required, baudHz);
-  const ref = refGridOf(net, spans);
-  const n = Math.ceil(mode.channelWidthGhz / ref.widthGhz - 1e-9);
-  // Groups of consecutive spans that must share a fiber pair (joined at a node without a ROADM).
-  const groups: number[][] = [[spans[0]]];
-  for (let i = 1; i < spans.length; i++) {
-    if (net.roadm[path.nodes[from + i]] === 1) groups.push([spans[i]]);
-    else groups[groups.length - 1].push(spans[i]);
-  }
-  const pairs = Math.max(...spans.map((e) => (net.grids[e] as SpanGrid).fiberPairs));
-  const groupOcc: Uint32Array[][] = groups.map((grp) =>
-    Array.from({ length: pairs }, (_, p) => {
-      const acc = new Uint32Array(ref.words);
-      for (const e of grp) {
-        const o = refOccupancy(layers, net.grids[e] as SpanGrid, e, p, ref);
-        for (let w = 0; w < ref.words; w++) acc[w] |= o[w];
-      }
-      return acc;
-    }),
-  );
-  // Usable where every group has some (allowed) fiber pair free.
-  const pathOcc = new Uint32Array(ref.words);
-  for (const byPair of groupOcc) {
-    for (let w = 0; w < ref.words; w++) {
-      let all = 0xffffffff;
-      byPair.forEach((o, p) => {
-        if (req.allowPair === undefined || req.allowPair(p)) all &= o[w];
-      });
-      pathOcc[w] |= all;
+  const occKey = `${from}:${to}`;
+  let o = memo.occ.get(occKey);
+  if (o === undefined) {
+    const ref = refGridOf(net, spans);
+    // Groups of consecutive spans that must share a fiber pair (joined at a node without a ROADM).
+    const groups: number[][] = [[spans[0]]];
+    for (let i = 1; i < spans.length; i++) {
+      if (net.roadm[path.nodes[from + i]] === 1) groups.push([spans[i]]);
+      else groups[groups.length - 1].push(spans[i]);
     }
+    const pairs = Math.max(...spans.map((e) => (net.grids[e] as SpanGrid).fiberPairs));
+    const groupOcc: Uint32Array[][] = groups.map((grp) =>
+      Array.from({ length: pairs }, (_, p) => {
+        const acc = new Uint32Array(ref.words);
+        for (const e of grp) {
+          const occ = refOccupancy(layers, net.grids[e] as SpanGrid, e, p, ref);
+          for (let w = 0; w < ref.words; w++) acc[w] |= occ[w];
+        }
+        return acc;
+      }),
+    );
+    // Usable where every group has some (allowed) fiber pair free.
+    const pathOcc = new Uint32Array(ref.words);
+    for (const byPair of groupOcc) {
+      for (let w = 0; w < ref.words; w++) {
+        let all = 0xffffffff;
+        byPair.forEach((occ, p) => {
+          if (req.allowPair === undefined || req.allowPair(p)) all &= occ[w];
+        });
+        pathOcc[w] |= all;
+      }
+    }
+    o = { ref, groups, pairs, groupOcc, pathOcc };
+    memo.occ.set(occKey, o);
   }
+  const { ref, groups, pairs, groupOcc, pathOcc } = o;
+  const n = Math.ceil(mode.channelWidthGhz / ref.widthGhz - 1e-9);
   const allowed = (p: number) => req.allowPair === undefined || req.allowPair(p);
   // Feasible in spectrum: the reference slots are clear on the path, and each group has one allowed pair clear over all of them.
   const starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, (k) => isClear(pathOcc, k, n) && groupOcc.every((byPair) => byPair.some((o, p) => allowed(p) && isClear(o, k, n))));
@@ -344,7 +365,12 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
       txOsnrDb: txOsnrOf(mode),
       thresholdDb: threshold,
     };
-    const eff = state.evaluate(lp);
+    const evalKey = `${from}:${to}:${centerGhz}:${baudHz}:${lp.txOsnrDb}`;
+    let eff = memo.evals.get(evalKey);
+    if (eff === undefined) {
+      eff = state.evaluate(lp);
+      memo.evals.set(evalKey, eff);
+    }
     const short = threshold + req.marginDb - eff.gsnrDb;
     if (short > 0) {
       lastReason = `${mode.id} reaches ${fmtDb(eff.gsnrDb - toSignalBandwidthDb(0, baudHz))} dB OSNR (0.1 nm) from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}; it needs ${fmtDb(required)} dB + ${fmtDb(req.marginDb)} dB margin`;
@@ -356,6 +382,7 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
       continue;
     }
     state.add(lp);
+    memo.evals.clear();
     return { ok: true, reason: '', lightpath: lp, segment: { lightpathId, lightpath: lp, spans, fiberPairs, startSlots, slotCounts, centerFrequencyGhz: centerGhz, widthGhz: slotCounts[0] * (net.grids[spans[0]] as SpanGrid).slotWidthGhz, qot: segmentQot(eff, lp, required, cd, pmd, spans) } };
   }
   return { ok: false, reason: lastReason || `no fiber pair is free on every span at any of the free frequencies from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
@@ -407,9 +434,10 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
   if (modes.length === 0) return { ok: false, reason: `no transceiver mode carries ${req.bandwidthGbps} Gb/s on one carrier` };
   const n = path.spans.length;
   let reason = '';
+  const memo = newMemo();
   // Transparent first, narrowest mode first.
   for (const mode of modes) {
-    const t = placeSegment(net, layers, state, path, 0, n, mode, req, `${req.id}/0`);
+    const t = placeSegment(net, layers, state, path, 0, n, mode, req, `${req.id}/0`, memo);
     if (t.ok) return { ok: true, plan: { mode, regenNodes: [], segments: [t.segment as WaveSegmentPlan] } };
     reason ||= t.reason;
   }
@@ -441,12 +469,13 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     const placed: WaveSegmentPlan[] = [];
     let failed = '';
     for (let k = 0; k + 1 < bounds.length && !failed; k++) {
-      const t = placeSegment(net, layers, state, path, bounds[k], bounds[k + 1], c.mode, req, `${req.id}/${k}`);
+      const t = placeSegment(net, layers, state, path, bounds[k], bounds[k + 1], c.mode, req, `${req.id}/${k}`, memo);
       if (t.ok) placed.push(t.segment as WaveSegmentPlan);
       else failed = t.reason;
     }
     if (!failed) return { ok: true, plan: { mode: c.mode, regenNodes: c.cuts.map((i) => path.nodes[i]), segments: placed } };
     for (const s of placed) state.remove(s.lightpathId);
+    memo.evals.clear();
     // Keep why it does not close transparently, and say why the regenerated plan failed too.
     regenReason ||= `with ${c.mode.id} regenerated at ${c.cuts.map((i) => g.nodeIds[path.nodes[i]]).join(', ')}: ${failed}`;
   }
