@@ -9,6 +9,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerQuoteCommand } from './commands/quote.js';
 import { registerOrderCommands } from './commands/order.js';
+import { registerAvailabilityCommand } from './commands/availability.js';
 import { registerServicesCommands } from './commands/services.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerCutCommand } from './commands/cut.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerKeysCommands(program);
   registerQuoteCommand(program);
   registerOrderCommands(program);
+  registerAvailabilityCommand(program);
   registerServicesCommands(program);
   registerEventsCommand(program);
   registerCutCommand(program);

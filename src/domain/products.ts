@@ -47,20 +47,11 @@ export interface CircuitSpec {
   disjointness?: PairDisjointnessName;
 }
 
-/** The states an order moves through (TMF641 / MEF LSO naming). */
-export const ORDER_STATES = ['acknowledged', 'inProgress', 'completed', 'failed', 'cancelled'] as const;
-export type OrderState = (typeof ORDER_STATES)[number];
-
 /** What an order does to its service. */
 export const ORDER_ACTIONS = ['add', 'modify', 'delete'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
-/**
- * Service lifecycle (TMF638 naming): reserved while the order runs, active, terminated at the end;
- * `down` is set by the resilience work while a failure keeps an active service from carrying traffic.
- */
-export const SERVICE_STATES = ['reserved', 'active', 'down', 'terminated'] as const;
-export type ServiceState = (typeof SERVICE_STATES)[number];
+// Order and service states, and their lifecycles in time, are in calendar.ts.
 
 const SITE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

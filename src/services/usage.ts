@@ -26,7 +26,7 @@ export interface ServiceActivitySource {
 export const LIFECYCLE = {
   start: ['service.activated'],
   change: ['service.modified'],
-  end: ['service.disconnected', 'service.terminated', 'service.deleted'],
+  end: ['service.disconnected', 'service.terminated', 'service.deleted', 'service.ended'],
 } as const;
 
 export interface UsagePage {

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from './db.js';
 import { AUDIT_COLUMNS, auditParams, type AuditRow } from './audit.js';
+import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD } from './job-kinds.js';
 
 /** A stored quote. */
 export interface QuoteRow {
@@ -27,6 +28,10 @@ export interface ServiceRow {
   price: unknown;
   createdAt: string;
   updatedAt: string;
+  /** The booking window [startsAt, endsAt); endsAt null = open-ended. */
+  startsAt: string;
+  endsAt: string | null;
+  seriesId: string | null;
 }
 
 /** A stored order. */
@@ -46,6 +51,12 @@ export interface OrderRow {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** The window the order books; null only for orders from before the calendar. */
+  startsAt: string | null;
+  endsAt: string | null;
+  /** A held order's expiry. */
+  holdExpiresAt: string | null;
+  seriesId: string | null;
 }
 
 /** A held unit range (active = its interval reaches now or later). */
@@ -146,6 +157,9 @@ function toService(r: Record<string, unknown>): ServiceRow {
     price: json(r.price),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    startsAt: iso(r.starts_at ?? r.created_at),
+    endsAt: isoOrNull(r.ends_at),
+    seriesId: (r.series_id as string | null | undefined) ?? null,
   };
 }
 
@@ -214,6 +228,10 @@ function toOrder(r: Record<string, unknown>): OrderRow {
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     completedAt: isoOrNull(r.completed_at),
+    startsAt: isoOrNull(r.starts_at),
+    endsAt: isoOrNull(r.ends_at),
+    holdExpiresAt: isoOrNull(r.hold_expires_at),
+    seriesId: (r.series_id as string | null | undefined) ?? null,
   };
 }
 
@@ -225,7 +243,7 @@ export async function insertOrder(
   const r = await q.query<Record<string, unknown>>(
     `WITH o AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12) RETURNING *),
-          j AS (INSERT INTO jobs (kind, subject) SELECT 'order.activate', id FROM o RETURNING 1)
+          j AS (INSERT INTO jobs (kind, subject) SELECT '${ACTIVATE_ORDER}', id FROM o RETURNING 1)
      SELECT o.* FROM o, (SELECT count(*) FROM j) jc`,
     [o.id, o.tenantId, o.action, o.state, o.serviceId, o.quoteId, o.optionId, JSON.stringify(o.spec), o.design === null ? null : JSON.stringify(o.design), o.idempotencyKey, o.requestHash, o.requestId ?? null],
   );
@@ -239,6 +257,12 @@ export async function getOrder(q: Queryable, id: string, tenantId: string | unde
     [id, tenantId ?? null],
   );
   return r.rows[0] ? toOrder(r.rows[0]) : null;
+}
+
+/** The orders of a series (recurring booking), in window order. */
+export async function ordersOfSeries(q: Queryable, seriesId: string): Promise<OrderRow[]> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM orders WHERE series_id = $1 ORDER BY starts_at, id', [seriesId]);
+  return r.rows.map(toOrder);
 }
 
 /** The order a tenant created with an idempotency key, if any. */
@@ -297,12 +321,12 @@ export async function hasOpenOrder(q: Queryable, serviceId: string): Promise<boo
 /** Stores a newly lit trunk. */
 export async function insertTrunk(
   q: Queryable,
-  t: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number; createdBy: string },
+  t: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number; createdBy: string; litFrom?: string | null },
 ): Promise<void> {
   await q.query(
-    `INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
-    [t.id, t.aSiteId, t.zSiteId, t.capacityGbps, JSON.stringify({ siteIds: t.siteIds, spanIds: t.spanIds }), t.latencyUs, t.lengthKm, t.createdBy],
+    `INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by, lit_from)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, COALESCE($9::timestamptz, now()))`,
+    [t.id, t.aSiteId, t.zSiteId, t.capacityGbps, JSON.stringify({ siteIds: t.siteIds, spanIds: t.spanIds }), t.latencyUs, t.lengthKm, t.createdBy, t.litFrom ?? null],
   );
 }
 
@@ -409,12 +433,14 @@ export async function insertAllocations(
   q: Queryable,
   orderId: string,
   rows: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null; channel?: ChannelRow['channel'] }[],
+  window: { start: string | null; end: string | null } = { start: null, end: null },
 ): Promise<void> {
   if (rows.length === 0) return;
+  // The window they hold (start null = now); a trunk's own spectrum is held open-ended from then on.
   await q.query(
-    `INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, channel)
-     SELECT k, r, s, int4range(lo, hi), sv, tr, $1, ro, ch::jsonb
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u(k, r, s, lo, hi, sv, tr, ro, ch)
+    `INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
+     SELECT k, r, s, int4range(lo, hi), sv, tr, $1, ro, tstzrange(COALESCE($10::timestamptz, now()), CASE WHEN tr IS NULL THEN $11::timestamptz END, '[)'), ch::jsonb
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $12::text[]) AS u(k, r, s, lo, hi, sv, tr, ro, ch)
       ORDER BY k, r, s, lo`,
     [
       orderId,
@@ -426,6 +452,8 @@ export async function insertAllocations(
       rows.map((x) => x.serviceId),
       rows.map((x) => x.trunkId),
       rows.map((x) => x.role),
+      window.start,
+      window.end,
       rows.map((x) => (x.channel ? JSON.stringify(x.channel) : null)),
     ],
   );
@@ -524,6 +552,8 @@ export interface ChannelRow {
   role: string;
   /** End of the held interval (ms since epoch), null = open-ended. */
   untilMs: number | null;
+  /** Start of the held interval (ms since epoch): a booking in the future lights its channel then. */
+  fromMs: number;
   serviceId: string | null;
   trunkId: string | null;
 }
@@ -539,7 +569,7 @@ export interface OccupancyDelta {
 
 const CHANNEL_ROW = `json_build_array(a.id, a.resource_id, a.sub, lower(a.units), upper(a.units), upper_inf(a.during) OR upper(a.during) > now(),
        a.channel, a.order_id, a.role, CASE WHEN upper_inf(a.during) THEN NULL ELSE extract(epoch FROM upper(a.during)) * 1000 END,
-       a.service_id, a.trunk_id)`;
+       a.service_id, a.trunk_id, extract(epoch FROM lower(a.during)) * 1000)`;
 const OCCUPANCY_VERSION = `(SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'occupancyVersion')`;
 
 function channelRows(v: unknown): ChannelRow[] {
@@ -557,6 +587,7 @@ function channelRows(v: unknown): ChannelRow[] {
     untilMs: r[9] === null || r[9] === undefined ? null : Number(r[9]),
     serviceId: (r[10] as string | null) ?? null,
     trunkId: (r[11] as string | null) ?? null,
+    fromMs: r[12] === null || r[12] === undefined ? 0 : Number(r[12]),
   }));
 }
 
@@ -597,23 +628,36 @@ function OCCUPANCY_DELTA(since: string): string {
 
 // The held ranges come back as one text of numbers, four per range (index of the resource in the
 // request, sub, lo, hi): splitting it is several times cheaper for the driver than parsing arrays or
-// JSON, and parsing results was a large share of an order's CPU in this process. "Held
-// from now on" is spelt upper_inf(during) OR upper(during) > now() rather than during && [now, ∞):
-// the same rows, but the planner then reads them through the (kind, resource_id) index even before
-// the table has statistics, instead of scanning every allocation in the exclusion index.
+// JSON, and parsing results was a large share of an order's CPU in this process. "Held during the
+// window [ws, we)" is spelt with scalar comparisons on the range's bounds rather than during && [ws, we):
+// the same rows, but the planner then reads them through the (kind, resource_id) index even before the
+// table has statistics, instead of scanning every allocation in the exclusion index. A unit held at any
+// instant of the window is taken for the whole window: a circuit needs the same units throughout.
+
+/** SQL: the allocation alias `a`'s interval meets [ws, we) (we NULL = open-ended). */
+function during(a: string, ws: string, we: string): string {
+  return `(upper_inf(${a}.during) OR upper(${a}.during) > ${ws}) AND (${we} IS NULL OR lower(${a}.during) < ${we})`;
+}
+
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
        (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now, h.*`;
-const SNAPSHOT_HELD = `(SELECT string_agg(concat_ws(',', array_position($2::text[], resource_id) - 1, sub, lower(units), upper(units)), ',') AS held
-       FROM allocations WHERE kind = $1 AND resource_id = ANY($2::text[]) AND (upper_inf(during) OR upper(during) > now())) h`;
+/** `heldEnd`: the end of the window the ranges are read for (see heldWindowEnd). */
+const snapshotHeld = (heldEnd: string): string => `(SELECT string_agg(concat_ws(',', array_position($2::text[], a.resource_id) - 1, a.sub, lower(a.units), upper(a.units)), ',') AS held
+       FROM allocations a WHERE a.kind = $1 AND a.resource_id = ANY($2::text[]) AND ${during('a', 'COALESCE($3::timestamptz, now())', heldEnd)}) h`;
+const SNAPSHOT_HELD = snapshotHeld('$4::timestamptz');
+// A packet circuit's only use of spectrum is a trunk it lights, and a trunk holds its spectrum
+// open-ended from its start: its spectrum is read for [start, ∞), not for the circuit's window.
+const SNAPSHOT_HELD_OPEN = snapshotHeld('NULL::timestamptz');
 
 /**
- * Inventory version, price book, now(), the active ranges of one kind on the given resources, (when
- * `trunkPair` is given) the live trunks between that pair with their used units, and (when asked) the
- * order a tenant made under an idempotency key, in one round trip. Reads only: an order's write
- * statement re-checks what matters (placedOrderWrites).
+ * Inventory version, price book, now(), the ranges of one kind held on the given resources during the
+ * request's window, (when `trunkPair` is given) the trunks between that pair lit for the whole window
+ * with the units used on them during it, and (when asked) the order a tenant made under an idempotency
+ * key, in one round trip. Reads only: an order's write statement re-checks what matters
+ * (placedOrderWrites).
  */
 export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promise<PlanningSnapshot> {
-  const params: unknown[] = [f.kind, [...f.resourceIds]];
+  const params: unknown[] = [f.kind, [...f.resourceIds], f.window?.start ?? null, f.window?.end ?? null];
   let select = SNAPSHOT_SELECT;
   if (f.occupancySince !== undefined && f.occupancySince !== null) {
     params.push(f.occupancySince);
@@ -623,16 +667,17 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
     params.push(f.idempotency.tenantId, f.idempotency.key);
     select += `, (SELECT row_to_json(o) FROM orders o WHERE o.tenant_id = $${params.length - 1} AND o.idempotency_key = $${params.length}) AS existing`;
   }
-  let sql = `${select} FROM ${SNAPSHOT_HELD}`;
+  let sql = `${select} FROM ${f.trunkPair ? SNAPSHOT_HELD_OPEN : SNAPSHOT_HELD}`;
   if (f.trunkPair) {
     params.push(f.trunkPair[0], f.trunkPair[1]);
     const a = `$${params.length - 1}`;
     const z = `$${params.length}`;
     sql = `WITH tr AS (SELECT t.* FROM trunks t
                         WHERE t.retired_at IS NULL AND ((t.a_site_id = ${a} AND t.z_site_id = ${z}) OR (t.a_site_id = ${z} AND t.z_site_id = ${a}))
+                          AND t.lit_from <= COALESCE($3::timestamptz, now())
                         ORDER BY t.id)
-           ${select}, (SELECT json_agg(${TRUNK_JSON} ORDER BY t.id) FROM tr t) AS trunks
-           FROM ${SNAPSHOT_HELD}`;
+           ${select}, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
+           FROM ${SNAPSHOT_HELD_OPEN}`;
   }
   return snapshotFrom((await q.query<Record<string, unknown>>(sql, params)).rows[0], f.resourceIds);
 }
@@ -645,14 +690,18 @@ export interface SnapshotRequest {
   idempotency?: { tenantId: string; key: string } | null;
   /** Also read the lit-channel changes after this occupancy version (spectrum products). */
   occupancySince?: number | null;
+  /** The window to plan for (ISO; start null = now, end null = open-ended); default [now, ∞). */
+  window?: { start: string | null; end: string | null } | null;
 }
 
-const TRUNK_JSON = `json_build_object('id', t.id, 'a_site_id', t.a_site_id, 'z_site_id', t.z_site_id,
+function trunkJson(ws: string, we: string): string {
+  return `json_build_object('id', t.id, 'a_site_id', t.a_site_id, 'z_site_id', t.z_site_id,
        'capacity_gbps', t.capacity_gbps, 'path_spans', t.path_spans, 'latency_us', t.latency_us,
        'length_km', t.length_km, 'created_by', t.created_by,
        'used', COALESCE((SELECT json_agg(json_build_array(lower(al.units), upper(al.units)))
                            FROM allocations al
-                          WHERE al.kind = 'trunk' AND al.resource_id = t.id AND (upper_inf(al.during) OR upper(al.during) > now())), '[]'::json))`;
+                          WHERE al.kind = 'trunk' AND al.resource_id = t.id AND ${during('al', ws, we)}), '[]'::json))`;
+}
 
 /**
  * planningSnapshot for many requests in one round trip (all read in one snapshot): what concurrent
@@ -667,20 +716,24 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
   const since = sinces.length > 0 ? Math.min(...sinces) : -1;
   // LATERAL keeps each lookup an index probe whatever the planner thinks of unnest's row counts.
   const r = await q.query<Record<string, unknown>>(
-    `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
+    `WITH w AS (SELECT u.n - 1 AS i, COALESCE(u.ws, now()) AS ws, u.we, u.he FROM unnest($12::timestamptz[], $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY AS u(ws, we, he, n))
+     SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
             (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now,
             g.i, h.held, tr.trunks, ex.existing, o.ov, o.ovmin, o.delta
        FROM generate_series(0, $1::int - 1) AS g(i)
-       LEFT JOIN (SELECT ${OCCUPANCY_DELTA('$12')} WHERE $12::bigint >= 0) o ON g.i = 0
+       LEFT JOIN (SELECT ${OCCUPANCY_DELTA('$15')} WHERE $15::bigint >= 0) o ON g.i = 0
        LEFT JOIN (SELECT u.i, string_agg(concat_ws(',', u.pos, a.sub, lower(a.units), upper(a.units)), ',') AS held
                     FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS u(i, k, id, pos)
-                    CROSS JOIN LATERAL (SELECT sub, units FROM allocations
-                                         WHERE kind = u.k AND resource_id = u.id AND (upper_inf(during) OR upper(during) > now())) a
+                    JOIN w ON w.i = u.i
+                    CROSS JOIN LATERAL (SELECT a.sub, a.units FROM allocations a
+                                         WHERE a.kind = u.k AND a.resource_id = u.id AND ${during('a', 'w.ws', 'w.he')}) a
                    GROUP BY u.i) h ON h.i = g.i
        LEFT JOIN (SELECT u.i, json_agg(x.j ORDER BY x.id) AS trunks
                     FROM unnest($6::int[], $7::text[], $8::text[]) AS u(i, a, z)
-                    CROSS JOIN LATERAL (SELECT t.id, ${TRUNK_JSON} AS j FROM trunks t
-                                         WHERE t.retired_at IS NULL AND ((t.a_site_id = u.a AND t.z_site_id = u.z) OR (t.a_site_id = u.z AND t.z_site_id = u.a))) x
+                    JOIN w ON w.i = u.i
+                    CROSS JOIN LATERAL (SELECT t.id, ${trunkJson('w.ws', 'w.we')} AS j FROM trunks t
+                                         WHERE t.retired_at IS NULL AND t.lit_from <= w.ws
+                                           AND ((t.a_site_id = u.a AND t.z_site_id = u.z) OR (t.a_site_id = u.z AND t.z_site_id = u.a))) x
                    GROUP BY u.i) tr ON tr.i = g.i
        LEFT JOIN (SELECT u.i, row_to_json(o) AS existing
                     FROM unnest($9::int[], $10::text[], $11::text[]) AS u(i, tn, k)
@@ -698,6 +751,10 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
       idem.map((x) => x.i),
       idem.map((x) => x.tenantId),
       idem.map((x) => x.key),
+      reqs.map((x) => x.window?.start ?? null),
+      reqs.map((x) => x.window?.end ?? null),
+      // Held ranges of a packet circuit's spectrum: open-ended (see SNAPSHOT_HELD_OPEN).
+      reqs.map((x) => (x.trunkPair ? null : (x.window?.end ?? null))),
       since,
     ],
     { prepare: true },
@@ -743,6 +800,14 @@ export interface PlacedOrder {
    * the row it writes, so it names the time rather than reading back the statement's now().
    */
   createdAt: string;
+  /** The window the allocations hold: [start, end), end null = open-ended (ISO). */
+  window: { start: string; end: string | null };
+  /** A held order's expiry (ISO); null for an order placed straight away. */
+  holdExpiresAt: string | null;
+  /** When activation may begin (ISO): the window's start less the lead time, or now. */
+  activateAt: string;
+  /** Recurring bookings: the series this occurrence belongs to. */
+  seriesId: string | null;
 }
 
 /**
@@ -773,6 +838,13 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
   const trunks = flat((o, i) => o.trunks.map((t) => ({ ...t, i, orderId: o.order.id })));
   const allocs = flat((o, i) => o.allocations.map((a) => ({ ...a, i, orderId: o.order.id })));
   const live = flat((o, i) => o.liveTrunks.map((id) => ({ id, i })));
+  // Every order's lifecycle jobs: a held one expires unless committed; the others are activated at their
+  // window's start (less the lead time) and, when their window ends, ended.
+  const jobs = flat((o, i) =>
+    o.holdExpiresAt
+      ? [{ kind: EXPIRE_HOLD, subject: o.order.id, runAt: o.holdExpiresAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])]
+      : [{ kind: ACTIVATE_ORDER, subject: o.order.id, runAt: o.activateAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])],
+  );
   const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
   const ctes = `
     lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...new Set(os.flatMap((o) => o.locks))].sort())}::text[]) AS x),
@@ -784,42 +856,51 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
                WHERE l.n >= 0
                  AND u.v = COALESCE((SELECT v FROM lp_ver), 0)
                  AND NOT EXISTS (SELECT 1 FROM lp_need x WHERE x.i = u.n - 1 AND x.id NOT IN (SELECT id FROM lp_live))),
-    lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at)
-               SELECT u.id, u.tn, u.pr, u.st, u.sp::jsonb, u.de::jsonb, u.pc::jsonb, u.at, u.at
+    lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at, starts_at, ends_at, series_id)
+               SELECT u.id, u.tn, u.pr, u.st, u.sp::jsonb, u.de::jsonb, u.pc::jsonb, u.at, u.at, u.ws, u.we, u.se
                  FROM unnest(${p(each((o) => o.service.id))}::text[], ${p(each((o) => o.service.tenantId))}::text[], ${p(each((o) => o.service.product))}::text[],
                              ${p(each((o) => o.service.state))}::text[], ${p(each((o) => json(o.service.spec)))}::text[], ${p(each((o) => json(o.service.design)))}::text[],
-                             ${p(each((o) => json(o.service.price)))}::text[], ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, pr, st, sp, de, pc, at, n)
+                             ${p(each((o) => json(o.service.price)))}::text[], ${p(each((o) => o.createdAt))}::timestamptz[],
+                             ${p(each((o) => o.window.start))}::timestamptz[], ${p(each((o) => o.window.end))}::timestamptz[], ${p(each((o) => o.seriesId))}::text[])
+                      WITH ORDINALITY AS u(id, tn, pr, st, sp, de, pc, at, ws, we, se, n)
                 WHERE u.n - 1 IN (SELECT i FROM lp_ok)
                RETURNING 1),
-    lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by)
-               SELECT u.id, u.az, u.zz, u.c, u.ps::jsonb, u.lat, u.len, u.ob
+    lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by, lit_from)
+               SELECT u.id, u.az, u.zz, u.c, u.ps::jsonb, u.lat, u.len, u.ob, u.lf
                  FROM unnest(${p(trunks.map((x) => x.id))}::text[], ${p(trunks.map((x) => x.aSiteId))}::text[], ${p(trunks.map((x) => x.zSiteId))}::text[],
                              ${p(trunks.map((x) => x.capacityGbps))}::int[], ${p(trunks.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
                              ${p(trunks.map((x) => x.latencyUs))}::float8[], ${p(trunks.map((x) => x.lengthKm))}::float8[], ${p(trunks.map((x) => x.orderId))}::text[],
-                             ${p(trunks.map((x) => x.i))}::int[]) AS u(id, az, zz, c, ps, lat, len, ob, i)
+                             ${p(trunks.map((x) => x.i))}::int[], ${p(trunks.map((x) => os[x.i].window.start))}::timestamptz[]) AS u(id, az, zz, c, ps, lat, len, ob, i, lf)
                 WHERE u.i IN (SELECT i FROM lp_ok)
                RETURNING 1),
-    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, channel)
-                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, u.ch::jsonb
+    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
+                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, tstzrange(u.ws, u.we, '[)'), u.ch::jsonb
                    FROM unnest(${p(allocs.map((x) => x.kind))}::text[], ${p(allocs.map((x) => x.resourceId))}::text[], ${p(allocs.map((x) => x.sub))}::int[],
                                ${p(allocs.map((x) => x.lo))}::int[], ${p(allocs.map((x) => x.hi))}::int[], ${p(allocs.map((x) => x.serviceId))}::text[],
                                ${p(allocs.map((x) => x.trunkId))}::text[], ${p(allocs.map((x) => x.orderId))}::text[], ${p(allocs.map((x) => x.role))}::text[],
-                               ${p(allocs.map((x) => x.i))}::int[], ${p(allocs.map((x) => (x.channel ? JSON.stringify(x.channel) : null)))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ch)
+                               ${p(allocs.map((x) => x.i))}::int[],
+                               ${p(allocs.map((x) => os[x.i].window.start))}::timestamptz[],
+                               ${p(allocs.map((x) => (x.trunkId ? null : os[x.i].window.end)))}::timestamptz[],
+                               ${p(allocs.map((x) => (x.channel ? JSON.stringify(x.channel) : null)))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ws, we, ch)
                   WHERE u.i IN (SELECT i FROM lp_ok)
                   ORDER BY u.k, u.r, u.sb, u.lo
                  RETURNING 1),
-    lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id, created_at, updated_at)
-               SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.rq, u.at, u.at
+    lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id,
+                                   created_at, updated_at, starts_at, ends_at, hold_expires_at, series_id)
+               SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.rq, u.at, u.at, u.ws, u.we, u.hx, u.se
                  FROM unnest(${p(each((o) => o.order.id))}::text[], ${p(each((o) => o.order.tenantId))}::text[], ${p(each((o) => o.order.action))}::text[],
                              ${p(each((o) => o.order.state))}::text[], ${p(each((o) => o.order.serviceId))}::text[], ${p(each((o) => o.order.quoteId))}::text[],
                              ${p(each((o) => o.order.optionId))}::text[], ${p(each((o) => json(o.order.spec)))}::text[], ${p(each((o) => json(o.order.design)))}::text[],
                              ${p(each((o) => o.order.idempotencyKey))}::text[], ${p(each((o) => o.order.requestHash))}::text[], ${p(each((o) => o.order.requestId))}::text[],
-                             ${p(each((o) => o.createdAt))}::timestamptz[]) WITH ORDINALITY AS u(id, tn, ac, st, sv, qu, op, sp, de, ik, rh, rq, at, n)
+                             ${p(each((o) => o.createdAt))}::timestamptz[], ${p(each((o) => o.window.start))}::timestamptz[], ${p(each((o) => o.window.end))}::timestamptz[],
+                             ${p(each((o) => o.holdExpiresAt))}::timestamptz[], ${p(each((o) => o.seriesId))}::text[])
+                      WITH ORDINALITY AS u(id, tn, ac, st, sv, qu, op, sp, de, ik, rh, rq, at, ws, we, hx, se, n)
                 WHERE u.n - 1 IN (SELECT i FROM lp_ok)
                RETURNING 1),
-    lp_job AS (INSERT INTO jobs (kind, subject)
-               SELECT 'order.activate', u.id FROM unnest(${p(each((o) => o.order.id))}::text[]) WITH ORDINALITY AS u(id, n)
-                WHERE u.n - 1 IN (SELECT i FROM lp_ok)
+    lp_job AS (INSERT INTO jobs (kind, subject, run_at)
+               SELECT u.k, u.s, u.r FROM unnest(${p(jobs.map((j) => j.kind))}::text[], ${p(jobs.map((j) => j.subject))}::text[], ${p(jobs.map((j) => j.runAt))}::timestamptz[],
+                                                ${p(jobs.map((j) => j.i))}::int[]) AS u(k, s, r, i)
+                WHERE u.i IN (SELECT i FROM lp_ok)
                RETURNING 1),
     lp_audit AS (INSERT INTO audit_log (${AUDIT_COLUMNS})
                  SELECT u.a1, u.a2, u.a3, u.a4, u.a5, u.a6, u.a7, u.a8, u.a9, u.a10, u.a11
@@ -839,23 +920,33 @@ export function placedOrderWrites(o: PlacedOrder): { ctes: string; forced: strin
 }
 
 /** The row placedOrderWrites stores for an order, as getOrder reads it back. */
-export function placedOrderRow(o: Pick<PlacedOrder, 'order' | 'createdAt'>): OrderRow {
+export function placedOrderRow(o: Pick<PlacedOrder, 'order' | 'createdAt' | 'window' | 'holdExpiresAt' | 'seriesId'>): OrderRow {
   const { requestId: _requestId, ...order } = o.order;
-  return { ...order, failureReason: null, createdAt: o.createdAt, updatedAt: o.createdAt, completedAt: null };
+  return {
+    ...order,
+    failureReason: null,
+    createdAt: o.createdAt,
+    updatedAt: o.createdAt,
+    completedAt: null,
+    startsAt: o.window.start,
+    endsAt: o.window.end,
+    holdExpiresAt: o.holdExpiresAt,
+    seriesId: o.seriesId,
+  };
 }
 
 // ---- wholesale teardown (network replace) ----------------------------------------------------------
 
-/** Ids of services that are reserved, active or down. */
+/** Ids of services that hold or will hold capacity: booked (held, scheduled), reserved, active or down. */
 export async function liveServiceIds(q: Queryable): Promise<string[]> {
-  const r = await q.query<{ id: string }>(`SELECT id FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id`);
+  const r = await q.query<{ id: string }>(`SELECT id FROM services WHERE state IN ('held', 'scheduled', 'reserved', 'active', 'down') ORDER BY id`);
   return r.rows.map((x) => x.id);
 }
 
-/** Locks and returns every live service (id, tenant, state). */
+/** Locks and returns every live or booked service (id, tenant, state). */
 export async function lockLiveServices(q: Queryable): Promise<{ id: string; tenantId: string; state: string }[]> {
   const r = await q.query<{ id: string; tenant_id: string; state: string }>(
-    `SELECT id, tenant_id, state FROM services WHERE state IN ('reserved', 'active', 'down') ORDER BY id FOR UPDATE`,
+    `SELECT id, tenant_id, state FROM services WHERE state IN ('held', 'scheduled', 'reserved', 'active', 'down') ORDER BY id FOR UPDATE`,
   );
   return r.rows.map((x) => ({ id: x.id, tenantId: x.tenant_id, state: x.state }));
 }
@@ -864,7 +955,7 @@ export async function lockLiveServices(q: Queryable): Promise<{ id: string; tena
 export async function cancelOpenOrdersOf(q: Queryable, serviceIds: readonly string[], reason: string): Promise<OrderRow[]> {
   const r = await q.query<Record<string, unknown>>(
     `UPDATE orders SET state = 'cancelled', failure_reason = $2, updated_at = now(), completed_at = now()
-      WHERE service_id = ANY($1::text[]) AND state IN ('acknowledged', 'inProgress') RETURNING *`,
+      WHERE service_id = ANY($1::text[]) AND state IN ('held', 'acknowledged', 'inProgress') RETURNING *`,
     [[...serviceIds], reason],
   );
   return r.rows.map(toOrder);
@@ -918,4 +1009,67 @@ export async function strandHolders(q: Queryable, cableIds: readonly string[]): 
     [[...cableIds]],
   );
   return r.rows.map((x) => ({ id: x.id, design: json(x.design) }));
+}
+
+/** A held range with the time it is held for. */
+export interface TimedRange extends HeldRange {
+  fromMs: number;
+  /** null = open-ended. */
+  toMs: number | null;
+}
+
+/** Ranges of one kind held on the given resources at any instant of [from, to) (to null = open-ended). */
+export async function heldWithTimes(q: Queryable, kind: 'spectrum' | 'strand' | 'trunk', resourceIds: readonly string[], from: string, to: string | null): Promise<TimedRange[]> {
+  if (resourceIds.length === 0) return [];
+  const r = await q.query<{ resource_id: string; sub: number; lo: number; hi: number; f: string | number; t: string | number | null }>(
+    `SELECT a.resource_id, a.sub, lower(a.units) AS lo, upper(a.units) AS hi,
+            (extract(epoch FROM lower(a.during)) * 1000)::float8 AS f,
+            CASE WHEN upper_inf(a.during) THEN NULL ELSE (extract(epoch FROM upper(a.during)) * 1000)::float8 END AS t
+       FROM allocations a
+      WHERE a.kind = $1 AND a.resource_id = ANY($2::text[]) AND NOT isempty(a.during)
+        AND (upper_inf(a.during) OR upper(a.during) > $3::timestamptz) AND ($4::timestamptz IS NULL OR lower(a.during) < $4::timestamptz)`,
+    [kind, [...resourceIds], from, to],
+  );
+  return r.rows.map((x) => ({ resourceId: x.resource_id, sub: Number(x.sub), lo: Number(x.lo), hi: Number(x.hi), fromMs: Number(x.f), toMs: x.t === null ? null : Number(x.t) }));
+}
+
+/** Moves a service's window in the store (the caller moved its allocations). */
+export async function setServiceWindow(q: Queryable, id: string, start: string, end: string | null): Promise<void> {
+  await q.query('UPDATE services SET starts_at = $2, ends_at = $3, updated_at = now() WHERE id = $1', [id, start, end]);
+}
+
+/** Rewrites an order's booking (a change to a booking not yet started): spec, design, window. */
+export async function rebookOrder(q: Queryable, id: string, f: { spec: unknown; design: unknown; start: string; end: string | null }): Promise<void> {
+  await q.query('UPDATE orders SET spec = $2::jsonb, design = $3::jsonb, starts_at = $4, ends_at = $5, updated_at = now() WHERE id = $1', [id, JSON.stringify(f.spec), JSON.stringify(f.design), f.start, f.end]);
+}
+
+/**
+ * Moves the end of every live allocation of a service (not its trunks' own spectrum) to `end`; the
+ * exclusion constraint refuses an extension onto a later reservation (23P01), and then nothing moved.
+ */
+export async function moveServiceEnd(q: Queryable, serviceId: string, end: string | null): Promise<number> {
+  const r = await q.query(
+    `UPDATE allocations SET during = tstzrange(lower(during), $2::timestamptz, '[)')
+      WHERE service_id = $1 AND (upper_inf(during) OR upper(during) > now())`,
+    [serviceId, end],
+  );
+  return r.rowCount;
+}
+
+/** The add order still waiting on a service (held or acknowledged), locked. */
+export async function pendingAddOrder(q: Queryable, serviceId: string): Promise<OrderRow | null> {
+  const r = await q.query<Record<string, unknown>>(`SELECT * FROM orders WHERE service_id = $1 AND action = 'add' AND state IN ('held', 'acknowledged') FOR UPDATE`, [serviceId]);
+  return r.rows[0] ? toOrder(r.rows[0]) : null;
+}
+
+/** Orders of a series that are still held, locked. */
+export async function heldOrdersOfSeries(q: Queryable, seriesId: string): Promise<OrderRow[]> {
+  const r = await q.query<Record<string, unknown>>(`SELECT * FROM orders WHERE series_id = $1 AND state = 'held' ORDER BY starts_at, id FOR UPDATE`, [seriesId]);
+  return r.rows.map(toOrder);
+}
+
+/** The most recent order of a service. */
+export async function latestOrderOf(q: Queryable, serviceId: string): Promise<OrderRow | null> {
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM orders WHERE service_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [serviceId]);
+  return r.rows[0] ? toOrder(r.rows[0]) : null;
 }

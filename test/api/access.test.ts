@@ -67,7 +67,7 @@ function policy(method: string, url: string): 'public' | 'any' | 'operator' {
   if (!url.startsWith('/v1') && url !== '/metrics') return 'public';
   const read = method === 'GET' || method === 'HEAD';
   if (url === '/metrics' || url.startsWith('/v1/failures') || url.startsWith('/v1/audit') || url.startsWith('/v1/analysis')) return 'operator';
-  if (url === '/v1/services/:id/revert') return 'operator';
+  if (url === '/v1/services/:id/revert' || url === '/v1/spans/:id/occupancy') return 'operator';
   if (!read && /^\/v1\/(sites|spans|srlgs|network|pricebook|qot)(\/|$)/.test(url)) return 'operator';
   return 'any';
 }

@@ -128,6 +128,10 @@ for (const driver of testDrivers()) {
         liveTrunks: [],
         inventoryVersion: version,
         createdAt: new Date(now).toISOString(),
+        window: { start: new Date(now).toISOString(), end: null },
+        holdExpiresAt: null,
+        activateAt: new Date(now).toISOString(),
+        seriesId: null,
         ...over,
       });
       const write = (o: st.PlacedOrder) => appendEventAfter(db, st.placedOrderWrites(o), { type: 'order.acknowledged', tenantId: 'alice', subject: { kind: 'order', id: o.order.id }, data: toOrder(st.placedOrderRow(o)) });
@@ -172,6 +176,10 @@ for (const driver of testDrivers()) {
         liveTrunks: [],
         inventoryVersion: version,
         createdAt: now,
+        window: { start: now, end: null },
+        holdExpiresAt: null,
+        activateAt: now,
+        seriesId: null,
         ...over,
       });
       const item = (o: st.PlacedOrder) => ({ order: o, event: { type: 'order.acknowledged', tenantId: 'alice', subject: { kind: 'order', id: o.order.id }, data: { id: o.order.id } } });

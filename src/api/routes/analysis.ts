@@ -18,6 +18,7 @@ const ScenarioResult = Type.Object({
   restorable: Type.Array(Type.Object({ id: Type.String(), spanIds: Type.Array(Type.String()), latencyUs: Type.Number(), addedLatencyUs: Type.Number() })),
   lost: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
   shortfall: Type.Array(Type.Object({ spanId: Type.String(), slots: Type.Integer(), strands: Type.Integer() })),
+  scheduled: Type.Array(Type.Object({ id: Type.String(), state: Type.String(), start: Type.String({ format: 'date-time' }), end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }), { description: 'Bookings not started yet whose planned path the failure crosses (restoration would re-plan them for their window)' }),
 });
 
 /** POST /v1/analysis/failures. */
@@ -25,7 +26,7 @@ export async function analysisRoutes(app: AppInstance, { resilience }: { resilie
   app.post('/v1/analysis/failures', { config: { access: 'operator' },
     schema: {
       tags: ['resilience'],
-      summary: 'What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span',
+      summary: 'What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span; bookings not started yet that it would hit',
       body: Type.Object(
         { scenario: Type.Union([Type.Literal('all-single-spans'), Type.Literal('all-single-srlgs'), Type.Array(FailureSpec, { minItems: 1, maxItems: 1000 })]) },
         { additionalProperties: false },

@@ -29,6 +29,10 @@ export const Batch = Type.Object({
   reverted: Type.Array(Type.String()),
   trunksRerouted: Type.Array(Type.String()),
   timings: Type.Object({ identifyMs: Type.Number(), loadMs: Type.Number(), planMs: Type.Number(), writeMs: Type.Number() }),
+  bookings: Type.Optional(Type.Object({
+    replanned: Type.Array(Type.Object({ id: Type.String(), start: Type.String({ format: 'date-time' }), spanIds: Type.Array(Type.String()) }), { description: 'Bookings not started yet, planned again around the failure for their window' }),
+    atRisk: Type.Array(Type.Object({ id: Type.String(), start: Type.String({ format: 'date-time' }), reason: Type.String() }), { description: 'Bookings not started yet that no longer fit while the failure lasts (kept; restored if it is repaired in time)' }),
+  }, { description: 'What the failure did to bookings that have not started yet' })),
 });
 
 const FailureWithBatch = Type.Object({

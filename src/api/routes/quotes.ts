@@ -24,7 +24,26 @@ const specFields = {
   ),
 };
 
-/** A quote request / inline order: what the customer wants. */
+const Time = Type.String({ format: 'date-time', maxLength: 40 });
+
+/** The booking fields of a quote or inline order: when (one window, a recurrence or a list of windows). */
+export const bookingFields = {
+  start: Type.Optional(Type.Union([Time, Type.Null()], { description: 'ISO-8601 with a zone; default now' })),
+  end: Type.Optional(Type.Union([Time, Type.Null()], { description: 'ISO-8601 with a zone; half-open [start, end); null or absent = open-ended' })),
+  recurrence: Type.Optional(
+    Type.Object(
+      {
+        rrule: Type.String({ maxLength: 500, description: 'RFC 5545 RRULE with COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=12; DTSTART is `start`' }),
+        durationSeconds: Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  windows: Type.Optional(Type.Array(Type.Object({ start: Time, end: Time }, { additionalProperties: false }), { minItems: 1, maxItems: 366, description: 'An explicit series of windows' })),
+  partial: Type.Optional(Type.Boolean({ description: 'Recurring: book the feasible occurrences instead of all or nothing' })),
+};
+
+/** A quote request: what the customer wants, and when. */
 export const CircuitSpecBody = Type.Object(
   {
     product: specFields.product,
@@ -34,6 +53,7 @@ export const CircuitSpecBody = Type.Object(
     protection: Type.Optional(specFields.protection),
     maxLatencyUs: Type.Optional(specFields.maxLatencyUs),
     disjointness: specFields.disjointness,
+    ...bookingFields,
   },
   { additionalProperties: false },
 );
@@ -45,6 +65,8 @@ export const PairSharing = Type.Object({
   srlgIds: Type.Array(Type.String()),
   siteIds: Type.Array(Type.String()),
 });
+/** A window (CONVENTIONS: half-open, end null = open-ended). */
+export const WindowSchema = Type.Object({ start: Type.String({ format: 'date-time' }), end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) });
 
 /** A circuit spec as stored (every field present). */
 export const CircuitSpec = Type.Object(specFields);
@@ -88,12 +110,14 @@ const QuoteOption = Type.Object({
   ),
   monthly: Money,
   hourly: Money,
+  occurrences: Type.Optional(Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]), feasible: Type.Boolean() }), { description: 'Recurring: whether this option fits each occurrence' })),
 });
 
 export const Quote = Type.Object({
   id: Type.String(),
   tenantId: Type.String(),
   request: CircuitSpec,
+  windows: Type.Array(WindowSchema),
   options: Type.Array(QuoteOption),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
@@ -104,7 +128,7 @@ export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingS
   app.post('/v1/quotes', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
-      summary: 'Quote a circuit: up to k options with paths, latency, availability, price and expiry (reserves nothing)',
+      summary: 'Quote a circuit for a window (or each occurrence of a recurrence): up to k options with paths, latency, availability, price and expiry (reserves nothing)',
       body: CircuitSpecBody,
       response: { 201: Quote, ...S.errorResponses(400, 401) },
     },

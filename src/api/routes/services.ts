@@ -6,7 +6,16 @@ import * as S from '../schemas.js';
 import { Order } from './orders.js';
 import { DesignPath, Money, PairSharing, Product, Protection } from './quotes.js';
 
-const ServiceState = Type.Union([Type.Literal('reserved'), Type.Literal('active'), Type.Literal('down'), Type.Literal('terminated')]);
+// Spelled out (not mapped from SERVICE_STATES) so the static types stay literal; a test checks they agree.
+export const ServiceState = Type.Union([
+  Type.Literal('held'),
+  Type.Literal('scheduled'),
+  Type.Literal('reserved'),
+  Type.Literal('active'),
+  Type.Literal('down'),
+  Type.Literal('ended'),
+  Type.Literal('terminated'),
+]);
 
 export const Service = Type.Object({
   id: Type.String(),
@@ -18,6 +27,9 @@ export const Service = Type.Object({
   protection: Protection,
   maxLatencyUs: Type.Union([Type.Number(), Type.Null()]),
   state: ServiceState,
+  start: Type.String({ format: 'date-time' }),
+  end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null = open-ended' }),
+  seriesId: Type.Union([Type.String(), Type.Null()]),
   design: Type.Object({ paths: Type.Array(DesignPath), sharing: Type.Optional(PairSharing) }),
   price: Type.Object({ monthly: Money, hourly: Money }),
   availability: Type.Number(),
@@ -43,9 +55,16 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
   app.patch('/v1/services/:id', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
-      summary: 'Change bandwidth (make-before-break); returns the modify order',
+      summary: 'Change bandwidth and/or the window: before the start the booking is planned again (returns its order); once started the end moves in place and a new bandwidth is a modify order (make-before-break)',
       params: S.IdParams,
-      body: Type.Object({ bandwidthGbps: Type.Integer({ minimum: 0, maximum: 800 }) }, { additionalProperties: false }),
+      body: Type.Object(
+        {
+          bandwidthGbps: Type.Optional(Type.Integer({ minimum: 0, maximum: 800 })),
+          start: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+          end: Type.Optional(Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Null()])),
+        },
+        { additionalProperties: false, minProperties: 1 },
+      ),
       response: { 202: Order, ...S.errorResponses(400, 401, 404, 409) },
     },
   }, async (req, reply) => {
@@ -57,7 +76,7 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
   app.delete('/v1/services/:id', { config: { access: 'any' },
     schema: {
       tags: ['ordering'],
-      summary: 'Disconnect: releases everything the service holds; returns the delete order',
+      summary: 'Disconnect: releases everything the service holds; returns the delete order (a booking not yet started is cancelled: returns its cancelled order)',
       params: S.IdParams,
       response: { 202: Order, ...S.errorResponses(401, 404, 409) },
     },

@@ -2,10 +2,23 @@ import type { Command } from 'commander';
 import { createOrderingServices } from '../../services/ordering/index.js';
 import type { Order } from '../../services/ordering/orders.js';
 import { output, renderTable, withServices } from '../context.js';
-import { circuitOptions, cliPrincipal, specFrom } from './quote.js';
+import { circuitOptions, cliPrincipal, num, specFrom, type BookingOpts } from './quote.js';
 
 function orderRow(o: Order): (string | null)[] {
-  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${o.spec.aSite}-${o.spec.zSite}`, o.failureReason];
+  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${o.spec.aSite} -> ${o.spec.zSite}`, windowText(o.start, o.end), o.failureReason];
+}
+
+const ORDER_COLUMNS = ['id', 'action', 'state', 'service', 'circuit', 'window (UTC)', 'failure'];
+
+/** A window as one cell: "now -> open", "2026-12-08 09:00 -> 2026-12-08 17:00". */
+export function windowText(start: string | null, end: string | null): string {
+  const t = (iso: string | null, none: string): string => (iso ? iso.replace('T', ' ').replace(/:00(\.000)?Z$/, '').replace(/\.\d+Z$/, '').replace(/Z$/, '') : none);
+  return `${t(start, 'now')} -> ${t(end, 'open')}`;
+}
+
+function orderSentence(o: Order): string {
+  const when = o.state === 'held' ? ` until ${o.holdExpiresAt} (commit with: lightpath order commit ${o.id})` : '';
+  return `Order ${o.id} is ${o.state}${when}${o.failureReason ? ` (${o.failureReason})` : ''}; service ${o.serviceId}; window ${windowText(o.start, o.end)}.`;
 }
 
 /** `order create|show|list|cancel`. */
@@ -22,20 +35,35 @@ export function registerOrderCommands(program: Command): void {
       .option('--quote <id>', 'quote id')
       .option('--option <id>', 'option id of the quote', 'opt-1')
       .option('--idempotency-key <key>', 'retry-safe key')
+      .option('--hold', 'hold the capacity until committed (order commit ID) or expired')
+      .option('--hold-seconds <s>', 'how long a hold lasts (default 600)', num)
       .option('--no-activate', 'leave activation to a running server'),
-  ).action(async (product: string | undefined, aSite: string | undefined, zSite: string | undefined, opts: { quote?: string; option: string; idempotencyKey?: string; activate: boolean; bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string }, cmd: Command) => {
-    const body = opts.quote ? { quoteId: opts.quote, optionId: opts.option } : specFrom(product ?? '', aSite ?? '', zSite ?? '', opts);
+  ).action(async (product: string | undefined, aSite: string | undefined, zSite: string | undefined, opts: { quote?: string; option: string; idempotencyKey?: string; activate: boolean; bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string; hold?: boolean; holdSeconds?: number } & BookingOpts, cmd: Command) => {
+    const booking = { ...(opts.hold || opts.holdSeconds !== undefined ? { hold: true } : {}), ...(opts.holdSeconds !== undefined ? { holdSeconds: opts.holdSeconds } : {}) };
+    const body = opts.quote
+      ? { quoteId: opts.quote, optionId: opts.option, ...(opts.start ? { start: opts.start } : {}), ...(opts.end ? { end: opts.end } : {}), ...booking }
+      : { ...specFrom(product ?? '', aSite ?? '', zSite ?? '', opts), ...booking };
     const out = await withServices(cmd, async (s) => {
       const o = createOrderingServices(s.db);
       const p = cliPrincipal(opts.tenant);
       const placed = await o.ordering.placeOrder(p, body, opts.idempotencyKey);
-      if (!opts.activate) return placed.order;
-      // A one-shot command has no background worker: activate here so the order finishes.
-      await o.worker.runOnce();
+      // A one-shot command has no background worker: activate here what is due so the order finishes
+      // (a booking in the future is activated at its start by a running server).
+      if (opts.activate && placed.order.state === 'acknowledged') await o.worker.runOnce();
       return o.ordering.getOrder(p, placed.order.id);
     });
-    output(cmd, out, () => `Order ${out.id} is ${out.state}${out.failureReason ? ` (${out.failureReason})` : ''}; service ${out.serviceId}.`);
+    output(cmd, out, () => orderSentence(out));
   });
+
+  order
+    .command('commit')
+    .description('commit a held order (every held occurrence of a recurring one): it goes on to activation at its start')
+    .argument('<id>')
+    .option('--tenant <tenant>', 'as this customer tenant')
+    .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
+      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.commitOrder(cliPrincipal(opts.tenant), id));
+      output(cmd, o, () => orderSentence(o));
+    });
 
   order
     .command('show')
@@ -43,7 +71,7 @@ export function registerOrderCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
       const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.getOrder(cliPrincipal(opts.tenant), id));
-      output(cmd, o, () => renderTable(['id', 'action', 'state', 'service', 'circuit', 'failure'], [orderRow(o)]));
+      output(cmd, o, () => renderTable(ORDER_COLUMNS, [orderRow(o)]));
     });
 
   order
@@ -52,7 +80,7 @@ export function registerOrderCommands(program: Command): void {
     .option('--state <state>', 'only orders in this state')
     .action(async (opts: { tenant?: string; state?: string }, cmd: Command) => {
       const page = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.listOrders(cliPrincipal(opts.tenant), { limit: 1000, ...(opts.state ? { state: opts.state } : {}) }));
-      output(cmd, page, () => renderTable(['id', 'action', 'state', 'service', 'circuit', 'failure'], page.items.map(orderRow)));
+      output(cmd, page, () => renderTable(ORDER_COLUMNS, page.items.map(orderRow)));
     });
 
   order

@@ -33,11 +33,25 @@ export function circuitOptions(cmd: Command): Command {
     .option('--bandwidth <gbps>', 'wave: 100/400/800; ethernet/cloud-connect: 1..400', num)
     .option('--protection <p>', 'unprotected, protected-1+1 or restorable', 'unprotected')
     .option('--max-latency-us <us>', 'one-way latency bound', num)
+    .option('--start <time>', 'window start, ISO-8601 UTC (default: now)')
+    .option('--end <time>', 'window end, ISO-8601 UTC, half-open (default: open-ended)')
+    .option('--rrule <rule>', 'recurring booking, RFC 5545 RRULE from --start (e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=12); needs --duration')
+    .option('--duration <seconds>', 'length of each occurrence of --rrule, in seconds', num)
+    .option('--partial', 'recurring: book the feasible occurrences instead of all or nothing')
     .option('--tenant <tenant>', 'act for this customer tenant (default: operator)');
 }
 
+/** Booking options as the CLI takes them. */
+export interface BookingOpts {
+  start?: string;
+  end?: string;
+  rrule?: string;
+  duration?: number;
+  partial?: boolean;
+}
+
 /** The inline spec from positional arguments and options. */
-export function specFrom(product: string, aSite: string, zSite: string, o: { bandwidth?: number; protection: string; maxLatencyUs?: number }): Record<string, unknown> {
+export function specFrom(product: string, aSite: string, zSite: string, o: { bandwidth?: number; protection: string; maxLatencyUs?: number } & BookingOpts): Record<string, unknown> {
   return {
     product,
     aSite,
@@ -45,6 +59,10 @@ export function specFrom(product: string, aSite: string, zSite: string, o: { ban
     ...(o.bandwidth !== undefined ? { bandwidthGbps: o.bandwidth } : {}),
     protection: o.protection,
     ...(o.maxLatencyUs !== undefined ? { maxLatencyUs: o.maxLatencyUs } : {}),
+    ...(o.start !== undefined ? { start: o.start } : {}),
+    ...(o.end !== undefined ? { end: o.end } : {}),
+    ...(o.rrule !== undefined ? { recurrence: { rrule: o.rrule, durationSeconds: o.duration } } : {}),
+    ...(o.partial ? { partial: true } : {}),
   };
 }
 

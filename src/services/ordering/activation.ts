@@ -15,11 +15,13 @@ import { appendEvent } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
 import { JobWorker, type JobContext, type JobHandler, type JobRow, type JobWorkerOptions } from '../jobs.js';
 import type { CircuitDesign } from './design.js';
-import { releaseOrder, toOrder, toService, trunksOf, type OrderPayload } from './orders.js';
-import { ACTIVATE_ORDER, RESTORATION_JOB, TEARDOWN_SERVICE } from '../job-kinds.js';
+import { releaseOrder, trunksOf, expireHold } from './changes.js';
+import { toOrder, toService, type OrderPayload } from './model.js';
+import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD, RESTORATION_JOB, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 import * as jobsStore from '../../store/jobs.js';
+import { closeOutages } from '../../store/failures.js';
 
-export { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
+export { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 
 /** What the network has to do for one order. */
 export interface ActivationRequest {
@@ -156,13 +158,77 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
       await db.transaction((tx) => ctx.finish(tx));
     },
   };
-  return [activate, teardown];
+  const expiry: JobHandler = {
+    kind: EXPIRE_HOLD,
+    maxAttempts: 1_000,
+    async run(job, ctx) {
+      await db.transaction(async (tx) => {
+        await ctx.finish(tx);
+        await expireHold(tx, job.subject);
+      });
+    },
+  };
+  const end: JobHandler = {
+    kind: END_SERVICE,
+    maxAttempts: 1_000,
+    async run(job, ctx) {
+      const svc = await st.getService(db, job.subject, undefined);
+      if (svc && (svc.state === 'active' || svc.state === 'down')) {
+        // Deconfigure first (idempotent per transaction id); unreachable devices: retried.
+        await driver.apply({ orderId: `end:${svc.id}`, action: 'delete', serviceId: svc.id, product: svc.product, design: svc.design as CircuitDesign });
+      }
+      await db.transaction(async (tx) => {
+        await ctx.finish(tx);
+        await endService(tx, job.subject);
+      });
+    },
+  };
+  return [activate, teardown, expiry, end];
+}
+
+/**
+ * A booking's window is over: an active (or down) service is released and marked ended; one whose
+ * window passed before it was activated is cancelled (its order fails with the reason). A job that finds
+ * the end moved later (the booking was extended) is rescheduled instead.
+ */
+async function endService(tx: Queryable, serviceId: string): Promise<void> {
+  const svc = await st.getService(tx, serviceId, undefined, true);
+  if (!svc) return;
+  const now = Date.parse(String((await tx.query<{ t: unknown }>('SELECT now() AS t')).rows[0].t));
+  if (svc.endsAt === null || Date.parse(svc.endsAt) > now + 1000) {
+    if (svc.endsAt !== null) await jobsStore.enqueueJobs(tx, [{ kind: END_SERVICE, subject: serviceId, runAt: svc.endsAt }]);
+    return;
+  }
+  if (svc.state === 'active' || svc.state === 'down') {
+    await st.releaseAllocations(tx, { serviceId });
+    await st.retireTrunksIfIdle(tx, trunksOf(svc.design as CircuitDesign));
+    await st.updateService(tx, serviceId, { state: 'ended' });
+    await closeOutages(tx, [serviceId]);
+    const service = toService((await st.getService(tx, serviceId, undefined)) as st.ServiceRow);
+    await appendEvent(tx, { type: 'service.ended', tenantId: svc.tenantId, subject: { kind: 'service', id: serviceId }, data: service });
+    return;
+  }
+  if (svc.state === 'held' || svc.state === 'scheduled' || svc.state === 'reserved') {
+    const add = await tx.query<Record<string, unknown>>(`SELECT id FROM orders WHERE service_id = $1 AND action = 'add' AND state IN ('held', 'acknowledged', 'inProgress') FOR UPDATE`, [serviceId]);
+    for (const r of add.rows) {
+      const row = (await st.getOrder(tx, r.id as string, undefined)) as st.OrderRow;
+      // An activation under way may have configured part of it: remove that from the devices.
+      if (row.state === 'inProgress') await jobsStore.enqueueJobs(tx, [{ kind: TEARDOWN_SERVICE, subject: serviceId }]);
+      await st.setOrderState(tx, row.id, [row.state], row.state === 'held' ? 'cancelled' : 'failed', 'the booking\'s window ended before it was activated');
+      await releaseOrder(tx, row);
+      const order = toOrder((await st.getOrder(tx, row.id, undefined)) as st.OrderRow);
+      await appendEvent(tx, { type: row.state === 'held' ? 'order.cancelled' : 'order.failed', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: order });
+    }
+    await st.updateService(tx, serviceId, { state: 'terminated' });
+  }
 }
 
 /** acknowledged -> inProgress, with its event (a no-op when another worker already did it). */
 async function start(db: Db, order: st.OrderRow): Promise<void> {
   await db.transaction(async (tx) => {
     if (!(await st.setOrderState(tx, order.id, ['acknowledged'], 'inProgress'))) return;
+    // A booking whose window starts now: scheduled -> reserved (activation under way).
+    if (order.action === 'add') await tx.query(`UPDATE services SET state = 'reserved', updated_at = now() WHERE id = $1 AND state = 'scheduled'`, [order.serviceId]);
     const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
     await appendEvent(tx, { type: 'order.in-progress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
   });
@@ -196,6 +262,11 @@ async function complete(tx: Queryable, order: st.OrderRow): Promise<void> {
   const payload = order.design as OrderPayload | null;
   const events: { type: string; kind: string; id: string; data: unknown }[] = [];
   if (order.action === 'add' && payload) {
+    if (svc.state !== 'reserved' && svc.state !== 'scheduled') {
+      // Ended or cancelled while activating: the configuration goes again at its end job / teardown.
+      await st.setOrderState(tx, order.id, ['inProgress'], 'failed', `the service became ${svc.state} during activation`);
+      return;
+    }
     await st.updateService(tx, svc.id, { state: 'active' });
     events.push({ type: 'service.activated', kind: 'service', id: svc.id, data: null });
   } else if (order.action === 'modify' && payload) {

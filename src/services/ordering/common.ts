@@ -40,19 +40,27 @@ export async function readPlanningSnapshot(
   spec: CircuitSpec,
   route: Route | null,
   idempotency: { tenantId: string; key: string } | null = null,
+  window: st.SnapshotRequest['window'] = null,
   occupancySince: number | null = null,
 ): Promise<st.PlanningSnapshot> {
-  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency, occupancySince));
+  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency, window, occupancySince));
 }
 
 /**
- * What a planning read for this route asks for: the resources it may touch, trunks, idempotency, and
- * (spectrum products) the lit-channel changes after the version this process holds.
+ * What a planning read for this route asks for: the resources it may touch, trunks, idempotency, the
+ * window, and (spectrum products) the lit-channel changes after the version this process holds.
  */
-export function planningRequest(view: NetworkView, spec: CircuitSpec, route: Route | null, idempotency: { tenantId: string; key: string } | null = null, occupancySince: number | null = null): st.SnapshotRequest {
+export function planningRequest(
+  view: NetworkView,
+  spec: CircuitSpec,
+  route: Route | null,
+  idempotency: { tenantId: string; key: string } | null = null,
+  window: st.SnapshotRequest['window'] = null,
+  occupancySince: number | null = null,
+): st.SnapshotRequest {
   const { kind, ids } = occupancyResources(view, spec, route);
   const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
-  return { kind, resourceIds: ids, trunkPair: pair, idempotency, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
+  return { kind, resourceIds: ids, trunkPair: pair, idempotency, window, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
 }
 
 /** Builds the planner's occupancy from a snapshot (pure). */
@@ -92,8 +100,13 @@ export function occupancyFrom(view: NetworkView, spec: CircuitSpec, snap: Pick<s
 }
 
 /** Loads what is held on the resources a route may touch, inside the caller's transaction. */
-export async function loadOccupancy(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route): Promise<Occupancy> {
-  return occupancyFrom(view, spec, await readPlanningSnapshot(q, view, spec, route));
+export async function loadOccupancy(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, window: st.SnapshotRequest['window'] = null): Promise<Occupancy> {
+  return occupancyFrom(view, spec, await readPlanningSnapshot(q, view, spec, route, null, window));
+}
+
+/** The resources (kind and ids) a route may touch, for reads outside the planning snapshot. */
+export function routeResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[] } {
+  return occupancyResources(view, spec, route);
 }
 
 /** Thrown inside an allocation transaction to start over from fresh state. */

@@ -1,8 +1,9 @@
 /**
  * The channels lit on each span during a window, as the QoT check needs them: every spectrum
  * allocation held in the window is a channel (lightpath id, transceiver mode, centre frequency, as the
- * planner wrote them on the allocation). For now the window is [now, ∞): what is held now or later,
- * exactly what planning treats as taken; the calendar can pass another window later.
+ * planner wrote them on the allocation). The calendar passes the booking's window: [now, ∞) for a
+ * booking from now on (what is held now or later), and for a window in the future or a bounded one the
+ * allocations overlapping it.
  *
  * `LitChannels` keeps that state in memory for one network view: loaded from the store when the view
  * changes, then kept current from the occupancy log (the planning snapshot reads what changed after
@@ -69,9 +70,9 @@ function lightpathIn(view: NetworkView, state: LineSystemState, id: string, rows
   return lp === null ? null : withThreshold(state, lp, rows[0].channel?.m);
 }
 
-/** True when a row holds spectrum during the window. */
+/** True when a row holds spectrum at some instant of the window. */
 function inWindow(r: ChannelRow, w: LitWindow): boolean {
-  return r.live && (r.untilMs === null || r.untilMs > w.fromMs);
+  return r.live && (r.untilMs === null || r.untilMs > w.fromMs) && (w.toMs === null || r.fromMs < w.toMs);
 }
 
 /** A fresh state of the view with every row (held during the window) lit. */
@@ -109,7 +110,7 @@ export class LitChannels {
   private loading: { q: Queryable; view: NetworkView; promise: Promise<void> } | null = null;
   private prunedAt = 0;
   /** Loads and applied deltas, for the benchmark and tests. */
-  readonly stats = { loads: 0, deltas: 0, deltaRows: 0 };
+  readonly stats = { loads: 0, deltas: 0, deltaRows: 0, windowed: 0 };
 
   /** The version reads should ask for changes after (null when nothing is loaded). */
   since(view: NetworkView): number | null {
@@ -219,6 +220,30 @@ export class LitChannels {
   stateOf(view: NetworkView): LineSystemState {
     if (this.view !== view || this.state === null) throw new Error('LitChannels.stateOf: the view is not loaded (call ready first)');
     return this.state;
+  }
+
+  /**
+   * The state for planning during a window (the calendar's booking window; fromMs no earlier than now).
+   * The held state is [now, ∞): when every channel it holds is lit at some instant of the window it is
+   * exactly the window's state and is returned itself (the hot path: bookings from now on). Otherwise
+   * (a window that ends before some booking starts, or starts after some booking ends) a fresh state is
+   * built from the channels held during the window, plus this process's in-flight waves (lit whatever
+   * their window: conservative, they are about to be written or dropped).
+   */
+  stateFor(view: NetworkView, window: LitWindow): LineSystemState {
+    const state = this.stateOf(view);
+    let all = true;
+    for (const r of this.rows.values()) {
+      if (!inWindow(r, window)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return state;
+    const fresh = buildLitState(view, [...this.rows.values()], window);
+    for (const lp of this.inflight.values()) if (!fresh.has(lp.id) && lp.spanIds.every((sid) => fresh.hasSpan(sid))) fresh.add(lp);
+    this.stats.windowed++;
+    return fresh;
   }
 
   /** True when the state is loaded for this view. */

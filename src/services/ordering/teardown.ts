@@ -12,11 +12,11 @@ import * as jobs from '../../store/jobs.js';
 import * as st from '../../store/ordering.js';
 import { auditRow } from '../audit.js';
 import { insertAudit } from '../../store/audit.js';
-import { ACTIVATE_ORDER, TEARDOWN_SERVICE } from '../job-kinds.js';
+import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 import { toOrder } from './orders.js';
 import type { Principal } from './principal.js';
 
-/** Ids of services that are reserved, active or down (hold or will hold capacity). */
+/** Ids of services that hold or will hold capacity (booked, reserved, active or down). */
 export async function liveServiceIds(q: Queryable): Promise<string[]> {
   return st.liveServiceIds(q);
 }
@@ -28,11 +28,15 @@ export async function terminateLiveServices(tx: Queryable, p: Principal, reason:
   const ids = services.map((s) => s.id);
   const cancelled = await st.cancelOpenOrdersOf(tx, ids, reason);
   await jobs.deleteJobs(tx, ACTIVATE_ORDER, cancelled.map((o) => o.id));
+  await jobs.deleteJobs(tx, EXPIRE_HOLD, cancelled.map((o) => o.id));
+  await jobs.deleteJobs(tx, END_SERVICE, ids);
   await st.releaseServicesAllocations(tx, ids);
   await st.retireTrunksIfIdle(tx, await st.liveTrunkIds(tx));
   await st.terminateServices(tx, ids);
   await closeOutages(tx, ids);
-  await jobs.enqueueJobs(tx, ids.map((id) => ({ kind: TEARDOWN_SERVICE, subject: id })));
+  // Bookings that never started configured nothing on the devices.
+  const configured = services.filter((s) => s.state === 'reserved' || s.state === 'active' || s.state === 'down');
+  await jobs.enqueueJobs(tx, configured.map((s) => ({ kind: TEARDOWN_SERVICE, subject: s.id })));
   await insertAudit(
     tx,
     services.map((s) => auditRow(p, { action: 'service.disconnect', subject: { kind: 'service', id: s.id }, tenantId: s.tenantId, before: { state: s.state }, after: { state: 'terminated', reason } })),

@@ -30,6 +30,8 @@ export interface ServiceWhatIf {
   restorable: { id: string; spanIds: string[]; latencyUs: number; addedLatencyUs: number }[];
   lost: { id: string; reason: string }[];
   shortfall: { spanId: string; slots: number; strands: number }[];
+  /** Bookings not started yet (held, scheduled, reserved) whose planned path the failure crosses. */
+  scheduled: { id: string; state: string; start: string; end: string | null }[];
 }
 
 /** Resolves a failure spec to span indices; validation error naming every unknown id. */
@@ -84,7 +86,24 @@ export async function analyzeLive(q: Queryable, view: NetworkView, scenarios: re
   }
   const trunkPathOf = new Map(trunks.map((t) => [t.id, heldPath(view, t)]));
   const reports = analyzeFailures(g, occ.layers, occ.strands, demands, scenarios);
-  return reports.map((rep) => toServiceReport(view, rep, rows, riders, trunkPathOf));
+  const booked = await bookedNotStarted(q);
+  return reports.map((rep) => {
+    const out = toServiceReport(view, rep, rows, riders, trunkPathOf);
+    const failed = new Set(out.failedSpans);
+    out.scheduled = booked.filter((b) => b.spanIds.some((sid) => failed.has(sid))).map(({ spanIds: _s, ...b }) => b);
+    return out;
+  });
+}
+
+/** Bookings that have not started, with the spans their planned paths cross. */
+async function bookedNotStarted(q: Queryable): Promise<{ id: string; state: string; start: string; end: string | null; spanIds: string[] }[]> {
+  const r = await q.query<{ id: string; state: string; starts_at: unknown; ends_at: unknown; design: unknown }>(
+    `SELECT id, state, starts_at, ends_at, design FROM services WHERE state IN ('held', 'scheduled', 'reserved') AND (ends_at IS NULL OR ends_at > now()) ORDER BY starts_at, id`,
+  );
+  return r.rows.map((x) => {
+    const design = (typeof x.design === 'string' ? JSON.parse(x.design) : x.design) as CircuitDesign;
+    return { id: x.id, state: x.state, start: new Date(x.starts_at as string).toISOString(), end: x.ends_at ? new Date(x.ends_at as string).toISOString() : null, spanIds: design.paths.flatMap((p) => p.spanIds) };
+  });
 }
 
 function toServiceReport(
@@ -106,6 +125,7 @@ function toServiceReport(
     restorable: [],
     lost: rep.lost.filter((l) => !trunkIds.has(l.id)),
     shortfall: rep.shortfall.map((s) => ({ spanId: g.spanIds[s.span], slots: s.slots, strands: s.strands })),
+    scheduled: [],
   };
   const rerouted = new Map(rep.restorable.map((r) => [r.id, r]));
   for (const r of rep.restorable) {

@@ -19,7 +19,7 @@ import * as st from '../../store/ordering.js';
 import { appendEventsBulk } from '../../store/resilience.js';
 import { audit } from '../audit.js';
 import type { JobHandler } from '../jobs.js';
-import { RESTORATION_JOB } from '../job-kinds.js';
+import { RESTORATION_JOB } from '../../store/job-kinds.js';
 import { withAllocationRetry, pageArgs, toPage, type Page } from '../ordering/common.js';
 import { NetworkViewCache } from '../ordering/network-view.js';
 import type { Principal } from '../ordering/principal.js';
@@ -27,6 +27,9 @@ import { tenantScope } from '../ordering/principal.js';
 import { analyzeLive, resolveSpec, scenariosOf, type FailureSpec, type ServiceWhatIf } from './analysis.js';
 import { availabilityOf, downtimeMs } from './availability.js';
 import { runBatch, type BatchReport } from './reconcile.js';
+import { replanBookings, type BookingsReport } from '../ordering/changes.js';
+import { createOrderingContext, type OrderingContext, type OrderingOptions } from '../ordering/context.js';
+import { SYSTEM_PRINCIPAL } from '../ordering/principal.js';
 
 export type { BatchReport } from './reconcile.js';
 export type { FailureSpec, ServiceWhatIf } from './analysis.js';
@@ -44,7 +47,12 @@ export interface ResilienceOptions {
   onPlanned?: (ms: number) => void;
   /** Told when a restoration pass could not run at once and was left to the worker. */
   onRestoreDeferred?: (err: unknown) => void;
+  /** Ordering settings used to re-plan bookings that have not started (k paths, activation lead). */
+  ordering?: OrderingOptions;
 }
+
+/** A restoration pass's report, with what it did to bookings that have not started yet. */
+export type RestorationReport = BatchReport & { bookings: BookingsReport };
 
 /** A failure as the API shows it. */
 export interface Failure {
@@ -71,7 +79,7 @@ export interface Availability {
 // Arbitrary constant: one restoration batch at a time per database, so two cuts never plan on stale state.
 const RESILIENCE_LOCK_KEY = 7_310_550_040;
 
-export { RESTORATION_JOB } from '../job-kinds.js';
+export { RESTORATION_JOB } from '../../store/job-kinds.js';
 
 /** What recording a failure (or a repair) answers. */
 export interface FailureOutcome {
@@ -116,6 +124,7 @@ function toFailure(r: fs.FailureRow): Failure {
 export class ResilienceService {
   readonly views: NetworkViewCache;
   private readonly revertPolicy: RevertPolicy;
+  private readonly booking: OrderingContext;
 
   constructor(
     private readonly db: Db,
@@ -123,6 +132,7 @@ export class ResilienceService {
   ) {
     this.views = opts.views ?? new NetworkViewCache();
     this.revertPolicy = opts.revert ?? 'auto';
+    this.booking = createOrderingContext(db, opts.ordering);
   }
 
   /**
@@ -131,7 +141,7 @@ export class ResilienceService {
    * no failure, repair or inventory change commits in between (see migration 006). `finish` records,
    * in the same transaction, that the pending restoration job is done.
    */
-  private async batch(revert: boolean, revertOnly: readonly string[] | undefined, finish: (tx: Queryable) => Promise<void>): Promise<BatchReport> {
+  private async batch(revert: boolean, revertOnly: readonly string[] | undefined, finish: (tx: Queryable) => Promise<void>): Promise<RestorationReport> {
     return withAllocationRetry(this.db, async (tx) => {
       const version = await lockInventoryShared(tx);
       await tx.query('SELECT pg_advisory_xact_lock($1)', [RESILIENCE_LOCK_KEY]);
@@ -151,8 +161,10 @@ export class ResilienceService {
         if (more.rerouted.length + more.restored.length + more.switched.length === 0) break;
         report = merge(report, more);
       }
+      // Bookings that have not started are planned around the failure for their own windows.
+      const bookings = await replanBookings(this.booking, SYSTEM_PRINCIPAL, tx, view);
       await finish(tx);
-      return report;
+      return { ...report, bookings };
     });
   }
 
@@ -161,7 +173,7 @@ export class ResilienceService {
    * restoration job that no worker holds is done by this pass (it saw every failure committed before
    * it), so it is removed in the same transaction.
    */
-  async restore(): Promise<BatchReport> {
+  async restore(): Promise<RestorationReport> {
     return this.batch(this.revertPolicy === 'auto', undefined, (tx) => jobs.deleteUnleasedJob(tx, RESTORATION_JOB.kind, RESTORATION_JOB.subject));
   }
 
@@ -177,7 +189,7 @@ export class ResilienceService {
   }
 
   /** A restoration pass at once, or null (left to the worker) when it cannot finish now. */
-  private async restoreNowIfPossible(): Promise<BatchReport | null> {
+  private async restoreNowIfPossible(): Promise<RestorationReport | null> {
     try {
       return await this.restore();
     } catch (err) {

@@ -12,7 +12,8 @@
  * refused with in-use unless the transaction says it re-checked them (the inventory service sets
  * `lightpath.optics_rechecked` to the span's id after recomputing the GSNR of every wave on the span
  * and the loss of every strand path, see services/inventory.ts). Turning a site's transit off is
- * refused while live circuits or trunks pass through it.
+ * refused while live or booked circuits (007's held and scheduled ones too) or trunks pass through it.
+ * Written on top of 007 (calendar); it assumes nothing of 008/009.
  *
  * Lit channels. A spectrum allocation carries its channel (`channel`: lightpath id, transceiver mode,
  * centre frequency), so the QoT state can be rebuilt from the store. Every change of a spectrum
@@ -44,9 +45,9 @@ BEGIN
   IF OLD.transit AND NOT NEW.transit THEN
     PERFORM lp_lock_inventory();
     SELECT array_agg(DISTINCT x.id ORDER BY x.id) INTO svcs FROM (
-        SELECT s.id, s.design AS d FROM services s WHERE s.state IN ('reserved', 'active', 'down')
+        SELECT s.id, s.design AS d FROM services s WHERE s.state IN ('held', 'scheduled', 'reserved', 'active', 'down')
         UNION ALL
-        SELECT o.service_id, o.design->'design' FROM orders o WHERE o.state IN ('acknowledged', 'inProgress') AND o.design IS NOT NULL) x,
+        SELECT o.service_id, o.design->'design' FROM orders o WHERE o.state IN ('held', 'acknowledged', 'inProgress') AND o.design IS NOT NULL) x,
       jsonb_array_elements(coalesce(x.d->'paths', '[]'::jsonb)) p
      WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(p->'siteIds') WITH ORDINALITY AS e(site, n)
                     WHERE e.site = OLD.id AND e.n > 1 AND e.n < jsonb_array_length(p->'siteIds'));

@@ -4,6 +4,7 @@ import { events } from './003-events.js';
 import { resilience } from './004-resilience.js';
 import { allocationKey } from './005-allocation-key.js';
 import { trust } from './006-trust.js';
+import { calendar } from './007-calendar.js';
 import { physics } from './010-physics.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
@@ -24,5 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'resilience', sql: resilience },
   { version: 5, name: 'allocation-key', sql: allocationKey },
   { version: 6, name: 'trust', sql: trust },
+  { version: 7, name: 'calendar', sql: calendar },
   { version: 10, name: 'physics', sql: physics },
 ];

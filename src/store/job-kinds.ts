@@ -6,5 +6,11 @@ export const ACTIVATE_ORDER = 'order.activate';
 /** Remove a wholesale-terminated service's configuration from the devices; subject = service id. */
 export const TEARDOWN_SERVICE = 'service.teardown';
 
+/** Expire a held order that was not committed in time; subject = order id, run at its hold expiry. */
+export const EXPIRE_HOLD = 'order.hold-expiry';
+
+/** End a booking at its window's end: deactivate, release, mark ended; subject = service id. */
+export const END_SERVICE = 'service.end';
+
 /** Bring every service in line with the current failures and repairs; one pending at a time. */
 export const RESTORATION_JOB = { kind: 'restoration.run', subject: 'network' } as const;

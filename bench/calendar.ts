@@ -1,0 +1,196 @@
+/**
+ * Capacity-calendar benchmark: the built-in network filled with 10,000 bookings spread over the next
+ * 90 days (mixed products, windows of hours to weeks), then quote for a window, order for a window and
+ * availability over 30 days between two data centers (p50/p99), and the hold-expiry sweep time for
+ * 1,000 expiring holds, on embedded PGlite and, with DATABASE_URL, on the PostgreSQL server. The peer
+ * in the same run is the same work on an empty calendar: what the 10,000 bookings cost. The machine is
+ * shared and noisy: read the figures side by side, not as absolutes. Prints figures; asserts nothing.
+ * Run: npm run bench:calendar
+ */
+import crypto from 'node:crypto';
+import type { Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPglite } from '../src/store/pglite.js';
+import { openPostgres } from '../src/store/postgres.js';
+import { InventoryService } from '../src/services/inventory.js';
+import { OrderingService } from '../src/services/ordering/orders.js';
+import { ActivationWorker, EmulatorDriver } from '../src/services/ordering/activation.js';
+import type { Principal } from '../src/services/ordering/principal.js';
+import { LightpathError } from '../src/domain/errors.js';
+import { builtinNetwork } from '../src/data/builtin-network.js';
+
+const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 10_000);
+const HOLDS = Number(process.env.BENCH_HOLDS ?? 1_000);
+const SAMPLES = { quote: 500, order: 200, availability: 100 };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const customer: Principal = { tenantId: 'bench', role: 'customer', keyId: 'bench' };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const net = builtinNetwork();
+const pops = net.sites.filter((s) => s.kind === 'pop').map((s) => s.id);
+const dcs = net.sites.filter((s) => s.kind === 'datacenter').map((s) => s.id);
+
+/** A seeded booking: 45 % 100G/400G waves, 35 % 10G ethernet, 20 % dark fiber; windows of 2 hours to 3 weeks within 90 days. */
+function booking(r: () => number, base: number): Record<string, unknown> {
+  let a = pops[Math.floor(r() * pops.length)];
+  let z = pops[Math.floor(r() * pops.length)];
+  while (z === a) z = pops[Math.floor(r() * pops.length)];
+  if (r() < 0.3 && dcs.length > 1) {
+    a = dcs[Math.floor(r() * dcs.length)];
+    z = dcs[Math.floor(r() * dcs.length)];
+    if (a === z) z = pops[0];
+  }
+  const startMs = base + Math.floor(r() * 90 * 24) * HOUR;
+  // Log-uniform length between 2 hours and 3 weeks.
+  const hours = Math.round(Math.exp(Math.log(2) + r() * (Math.log(21 * 24) - Math.log(2))));
+  const w = { start: new Date(startMs).toISOString(), end: new Date(startMs + hours * HOUR).toISOString() };
+  const x = r();
+  if (x < 0.45) return { product: 'wave', aSite: a, zSite: z, bandwidthGbps: r() < 0.7 ? 100 : 400, protection: 'unprotected', ...w };
+  if (x < 0.8) return { product: 'ethernet', aSite: a, zSite: z, bandwidthGbps: 10, protection: 'unprotected', ...w };
+  return { product: 'dark-fiber', aSite: a, zSite: z, protection: 'unprotected', ...w };
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function timed<T>(n: number, make: (i: number) => Promise<T>): Promise<{ p50: number; p99: number; refused: number }> {
+  const lat: number[] = [];
+  let refused = 0;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    try {
+      await make(i);
+      lat.push(performance.now() - t);
+    } catch (err) {
+      if (err instanceof LightpathError && err.code === 'capacity-exhausted') refused++;
+      else throw err;
+    }
+  }
+  return { p50: pct(lat, 50), p99: pct(lat, 99), refused };
+}
+
+interface Target {
+  name: string;
+  open(): Promise<Db>;
+}
+
+function serverTarget(url: string): Target {
+  return {
+    name: 'postgres',
+    async open() {
+      const schema = `lp_bench_${crypto.randomBytes(4).toString('hex')}`;
+      const admin = await openPostgres({ url, max: 1 });
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      await admin.close();
+      const db = await openPostgres({ url, searchPath: `${schema},public`, max: 16 });
+      const close = db.close.bind(db);
+      return Object.assign(db, {
+        async close() {
+          await db.query(`DROP SCHEMA ${schema} CASCADE`);
+          await close();
+        },
+      });
+    },
+  };
+}
+
+const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(1).padStart(7) : '      -');
+
+async function measure(db: Db, base: number, label: string): Promise<void> {
+  const ordering = new OrderingService(db);
+  const r = rng(99);
+  const probes = Array.from({ length: SAMPLES.quote }, () => booking(r, base));
+  const quote = await timed(SAMPLES.quote, (i) => ordering.quote(customer, probes[i]));
+  const orderProbes = Array.from({ length: SAMPLES.order }, () => booking(r, base));
+  const order = await timed(SAMPLES.order, (i) => ordering.placeOrder(customer, orderProbes[i]));
+  const pairs = Array.from({ length: SAMPLES.availability }, () => {
+    const a = dcs[Math.floor(r() * dcs.length)];
+    let z = dcs[Math.floor(r() * dcs.length)];
+    if (z === a) z = dcs[(dcs.indexOf(a) + 1) % dcs.length];
+    return { aSite: a, zSite: z };
+  });
+  const from = new Date(base).toISOString();
+  const to = new Date(base + 30 * DAY).toISOString();
+  const availability = await timed(SAMPLES.availability, (i) => ordering.availability({ ...pairs[i], product: 'wave', bandwidthGbps: 400, from, to }));
+  console.log(`  ${label.padEnd(26)} quote p50 ${f(quote.p50)} p99 ${f(quote.p99)} ms | order p50 ${f(order.p50)} p99 ${f(order.p99)} ms (${order.refused} refused) | availability 30 d p50 ${f(availability.p50)} p99 ${f(availability.p99)} ms`);
+}
+
+async function bench(target: Target): Promise<void> {
+  console.log(`\n${target.name}`);
+  const base = Math.ceil((Date.now() + HOUR) / HOUR) * HOUR;
+  // Peer: the same work on an empty calendar.
+  {
+    const db = await target.open();
+    await migrate(db);
+    await new InventoryService(db).initialize();
+    await measure(db, base, 'empty calendar');
+    await db.close();
+  }
+  const db = await target.open();
+  await migrate(db);
+  await new InventoryService(db).initialize();
+  const ordering = new OrderingService(db);
+  const r = rng(7);
+  const work = Array.from({ length: BOOKINGS }, () => booking(r, base));
+  let next = 0;
+  let placed = 0;
+  let refused = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < work.length) {
+        const body = work[next++];
+        try {
+          await ordering.placeOrder(customer, body);
+          placed++;
+        } catch (err) {
+          if (err instanceof LightpathError && err.code === 'capacity-exhausted') refused++;
+          else throw err;
+        }
+      }
+    }),
+  );
+  const fillS = (performance.now() - t0) / 1000;
+  const alloc = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM allocations WHERE NOT isempty(during)`);
+  console.log(`  filled: ${placed} bookings placed, ${refused} refused (full), ${alloc.rows[0].n} allocation ranges, in ${fillS.toFixed(0)} s (${(placed / fillS).toFixed(0)} bookings/s, 16 clients)`);
+  await measure(db, base, `${placed} bookings in 90 d`);
+
+  // Hold-expiry sweep: HOLDS holds of 1 s, then one worker expires them all.
+  const hr = rng(11);
+  let holds = 0;
+  for (let i = 0; holds < HOLDS && i < HOLDS * 3; i++) {
+    try {
+      await ordering.placeOrder(customer, { ...booking(hr, base), hold: true, holdSeconds: 1 });
+      holds++;
+    } catch (err) {
+      if (!(err instanceof LightpathError && err.code === 'capacity-exhausted')) throw err;
+    }
+  }
+  await new Promise((res) => setTimeout(res, 1500));
+  const worker = new ActivationWorker(db, new EmulatorDriver(), { concurrency: 4 });
+  const s0 = performance.now();
+  await worker.runOnce();
+  const sweepMs = performance.now() - s0;
+  await worker.close();
+  const left = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'held'`);
+  console.log(`  hold-expiry sweep: ${holds} holds expired in ${sweepMs.toFixed(0)} ms (${((sweepMs / holds) * 1000).toFixed(0)} µs each), ${left.rows[0].n} still held`);
+  await db.close();
+}
+
+console.log(`Capacity calendar on the built-in network (${net.sites.length} sites, ${net.spans.length} spans); ${BOOKINGS} bookings over 90 days; targets: quote p99 < 10 ms, availability 30 d p99 < 50 ms.`);
+console.log('Shared 2-core machine: figures are noisy; compare rows within a run.');
+await bench({ name: 'pglite', open: () => openPglite({}) });
+if (process.env.DATABASE_URL) await bench(serverTarget(process.env.DATABASE_URL));

@@ -1,0 +1,217 @@
+/**
+ * Availability over time: when a circuit fits between two sites (consecutive intervals covering the
+ * asked period, each feasible or not, with how many such circuits fit when asked), until when an
+ * open-ended booking would fit, and (operators) a span's occupancy over time.
+ *
+ * Occupancy only changes where a reservation starts or ends, so the period is cut at those instants and
+ * each piece is planned once on what is held during it: in memory for waves and dark fiber (one read of
+ * the candidate resources' reservations with their times), one planning read per piece for packet
+ * circuits (their trunks come and go too). Waves are judged by GSNR against the channels lit during
+ * each piece (any instant of it: conservative), as orders are.
+ */
+import { validationFailed, type FieldError } from '../../domain/errors.js';
+import { MAX_ADVANCE_MS, parseIsoMs, type BookingWindow } from '../../domain/calendar.js';
+import { isPacketProduct, type CircuitSpec } from '../../domain/products.js';
+import type { Queryable } from '../../store/db.js';
+import * as st from '../../store/ordering.js';
+import { occupancyFrom, planningRequest, routeResources } from './common.js';
+import { DEFAULT_QOT_POLICY, type QotPolicy } from '../../domain/optical.js';
+import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } from './context.js';
+import { buildLitState } from './lit-channels.js';
+import type { NetworkView } from './network-view.js';
+import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type PlanOptions, type Route } from './planner.js';
+import { loadQotPolicy } from './qot-policy.js';
+
+/** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
+export interface AvailabilityInterval {
+  start: string;
+  end: string;
+  feasible: boolean;
+  /** Circuits that fit side by side throughout the piece (up to COUNT_CAP), when asked for. */
+  count?: number;
+}
+
+/** The longest period one availability request may cover. */
+export const MAX_AVAILABILITY_MS = 366 * 24 * 3_600_000;
+
+/** Counting stops here: "at least this many". */
+export const COUNT_CAP = 16;
+
+const DEFAULT_PERIOD_MS = 30 * 24 * 3_600_000;
+
+/** Ranges held at any instant of [fromMs, toMs). */
+function during(ranges: readonly st.TimedRange[], fromMs: number, toMs: number | null): st.HeldRange[] {
+  return ranges.filter((r) => (toMs === null || r.fromMs < toMs) && (r.toMs === null || r.toMs > fromMs));
+}
+
+/** What judging waves over time needs: every lit channel (with its interval) and the QoT policy; null for dark fiber. */
+interface Lit {
+  rows: st.ChannelRow[];
+  policy: QotPolicy;
+}
+
+async function litOverTime(q: Queryable, spec: CircuitSpec): Promise<Lit | null> {
+  if (spec.product === 'dark-fiber') return null;
+  const [r, policy] = [await st.litChannelRows(q), await loadQotPolicy(q)];
+  return { rows: r.rows, policy };
+}
+
+/** Planning options for [fromMs, toMs): a fresh state of the channels lit at any instant of it (the plans light theirs in it). */
+function optionsDuring(view: NetworkView, lit: Lit | null, spec: CircuitSpec, fromMs: number, toMs: number | null): PlanOptions {
+  if (!lit) return planOptions(null, DEFAULT_QOT_POLICY, 'availability');
+  // A packet circuit's waves are trunks, held open-ended from their start.
+  const state = buildLitState(view, lit.rows, { fromMs, toMs: isPacketProduct(spec.product) ? null : toMs });
+  return planOptions(state, lit.policy, 'availability');
+}
+
+/** How many circuits fit on this occupancy, up to cap (each one planned and occupied in turn). */
+function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, cap: number, opts: PlanOptions): number {
+  const o = cloneOccupancy(occ);
+  let n = 0;
+  for (; n < cap; n++) {
+    const plan = planCircuit(view, o, spec, route, newTrunkId, opts);
+    if (!plan) break;
+    // The plan consumed its ranges in `o` (planCircuit occupies what it assigns).
+  }
+  return n;
+}
+
+/**
+ * The latest time until which an open-ended booking starting at w.startMs fits on the route, when it
+ * does not fit open-ended because of later reservations; null when it does not fit even briefly (or
+ * for packet circuits, whose trunks make the answer a plan of its own).
+ */
+export async function fitsUntil(ctx: OrderingContext, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow, q: Queryable = ctx.db): Promise<string | null> {
+  if (isPacketProduct(spec.product)) return null;
+  const { kind, ids } = routeResources(view, spec, route);
+  const ranges = await st.heldWithTimes(q, kind, ids, new Date(w.startMs).toISOString(), null);
+  const lit = await litOverTime(q, spec);
+  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, w.startMs, toMs)) !== null;
+  const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
+  if (breaks.length === 0 || !fits(breaks[0])) return null;
+  // Feasibility only shrinks as the window grows: the answer is the last break that still fits.
+  let lo = 0;
+  let hi = breaks.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(breaks[mid])) lo = mid;
+    else hi = mid - 1;
+  }
+  return new Date(breaks[lo]).toISOString();
+}
+
+/** The query of GET /v1/availability. */
+export interface AvailabilityQuery {
+  aSite: string;
+  zSite: string;
+  product: string;
+  bandwidthGbps?: number;
+  protection?: string;
+  maxLatencyUs?: number;
+  from?: string;
+  to?: string;
+  count?: boolean;
+}
+
+/** Consecutive intervals covering [from, to) (default: the next 30 days), each feasible or not. */
+export async function availabilityOverTime(ctx: OrderingContext, q: AvailabilityQuery): Promise<{ from: string; to: string; intervals: AvailabilityInterval[] }> {
+  const nowMs = ctx.now();
+  const errors: FieldError[] = [];
+  const fromMs = q.from === undefined ? nowMs : parseIsoMs(q.from);
+  if (fromMs === null) errors.push({ path: '/from', message: 'must be an ISO-8601 time with a zone' });
+  const toMs = q.to === undefined ? (fromMs ?? nowMs) + DEFAULT_PERIOD_MS : parseIsoMs(q.to);
+  if (toMs === null) errors.push({ path: '/to', message: 'must be an ISO-8601 time with a zone' });
+  if (fromMs !== null && toMs !== null) {
+    if (toMs <= fromMs) errors.push({ path: '/to', message: 'must be after from' });
+    else if (toMs - fromMs > MAX_AVAILABILITY_MS) errors.push({ path: '/to', message: 'the period may be at most 366 days' });
+    if (fromMs > nowMs + MAX_ADVANCE_MS) errors.push({ path: '/from', message: 'must be at most three years ahead' });
+  }
+  const { maxLatencyUs, bandwidthGbps, protection, product, aSite, zSite } = q;
+  const spec = parseSpec({ product, aSite, zSite, ...(bandwidthGbps !== undefined ? { bandwidthGbps } : {}), ...(protection !== undefined ? { protection } : {}), ...(maxLatencyUs !== undefined ? { maxLatencyUs } : {}) });
+  if (errors.length > 0) throw validationFailed('invalid availability request', errors);
+  const start = Math.max(fromMs as number, nowMs);
+  const end = toMs as number;
+  const view = await ctx.views.get(ctx.db);
+  checkSites(view, spec);
+  const route = routeFor(view, spec, ctx.k);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const pieces: AvailabilityInterval[] = [];
+  if ((fromMs as number) < start) pieces.push({ start: iso(fromMs as number), end: iso(start), feasible: false });
+  if (!route) {
+    pieces.push({ start: iso(start), end: iso(end), feasible: false, ...(q.count ? { count: 0 } : {}) });
+    return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+  }
+  const lit = await litOverTime(ctx.db, spec);
+  if (isPacketProduct(spec.product)) {
+    // Trunks are lit and retired over time too: one planning read per piece, cut at every change of
+    // what the candidate spans and the pair's trunks hold.
+    const { kind, ids } = routeResources(view, spec, route);
+    const spans = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
+    const trunkIds = (await st.trunksBetween(ctx.db, spec.aSite, spec.zSite)).map((t) => t.id);
+    const units = await st.heldWithTimes(ctx.db, 'trunk', trunkIds, iso(start), iso(end));
+    for (const [a, b] of cuts(start, end, [...spans, ...units])) {
+      const snap = await st.planningSnapshot(ctx.db, planningRequest(view, spec, route, null, { start: iso(a), end: iso(b) }));
+      const occ = occupancyFrom(view, spec, snap);
+      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, a, b)) !== null;
+      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, a, b)) : 0 } : {}) });
+    }
+    return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+  }
+  const { kind, ids } = routeResources(view, spec, route);
+  const ranges = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
+  for (const [a, b] of cuts(start, end, ranges)) {
+    const occ = occupancyFrom(view, spec, { held: during(ranges, a, b), trunks: [] });
+    const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, a, b)) !== null;
+    pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, a, b)) : 0 } : {}) });
+  }
+  return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+}
+
+/** [start, end) cut at every instant a range starts or ends inside it. */
+function cuts(start: number, end: number, ranges: readonly st.TimedRange[]): [number, number][] {
+  const t = new Set<number>([start, end]);
+  for (const r of ranges) {
+    if (r.fromMs > start && r.fromMs < end) t.add(r.fromMs);
+    if (r.toMs !== null && r.toMs > start && r.toMs < end) t.add(r.toMs);
+  }
+  const sorted = [...t].sort((a, b) => a - b);
+  return sorted.slice(1).map((b, i) => [sorted[i], b]);
+}
+
+/** Joins neighbouring pieces that say the same. */
+function merge(pieces: AvailabilityInterval[]): AvailabilityInterval[] {
+  const out: AvailabilityInterval[] = [];
+  for (const p of pieces) {
+    const last = out[out.length - 1];
+    if (last && last.feasible === p.feasible && last.count === p.count) last.end = p.end;
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+/** A span's occupancy over [from, to): intervals with the slots held (all fiber pairs) and the total. */
+export async function spanOccupancy(ctx: OrderingContext, spanId: string, q: { from?: string; to?: string }): Promise<{ spanId: string; totalSlots: number; intervals: { start: string; end: string; usedSlots: number; utilisation: number }[] }> {
+  const nowMs = ctx.now();
+  const fromMs = q.from === undefined ? nowMs : parseIsoMs(q.from);
+  const toMs = q.to === undefined ? (fromMs ?? nowMs) + DEFAULT_PERIOD_MS : parseIsoMs(q.to);
+  if (fromMs === null || toMs === null || toMs <= fromMs || toMs - fromMs > MAX_AVAILABILITY_MS) {
+    throw validationFailed('invalid period', [{ path: '/to', message: 'from and to must be ISO-8601 times with from < to, at most 366 days apart' }]);
+  }
+  const view = await ctx.views.get(ctx.db);
+  const e = view.graph.spanIndex(spanId);
+  if (e < 0) throw validationFailed('unknown span', [{ path: '/id', message: `no span ${JSON.stringify(spanId)}` }]);
+  const ls = view.spans[e].lineSystem;
+  const total = ls ? ls.fiberPairs * ls.slotCount : 0;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const ranges = await st.heldWithTimes(ctx.db, 'spectrum', [spanId], iso(fromMs), iso(toMs));
+  const out: { start: string; end: string; usedSlots: number; utilisation: number }[] = [];
+  for (const [a, b] of cuts(fromMs, toMs, ranges)) {
+    // Slots held in the piece, counted once per (fiber pair, slot) however many reservations share it.
+    const used = new Set<string>();
+    for (const r of during(ranges, a, b)) for (let s = r.lo; s < r.hi; s++) used.add(`${r.sub}:${s}`);
+    const last = out[out.length - 1];
+    if (last && last.usedSlots === used.size) last.end = iso(b);
+    else out.push({ start: iso(a), end: iso(b), usedSlots: used.size, utilisation: total > 0 ? used.size / total : 0 });
+  }
+  return { spanId, totalSlots: total, intervals: out };
+}
