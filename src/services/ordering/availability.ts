@@ -69,7 +69,8 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
   const o = cloneOccupancy(occ);
   let n = 0;
   for (; n < cap; n++) {
-    const plan = planCircuit(view, o, spec, route, newTrunkId, opts);
+    // Each circuit's waves stay lit for the next ones, under ids of their own.
+    const plan = planCircuit(view, o, spec, route, newTrunkId, { ...opts, qot: { ...opts.qot, idPrefix: `${opts.qot.idPrefix}:${n}` } });
     if (!plan) break;
     // The plan consumed its ranges in `o` (planCircuit occupies what it assigns).
   }
