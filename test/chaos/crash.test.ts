@@ -41,7 +41,8 @@ async function freshDatabase(url: string): Promise<{ url: string; drop(): Promis
 }
 
 async function crashRun(store: { dataDir: string } | { databaseUrl: string }, open: () => Promise<Db>, seed: number): Promise<void> {
-  const stats = await runCrashStorm(store, open, { kills: KILLS, seed, clients: 6, perClient: 20, env, settleLimitMs: (LEASE_SECONDS + 20) * 1000 });
+  // Settling is bounded well past the lease: on a loaded 2-core machine the restarted store alone can take tens of seconds.
+  const stats = await runCrashStorm(store, open, { kills: KILLS, seed, clients: 6, perClient: 20, env, settleLimitMs: (LEASE_SECONDS + 90) * 1000 });
   assert.ok(stats.storm.acknowledged.size >= 40, `${stats.storm.acknowledged.size} orders acknowledged`);
   assert.equal(stats.storm.status5xx.get(500) ?? 0, 0, 'no 500 ever');
   assert.deepEqual(stats.lost, [], 'every acknowledged order exists and settled');
@@ -60,7 +61,8 @@ async function crashRun(store: { dataDir: string } | { databaseUrl: string }, op
 }
 
 describe('kill -9 during an order storm', () => {
-  test(`embedded store: ${KILLS} kills, every order settles, nothing lost or held twice`, { timeout: 240_000 }, async () => {
+  // Generous timeouts: five restarts of the embedded store on a loaded 2-core machine took over four minutes.
+  test(`embedded store: ${KILLS} kills, every order settles, nothing lost or held twice`, { timeout: 480_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-crash-'));
     try {
       await crashRun({ dataDir: dir }, () => openStore({ dataDir: dir, command: 'crash test check' }), 7310);
@@ -69,7 +71,7 @@ describe('kill -9 during an order storm', () => {
     }
   });
 
-  test(`PostgreSQL server: ${KILLS} kills, every order settles, nothing lost or held twice`, { timeout: 240_000, skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (CI sets it)' }, async () => {
+  test(`PostgreSQL server: ${KILLS} kills, every order settles, nothing lost or held twice`, { timeout: 480_000, skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (CI sets it)' }, async () => {
     const fresh = await freshDatabase(process.env.DATABASE_URL as string);
     try {
       await crashRun({ databaseUrl: fresh.url }, () => openPostgres({ url: fresh.url }), 20261203);

@@ -41,6 +41,30 @@ export interface DesignPath {
   trunk?: { trunkId: string; units: [number, number]; lit: boolean };
 }
 
+/** A half-open window [start, end) in ISO-8601 UTC; end null = open-ended. */
+export interface TimeWindow {
+  start: string;
+  end: string | null;
+}
+
+/** When a quote or inline order books: one window, a weekly recurrence (RRULE) or explicit windows. */
+export interface BookingRequest {
+  start?: string | null;
+  end?: string | null;
+  recurrence?: { rrule: string; durationSeconds: number };
+  windows?: { start: string; end: string }[];
+}
+
+/** What the customer asks a quote for: the circuit and when. */
+export type QuoteRequest = CircuitSpec & BookingRequest;
+
+/** How an order from a quote is placed: straight away or held, all occurrences or the feasible ones. */
+export interface OrderOptions {
+  hold?: boolean;
+  holdSeconds?: number;
+  partial?: boolean;
+}
+
 export interface QuoteOption {
   id: string;
   paths: DesignPath[];
@@ -50,18 +74,22 @@ export interface QuoteOption {
   availability: number;
   monthly: Money;
   hourly: Money;
+  /** Recurring: whether this option fits each occurrence. */
+  occurrences?: { start: string; end: string | null; feasible: boolean }[];
 }
 
 export interface Quote {
   id: string;
   tenantId: string;
   request: CircuitSpec;
+  /** The windows quoted (servers without the calendar omit it). */
+  windows?: TimeWindow[];
   options: QuoteOption[];
   createdAt: string;
   expiresAt: string;
 }
 
-export type OrderState = 'acknowledged' | 'inProgress' | 'completed' | 'failed' | 'cancelled';
+export type OrderState = 'held' | 'acknowledged' | 'inProgress' | 'completed' | 'failed' | 'cancelled';
 
 export interface Order {
   id: string;
@@ -72,13 +100,21 @@ export interface Order {
   quoteId: string | null;
   optionId: string | null;
   spec: CircuitSpec;
+  /** The window the order books (servers without the calendar omit these). */
+  start?: string | null;
+  end?: string | null;
+  /** A held order: commit before this or it is cancelled (hold-expired). */
+  holdExpiresAt?: string | null;
+  seriesId?: string | null;
+  /** A recurring booking just placed: every occurrence. */
+  occurrences?: { orderId: string; serviceId: string; start: string | null; end: string | null; state: OrderState }[];
   failureReason: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
 }
 
-export type ServiceState = 'reserved' | 'active' | 'down' | 'terminated';
+export type ServiceState = 'held' | 'scheduled' | 'reserved' | 'active' | 'down' | 'ended' | 'terminated';
 
 export interface Service {
   id: string;
@@ -90,6 +126,10 @@ export interface Service {
   protection: Protection;
   maxLatencyUs: number | null;
   state: ServiceState;
+  /** The booked window (servers without the calendar omit these; end null = open-ended). */
+  start?: string;
+  end?: string | null;
+  seriesId?: string | null;
   design: { paths: DesignPath[] };
   price: { monthly: Money; hourly: Money };
   availability: number;
@@ -162,4 +202,11 @@ export interface Availability {
   downtimeSeconds: number;
   availability: number;
   outages: { startedAt: string; endedAt: string | null; cause: string | null }[];
+}
+
+/** GET /v1/availability: consecutive intervals covering [from, to), each feasible or not. */
+export interface AvailabilityOverTime {
+  from: string;
+  to: string;
+  intervals: { start: string; end: string; feasible: boolean; count?: number }[];
 }

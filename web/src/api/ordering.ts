@@ -1,10 +1,10 @@
 /** Calls of the ordering and resilience API: quotes, orders, services, price book, failures. */
 import { getJson, isMissingRoute, requestJson } from './client.js';
-import type { Availability, CircuitSpec, Failure, FailureWithBatch, Order, Page, PriceBook, Quote, Service } from './ordering-types.js';
+import type { Availability, AvailabilityOverTime, Failure, FailureWithBatch, Order, OrderOptions, Page, PriceBook, Product, Protection, Quote, QuoteRequest, Service } from './ordering-types.js';
 
-/** Price ways to deliver a circuit (reserves nothing). */
-export function createQuote(spec: CircuitSpec, signal?: AbortSignal): Promise<Quote> {
-  return requestJson<Quote>('POST', '/v1/quotes', { body: spec, signal });
+/** Price ways to deliver a circuit for a window or each occurrence of a series (reserves nothing). */
+export function createQuote(request: QuoteRequest, signal?: AbortSignal): Promise<Quote> {
+  return requestJson<Quote>('POST', '/v1/quotes', { body: request, signal });
 }
 
 /** A fresh idempotency key: one per user action, so a double click or a retry cannot order twice. */
@@ -13,8 +13,41 @@ export function newIdempotencyKey(): string {
 }
 
 /** Order one option of a quote under the given idempotency key. */
-export function placeOrder(quoteId: string, optionId: string, idempotencyKey: string): Promise<Order> {
-  return requestJson<Order>('POST', '/v1/orders', { body: { quoteId, optionId }, headers: { 'idempotency-key': idempotencyKey } });
+export function placeOrder(quoteId: string, optionId: string, idempotencyKey: string, options: OrderOptions = {}): Promise<Order> {
+  return requestJson<Order>('POST', '/v1/orders', { body: { quoteId, optionId, ...options }, headers: { 'idempotency-key': idempotencyKey } });
+}
+
+/** Commit a held order (every held occurrence of its series). */
+export function commitOrder(id: string): Promise<Order> {
+  return requestJson<Order>('POST', `/v1/orders/${encodeURIComponent(id)}/commit`);
+}
+
+/** Cancel a held or acknowledged order: what it holds is released. */
+export function cancelOrder(id: string): Promise<Order> {
+  return requestJson<Order>('POST', `/v1/orders/${encodeURIComponent(id)}/cancel`);
+}
+
+/** Query of GET /v1/availability. */
+export interface AvailabilityQuery {
+  aSite: string;
+  zSite: string;
+  product: Product;
+  bandwidthGbps: number;
+  protection: Protection;
+  maxLatencyUs: number | null;
+  /** Default: the server's now and 30 days on. */
+  from?: string;
+  to?: string;
+}
+
+/** When a circuit fits between two sites over [from, to), with how many fit in each interval. */
+export function fetchAvailabilityOverTime(q: AvailabilityQuery, signal?: AbortSignal): Promise<AvailabilityOverTime> {
+  const p = new URLSearchParams({ aSite: q.aSite, zSite: q.zSite, product: q.product, protection: q.protection, count: 'true' });
+  if (q.maxLatencyUs !== null) p.set('maxLatencyUs', String(q.maxLatencyUs));
+  if (q.from !== undefined) p.set('from', q.from);
+  if (q.to !== undefined) p.set('to', q.to);
+  if (q.product !== 'dark-fiber') p.set('bandwidthGbps', String(q.bandwidthGbps));
+  return getJson<AvailabilityOverTime>(`/v1/availability?${p.toString()}`, signal);
 }
 
 /** One order. */
@@ -34,6 +67,14 @@ async function allPages<T>(path: string, signal?: AbortSignal, maxPages = 50): P
     if (cursor === null) break;
   }
   return out;
+}
+
+/** The caller's orders in a state (operators: every tenant's), e.g. the held ones of a service. */
+export function fetchOrders(query: { state?: Order['state']; serviceId?: string }, signal?: AbortSignal): Promise<Order[]> {
+  const p = new URLSearchParams();
+  if (query.state !== undefined) p.set('state', query.state);
+  if (query.serviceId !== undefined) p.set('serviceId', query.serviceId);
+  return allPages<Order>(`/v1/orders?${p.toString()}`, signal);
 }
 
 /** The caller's services (operators: every tenant's). */

@@ -1,12 +1,18 @@
 /**
- * Quote & order: product, ends, bandwidth and protection -> priced options with latency and
- * availability, drawn on the map -> order one -> follow it live until the service is active.
+ * Quote & order: product, ends, bandwidth, protection and when (a window, a weekly recurrence) ->
+ * priced options with latency and availability, drawn on the map -> order one, or hold it and
+ * commit -> follow it live until the service is active (or scheduled for its start).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { errorMessage } from '../api/client.js';
 import { createQuote, newIdempotencyKey, placeOrder } from '../api/ordering.js';
 import type { Order, Quote, QuoteOption } from '../api/ordering-types.js';
+import { AvailabilityStrip } from '../calendar/AvailabilityStrip.js';
+import { HeldOrder } from '../calendar/HeldOrder.js';
+import { WhenPicker } from '../calendar/WhenPicker.js';
+import { EMPTY_WHEN, bookingOfWhen, formatUtc, parseUtcInput, toUtcInput } from '../calendar/when.js';
+import type { WhenForm } from '../calendar/when.js';
 import { SiteCombobox } from '../latency/SiteCombobox.js';
 import type { NetworkModel } from '../network/model.js';
 import { siteName } from '../network/model.js';
@@ -24,7 +30,37 @@ export interface OrderPanelProps {
   onViewService: (serviceId: string) => void;
 }
 
-type QuoteState = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'done'; quote: Quote };
+/** A quote with the hold asked for alongside it (holds are placed with the order, not the quote). */
+type QuoteState = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'done'; quote: Quote; holdSeconds: number | null };
+
+/** The quoted window(s) in words, e.g. "Mon 2026-12-07 09:00 UTC → open-ended". */
+function windowsText(q: Quote): string | null {
+  const ws = q.windows ?? [];
+  if (ws.length === 0) return null;
+  const one = (w: { start: string; end: string | null }) => `${formatUtc(Date.parse(w.start))} → ${w.end === null ? 'open-ended' : formatUtc(Date.parse(w.end))}`;
+  return ws.length === 1 ? one(ws[0]) : `${ws.length} occurrences, first ${one(ws[0])}`;
+}
+
+function Occurrences({ option }: { option: QuoteOption }) {
+  const occ = option.occurrences ?? [];
+  if (occ.length <= 1) return null;
+  const ok = occ.filter((o) => o.feasible).length;
+  return (
+    <details className="occurrences" open={ok < occ.length}>
+      <summary>
+        Fits {ok} of {occ.length} occurrences
+      </summary>
+      <ul className="occurrence-list" aria-label="Occurrences">
+        {occ.map((o) => (
+          <li key={o.start} data-feasible={o.feasible} className={o.feasible ? 'occ-ok' : 'occ-no'}>
+            <span aria-hidden="true">{o.feasible ? '✓' : '✗'}</span> {formatUtc(Date.parse(o.start))}
+            <span className="visually-hidden">{o.feasible ? ' fits' : ' does not fit'}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
 
 function OptionCard({ option, index, selected, onSelect, model }: { option: QuoteOption; index: number; selected: boolean; onSelect: () => void; model: NetworkModel }) {
   const working = option.paths.find((p) => p.role === 'working') ?? option.paths[0];
@@ -47,6 +83,11 @@ function OptionCard({ option, index, selected, onSelect, model }: { option: Quot
         </span>
         {working !== undefined && <span className="path-route">{working.siteIds.map((id) => siteName(model, id)).join(' → ')}</span>}
         <span className="muted small">{formatMoney(option.hourly.amountMinor)} / hour</span>
+        {(option.occurrences?.length ?? 0) > 1 && (
+          <span className="muted small">
+            fits {option.occurrences?.filter((o) => o.feasible).length} of {option.occurrences?.length} occurrences
+          </span>
+        )}
       </span>
     </button>
   );
@@ -60,6 +101,8 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
   const [ordering, setOrdering] = useState(false);
   const [orderError, setOrderError] = useState<string | null>(null);
   const [order, setOrder] = useState<Order | null>(null);
+  const [when, setWhen] = useState<WhenForm>(EMPTY_WHEN);
+  const [partial, setPartial] = useState(false);
   // One idempotency key per quote option: clicking Order twice (or retrying after a dropped
   // response) sends the same key, so the server places the order once.
   const keys = useRef(new Map<string, string>());
@@ -79,19 +122,21 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
   useEffect(() => () => onShowOption(null, null), [onShowOption]);
 
   // A changed request (here or by a click on the map) makes the old quote stale.
-  const formKey = JSON.stringify(form);
+  const formKey = JSON.stringify([form, when]);
   useEffect(() => {
     setQuote({ state: 'idle' });
     setOptionId(null);
     setFormErrors([]);
+    setPartial(false);
   }, [formKey]);
   const update = onForm;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = specOfForm(form);
-    if ('errors' in r) {
-      setFormErrors(r.errors);
+    const w = bookingOfWhen(when, Date.now());
+    if ('errors' in r || 'errors' in w) {
+      setFormErrors([...('errors' in r ? r.errors : []), ...('errors' in w ? w.errors : [])]);
       return;
     }
     setFormErrors([]);
@@ -100,17 +145,18 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
     setOrder(null);
     setOrderError(null);
     try {
-      const q = await createQuote(r.spec);
-      setQuote({ state: 'done', quote: q });
+      const q = await createQuote({ ...r.spec, ...w.booking });
+      setQuote({ state: 'done', quote: q, holdSeconds: w.holdSeconds });
       setOptionId(q.options[0]?.id ?? null);
     } catch (err) {
       setQuote({ state: 'error', message: errorMessage(err) });
     }
   };
 
+  const holdSeconds = quote.state === 'done' ? quote.holdSeconds : null;
   const orderOption = async () => {
     if (done === null || optionId === null || ordering) return;
-    const k = `${done.id}/${optionId}`;
+    const k = `${done.id}/${optionId}/${holdSeconds ?? ''}/${partial}`;
     let idem = keys.current.get(k);
     if (idem === undefined) {
       idem = newIdempotencyKey();
@@ -119,7 +165,8 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
     setOrdering(true);
     setOrderError(null);
     try {
-      setOrder(await placeOrder(done.id, optionId, idem));
+      const opts = { ...(holdSeconds !== null ? { hold: true, holdSeconds } : {}), ...(partial ? { partial: true } : {}) };
+      setOrder(await placeOrder(done.id, optionId, idem, opts));
     } catch (err) {
       setOrderError(errorMessage(err));
     } finally {
@@ -130,6 +177,14 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
   const bwChoices = bandwidthChoices(form.product);
   const packet = form.product === 'ethernet' || form.product === 'cloud-connect';
   const expired = done !== null && Date.parse(done.expiresAt) < Date.now();
+  // The strip asks about exactly the circuit the form describes, once the form describes one.
+  const stripSpec = (() => {
+    const r = specOfForm(form);
+    return 'spec' in r ? r.spec : null;
+  })();
+  const chosen = done?.options.find((o) => o.id === optionId) ?? null;
+  const someInfeasible = chosen !== null && (chosen.occurrences ?? []).some((o) => !o.feasible);
+  const verb = holdSeconds !== null ? 'Hold' : 'Order';
 
   return (
     <div className="panel-body">
@@ -194,6 +249,19 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
           </label>
         </div>
         <p className="muted small">{PROTECTION_CHOICES.find((p) => p.id === form.protection)?.hint}</p>
+        {stripSpec !== null && (
+          <AvailabilityStrip
+            aSite={stripSpec.aSite}
+            zSite={stripSpec.zSite}
+            product={stripSpec.product}
+            bandwidthGbps={stripSpec.bandwidthGbps}
+            protection={stripSpec.protection}
+            maxLatencyUs={stripSpec.maxLatencyUs}
+            startMs={parseUtcInput(when.start)}
+            onPickStart={(ms) => setWhen({ ...when, start: ms === null ? '' : toUtcInput(ms) })}
+          />
+        )}
+        <WhenPicker value={when} onChange={setWhen} />
         {formErrors.length > 0 && (
           <ul id="order-form-errors" className="error-box form-errors" role="alert">
             {formErrors.map((m) => (
@@ -228,6 +296,11 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
             <h3 id="options-h">
               {done.options.length} option{done.options.length === 1 ? '' : 's'}
             </h3>
+            {windowsText(done) !== null && (
+              <p className="when-quoted" data-testid="quoted-window">
+                {windowsText(done)}
+              </p>
+            )}
             <p className="muted small">
               Quote {done.id}, valid until {formatTime(done.expiresAt)}. Quoting reserves nothing.
             </p>
@@ -238,13 +311,19 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
                 </li>
               ))}
             </ul>
+            {chosen !== null && <Occurrences option={chosen} />}
+            {someInfeasible && (
+              <label className="toggle">
+                <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} /> Book only the occurrences that fit
+              </label>
+            )}
             {expired && (
               <p className="notice" role="status">
                 This quote has expired: get a new one.
               </p>
             )}
             <button type="button" className="primary" onClick={orderOption} disabled={ordering || optionId === null || expired || (order !== null && tracking !== null && tracking.order.quoteId === done.id)}>
-              {ordering ? 'Ordering…' : `Order option ${done.options.findIndex((o) => o.id === optionId) + 1}`}
+              {ordering ? `${verb === 'Hold' ? 'Holding' : 'Ordering'}…` : `${verb} option ${done.options.findIndex((o) => o.id === optionId) + 1}`}
             </button>
           </section>
         )}
@@ -255,6 +334,7 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
         )}
         {tracking !== null && (
           <div ref={trackerRef}>
+            {tracking.order.state === 'held' && <HeldOrder order={tracking.order} onChanged={setOrder} />}
             <OrderTracker tracking={tracking} />
             {tracking.serviceState === 'active' && (
               <button type="button" className="primary" onClick={() => onViewService(tracking.order.serviceId)}>

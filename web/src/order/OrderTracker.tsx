@@ -7,6 +7,7 @@ import { errorMessage } from '../api/client.js';
 import { fetchOrder, fetchService } from '../api/ordering.js';
 import type { Order } from '../api/ordering-types.js';
 import { useEventListener, useEventStream, useStreamStatus } from '../events/useEvents.js';
+import { formatUtc } from '../calendar/when.js';
 import { applyEvent, isSettled, startTracking } from './progress.js';
 import type { Tracking } from './progress.js';
 
@@ -61,18 +62,25 @@ const ACTION_TEXT: Record<Order['action'], string> = { add: 'New service', modif
 export function trackingHeadline(t: Tracking): string {
   const o = t.order;
   if (o.state === 'failed') return `Failed${o.failureReason === null ? '' : `: ${o.failureReason}`}`;
-  if (o.state === 'cancelled') return 'Cancelled';
+  if (o.state === 'cancelled') return o.failureReason === 'hold-expired' ? 'Hold expired: the capacity was released' : 'Cancelled';
+  if (o.state === 'held') return 'Held: commit to book it';
   if (o.state === 'completed') {
     if (o.action === 'delete') return t.serviceState === 'terminated' ? 'Disconnected' : 'Completed';
     return t.serviceState === 'active' ? 'Service active' : 'Completed, activating…';
   }
-  return o.state === 'inProgress' ? 'Activating…' : 'Acknowledged, waiting to start…';
+  if (o.state === 'inProgress') return 'Activating…';
+  // A booking for later stays acknowledged (its service scheduled) until its start.
+  const startMs = o.start === undefined || o.start === null ? NaN : Date.parse(o.start);
+  return startMs > Date.now() + 60_000 ? `Scheduled: starts ${formatUtc(startMs)}` : 'Acknowledged, waiting to start…';
 }
 
 /** A status card for an order with its event log. */
 export function OrderTracker({ tracking }: { tracking: Tracking }) {
   const o = tracking.order;
   const done = isSettled(tracking);
+  const headline = trackingHeadline(tracking);
+  // Held or scheduled for later: waiting on the customer or the calendar, not on the network.
+  const waitingLong = o.state === 'held' || headline.startsWith('Scheduled');
   const bad = o.state === 'failed' || o.state === 'cancelled';
   return (
     <section className={`tracker${bad ? ' bad' : done ? ' done' : ''}`} aria-labelledby={`tracker-${o.id}`}>
@@ -81,7 +89,7 @@ export function OrderTracker({ tracking }: { tracking: Tracking }) {
         <span className="muted small">{o.id}</span>
       </div>
       <p className="tracker-status" role="status" aria-live="polite" data-order-state={o.state} data-service-state={tracking.serviceState ?? ''}>
-        {!done && <span className="spinner" aria-hidden="true" />} {trackingHeadline(tracking)}
+        {!done && !waitingLong && <span className="spinner" aria-hidden="true" />} {headline}
       </p>
       {tracking.log.length > 0 && (
         <ol className="tracker-log">

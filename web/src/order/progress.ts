@@ -21,12 +21,13 @@ export interface Tracking {
 }
 
 /** How far along each order state is, so an older snapshot never overwrites a newer one. */
-const ORDER_RANK: Record<Order['state'], number> = { acknowledged: 0, inProgress: 1, completed: 2, failed: 2, cancelled: 2 };
+const ORDER_RANK: Record<Order['state'], number> = { held: 0, acknowledged: 1, inProgress: 2, completed: 3, failed: 3, cancelled: 3 };
 
 const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
   'service.activated': 'active',
   'service.modified': 'active',
   'service.disconnected': 'terminated',
+  'service.ended': 'ended',
   'service.down': 'down',
   'service.restored': 'active',
   'service.rerouted': 'active',
@@ -35,6 +36,7 @@ const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
 };
 
 const STEP_TEXT: Record<string, string> = {
+  'order.held': 'Capacity held',
   'order.acknowledged': 'Order acknowledged',
   'order.in-progress': 'Activation in progress',
   'order.completed': 'Order completed',
@@ -43,6 +45,7 @@ const STEP_TEXT: Record<string, string> = {
   'service.activated': 'Service active',
   'service.modified': 'Service modified',
   'service.disconnected': 'Service disconnected',
+  'service.ended': 'Booking ended',
 };
 
 /** Start following an order the API just returned. */

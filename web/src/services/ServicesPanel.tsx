@@ -5,8 +5,11 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { errorMessage } from '../api/client.js';
-import { disconnectService, fetchAvailability, modifyBandwidth } from '../api/ordering.js';
+import { disconnectService, fetchAvailability, fetchOrders, modifyBandwidth } from '../api/ordering.js';
 import type { Availability, Order, Service } from '../api/ordering-types.js';
+import { BookingTimeline } from '../calendar/BookingTimeline.js';
+import { HeldOrder } from '../calendar/HeldOrder.js';
+import { formatUtc } from '../calendar/when.js';
 import type { NetworkModel } from '../network/model.js';
 import { siteName } from '../network/model.js';
 import { OrderTracker, useOrderTracking } from '../order/OrderTracker.js';
@@ -24,7 +27,12 @@ export interface ServicesPanelProps {
   onOrderNew: () => void;
 }
 
-const STATE_LABEL: Record<Service['state'], string> = { reserved: 'Activating', active: 'Active', down: 'Down', terminated: 'Disconnected' };
+const STATE_LABEL: Record<Service['state'], string> = { held: 'Held', scheduled: 'Scheduled', reserved: 'Activating', active: 'Active', down: 'Down', ended: 'Ended', terminated: 'Disconnected' };
+
+/** Services that hold nothing any more. */
+function isOver(s: Service): boolean {
+  return s.state === 'terminated' || s.state === 'ended';
+}
 
 function productLabel(p: Service['product']): string {
   return PRODUCT_CHOICES.find((c) => c.id === p)?.label ?? p;
@@ -52,8 +60,26 @@ function useAvailability(id: string, refresh: string): { state: 'loading' } | { 
   return a;
 }
 
+/** The held order of a held service (to commit or release it here), or null. */
+function useHeldOrder(service: Service): [Order | null, (o: Order | null) => void] {
+  const [held, setHeld] = useState<Order | null>(null);
+  useEffect(() => {
+    setHeld(null);
+    if (service.state !== 'held') return;
+    const ctl = new AbortController();
+    fetchOrders({ state: 'held', serviceId: service.id }, ctl.signal)
+      .then((list) => setHeld(list[0] ?? null))
+      .catch((e: unknown) => {
+        if (!ctl.signal.aborted) console.warn('held order lookup failed', errorMessage(e));
+      });
+    return () => ctl.abort();
+  }, [service.id, service.state]);
+  return [held, setHeld];
+}
+
 function ServiceDetails({ service, model, showTenant }: { service: Service; model: NetworkModel; showTenant: boolean }) {
   const availability = useAvailability(service.id, service.updatedAt + service.state);
+  const [held, setHeld] = useHeldOrder(service);
   const [order, setOrder] = useState<Order | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +120,8 @@ function ServiceDetails({ service, model, showTenant }: { service: Service; mode
 
   const working = service.design.paths.find((p) => p.role === 'working') ?? service.design.paths[0];
   const protect = service.design.paths.find((p) => p.role === 'protect');
-  const live = service.state !== 'terminated';
+  const live = !isOver(service);
+  const started = service.state === 'reserved' || service.state === 'active' || service.state === 'down';
   const pending = tracking !== null && tracking.order.state !== 'completed' && tracking.order.state !== 'failed' && tracking.order.state !== 'cancelled';
   const choices = bandwidthChoices(service.product);
 
@@ -157,14 +184,31 @@ function ServiceDetails({ service, model, showTenant }: { service: Service; mode
               `${formatAvailability(availability.value.availability)}, ${formatDuration(availability.value.downtimeSeconds)} down, ${availability.value.outages.length} outage${availability.value.outages.length === 1 ? '' : 's'}`}
           </dd>
         </div>
+        {service.start !== undefined && (
+          <div className="fact">
+            <dt>Window</dt>
+            <dd data-testid="service-window">
+              {formatUtc(Date.parse(service.start))} → {service.end === null || service.end === undefined ? 'open-ended' : formatUtc(Date.parse(service.end))}
+            </dd>
+          </div>
+        )}
         <div className="fact">
-          <dt>Since</dt>
+          <dt>Ordered</dt>
           <dd>{formatTime(service.createdAt)}</dd>
         </div>
       </dl>
       {working !== undefined && <p className="path-route">{working.siteIds.map((id) => siteName(model, id)).join(' → ')}</p>}
 
-      {live && service.product !== 'dark-fiber' && (
+      {held !== null && held.state === 'held' && (
+        <HeldOrder
+          order={held}
+          onChanged={(o) => {
+            setHeld(null);
+            setOrder(o);
+          }}
+        />
+      )}
+      {live && service.state !== 'held' && service.product !== 'dark-fiber' && (
         <form className="inline-form" onSubmit={submitBw}>
           <label>
             New bandwidth (Gbps)
@@ -185,17 +229,17 @@ function ServiceDetails({ service, model, showTenant }: { service: Service; mode
           </button>
         </form>
       )}
-      {live && !confirming && (
+      {live && service.state !== 'held' && !confirming && (
         <button type="button" className="danger" disabled={busy || pending} onClick={() => setConfirming(true)}>
-          Disconnect…
+          {started ? 'Disconnect…' : 'Cancel booking…'}
         </button>
       )}
       {live && confirming && (
         <div className="confirm" role="group" aria-label="Confirm disconnect">
-          <p>Disconnect this service? Its capacity is released and billing stops.</p>
+          <p>{started ? 'Disconnect this service? Its capacity is released and billing stops.' : 'Cancel this booking before it starts? Everything it holds is released.'}</p>
           <div className="button-row">
             <button type="button" className="danger" disabled={busy} onClick={() => void act(() => disconnectService(service.id))}>
-              Yes, disconnect
+              {started ? 'Yes, disconnect' : 'Yes, cancel it'}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
               Keep it
@@ -241,18 +285,19 @@ export function ServicesPanel({ model, services, onRetry, selectedId, onSelect, 
     );
   }
   const all = services.services;
-  const shown = all.filter((s) => showEnded || s.state !== 'terminated' || s.id === selectedId);
+  const shown = all.filter((s) => showEnded || !isOver(s) || s.id === selectedId);
   const selected = all.find((s) => s.id === selectedId) ?? null;
-  const ended = all.filter((s) => s.state === 'terminated').length;
+  const ended = all.filter(isOver).length;
   return (
     <div className="panel-body">
       <h2 className="panel-title">{title}</h2>
       <p className="muted small">
-        {all.length - ended} in service{ended > 0 ? `, ${ended} disconnected` : ''}. Select one to see its path on the map.
+        {all.length - ended} in service or booked{ended > 0 ? `, ${ended} ended or disconnected` : ''}. Select one to see its path on the map.
       </p>
+      <BookingTimeline services={shown} label={(s) => `${siteName(model, s.aSite)} – ${siteName(model, s.zSite)}`} selectedId={selectedId} onSelect={(id) => onSelect(id)} />
       {ended > 0 && (
         <label className="toggle small-toggle">
-          <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.target.checked)} /> Show disconnected
+          <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.target.checked)} /> Show ended and disconnected
         </label>
       )}
       {shown.length === 0 ? (
