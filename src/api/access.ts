@@ -80,7 +80,20 @@ export function underApi(url: string): boolean {
  * any lacks a declaration, and authenticates each request per its matched route's declaration.
  * Returns the live list of registered routes.
  */
-export function registerAccessControl(app: AppInstance, services: { db: Queryable }): RegisteredRoute[] {
+/**
+ * The caller of an app that never listens: the CLI without a server (src/cli/local-client.ts) sends
+ * its requests through `app.inject` carrying `token`, and acts as `principal` (the local operator, or
+ * a tenant with --tenant). Requests without the token are authenticated as always.
+ */
+export interface InProcessCaller {
+  token: string;
+  principal: Principal;
+}
+
+/** The header the in-process caller's token travels in. */
+export const IN_PROCESS_HEADER = 'x-lightpath-in-process';
+
+export function registerAccessControl(app: AppInstance, services: { db: Queryable }, inProcess?: InProcessCaller): RegisteredRoute[] {
   const routes: { method: string | string[]; url: string; options: RouteOptions }[] = [];
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (r) => {
@@ -107,7 +120,8 @@ export function registerAccessControl(app: AppInstance, services: { db: Queryabl
       if (req.routeOptions.url !== undefined) throw new LightpathError('forbidden', 'this route declares no access rule');
       if (!underApi(req.url)) return;
     }
-    const principal = await authenticate(services.db, req.headers.authorization);
+    const principal =
+      inProcess && req.headers[IN_PROCESS_HEADER] === inProcess.token ? inProcess.principal : await authenticate(services.db, req.headers.authorization);
     if (access === 'operator' && principal.role !== 'operator') throw new LightpathError('forbidden', 'this operation needs an operator key');
     req.principal = principal;
   });
@@ -118,5 +132,5 @@ export function registerAccessControl(app: AppInstance, services: { db: Queryabl
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new LightpathError('unauthorized', 'an API key is required');
   // The request id goes with the caller into audit records and orders.
-  return { ...req.principal, via: 'api', requestId: req.id };
+  return { ...req.principal, via: req.principal.via ?? 'api', requestId: req.id };
 }

@@ -10,15 +10,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { Ajv } from 'ajv';
+// JSON Schema 2020-12, the dialect of OpenAPI 3.1: what is validated is what is published.
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import rateLimit from '@fastify/rate-limit';
 import { LightpathError } from '../domain/errors.js';
+import { roundByUnit } from '../domain/units.js';
 import type { Services } from '../services/index.js';
 import { newUlid } from '../services/ids.js';
 import { createMetrics } from './metrics.js';
 import { problem, sendProblem, toProblem } from './problem.js';
-import { normalizeRequestUrl, registerAccessControl, underApi, type RegisteredRoute } from './access.js';
+import { normalizeRequestUrl, registerAccessControl, underApi, type InProcessCaller, type RegisteredRoute } from './access.js';
 import { parseJsonBody, refuseNul } from './input-guards.js';
 import * as S from './schemas.js';
 import { healthRoutes } from './routes/health.js';
@@ -55,6 +57,11 @@ export interface AppOptions {
    * (default: LIGHTPATH_RATE_LIMIT_PER_MINUTE or 6000).
    */
   rateLimitPerMinute?: number;
+  /**
+   * Only for an app that is never listened on (the CLI without a server): requests carrying this
+   * caller's token act as its principal (api/access.ts).
+   */
+  inProcessCaller?: InProcessCaller;
 }
 
 /** The app plus what the route-access test and the server need to know about it. */
@@ -77,6 +84,8 @@ function ajvFor(part: 'body' | 'other'): Ajv {
     useDefaults: true,
     removeAdditional: false,
     allErrors: true,
+    // Errors carry their schema, so an unknown field can be answered with the fields allowed there.
+    verbose: true,
     strict: false,
   });
   addFormats(ajv);
@@ -104,14 +113,16 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Deny by default: from here on every route must declare its access (api/access.ts).
-  const registeredRoutes = registerAccessControl(app, opts.services);
+  const registeredRoutes = registerAccessControl(app, opts.services, opts.inProcessCaller);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
   // Every route's OpenAPI entry lists the problems any request of its kind can meet (401, 429, 503, ...).
   app.addHook('onRoute', (r) => {
-    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean } | undefined;
+    const schema = r.schema as { response?: Record<string, unknown>; body?: unknown; hide?: boolean; operationId?: string } | undefined;
     if (!schema || schema.hide) return;
+    // Generated clients name their methods after operationId: every published operation states one.
+    if (r.method !== 'HEAD' && !schema.operationId) throw new Error(`route ${String(r.method)} ${r.url} is published in the OpenAPI document without an operationId`);
     const access = (r.config as { access?: 'public' | 'any' | 'operator' } | undefined)?.access;
     const response = schema.response ?? {};
     const extra = S.errorResponses(...S.commonErrorStatuses(access, schema.body !== undefined).filter((st) => !(st in response)));
@@ -164,7 +175,10 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
         title: 'Lightpath API',
         version: opts.version ?? '0.1.0',
         description: 'Control plane for a fiber backbone sold as on-demand services. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
+      // Relative: the server that serves this document (wherever it listens).
+      servers: [{ url: '/', description: 'this Lightpath server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key' } } },
       security: [{ bearer: [] }],
     },
@@ -183,6 +197,9 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
       reply.elapsedTime / 1000,
     );
   });
+
+  // Numbers leave the API rounded once, by the unit their field name carries (src/domain/units.ts).
+  app.addHook('preSerialization', async (req, _reply, payload: unknown) => (underApi(req.url) ? roundByUnit(payload) : payload));
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, toProblem(err, request)));
   app.setNotFoundHandler((request, reply) => {

@@ -87,10 +87,12 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 
 interface AjvError {
   instancePath?: string;
+  schemaPath?: string;
   message?: string;
   params?: Record<string, unknown>;
   keyword?: string;
   schema?: unknown;
+  parentSchema?: unknown;
 }
 
 /** JSON-pointer path of an ajv error, naming the missing or extra property where there is one. */
@@ -101,51 +103,143 @@ function errorPath(v: AjvError): string {
   return path || '/';
 }
 
+const ARTICLE: Record<string, string> = { number: 'a number', integer: 'an integer', string: 'a string', object: 'an object', array: 'an array', boolean: 'true or false', null: 'null' };
+
+function typeWords(t: unknown): string[] {
+  return (Array.isArray(t) ? t : [t]).map((x) => ARTICLE[String(x)] ?? String(x));
+}
+
+function valueText(x: unknown): string {
+  return typeof x === 'string' ? x : JSON.stringify(x);
+}
+
+/** "a, b or c". */
+function orList(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+}
+
+/** One error in words a person can act on (ajv's own words where they are already plain). */
+function say(e: AjvError): string {
+  switch (e.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties': {
+      const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const allowed = props ? Object.keys(props) : [];
+      return allowed.length > 0 ? `unknown field; allowed: ${allowed.join(', ')}` : 'unknown field';
+    }
+    case 'type':
+      return `must be ${orList(typeWords(e.params?.type))}`;
+    case 'const':
+      return `must be ${valueText(e.params?.allowedValue)}`;
+    case 'enum':
+      return `must be one of ${((e.params?.allowedValues as unknown[]) ?? []).map(valueText).join(', ')}`;
+    case 'minProperties':
+      return e.params?.limit === 1 ? 'must not be empty' : (e.message ?? 'is invalid');
+    default:
+      return e.message ?? 'is invalid';
+  }
+}
+
 /**
- * One message per field, in words a person can act on. A union of literals (an enum in TypeBox)
- * fails as one `const` error per member plus an `anyOf`; those become one "must be one of ..." with
- * the allowed values.
+ * Resolves each union (`anyOf`/`oneOf`, TypeBox's enums and nullable fields) to the errors that matter:
+ * when the value has the shape of one branch (an object where the branch wants an object), that
+ * branch's own errors; otherwise a single error listing what the value may be, e.g. "must be one of
+ * all-single-spans, all-single-srlgs or an array" or "must be a number or null". Deepest unions first.
  */
-export function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
-  const where = context && context !== 'body' ? `${context}: ` : '';
-  const byPath = new Map<string, AjvError[]>();
-  for (const v of validation) {
-    const p = errorPath(v);
-    byPath.set(p, [...(byPath.get(p) ?? []), v]);
-  }
-  const out: FieldError[] = [];
-  for (const [path, errs] of byPath) {
-    const consts = errs.filter((e) => e.keyword === 'const');
-    const anyOf = errs.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-    const enumErr = errs.find((e) => e.keyword === 'enum');
-    if (consts.length > 0 && anyOf) {
-      const allowed = consts.map((e) => e.params?.allowedValue).filter((x) => x !== undefined);
-      out.push({ path, message: `${where}must be one of ${allowed.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}` });
-      continue;
+function resolveUnions(validation: readonly AjvError[]): AjvError[] {
+  let errs = [...validation];
+  const unions = errs.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').sort((a, b) => (b.schemaPath ?? '').length - (a.schemaPath ?? '').length);
+  for (const u of unions) {
+    if (!errs.includes(u)) continue;
+    const prefix = `${u.schemaPath ?? ''}/`;
+    const members = errs.filter((e) => e !== u && (e.schemaPath ?? '').startsWith(prefix));
+    const branches = new Map<string, AjvError[]>();
+    for (const e of members) {
+      const b = (e.schemaPath ?? '').slice(prefix.length).split('/')[0];
+      branches.set(b, [...(branches.get(b) ?? []), e]);
     }
-    if (enumErr && Array.isArray(enumErr.params?.allowedValues)) {
-      out.push({ path, message: `${where}must be one of ${(enumErr.params.allowedValues as unknown[]).map(String).join(', ')}` });
-      continue;
+    const here = (e: AjvError) => (e.instancePath ?? '') === (u.instancePath ?? '');
+    const shapeMiss = (e: AjvError) => here(e) && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum');
+    const shaped = [...branches.values()].filter((b) => !b.some(shapeMiss));
+    let replacement: AjvError[];
+    if (shaped.length > 0) {
+      // The branch with the fewest complaints is the one the sender most likely meant.
+      replacement = shaped.sort((a, b) => a.length - b.length)[0];
+    } else {
+      const values = members.filter((e) => here(e) && e.keyword === 'const').map((e) => valueText(e.params?.allowedValue));
+      values.push(...members.filter((e) => here(e) && e.keyword === 'enum').flatMap((e) => ((e.params?.allowedValues as unknown[]) ?? []).map(valueText)));
+      const types = [...new Set(members.filter((e) => here(e) && e.keyword === 'type').flatMap((e) => typeWords(e.params?.type)))];
+      const message =
+        values.length > 0 && types.length > 0
+          ? `must be one of ${values.join(', ')}, or ${orList(types)}`
+          : values.length > 0
+            ? `must be one of ${values.join(', ')}`
+            : types.length > 0
+              ? `must be ${orList(types)}`
+              : (members[0] ? say(members[0]) : 'is invalid');
+      replacement = [{ instancePath: u.instancePath, schemaPath: u.schemaPath, keyword: 'union', message }];
     }
-    // anyOf of other shapes (e.g. a number or null): its members' messages say more than "must match a schema in anyOf".
-    const specific = errs.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
-    const first = specific[0] ?? errs[0];
-    const messages = [...new Set(specific.map((e) => e.message ?? 'is invalid'))];
-    out.push({ path, message: `${where}${messages.length > 0 ? messages.join(' or ') : (first.message ?? 'is invalid')}` });
+    errs = errs.filter((e) => e !== u && !members.includes(e));
+    errs.push(...replacement);
   }
-  return out;
+  return errs;
+}
+
+/**
+ * One message per field, in words a person can act on: unions resolved (an enum fails as one "must
+ * be one of ..." with the allowed values, not one `const` error per member plus an `anyOf`), unknown
+ * fields named with the allowed ones, and the schema validator's internals left out.
+ */
+export function fieldErrors(validation: AjvError[]): FieldError[] {
+  const byPath = new Map<string, string[]>();
+  for (const e of resolveUnions(validation)) {
+    const p = errorPath(e);
+    const m = e.keyword === 'union' ? (e.message ?? 'is invalid') : say(e);
+    const list = byPath.get(p) ?? [];
+    if (!list.includes(m)) list.push(m);
+    byPath.set(p, list);
+  }
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
+}
+
+/** A field path as people write it: `/lineSystem/slotCount` → `lineSystem.slotCount`, `/cables/0` → `cables[0]`. */
+export function fieldName(path: string): string {
+  const parts = path.split('/').filter((x) => x !== '');
+  if (parts.length === 0) return '(the whole value)';
+  return parts.map((x, i) => (/^\d+$/.test(x) ? `[${x}]` : i === 0 ? x : `.${x}`)).join('');
+}
+
+/** A problem's one-line detail from its field errors: "invalid body: product: must be one of ...". */
+export function fieldDetail(what: string, errors: readonly FieldError[]): string {
+  return `invalid ${what}: ${errors.map((e) => `${fieldName(e.path)}: ${e.message}`).join('; ')}`;
+}
+
+const CONTEXT_WORDS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path parameters', headers: 'headers' };
+
+/**
+ * The detail of a service's error: field errors are spelled out in it (`invalid quote request:
+ * product: must be one of ...`) so the one line a client or the CLI shows says what to fix; import
+ * errors (file:line) keep their own detail.
+ */
+function detailOf(err: LightpathError): string {
+  const errors = err.errors ?? [];
+  if (errors.length === 0 || errors.some((e) => e.file !== undefined)) return err.detail;
+  const listed = errors.map((e) => `${fieldName(e.path)}: ${e.message}`).join('; ');
+  return err.detail.includes(errors[0].message) ? err.detail : `${err.detail}: ${listed}`;
 }
 
 /** Maps anything thrown in a handler to a problem document. */
 export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof LightpathError) {
     const retry = retryAfterSeconds(err);
-    return problem(err.code, err.detail, err.errors, undefined, { ...(err.extra ?? {}), ...(retry ? { retryAfterSeconds: retry } : {}) });
+    return problem(err.code, detailOf(err), err.errors, undefined, { ...(err.extra ?? {}), ...(retry ? { retryAfterSeconds: retry } : {}) });
   }
   if (err instanceof StoreLockedError) return problem('store-locked', err.message);
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe && Array.isArray(fe.validation)) {
-    return problem('validation-failed', `invalid ${fe.validationContext ?? 'request'}`, fieldErrors(fe.validation, fe.validationContext));
+    const errors = fieldErrors(fe.validation);
+    return problem('validation-failed', fieldDetail(CONTEXT_WORDS[fe.validationContext ?? ''] ?? 'request', errors), errors);
   }
   if (isConnectionError(err)) {
     request.log.warn({ err }, 'store unavailable');

@@ -57,7 +57,15 @@ export const Srlg = Type.Object(
 );
 export const SrlgPatch = Type.Partial(Type.Omit(Srlg, ['id']), { additionalProperties: false, minProperties: 1 });
 
-const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]);
+// A [lon, lat] pair as JSON Schema 2020-12 (and so OpenAPI 3.1) writes a tuple: prefixItems, no more items.
+const Position = Type.Unsafe<[number, number]>({
+  type: 'array',
+  prefixItems: [Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })],
+  items: false,
+  minItems: 2,
+  maxItems: 2,
+  description: '[longitude, latitude] in degrees',
+});
 export const LineString = Type.Object(
   { type: Type.Literal('LineString'), coordinates: Type.Array(Position, { minItems: 2, maxItems: 10000 }) },
   { additionalProperties: false },
@@ -186,7 +194,8 @@ export const errorResponses = (...statuses: number[]) =>
  * schema when it is registered, so the OpenAPI document lists every code a client can meet.
  */
 export function commonErrorStatuses(access: 'public' | 'any' | 'operator' | undefined, hasBody: boolean): number[] {
-  const out = access === 'public' ? [] : [401, 429, 500, 503];
+  // Public routes are rate-limited per address too.
+  const out = access === 'public' ? [429] : [401, 429, 500, 503];
   if (access === 'operator') out.push(403);
   if (hasBody) out.push(400, 413, 415);
   return out;

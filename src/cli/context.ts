@@ -1,46 +1,19 @@
 /**
- * What every CLI command shares: global options, opening the store (with the data-directory lock),
- * printing tables or JSON, and turning failures into one line and an exit code (CONVENTIONS: CLI).
+ * What every CLI command shares: global options, printing tables or JSON, and turning failures into
+ * one line and an exit code (CONVENTIONS: CLI). How a command reaches the API is in client.ts. This
+ * module stays light (no store, no server): commands against a running server start fast.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import Table from 'cli-table3';
 import { LightpathError } from '../domain/errors.js';
 import { ImportError } from '../import/errors.js';
 import { StoreLockedError } from '../store/lock.js';
-import { openStore, resolveStoreConfig } from '../store/open.js';
-import { createServices, stopServices, type Services } from '../services/index.js';
+import { globals } from './client.js';
 
-export interface GlobalOptions {
-  dataDir?: string;
-  databaseUrl?: string;
-  json?: boolean;
-}
+export { globals, type GlobalOptions } from './client.js';
 
 /** Exit codes: 1 user error, 2 usage, 3 store locked or unavailable. */
 export const EXIT = { user: 1, usage: 2, store: 3, internal: 70 } as const;
-
-/** The global options as seen from any subcommand. */
-export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals<GlobalOptions>();
-}
-
-/**
- * Opens the store for one command, runs fn with the services, and always closes. Like the server's
- * first start, a never-initialised store gets the built-in network first, unless `initialize` is false
- * (import must load only the imported network).
- */
-export async function withServices<T>(cmd: Command, fn: (services: Services) => Promise<T>, opts: { initialize?: boolean } = {}): Promise<T> {
-  const g = globals(cmd);
-  const db = await openStore(resolveStoreConfig(g, `lightpath ${cmd.name()}`));
-  const services = createServices(db);
-  try {
-    if (opts.initialize !== false) await services.inventory.initialize();
-    return await fn(services);
-  } finally {
-    await stopServices(services);
-    await db.close();
-  }
-}
 
 /** Prints JSON exactly as the API would, or a table for people. */
 export function output(cmd: Command, json: unknown, table: () => string): void {
@@ -67,10 +40,12 @@ export function reportFailure(err: unknown): number {
     return EXIT.user;
   }
   if (err instanceof LightpathError) {
-    const lines = (err.errors ?? []).map((e) => (e.file ? `  ${e.file}:${e.line ?? '?'}: ${e.path}: ${e.message}` : `  ${e.path}: ${e.message}`));
     const first = err.detail.split('\n')[0];
+    // Field errors the detail already spells out (the API's one-line detail) are not listed again.
+    const listed = (err.errors ?? []).filter((e) => e.file !== undefined || !first.includes(e.message));
+    const lines = listed.map((e) => (e.file ? `  ${e.file}:${e.line ?? '?'}: ${e.path}: ${e.message}` : `  ${e.path}: ${e.message}`));
     process.stderr.write(`lightpath: ${err.code}: ${first}\n${lines.length ? lines.join('\n') + '\n' : ''}`);
-    return err.code === 'store-locked' ? EXIT.store : EXIT.user;
+    return err.code === 'store-locked' || err.code === 'store-unavailable' ? EXIT.store : EXIT.user;
   }
   const e = err as NodeJS.ErrnoException;
   if (e && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { reportFailure, EXIT } from './context.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerPathCommand } from './commands/path.js';
+import { registerReachCommand } from './commands/reach.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerKeysCommands } from './commands/keys.js';
@@ -30,12 +31,15 @@ export function buildProgram(): Command {
     .version(version)
     .option('--data-dir <dir>', 'embedded store directory (env LIGHTPATH_DATA_DIR, default ./.lightpath)')
     .option('--database-url <url>', 'use this PostgreSQL server instead (env DATABASE_URL)')
+    .option('--server <url>', 'talk to this Lightpath server (env LIGHTPATH_SERVER; default: the server holding the data directory, if any)')
+    .option('--key <key>', 'API key for the server (env LIGHTPATH_KEY; default: the operator key its first start stored in the data directory)')
     .option('--json', 'print the API\'s JSON instead of tables')
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? `lightpath: usage: ${str.slice(7).trim()} (see lightpath --help)\n` : str) });
   registerServeCommand(program, version);
   registerInventoryCommands(program);
   registerPathCommand(program);
+  registerReachCommand(program);
   registerSimulateCommand(program);
   registerKeysCommands(program);
   registerQuoteCommand(program);

@@ -58,7 +58,7 @@ export function parsePriceBook(input: unknown): { book: PriceBook } | { errors: 
   if (!isObject(input)) return { errors: [{ path: '', message: 'must be an object' }] };
   const errors: FieldError[] = [];
   const top = new Set(['currency', 'products', 'protectPathPercent', 'restorableSurchargePercent', 'hoursPerMonth']);
-  for (const k of Object.keys(input)) if (!top.has(k)) errors.push({ path: `/${k}`, message: 'unknown field' });
+  for (const k of Object.keys(input)) if (!top.has(k)) errors.push({ path: `/${k}`, message: `unknown field; allowed: ${[...top].join(', ')}` });
   if (input.currency !== 'USD') errors.push({ path: '/currency', message: 'must be "USD"' });
   errors.push(...intIssue(input.protectPathPercent, '/protectPathPercent', 0, 1000));
   errors.push(...intIssue(input.restorableSurchargePercent, '/restorableSurchargePercent', 0, 1000));
@@ -73,7 +73,7 @@ export function parsePriceBook(input: unknown): { book: PriceBook } | { errors: 
         errors.push({ path: `/products/${p}`, message: 'required' });
         continue;
       }
-      for (const k of Object.keys(v)) if (!['fixedMonthlyMinor', 'perKmMonthlyMinor', 'perGbpsMonthlyMinor'].includes(k)) errors.push({ path: `/products/${p}/${k}`, message: 'unknown field' });
+      for (const k of Object.keys(v)) if (!['fixedMonthlyMinor', 'perKmMonthlyMinor', 'perGbpsMonthlyMinor'].includes(k)) errors.push({ path: `/products/${p}/${k}`, message: 'unknown field; allowed: fixedMonthlyMinor, perKmMonthlyMinor, perGbpsMonthlyMinor' });
       for (const k of ['fixedMonthlyMinor', 'perKmMonthlyMinor', 'perGbpsMonthlyMinor']) errors.push(...intIssue(v[k], `/products/${p}/${k}`, 0, MAX_MINOR));
     }
   }

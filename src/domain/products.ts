@@ -67,7 +67,7 @@ export function bandwidthIssues(product: Product, bandwidthGbps: unknown, path =
   }
   if (typeof bandwidthGbps !== 'number' || !Number.isInteger(bandwidthGbps)) return [{ path, message: 'must be an integer number of Gbps' }];
   if (product === 'wave') {
-    return (WAVE_RATES_GBPS as readonly number[]).includes(bandwidthGbps) ? [] : [{ path, message: `wave rates are ${WAVE_RATES_GBPS.join(', ')} Gbps` }];
+    return (WAVE_RATES_GBPS as readonly number[]).includes(bandwidthGbps) ? [] : [{ path, message: `must be one of ${WAVE_RATES_GBPS.join(', ')} for a wave` }];
   }
   if (bandwidthGbps < ETHERNET_MIN_GBPS || bandwidthGbps > ETHERNET_MAX_GBPS) {
     return [{ path, message: `must be between ${ETHERNET_MIN_GBPS} and ${ETHERNET_MAX_GBPS} Gbps` }];
@@ -83,7 +83,7 @@ export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { erro
   if (!isObject(input)) return { errors: [{ path: '', message: 'must be an object' }] };
   const errors: FieldError[] = [];
   const allowed = new Set(['product', 'aSite', 'zSite', 'bandwidthGbps', 'protection', 'maxLatencyUs', 'disjointness']);
-  for (const k of Object.keys(input)) if (!allowed.has(k)) errors.push({ path: `/${k}`, message: 'unknown field' });
+  for (const k of Object.keys(input)) if (!allowed.has(k)) errors.push({ path: `/${k}`, message: `unknown field; allowed: ${[...allowed].join(', ')}` });
   const product = input.product;
   if (typeof product !== 'string' || !(PRODUCTS as readonly string[]).includes(product)) {
     errors.push({ path: '/product', message: `must be one of ${PRODUCTS.join(', ')}` });

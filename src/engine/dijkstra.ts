@@ -119,8 +119,10 @@ export class Dijkstra {
    * the graph marks endpoint-only (g.transit) is settled but not expanded, so paths end there but never pass.
    * h, when given, is an admissible A* heuristic (lower bound on the distance to dst; Infinity = cannot reach).
    * Returns the distance to dst (Infinity if unreachable), or 0 when dst < 0.
+   * maxDist (without h) stops once every node within that distance is settled: nodes farther away may
+   * then be reached with a distance that is not final, so callers read only distances <= maxDist.
    */
-  run(src: number, dst: number, w: Float64Array, spanOk: Uint8Array | null, nodeOk: Uint8Array | null, h: Float64Array | null = null): number {
+  run(src: number, dst: number, w: Float64Array, spanOk: Uint8Array | null, nodeOk: Uint8Array | null, h: Float64Array | null = null, maxDist = Infinity): number {
     const g = this.g;
     this.gen++;
     if (this.gen === 0xffffffff) {
@@ -143,6 +145,8 @@ export class Dijkstra {
       const du = dist[u];
       // Stale entry: u was improved after this entry was pushed.
       if (key > (h ? du + h[u] : du)) continue;
+      // Keys pop in nondecreasing order: everything left is farther than the bound.
+      if (du > maxDist) break;
       this.settledCount++;
       if (u === dst) return du;
       // An endpoint-only site is reached but never passed through (unless the search starts there).

@@ -17,6 +17,8 @@ export { DEFAULT_MODULATIONS, chooseModulation, modesFor, placeRegenerators } fr
 export type { PathSelection, RsaAssignment, RsaRequest, RsaSegment } from './rsa.js';
 export { assignSpectrum, commitAssignment, plansForPath, releaseAssignment } from './rsa.js';
 export { allPairsMatrix, distancesFrom } from './allpairs.js';
+export type { Reached } from './reach.js';
+export { reachWithin } from './reach.js';
 export * from './restore.js';
 export * from './restore-index.js';
 export * from './whatif.js';

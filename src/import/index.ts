@@ -15,7 +15,9 @@ export type { ImportFormat, ImportReport, ImportResult, SkippedItem } from './ty
 export { ImportError, formatImportIssue } from './errors.js';
 export type { ImportIssue } from './errors.js';
 
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['gml', 'sndlib', 'n2p', 'geojson', 'json', 'gnpy'];
+import { IMPORT_FORMATS } from './formats.js';
+
+export { IMPORT_FORMATS } from './formats.js';
 
 const BY_EXTENSION: Record<string, ImportFormat> = { gml: 'gml', n2p: 'n2p', xml: 'n2p', geojson: 'geojson' };
 

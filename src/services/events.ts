@@ -39,7 +39,8 @@ export interface EventsServiceOptions {
 
 export const DEFAULT_EVENT_LIMIT = 100;
 export const MAX_EVENT_LIMIT = 1000;
-const TYPE_RE = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
+// Dotted segments; camelCase where a segment names a state (order.inProgress).
+const TYPE_RE = /^[a-z][A-Za-z0-9_-]*(\.[a-z][A-Za-z0-9_-]*)+$/;
 
 /** Tenant filter for a viewer: undefined (all) for operators. */
 export function tenantScope(v: Viewer): string | undefined {

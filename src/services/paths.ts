@@ -2,12 +2,14 @@
  * Path queries over the stored network. The engine's compact graph is built once per inventory version
  * and reused by every query until the inventory changes.
  */
-import { latencyLowerBoundUs, greatCircleKm, type Network, type Site } from '../domain/network.js';
+import { latencyLowerBoundUs, greatCircleKm, SITE_KINDS, type Network, type Site, type SiteKind } from '../domain/network.js';
+import { MAX_LATENCY_BOUND_US } from '../domain/products.js';
 import { LightpathError, notFound, validationFailed } from '../domain/errors.js';
 import {
   diversePair,
   graphFromNetwork,
   kShortestPaths,
+  reachWithin,
   type Graph,
   type Metric,
   type Path,
@@ -62,6 +64,35 @@ export interface PathAnswer {
   diverse: DiverseView | null;
 }
 
+/** A latency-catchment query: every site within maxLatencyUs of from (optionally of some kinds only). */
+export interface ReachQuery {
+  from: string;
+  maxLatencyUs: number;
+  kinds?: string[] | undefined;
+}
+
+/** A site within the budget, with its lowest-latency path from the source. */
+export interface ReachedSiteView {
+  siteId: string;
+  kind: SiteKind;
+  latencyUs: number;
+  lengthKm: number;
+  hops: number;
+  siteIds: string[];
+  spanIds: string[];
+}
+
+export interface ReachAnswer {
+  from: string;
+  maxLatencyUs: number;
+  kinds: SiteKind[] | null;
+  /** Nearest first. */
+  sites: ReachedSiteView[];
+  /** Every span on the listed sites' paths: the catchment as drawn on a map. */
+  spanIds: string[];
+  failedSpansAvoided: string[];
+}
+
 /** A network snapshot with its engine graph. */
 export interface NetworkSnapshot {
   version: number;
@@ -74,17 +105,14 @@ export interface NetworkSnapshot {
 
 export const MAX_K = 50;
 
-/** Round to 0.1 — what the API shows; the engine keeps full precision. */
-const r1 = (x: number) => Math.round(x * 10) / 10;
-
-/** Converts an engine path to its API view. */
+/** Converts an engine path to its API view (full precision: the edges round by unit, src/domain/units.ts). */
 export function pathView(g: Graph, p: Path, rank: number): PathView {
   return {
     rank,
     siteIds: p.nodes.map((n) => g.nodeIds[n]),
     spanIds: p.spans.map((e) => g.spanIds[e]),
-    lengthKm: r1(p.lengthKm),
-    latencyUs: r1(p.latencyUs),
+    lengthKm: p.lengthKm,
+    latencyUs: p.latencyUs,
     hops: p.hops,
   };
 }
@@ -117,6 +145,44 @@ export class PathService {
       });
     }
     return this.building;
+  }
+
+  /**
+   * Latency catchment: every site reachable from `from` over the network within `maxLatencyUs` one way
+   * (inclusive), nearest first, each with its lowest-latency path; failed spans are avoided. With
+   * `kinds`, only sites of those kinds are listed (paths may still pass through any site).
+   */
+  async reach(q: ReachQuery): Promise<ReachAnswer> {
+    const errors = [];
+    if (!(typeof q.maxLatencyUs === 'number' && q.maxLatencyUs > 0 && q.maxLatencyUs <= MAX_LATENCY_BOUND_US)) {
+      errors.push({ path: '/maxLatencyUs', message: `must be a number in (0, ${MAX_LATENCY_BOUND_US}]` });
+    }
+    const kinds = q.kinds && q.kinds.length > 0 ? [...new Set(q.kinds)] : null;
+    const badKinds = (kinds ?? []).filter((k) => !(SITE_KINDS as readonly string[]).includes(k));
+    if (badKinds.length > 0) errors.push({ path: '/kinds', message: `must be one of ${SITE_KINDS.join(', ')} (got ${badKinds.join(', ')})` });
+    if (errors.length > 0) throw validationFailed('invalid reach query', errors);
+    const snap = await this.snapshot();
+    const { graph: g, sites } = snap;
+    if (!sites.has(q.from)) throw notFound('site', q.from);
+    const wanted = kinds ? new Set(kinds) : null;
+    const out: ReachedSiteView[] = [];
+    const spans = new Set<string>();
+    for (const r of reachWithin(g, q.from, q.maxLatencyUs, snap.failedSpans.length ? { failedSpans: snap.failedSpans } : {})) {
+      const site = sites.get(g.nodeIds[r.node]) as Site;
+      if (wanted && !wanted.has(site.kind)) continue;
+      const spanIds = r.path.spans.map((e) => g.spanIds[e]);
+      for (const id of spanIds) spans.add(id);
+      out.push({
+        siteId: site.id,
+        kind: site.kind,
+        latencyUs: r.path.latencyUs,
+        lengthKm: r.path.lengthKm,
+        hops: r.path.hops,
+        siteIds: r.path.nodes.map((n) => g.nodeIds[n]),
+        spanIds,
+      });
+    }
+    return { from: q.from, maxLatencyUs: q.maxLatencyUs, kinds: kinds as SiteKind[] | null, sites: out, spanIds: [...spans].sort(), failedSpansAvoided: snap.failedSpans };
   }
 
   /** k best paths (and optionally a diverse pair) between two sites. */
@@ -179,8 +245,8 @@ export class PathService {
       from: q.from,
       to: q.to,
       metric,
-      greatCircleKm: r1(gcKm),
-      lowerBoundLatencyUs: r1(latencyLowerBoundUs(a, z)),
+      greatCircleKm: gcKm,
+      lowerBoundLatencyUs: latencyLowerBoundUs(a, z),
       paths: ksp.paths.map((p, i) => pathView(g, p, i + 1)),
       complete: ksp.complete,
       failedSpansAvoided: snap.failedSpans,

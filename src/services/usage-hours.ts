@@ -39,7 +39,19 @@ export function floorHour(tMs: number): number {
  * (ms; rounded down to an hour). Tenant and product come from the service's latest interval.
  */
 export function hourlyUsage(activity: readonly ServiceActivity[], closeBeforeMs: number): HourUsage[] {
-  const close = floorHour(closeBeforeMs);
+  return usageBetween(activity, -Infinity, floorHour(closeBeforeMs));
+}
+
+/**
+ * The hour in progress at nowMs, counted up to nowMs: what /v1/usage shows as `partial` until the
+ * roll-up closes the hour (its seconds only grow until then).
+ */
+export function openHourUsage(activity: readonly ServiceActivity[], nowMs: number): HourUsage[] {
+  return usageBetween(activity, floorHour(nowMs), nowMs);
+}
+
+/** Usage rows of the activity inside [startMs, close). */
+function usageBetween(activity: readonly ServiceActivity[], startMs: number, close: number): HourUsage[] {
   const byService = new Map<string, ServiceActivity[]>();
   for (const a of activity) {
     const list = byService.get(a.serviceId);
@@ -49,7 +61,7 @@ export function hourlyUsage(activity: readonly ServiceActivity[], closeBeforeMs:
   const out: HourUsage[] = [];
   for (const [serviceId, list] of byService) {
     const sorted = list
-      .map((a) => ({ ...a, toMs: Math.min(a.toMs ?? close, close) }))
+      .map((a) => ({ ...a, fromMs: Math.max(a.fromMs, startMs), toMs: Math.min(a.toMs ?? close, close) }))
       .filter((a) => a.toMs > a.fromMs)
       .sort((x, y) => x.fromMs - y.fromMs);
     if (sorted.length === 0) continue;

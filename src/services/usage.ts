@@ -10,12 +10,15 @@
 import { validationFailed } from '../domain/errors.js';
 import type { Db, Queryable } from '../store/db.js';
 import * as store from '../store/usage.js';
-import type { UsageRecord } from '../store/usage.js';
 import type { Viewer } from './events.js';
-import { HOUR_MS, floorHour, hourlyUsage, type ServiceActivity } from './usage-hours.js';
+import { HOUR_MS, floorHour, hourlyUsage, openHourUsage, type ServiceActivity } from './usage-hours.js';
 
-export type { UsageRecord } from '../store/usage.js';
 export type { ServiceActivity } from './usage-hours.js';
+
+/** An hourly record as read: a closed hour (`partial: false`), or the hour in progress counted so far. */
+export interface UsageRecord extends store.UsageRecord {
+  partial: boolean;
+}
 
 /** Where service activity intervals come from. */
 export interface ServiceActivitySource {
@@ -145,14 +148,26 @@ export class UsageService {
     const from = parseTime(req.from, '/from');
     const to = parseTime(req.to, '/to');
     if (from && to && to.getTime() < from.getTime()) throw validationFailed('invalid range', [{ path: '/to', message: 'must not be before from' }]);
-    const rows = await store.listUsage(this.db, {
-      tenantId: viewer.role === 'operator' ? undefined : viewer.tenantId,
-      serviceId: req.serviceId,
-      from,
-      to,
-      after: req.cursor ? decodeCursor(req.cursor) : undefined,
-      limit: limit + 1,
-    });
+    const nowMs = this.now();
+    const openHour = floorHour(nowMs);
+    const after = req.cursor ? decodeCursor(req.cursor) : undefined;
+    const tenantId = viewer.role === 'operator' ? undefined : viewer.tenantId;
+    // Closed hours come from the roll-up; the hour in progress is counted now and marked partial.
+    const closedTo = to && to.getTime() < openHour ? to : new Date(openHour);
+    const rows: UsageRecord[] = (
+      await store.listUsage(this.db, { tenantId, serviceId: req.serviceId, from, to: closedTo, after, limit: limit + 1 })
+    ).map((r) => ({ ...r, partial: false }));
+    const wantsOpenHour = (!from || from.getTime() <= openHour) && (!to || to.getTime() > openHour) && (!after || after.hourMs <= openHour);
+    if (rows.length <= limit && wantsOpenHour) {
+      const open = openHourUsage(await this.source.activity(this.db), nowMs)
+        .filter((u) => (tenantId === undefined || u.tenantId === tenantId) && (req.serviceId === undefined || u.serviceId === req.serviceId))
+        .filter((u) => !after || u.hourMs > after.hourMs || (u.hourMs === after.hourMs && u.serviceId > after.serviceId))
+        .sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0));
+      for (const u of open) {
+        if (rows.length > limit) break;
+        rows.push({ serviceId: u.serviceId, tenantId: u.tenantId, product: u.product, hour: new Date(u.hourMs).toISOString(), bandwidthGbps: u.bandwidthGbps, activeSeconds: u.activeSeconds, partial: true });
+      }
+    }
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
   }

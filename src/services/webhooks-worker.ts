@@ -6,6 +6,7 @@
  * Delivery is at-least-once and not ordered across retries: receivers dedupe on Lightpath-Event-Id.
  */
 import { eventAppended } from '../store/events.js';
+import { roundByUnit } from '../domain/units.js';
 import type { Db } from '../store/db.js';
 import * as store from '../store/webhooks.js';
 import {
@@ -130,7 +131,8 @@ export class WebhookWorker {
   }
 
   private async send(c: store.ClaimedDelivery): Promise<'delivered' | 'retrying' | 'failed'> {
-    const body = JSON.stringify(c.event);
+    // Payloads read like the API's: quantities rounded by unit (src/domain/units.ts).
+    const body = JSON.stringify(roundByUnit(c.event));
     const nowMs = this.now();
     const ctl = new AbortController();
     this.inflight.add(ctl);

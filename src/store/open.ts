@@ -4,23 +4,9 @@ import { acquireDataDirLock } from './lock.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
+import { DEFAULT_DATA_DIR, type StoreConfig } from './config.js';
 
-/** Where the store lives: a real server when databaseUrl is set, else embedded in dataDir. */
-export interface StoreConfig {
-  databaseUrl?: string | undefined;
-  dataDir?: string | undefined;
-  /** What this process is, for the lock record ("lightpath serve"). */
-  command: string;
-}
-
-export const DEFAULT_DATA_DIR = '.lightpath';
-
-/** Resolves flags over environment variables over defaults. */
-export function resolveStoreConfig(flags: { databaseUrl?: string; dataDir?: string }, command: string, env = process.env): StoreConfig {
-  const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
-  const dataDir = path.resolve(flags.dataDir ?? (env.LIGHTPATH_DATA_DIR || DEFAULT_DATA_DIR));
-  return { databaseUrl, dataDir, command };
-}
+export { DEFAULT_DATA_DIR, resolveStoreConfig, type StoreConfig } from './config.js';
 
 /**
  * Opens the store and brings its schema up to date. An embedded data directory is locked for the life

@@ -8,6 +8,7 @@ import { buildApp, type AppInstance } from '../../src/api/app.js';
 import { createServices } from '../../src/services/index.js';
 import { builtinNetwork } from '../../src/data/builtin-network.js';
 import { greatCircleKm, FIBER_LATENCY_US_PER_KM } from '../../src/domain/network.js';
+import { roundTo } from '../../src/domain/units.js';
 import { SITE_KINDS, SRLG_KINDS } from '../../src/domain/network.js';
 import * as S from '../../src/api/schemas.js';
 import { createKey } from '../../src/services/ordering/keys.js';
@@ -96,7 +97,7 @@ for (const driver of testDrivers()) {
     test('spans carry latency derived at 4.9 µs/km unless measured', async () => {
       const span = builtinNetwork().spans[0];
       const got = (await inject(`/v1/spans/${span.id}`)).json() as { latencyUs: number; lengthKm: number };
-      assert.ok(Math.abs(got.latencyUs - span.lengthKm * FIBER_LATENCY_US_PER_KM) < 0.01);
+      assert.ok(Math.abs(got.latencyUs - span.lengthKm * FIBER_LATENCY_US_PER_KM) <= 0.05 + 1e-9, "rounded once, to 0.1 µs");
       const patched = await inject({ method: 'PATCH', url: `/v1/spans/${span.id}`, payload: { measuredLatencyUs: 1234.5 } });
       assert.equal(patched.statusCode, 200, patched.body);
       assert.equal(patched.json().latencyUs, 1234.5);
@@ -113,7 +114,8 @@ for (const driver of testDrivers()) {
       r = await inject({ method: 'POST', url: '/v1/spans', payload: { id: 'api-ab', aSiteId: 'api-a', zSiteId: 'api-b', srlgIds: ['api-conduit'] } });
       assert.equal(r.statusCode, 201, r.body);
       const expectedKm = greatCircleKm(33.0, -97.0, 33.1, -97.1) * 1.25;
-      assert.ok(Math.abs(r.json().lengthKm - expectedKm) < 1e-6);
+      // The API answers once rounded, to 0.1 km (src/domain/units.ts).
+      assert.equal(r.json().lengthKm, roundTo(expectedKm, 1));
       assertProblem(await inject({ method: 'DELETE', url: '/v1/sites/api-a' }), 409, 'in-use');
       assertProblem(await inject({ method: 'DELETE', url: '/v1/srlgs/api-conduit' }), 409, 'in-use');
       r = await inject({ method: 'PATCH', url: '/v1/sites/api-b', payload: { name: 'API B renamed' } });

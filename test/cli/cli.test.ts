@@ -103,14 +103,15 @@ describe('lightpath CLI', () => {
     assert.equal(usage.status, 2);
   });
 
-  test('while a server holds the data directory, another process is refused naming the holder; serve --empty starts with no network', async () => {
-    const server = spawn(process.execPath, [bin, '--data-dir', dir('locked'), 'serve', '--empty', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  test('beside a running server every command goes through its API, with the key its first start kept; a holder without a server is refused by name', async () => {
+    const server = spawn(process.execPath, [bin, '--data-dir', dir('beside'), 'serve', '--empty', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    const at = ['--data-dir', dir('beside')];
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';
         server.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 120_000);
         server.stdout.on('data', (d: Buffer) => {
           buf += d.toString();
           const m = /Lightpath listening on (http:\/\/[^"\s]+)/.exec(buf);
@@ -121,21 +122,79 @@ describe('lightpath CLI', () => {
         });
         server.on('exit', (code) => reject(new Error(`server exited ${code}: ${buf}`)));
       });
-      const second = run(['--data-dir', dir('locked'), 'sites']);
-      assert.equal(second.status, 3);
-      assert.match(second.stderr, new RegExp(`^lightpath: store-locked: .*process ${server.pid} .*lightpath serve`));
-      // First start prints the operator key once, on stderr, not in the log.
+      // First start prints the operator key once, on stderr (not in the log), and where it is kept: a
+      // file only the owner can read.
       const key = /\b(lp_[A-Za-z0-9_-]{20,})/.exec(stderr)?.[1];
       assert.ok(key, `no first-start key in: ${stderr}`);
+      const keyFile = path.join(dir('beside'), 'operator-key');
+      assert.ok(stderr.includes(keyFile), 'the message names the key file');
+      assert.equal(fs.readFileSync(keyFile, 'utf8').trim(), key);
+      assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600);
       assert.equal((await fetch(`${url}/v1/sites`)).status, 401);
-      const sites = (await (await fetch(`${url}/v1/sites`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: unknown[] };
-      assert.deepEqual(sites.items, []);
+
+      // The server holds the directory, and the CLI uses it instead of being refused.
+      const empty = run([...at, '--json', 'sites']);
+      assert.equal(empty.status, 0, empty.stderr);
+      assert.deepEqual(JSON.parse(empty.stdout).items, []);
+      const imported = run([...at, '--json', 'import', sharedData('topologyzoo', 'Abilene.gml')]);
+      assert.equal(imported.status, 0, imported.stderr);
+      const viaApi = (await (await fetch(`${url}/v1/sites?limit=1000`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: string }[] };
+      assert.equal(viaApi.items.length, JSON.parse(imported.stdout).counts.sites, 'the import landed in the server');
+
+      const customer = run([...at, '--json', 'keys', 'create', '--tenant', 'acme', '--role', 'customer']);
+      assert.equal(customer.status, 0, customer.stderr);
+      const acmeKey = (JSON.parse(customer.stdout) as { key: string }).key;
+      const [a, z] = [viaApi.items[0].id, viaApi.items[viaApi.items.length - 1].id];
+      // As the customer: --key, then LIGHTPATH_SERVER + LIGHTPATH_KEY from another directory.
+      const order = run([...at, '--key', acmeKey, '--json', 'order', 'create', 'wave', a, z, '--bandwidth', '100']);
+      assert.equal(order.status, 0, order.stderr);
+      const placed = JSON.parse(order.stdout) as { id: string; state: string; serviceId: string };
+      assert.equal(placed.state, 'completed', 'the server activated the order and the command waited for it');
+      const elsewhere = spawnSync(process.execPath, [bin, '--data-dir', dir('elsewhere'), '--json', 'services', 'list'], {
+        encoding: 'utf8',
+        env: { ...env, LIGHTPATH_SERVER: url, LIGHTPATH_KEY: acmeKey },
+        timeout: 120_000,
+      });
+      assert.equal(elsewhere.status, 0, elsewhere.stderr);
+      const services = JSON.parse(elsewhere.stdout) as { items: { id: string; tenantId: string }[] };
+      assert.deepEqual(services.items.map((x) => [x.id, x.tenantId]), [[placed.serviceId, 'acme']]);
+      assert.ok(!fs.existsSync(dir('elsewhere')), 'a command against a named server opens no store');
+      // The customer key is a customer's: operator commands are refused by the server.
+      const refused = run([...at, '--key', acmeKey, 'cut', 'x']);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /^lightpath: forbidden: /);
+      const bad = run([...at, '--key', 'lp_not-a-key', 'sites']);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /^lightpath: unauthorized: /);
+
+      // The CLI's requests are the server's: audited as API calls with the key that made them.
+      const audit = (await (await fetch(`${url}/v1/audit?action=order.place`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { actorKeyId: string; actorVia: string }[] };
+      const acmeKeyId = (JSON.parse(customer.stdout) as { record: { id: string } }).record.id;
+      assert.ok(audit.items.some((r) => r.actorKeyId === acmeKeyId && r.actorVia === 'api'), JSON.stringify(audit.items));
+      const events = run([...at, '--json', 'events', '--types', 'order.inProgress,order.completed']);
+      assert.equal(events.status, 0, events.stderr);
+      assert.deepEqual((JSON.parse(events.stdout) as { items: { type: string }[] }).items.map((e) => e.type), ['order.inProgress', 'order.completed']);
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
-    // Once the server is gone the directory is free again.
-    const later = run(['--data-dir', dir('locked'), '--json', 'srlgs']);
+    // Once the server is gone the directory is free again: the command opens the store itself.
+    const later = run([...at, '--json', 'srlgs']);
     assert.equal(later.status, 0, later.stderr);
+
+    // A process that holds the store without serving it (here a follower) is named, and nobody waits.
+    const follower = spawn(process.execPath, [bin, ...at, 'events', '--follow', '--after', 'latest'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let holder: { status: number | null; stderr: string } = { status: 0, stderr: '' };
+      for (let i = 0; i < 600 && holder.status !== 3; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        holder = run([...at, 'sites']);
+      }
+      assert.equal(holder.status, 3, holder.stderr);
+      assert.match(holder.stderr, new RegExp(`^lightpath: store-locked: .*process ${follower.pid} .*lightpath events`));
+    } finally {
+      follower.kill('SIGTERM');
+      await new Promise((r) => follower.once('exit', r));
+    }
   });
 });

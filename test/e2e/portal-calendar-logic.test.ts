@@ -275,7 +275,7 @@ describe('order tracking with holds', () => {
   const order = (state: Order['state']): Order => ({
     id: 'ord_1', tenantId: 'acme', action: 'add', state, serviceId: 'svc_1', quoteId: 'quo_1', optionId: 'opt-1',
     spec: { product: 'wave', aSite: 'a', zSite: 'z', bandwidthGbps: 100, protection: 'unprotected', maxLatencyUs: null },
-    start: '2026-12-07T09:00:00.000Z', end: null, holdExpiresAt: state === 'held' ? '2026-12-03T13:07:31.250Z' : null,
+    start: '2026-12-07T09:00:00.000Z', end: null, holdExpiresAt: state === 'held' ? '2026-12-03T13:07:31.250Z' : null, seriesId: null,
     failureReason: null, createdAt: '2026-12-03T12:57:31.250Z', updatedAt: '2026-12-03T12:57:31.250Z', completedAt: null,
   });
   const ev = (id: number, type: string, data: unknown) => ({ id, type, occurredAt: '2026-12-03T12:58:00Z', tenantId: 'acme', subject: { kind: 'order', id: 'ord_1' }, data });

@@ -77,6 +77,10 @@ describe('order tracking from events', () => {
     optionId: 'opt1',
     spec: { product: 'wave', aSite: 'a', zSite: 'z', bandwidthGbps: 100, protection: 'unprotected', maxLatencyUs: null },
     failureReason: null,
+    start: null,
+    end: null,
+    holdExpiresAt: null,
+    seriesId: null,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
     completedAt: null,
@@ -84,7 +88,7 @@ describe('order tracking from events', () => {
   const ev = (id: number, type: string, kind: string, subject: string, data: unknown): LightpathEvent => ({ id, type, occurredAt: '2026-01-01T00:00:00Z', tenantId: 'acme', subject: { kind, id: subject }, data });
   const life = (): LightpathEvent[] => [
     ev(0, 'order.acknowledged', 'order', 'ord_1', order('acknowledged')),
-    ev(0, 'order.in-progress', 'order', 'ord_1', order('inProgress')),
+    ev(0, 'order.inProgress', 'order', 'ord_1', order('inProgress')),
     ev(0, 'order.completed', 'order', 'ord_1', order('completed')),
     ev(0, 'service.activated', 'service', 'svc_1', {}),
   ];
@@ -136,7 +140,7 @@ describe('order tracking from events', () => {
     let t = startTracking(order('acknowledged'));
     t = applyEvent(t, ev(5, 'order.completed', 'order', 'ord_1', order('completed')));
     assert.equal(isSettled(t), false, 'completed but the service is not yet active');
-    t = applyEvent(t, ev(6, 'order.in-progress', 'order', 'ord_1', order('inProgress')));
+    t = applyEvent(t, ev(6, 'order.inProgress', 'order', 'ord_1', order('inProgress')));
     assert.equal(t.order.state, 'completed');
     t = applyEvent(t, ev(7, 'service.activated', 'service', 'svc_1', {}));
     assert.ok(isSettled(t));

@@ -133,7 +133,10 @@ for (const driver of testDrivers()) {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       const key = (r: { serviceId: string; hourMs?: number; hour?: string }) => `${r.serviceId}@${r.hourMs ?? Date.parse(r.hour ?? '')}`;
-      assert.deepEqual(all.map(key).sort(), expected.map(key).sort());
+      // The closed hours, then the hour in progress (10:00, 123 s so far) for the service still active.
+      assert.deepEqual(all.map(key).sort(), [...expected.map(key), `svc_g@${T0 + 10 * H}`].sort());
+      assert.deepEqual(all.filter((r) => r.partial).map((r) => [r.serviceId, r.activeSeconds]), [['svc_g', 123]]);
+      assert.ok(all.filter((r) => !r.partial).every((r) => Date.parse(r.hour) < T0 + 10 * H));
       const mine = await svc.list(acme);
       assert.ok(mine.items.length > 0 && mine.items.every((r) => r.tenantId === 'acme'));
       assert.deepEqual(

@@ -202,7 +202,7 @@ for (const driver of testDrivers()) {
       await worker.runOnce();
       const events = await listEvents(db, { after: 0, limit: 10000, tenantId: 'alice' });
       const mine = events.filter((e) => e.subject.id === order.id || e.subject.id === order.serviceId).map((e) => e.type);
-      assert.deepEqual(mine, ['order.acknowledged', 'order.in-progress', 'order.completed', 'service.activated']);
+      assert.deepEqual(mine, ['order.acknowledged', 'order.inProgress', 'order.completed', 'service.activated']);
       assert.equal((await listEvents(db, { after: 0, limit: 10000, tenantId: 'bob' })).filter((e) => e.subject.id === order.id).length, 0);
     });
 

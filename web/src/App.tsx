@@ -2,7 +2,7 @@
  * The portal shell: header with the screens, a side panel for the current screen, and the map
  * filling the rest. Also decides whether to show the sign-in screen.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage, fetchMe } from './api/client.js';
 import type { Quote } from './api/ordering-types.js';
 import type { Me } from './api/types.js';
@@ -11,6 +11,7 @@ import { SignIn } from './auth/SignIn.js';
 import { LatencyPanel } from './latency/LatencyPanel.js';
 import type { LatencyForm } from './latency/LatencyPanel.js';
 import { useLatency } from './latency/useLatency.js';
+import { useReach } from './latency/useReach.js';
 import { EventStream } from './events/stream.js';
 import { EventsContext, useStreamStatus } from './events/useEvents.js';
 import { linesBounds } from './map/bounds.js';
@@ -19,7 +20,7 @@ import type { PathOverlay } from './map/layers.js';
 import { Legend } from './map/Legend.js';
 import { NetworkMap } from './map/NetworkMap.js';
 import type { EndpointPin } from './map/NetworkMap.js';
-import { DIVERSE_COLOURS, pathColour } from './map/palette.js';
+import { DIVERSE_COLOURS, REACH_COLOUR, pathColour } from './map/palette.js';
 import type { SiteKind } from './map/palette.js';
 import { serverLiveState, withLiveState } from './network/model.js';
 import { NetworkPanel } from './network/NetworkPanel.js';
@@ -48,7 +49,15 @@ function formFromParams(p: URLSearchParams): LatencyForm {
     k: Number.isInteger(k) && k >= 1 && k <= 10 ? k : 3,
     metric: METRICS.has(metric) ? (metric as LatencyForm['metric']) : 'latency',
     diverse: p.get('diverse') === 'srlg',
+    within: withinMs(p.get('within')),
   };
+}
+
+/** The "within X ms" budget from the URL, or null (paths between two sites). */
+function withinMs(raw: string | null): number | null {
+  if (raw === null) return null;
+  const v = Number(raw);
+  return Number.isFinite(v) && v > 0 && v <= 1000 ? v : null;
 }
 
 function paramsOfForm(f: LatencyForm): string {
@@ -58,6 +67,7 @@ function paramsOfForm(f: LatencyForm): string {
   if (f.k !== 3) p.set('k', String(f.k));
   if (f.metric !== 'latency') p.set('metric', f.metric);
   if (f.diverse) p.set('diverse', 'srlg');
+  if (f.within !== null) p.set('within', String(f.within));
   const s = p.toString();
   return s === '' ? '' : `?${s}`;
 }
@@ -147,6 +157,11 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   );
 
   const [selection, setSelection] = useState<Selection>(null);
+  // Each screen opens at its top: the panel is one scroll container shared by every screen.
+  const panelRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (panelRef.current !== null) panelRef.current.scrollTop = 0;
+  }, [route]);
   const [selectedRank, setSelectedRank] = useState(1);
 
   // The latency form lives in the URL so a view can be shared or bookmarked.
@@ -156,10 +171,12 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
     setSelectedRank(1);
     navigate(`/latency${paramsOfForm(f)}`, true);
   }, [navigate]);
-  const query = route === 'latency' && model !== null && form.from !== null && form.to !== null && form.from !== form.to
+  const query = route === 'latency' && form.within === null && model !== null && form.from !== null && form.to !== null && form.from !== form.to
     ? { from: form.from, to: form.to, k: form.k, metric: form.metric, diverse: form.diverse ? ('srlg' as const) : null }
     : null;
   const result = useLatency(query);
+  const reach = useReach(route === 'latency' && form.within !== null && model !== null && form.from !== null ? { from: form.from, maxLatencyUs: Math.round(form.within * 1000) } : null);
+  const shadedSiteIds = useMemo(() => (route === 'latency' && form.within !== null && reach.state === 'done' ? reach.response.sites.map((x) => x.siteId) : []), [route, form.within, reach]);
 
   const [orderForm, setOrderForm] = useState<OrderForm>(EMPTY_ORDER_FORM);
   const [shownOption, setShownOption] = useState<{ quote: Quote; optionId: string } | null>(null);
@@ -176,35 +193,46 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
       return opt === undefined ? [] : designOverlays(`option-${opt.id}`, opt.paths);
     }
     if (route === 'services') return shownService === null ? [] : designOverlays(`service-${shownService.id}`, shownService.design.paths);
+    if (route === 'latency' && form.within !== null) {
+      return reach.state === 'done' && reach.response.spanIds.length > 0 ? [{ key: 'reach', spanIds: reach.response.spanIds, colour: REACH_COLOUR, emphasised: true }] : [];
+    }
     if (route !== 'latency' || result.state !== 'done') return [];
     const r = result.response;
     if (form.diverse && r.diverse !== null) {
       return r.diverse.paths.map((p, i) => ({ key: `diverse-${i}`, spanIds: p.spanIds, colour: DIVERSE_COLOURS[i % 2], emphasised: true }));
     }
     return r.paths.map((p) => ({ key: `path-${p.rank}`, spanIds: p.spanIds, colour: pathColour(p.rank), emphasised: p.rank === selectedRank }));
-  }, [route, result, form.diverse, selectedRank, shownOption, shownService]);
+  }, [route, result, form.diverse, form.within, reach, selectedRank, shownOption, shownService]);
 
+  const spanSelected = (route === 'network' || route === 'operator') && selection?.kind === 'span' ? selection.id : null;
+  // On the operations screen the map goes to the span picked (to cut it) or, with none picked, to
+  // the spans a failure holds down: a cut is a few pixels at national zoom.
+  const operatorSpans = route !== 'operator' ? [] : spanSelected !== null ? [spanSelected] : [...failedSpans].sort();
   // Where the map flies: the drawn paths' bounds, keyed so it moves only when the subject changes.
   const focusSubject =
-    route === 'latency' && result.state === 'done'
+    route === 'latency' && form.within !== null && reach.state === 'done'
+      ? `reach:${reach.response.from}:${reach.response.maxLatencyUs}`
+      : route === 'latency' && result.state === 'done'
       ? `paths:${result.response.from}:${result.response.to}:${form.diverse}:${form.k}:${form.metric}`
       : route === 'order' && shownOption !== null
         ? `option:${shownOption.quote.id}:${shownOption.optionId}`
         : route === 'services' && shownService !== null
           ? `service:${shownService.id}:${shownService.design.paths.map((p) => p.spanIds.join(',')).join('|')}`
-          : null;
+          : operatorSpans.length > 0
+            ? `spans:${operatorSpans.join(',')}`
+            : null;
   const focus = useMemo(() => {
-    if (model === null || overlays.length === 0 || focusSubject === null) return { key: `net:${route}`, bounds: null };
-    const lines = overlays.flatMap((o) => o.spanIds.flatMap((id) => {
+    const spanIds = overlays.length > 0 ? overlays.flatMap((o) => o.spanIds) : focusSubject?.startsWith('spans:') ? focusSubject.slice(6).split(',') : [];
+    if (model === null || spanIds.length === 0 || focusSubject === null) return { key: `net:${route}`, bounds: null };
+    const lines = spanIds.flatMap((id) => {
       const s = model.spanById.get(id);
       return s === undefined ? [] : [s.geometry];
-    }));
+    });
     return { key: focusSubject, bounds: linesBounds(lines) };
   }, [model, overlays, route, focusSubject]);
-
   const pins = useMemo<EndpointPin[]>(() => {
     const ends = (a: string | null, z: string | null): EndpointPin[] => [...(a === null ? [] : [{ label: 'A', siteId: a }]), ...(z === null ? [] : [{ label: 'Z', siteId: z }])];
-    if (route === 'latency') return ends(form.from, form.to);
+    if (route === 'latency') return form.within !== null ? ends(form.from, null) : ends(form.from, form.to);
     if (route === 'order') return ends(orderForm.from, orderForm.to);
     if (route === 'services' && shownService !== null) return ends(shownService.aSite, shownService.zSite);
     return [];
@@ -212,7 +240,9 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
 
   const onSiteClick = useCallback((id: string) => {
     if (route === 'latency') {
-      if (form.from === null) setForm({ ...form, from: id });
+      // Within X ms: a click picks the site to measure from.
+      if (form.within !== null) setForm({ ...form, from: id });
+      else if (form.from === null) setForm({ ...form, from: id });
       else if (id === form.from) return;
       // After A and Z are set, further clicks move Z: exploring from one fixed site is the common case.
       else setForm({ ...form, to: id });
@@ -228,7 +258,6 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   const hasUtilisation = model?.spans.some((s) => typeof s.properties.utilisation === 'number') ?? false;
   const hasFailures = model?.spans.some((s) => s.properties.failed === true) ?? false;
   const forbidden = ready && route === 'operator' && !operator;
-  const spanSelected = (route === 'network' || route === 'operator') && selection?.kind === 'span' ? selection.id : null;
 
   return (
     <div className="app">
@@ -285,7 +314,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
         </div>
       </header>
       <div className="app-body">
-        <aside id="side-panel" className="side-panel" tabIndex={-1} aria-label={PANEL_LABEL[route]}>
+        <aside id="side-panel" ref={panelRef} className="side-panel" tabIndex={-1} aria-label={PANEL_LABEL[route]}>
           {session.state === 'checking' && <PanelStatus text="Connecting to Lightpath…" />}
           {session.state === 'error' && <PanelError message={session.message} onRetry={onRetrySession} />}
           {ready && (net.state === 'loading' || (net.state === 'ready' && model === null)) && <PanelStatus text="Loading network…" />}
@@ -313,7 +342,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
             />
           )}
           {model !== null && model.sites.length > 0 && route === 'latency' && (
-            <LatencyPanel model={model} form={form} onForm={setForm} result={result} selectedRank={selectedRank} onSelectRank={setSelectedRank} />
+            <LatencyPanel model={model} form={form} onForm={setForm} result={result} selectedRank={selectedRank} onSelectRank={setSelectedRank} reach={reach} />
           )}
           {model !== null && model.sites.length > 0 && route === 'order' && (
             <OrderPanel model={model} form={orderForm} onForm={setOrderForm} onShowOption={onShowOption} onViewService={(id) => navigate(`/services?id=${encodeURIComponent(id)}`)} />
@@ -340,6 +369,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
             paths={overlays}
             pins={pins}
             selectedSpanId={spanSelected}
+            shadedSiteIds={shadedSiteIds}
             focus={focus}
             onSiteClick={onSiteClick}
             onSpanClick={onSpanClick}

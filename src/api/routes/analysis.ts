@@ -25,6 +25,7 @@ const ScenarioResult = Type.Object({
 export async function analysisRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
   app.post('/v1/analysis/failures', { config: { access: 'operator' },
     schema: {
+      operationId: 'analyzeFailures',
       tags: ['resilience'],
       summary: 'What-if: for each failure, services affected, protected, restorable (would-be paths, added latency) and lost; capacity shortfall per span; bookings not started yet that it would hit',
       body: Type.Object(

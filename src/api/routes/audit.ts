@@ -24,6 +24,7 @@ export async function auditRoutes(app: AppInstance, { audit }: { audit: AuditSer
   app.get('/v1/audit', {
     config: { access: 'operator' },
     schema: {
+      operationId: 'listAuditRecords',
       tags: ['audit'],
       summary: 'Audit trail: who changed what, when, with a before/after summary (oldest first)',
       querystring: Type.Object({

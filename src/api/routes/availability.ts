@@ -18,6 +18,7 @@ const Availability = Type.Object({
 export async function availabilityRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
   app.get('/v1/services/:id/availability', { config: { access: 'any' },
     schema: {
+      operationId: 'getServiceAvailability',
       tags: ['resilience'],
       summary: 'Downtime and availability over [from, to) (default: since creation, until now)',
       params: S.IdParams,

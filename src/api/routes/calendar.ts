@@ -15,6 +15,7 @@ const Interval = Type.Object({
 export async function calendarRoutes(app: AppInstance, { ordering }: Pick<OrderingServices, 'ordering'>): Promise<void> {
   app.get('/v1/availability', { config: { access: 'any' },
     schema: {
+      operationId: 'findAvailability',
       tags: ['calendar'],
       summary: 'When a circuit fits: consecutive intervals covering [from, to) (default the next 30 days), each feasible or not',
       querystring: Type.Object({
@@ -34,6 +35,7 @@ export async function calendarRoutes(app: AppInstance, { ordering }: Pick<Orderi
 
   app.get('/v1/spans/:id/occupancy', { config: { access: 'operator' },
     schema: {
+      operationId: 'getSpanOccupancy',
       tags: ['calendar'],
       summary: 'A span\'s occupancy over [from, to) (default the next 30 days): slots held in each interval',
       params: S.IdParams,

@@ -6,6 +6,7 @@ import { LightpathError } from '../../domain/errors.js';
 import { EventsService, parseEventId, parseTypes, type Viewer } from '../../services/events.js';
 import * as S from '../schemas.js';
 import { latestEventId } from '../../store/events.js';
+import { roundByUnit } from '../../domain/units.js';
 
 /** Event as published (CONVENTIONS: events). */
 export const EventSchema = Type.Object({
@@ -65,6 +66,7 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
     {
       config: { access: 'any' },
       schema: {
+        operationId: 'listEvents',
         tags: ['events'],
         summary: 'Event stream (text/event-stream, resumable with Last-Event-ID) or, with ?format=json / Accept: application/json, a page',
         description:
@@ -124,7 +126,7 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
       try {
         for await (const e of events.follow(viewer, { after, types }, ctl.signal)) {
-          const ok = res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          const ok = res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(roundByUnit(e))}\n\n`);
           if (!ok && !ctl.signal.aborted) await drained(res, ctl.signal);
         }
       } catch (err) {

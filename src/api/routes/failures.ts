@@ -46,6 +46,7 @@ const FailureWithBatch = Type.Object({
 export async function failureRoutes(app: AppInstance, { resilience }: { resilience: ResilienceService }): Promise<void> {
   app.post('/v1/failures', { config: { access: 'operator' },
     schema: {
+      operationId: 'recordFailure',
       tags: ['resilience'],
       summary: 'Record a failure (fiber cut, SRLG event, site loss), then restore every affected service',
       description: 'The failure is recorded first, on its own and idempotently: posting the same failure while it is open returns it (200) instead of recording a second. Restoration follows; when it cannot finish at once it is retried in the background (`restoration: pending`).',
@@ -59,6 +60,7 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
 
   app.get('/v1/failures', { config: { access: 'operator' },
     schema: {
+      operationId: 'listFailures',
       tags: ['resilience'],
       summary: 'List failures (open=true: unrepaired only)',
       querystring: Type.Object({ ...S.PageQuery, open: Type.Optional(Type.Boolean()) }),
@@ -70,7 +72,7 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
   });
 
   app.get('/v1/failures/:id', { config: { access: 'operator' },
-    schema: { tags: ['resilience'], summary: 'Get a failure', params: S.IdParams, response: { 200: Failure, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getFailure', tags: ['resilience'], summary: 'Get a failure', params: S.IdParams, response: { 200: Failure, ...S.errorResponses(401, 404) } },
   }, async (req) => {
     principalOf(req);
     return resilience.getFailure(req.params.id);
@@ -78,6 +80,7 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
 
   app.delete('/v1/failures/:id', { config: { access: 'operator' },
     schema: {
+      operationId: 'repairFailure',
       tags: ['resilience'],
       summary: 'Repair: services come back; rerouted ones revert to their original path per policy (make-before-break)',
       params: S.IdParams,
@@ -90,6 +93,7 @@ export async function failureRoutes(app: AppInstance, { resilience }: { resilien
 
   app.post('/v1/services/:id/revert', { config: { access: 'operator' },
     schema: {
+      operationId: 'revertService',
       tags: ['resilience'],
       summary: 'Move a rerouted service back to its original path now (manual revert policy)',
       params: S.IdParams,

@@ -22,6 +22,7 @@ export const ApiKey = Type.Object({
 export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingServices, 'keys'>): Promise<void> {
   app.post('/v1/keys', { config: { access: 'any' },
     schema: {
+      operationId: 'createKey',
       tags: ['auth'],
       summary: 'Create an API key; the key is in this response only',
       body: Type.Object({ tenantId: Type.Optional(TenantId), role: Type.Optional(Role), name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
@@ -31,6 +32,7 @@ export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingService
 
   app.get('/v1/keys', { config: { access: 'any' },
     schema: {
+      operationId: 'listKeys',
       tags: ['auth'],
       summary: 'List API keys (never the secrets)',
       querystring: Type.Object({ ...S.PageQuery, tenantId: Type.Optional(TenantId) }),
@@ -42,7 +44,7 @@ export async function keyRoutes(app: AppInstance, { keys }: Pick<OrderingService
   });
 
   app.delete('/v1/keys/:id', { config: { access: 'any' },
-    schema: { tags: ['auth'], summary: 'Revoke an API key', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'revokeKey', tags: ['auth'], summary: 'Revoke an API key', params: S.IdParams, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
   }, async (req, reply) => {
     await keys.revoke(principalOf(req), req.params.id);
     return reply.code(204).send(null);

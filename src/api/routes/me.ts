@@ -7,6 +7,7 @@ import * as S from '../schemas.js';
 export async function meRoutes(app: AppInstance): Promise<void> {
   app.get('/v1/me', { config: { access: 'any' },
     schema: {
+      operationId: 'getMe',
       tags: ['auth'],
       summary: 'The tenant and role of the API key making the request',
       response: { 200: Type.Object({ tenantId: Type.String(), role: Type.Union([Type.Literal('operator'), Type.Literal('customer')]), keyId: Type.String() }), ...S.errorResponses(401) },

@@ -13,10 +13,21 @@ import { principalOf } from '../access.js';
 export async function networkRoutes(app: AppInstance, { inventory, db }: Services): Promise<void> {
   app.get('/v1/network', { config: { access: 'any' },
     schema: {
+      operationId: 'getNetwork',
       tags: ['network'],
       summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
       description: 'Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).',
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('json')])) }),
+      response: {
+        200: {
+          description: 'GeoJSON FeatureCollection (sites as Points, spans as LineStrings), or the project JSON with format=json',
+          content: {
+            'application/geo+json': { schema: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) }, { additionalProperties: true }) },
+            'application/json': { schema: Type.Object({ sites: Type.Array(Type.Unknown()), spans: Type.Array(Type.Unknown()) }, { additionalProperties: true }) },
+          },
+        },
+        ...S.errorResponses(400, 401),
+      },
     },
   }, async (req, reply) => {
     const net = await inventory.getNetwork();
@@ -43,6 +54,7 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
   app.post('/v1/network/import', { config: { access: 'operator' },
     bodyLimit: 64 * 1024 * 1024,
     schema: {
+      operationId: 'importNetwork',
       tags: ['network'],
       summary: 'Import a network file (GML, SNDlib, Net2Plan, GeoJSON, project JSON) into an empty store, or replace the network',
       description: 'Send the file as the request body. Errors name file, line and field.',

@@ -58,6 +58,7 @@ const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.S
 export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
   app.post('/v1/orders', { config: { access: 'any' },
     schema: {
+      operationId: 'placeOrder',
       tags: ['ordering'],
       summary: 'Place an order from a quote option or an inline spec, for a window (start, end), a recurrence or a list of windows; held (hold) or straight away. Capacity is allocated now for exactly the window; activation follows at its start',
       headers: IdempotencyHeaders,
@@ -73,6 +74,7 @@ export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<O
 
   app.get('/v1/orders', { config: { access: 'any' },
     schema: {
+      operationId: 'listOrders',
       tags: ['ordering'],
       summary: 'List orders',
       querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(OrderState), serviceId: Type.Optional(S.Id) }),
@@ -81,15 +83,16 @@ export async function orderRoutes(app: AppInstance, { ordering, worker }: Pick<O
   }, async (req) => ordering.listOrders(principalOf(req), req.query));
 
   app.get('/v1/orders/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get an order', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getOrder', tags: ['ordering'], summary: 'Get an order', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getOrder(principalOf(req), req.params.id));
 
   app.post('/v1/orders/:id/cancel', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Cancel a held or acknowledged order (releases what it held); before a booking starts this releases everything', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404, 409) } },
+    schema: { operationId: 'cancelOrder', tags: ['ordering'], summary: 'Cancel a held or acknowledged order (releases what it held); before a booking starts this releases everything', params: S.IdParams, response: { 200: Order, ...S.errorResponses(401, 404, 409) } },
   }, async (req) => ordering.cancelOrder(principalOf(req), req.params.id));
 
   app.post('/v1/orders/:id/commit', { config: { access: 'any' },
     schema: {
+      operationId: 'commitOrder',
       tags: ['ordering'],
       summary: 'Commit a held order (every held occurrence of its series): it moves on to activation at its window\'s start',
       params: S.IdParams,

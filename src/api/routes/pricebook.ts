@@ -24,10 +24,10 @@ export const PriceBook = Type.Object(
 /** GET (any key) and PUT (operators) the price book. */
 export async function priceBookRoutes(app: AppInstance, { priceBook }: Pick<OrderingServices, 'priceBook'>): Promise<void> {
   app.get('/v1/pricebook', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'The price book (money in integer minor units per month)', response: { 200: PriceBook, ...S.errorResponses(401) } },
+    schema: { operationId: 'getPriceBook', tags: ['ordering'], summary: 'The price book (money in integer minor units per month)', response: { 200: PriceBook, ...S.errorResponses(401) } },
   }, async () => priceBook.get());
 
   app.put('/v1/pricebook', { config: { access: 'operator' },
-    schema: { tags: ['ordering'], summary: 'Replace the price book (operators)', body: PriceBook, response: { 200: PriceBook, ...S.errorResponses(400, 401, 403) } },
+    schema: { operationId: 'replacePriceBook', tags: ['ordering'], summary: 'Replace the price book (operators)', body: PriceBook, response: { 200: PriceBook, ...S.errorResponses(400, 401, 403) } },
   }, async (req) => priceBook.put(principalOf(req), req.body));
 }

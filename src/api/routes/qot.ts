@@ -15,10 +15,10 @@ export const QotPolicy = Type.Object(
 /** GET (any key) and PUT (operators) the QoT policy. */
 export async function qotRoutes(app: AppInstance, { qotPolicy }: Pick<OrderingServices, 'qotPolicy'>): Promise<void> {
   app.get('/v1/qot/policy', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'The QoT policy: the GSNR margin waves are planned with, the unamplified dark-fiber maximum', response: { 200: QotPolicy, ...S.errorResponses(401) } },
+    schema: { operationId: 'getQotPolicy', tags: ['ordering'], summary: 'The QoT policy: the GSNR margin waves are planned with, the unamplified dark-fiber maximum', response: { 200: QotPolicy, ...S.errorResponses(401) } },
   }, async () => qotPolicy.get());
 
   app.put('/v1/qot/policy', { config: { access: 'operator' },
-    schema: { tags: ['ordering'], summary: 'Replace the QoT policy (operators; what fits changes like an inventory change)', body: QotPolicy, response: { 200: QotPolicy, ...S.errorResponses(400, 401, 403) } },
+    schema: { operationId: 'replaceQotPolicy', tags: ['ordering'], summary: 'Replace the QoT policy (operators; what fits changes like an inventory change)', body: QotPolicy, response: { 200: QotPolicy, ...S.errorResponses(400, 401, 403) } },
   }, async (req) => qotPolicy.put(principalOf(req), req.body));
 }

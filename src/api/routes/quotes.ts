@@ -79,9 +79,31 @@ export const DesignPath = Type.Object(
     spanIds: Type.Array(Type.String()),
     lengthKm: Type.Number(),
     latencyUs: Type.Number(),
-    wave: Type.Optional(Type.Unknown()),
+    wave: Type.Optional(
+      Type.Object(
+        {
+          lineRateGbps: Type.Integer(),
+          format: Type.String({ description: 'Modulation format chosen for the reach, e.g. DP-16QAM' }),
+          slots: Type.Integer({ description: 'Spectrum slots (12.5 GHz) the channel takes' }),
+          widthGhz: Type.Optional(Type.Number()),
+          regeneratorSiteIds: Type.Optional(Type.Array(Type.String())),
+          segments: Type.Array(
+            Type.Object(
+              { spanIds: Type.Array(Type.String()), fiberPair: Type.Integer(), startSlot: Type.Integer(), slots: Type.Integer(), centerFrequencyGhz: Type.Optional(Type.Number()) },
+              { additionalProperties: true },
+            ),
+          ),
+        },
+        { additionalProperties: true, description: 'A wave: its format and, per regenerated segment, the fiber pair and slots it holds' },
+      ),
+    ),
     strands: Type.Optional(Type.Unknown()),
-    trunk: Type.Optional(Type.Unknown()),
+    trunk: Type.Optional(
+      Type.Object(
+        { trunkId: Type.String(), units: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: 'Half-open Gbps range [lo, hi) within the trunk' }), lit: Type.Boolean() },
+        { additionalProperties: true, description: 'Ethernet: the share of a packet trunk wave' },
+      ),
+    ),
     lossBudget: Type.Optional(Type.Unknown()),
   },
 );
@@ -127,6 +149,7 @@ export const Quote = Type.Object({
 export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingServices, 'ordering'>): Promise<void> {
   app.post('/v1/quotes', { config: { access: 'any' },
     schema: {
+      operationId: 'createQuote',
       tags: ['ordering'],
       summary: 'Quote a circuit for a window (or each occurrence of a recurrence): up to k options with paths, latency, availability, price and expiry (reserves nothing)',
       body: CircuitSpecBody,
@@ -135,10 +158,10 @@ export async function quoteRoutes(app: AppInstance, { ordering }: Pick<OrderingS
   }, async (req, reply) => reply.code(201).send(await ordering.quote(principalOf(req), req.body)));
 
   app.get('/v1/quotes', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
+    schema: { operationId: 'listQuotes', tags: ['ordering'], summary: 'List quotes', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(Quote), ...S.errorResponses(400, 401) } },
   }, async (req) => ordering.listQuotes(principalOf(req), req.query));
 
   app.get('/v1/quotes/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getQuote', tags: ['ordering'], summary: 'Get a quote', params: S.IdParams, response: { 200: Quote, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getQuote(principalOf(req), req.params.id));
 }

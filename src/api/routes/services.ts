@@ -41,6 +41,7 @@ export const Service = Type.Object({
 export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick<OrderingServices, 'ordering' | 'worker'>): Promise<void> {
   app.get('/v1/services', { config: { access: 'any' },
     schema: {
+      operationId: 'listServices',
       tags: ['ordering'],
       summary: 'List services',
       querystring: Type.Object({ ...S.PageQuery, state: Type.Optional(ServiceState), product: Type.Optional(Product) }),
@@ -49,11 +50,12 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
   }, async (req) => ordering.listServices(principalOf(req), req.query));
 
   app.get('/v1/services/:id', { config: { access: 'any' },
-    schema: { tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getService', tags: ['ordering'], summary: 'Get a service', params: S.IdParams, response: { 200: Service, ...S.errorResponses(401, 404) } },
   }, async (req) => ordering.getService(principalOf(req), req.params.id));
 
   app.patch('/v1/services/:id', { config: { access: 'any' },
     schema: {
+      operationId: 'modifyService',
       tags: ['ordering'],
       summary: 'Change bandwidth and/or the window: before the start the booking is planned again (returns its order); once started the end moves in place and a new bandwidth is a modify order (make-before-break)',
       params: S.IdParams,
@@ -75,6 +77,7 @@ export async function serviceRoutes(app: AppInstance, { ordering, worker }: Pick
 
   app.delete('/v1/services/:id', { config: { access: 'any' },
     schema: {
+      operationId: 'disconnectService',
       tags: ['ordering'],
       summary: 'Disconnect: releases everything the service holds; returns the delete order (a booking not yet started is cancelled: returns its cancelled order)',
       params: S.IdParams,

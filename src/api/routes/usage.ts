@@ -11,7 +11,8 @@ export const UsageRecordSchema = Type.Object({
   product: Type.String(),
   hour: Type.String({ format: 'date-time', description: 'Start of the UTC hour; the record covers [hour, hour + 1 h)' }),
   bandwidthGbps: Type.Union([Type.Number(), Type.Null()], { description: 'Peak during the hour; null for dark fiber' }),
-  activeSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  activeSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'Seconds of the hour the service was active (so far, for the hour in progress)' }),
+  partial: Type.Boolean({ description: 'true for the hour in progress, counted up to now; it is closed (and final) after the hour ends' }),
 });
 
 /** GET /v1/usage: hourly usage records of the caller's services (operators: all). */
@@ -19,8 +20,9 @@ export async function usageRoutes(app: AppInstance, services: Pick<Services, 'db
   const usage = new UsageService(services.db);
   app.get('/v1/usage', { config: { access: 'any' },
     schema: {
+      operationId: 'listUsage',
       tags: ['usage'],
-      summary: 'Hourly usage records, one per service per started hour while active (closed hours only)',
+      summary: 'Hourly usage records, one per service per started hour while active; the hour in progress is included, marked partial',
       querystring: Type.Object({
         ...S.PageQuery,
         serviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),

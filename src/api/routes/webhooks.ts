@@ -6,7 +6,7 @@ import * as S from '../schemas.js';
 import { viewerOf } from './events.js';
 import { principalOf } from '../access.js';
 
-const EventType = Type.String({ pattern: '^[a-z][a-z0-9_-]*([.][a-z][a-z0-9_-]*)+$', maxLength: 128 });
+const EventType = Type.String({ pattern: '^[a-z][A-Za-z0-9_-]*([.][a-z][A-Za-z0-9_-]*)+$', maxLength: 128 });
 
 export const WebhookSchema = Type.Object({
   id: Type.String(),
@@ -52,6 +52,7 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
 
   app.post('/v1/webhooks', { config: { access: 'any' },
     schema: {
+      operationId: 'createWebhook',
       tags,
       summary: 'Register an endpoint for signed event deliveries (Lightpath-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">)',
       body: WebhookCreate,
@@ -65,15 +66,16 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
   });
 
   app.get('/v1/webhooks', { config: { access: 'any' },
-    schema: { tags, summary: 'List webhooks', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(WebhookSchema), ...S.errorResponses(400, 401) } },
+    schema: { operationId: 'listWebhooks', tags, summary: 'List webhooks', querystring: Type.Object({ ...S.PageQuery }), response: { 200: S.PageOf(WebhookSchema), ...S.errorResponses(400, 401) } },
   }, async (req) => webhooks.list(viewerOf(req), req.query));
 
   app.get('/v1/webhooks/:id', { config: { access: 'any' },
-    schema: { tags, summary: 'Get a webhook', params: WebhookId, response: { 200: WebhookSchema, ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'getWebhook', tags, summary: 'Get a webhook', params: WebhookId, response: { 200: WebhookSchema, ...S.errorResponses(401, 404) } },
   }, async (req) => webhooks.get(viewerOf(req), req.params.id));
 
   app.get('/v1/webhooks/:id/deliveries', { config: { access: 'any' },
     schema: {
+      operationId: 'listWebhookDeliveries',
       tags,
       summary: "A webhook's most recent deliveries",
       params: WebhookId,
@@ -83,7 +85,7 @@ export async function webhookRoutes(app: AppInstance, services: Pick<Services, '
   }, async (req) => ({ items: await webhooks.deliveries(viewerOf(req), req.params.id, req.query.limit) }));
 
   app.delete('/v1/webhooks/:id', { config: { access: 'any' },
-    schema: { tags, summary: 'Delete a webhook (pending deliveries are dropped)', params: WebhookId, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
+    schema: { operationId: 'deleteWebhook', tags, summary: 'Delete a webhook (pending deliveries are dropped)', params: WebhookId, response: { 204: Type.Null(), ...S.errorResponses(401, 404) } },
   }, async (req, reply) => {
     await webhooks.delete(principalOf(req), req.params.id);
     return reply.code(204).send(null);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createOrderingServices } from '../../services/ordering/index.js';
 import type { AvailabilityInterval } from '../../services/ordering/availability.js';
-import { output, renderTable, withServices } from '../context.js';
+import { withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
 import { num } from './quote.js';
 import { windowText } from './order.js';
 
@@ -31,16 +31,9 @@ export function registerAvailabilityCommand(program: Command): void {
     .option('--from <time>', 'ISO-8601 UTC (default: now)')
     .option('--to <time>', 'ISO-8601 UTC (default: 30 days after --from)')
     .action(async (aSite: string, zSite: string, opts: { product: string; bandwidth?: number; protection: string; from?: string; to?: string }, cmd: Command) => {
-      const res = await withServices(cmd, (s) =>
-        createOrderingServices(s.db).ordering.availability({
-          aSite,
-          zSite,
-          product: opts.product,
-          protection: opts.protection,
-          count: true,
-          ...(opts.bandwidth !== undefined ? { bandwidthGbps: opts.bandwidth } : {}),
-          ...(opts.from ? { from: opts.from } : {}),
-          ...(opts.to ? { to: opts.to } : {}),
+      const res = await withClient(cmd, (c) =>
+        c.request<{ from: string; to: string; intervals: AvailabilityInterval[] }>('GET', '/v1/availability', {
+          query: { aSite, zSite, product: opts.product, protection: opts.protection, count: true, bandwidthGbps: opts.bandwidth, from: opts.from, to: opts.to },
         }),
       );
       output(cmd, res, () => {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { BatchReport } from '../../services/resilience/index.js';
-import { output, renderTable, withServices } from '../context.js';
-import { cliPrincipal } from './quote.js';
+import type { BatchReport, FailureOutcome } from '../../services/resilience/index.js';
+import { withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { us } from '../format.js';
 
 /** What a failure or repair did, or that its restoration was left to the worker. */
 export function outcomeText(b: BatchReport | null): string {
@@ -12,7 +13,7 @@ export function outcomeText(b: BatchReport | null): string {
 export function batchTable(b: BatchReport): string {
   const rows: (string | number)[][] = [
     ...b.switched.map((id) => [id, 'protection-switched', '']),
-    ...b.rerouted.map((r) => [r.id, 'rerouted', `+${r.addedLatencyUs.toFixed(0)} us`]),
+    ...b.rerouted.map((r) => [r.id, 'rerouted', `+${us(r.addedLatencyUs)} µs`]),
     ...b.down.map((d) => [d.id, 'down', d.reason]),
     ...b.restored.map((id) => [id, 'restored', '']),
     ...b.reverted.map((id) => [id, 'reverted', '']),
@@ -37,11 +38,12 @@ export function registerCutCommand(program: Command): void {
     .option('--site <ids>', 'site ids that were lost (comma-separated, repeatable)', list, [])
     .option('--note <text>', 'free text stored with the failure')
     .action(async (spans: string[], opts: { srlg: string[]; site: string[]; note?: string }, cmd: Command) => {
-      await withServices(cmd, async (s) => {
-        const r = await s.resilience.cut(cliPrincipal(undefined), { spans, srlgs: opts.srlg, sites: opts.site, note: opts.note ?? null });
-        // No background worker in a one-shot command: finish a deferred restoration here.
-        if (r.restoration === 'pending') await s.worker.runOnce();
-        output(cmd, r, () => `failure ${r.failure.id}${r.created ? '' : ' (already recorded)'}: ${r.failure.failedSpans.length} spans down (${r.failure.failedSpans.join(', ')})\n${outcomeText(r.batch)}`);
+      const r = await withClient(cmd, async (c) => {
+        const out = await c.request<FailureOutcome>('POST', '/v1/failures', { body: { spans, srlgs: opts.srlg, sites: opts.site, ...(opts.note !== undefined ? { note: opts.note } : {}) } });
+        // No background worker in a one-shot command without a server: finish a deferred restoration here.
+        if (out.restoration === 'pending' && !c.remote) await c.settle();
+        return out;
       });
+      output(cmd, r, () => `failure ${r.failure.id}${r.created ? '' : ' (already recorded)'}: ${r.failure.failedSpans.length} spans down (${r.failure.failedSpans.join(', ')})\n${outcomeText(r.batch)}`);
     });
 }

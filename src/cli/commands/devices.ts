@@ -15,8 +15,8 @@ import { LightpathError } from '../../domain/errors.js';
 import type { Network } from '../../domain/network.js';
 import { builtinNetwork } from '../../data/builtin-network.js';
 import { ImportError, parseNetwork } from '../../import/index.js';
-import { Fleet } from '../../devices/emulator/fleet.js';
-import { ValidatorUnavailableError } from '../../devices/emulator/validator.js';
+// The emulator (SSH, YANG) loads only when `devices serve` runs: every other command starts faster.
+import type { Fleet } from '../../devices/emulator/fleet.js';
 import { globals, output, renderTable } from '../context.js';
 
 interface ServeOptions {
@@ -71,6 +71,7 @@ export function registerDevicesCommands(program: Command): void {
       let fleet: Fleet;
       try {
         let started = false;
+        const { Fleet } = await import('../../devices/emulator/fleet.js');
         fleet = await Fleet.start(network, {
           username: o.username,
           password,
@@ -89,6 +90,7 @@ export function registerDevicesCommands(program: Command): void {
         bar.stop();
       } catch (err) {
         bar.stop();
+        const { ValidatorUnavailableError } = await import('../../devices/emulator/validator.js');
         if (err instanceof ValidatorUnavailableError) throw new LightpathError('validation-failed', err.message);
         throw err;
       }

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { EventsService, parseEventId, parseTypes, type Viewer } from '../../services/events.js';
 import type { LightpathEvent } from '../../store/events.js';
-import { globals, output, renderTable, withServices } from '../context.js';
-
-/** The local CLI reaches the store directly, with an operator's view. */
-export const CLI_VIEWER: Viewer = { tenantId: 'operator', role: 'operator' };
+import { withClient } from '../client.js';
+import { globals, output, renderTable } from '../context.js';
 
 /** Parses a positive integer option. */
 export function positiveInt(v: string): number {
@@ -23,40 +20,30 @@ export function registerEventsCommand(program: Command): void {
   program
     .command('events')
     .description('list events (oldest first) or follow new ones with --follow')
-    .option('--after <id>', 'only events after this id')
+    .option('--after <id>', 'only events after this id (`latest`: from now on)')
     .option('--types <types>', 'comma-separated event types, e.g. order.completed,span.failed')
     .option('--limit <n>', 'page size (without --follow)', positiveInt, 100)
     .option('--follow', 'keep printing new events until interrupted (one JSON object per line with --json)')
     .action(async (opts: { after?: string; types?: string; limit: number; follow?: boolean }, cmd: Command) => {
-      const after = parseEventId(opts.after, '/after');
-      const types = parseTypes(opts.types);
-      await withServices(cmd, async (s) => {
-        const events = new EventsService(s.db);
+      await withClient(cmd, async (c) => {
+        if (!opts.follow) {
+          const page = await c.request<{ items: LightpathEvent[]; nextCursor: string | null }>('GET', '/v1/events', { query: { format: 'json', after: opts.after, types: opts.types, limit: opts.limit } });
+          output(cmd, page, () =>
+            renderTable(['id', 'occurredAt', 'type', 'subject', 'tenant'], page.items.map((e) => [e.id, e.occurredAt, e.type, `${e.subject.kind}/${e.subject.id}`, e.tenantId])),
+          );
+          return;
+        }
+        const ctl = new AbortController();
+        const stop = (): void => ctl.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
         try {
-          if (!opts.follow) {
-            const page = await events.list(CLI_VIEWER, { after, limit: opts.limit, types });
-            output(cmd, page, () =>
-              renderTable(['id', 'occurredAt', 'type', 'subject', 'tenant'], page.items.map((e) => [e.id, e.occurredAt, e.type, `${e.subject.kind}/${e.subject.id}`, e.tenantId])),
-            );
-            return;
-          }
-          const ctl = new AbortController();
-          const stop = (): void => ctl.abort();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          // the follower's timers are unref'd (they must not keep a server from exiting); here they must
-          const keepAlive = setInterval(() => {}, 1 << 30);
-          try {
-            for await (const e of events.follow(CLI_VIEWER, { after, types }, ctl.signal)) {
-              process.stdout.write((globals(cmd).json ? JSON.stringify(e) : line(e)) + '\n');
-            }
-          } finally {
-            clearInterval(keepAlive);
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
+          for await (const e of c.follow({ after: opts.after, types: opts.types }, ctl.signal)) {
+            process.stdout.write((globals(cmd).json ? JSON.stringify(e) : line(e)) + '\n');
           }
         } finally {
-          await events.close();
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
         }
       });
     });

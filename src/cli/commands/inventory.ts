@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { spanLatencyUs } from '../../domain/network.js';
-import { toGeoJson } from '../../export/geojson.js';
-import { toProjectJson } from '../../export/json.js';
-import { IMPORT_FORMATS, type ImportFormat } from '../../import/index.js';
-import { output, renderTable, withServices } from '../context.js';
-import { cliPrincipal } from './quote.js';
+import type { Site, Span, Srlg } from '../../domain/network.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../../import/formats.js';
+import type { ImportOutcome } from '../../services/inventory.js';
+import { allPages, withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { km, us } from '../format.js';
 
 function importFormat(v: string): ImportFormat {
   if (!(IMPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${IMPORT_FORMATS.join(', ')}`);
@@ -18,15 +18,21 @@ function importFormat(v: string): ImportFormat {
 export function registerInventoryCommands(program: Command): void {
   program
     .command('import')
-    .description('import a network file into an empty store (GML, SNDlib, Net2Plan, GeoJSON, project JSON)')
+    .description('import a network file into an empty store (GML, SNDlib, Net2Plan, GeoJSON, project JSON, GNPy)')
     .argument('<file>', 'network file')
     .option('--format <format>', `one of ${IMPORT_FORMATS.join(', ')} (default: from the file)`, importFormat)
     .option('--replace', 'replace the network the store holds')
     .option('--disconnect-services', 'with --replace: first disconnect every live service (refused otherwise)')
     .action(async (file: string, opts: { format?: ImportFormat; replace?: boolean; disconnectServices?: boolean }, cmd: Command) => {
       const text = fs.readFileSync(file, 'utf8');
-      const out = await withServices(cmd, (s) =>
-        s.inventory.importNetwork(cliPrincipal(undefined), { fileName: path.basename(file), text, format: opts.format, replace: opts.replace ?? false, disconnectServices: opts.disconnectServices ?? false }),
+      const out = await withClient(
+        cmd,
+        (c) =>
+          c.request<ImportOutcome>('POST', '/v1/network/import', {
+            query: { fileName: path.basename(file), format: opts.format, replace: opts.replace ?? false, disconnectServices: opts.disconnectServices ?? false },
+            text,
+          }),
+        // An import into an empty store loads only that file's network, not the built-in one first.
         { initialize: false },
       );
       output(cmd, out, () => {
@@ -40,6 +46,7 @@ export function registerInventoryCommands(program: Command): void {
         for (const m of r.merged.slice(0, 10)) lines.push(`  merged ${m.kind} ${m.id} (line ${m.line}): ${m.reason}`);
         if (r.merged.length > 10) lines.push(`  … and ${r.merged.length - 10} more merged`);
         for (const w of r.warnings) lines.push(`  warning: ${w}`);
+        if (out.disconnectedServices.length > 0) lines.push(`disconnected ${out.disconnectedServices.length} services first`);
         return lines.join('\n');
       });
     });
@@ -53,8 +60,7 @@ export function registerInventoryCommands(program: Command): void {
     }, 'geojson')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (opts: { format: 'geojson' | 'json'; output?: string }, cmd: Command) => {
-      const net = await withServices(cmd, (s) => s.inventory.getNetwork());
-      const doc = opts.format === 'json' ? toProjectJson(net) : toGeoJson(net);
+      const doc = await withClient(cmd, (c) => c.request<unknown>('GET', '/v1/network', { query: { format: opts.format } }));
       const text = JSON.stringify(doc, null, 2) + '\n';
       if (opts.output) fs.writeFileSync(opts.output, text);
       else process.stdout.write(text);
@@ -66,7 +72,7 @@ export function registerInventoryCommands(program: Command): void {
     .option('--kind <kind>', 'only sites of this kind')
     .option('--metro <metro>', 'only sites in this metro')
     .action(async (opts: { kind?: string; metro?: string }, cmd: Command) => {
-      const items = await withServices(cmd, async (s) => (await s.inventory.listSites({ limit: 1000, kind: opts.kind, metro: opts.metro })).items);
+      const items = await withClient(cmd, (c) => allPages<Site>(c, '/v1/sites', { kind: opts.kind, metro: opts.metro }));
       output(cmd, { items, nextCursor: null }, () =>
         renderTable(['id', 'name', 'kind', 'metro', 'lat', 'lon', 'cloud'], items.map((x) => [
           x.id, x.name, x.kind, x.metro, x.lat.toFixed(4), x.lon.toFixed(4), x.cloudProvider ? `${x.cloudProvider} ${x.cloudRegion ?? ''}` : null,
@@ -80,22 +86,12 @@ export function registerInventoryCommands(program: Command): void {
     .option('--site <id>', 'only spans ending at this site')
     .option('--srlg <id>', 'only spans in this SRLG')
     .action(async (opts: { site?: string; srlg?: string }, cmd: Command) => {
-      const items = await withServices(cmd, async (s) => {
-        const all = [];
-        let cursor: string | undefined;
-        do {
-          const p = await s.inventory.listSpans({ limit: 1000, cursor, siteId: opts.site, srlgId: opts.srlg });
-          all.push(...p.items);
-          cursor = p.nextCursor ?? undefined;
-        } while (cursor);
-        return all;
-      });
-      const views = items.map((x) => ({ ...x, latencyUs: Math.round(spanLatencyUs(x) * 1000) / 1000 }));
-      output(cmd, { items: views, nextCursor: null }, () =>
-        renderTable(['id', 'a', 'z', 'km', 'latency µs', 'SRLGs', 'strands (in use)', 'slots'], views.map((x) => [
-          x.id, x.aSiteId, x.zSiteId, x.lengthKm.toFixed(1), x.latencyUs.toFixed(0), x.srlgIds.join(' '),
+      const items = await withClient(cmd, (c) => allPages<Span & { latencyUs: number }>(c, '/v1/spans', { siteId: opts.site, srlgId: opts.srlg }));
+      output(cmd, { items, nextCursor: null }, () =>
+        renderTable(['id', 'a', 'z', 'km', 'latency µs', 'SRLGs', 'strands (in use)', 'slots'], items.map((x) => [
+          x.id, x.aSiteId, x.zSiteId, km(x.lengthKm), us(x.latencyUs), x.srlgIds.join(' '),
           x.cables.map((c) => `${c.strandCount} (${c.strandsInUse})`).join(', '), x.lineSystem ? x.lineSystem.slotCount : 'dark',
-        ])) + `\n${views.length} spans`,
+        ])) + `\n${items.length} spans`,
       );
     });
 
@@ -103,7 +99,7 @@ export function registerInventoryCommands(program: Command): void {
     .command('srlgs')
     .description('list shared-risk link groups')
     .action(async (_opts: unknown, cmd: Command) => {
-      const items = await withServices(cmd, async (s) => (await s.inventory.listSrlgs({ limit: 1000 })).items);
+      const items = await withClient(cmd, (c) => allPages<Srlg>(c, '/v1/srlgs'));
       output(cmd, { items, nextCursor: null }, () => renderTable(['id', 'name', 'kind'], items.map((x) => [x.id, x.name, x.kind])) + `\n${items.length} SRLGs`);
     });
 }

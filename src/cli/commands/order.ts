@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { createOrderingServices } from '../../services/ordering/index.js';
 import type { Order } from '../../services/ordering/orders.js';
-import { output, renderTable, withServices } from '../context.js';
-import { circuitOptions, cliPrincipal, num, specFrom, type BookingOpts } from './quote.js';
+import { allPages, settledOrder, withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { ends } from '../format.js';
+import { circuitOptions, num, specFrom, type BookingOpts } from './quote.js';
 
 function orderRow(o: Order): (string | null)[] {
-  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${o.spec.aSite} -> ${o.spec.zSite}`, windowText(o.start, o.end), o.failureReason];
+  return [o.id, o.action, o.state, o.serviceId, `${o.spec.product} ${ends(o.spec.aSite, o.spec.zSite)}`, windowText(o.start, o.end), o.failureReason];
 }
 
 const ORDER_COLUMNS = ['id', 'action', 'state', 'service', 'circuit', 'window (UTC)', 'failure'];
@@ -21,14 +22,16 @@ function orderSentence(o: Order): string {
   return `Order ${o.id} is ${o.state}${when}${o.failureReason ? ` (${o.failureReason})` : ''}; service ${o.serviceId}; window ${windowText(o.start, o.end)}.`;
 }
 
-/** `order create|show|list|cancel`. */
+const byId = (id: string) => `/v1/orders/${encodeURIComponent(id)}`;
+
+/** `order create|commit|show|list|cancel`. */
 export function registerOrderCommands(program: Command): void {
   const order = program.command('order').description('place and follow orders');
 
   circuitOptions(
     order
       .command('create')
-      .description('order from a quote (--quote, --option) or inline (<product> <aSite> <zSite>); activates before returning unless --no-activate')
+      .description('order from a quote (--quote, --option) or inline (<product> <aSite> <zSite>); waits for the activation unless --no-activate')
       .argument('[product]')
       .argument('[aSite]')
       .argument('[zSite]')
@@ -37,21 +40,18 @@ export function registerOrderCommands(program: Command): void {
       .option('--idempotency-key <key>', 'retry-safe key')
       .option('--hold', 'hold the capacity until committed (order commit ID) or expired')
       .option('--hold-seconds <s>', 'how long a hold lasts (default 600)', num)
-      .option('--no-activate', 'leave activation to a running server'),
+      .option('--no-activate', 'return once placed; do not wait for (or, without a server, run) the activation'),
   ).action(async (product: string | undefined, aSite: string | undefined, zSite: string | undefined, opts: { quote?: string; option: string; idempotencyKey?: string; activate: boolean; bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string; hold?: boolean; holdSeconds?: number } & BookingOpts, cmd: Command) => {
     const booking = { ...(opts.hold || opts.holdSeconds !== undefined ? { hold: true } : {}), ...(opts.holdSeconds !== undefined ? { holdSeconds: opts.holdSeconds } : {}) };
     const body = opts.quote
       ? { quoteId: opts.quote, optionId: opts.option, ...(opts.start ? { start: opts.start } : {}), ...(opts.end ? { end: opts.end } : {}), ...booking }
       : { ...specFrom(product ?? '', aSite ?? '', zSite ?? '', opts), ...booking };
-    const out = await withServices(cmd, async (s) => {
-      const o = createOrderingServices(s.db);
-      const p = cliPrincipal(opts.tenant);
-      const placed = await o.ordering.placeOrder(p, body, opts.idempotencyKey);
-      // A one-shot command has no background worker: activate here what is due so the order finishes
-      // (a booking in the future is activated at its start by a running server).
-      if (opts.activate && placed.order.state === 'acknowledged') await o.worker.runOnce();
-      return o.ordering.getOrder(p, placed.order.id);
-    });
+    const out = await withClient(cmd, async (c) => {
+      const placed = await c.request<Order>('POST', '/v1/orders', { body, headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {} });
+      // Without a server, nothing activates the order unless this command does; with one, wait for it
+      // (a booking in the future is activated at its start, by a running server).
+      return opts.activate ? settledOrder(c, placed) : placed;
+    }, { tenant: opts.tenant });
     output(cmd, out, () => orderSentence(out));
   });
 
@@ -61,7 +61,7 @@ export function registerOrderCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.commitOrder(cliPrincipal(opts.tenant), id));
+      const o = await withClient(cmd, (c) => c.request<Order>('POST', `${byId(id)}/commit`), { tenant: opts.tenant });
       output(cmd, o, () => orderSentence(o));
     });
 
@@ -70,7 +70,7 @@ export function registerOrderCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.getOrder(cliPrincipal(opts.tenant), id));
+      const o = await withClient(cmd, (c) => c.request<Order>('GET', byId(id)), { tenant: opts.tenant });
       output(cmd, o, () => renderTable(ORDER_COLUMNS, [orderRow(o)]));
     });
 
@@ -79,8 +79,8 @@ export function registerOrderCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .option('--state <state>', 'only orders in this state')
     .action(async (opts: { tenant?: string; state?: string }, cmd: Command) => {
-      const page = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.listOrders(cliPrincipal(opts.tenant), { limit: 1000, ...(opts.state ? { state: opts.state } : {}) }));
-      output(cmd, page, () => renderTable(ORDER_COLUMNS, page.items.map(orderRow)));
+      const items = await withClient(cmd, (c) => allPages<Order>(c, '/v1/orders', { state: opts.state }), { tenant: opts.tenant });
+      output(cmd, { items, nextCursor: null }, () => renderTable(ORDER_COLUMNS, items.map(orderRow)));
     });
 
   order
@@ -88,7 +88,7 @@ export function registerOrderCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.cancelOrder(cliPrincipal(opts.tenant), id));
+      const o = await withClient(cmd, (c) => c.request<Order>('POST', `${byId(id)}/cancel`), { tenant: opts.tenant });
       output(cmd, o, () => `Order ${o.id} cancelled.`);
     });
 }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { PathAnswer, PathView } from '../../services/paths.js';
-import { output, renderTable, withServices } from '../context.js';
+import { withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { km } from '../format.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -18,12 +20,13 @@ function positiveNumber(v: string): number {
 const list = (v: string) => v.split(',').filter((x) => x.length > 0);
 
 function describe(a: PathAnswer): string {
-  const ms = (us: number) => `${(us / 1000).toFixed(3)} ms`;
+  // The API gives µs to 0.1; in ms that is four decimals, shown as given.
+  const ms = (us: number) => `${(us / 1000).toFixed(4)} ms`;
   const rows = (ps: PathView[], label: (p: PathView) => string) =>
-    ps.map((p) => [label(p), ms(p.latencyUs), p.lengthKm.toFixed(1), p.hops, p.siteIds.join(' → ')]);
+    ps.map((p) => [label(p), ms(p.latencyUs), km(p.lengthKm), p.hops, p.siteIds.join(' → ')]);
   const head = ['#', 'latency', 'km', 'hops', 'route'];
   const parts = [
-    `${a.from} → ${a.to}: great-circle ${a.greatCircleKm.toFixed(1)} km, physical lower bound ${ms(a.lowerBoundLatencyUs)}`,
+    `${a.from} → ${a.to}: great-circle ${km(a.greatCircleKm)} km, physical lower bound ${ms(a.lowerBoundLatencyUs)}`,
     a.paths.length ? renderTable(head, rows(a.paths, (p) => String(p.rank))) : 'no path satisfies the constraints',
   ];
   if (a.diverse) {
@@ -55,19 +58,22 @@ export function registerPathCommand(program: Command): void {
       if (o.diverse !== undefined && !['link', 'node', 'srlg'].includes(o.diverse as string)) {
         throw new InvalidArgumentError('--diverse must be link, node or srlg');
       }
-      const answer = await withServices(cmd, (s) =>
-        s.paths.findPaths({
-          from,
-          to,
-          k: o.k as number,
-          metric: metric as 'latency',
-          maxLatencyUs: o.maxLatencyUs as number | undefined,
-          maxHops: o.maxHops as number | undefined,
-          avoidSrlgs: o.avoidSrlgs as string[] | undefined,
-          avoidSites: o.avoidSites as string[] | undefined,
-          avoidSpans: o.avoidSpans as string[] | undefined,
-          via: o.via as string[] | undefined,
-          diverse: o.diverse as 'srlg' | undefined,
+      const csv = (v: unknown) => (v as string[] | undefined)?.join(',');
+      const answer = await withClient(cmd, (c) =>
+        c.request<PathAnswer>('GET', '/v1/paths', {
+          query: {
+            from,
+            to,
+            k: o.k as number,
+            metric,
+            maxLatencyUs: o.maxLatencyUs as number | undefined,
+            maxHops: o.maxHops as number | undefined,
+            avoidSrlgs: csv(o.avoidSrlgs),
+            avoidSites: csv(o.avoidSites),
+            avoidSpans: csv(o.avoidSpans),
+            via: csv(o.via),
+            diverse: o.diverse as string | undefined,
+          },
         }),
       );
       output(cmd, answer, () => describe(answer));

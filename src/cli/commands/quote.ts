@@ -1,30 +1,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { createOrderingServices } from '../../services/ordering/index.js';
-import os from 'node:os';
-import { cliPrincipal as principalFor, type Principal } from '../../services/ordering/principal.js';
 import type { Quote } from '../../services/ordering/orders.js';
-import { output, renderTable, withServices } from '../context.js';
+import { withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { km, us, usd } from '../format.js';
 
 /** Parses a non-negative number option. */
 export function num(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
   return n;
-}
-
-/** The CLI acts with direct store access: as the operator, or as a customer tenant with --tenant. */
-export function cliPrincipal(tenant: string | undefined): Principal {
-  return principalFor(localUser(), tenant);
-}
-
-/** The OS user running the command (recorded in the audit log). */
-export function localUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Circuit options shared by `quote` and `order create`. */
@@ -38,7 +23,7 @@ export function circuitOptions(cmd: Command): Command {
     .option('--rrule <rule>', 'recurring booking, RFC 5545 RRULE from --start (e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=12); needs --duration')
     .option('--duration <seconds>', 'length of each occurrence of --rrule, in seconds', num)
     .option('--partial', 'recurring: book the feasible occurrences instead of all or nothing')
-    .option('--tenant <tenant>', 'act for this customer tenant (default: operator)');
+    .option('--tenant <tenant>', 'without a server: act for this customer tenant (default: operator); with one, the key decides');
 }
 
 /** Booking options as the CLI takes them. */
@@ -66,19 +51,15 @@ export function specFrom(product: string, aSite: string, zSite: string, o: { ban
   };
 }
 
-function usd(minor: number): string {
-  return `$${(minor / 100).toFixed(2)}`;
-}
-
 /** Human rendering of a quote. */
 export function renderQuote(q: Quote): string {
   if (q.options.length === 0) return `Quote ${q.id}: no option meets the request (no path, or no capacity left).`;
   const rows = q.options.map((o) => [
     o.id,
     o.paths.map((p) => p.siteIds.join('>')).join(' | '),
-    o.lengthKm.toFixed(0),
-    o.latencyUs.toFixed(0),
-    o.latencyLowerBoundUs.toFixed(0),
+    km(o.lengthKm),
+    us(o.latencyUs),
+    us(o.latencyLowerBoundUs),
     (o.availability * 100).toFixed(4) + '%',
     usd(o.monthly.amountMinor),
     usd(o.hourly.amountMinor),
@@ -97,7 +78,7 @@ export function registerQuoteCommand(program: Command): void {
       .argument('<aSite>', 'A-end site id')
       .argument('<zSite>', 'Z-end site id'),
   ).action(async (product: string, aSite: string, zSite: string, opts: { bandwidth?: number; protection: string; maxLatencyUs?: number; tenant?: string }, cmd: Command) => {
-    const q = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.quote(cliPrincipal(opts.tenant), specFrom(product, aSite, zSite, opts)));
+    const q = await withClient(cmd, (c) => c.request<Quote>('POST', '/v1/quotes', { body: specFrom(product, aSite, zSite, opts) }), { tenant: opts.tenant });
     output(cmd, q, () => renderQuote(q));
   });
 }

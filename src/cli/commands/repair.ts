@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { output, withServices } from '../context.js';
+import type { FailureOutcome } from '../../services/resilience/index.js';
+import { withClient } from '../client.js';
+import { output } from '../context.js';
 import { outcomeText } from './cut.js';
-import { cliPrincipal } from './quote.js';
 
 /** `repair ID`: mark a failure repaired; services come back and revert per policy. */
 export function registerRepairCommand(program: Command): void {
@@ -15,10 +16,11 @@ export function registerRepairCommand(program: Command): void {
       return v;
     }, 'auto')
     .action(async (id: string, opts: { revert: 'auto' | 'manual' }, cmd: Command) => {
-      await withServices(cmd, async (s) => {
-        const r = await s.resilience.repair(cliPrincipal(undefined), id, { revert: opts.revert });
-        if (r.restoration === 'pending') await s.worker.runOnce();
-        output(cmd, r, () => `failure ${r.failure.id} repaired at ${r.failure.repairedAt ?? '?'}\n${outcomeText(r.batch)}`);
+      const r = await withClient(cmd, async (c) => {
+        const out = await c.request<FailureOutcome>('DELETE', `/v1/failures/${encodeURIComponent(id)}`, { query: { revert: opts.revert } });
+        if (out.restoration === 'pending' && !c.remote) await c.settle();
+        return out;
       });
+      output(cmd, r, () => `failure ${r.failure.id} repaired at ${r.failure.repairedAt ?? '?'}\n${outcomeText(r.batch)}`);
     });
 }

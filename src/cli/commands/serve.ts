@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { buildApp } from '../../api/app.js';
-import { openStore, resolveStoreConfig } from '../../store/open.js';
+import { resolveStoreConfig } from '../../store/config.js';
 import { heldDataDirLock } from '../../store/lock.js';
-import { createServices, startBackground, stopServices } from '../../services/index.js';
 import { printFirstStartOperatorKey } from './keys.js';
 import { globals } from '../context.js';
 
@@ -23,11 +21,17 @@ export function registerServeCommand(program: Command, version: string): void {
     .option('--empty', 'on first start, begin with no network instead of the built-in one')
     .action(async (opts: { port: number; host: string; empty?: boolean }, cmd: Command) => {
       const config = resolveStoreConfig(globals(cmd), 'lightpath serve');
+      // The server's modules load here, not when the program starts: other commands stay quick.
+      const [{ buildApp }, { openStore }, { createServices, startBackground, stopServices }] = await Promise.all([
+        import('../../api/app.js'),
+        import('../../store/open.js'),
+        import('../../services/index.js'),
+      ]);
       const db = await openStore(config);
       const services = createServices(db);
       const app = await buildApp({ services, version });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
-      await printFirstStartOperatorKey(db);
+      await printFirstStartOperatorKey(db, undefined, { dataDir: config.databaseUrl ? undefined : config.dataDir });
       const counts = await services.inventory.counts();
       app.log.info({ store: db.description, init, ...counts }, init === 'loaded-builtin' ? 'first start: loaded the built-in network' : 'store opened');
       let closing = false;

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { createOrderingServices } from '../../services/ordering/index.js';
 import type { Order, Service } from '../../services/ordering/orders.js';
-import { output, renderTable, withServices } from '../context.js';
-import { cliPrincipal, num } from './quote.js';
+import { allPages, settledOrder, withClient } from '../client.js';
+import { output, renderTable } from '../context.js';
+import { ends, usd } from '../format.js';
+import { num } from './quote.js';
 
 function serviceRow(s: Service): (string | number)[] {
-  return [s.id, s.tenantId, s.product, s.state, `${s.aSite}-${s.zSite}`, s.bandwidthGbps, s.protection, s.design.paths[0]?.spanIds.join(',') ?? '', `$${(s.price.monthly.amountMinor / 100).toFixed(2)}`];
+  return [s.id, s.tenantId, s.product, s.state, ends(s.aSite, s.zSite), s.bandwidthGbps, s.protection, s.design.paths[0]?.spanIds.join(',') ?? '', usd(s.price.monthly.amountMinor)];
 }
 
 const HEAD = ['id', 'tenant', 'product', 'state', 'ends', 'Gbps', 'protection', 'working spans', 'monthly'];
@@ -19,8 +20,8 @@ export function registerServicesCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .option('--state <state>', 'reserved, active or terminated')
     .action(async (opts: { tenant?: string; state?: string }, cmd: Command) => {
-      const page = await withServices(cmd, (s) => createOrderingServices(s.db).ordering.listServices(cliPrincipal(opts.tenant), { limit: 1000, ...(opts.state ? { state: opts.state } : {}) }));
-      output(cmd, page, () => renderTable(HEAD, page.items.map(serviceRow)));
+      const items = await withClient(cmd, (c) => allPages<Service>(c, '/v1/services', { state: opts.state }), { tenant: opts.tenant });
+      output(cmd, { items, nextCursor: null }, () => renderTable(HEAD, items.map(serviceRow)));
     });
 
   services
@@ -28,17 +29,12 @@ export function registerServicesCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const s = await withServices(cmd, (x) => createOrderingServices(x.db).ordering.getService(cliPrincipal(opts.tenant), id));
+      const s = await withClient(cmd, (c) => c.request<Service>('GET', `/v1/services/${encodeURIComponent(id)}`), { tenant: opts.tenant });
       output(cmd, s, () => renderTable(HEAD, [serviceRow(s)]));
     });
 
-  const run = async (cmd: Command, tenant: string | undefined, fn: (o: ReturnType<typeof createOrderingServices>) => Promise<Order>): Promise<Order> =>
-    withServices(cmd, async (s) => {
-      const o = createOrderingServices(s.db);
-      const placed = await fn(o);
-      await o.worker.runOnce();
-      return o.ordering.getOrder(cliPrincipal(tenant), placed.id);
-    });
+  const run = async (cmd: Command, tenant: string | undefined, method: 'PATCH' | 'DELETE', id: string, body?: unknown): Promise<Order> =>
+    withClient(cmd, async (c) => settledOrder(c, await c.request<Order>(method, `/v1/services/${encodeURIComponent(id)}`, body !== undefined ? { body } : {})), { tenant });
 
   services
     .command('modify')
@@ -47,7 +43,7 @@ export function registerServicesCommands(program: Command): void {
     .requiredOption('--bandwidth <gbps>', 'new bandwidth', num)
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { bandwidth: number; tenant?: string }, cmd: Command) => {
-      const o = await run(cmd, opts.tenant, (x) => x.ordering.modifyService(cliPrincipal(opts.tenant), id, { bandwidthGbps: opts.bandwidth }));
+      const o = await run(cmd, opts.tenant, 'PATCH', id, { bandwidthGbps: opts.bandwidth });
       output(cmd, o, () => `Modify order ${o.id} is ${o.state}${o.failureReason ? ` (${o.failureReason})` : ''}.`);
     });
 
@@ -57,7 +53,7 @@ export function registerServicesCommands(program: Command): void {
     .argument('<id>')
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
-      const o = await run(cmd, opts.tenant, (x) => x.ordering.disconnectService(cliPrincipal(opts.tenant), id));
+      const o = await run(cmd, opts.tenant, 'DELETE', id);
       output(cmd, o, () => `Disconnect order ${o.id} is ${o.state}.`);
     });
 }

@@ -20,7 +20,9 @@ import { parseXlronJson } from '../../import/xlron.js';
 import { parseGmlNetwork } from '../../import/gml.js';
 import { parseSndlibNetwork } from '../../import/sndlib.js';
 import { builtinNetwork } from '../../data/builtin-network.js';
-import { globals, withServices } from '../context.js';
+import { parseProjectJson } from '../../import/project-json.js';
+import { withClient } from '../client.js';
+import { globals } from '../context.js';
 
 /** Parsed command-line options of `simulate` (commander camel-cases the flags). */
 interface SimulateOptions {
@@ -131,6 +133,9 @@ function renderTable(results: readonly SimulationResult[], withSpans: boolean): 
       `±${pct(r.bandwidthBlocking.halfWidth)}`, pct(r.meanUtilisation), pct(r.meanFragmentation)]);
   }
   let out = t.toString() + '\n';
+  if (results.length > 0 && results.every((r) => r.requestBlocking.mean === 0)) {
+    out += `No policy blocked a request at ${[...new Set(results.map((r) => r.loadErlang))].join(', ')} E: the network has room to spare at this load. Try a higher --load, or a sweep (--loads 100,200,400), to see the policies differ.\n`;
+  }
   if (withSpans) {
     for (const r of results) {
       const st = new Table({ style: { head: [], border: [] }, head: ['span', 'utilisation', 'fragmentation'] });
@@ -206,7 +211,10 @@ export function registerSimulateCommand(program: Command): void {
     .option('--no-progress', 'never show the progress bar')
     .action(async (opts: SimulateOptions, cmd: Command) => {
       if (globals(cmd).json && opts.format === 'table') opts.format = 'json';
-      const network = opts.topology === 'store' ? await withServices(cmd, (s) => s.inventory.getNetwork()) : undefined;
+      // The store's network comes through the API (from a running server, or the store opened here).
+      const network = opts.topology === 'store'
+        ? parseProjectJson('store', JSON.stringify(await withClient(cmd, (c) => c.request<unknown>('GET', '/v1/network', { query: { format: 'json' } })))).network
+        : undefined;
       runSimulate(opts, network);
     });
 }

@@ -230,7 +230,7 @@ async function start(db: Db, order: st.OrderRow): Promise<void> {
     // A booking whose window starts now: scheduled -> reserved (activation under way).
     if (order.action === 'add') await tx.query(`UPDATE services SET state = 'reserved', updated_at = now() WHERE id = $1 AND state = 'scheduled'`, [order.serviceId]);
     const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
-    await appendEvent(tx, { type: 'order.in-progress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
+    await appendEvent(tx, { type: 'order.inProgress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
   });
 }
 

@@ -33,7 +33,7 @@ export function hashKey(key: string): string {
 export function keyRequestIssues(tenantId: unknown, role: unknown): FieldError[] {
   const errors: FieldError[] = [];
   if (typeof tenantId !== 'string' || !TENANT_PATTERN.test(tenantId)) errors.push({ path: '/tenantId', message: 'must match ^[a-z0-9][a-z0-9-]{0,62}$' });
-  if (role !== 'operator' && role !== 'customer') errors.push({ path: '/role', message: 'must be operator or customer' });
+  if (role !== 'operator' && role !== 'customer') errors.push({ path: '/role', message: 'must be one of operator, customer' });
   return errors;
 }
 

@@ -5,6 +5,7 @@ import { resilience } from './004-resilience.js';
 import { allocationKey } from './005-allocation-key.js';
 import { trust } from './006-trust.js';
 import { calendar } from './007-calendar.js';
+import { eventNames } from './009-event-names.js';
 import { physics } from './010-physics.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
@@ -26,5 +27,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'allocation-key', sql: allocationKey },
   { version: 6, name: 'trust', sql: trust },
   { version: 7, name: 'calendar', sql: calendar },
+  { version: 9, name: 'event-names', sql: eventNames },
   { version: 10, name: 'physics', sql: physics },
 ];

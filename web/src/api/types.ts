@@ -87,3 +87,24 @@ export interface Problem {
   code?: string;
   errors?: { path?: string; message: string }[];
 }
+
+/** One site of GET /v1/reach. */
+export interface ReachedSite {
+  siteId: string;
+  kind: string;
+  latencyUs: number;
+  lengthKm: number;
+  hops: number;
+  siteIds: string[];
+  spanIds: string[];
+}
+
+/** GET /v1/reach: every site within a one-way latency of `from`, nearest first. */
+export interface ReachResponse {
+  from: string;
+  maxLatencyUs: number;
+  kinds: string[] | null;
+  sites: ReachedSite[];
+  spanIds: string[];
+  failedSpansAvoided: string[];
+}

@@ -9,6 +9,8 @@ import { DIVERSE_COLOURS, pathColour } from '../map/palette.js';
 import { formatKm, formatMs, formatStretch, formatUs } from '../ui/format.js';
 import { SiteCombobox } from './SiteCombobox.js';
 import type { LatencyResult } from './useLatency.js';
+import type { ReachResult } from './useReach.js';
+import { ReachSection } from './ReachSection.js';
 
 /** What the user asked for. */
 export interface LatencyForm {
@@ -17,6 +19,8 @@ export interface LatencyForm {
   k: number;
   metric: PathMetric;
   diverse: boolean;
+  /** "Within X ms" mode: the one-way latency budget in ms (null: paths between two sites). */
+  within: number | null;
 }
 
 export interface LatencyPanelProps {
@@ -26,6 +30,7 @@ export interface LatencyPanelProps {
   result: LatencyResult;
   selectedRank: number;
   onSelectRank: (rank: number) => void;
+  reach: ReachResult;
 }
 
 function PathCard(props: { path: ApiPath; title: string; colour: string; lowerBoundUs: number; model: NetworkModel; selected: boolean; onSelect?: () => void }) {
@@ -87,7 +92,26 @@ function DiverseSection({ response, model }: { response: PathsResponse; model: N
 }
 
 /** The explorer's controls and results. */
-export function LatencyPanel({ model, form, onForm, result, selectedRank, onSelectRank }: LatencyPanelProps) {
+export function LatencyPanel({ model, form, onForm, result, selectedRank, onSelectRank, reach }: LatencyPanelProps) {
+  const modeSwitch = (
+    <div className="mode-switch" role="radiogroup" aria-label="What to explore">
+      <label>
+        <input type="radio" name="latency-mode" checked={form.within === null} onChange={() => onForm({ ...form, within: null })} /> Between two sites
+      </label>
+      <label>
+        <input type="radio" name="latency-mode" checked={form.within !== null} onChange={() => onForm({ ...form, within: form.within ?? 5 })} /> Within a latency
+      </label>
+    </div>
+  );
+  if (form.within !== null) {
+    return (
+      <div className="panel-body">
+        <h2 className="panel-title">Latency explorer</h2>
+        {modeSwitch}
+        <ReachSection model={model} form={form} onForm={onForm} reach={reach} />
+      </div>
+    );
+  }
   const a = form.from === null ? null : (model.siteById.get(form.from) ?? null);
   const z = form.to === null ? null : (model.siteById.get(form.to) ?? null);
   const response = result.state === 'done' ? result.response : null;
@@ -111,6 +135,7 @@ export function LatencyPanel({ model, form, onForm, result, selectedRank, onSele
   return (
     <div className="panel-body">
       <h2 className="panel-title">Latency explorer</h2>
+      {modeSwitch}
       <p className="muted small">Choose two sites here or click them on the map.</p>
       <form className="latency-form" onSubmit={(e) => e.preventDefault()}>
         <SiteCombobox label="From" badge="A" sites={model.sites} value={a} onChange={(id) => onForm({ ...form, from: id })} />

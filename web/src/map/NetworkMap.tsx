@@ -13,7 +13,7 @@ import { factsElement, siteFacts, spanFacts } from '../network/facts.js';
 import { basemapStyle, loadBasemap } from './basemap.js';
 import { networkBounds } from './bounds.js';
 import type { Bounds } from './bounds.js';
-import { LAYER, showNetwork, showPaths, showSelectedSpan } from './layers.js';
+import { LAYER, showNetwork, showPaths, showSelectedSpan, showShadedSites } from './layers.js';
 import type { PathOverlay } from './layers.js';
 
 // The bundled worker must be told where it lives: Vite renames it, so MapLibre cannot guess.
@@ -30,6 +30,8 @@ export interface NetworkMapProps {
   paths: readonly PathOverlay[];
   pins: readonly EndpointPin[];
   selectedSpanId: string | null;
+  /** Sites to shade (the latency explorer's catchment). */
+  shadedSiteIds?: readonly string[];
   /** Changing this value flies the map to the bounds (null = whole network). */
   focus: { key: string; bounds: Bounds | null };
   onSiteClick: (siteId: string) => void;
@@ -181,6 +183,35 @@ export function NetworkMap(props: NetworkMapProps) {
     showSelectedSpan(map, props.selectedSpanId === null ? null : (model.spanById.get(props.selectedSpanId) ?? null));
   }, [map, model, props.selectedSpanId]);
 
+  // Where the map has settled, for tests (and people) to tell that it went somewhere.
+  const [settled, setSettled] = useState<{ zoom: number; focus: string } | null>(null);
+  useEffect(() => {
+    if (map === null) return;
+    const onEnd = () => setSettled({ zoom: map.getZoom(), focus: handlers.current.focus.key });
+    map.on('moveend', onEnd);
+    return () => {
+      map.off('moveend', onEnd);
+    };
+  }, [map]);
+
+  const shaded = props.shadedSiteIds;
+  const [drawnShaded, setDrawnShaded] = useState(-1);
+  useEffect(() => {
+    if (map === null || model === null) return;
+    const sites = (shaded ?? []).flatMap((id) => {
+      const x = model.siteById.get(id);
+      return x === undefined ? [] : [x];
+    });
+    showShadedSites(map, sites);
+    let live = true;
+    map.once('idle', () => {
+      if (live) setDrawnShaded(sites.length);
+    });
+    return () => {
+      live = false;
+    };
+  }, [map, model, shaded]);
+
   const focusKey = props.focus.key;
   const generation = model?.generation ?? null;
   const focusBounds = props.focus.bounds;
@@ -224,6 +255,9 @@ export function NetworkMap(props: NetworkMapProps) {
         data-map-ready={map !== null && model !== null ? 'true' : 'false'}
         data-network-drawn={drawnNetwork !== null && drawnNetwork === model ? 'true' : 'false'}
         data-paths-drawn={drawnPaths !== null && drawnPaths === paths ? paths.length : -1}
+        data-shaded-sites={drawnShaded}
+        data-zoom={settled === null ? undefined : settled.zoom.toFixed(2)}
+        data-focus={settled === null ? undefined : settled.focus}
       />
       {failure !== null && (
         <div className="map-overlay error" role="alert">

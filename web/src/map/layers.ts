@@ -5,9 +5,9 @@
  */
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { FeatureCollection, LineString } from 'geojson';
-import type { NetworkCollection, SpanFeature } from '../api/types.js';
+import type { NetworkCollection, SiteFeature, SpanFeature } from '../api/types.js';
 import { addSiteIcons, iconName } from './icons.js';
-import { FAILED_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
+import { FAILED_COLOUR, REACH_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
 
 /** One path to draw: its spans, colour, and whether it is the one the user picked. */
 export interface PathOverlay {
@@ -20,12 +20,15 @@ export interface PathOverlay {
 export const LAYER = {
   spans: 'spans',
   spansFailed: 'spans-failed',
+  spansFailedHalo: 'spans-failed-halo',
   spanHit: 'span-hit',
   pathCasing: 'path-casing',
   pathLine: 'path-line',
   sites: 'sites',
   selectedSpan: 'selected-span',
+  shadedSites: 'shaded-sites',
 } as const;
+
 
 const utilisationColour: ExpressionSpecification = [
   'case',
@@ -54,6 +57,7 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
   map.addSource('paths', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addSource('sites', { type: 'geojson', data: sites });
   map.addSource('selected-span', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addSource('shaded-sites', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addLayer({
     id: LAYER.spans,
     type: 'line',
@@ -62,19 +66,30 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': utilisationColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2, 8, 4] },
   });
-  map.addLayer({
-    id: LAYER.spansFailed,
-    type: 'line',
-    source: 'spans',
-    filter: ['==', ['get', 'failed'], true],
-    paint: { 'line-color': FAILED_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2.5, 8, 4.5], 'line-dasharray': [2, 1.5] },
-  });
+  // The selection outline goes under the failure marks, so a selected cut span still reads red.
   map.addLayer({
     id: LAYER.selectedSpan,
     type: 'line',
     source: 'selected-span',
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': '#111827', 'line-width': 7, 'line-opacity': 0.35 },
+  });
+  // A failed span may be a few pixels long at national zoom: a wide translucent halo and round caps
+  // keep it visible as a red mark wherever the map is.
+  map.addLayer({
+    id: LAYER.spansFailedHalo,
+    type: 'line',
+    source: 'spans',
+    filter: ['==', ['get', 'failed'], true],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': FAILED_COLOUR, 'line-opacity': 0.35, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 14, 8, 16] },
+  });
+  map.addLayer({
+    id: LAYER.spansFailed,
+    type: 'line',
+    source: 'spans',
+    filter: ['==', ['get', 'failed'], true],
+    paint: { 'line-color': FAILED_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 2.5, 8, 4.5], 'line-dasharray': [2, 1.5] },
   });
   map.addLayer({
     id: LAYER.pathCasing,
@@ -96,6 +111,13 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
   });
   // Invisible wide line so thin spans are easy to hover and click.
   map.addLayer({ id: LAYER.spanHit, type: 'line', source: 'spans', paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 12 } });
+  // Sites within a latency budget: a soft disc under each site's own symbol.
+  map.addLayer({
+    id: LAYER.shadedSites,
+    type: 'circle',
+    source: 'shaded-sites',
+    paint: { 'circle-color': REACH_COLOUR, 'circle-opacity': 0.35, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 9, 8, 14] },
+  });
   map.addLayer({
     id: LAYER.sites,
     type: 'symbol',
@@ -136,4 +158,10 @@ export function showPaths(map: MapLibreMap, spansById: ReadonlyMap<string, SpanF
 export function showSelectedSpan(map: MapLibreMap, span: SpanFeature | null): void {
   const src = map.getSource('selected-span') as GeoJSONSource | undefined;
   src?.setData({ type: 'FeatureCollection', features: span === null ? [] : [{ type: 'Feature', geometry: span.geometry, properties: {} }] });
+}
+
+/** Shade these sites (a latency catchment), or none. */
+export function showShadedSites(map: MapLibreMap, sites: readonly SiteFeature[]): void {
+  const src = map.getSource('shaded-sites') as GeoJSONSource | undefined;
+  src?.setData({ type: 'FeatureCollection', features: sites.map((x) => ({ type: 'Feature', geometry: x.geometry, properties: { id: x.id } })) });
 }

@@ -39,3 +39,6 @@ export const SITE_STYLE: Record<SiteKind, { label: string; colour: string; shape
 export function pathColour(rank: number): string {
   return PATH_COLOURS[(rank - 1) % PATH_COLOURS.length];
 }
+
+/** A latency catchment: sites and spans within reach of a site (latency explorer, "within X ms"). */
+export const REACH_COLOUR = '#0d9488';

@@ -72,7 +72,7 @@ export function OperatorPanel({ model, utilisation, utilisationFromServer, servi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [last, setLast] = useState<{ title: string; batch: Batch } | null>(null);
+  const [last, setLast] = useState<{ title: string; batch: Batch | null } | null>(null);
   const [feed, setFeed] = useState<LightpathEvent[]>([]);
 
   useEventListener((e) => {
@@ -103,7 +103,7 @@ export function OperatorPanel({ model, utilisation, utilisationFromServer, servi
   const open = failures.state === 'ready' ? failures.failures : [];
   const failedNow = new Set(open.flatMap((f) => f.failedSpans));
 
-  const run = async (title: string, fn: () => Promise<{ batch: Batch }>) => {
+  const run = async (title: string, fn: () => Promise<{ batch: Batch | null }>) => {
     setBusy(true);
     setError(null);
     try {
@@ -208,7 +208,12 @@ export function OperatorPanel({ model, utilisation, utilisationFromServer, servi
               ))}
             </ul>
           )}
-          {last !== null && <BatchSummary title={last.title} batch={last.batch} name={serviceName} />}
+          {last !== null && last.batch !== null && <BatchSummary title={last.title} batch={last.batch} name={serviceName} />}
+          {last !== null && last.batch === null && (
+            <p className="notice" role="status">
+              {last.title}: recorded; restoration is pending and the server finishes it in the background.
+            </p>
+          )}
         </section>
       )}
       {failures.state === 'missing' && <p className="notice">This server has no resilience API, so spans cannot be cut or repaired here.</p>}

@@ -38,7 +38,7 @@ const SERVICE_EVENTS: Record<string, ServiceState | undefined> = {
 const STEP_TEXT: Record<string, string> = {
   'order.held': 'Capacity held',
   'order.acknowledged': 'Order acknowledged',
-  'order.in-progress': 'Activation in progress',
+  'order.inProgress': 'Activation in progress',
   'order.completed': 'Order completed',
   'order.failed': 'Order failed',
   'order.cancelled': 'Order cancelled',

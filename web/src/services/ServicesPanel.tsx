@@ -14,7 +14,9 @@ import type { NetworkModel } from '../network/model.js';
 import { siteName } from '../network/model.js';
 import { OrderTracker, useOrderTracking } from '../order/OrderTracker.js';
 import { PRODUCT_CHOICES, PROTECTION_CHOICES, bandwidthChoices } from '../order/form.js';
-import { formatAvailability, formatDuration, formatKm, formatMoney, formatMs, formatTime } from '../ui/format.js';
+import { formatAvailability, formatDuration, formatKm, formatMoney, formatMs, formatTime, formatUs } from '../ui/format.js';
+import { conditionLabel, type Condition } from './conditions.js';
+import { useServiceConditions } from './useConditions.js';
 import type { ServicesState } from './useServices.js';
 
 export interface ServicesPanelProps {
@@ -42,7 +44,16 @@ function bandwidthText(s: Service): string {
   return s.product === 'dark-fiber' ? 'strand pair' : `${s.bandwidthGbps} Gbps`;
 }
 
-function StateBadge({ state }: { state: Service['state'] }) {
+function StateBadge({ state, condition }: { state: Service['state']; condition?: Condition | undefined }) {
+  // During a failure an active service says how it is carried (switched, rerouted); down is down.
+  if (condition !== undefined && (state === 'active' || state === 'down')) {
+    const c: Condition = state === 'down' ? { kind: 'down', reason: null } : condition;
+    return (
+      <span className={`state-badge state-${c.kind === 'down' ? 'down' : c.kind}`} data-condition={c.kind}>
+        {conditionLabel(c, formatUs)}
+      </span>
+    );
+  }
   return <span className={`state-badge state-${state}`}>{STATE_LABEL[state]}</span>;
 }
 
@@ -77,7 +88,7 @@ function useHeldOrder(service: Service): [Order | null, (o: Order | null) => voi
   return [held, setHeld];
 }
 
-function ServiceDetails({ service, model, showTenant }: { service: Service; model: NetworkModel; showTenant: boolean }) {
+function ServiceDetails({ service, model, showTenant, condition }: { service: Service; model: NetworkModel; showTenant: boolean; condition: Condition | undefined }) {
   const availability = useAvailability(service.id, service.updatedAt + service.state);
   const [held, setHeld] = useHeldOrder(service);
   const [order, setOrder] = useState<Order | null>(null);
@@ -134,7 +145,7 @@ function ServiceDetails({ service, model, showTenant }: { service: Service; mode
         <div className="fact">
           <dt>State</dt>
           <dd>
-            <StateBadge state={service.state} />
+            <StateBadge state={service.state} condition={condition} />
           </dd>
         </div>
         <div className="fact">
@@ -260,6 +271,7 @@ function ServiceDetails({ service, model, showTenant }: { service: Service; mode
 /** The services screen. */
 export function ServicesPanel({ model, services, onRetry, selectedId, onSelect, showTenant, onOrderNew }: ServicesPanelProps) {
   const [showEnded, setShowEnded] = useState(false);
+  const conditions = useServiceConditions(true);
   const title = showTenant ? 'Services' : 'My services';
   if (services.state === 'loading') {
     return (
@@ -316,7 +328,7 @@ export function ServicesPanel({ model, services, onRetry, selectedId, onSelect, 
                   {siteName(model, s.aSite)} – {siteName(model, s.zSite)}
                 </span>
                 <span className="service-meta">
-                  <StateBadge state={s.state} /> {productLabel(s.product)} · {bandwidthText(s)}
+                  <StateBadge state={s.state} condition={conditions.get(s.id)} /> {productLabel(s.product)} · {bandwidthText(s)}
                   {showTenant ? ` · ${s.tenantId}` : ''}
                 </span>
               </button>
@@ -324,7 +336,7 @@ export function ServicesPanel({ model, services, onRetry, selectedId, onSelect, 
           ))}
         </ul>
       )}
-      {selected !== null && <ServiceDetails service={selected} model={model} showTenant={showTenant} />}
+      {selected !== null && <ServiceDetails service={selected} model={model} showTenant={showTenant} condition={conditions.get(selected.id)} />}
     </div>
   );
 }
