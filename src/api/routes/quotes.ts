@@ -89,7 +89,29 @@ export const DesignPath = Type.Object(
           regeneratorSiteIds: Type.Optional(Type.Array(Type.String())),
           segments: Type.Array(
             Type.Object(
-              { spanIds: Type.Array(Type.String()), fiberPair: Type.Integer(), startSlot: Type.Integer(), slots: Type.Integer(), centerFrequencyGhz: Type.Optional(Type.Number()) },
+              {
+                spanIds: Type.Array(Type.String()),
+                fiberPair: Type.Integer(),
+                startSlot: Type.Integer(),
+                slots: Type.Integer(),
+                centerFrequencyGhz: Type.Optional(Type.Number()),
+                qot: Type.Optional(
+                  Type.Object(
+                    {
+                      gsnrDb: Type.Number({ description: 'GSNR at the receiver in the signal bandwidth, dB' }),
+                      gsnr01nmDb: Type.Number({ description: 'GSNR at the receiver in 0.1 nm, dB' }),
+                      requiredOsnrDb: Type.Number({ description: 'the mode\'s required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB' }),
+                      marginDb: Type.Number({ description: 'gsnr01nmDb − requiredOsnrDb, dB' }),
+                      policyMarginDb: Type.Number(),
+                      perSpan: Type.Array(
+                        Type.Object({ spanId: Type.String(), gsnr01nmDb: Type.Number(), osnrAse01nmDb: Type.Number() }, { additionalProperties: true }),
+                        { description: 'GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path' },
+                      ),
+                    },
+                    { additionalProperties: true, description: 'The segment\'s computed quality (waves planned by GSNR)' },
+                  ),
+                ),
+              },
               { additionalProperties: true },
             ),
           ),
