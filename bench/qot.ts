@@ -277,6 +277,8 @@ async function part3(): Promise<void> {
 }
 
 console.log('bench:qot — figures on a shared 2-core machine are noisy; compare the ratios within one run.\n');
-part1();
-part2();
-await part3();
+// `--part 3` runs only the quote figures (profiling the quote path).
+const only = process.argv.includes('--part') ? Number(process.argv[process.argv.indexOf('--part') + 1]) : null;
+if (only === null || only === 1) part1();
+if (only === null || only === 2) part2();
+if (only === null || only === 3) await part3();

@@ -191,7 +191,8 @@ function candidateStarts(slots: number, n: number, fromTop: boolean, max: number
   const firsts: number[] = [];
   const rest: number[] = [];
   let prev = false;
-  for (let t = 0; t + n <= slots; t++) {
+  // Once `max` run starts are found, the other starts can no longer make the cut.
+  for (let t = 0; t + n <= slots && firsts.length < max; t++) {
     const k = fromTop ? slots - n - t : t;
     const ok = fits(k);
     if (ok) (prev ? rest : firsts).push(k);
@@ -445,7 +446,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
   const canRegen = (i: number) => net.roadm[path.nodes[i]] === 1;
   const candidates: { mode: TransceiverModeSpec; cuts: number[] }[] = [];
   for (const mode of modes) {
-    const hop = probeHops(net, state, path, mode);
+    const hop = probeHops(net, state, path, mode, memo);
     if (hop === null) continue;
     const prefix = [0];
     for (const h of hop.perSpan) prefix.push(prefix[prefix.length - 1] + h);
@@ -488,17 +489,21 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
 }
 
 /** Per-span inverse SNR of a channel of the mode along the whole path at one frequency: the middle of the first span's band. */
-function probeHops(net: WaveNetwork, state: LineSystemState, path: Path, mode: TransceiverModeSpec): { perSpan: Float64Array; terminal: number } | null {
+function probeHops(net: WaveNetwork, state: LineSystemState, path: Path, mode: TransceiverModeSpec, memo: PlanMemo): { perSpan: Float64Array; terminal: number } | null {
   const g = net.g;
   const gr = net.grids[path.spans[0]] as SpanGrid;
   const centreGhz = gr.startFrequencyGhz + (gr.slotCount * gr.slotWidthGhz) / 2;
-  const eff = state.evaluate({
-    id: `\u0000probe`,
-    spanIds: path.spans.map((e) => g.spanIds[e]),
-    frequencyHz: centreGhz * 1e9,
-    baudRateHz: mode.baudRateGbd * 1e9,
-    txOsnrDb: txOsnrOf(mode),
-  });
+  // Modes of one baud rate and transmitter OSNR probe the same channel: evaluate it once per state.
+  const key = `probe:${mode.baudRateGbd}:${txOsnrOf(mode)}`;
+  let eff = memo.evals.get(key);
+  if (eff === undefined) {
+    eff = state.evaluate(
+      { id: `\u0000probe`, spanIds: path.spans.map((e) => g.spanIds[e]), frequencyHz: centreGhz * 1e9, baudRateHz: mode.baudRateGbd * 1e9, txOsnrDb: txOsnrOf(mode) },
+      // Only its own per-span noise is read: the neighbours' GSNR is not.
+      { neighbours: false },
+    );
+    memo.evals.set(key, eff);
+  }
   return { perSpan: eff.perSpanInv, terminal: eff.terminalInv };
 }
 

@@ -449,10 +449,15 @@ interface SpanChannels {
   g: number[];
   /** Accumulated NLI inverse SNR of each channel on this span. */
   nli: number[];
+  /** The lit lightpath of each channel (object references: no id lookups in the hot loops). */
+  lp: LpState[];
 }
 
 interface LpState {
   input: LightpathInput;
+  /** evaluate()'s scratch: the stamp of the last evaluation that touched it, and the NLI it would add. */
+  mark: number;
+  pending: number;
   /** Inverse SNR of everything but NLI (ASE on its spans, transmitter, add/drop). */
   fixedInv: number;
   /** fixedInv + the NLI it suffers on every span: its current inverse GSNR. */
@@ -482,12 +487,14 @@ export interface LightingEffect {
 export class LineSystemState {
   private readonly spans = new Map<string, SpanChannels>();
   private readonly lps = new Map<string, LpState>();
+  /** Stamp of the current evaluate() call (LpState.mark). */
+  private stamp = 0;
 
   constructor(
     models: Iterable<SpanModel>,
     readonly opts: LineSystemOptions = DEFAULT_LINE_OPTIONS,
   ) {
-    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [] });
+    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [], lp: [] });
   }
 
   private span(id: string): SpanChannels {
@@ -563,15 +570,18 @@ export class LineSystemState {
    * What lighting `lp` would do, without changing anything: its GSNR (with its per-span inverse SNR)
    * and the new GSNR of every lit lightpath sharing a span with it.
    */
-  evaluate(lp: LightpathInput): LightingEffect {
+  evaluate(lp: LightpathInput, opts: { neighbours?: boolean } = {}): LightingEffect {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    const withNeighbours = opts.neighbours ?? true;
     const terminalInv = terminalInverse(lp.baudRateHz, lp.txOsnrDb ?? DEFAULT_TX_OSNR_DB, this.opts);
     let own = terminalInv;
     const perSpanInv = new Float64Array(lp.spanIds.length);
     const perSpanAseInv = new Float64Array(lp.spanIds.length);
-    const delta = new Map<string, number>();
-    lp.spanIds.forEach((sid, k) => {
-      const s = this.span(sid);
+    // Neighbours' extra NLI accumulates on their own state objects, stamped with this call.
+    const stamp = ++this.stamp;
+    const touched: LpState[] = [];
+    for (let k = 0; k < lp.spanIds.length; k++) {
+      const s = this.span(lp.spanIds[k]);
       const m = s.model;
       const pj = this.powerOn(s, lp);
       const b2j = beta2(m, lp.frequencyHz);
@@ -580,20 +590,26 @@ export class LineSystemState {
       let inv = perSpanAseInv[k] + pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
       for (let i = 0; i < s.ids.length; i++) {
         inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        if (!withNeighbours) continue;
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
-        delta.set(s.ids[i], (delta.get(s.ids[i]) ?? 0) + d);
+        const st = s.lp[i];
+        if (st.mark !== stamp) {
+          st.mark = stamp;
+          st.pending = 0;
+          touched.push(st);
+        }
+        st.pending += d;
       }
       perSpanInv[k] = inv;
       own += inv;
-    });
+    }
     const neighbours = new Map<string, number>();
     let worst: LightingEffect['worst'] = null;
-    for (const [id, d] of delta) {
-      const st = this.lps.get(id) as LpState;
-      const g = -linToDb(st.inv + d);
-      neighbours.set(id, g);
+    for (const st of touched) {
+      const g = -linToDb(st.inv + st.pending);
+      neighbours.set(st.input.id, g);
       const th = st.input.thresholdDb;
-      if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
+      if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
     }
     return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
   }
@@ -602,7 +618,7 @@ export class LineSystemState {
   add(lp: LightpathInput): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
     const fixedInv = this.fixedInverse(lp);
-    let inv = fixedInv;
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, mark: 0, pending: 0 };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
@@ -614,7 +630,7 @@ export class LineSystemState {
         own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         s.nli[i] += d;
-        (this.lps.get(s.ids[i]) as LpState).inv += d;
+        s.lp[i].inv += d;
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -623,9 +639,10 @@ export class LineSystemState {
       s.b2.push(b2j);
       s.g.push(gj);
       s.nli.push(own);
-      inv += own;
+      s.lp.push(state);
+      state.inv += own;
     }
-    this.lps.set(lp.id, { input: lp, fixedInv, inv });
+    this.lps.set(lp.id, state);
   }
 
   /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
@@ -641,9 +658,9 @@ export class LineSystemState {
         if (i === k) continue;
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
         s.nli[i] -= d;
-        (this.lps.get(s.ids[i]) as LpState).inv -= d;
+        s.lp[i].inv -= d;
       }
-      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli] as unknown[][]) arr.splice(k, 1);
+      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli, s.lp] as unknown[][]) arr.splice(k, 1);
     }
     this.lps.delete(id);
   }
