@@ -20,6 +20,7 @@ import { registerWebhooksCommand } from './commands/webhooks.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerQotCommand } from './commands/qot.js';
+import { registerQotPolicyCommand } from './commands/qot-policy.js';
 import { registerDevicesCommands } from './commands/devices.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerUsageCommand(program);
   registerPlanCommand(program);
   registerQotCommand(program);
+  registerQotPolicyCommand(program);
   registerDevicesCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
