@@ -264,12 +264,32 @@ function fmtDb(x: number): string {
  * transmitter OSNR light the same channel), which are dropped whenever the state changes.
  */
 interface PlanMemo {
-  occ: Map<string, { ref: RefGrid; groups: number[][]; pairs: number; groupOcc: Uint32Array[][]; pathOcc: Uint32Array }>;
+  occ: Map<string, SegmentOcc>;
   evals: Map<string, LightingEffect>;
+  /** Candidate starts per segment, channel width in reference slots and direction (occupancy only: kept across state changes). */
+  starts: Map<string, number[]>;
+}
+
+/** A segment's occupancy in its reference grid, with prefix counts of held slots for O(1) window checks. */
+interface SegmentOcc {
+  ref: RefGrid;
+  groups: number[][];
+  pairs: number;
+  groupOcc: Uint32Array[][];
+  pathOcc: Uint32Array;
+  /** Held reference slots before k: on the path (pathHeld), per group and fiber pair (groupHeld). */
+  pathHeld: Int32Array;
+  groupHeld: Int32Array[][];
+}
+
+function heldPrefix(bits: Uint32Array, slots: number): Int32Array {
+  const out = new Int32Array(slots + 1);
+  for (let k = 0; k < slots; k++) out[k + 1] = out[k] + ((bits[k >>> 5] >>> (k & 31)) & 1);
+  return out;
 }
 
 function newMemo(): PlanMemo {
-  return { occ: new Map(), evals: new Map() };
+  return { occ: new Map(), evals: new Map(), starts: new Map() };
 }
 
 function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineSystemState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
@@ -316,14 +336,20 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
         pathOcc[w] |= all;
       }
     }
-    o = { ref, groups, pairs, groupOcc, pathOcc };
+    o = { ref, groups, pairs, groupOcc, pathOcc, pathHeld: heldPrefix(pathOcc, ref.slots), groupHeld: groupOcc.map((byPair) => byPair.map((b) => heldPrefix(b, ref.slots))) };
     memo.occ.set(occKey, o);
   }
-  const { ref, groups, pairs, groupOcc, pathOcc } = o;
+  const { ref, groups, pairs, groupOcc, pathHeld, groupHeld } = o;
   const n = Math.ceil(mode.channelWidthGhz / ref.widthGhz - 1e-9);
   const allowed = (p: number) => req.allowPair === undefined || req.allowPair(p);
   // Feasible in spectrum: the reference slots are clear on the path, and each group has one allowed pair clear over all of them.
-  const starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, (k) => isClear(pathOcc, k, n) && groupOcc.every((byPair) => byPair.some((o, p) => allowed(p) && isClear(o, k, n))));
+  const startsKey = `${occKey}:${n}:${req.fromTop ? 1 : 0}`;
+  let starts = memo.starts.get(startsKey);
+  if (starts === undefined) {
+    const clear = (held: Int32Array, k: number) => held[k + n] - held[k] === 0;
+    starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, (k) => clear(pathHeld, k) && groupHeld.every((byPair) => byPair.some((h, p) => allowed(p) && clear(h, k))));
+    memo.starts.set(startsKey, starts);
+  }
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));
   let lastReason = '';
