@@ -19,7 +19,7 @@ import { DEFAULT_QOT_POLICY, type QotPolicy } from '../../domain/optical.js';
 import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } from './context.js';
 import { buildLitState } from './lit-channels.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type PlanOptions, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
 import { loadQotPolicy } from './qot-policy.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
@@ -160,12 +160,81 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   }
   const { kind, ids } = routeResources(view, spec, route);
   const ranges = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
-  for (const [a, b] of cuts(start, end, ranges)) {
-    const occ = occupancyFrom(view, spec, { held: during(ranges, a, b), trunks: [] });
-    const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, a, b)) !== null;
-    pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, a, b)) : 0 } : {}) });
+  const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
+  // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
+  // meets it, and where nothing fits, nothing fits until some range is released. So a piece is
+  // planned again only when the last plan was met, or something was released after an infeasible
+  // piece (with a count asked for, every piece is counted). Waves are judged by GSNR, which falls
+  // with every channel lit on their spans (never rises: test/qot): for them a range added anywhere
+  // on a span the plan uses meets it.
+  const physical = lit !== null;
+  let prev: boolean | null = null;
+  let lastPlan: Plan | null = null;
+  for (const piece of sweep(start, end, ranges)) {
+    let feasible: boolean;
+    let count: number | undefined;
+    if (!q.count && prev === true && lastPlan && !piece.added.some((r) => meets(lastPlan as Plan, r, physical))) feasible = true;
+    else if (!q.count && prev === false && !piece.removed) feasible = false;
+    else {
+      const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
+      const opts = optionsDuring(view, lit, spec, piece.a, piece.b);
+      if (q.count) {
+        count = countFitting(view, occ, spec, route, COUNT_CAP, opts);
+        feasible = count > 0;
+      } else {
+        lastPlan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, opts);
+        feasible = lastPlan !== null;
+      }
+    }
+    prev = feasible;
+    const last = timed[timed.length - 1];
+    if (last && last.feasible === feasible && last.count === count) last.endMs = piece.b;
+    else timed.push({ startMs: piece.a, endMs: piece.b, feasible, ...(count !== undefined ? { count } : {}) });
   }
+  for (const t of timed) pieces.push({ start: iso(t.startMs), end: iso(t.endMs), feasible: t.feasible, ...(t.count !== undefined ? { count: t.count } : {}) });
   return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+}
+
+/** Whether a held range takes a unit the plan uses. */
+function meets(plan: Plan, r: st.TimedRange, anywhereOnResource = false): boolean {
+  return plan.allocations.some((x) => x.resourceId === r.resourceId && (anywhereOnResource || (x.sub === r.sub && x.lo < r.hi && r.lo < x.hi)));
+}
+
+/** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */
+interface SweepPiece {
+  a: number;
+  b: number;
+  /** The ranges held throughout the piece. */
+  held: () => st.TimedRange[];
+  /** Ranges that start at a (for the first piece: every range held in it). */
+  added: st.TimedRange[];
+  /** Some range ends at a. */
+  removed: boolean;
+}
+
+/**
+ * Walks [start, end) cut at every instant a range starts or ends inside it, keeping the set held
+ * throughout each piece up to date (each range enters and leaves once) instead of filtering every
+ * range for every piece.
+ */
+function* sweep(start: number, end: number, ranges: readonly st.TimedRange[]): Generator<SweepPiece> {
+  const byStart = [...ranges].sort((x, y) => x.fromMs - y.fromMs);
+  const byEnd = ranges.filter((r) => r.toMs !== null).sort((x, y) => (x.toMs as number) - (y.toMs as number));
+  const active = new Set<st.TimedRange>();
+  let nextStart = 0;
+  let nextEnd = 0;
+  for (const [a, b] of cuts(start, end, ranges)) {
+    let removed = false;
+    for (; nextEnd < byEnd.length && (byEnd[nextEnd].toMs as number) <= a; nextEnd++) removed = active.delete(byEnd[nextEnd]) || removed;
+    const added: st.TimedRange[] = [];
+    for (; nextStart < byStart.length && byStart[nextStart].fromMs < b; nextStart++) {
+      const r = byStart[nextStart];
+      if (r.toMs !== null && r.toMs <= a) continue;
+      active.add(r);
+      added.push(r);
+    }
+    yield { a, b, held: () => [...active], added, removed };
+  }
 }
 
 /** [start, end) cut at every instant a range starts or ends inside it. */
