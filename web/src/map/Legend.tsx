@@ -45,12 +45,12 @@ export function Legend({ kinds, hasUtilisation, hasFailures, amplifiers }: { kin
         ))}
         {amplifiers !== undefined && amplifiers.given > 0 && (
           <li>
-            <AmplifierIcon hollow={false} /> In-line amplifier
+            <AmplifierIcon hollow={false} /> ILA hut (in-line amp)
           </li>
         )}
         {amplifiers !== undefined && amplifiers.placed > 0 && (
           <li>
-            <AmplifierIcon hollow /> In-line amplifier, placed by rule (≤ 80 km apart; not in the inventory)
+            <AmplifierIcon hollow /> ILA hut, placed by rule (≤ 80 km apart; not in the inventory)
           </li>
         )}
         {!hasUtilisation && (
