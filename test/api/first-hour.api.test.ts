@@ -66,7 +66,8 @@ describe('a new user\'s first hour (API)', () => {
     // A protected wave, a restorable wave and an ethernet circuit, activated; then a cut under them.
     const placed: { id: string; serviceId: string }[] = [];
     for (const [spec, who] of [
-      [{ product: 'wave', aSite: 'ash-dc1', zSite: 'chi-pop', bandwidthGbps: 400, protection: 'protected-1+1' }, acme],
+      // A data center is single-homed and carries no transit, so 1+1 starts at a POP.
+      [{ product: 'wave', aSite: 'was-pop', zSite: 'chi-pop', bandwidthGbps: 400, protection: 'protected-1+1' }, acme],
       [{ product: 'wave', aSite: 'sea-pop', zSite: 'atl-pop', bandwidthGbps: 100, protection: 'restorable' }, acme],
       [{ product: 'ethernet', aSite: 'dal-pop', zSite: 'nyc-pop', bandwidthGbps: 10 }, op],
     ] as const) {

@@ -235,5 +235,9 @@ describe('lightpath CLI', () => {
     assert.equal(pq.request.disjointness, 'node');
     for (const o of pq.options) assert.deepEqual(o.sharing?.siteIds, [], 'node-disjoint legs share no site');
     assert.equal(run(['--data-dir', d, 'quote', 'wave', 'sea-pop', 'chi-pop', '--bandwidth', '100', '--disjointness', 'nodes']).status, 2);
+    // A single-homed data center (its other neighbours are endpoint-only) has no disjoint pair, and the refusal says why.
+    const single = run(['--data-dir', d, 'order', 'create', 'wave', 'ash-dc2', 'chi-pop', '--bandwidth', '100', '--protection', 'protected-1+1']);
+    assert.equal(single.status, 1);
+    assert.match(single.stderr, /^lightpath: capacity-exhausted: .*ash-dc2 has one span a path can leave it by/);
   });
 });

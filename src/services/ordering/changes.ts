@@ -24,7 +24,7 @@ import { audit } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { windowIso } from './booking.js';
 import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, RetryAllocation, withAllocationRetry } from './common.js';
-import { explain, freshLitState, litWindow, newTrunkId, noCapacity, planOptions, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { explain, freshLitState, litWindow, newTrunkId, noCapacity, pairHints, planOptions, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
 import { loadQotPolicy } from './qot-policy.js';
 import type { CircuitDesign } from './design.js';
@@ -258,7 +258,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   const add = await st.pendingAddOrder(tx, svc.id);
   if (!add) throw new LightpathError('conflict', `service ${svc.id} has no pending booking to change`);
   const route = routeFor(view, spec, ctx.k);
-  if (!route) throw noCapacity(spec, 'path');
+  if (!route) throw noCapacity(spec, 'path', undefined, pairHints(view, spec));
   await st.lockResources(tx, routeLockKeys(ctx.db, view, spec, route));
   // Free this booking's own capacity (the reads below, in this transaction, see it free).
   await st.releaseAllocations(tx, { orderId: add.id });

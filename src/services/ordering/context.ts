@@ -9,6 +9,7 @@ import { LightpathError, validationFailed, type FieldError } from '../../domain/
 import { lossBudget } from '../../domain/loss.js';
 import { qotPolicyFrom, type QotPolicy } from '../../domain/optical.js';
 import { circuitAvailability, priceCircuit, protectedAvailability, type LegRisks, type PriceBook } from '../../domain/pricing.js';
+import { allowsTransit } from '../../domain/network.js';
 import { isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
 import { LineSystemState } from '../../engine/qot/index.js';
@@ -264,11 +265,30 @@ export function routeLockKeys(db: Db, view: NetworkView, spec: CircuitSpec, rout
   return [...new Set(keys)].sort();
 }
 
+/**
+ * Why no disjoint pair can exist, when the reason is an end's own reach: an end with fewer than two
+ * live spans a path can continue from (to the other end, or to a site that allows transit).
+ */
+export function pairHints(view: NetworkView, spec: CircuitSpec): string[] {
+  if (spec.protection !== 'protected-1+1') return [];
+  const out: string[] = [];
+  for (const end of [spec.aSite, spec.zSite]) {
+    const other = end === spec.aSite ? spec.zSite : spec.aSite;
+    const exits = view.spans.filter((s, e) => {
+      if (view.failed[e] === 1 || (s.aSiteId !== end && s.zSiteId !== end)) return false;
+      const next = view.sites.get(s.aSiteId === end ? s.zSiteId : s.aSiteId);
+      return next !== undefined && (next.id === other || allowsTransit(next));
+    }).length;
+    if (exits < 2) out.push(`${end} has ${exits === 0 ? 'no span' : 'one span'} a path can leave it by (its other neighbours are endpoint-only sites, which carry no transit), so no disjoint pair leaves it`);
+  }
+  return out;
+}
+
 /** The message of a capacity-exhausted answer. */
 export function noCapacity(spec: CircuitSpec, what: 'path' | 'capacity', extra?: Record<string, unknown>, reasons: readonly string[] = []): LightpathError {
   const detail =
     what === 'path'
-      ? `no ${spec.protection === 'protected-1+1' ? `${spec.disjointness ?? 'SRLG'}-disjoint pair of paths` : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`
+      ? `no ${spec.protection === 'protected-1+1' ? `${spec.disjointness ?? 'SRLG'}-disjoint pair of paths` : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request${explain(reasons)}`
       : `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}${explain(reasons)}`;
   return new LightpathError('capacity-exhausted', extra?.availableUntil ? `${detail} for the whole window; it would fit until ${String(extra.availableUntil)}` : detail, undefined, extra);
 }

@@ -28,7 +28,7 @@ import { auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
 import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, RetryAllocation, withAllocationRetry } from './common.js';
-import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
 import { toOrder, type Order, type OrderPayload, type Pricing, type QuoteOption, type WindowView } from './model.js';
@@ -319,7 +319,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
         }
         if (!target || (!snap && target.route)) throw new RetryAllocation('the inventory kept changing while the order was planned');
         const { spec, route } = target;
-        if (!route || !snap || !ticket) throw noCapacity(spec, 'path');
+        if (!route || !snap || !ticket) throw noCapacity(spec, 'path', undefined, route ? [] : pairHints(view, spec));
         if (!plan) {
           // An open-ended booking that collides with a later reservation: say until when it would fit.
           const until = w.endMs === null ? await fitsUntil(ctx, view, spec, route, w, tx) : null;
