@@ -42,6 +42,9 @@ export const MAX_EVENT_LIMIT = 1000;
 // Dotted segments; camelCase where a segment names a state (order.inProgress).
 const TYPE_RE = /^[a-z][A-Za-z0-9_-]*(\.[a-z][A-Za-z0-9_-]*)+$/;
 
+/** Event types renamed (migration 009: types name the state they report), old name → new. */
+const RENAMED_TYPES: Readonly<Record<string, string>> = { 'order.in-progress': 'order.inProgress' };
+
 /** Tenant filter for a viewer: undefined (all) for operators. */
 export function tenantScope(v: Viewer): string | undefined {
   return v.role === 'operator' ? undefined : v.tenantId;
@@ -53,6 +56,9 @@ export function parseTypes(raw: string | readonly string[] | undefined): string[
   const list = (typeof raw === 'string' ? [raw] : raw).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   const bad = list.filter((t) => !TYPE_RE.test(t) || t.length > 128);
   if (bad.length > 0) throw validationFailed('invalid event types', bad.map((t) => ({ path: '/types', message: `not an event type: ${JSON.stringify(t)}` })));
+  // A filter or subscription on a retired name would match nothing, silently.
+  const retired = list.filter((t) => Object.hasOwn(RENAMED_TYPES, t));
+  if (retired.length > 0) throw validationFailed('retired event types', retired.map((t) => ({ path: '/types', message: `${JSON.stringify(t)} was renamed ${JSON.stringify(RENAMED_TYPES[t])}` })));
   if (list.length > 50) throw validationFailed('too many event types', [{ path: '/types', message: 'at most 50' }]);
   return list.length > 0 ? [...new Set(list)] : undefined;
 }

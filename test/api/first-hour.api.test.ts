@@ -152,6 +152,9 @@ describe('a new user\'s first hour (API)', () => {
       { method: 'POST', url: '/v1/srlgs', body: { id: 'x', name: 'X', kind: 'pipe' }, path: '/kind', message: 'must be one of conduit, trench, bridge, building, duct, right-of-way, other' },
       { method: 'POST', url: '/v1/spans', body: { id: 'x', aSiteId: 'chi-pop', zSiteId: 'nyc-pop', geometry: { type: 'Polyline', coordinates: [[0, 0], [1, 1]] } }, path: '/geometry/type', message: 'must be LineString' },
       { method: 'POST', url: '/v1/analysis/failures', body: { scenario: [{ spans: ['was-bal'], kind: 'cut' }] }, path: '/scenario/0/kind', message: 'unknown field; allowed: spans, srlgs, sites' },
+      // A retired event name would match nothing: refused with its new name, for subscriptions and filters.
+      { method: 'POST', url: '/v1/webhooks', body: { url: 'https://hooks.example.com/x', types: ['order.in-progress'] }, path: '/types', message: '"order.in-progress" was renamed "order.inProgress"' },
+      { method: 'GET', url: '/v1/events?format=json&types=order.in-progress', path: '/types', message: '"order.in-progress" was renamed "order.inProgress"' },
     ];
     for (const c of cases) {
       const r = await call(c.method, c.url, op, c.body);

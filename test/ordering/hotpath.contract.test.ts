@@ -44,7 +44,7 @@ for (const driver of testDrivers()) {
       db = await driver.open();
       // 52 strands: the random strand holdings below lie in [4, 52), above the 4 strands in use (the
       // database refuses allocations outside the inventory).
-      await loadTinyNetwork(db, { slotCount: 48, strandCount: 52 });
+      await loadTinyNetwork(db, { slotCount: 48, strandCount: 52, fiberPairs: 2 });
     });
     after(async () => {
       await db.close();
@@ -60,7 +60,7 @@ for (const driver of testDrivers()) {
       await fc.assert(
         fc.asyncProperty(
           // Disjoint slot ranges per resource: [8i, 8i + w) never overlap for distinct i.
-          fc.array(fc.record({ kind: fc.constantFrom('spectrum', 'strand'), r: fc.integer({ min: 0, max: 4 }), i: fc.integer({ min: 0, max: 5 }), w: fc.integer({ min: 1, max: 8 }), released: fc.boolean() }), {
+          fc.array(fc.record({ kind: fc.constantFrom('spectrum', 'strand'), r: fc.integer({ min: 0, max: 4 }), i: fc.integer({ min: 0, max: 5 }), w: fc.integer({ min: 1, max: 8 }), fp: fc.integer({ min: 0, max: 1 }), released: fc.boolean() }), {
             maxLength: 20,
           }),
           fc.subarray([0, 1, 2, 3, 4], { minLength: 0 }),
@@ -72,14 +72,16 @@ for (const driver of testDrivers()) {
             const seen = new Set<string>();
             for (const h of holds) {
               const resourceId = h.kind === 'spectrum' ? spans[h.r] : cables[h.r];
-              const key = `${h.kind}:${resourceId}:${h.i}`;
+              // Spectrum on either fiber pair (the read covers every sub); strands have one.
+              const sub = h.kind === 'spectrum' ? h.fp : 0;
+              const key = `${h.kind}:${resourceId}:${sub}:${h.i}`;
               if (seen.has(key)) continue;
               seen.add(key);
               await db.query(
                 `INSERT INTO allocations (kind, resource_id, sub, units, service_id, order_id, role, during)
-                 VALUES ($1, $2, 0, int4range($3, $4), 'svc_snap', 'ord_snap', 'working',
+                 VALUES ($1, $2, $6, int4range($3, $4), 'svc_snap', 'ord_snap', 'working',
                          CASE WHEN $5 THEN tstzrange(now() - interval '1 hour', now() - interval '1 minute') ELSE tstzrange(now(), NULL) END)`,
-                [h.kind, resourceId, 8 * h.i + (h.kind === 'strand' ? 4 : 0), 8 * h.i + h.w + (h.kind === 'strand' ? 4 : 0), h.released],
+                [h.kind, resourceId, 8 * h.i + (h.kind === 'strand' ? 4 : 0), 8 * h.i + h.w + (h.kind === 'strand' ? 4 : 0), h.released, sub],
               );
             }
             if (withTrunk) {
@@ -89,7 +91,7 @@ for (const driver of testDrivers()) {
             }
             for (const kind of ['spectrum', 'strand'] as const) {
               const ids = pick.map((i) => (kind === 'spectrum' ? spans[i] : cables[i]));
-              const snap = await st.planningSnapshot(db, { kind, resourceIds: ids, trunkPair: ['c', 'a'] });
+              const snap = await st.planningSnapshot(db, { kind, resourceIds: ids, subs: kind === 'spectrum' ? 2 : 1, trunkPair: ['c', 'a'] });
               const ctx = await st.quoteContext(db);
               assert.equal(snap.inventoryVersion, ctx.inventoryVersion);
               assert.deepEqual(snap.priceBook, ctx.priceBook);
@@ -100,8 +102,8 @@ for (const driver of testDrivers()) {
               assert.equal(snap.existingOrder, null);
             }
             // The batched read (concurrent orders of one process) answers each request as the single one does.
-            const reqs: st.SnapshotRequest[] = (['spectrum', 'strand'] as const).map((kind) => ({ kind, resourceIds: pick.map((i) => (kind === 'spectrum' ? spans[i] : cables[i])), trunkPair: ['c', 'a'] }));
-            reqs.push({ kind: 'spectrum', resourceIds: spans, trunkPair: null, idempotency: { tenantId: 'alice', key: 'none' } }, { kind: 'strand', resourceIds: [], trunkPair: ['a', 'b'] });
+            const reqs: st.SnapshotRequest[] = (['spectrum', 'strand'] as const).map((kind) => ({ kind, resourceIds: pick.map((i) => (kind === 'spectrum' ? spans[i] : cables[i])), subs: kind === 'spectrum' ? 2 : 1, trunkPair: ['c', 'a'] }));
+            reqs.push({ kind: 'spectrum', resourceIds: spans, subs: 2, trunkPair: null, idempotency: { tenantId: 'alice', key: 'none' } }, { kind: 'strand', resourceIds: [], subs: 1, trunkPair: ['a', 'b'] });
             const comparable = (x: st.PlanningSnapshot) => ({ ...x, now: null, held: x.held.map((h) => `${h.resourceId}/${h.sub}/${h.lo}/${h.hi}`).sort() });
             const batch = await st.planningSnapshots(db, reqs);
             assert.equal(batch.length, reqs.length);

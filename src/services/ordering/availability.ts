@@ -84,8 +84,7 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
  */
 export async function fitsUntil(ctx: OrderingContext, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow, q: Queryable = ctx.db): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
-  const { kind, ids } = routeResources(view, spec, route);
-  const ranges = await st.heldWithTimes(q, kind, ids, new Date(w.startMs).toISOString(), null);
+  const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
   const lit = await litOverTime(q, spec);
   const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, w.startMs, toMs)) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
@@ -146,10 +145,9 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   if (isPacketProduct(spec.product)) {
     // Trunks are lit and retired over time too: one planning read per piece, cut at every change of
     // what the candidate spans and the pair's trunks hold.
-    const { kind, ids } = routeResources(view, spec, route);
-    const spans = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
+    const spans = await st.heldWithTimes(ctx.db, routeResources(view, spec, route), iso(start), iso(end));
     const trunkIds = (await st.trunksBetween(ctx.db, spec.aSite, spec.zSite)).map((t) => t.id);
-    const units = await st.heldWithTimes(ctx.db, 'trunk', trunkIds, iso(start), iso(end));
+    const units = await st.heldWithTimes(ctx.db, { kind: 'trunk', ids: trunkIds, subs: 1 }, iso(start), iso(end));
     for (const [a, b] of cuts(start, end, [...spans, ...units])) {
       const snap = await st.planningSnapshot(ctx.db, planningRequest(view, spec, route, null, { start: iso(a), end: iso(b) }));
       const occ = occupancyFrom(view, spec, snap);
@@ -158,8 +156,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     }
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
-  const { kind, ids } = routeResources(view, spec, route);
-  const ranges = await st.heldWithTimes(ctx.db, kind, ids, iso(start), iso(end));
+  const ranges = await st.heldWithTimes(ctx.db, routeResources(view, spec, route), iso(start), iso(end));
   const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
   // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
   // meets it, and where nothing fits, nothing fits until some range is released. So a piece is
@@ -273,7 +270,7 @@ export async function spanOccupancy(ctx: OrderingContext, spanId: string, q: { f
   const ls = view.spans[e].lineSystem;
   const total = ls ? ls.fiberPairs * ls.slotCount : 0;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const ranges = await st.heldWithTimes(ctx.db, 'spectrum', [spanId], iso(fromMs), iso(toMs));
+  const ranges = await st.heldWithTimes(ctx.db, { kind: 'spectrum', ids: [spanId], subs: view.maxFiberPairs }, iso(fromMs), iso(toMs));
   const out: { start: string; end: string; usedSlots: number; utilisation: number }[] = [];
   for (const [a, b] of cuts(fromMs, toMs, ranges)) {
     // Slots held in the piece, counted once per (fiber pair, slot) however many reservations share it.

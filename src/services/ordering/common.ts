@@ -23,10 +23,10 @@ function markOccupied(grid: SpectrumGrid, span: number, lo: number, hi: number):
 }
 
 /** Resources (span or cable ids) whose held ranges a plan for this route needs, and their kind. */
-function occupancyResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[] } {
+function occupancyResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[]; subs: number } {
   const spanIds = route ? routeSpanIds(view, route) : [];
-  if (spec.product === 'dark-fiber') return { kind: 'strand', ids: spanIds.flatMap((id) => view.spans[view.graph.spanIndex(id)].cables.map((c) => c.id)) };
-  return { kind: 'spectrum', ids: spanIds };
+  if (spec.product === 'dark-fiber') return { kind: 'strand', ids: spanIds.flatMap((id) => view.spans[view.graph.spanIndex(id)].cables.map((c) => c.id)), subs: 1 };
+  return { kind: 'spectrum', ids: spanIds, subs: view.maxFiberPairs };
 }
 
 /**
@@ -58,9 +58,9 @@ export function planningRequest(
   window: st.SnapshotRequest['window'] = null,
   occupancySince: number | null = null,
 ): st.SnapshotRequest {
-  const { kind, ids } = occupancyResources(view, spec, route);
+  const { kind, ids, subs } = occupancyResources(view, spec, route);
   const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
-  return { kind, resourceIds: ids, trunkPair: pair, idempotency, window, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
+  return { kind, resourceIds: ids, subs, trunkPair: pair, idempotency, window, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
 }
 
 /** Builds the planner's occupancy from a snapshot (pure). */
@@ -105,7 +105,7 @@ export async function loadOccupancy(q: Queryable, view: NetworkView, spec: Circu
 }
 
 /** The resources (kind and ids) a route may touch, for reads outside the planning snapshot. */
-export function routeResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[] } {
+export function routeResources(view: NetworkView, spec: CircuitSpec, route: Route | null): { kind: 'spectrum' | 'strand'; ids: string[]; subs: number } {
   return occupancyResources(view, spec, route);
 }
 
