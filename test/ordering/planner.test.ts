@@ -144,4 +144,32 @@ describe('planner against a brute-force oracle', () => {
     assert.equal(plan.allocations.filter((a) => a.role === 'working').length, w.spanIds.length);
     assert.equal(plan.allocations.filter((a) => a.role === 'protect').length, p.spanIds.length);
   });
+  test('1+1 looks beyond the first disjoint pair when spectrum rules it out (against every pair of the three parallel routes)', () => {
+    // a and z joined by three node-disjoint routes via x1, x2, x3 (lengths 100, 150, 220 km a side).
+    const km: Record<string, number> = { x1: 100, x2: 150, x3: 220 };
+    const sites = ['a', 'z', 'x1', 'x2', 'x3'].map((id, i) => ({ id, name: id, kind: 'pop' as const, lat: 40 + i * 0.3, lon: -100 + i * 0.2, metro: null, cloudProvider: null, cloudRegion: null }));
+    const spans = Object.keys(km).flatMap((x) => [['a', x], [x, 'z']].map(([u, v]) => ({
+      id: `${u}${v}`, aSiteId: u, zSiteId: v, lengthKm: km[x], measuredLatencyUs: null,
+      geometry: { type: 'LineString' as const, coordinates: [] as [number, number][] }, srlgIds: [], cables: [{ id: `${u}${v}-c`, strandCount: 6, strandsInUse: 0 }],
+      lineSystem: { fiberPairs: 1, slotCount: 16, slotWidthGhz: 12.5, startFrequencyGhz: 191_300 },
+    })));
+    const view = buildNetworkView({ name: 'ladder', sites, spans, srlgs: [] }, 1);
+    const spec: CircuitSpec = { product: 'wave', aSite: 'a', zSite: 'z', bandwidthGbps: 100, protection: 'protected-1+1', maxLatencyUs: null };
+    for (const full of [[], ['x1'], ['x2'], ['x1', 'x2'], ['x3', 'x1']]) {
+      const route = routeFor(view, spec);
+      assert.ok(route && route.kind === 'pair');
+      const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+      for (const x of full) occ.layers[0].occupy(view.graph.spanIndex(`a${x}`), 0, 16);
+      const plan = planCircuit(view, occ, spec, route, () => 'unused', opts(view));
+      // The oracle: of the three routes, those with spectrum free; the best pair is the two shortest of them.
+      const free = Object.keys(km).filter((x) => !full.includes(x)).sort((u, v) => km[u] - km[v]);
+      if (free.length < 2) {
+        assert.equal(plan, null, `nothing fits with ${full.join(', ')} full`);
+        continue;
+      }
+      assert.ok(plan, `a pair fits with ${full.join(', ') || 'nothing'} full`);
+      const via = plan.design.paths.map((p) => p.siteIds[1]).sort();
+      assert.deepEqual(via, free.slice(0, 2).sort(), `with ${full.join(', ') || 'nothing'} full`);
+    }
+  });
 });
