@@ -41,6 +41,7 @@ import { availabilityRoutes } from './routes/availability.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { usageRoutes } from './routes/usage.js';
 import { auditRoutes } from './routes/audit.js';
+import { transferRoutes } from './routes/transfers.js';
 import { calendarRoutes } from './routes/calendar.js';
 
 export type AppInstance = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -233,6 +234,7 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   await app.register(async (scope) => analysisRoutes(scope as AppInstance, services));
   await app.register(async (scope) => availabilityRoutes(scope as AppInstance, services));
   await app.register(async (scope) => auditRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => transferRoutes(scope as AppInstance, services));
   await app.register(async (scope) => calendarRoutes(scope as AppInstance, services));
 
   if (webDir) {

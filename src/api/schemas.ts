@@ -174,6 +174,8 @@ export const ProblemSchema = Type.Object(
     services: Type.Optional(Type.Array(Type.String(), { description: 'in-use: the live services holding what the change would remove or shrink' })),
     trunks: Type.Optional(Type.Array(Type.String(), { description: 'in-use: the trunks concerned' })),
     orderId: Type.Optional(Type.String({ description: 'store-unavailable on an order: the id to look up once the store answers' })),
+    earliestFeasibleDeadline: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon)' })),
+    mostVolumeTB: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'deadline-infeasible: the most volume that fits by the requested deadline' })),
   },
   { additionalProperties: true },
 );

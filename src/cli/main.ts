@@ -22,6 +22,7 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerQotCommand } from './commands/qot.js';
 import { registerQotPolicyCommand } from './commands/qot-policy.js';
 import { registerDevicesCommands } from './commands/devices.js';
+import { registerTransferCommands } from './commands/transfer.js';
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerQotCommand(program);
   registerQotPolicyCommand(program);
   registerDevicesCommands(program);
+  registerTransferCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'idempotency-conflict',
   'in-use',
   'capacity-exhausted',
+  'deadline-infeasible',
   'payload-too-large',
   'unsupported-media-type',
   'rate-limited',

@@ -10,6 +10,7 @@ import type { SouthboundDriver } from './ordering/activation.js';
 import { startEventWorkers, type EventWorkers } from './events-workers.js';
 import { ResilienceService } from './resilience/index.js';
 import { AuditService } from './audit.js';
+import { TransferService } from './transfers/index.js';
 
 export interface Services extends OrderingServices {
   db: Db;
@@ -17,6 +18,7 @@ export interface Services extends OrderingServices {
   paths: PathService;
   resilience: ResilienceService;
   audit: AuditService;
+  transfers: TransferService;
   /** Background loops (webhook delivery, usage roll-up) once startBackground ran. */
   background: EventWorkers | null;
 }
@@ -37,10 +39,11 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
     ...(opts.workerPollMs !== undefined ? { worker: { pollMs: opts.workerPollMs } } : {}),
   });
   // Ordering and resilience plan over the same cached network view.
-  const resilience = new ResilienceService(db, { views: ordering.ordering.views });
+  const transfers = new TransferService(db);
+  const resilience = new ResilienceService(db, { views: ordering.ordering.views, afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)) });
   // One background loop runs every kind of leased job: activations, teardowns, restorations.
   ordering.worker.register(resilience.restorationJob());
-  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), background: null };
+  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), transfers, background: null };
 }
 
 /** Starts the long-running loops a server needs: order activation, webhook delivery, usage hours. */

@@ -60,7 +60,7 @@ export function spellings(path: string): string[] {
 /**
  * The access policy, stated independently of the routes' own declarations: the inventory, the price
  * book, the QoT policy, failures and analysis, reverts, the audit trail and metrics are the operator's; everything a
- * customer owns (quotes, orders, services, keys, webhooks, events, usage) and every read of the
+ * customer owns (quotes, orders, services, transfers, keys, webhooks, events, usage) and every read of the
  * network is any key's; probes, the OpenAPI document and the portal are public.
  */
 function policy(method: string, url: string): 'public' | 'any' | 'operator' {
@@ -94,8 +94,11 @@ describe('route access (every registered route, every spelling)', () => {
     const { order } = await services.ordering.placeOrder(pa, { quoteId: quote.id, optionId: 'opt-1' });
     await services.worker.runOnce();
     const hook = await new WebhookService(db).create(pa, { url: 'https://hooks.example.com/a' });
+    // A trunk chi-nyc (lit by an ethernet circuit) carries tenant A's bulk transfer.
+    await services.ordering.placeOrder(pa, { product: 'ethernet', aSite: 'chi-pop', zSite: 'nyc-pop', bandwidthGbps: 10, protection: 'unprotected' });
+    const { transfer } = await services.transfers.create(pa, { aSite: 'chi-pop', zSite: 'nyc-pop', volumeTB: 1, deadline: new Date(Date.now() + 6 * 3_600_000).toISOString() });
     const failure = await services.resilience.cut(TEST_OPERATOR, { spans: ['sea-pdx'] });
-    Object.assign(objects, { quote: quote.id, order: order.id, service: order.serviceId, webhook: hook.id, key: a.record.id, failure: failure.failure.id });
+    Object.assign(objects, { quote: quote.id, order: order.id, service: order.serviceId, webhook: hook.id, key: a.record.id, failure: failure.failure.id, transfer: transfer.id });
     app = await buildApp({ services, logger: false, webDir: null, rateLimitPerMinute: 0 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
@@ -114,6 +117,7 @@ describe('route access (every registered route, every spelling)', () => {
       [/^\/v1\/services\/:id/, objects.service],
       [/^\/v1\/webhooks\/:id/, objects.webhook],
       [/^\/v1\/keys\/:id/, objects.key],
+      [/^\/v1\/transfers\/:id/, objects.transfer],
     ];
     for (const [re, id] of owned) if (re.test(url)) return { path: url.replace(':id', id), ownedByA: true };
     const inventory: Record<string, string> = { sites: 'chi-pop', spans: 'chi-stl', srlgs: 'unknown-srlg', failures: objects.failure };

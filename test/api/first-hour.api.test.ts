@@ -76,6 +76,8 @@ describe('a new user\'s first hour (API)', () => {
       placed.push(await ok<{ id: string; serviceId: string }>('POST', '/v1/orders', { quoteId: q.id, optionId: q.options[0].id }, who));
     }
     await services.worker.runOnce();
+    // A bulk transfer on what the ethernet circuit's trunk leaves free.
+    ids.transfer = (await ok<{ id: string }>('POST', '/v1/transfers', { aSite: 'dal-pop', zSite: 'nyc-pop', volumeTB: 10, deadline: new Date(Date.now() + 6 * 3_600_000).toISOString() }, acme)).id;
     ids.order = placed[1].id;
     ids.service = placed[1].serviceId;
     const svc = await ok<{ design: { paths: { spanIds: string[] }[] } }>('GET', `/v1/services/${ids.service}`);
@@ -101,7 +103,7 @@ describe('a new user\'s first hour (API)', () => {
     const query: Record<string, string> = { from: 'chi-pop', to: 'nyc-pop', maxLatencyUs: '5000', aSite: 'ash-dc1', zSite: 'chi-pop', product: 'wave' };
     const idFor = (p: string): string => {
       const noun = /^\/v1\/([a-z]+)\//.exec(p)?.[1] ?? '';
-      const byNoun: Record<string, string> = { sites: ids.site, spans: ids.span, srlgs: ids.srlg, orders: ids.order, services: ids.service, quotes: ids.quote, failures: ids.failure, webhooks: ids.webhook };
+      const byNoun: Record<string, string> = { sites: ids.site, spans: ids.span, srlgs: ids.srlg, orders: ids.order, services: ids.service, quotes: ids.quote, failures: ids.failure, webhooks: ids.webhook, transfers: ids.transfer };
       assert.ok(byNoun[noun], `no id for ${p}`);
       return byNoun[noun];
     };

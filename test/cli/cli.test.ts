@@ -183,24 +183,25 @@ describe('lightpath CLI', () => {
     assert.equal(later.status, 0, later.stderr);
 
     // A process that holds the store without serving it (here a follower) is named, and nobody waits.
-    const follow = () => spawn(process.execPath, [bin, ...at, 'events', '--follow', '--after', 'latest'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let follower = follow();
+    const follower = spawn(process.execPath, [bin, ...at, 'events', '--follow', '--after', 'latest'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let followerErr = '';
+    follower.stderr.on('data', (d: Buffer) => (followerErr += d.toString()));
     try {
-      let holder: { status: number | null; stderr: string } = { status: 0, stderr: '' };
-      for (let i = 0; i < 600 && holder.status !== 3; i++) {
+      // Probe only once the follower holds the directory (its lock record names it): a probe started
+      // earlier would hold the store itself and lock the follower out.
+      const record = path.join(at[1], 'lightpath.lock');
+      for (let i = 0; i < 900 && follower.exitCode === null; i++) {
+        const text = fs.existsSync(record) ? fs.readFileSync(record, 'utf8') : '';
+        if (text.includes(`"pid":${follower.pid}`)) break;
         await new Promise((r) => setTimeout(r, 200));
-        // On a loaded machine a probe may take the store first and the follower exits refused: start it again.
-        if (follower.exitCode !== null) follower = follow();
-        holder = run([...at, 'sites']);
       }
+      assert.equal(follower.exitCode, null, `the follower exited: ${followerErr}`);
+      const holder = run([...at, 'sites']);
       assert.equal(holder.status, 3, holder.stderr);
       assert.match(holder.stderr, new RegExp(`^lightpath: store-locked: .*process ${follower.pid} .*lightpath events`));
     } finally {
-      if (follower.exitCode === null && follower.signalCode === null) {
-        const exited = new Promise((r) => follower.once('exit', r));
-        follower.kill('SIGTERM');
-        await exited;
-      }
+      follower.kill('SIGTERM');
+      await new Promise((r) => follower.once('exit', r));
     }
   });
   test('QoT policy, transit and quotes decided by physics from the command line', () => {

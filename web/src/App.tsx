@@ -35,6 +35,7 @@ import { routesFor, useLocation } from './routes.js';
 import type { RouteId } from './routes.js';
 import { ServicesPanel } from './services/ServicesPanel.js';
 import { useServices } from './services/useServices.js';
+import { TransfersPanel } from './transfers/TransfersPanel.js';
 
 type Session = { state: 'checking' } | { state: 'signin'; reason: string | null } | { state: 'error'; message: string } | { state: 'ready'; me: Me };
 
@@ -79,6 +80,7 @@ const PANEL_LABEL: Record<RouteId, string> = {
   latency: 'Latency explorer',
   order: 'Quote and order',
   services: 'Services',
+  transfers: 'Bulk transfers',
   operator: 'Operations',
 };
 
@@ -352,6 +354,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
           {model !== null && route === 'services' && (
             <ServicesPanel model={model} services={services} onRetry={retryServices} selectedId={serviceId} onSelect={selectService} showTenant={operator} onOrderNew={() => navigate('/order')} />
           )}
+          {route === 'transfers' && <TransfersPanel selectedId={new URLSearchParams(paramsKey).get('id')} onSelect={(id) => navigate(`/transfers?id=${encodeURIComponent(id)}`, true)} />}
           {model !== null && route === 'operator' && operator && (
             <OperatorPanel
               model={model}

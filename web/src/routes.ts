@@ -10,6 +10,7 @@ export const ROUTES = [
   { id: 'latency', path: '/latency', label: 'Latency explorer', operator: false },
   { id: 'order', path: '/order', label: 'Quote & order', operator: false },
   { id: 'services', path: '/services', label: 'My services', operator: false },
+  { id: 'transfers', path: '/transfers', label: 'Transfers', operator: false },
   { id: 'operator', path: '/operator', label: 'Operations', operator: true },
 ] as const;
 

@@ -49,6 +49,11 @@ export interface ResilienceOptions {
   onRestoreDeferred?: (err: unknown) => void;
   /** Ordering settings used to re-plan bookings that have not started (k paths, activation lead). */
   ordering?: OrderingOptions;
+  /**
+   * Runs at the end of every restoration batch, in its transaction (the inventory version still
+   * share-locked): bulk transfers re-plan around the trunks the batch could not route around.
+   */
+  afterBatch?: (tx: Queryable, report: BatchReport) => Promise<void>;
 }
 
 /** A restoration pass's report, with what it did to bookings that have not started yet. */
@@ -163,6 +168,7 @@ export class ResilienceService {
       }
       // Bookings that have not started are planned around the failure for their own windows.
       const bookings = await replanBookings(this.booking, SYSTEM_PRINCIPAL, tx, view);
+      if (this.opts.afterBatch) await this.opts.afterBatch(tx, report);
       await finish(tx);
       return { ...report, bookings };
     });

@@ -645,6 +645,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List transfers */
+        get: operations["listTransfers"];
+        put?: never;
+        /** Move volumeTB from aSite to zSite by the deadline: admitted with a schedule held in the calendar, or 409 deadline-infeasible with the earliest feasible deadline and the most volume that fits */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a transfer: schedule, volume delivered so far, expected completion */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        /** Cancel a transfer: the slots from now on are released */
+        delete: operations["cancelTransfer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/availability": {
         parameters: {
             query?: never;
@@ -724,7 +760,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -739,6 +775,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -781,7 +821,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -796,6 +836,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -813,7 +857,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -828,6 +872,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -869,7 +917,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -884,6 +932,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -901,7 +953,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -916,6 +968,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -933,7 +989,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -948,6 +1004,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -965,7 +1025,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -980,6 +1040,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1037,7 +1101,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1052,6 +1116,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1069,7 +1137,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1084,6 +1152,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1101,7 +1173,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1116,6 +1188,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1133,7 +1209,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1148,6 +1224,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1165,7 +1245,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1180,6 +1260,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1245,7 +1329,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1260,6 +1344,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1277,7 +1365,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1292,6 +1380,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1309,7 +1401,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1324,12 +1416,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1341,7 +1437,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1356,6 +1452,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1373,7 +1473,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1388,6 +1488,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1405,7 +1509,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1420,6 +1524,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1437,7 +1545,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1452,6 +1560,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1469,7 +1581,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1484,6 +1596,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1501,7 +1617,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1516,6 +1632,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1568,7 +1688,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1583,6 +1703,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1600,7 +1724,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1615,6 +1739,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1632,7 +1760,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1647,6 +1775,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1664,7 +1796,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1679,6 +1811,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1696,7 +1832,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1711,6 +1847,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1749,7 +1889,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1764,6 +1904,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1781,7 +1925,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1796,6 +1940,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1813,7 +1961,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1828,12 +1976,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1845,7 +1997,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1860,6 +2012,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1877,7 +2033,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1892,6 +2048,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1909,7 +2069,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1924,6 +2084,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -1941,7 +2105,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -1956,6 +2120,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2022,7 +2190,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2037,6 +2205,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2054,7 +2226,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2069,6 +2241,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2086,7 +2262,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2101,6 +2277,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2118,7 +2298,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2133,12 +2313,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2150,7 +2334,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2165,6 +2349,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2182,7 +2370,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2197,6 +2385,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2214,7 +2406,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2229,6 +2421,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2246,7 +2442,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2261,6 +2457,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2278,7 +2478,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2293,6 +2493,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2310,7 +2514,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2325,6 +2529,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2427,7 +2635,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2442,6 +2650,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2459,7 +2671,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2474,6 +2686,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2491,7 +2707,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2506,6 +2722,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2523,7 +2743,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2538,6 +2758,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2555,7 +2779,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2570,6 +2794,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2707,7 +2935,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2722,6 +2950,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2739,7 +2971,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2754,6 +2986,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2771,7 +3007,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2786,12 +3022,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2803,7 +3043,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2818,6 +3058,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2835,7 +3079,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2850,6 +3094,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2867,7 +3115,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2882,6 +3130,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2899,7 +3151,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2914,6 +3166,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2931,7 +3187,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2946,6 +3202,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -2963,7 +3223,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -2978,6 +3238,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3073,7 +3337,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3088,6 +3352,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3105,7 +3373,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3120,6 +3388,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3137,7 +3409,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3152,6 +3424,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3169,7 +3445,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3184,6 +3460,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3201,7 +3481,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3216,6 +3496,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3254,7 +3538,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3269,6 +3553,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3286,7 +3574,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3301,6 +3589,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3318,7 +3610,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3333,12 +3625,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,7 +3646,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3365,6 +3661,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3382,7 +3682,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3397,6 +3697,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3414,7 +3718,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3429,6 +3733,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3446,7 +3754,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3461,6 +3769,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3599,7 +3911,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3614,6 +3926,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3631,7 +3947,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3646,6 +3962,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3663,7 +3983,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3678,6 +3998,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3695,7 +4019,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3710,12 +4034,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3727,7 +4055,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3742,6 +4070,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3759,7 +4091,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3774,6 +4106,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3791,7 +4127,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3806,6 +4142,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3823,7 +4163,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3838,6 +4178,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3855,7 +4199,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3870,6 +4214,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3887,7 +4235,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3902,6 +4250,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3951,7 +4303,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3966,6 +4318,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -3983,7 +4339,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -3998,6 +4354,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4015,7 +4375,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4030,6 +4390,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4047,7 +4411,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4062,6 +4426,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4079,7 +4447,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4094,6 +4462,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4145,7 +4517,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4160,6 +4532,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4177,7 +4553,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4192,6 +4568,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4209,7 +4589,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4224,12 +4604,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4241,7 +4625,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4256,6 +4640,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4273,7 +4661,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4288,6 +4676,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4305,7 +4697,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4320,6 +4712,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4337,7 +4733,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4352,6 +4748,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4369,7 +4769,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4384,6 +4784,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4401,7 +4805,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4416,6 +4820,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4461,7 +4869,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4476,6 +4884,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4493,7 +4905,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4508,6 +4920,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4525,7 +4941,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4540,6 +4956,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4557,7 +4977,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4572,6 +4992,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4589,7 +5013,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4604,6 +5028,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4642,7 +5070,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4657,6 +5085,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4674,7 +5106,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4689,6 +5121,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4706,7 +5142,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4721,12 +5157,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4738,7 +5178,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4753,6 +5193,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4770,7 +5214,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4785,6 +5229,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4802,7 +5250,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4817,6 +5265,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4834,7 +5286,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4849,6 +5301,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4901,7 +5357,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4916,6 +5372,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4933,7 +5393,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4948,6 +5408,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4965,7 +5429,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -4980,6 +5444,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -4997,7 +5465,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5012,6 +5480,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5029,7 +5501,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5044,6 +5516,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5061,7 +5537,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5076,6 +5552,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5093,7 +5573,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5108,6 +5588,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5125,7 +5609,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5140,6 +5624,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5157,7 +5645,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5172,6 +5660,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5223,7 +5715,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5238,6 +5730,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5255,7 +5751,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5270,6 +5766,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5287,7 +5787,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5302,6 +5802,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5319,7 +5823,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5334,6 +5838,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5351,7 +5859,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5366,6 +5874,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5417,7 +5929,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5432,6 +5944,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5449,7 +5965,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5464,6 +5980,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5481,7 +6001,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5496,12 +6016,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5513,7 +6037,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5528,6 +6052,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5545,7 +6073,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5560,6 +6088,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5577,7 +6109,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5592,6 +6124,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5609,7 +6145,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5624,6 +6160,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5641,7 +6181,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5656,6 +6196,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5743,7 +6287,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5758,6 +6302,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5775,7 +6323,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5790,6 +6338,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5807,7 +6359,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5822,6 +6374,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5839,7 +6395,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5854,6 +6410,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5871,7 +6431,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5886,6 +6446,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5903,7 +6467,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5918,6 +6482,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5980,7 +6548,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -5995,6 +6563,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6012,7 +6584,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6027,6 +6599,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6044,7 +6620,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6059,6 +6635,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6076,7 +6656,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6091,6 +6671,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6108,7 +6692,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6123,6 +6707,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6140,7 +6728,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6155,6 +6743,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6331,7 +6923,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6346,6 +6938,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6363,7 +6959,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6378,6 +6974,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6395,7 +6995,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6410,6 +7010,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6427,7 +7031,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6442,6 +7046,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6459,7 +7067,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6474,6 +7082,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6678,7 +7290,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6693,6 +7305,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6710,7 +7326,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6725,6 +7341,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6742,7 +7362,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6757,6 +7377,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6774,7 +7398,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6789,6 +7413,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6806,7 +7434,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6821,6 +7449,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6838,7 +7470,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6853,6 +7485,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -6870,7 +7506,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -6885,6 +7521,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7058,7 +7698,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7073,6 +7713,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7090,7 +7734,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7105,6 +7749,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7122,7 +7770,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7137,6 +7785,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7154,7 +7806,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7169,6 +7821,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7186,7 +7842,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7201,6 +7857,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7289,7 +7949,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7304,6 +7964,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7321,7 +7985,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7336,6 +8000,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7353,7 +8021,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7368,6 +8036,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7385,7 +8057,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7400,6 +8072,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7417,7 +8093,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7432,6 +8108,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7601,7 +8281,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7616,6 +8296,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7633,7 +8317,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7648,6 +8332,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7665,7 +8353,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7680,12 +8368,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7697,7 +8389,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7712,6 +8404,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7729,7 +8425,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7744,6 +8440,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7761,7 +8461,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7776,6 +8476,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7793,7 +8497,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7808,6 +8512,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7825,7 +8533,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7840,6 +8548,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7857,7 +8569,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7872,6 +8584,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7954,7 +8670,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -7969,6 +8685,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -7986,7 +8706,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8001,6 +8721,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8018,7 +8742,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8033,6 +8757,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8050,7 +8778,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8065,6 +8793,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8082,7 +8814,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8097,6 +8829,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8179,7 +8915,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8194,6 +8930,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8211,7 +8951,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8226,12 +8966,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8243,7 +8987,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8258,6 +9002,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8275,7 +9023,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8290,6 +9038,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8307,7 +9059,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8322,6 +9074,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8339,7 +9095,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8354,6 +9110,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8436,7 +9196,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8451,6 +9211,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8468,7 +9232,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8483,12 +9247,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8500,7 +9268,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8515,6 +9283,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8532,7 +9304,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8547,6 +9319,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8564,7 +9340,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8579,6 +9355,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8596,7 +9376,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8611,6 +9391,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8758,7 +9542,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8773,6 +9557,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8790,7 +9578,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8805,6 +9593,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8822,7 +9614,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8837,6 +9629,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8854,7 +9650,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8869,6 +9665,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8886,7 +9686,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -8901,6 +9701,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9043,7 +9847,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9058,6 +9862,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9075,7 +9883,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9090,6 +9898,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9107,7 +9919,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9122,6 +9934,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9139,7 +9955,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9154,6 +9970,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9171,7 +9991,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9186,6 +10006,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9268,7 +10092,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9283,6 +10107,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9300,7 +10128,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9315,12 +10143,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9332,7 +10164,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9347,6 +10179,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9364,7 +10200,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9379,6 +10215,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9396,7 +10236,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9411,6 +10251,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9428,7 +10272,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9443,6 +10287,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9534,7 +10382,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9549,6 +10397,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9566,7 +10418,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9581,6 +10433,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9598,7 +10454,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9613,12 +10469,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9630,7 +10490,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9645,6 +10505,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9662,7 +10526,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9677,6 +10541,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9694,7 +10562,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9709,6 +10577,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9726,7 +10598,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9741,6 +10613,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9758,7 +10634,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9773,6 +10649,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9790,7 +10670,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9805,6 +10685,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9870,7 +10754,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9885,6 +10769,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9902,7 +10790,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9917,6 +10805,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9934,7 +10826,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9949,6 +10841,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9966,7 +10862,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -9981,6 +10877,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10078,7 +10978,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10093,6 +10993,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10110,7 +11014,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10125,6 +11029,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10142,7 +11050,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10157,6 +11065,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10174,7 +11086,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10189,6 +11101,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10206,7 +11122,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10221,6 +11137,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10238,7 +11158,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10253,6 +11173,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10270,7 +11194,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10285,6 +11209,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10302,7 +11230,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10317,6 +11245,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10814,7 +11746,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10829,6 +11761,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10846,7 +11782,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10861,6 +11797,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10878,7 +11818,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10893,6 +11833,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10910,7 +11854,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10925,6 +11869,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10942,7 +11890,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -10957,6 +11905,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11015,7 +11967,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11030,6 +11982,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11047,7 +12003,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11062,6 +12018,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11079,7 +12039,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11094,6 +12054,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11111,7 +12075,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11126,6 +12090,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11143,7 +12111,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11158,6 +12126,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11175,7 +12147,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11190,6 +12162,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11207,7 +12183,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11222,6 +12198,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11239,7 +12219,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11254,6 +12234,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11292,7 +12276,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11307,6 +12291,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11324,7 +12312,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11339,6 +12327,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11356,7 +12348,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11371,6 +12363,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11388,7 +12384,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11403,6 +12399,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11420,7 +12420,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11435,6 +12435,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11500,7 +12504,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11515,6 +12519,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11532,7 +12540,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11547,6 +12555,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11564,7 +12576,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11579,6 +12591,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11596,7 +12612,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11611,6 +12627,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11628,7 +12648,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11643,6 +12663,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11696,7 +12720,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11711,6 +12735,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11728,7 +12756,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11743,6 +12771,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11760,7 +12792,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11775,6 +12807,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11792,7 +12828,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11807,6 +12843,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11824,7 +12864,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11839,6 +12879,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11900,7 +12944,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11915,6 +12959,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11932,7 +12980,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11947,12 +12995,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11964,7 +13016,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11979,6 +13031,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11996,7 +13052,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12011,6 +13067,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12028,7 +13088,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12043,6 +13103,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12060,7 +13124,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12075,6 +13139,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12092,7 +13160,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12107,6 +13175,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12124,7 +13196,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12139,6 +13211,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12188,7 +13264,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12203,6 +13279,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12220,7 +13300,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12235,6 +13315,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12252,7 +13336,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12267,6 +13351,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12284,7 +13372,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12299,6 +13387,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12316,7 +13408,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12331,6 +13423,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12368,7 +13464,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12383,6 +13479,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12400,7 +13500,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12415,6 +13515,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12432,7 +13536,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12447,6 +13551,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12464,7 +13572,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12479,6 +13587,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12496,7 +13608,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12511,6 +13623,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12564,7 +13680,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12579,6 +13695,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12596,7 +13716,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12611,6 +13731,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12628,7 +13752,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12643,6 +13767,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12660,7 +13788,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12675,6 +13803,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12692,7 +13824,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12707,6 +13839,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12770,7 +13906,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12785,6 +13921,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12802,7 +13942,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12817,6 +13957,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12834,7 +13978,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12849,6 +13993,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12866,7 +14014,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12881,6 +14029,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12898,7 +14050,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12913,6 +14065,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12968,7 +14124,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -12983,6 +14139,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13000,7 +14160,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13015,6 +14175,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13032,7 +14196,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13047,6 +14211,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13064,7 +14232,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13079,6 +14247,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13096,7 +14268,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13111,6 +14283,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13128,7 +14304,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13143,6 +14319,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13312,7 +14492,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13327,6 +14507,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13344,7 +14528,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13359,6 +14543,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13376,7 +14564,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13391,6 +14579,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13408,7 +14600,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13423,6 +14615,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13440,7 +14636,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13455,6 +14651,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13472,7 +14672,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13487,6 +14687,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13504,7 +14708,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13519,6 +14723,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13536,7 +14744,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13551,6 +14759,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13602,7 +14814,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13617,6 +14829,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13634,7 +14850,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13649,6 +14865,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13666,7 +14886,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13681,6 +14901,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13698,7 +14922,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13713,6 +14937,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13730,7 +14958,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13745,6 +14973,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13762,7 +14994,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13777,6 +15009,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13876,7 +15112,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13891,6 +15127,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13908,7 +15148,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13923,6 +15163,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13940,7 +15184,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13955,12 +15199,16 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. */
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13972,7 +15220,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -13987,6 +15235,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14004,7 +15256,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14019,6 +15271,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14036,7 +15292,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14051,6 +15307,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14068,7 +15328,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14083,6 +15343,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14162,7 +15426,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14177,6 +15441,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14194,7 +15462,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14209,6 +15477,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14226,7 +15498,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14241,6 +15513,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14258,7 +15534,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14273,6 +15549,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14290,7 +15570,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14305,6 +15585,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14322,7 +15606,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14337,6 +15621,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14417,7 +15705,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14432,6 +15720,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14449,7 +15741,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14464,6 +15756,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14481,7 +15777,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14496,6 +15792,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14513,7 +15813,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14528,6 +15828,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14545,7 +15849,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14560,6 +15864,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14577,7 +15885,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14592,6 +15900,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14609,7 +15921,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14624,6 +15936,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14641,7 +15957,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14656,6 +15972,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14713,7 +16033,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14728,6 +16048,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14745,7 +16069,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14760,6 +16084,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14777,7 +16105,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14792,6 +16120,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14809,7 +16141,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14824,6 +16156,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14841,7 +16177,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14856,6 +16192,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14873,7 +16213,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14888,6 +16228,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14958,7 +16302,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -14973,6 +16317,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -14990,7 +16338,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15005,6 +16353,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15022,7 +16374,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15037,6 +16389,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15054,7 +16410,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15069,6 +16425,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15086,7 +16446,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15101,6 +16461,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15118,7 +16482,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15133,6 +16497,1203 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: "scheduled" | "running" | "completed" | "late" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            tenantId: string;
+                            aSite: string;
+                            zSite: string;
+                            volumeTB: number;
+                            /** Format: date-time */
+                            earliestStart: string;
+                            /** Format: date-time */
+                            deadline: string;
+                            maxRateGbps: number | null;
+                            state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                            slotSeconds: number;
+                            schedule: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                                rateGbps: number;
+                                paths: {
+                                    path: string;
+                                    rateGbps: number;
+                                }[];
+                            }[];
+                            paths: {
+                                id: string;
+                                trunks: string[];
+                                sites: string[];
+                                latencyUs: number;
+                            }[];
+                            /** Format: date-time */
+                            expectedCompletion: string;
+                            deliveredTB: number;
+                            price: {
+                                amountMinor: number;
+                                currency: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            cancelledAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Stable readable id */
+                    aSite: string;
+                    /** @description Stable readable id */
+                    zSite: string;
+                    volumeTB: number;
+                    /** Format: date-time */
+                    deadline: string;
+                    /** Format: date-time */
+                    earliestStart?: string;
+                    maxRateGbps?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    cancelTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        aSite: string;
+                        zSite: string;
+                        volumeTB: number;
+                        /** Format: date-time */
+                        earliestStart: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        maxRateGbps: number | null;
+                        state: "scheduled" | "running" | "completed" | "late" | "cancelled";
+                        slotSeconds: number;
+                        schedule: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                            rateGbps: number;
+                            paths: {
+                                path: string;
+                                rateGbps: number;
+                            }[];
+                        }[];
+                        paths: {
+                            id: string;
+                            trunks: string[];
+                            sites: string[];
+                            latencyUs: number;
+                        }[];
+                        /** Format: date-time */
+                        expectedCompletion: string;
+                        deliveredTB: number;
+                        price: {
+                            amountMinor: number;
+                            currency: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        cancelledAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15197,7 +17758,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15212,6 +17773,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15229,7 +17794,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15244,6 +17809,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15261,7 +17830,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15276,6 +17845,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15293,7 +17866,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15308,6 +17881,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15325,7 +17902,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15340,6 +17917,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15394,7 +17975,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15409,6 +17990,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15426,7 +18011,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15441,6 +18026,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15458,7 +18047,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15473,6 +18062,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15490,7 +18083,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15505,6 +18098,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15522,7 +18119,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15537,6 +18134,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -15554,7 +18155,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -15569,6 +18170,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };

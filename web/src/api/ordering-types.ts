@@ -40,3 +40,4 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+export type Transfer = ResponseJson<'/v1/transfers/{id}', 'get'>;

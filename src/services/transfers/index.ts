@@ -1,0 +1,450 @@
+/**
+ * Bulk transfers by deadline: admit "this many TB from A to B by then" only with a schedule whose
+ * capacity is held in the calendar, on trunk capacity nobody else holds in those slots.
+ *
+ * Every decision runs in one transaction under the ordering discipline (src/services/ordering/README.md):
+ * a transfer-wide advisory lock (decisions may move each other's future slots, so they go one at a
+ * time), the inventory-version row FOR SHARE (no inventory change or failure commits meanwhile), the
+ * live trunks FOR SHARE, and the advisory locks of every trunk resource (locked-mode orders queue). It
+ * reads what the calendar holds per trunk and slot, rebuilds the engine's state from the stored
+ * schedules (`TransferScheduler.restore`), decides, and writes the new and moved schedules as
+ * time-bounded trunk allocations. Orders placed optimistically by other processes meet it at the
+ * exclusion constraint: the loser starts over (withAllocationRetry), so nothing is ever held twice.
+ *
+ * Engine slots: slot 0 is the one containing the current time (running: frozen), decisions are made for
+ * slots 1.. (engine `now` = 1).
+ */
+import highsModule from 'highs';
+import type { Highs } from 'highs';
+import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
+import { TransferScheduler, highsLpSolver, type CutResult, type HighsLpSolver, type TransferRequest, type TransferSchedule } from '../../engine/transfers/index.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { appendEvent } from '../../store/events.js';
+import { lockInventoryShared } from '../../store/inventory.js';
+import { lockResources } from '../../store/ordering.js';
+import * as st from '../../store/transfers.js';
+import { audit } from '../audit.js';
+import { newUlid as ulid } from '../ids.js';
+import { requestHash, withAllocationRetry } from '../ordering/common.js';
+import { loadPriceBook } from '../ordering/pricebook.js';
+import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from '../ordering/principal.js';
+import { pageArgs, toPage, type Page } from '../paging.js';
+import { candidateTrunkPaths, enginePath, MAX_HORIZON_SLOTS, packHolds, SLOT_SECONDS, slotMs, slotOf, slotStartIso, transferNetwork } from './calendar.js';
+
+// The package's default export is its async loader, but its types.d.ts is read under NodeNext as the module
+// namespace (a CommonJS package with an ESM build); cast to the loader signature the package documents.
+const loadHighs = highsModule as unknown as () => Promise<Highs>;
+
+// Arbitrary constant, distinct from the other advisory lock keys: one transfer decision at a time.
+const TRANSFERS_LOCK_KEY = 7_310_550_011;
+
+/** Admitted transfers one admission may move (incremental re-optimisation; see the engine's option). */
+const MAX_MOVED_TRANSFERS = 16;
+
+/** Decimal terabytes to gigabits. */
+const GBIT_PER_TB = 8000;
+
+export type TransferState = 'scheduled' | 'running' | 'completed' | 'late' | 'cancelled';
+
+/** A transfer as the API shows it. */
+export interface Transfer {
+  id: string;
+  tenantId: string;
+  aSite: string;
+  zSite: string;
+  volumeTB: number;
+  earliestStart: string;
+  deadline: string;
+  maxRateGbps: number | null;
+  state: TransferState;
+  slotSeconds: number;
+  schedule: { start: string; end: string; rateGbps: number; paths: { path: string; rateGbps: number }[] }[];
+  paths: { id: string; trunks: string[]; sites: string[]; latencyUs: number }[];
+  expectedCompletion: string;
+  deliveredTB: number;
+  price: { amountMinor: number; currency: string };
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+}
+
+export interface TransferServiceOptions {
+  /** Clock (tests). */
+  now?: () => number;
+  /** Simplex iterations per LP (deterministic budget; default 200,000); past it the greedy path answers. */
+  iterationLimit?: number;
+  /**
+   * Wall-clock seconds per LP (default 5): a decision holds the transfer lock, so a solve slowed by a busy
+   * machine must not stall every other request; past it the EDF re-plan or greedy placement answers.
+   */
+  timeLimitSeconds?: number;
+}
+
+interface Parsed {
+  aSite: string;
+  zSite: string;
+  volumeGbit: number;
+  earliestMs: number;
+  deadlineMs: number;
+  maxRateGbps: number | null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseInstant(v: unknown, path: string, errors: FieldError[]): number | null {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+    errors.push({ path, message: 'must be an RFC 3339 date-time with a time zone, e.g. 2026-12-04T06:00:00Z' });
+    return null;
+  }
+  return Date.parse(v);
+}
+
+export class TransferService {
+  private solver: Promise<HighsLpSolver> | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: TransferServiceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** One HiGHS runtime per process, replaced after a WASM failure (see engine/transfers/highs.ts). */
+  private async lp(): Promise<HighsLpSolver> {
+    if (this.solver) {
+      const s = await this.solver;
+      if (!s.broken) return s;
+    }
+    this.solver = loadHighs().then((h) => highsLpSolver(h));
+    return this.solver;
+  }
+
+  private parse(input: unknown, nowMs: number): Parsed {
+    const errors: FieldError[] = [];
+    if (!isObject(input)) throw validationFailed('invalid transfer', [{ path: '', message: 'must be an object' }]);
+    const allowed = ['aSite', 'zSite', 'volumeTB', 'deadline', 'earliestStart', 'maxRateGbps'];
+    for (const k of Object.keys(input)) if (!allowed.includes(k)) errors.push({ path: `/${k}`, message: `unknown field (allowed: ${allowed.join(', ')})` });
+    const site = (k: string): string => {
+      const v = input[k];
+      if (typeof v !== 'string' || v.length === 0 || v.length > 64) errors.push({ path: `/${k}`, message: 'must be a site id' });
+      return typeof v === 'string' ? v : '';
+    };
+    const aSite = site('aSite');
+    const zSite = site('zSite');
+    if (aSite !== '' && aSite === zSite) errors.push({ path: '/zSite', message: 'must differ from aSite' });
+    const vol = input.volumeTB;
+    if (typeof vol !== 'number' || !Number.isFinite(vol) || vol <= 0 || vol > 100_000) errors.push({ path: '/volumeTB', message: 'must be a number of terabytes in (0, 100000]' });
+    const deadlineMs = parseInstant(input.deadline, '/deadline', errors);
+    const earliestMs = input.earliestStart === undefined ? nowMs : parseInstant(input.earliestStart, '/earliestStart', errors);
+    const rate = input.maxRateGbps;
+    if (rate !== undefined && rate !== null && (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1 || rate > 100_000)) {
+      errors.push({ path: '/maxRateGbps', message: 'must be an integer number of Gbps in [1, 100000]' });
+    }
+    if (deadlineMs !== null && earliestMs !== null) {
+      if (deadlineMs <= nowMs) errors.push({ path: '/deadline', message: 'must be in the future' });
+      else if (deadlineMs <= earliestMs) errors.push({ path: '/deadline', message: 'must be after earliestStart' });
+      else if (deadlineMs > nowMs + MAX_HORIZON_SLOTS * slotMs() * 0.5) errors.push({ path: '/deadline', message: `must be within ${(MAX_HORIZON_SLOTS * SLOT_SECONDS) / 2 / 86400} days` });
+    }
+    if (errors.length > 0) throw validationFailed('invalid transfer', errors);
+    return {
+      aSite,
+      zSite,
+      volumeGbit: (vol as number) * GBIT_PER_TB,
+      earliestMs: Math.max(earliestMs as number, nowMs),
+      deadlineMs: deadlineMs as number,
+      maxRateGbps: typeof rate === 'number' ? rate : null,
+    };
+  }
+
+  /**
+   * Admits a transfer with a schedule, or refuses with 409 deadline-infeasible naming the earliest
+   * feasible deadline and the most volume that fits by the requested one. Idempotent per key.
+   */
+  async create(p: Principal, input: unknown, idempotencyKey?: string): Promise<{ transfer: Transfer; created: boolean }> {
+    const hash = requestHash(input);
+    const parsed = this.parse(input, this.now());
+    const known = await this.db.query<{ id: string }>('SELECT id FROM sites WHERE id = ANY($1::text[])', [[parsed.aSite, parsed.zSite]]);
+    const errors: FieldError[] = [];
+    for (const [k, id] of [['aSite', parsed.aSite], ['zSite', parsed.zSite]] as const) if (!known.rows.some((r) => r.id === id)) errors.push({ path: `/${k}`, message: `unknown site ${JSON.stringify(id)}` });
+    if (errors.length > 0) throw validationFailed('invalid transfer', errors);
+    const id = `trf_${ulid()}`;
+    const solver = await this.lp();
+    return withAllocationRetry(this.db, async (tx) => {
+      if (idempotencyKey) {
+        const prior = await st.transferByIdempotencyKey(tx, p.tenantId, idempotencyKey);
+        if (prior) {
+          if (prior.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request');
+          return { transfer: this.view(prior), created: false };
+        }
+      }
+      const ctx = await this.load(tx, solver);
+      const { scheduler, base, stored } = ctx;
+      const book = await loadPriceBook(tx);
+      const stPaths = candidateTrunkPaths(ctx.trunks, parsed.aSite, parsed.zSite, book.products.ethernet.perGbpsMonthlyMinor, book.hoursPerMonth);
+      const earliestSlot = Math.max(1, Math.ceil(parsed.earliestMs / slotMs()) - base);
+      const deadlineSlot = slotOf(parsed.deadlineMs) - base;
+      const refuse = (most: number | null, earliest: number | null, why: string): never => {
+        const mostVolumeTB = most === null ? null : Math.floor((most / GBIT_PER_TB) * 1000) / 1000;
+        const earliestFeasibleDeadline = earliest === null ? null : slotStartIso(base + earliest);
+        const answers = `earliest feasible deadline: ${earliestFeasibleDeadline ?? `none within ${(MAX_HORIZON_SLOTS * SLOT_SECONDS) / 86400} days`}; most volume by the requested deadline: ${mostVolumeTB ?? 'unknown'} TB`;
+        throw new LightpathError('deadline-infeasible', `${why} (${answers})`, undefined, { mostVolumeTB, earliestFeasibleDeadline });
+      };
+      if (stPaths.length === 0) refuse(0, null, `no trunk path joins ${parsed.aSite} and ${parsed.zSite}: transfers ride spare trunk capacity`);
+      const req: TransferRequest = {
+        id,
+        volumeGbit: parsed.volumeGbit,
+        earliestSlot,
+        deadlineSlot: Math.max(deadlineSlot, earliestSlot + 1),
+        ...(parsed.maxRateGbps !== null ? { maxRateGbps: parsed.maxRateGbps } : {}),
+        paths: stPaths.map((x) => enginePath(x, ctx.linkOf) as NonNullable<ReturnType<typeof enginePath>>),
+      };
+      if (deadlineSlot <= earliestSlot) {
+        const e = scheduler.explainRefusal(req, 1);
+        refuse(0, e.earliestDeadlineSlot, 'the deadline leaves no whole 15-minute slot after the earliest start');
+      }
+      const r = scheduler.admit(req, 1);
+      if (!r.admitted) {
+        refuse(r.mostVolumeGbit, r.earliestDeadlineSlot, `${parsed.volumeGbit / GBIT_PER_TB} TB is not admissible by ${new Date(parsed.deadlineMs).toISOString()}: the capacity free on the trunk paths from ${parsed.aSite} to ${parsed.zSite}, with every admitted transfer kept on time, does not carry it`);
+      }
+      // Write: the moved transfers' future holds first, then the new transfer and its holds.
+      const admitted = r as Extract<typeof r, { admitted: true }>;
+      const movedIds = admitted.moved.map((m) => m.id);
+      await st.releaseTransferHolds(tx, movedIds, slotStartIso(base + 1));
+      const row = await st.insertTransfer(tx, {
+        id,
+        tenantId: p.tenantId,
+        aSiteId: parsed.aSite,
+        zSiteId: parsed.zSite,
+        volumeGbit: parsed.volumeGbit,
+        earliestStart: new Date(parsed.earliestMs).toISOString(),
+        deadline: new Date(parsed.deadlineMs).toISOString(),
+        maxRateGbps: parsed.maxRateGbps,
+        state: 'scheduled',
+        slotSeconds: SLOT_SECONDS,
+        paths: stPaths,
+        schedule: toStored(admitted.schedule, base),
+        priceMinor: admitted.schedule.priceMinor,
+        currency: book.currency,
+        completionAt: slotStartIso(base + admitted.schedule.completionSlot),
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: hash,
+      });
+      const events: Parameters<typeof appendEvent>[1][] = [];
+      for (const m of admitted.moved) {
+        const prev = stored.get(m.id) as st.TransferRow;
+        const schedule = [...prev.schedule.filter((e) => e.slot <= base), ...toStored(m, base).filter((e) => e.slot > base)];
+        const completionAt = slotStartIso(base + m.completionSlot);
+        await st.updateTransfer(tx, m.id, { state: prev.state, schedule, completionAt });
+        await audit(tx, p, { action: 'transfer.reschedule', subject: { kind: 'transfer', id: m.id }, tenantId: prev.tenantId, before: { completionAt: prev.completionAt }, after: { completionAt, cause: id } });
+        events.push({ type: 'transfer.rescheduled', tenantId: prev.tenantId, subject: { kind: 'transfer', id: m.id }, data: { transferId: m.id, expectedCompletion: completionAt, cause: 'another transfer was admitted' } });
+      }
+      await this.writeHolds(tx, ctx, [id, ...movedIds], base);
+      await audit(tx, p, { action: 'transfer.create', subject: { kind: 'transfer', id }, tenantId: p.tenantId, after: { aSite: parsed.aSite, zSite: parsed.zSite, volumeGbit: parsed.volumeGbit, deadline: row.deadline, completionAt: row.completionAt, solvedBy: admitted.solve.solvedBy } });
+      const view = this.view(row);
+      events.push({ type: 'transfer.scheduled', tenantId: p.tenantId, subject: { kind: 'transfer', id }, data: { transferId: id, expectedCompletion: view.expectedCompletion, price: view.price } });
+      for (const e of events) await appendEvent(tx, e);
+      return { transfer: view, created: true };
+    });
+  }
+
+  async get(p: Principal, id: string): Promise<Transfer> {
+    const row = await st.getTransfer(this.db, id, tenantScope(p));
+    if (!row) throw notFound('transfer', id);
+    return this.view(row);
+  }
+
+  async list(p: Principal, req: { limit?: number; cursor?: string; state?: string }): Promise<Page<Transfer>> {
+    const { limit, after } = pageArgs(req);
+    // Derived states (running, completed) are filtered after reading: the stored state is scheduled.
+    const derived = req.state === 'running' || req.state === 'completed';
+    const rows = await st.listTransfers(this.db, { tenantId: tenantScope(p), after, limit: limit + 1, state: derived ? 'scheduled' : req.state });
+    const page = toPage(rows, limit, (r) => r.id);
+    return { items: page.items.map((r) => this.view(r)).filter((t) => !req.state || t.state === req.state), nextCursor: page.nextCursor };
+  }
+
+  /** Cancels: every slot from now on is released (what ran stays as history). */
+  async cancel(p: Principal, id: string): Promise<Transfer> {
+    const nowMs = this.now();
+    return withAllocationRetry(this.db, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [TRANSFERS_LOCK_KEY]);
+      const row = await st.getTransfer(tx, id, tenantScope(p), true);
+      if (!row) throw notFound('transfer', id);
+      if (row.state === 'cancelled') throw new LightpathError('conflict', `transfer ${id} is already cancelled`);
+      if (Date.parse(row.completionAt) <= nowMs) throw new LightpathError('conflict', `transfer ${id} completed at ${row.completionAt}`);
+      const nowIso = new Date(nowMs).toISOString();
+      await st.releaseTransferHolds(tx, [id], nowIso);
+      const base = slotOf(nowMs);
+      await st.updateTransfer(tx, id, { state: 'cancelled', schedule: row.schedule.filter((e) => e.slot <= base), completionAt: nowIso, cancelled: true });
+      await audit(tx, p, { action: 'transfer.cancel', subject: { kind: 'transfer', id }, tenantId: row.tenantId, before: { state: row.state, completionAt: row.completionAt } });
+      await appendEvent(tx, { type: 'transfer.cancelled', tenantId: row.tenantId, subject: { kind: 'transfer', id }, data: { transferId: id } });
+      return this.view((await st.getTransfer(tx, id, undefined)) as st.TransferRow);
+    });
+  }
+
+  /**
+   * After a restoration batch: the trunks whose path still crosses a failed span carry nothing from now
+   * on; transfers holding future capacity on them are re-planned (cheap check first: usually none).
+   */
+  async replanAfterFailures(tx: Queryable): Promise<CutResult | null> {
+    const down = await st.downTrunksWithTransfers(tx, new Date(this.now()).toISOString());
+    return this.replanAfterCut(tx, SYSTEM_PRINCIPAL, down);
+  }
+
+  /**
+   * Re-plans the transfers that held capacity on trunks that are down from now on (a cut the restoration
+   * pass could not route around), inside the caller's transaction (the restoration batch, which holds
+   * the inventory-version row). Those that can no longer make their deadline become `late` with their
+   * new ETA and a `transfer.at-risk` event.
+   */
+  async replanAfterCut(tx: Queryable, p: Principal, downTrunkIds: readonly string[]): Promise<CutResult | null> {
+    if (downTrunkIds.length === 0) return null;
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [TRANSFERS_LOCK_KEY]);
+    const solver = await this.lp();
+    const ctx = await this.load(tx, solver);
+    const links = downTrunkIds.map((tid) => ctx.linkOf.get(tid)).filter((e): e is number => e !== undefined);
+    if (links.length === 0 || ctx.stored.size === 0) return null;
+    const res = ctx.scheduler.cut(links, 1, 1);
+    if (res.affected.length === 0) return res;
+    const changed = [...res.replanned, ...res.late.map((l) => l.schedule)];
+    const lateIds = new Set(res.late.map((l) => l.id));
+    await st.releaseTransferHolds(tx, res.affected, slotStartIso(ctx.base + 1));
+    for (const s of changed) {
+      const prev = ctx.stored.get(s.id) as st.TransferRow;
+      const schedule = [...prev.schedule.filter((e) => e.slot <= ctx.base), ...toStored(s, ctx.base).filter((e) => e.slot > ctx.base)];
+      const completionAt = slotStartIso(ctx.base + s.completionSlot);
+      const late = lateIds.has(s.id);
+      await st.updateTransfer(tx, s.id, { state: late ? 'late' : prev.state, schedule, completionAt });
+      await audit(tx, p, { action: 'transfer.replan', subject: { kind: 'transfer', id: s.id }, tenantId: prev.tenantId, before: { completionAt: prev.completionAt }, after: { completionAt, late } });
+      if (late) {
+        const l = res.late.find((x) => x.id === s.id);
+        await appendEvent(tx, {
+          type: 'transfer.at-risk',
+          tenantId: prev.tenantId,
+          subject: { kind: 'transfer', id: s.id },
+          data: { transferId: s.id, deadline: prev.deadline, eta: l?.etaSlot == null ? null : slotStartIso(ctx.base + l.etaSlot), deliveredByDeadlineTB: (l?.deliveredByDeadlineGbit ?? 0) / GBIT_PER_TB },
+        });
+      } else {
+        await appendEvent(tx, { type: 'transfer.rescheduled', tenantId: prev.tenantId, subject: { kind: 'transfer', id: s.id }, data: { transferId: s.id, expectedCompletion: completionAt, cause: 'capacity cut' } });
+      }
+    }
+    // Transfers whose slots did not change keep their allocations; the rest are written again.
+    const unchanged = res.affected.filter((x) => !changed.some((s) => s.id === x));
+    await this.writeHolds(tx, ctx, [...changed.map((s) => s.id), ...unchanged], ctx.base);
+    return res;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Locks, reads the calendar and rebuilds the scheduler with every open transfer. */
+  private async load(tx: Queryable, solver: HighsLpSolver) {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [TRANSFERS_LOCK_KEY]);
+    await lockInventoryShared(tx);
+    const trunks = await st.lockTransferTrunks(tx);
+    await lockResources(tx, trunks.map((t) => `trunk:${t.id}:0`).sort());
+    const nowMs = this.now();
+    const base = slotOf(nowMs);
+    const open = await st.openTransfers(tx, new Date(nowMs).toISOString());
+    // The whole horizon (twice the furthest deadline accepted): the earliest feasible deadline of a
+    // refusal may lie well past the requested one. Columns exist only inside each transfer's window.
+    const H = MAX_HORIZON_SLOTS;
+    const holds = await st.trunkHolds(tx, trunks.map((t) => t.id), slotStartIso(base), slotStartIso(base + H));
+    const network = transferNetwork(trunks, holds, base, H);
+    const linkOf = new Map(trunks.map((t, i) => [t.id, i]));
+    // Incremental re-optimisation: at most 16 transfers (those in the new one's way) move per admission,
+    // so a decision's LP does not grow with the number of open transfers (bench:transfers, timing case).
+    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: false, warmStart: false, maxMovedTransfers: MAX_MOVED_TRANSFERS });
+    const stored = new Map<string, st.TransferRow>();
+    for (const t of open) {
+      const paths = t.paths.map((x) => enginePath(x, linkOf));
+      const entries = t.schedule.filter((e) => e.slot >= base).map((e) => ({ slot: e.slot - base, path: e.path, rateGbps: e.rateGbps }));
+      if (entries.length === 0) continue;
+      if (paths.some((x) => x === null)) throw new Error(`internal: transfer ${t.id} rides a trunk that is no longer live`);
+      const deliveredBefore = t.schedule.filter((e) => e.slot < base).reduce((s, e) => s + e.rateGbps * t.slotSeconds, 0);
+      const earliest = Math.max(0, Math.ceil(Date.parse(t.earliestStart) / slotMs()) - base);
+      const deadline = Math.max(slotOf(Date.parse(t.deadline)) - base, earliest + 1);
+      scheduler.restore(
+        {
+          id: t.id,
+          // What it still owes from slot 0 on.
+          volumeGbit: Math.max(1e-6, t.volumeGbit - deliveredBefore),
+          earliestSlot: earliest,
+          deadlineSlot: deadline,
+          ...(t.maxRateGbps !== null ? { maxRateGbps: t.maxRateGbps } : {}),
+          paths: paths as NonNullable<(typeof paths)[number]>[],
+        },
+        entries,
+        t.priceMinor,
+        { late: t.state === 'late', endSlot: Math.max(...entries.map((e) => e.slot + 1)) },
+      );
+      stored.set(t.id, t);
+    }
+    return { trunks, base, scheduler, linkOf, stored, holdsAt: slotStartIso(base), horizonEnd: slotStartIso(base + H) };
+  }
+
+  /** Writes the given transfers' holds from slot 1 on, in unit ranges nobody holds then. */
+  private async writeHolds(tx: Queryable, ctx: Awaited<ReturnType<TransferService['load']>>, ids: readonly string[], base: number): Promise<void> {
+    const occupied = await st.trunkHolds(tx, ctx.trunks.map((t) => t.id), ctx.holdsAt, ctx.horizonEnd);
+    const rows: Parameters<typeof st.insertTransferHolds>[1][number][] = [];
+    for (const id of ids) {
+      const packed = packHolds(ctx.trunks, occupied, ctx.scheduler.linkHolds(id, 1), base);
+      for (const h of packed) {
+        rows.push({ transferId: id, trunkId: h.trunkId, lo: h.lo, hi: h.hi, fromIso: slotStartIso(h.fromSlot), toIso: slotStartIso(h.toSlot) });
+        occupied.push({ trunkId: h.trunkId, lo: h.lo, hi: h.hi, fromMs: h.fromSlot * slotMs(), toMs: h.toSlot * slotMs(), transferId: id });
+      }
+    }
+    await st.insertTransferHolds(tx, rows);
+  }
+
+  /** The API view of a stored transfer at the current time. */
+  private view(t: st.TransferRow): Transfer {
+    const nowMs = this.now();
+    const len = t.slotSeconds * 1000;
+    const bySlot = new Map<number, { path: string; rateGbps: number }[]>();
+    for (const e of t.schedule) {
+      const list = bySlot.get(e.slot) ?? [];
+      list.push({ path: t.paths[e.path]?.id ?? String(e.path), rateGbps: e.rateGbps });
+      bySlot.set(e.slot, list);
+    }
+    let deliveredGbit = 0;
+    for (const e of t.schedule) {
+      const s0 = e.slot * len;
+      const done = Math.min(1, Math.max(0, (nowMs - s0) / len));
+      deliveredGbit += e.rateGbps * t.slotSeconds * done;
+    }
+    const completion = Date.parse(t.completionAt);
+    const first = t.schedule.length > 0 ? Math.min(...t.schedule.map((e) => e.slot)) * len : completion;
+    const state: TransferState =
+      t.state === 'cancelled' ? 'cancelled' : completion <= nowMs ? 'completed' : t.state === 'late' ? 'late' : nowMs >= first ? 'running' : 'scheduled';
+    return {
+      id: t.id,
+      tenantId: t.tenantId,
+      aSite: t.aSiteId,
+      zSite: t.zSiteId,
+      volumeTB: t.volumeGbit / GBIT_PER_TB,
+      earliestStart: t.earliestStart,
+      deadline: t.deadline,
+      maxRateGbps: t.maxRateGbps,
+      state,
+      slotSeconds: t.slotSeconds,
+      schedule: [...bySlot.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([slot, paths]) => ({ start: new Date(slot * len).toISOString(), end: new Date((slot + 1) * len).toISOString(), rateGbps: paths.reduce((s, x) => s + x.rateGbps, 0), paths })),
+      paths: t.paths.map((x) => ({ id: x.id, trunks: x.trunkIds, sites: x.siteIds, latencyUs: x.latencyUs })),
+      expectedCompletion: t.completionAt,
+      deliveredTB: Math.min(t.volumeGbit, deliveredGbit) / GBIT_PER_TB,
+      // Full precision inside; rounded once here (minor units, never below what the slots cost).
+      price: { amountMinor: Math.ceil(t.priceMinor - 1e-9), currency: t.currency },
+      createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
+      cancelledAt: t.cancelledAt,
+    };
+  }
+}
+
+/** Engine schedule (relative slots) to stored entries (absolute slots). */
+function toStored(s: TransferSchedule, base: number): st.StoredEntry[] {
+  return s.entries.map((e) => ({ slot: base + e.slot, path: e.path, rateGbps: e.rateGbps }));
+}
