@@ -11291,7 +11291,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11306,6 +11306,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11323,7 +11327,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11338,6 +11342,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11355,7 +11363,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11370,6 +11378,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11387,7 +11399,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11402,6 +11414,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11453,7 +11469,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11468,6 +11484,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11485,7 +11505,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11500,6 +11520,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11517,7 +11541,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11532,6 +11556,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11549,7 +11577,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11564,6 +11592,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11581,7 +11613,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11596,6 +11628,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11613,7 +11649,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11628,6 +11664,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11645,7 +11685,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11660,6 +11700,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11677,7 +11721,7 @@ export interface operations {
                         status: number;
                         detail: string;
                         /** @description Stable error code (see the response descriptions for what each means) */
-                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
                         errors?: {
                             path: string;
                             message: string;
@@ -11692,6 +11736,10 @@ export interface operations {
                         trunks?: string[];
                         /** @description store-unavailable on an order: the id to look up once the store answers */
                         orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
                     } & {
                         [key: string]: unknown;
                     };
