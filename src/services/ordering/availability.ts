@@ -80,9 +80,10 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
 /**
  * The latest time until which an open-ended booking starting at w.startMs fits on the route, when it
  * does not fit open-ended because of later reservations; null when it does not fit even briefly (or
- * for packet circuits, whose trunks make the answer a plan of its own).
+ * for packet circuits, whose trunks make the answer a plan of its own). Reads through `q`: inside an
+ * order's transaction, that transaction (a pool read there waits for a second connection).
  */
-export async function fitsUntil(ctx: OrderingContext, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow, q: Queryable = ctx.db): Promise<string | null> {
+export async function fitsUntil(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
   const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
   const lit = await litOverTime(q, spec);

@@ -272,7 +272,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId, planOptions(state, policy, `${add.id}:${ulid()}`, { reasons }));
   if (!plan) {
     // Until when it would fit from its start (read in this transaction: its own capacity is free here).
-    const until = await fitsUntil(ctx, view, spec, route, { startMs: w.startMs, endMs: null }, tx);
+    const until = await fitsUntil(tx, view, spec, route, { startMs: w.startMs, endMs: null });
     throw noCapacity(spec, 'capacity', until && (w.endMs === null || Date.parse(until) < w.endMs) ? { availableUntil: until } : undefined, reasons);
   }
   if (litHeld) {

@@ -322,7 +322,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
         if (!route || !snap || !ticket) throw noCapacity(spec, 'path', undefined, route ? [] : pairHints(view, spec));
         if (!plan) {
           // An open-ended booking that collides with a later reservation: say until when it would fit.
-          const until = w.endMs === null ? await fitsUntil(ctx, view, spec, route, w, tx) : null;
+          const until = w.endMs === null ? await fitsUntil(tx, view, spec, route, w) : null;
           throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined, reasons);
         }
         // Registered before the first await, so no later plan of this process can miss it.
