@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatUtc, toUtcInput } from '../../web/src/calendar/when.js';
-import { artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, signInPageWith, startServer, watchPage } from './harness.js';
+import { apiCall, artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, openSignedInPage, startServer } from './harness.js';
 import type { RunningServer } from './harness.js';
 
 interface Order {
@@ -46,16 +46,7 @@ describe('portal capacity calendar end to end', { timeout: 240_000 }, () => {
   const today = Math.floor(Date.now() / DAY) * DAY;
   const filled = { start: today + 10 * DAY, end: today + 12 * DAY };
 
-  const call = async <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server?.baseUrl}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${p} -> HTTP ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const call = <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => apiCall<T>(server!.baseUrl, method, p, key, body);
   const shot = (name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
   const chooseEnds = async () => {
     for (const [label, id] of [['A end', A_SITE], ['Z end', Z_SITE]] as const) {
@@ -77,10 +68,7 @@ describe('portal capacity calendar end to end', { timeout: 240_000 }, () => {
     assert.ok(e2eApiKey !== null);
     customerKey = await createApiKey(server.baseUrl, 'acme', 'customer');
     browser = await launchBrowser();
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-    page = await ctx.newPage();
-    watched = watchPage(page);
-    await signInPageWith(page, customerKey);
+    ({ page, watched } = await openSignedInPage(browser, customerKey));
   });
 
   after(async () => {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { FAILED_COLOUR, REACH_COLOUR } from '../../web/src/map/palette.js';
 import { formatUs } from '../../web/src/ui/format.js';
-import { artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, signInPageWith, startServer, watchPage } from './harness.js';
+import { apiCall, artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, signInPageWith, startServer, watchPage } from './harness.js';
 import type { RunningServer } from './harness.js';
 import { countColour, decodePng } from './png.js';
 
@@ -33,15 +33,7 @@ describe('portal: the first hour', { timeout: 300_000 }, () => {
   const watched: { requests: string[]; errors: string[] }[] = [];
   const svc = { protectedId: '', restorableId: '', cutSpans: [] as string[], failureId: '' };
 
-  const api = async <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server?.baseUrl}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(res.status < 300, `${method} ${p} -> HTTP ${res.status}: ${await res.clone().text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => apiCall<T>(server!.baseUrl, method, p, key, body);
   const order = async (spec: Record<string, unknown>): Promise<Service> => {
     const o = await api<{ id: string; serviceId: string }>('POST', '/v1/orders', customerKey, spec);
     for (let i = 0; i < 300; i++) {
@@ -61,7 +53,8 @@ describe('portal: the first hour', { timeout: 300_000 }, () => {
     server = await startServer();
     assert.ok(e2eApiKey !== null);
     customerKey = await createApiKey(server.baseUrl, 'acme', 'customer');
-    const p = await order({ product: 'wave', aSite: 'ash-dc1', zSite: 'chi-pop', bandwidthGbps: 100, protection: 'protected-1+1' });
+    // A data center is single-homed and carries no transit, so 1+1 starts at a POP.
+    const p = await order({ product: 'wave', aSite: 'was-pop', zSite: 'chi-pop', bandwidthGbps: 100, protection: 'protected-1+1' });
     const r = await order({ product: 'wave', aSite: 'sea-pop', zSite: 'atl-pop', bandwidthGbps: 100, protection: 'restorable' });
     svc.protectedId = p.id;
     svc.restorableId = r.id;

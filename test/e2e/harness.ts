@@ -2,6 +2,7 @@
  * Test harness for the portal's end-to-end tests: the real server on loopback with a fresh data
  * directory, the built web app it serves, and Debian's Chromium driven by playwright-core.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,6 +166,27 @@ export async function createApiKey(baseUrl: string, tenantId: string, role: 'ope
   });
   if (res.status !== 201) throw new Error(`POST /v1/keys -> HTTP ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;
+}
+
+/** A JSON API call with a key; fails the test (with the answer) on anything but 2xx. */
+export async function apiCall<T>(baseUrl: string, method: string, p: string, key: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${p} -> HTTP ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A desktop-sized page, watched for requests and errors, signed in with the key. */
+export async function openSignedInPage(browser: Browser, key: string): Promise<{ page: Page; watched: { requests: string[]; errors: string[] } }> {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  const watched = watchPage(page);
+  await signInPageWith(page, key);
+  return { page, watched };
 }
 
 /** Make the page start signed in with the given key (where the portal keeps it). */

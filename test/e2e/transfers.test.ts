@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, signInPageWith, startServer, watchPage } from './harness.js';
+import { apiCall, artifactsDir, checkPrerequisites, createApiKey, e2eApiKey, launchBrowser, openSignedInPage, startServer } from './harness.js';
 import type { RunningServer } from './harness.js';
 
 interface Transfer {
@@ -32,16 +32,7 @@ describe('portal bulk transfers end to end', { timeout: 240_000 }, () => {
   let page: Page;
   let watched: { requests: string[]; errors: string[] };
 
-  const call = async <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server?.baseUrl}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${p} -> HTTP ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const call = <T>(method: string, p: string, key: string, body?: unknown): Promise<T> => apiCall<T>(server!.baseUrl, method, p, key, body);
 
   before(async () => {
     checkPrerequisites();
@@ -54,10 +45,7 @@ describe('portal bulk transfers end to end', { timeout: 240_000 }, () => {
     }
     customerKey = await createApiKey(server.baseUrl, 'acme', 'customer');
     browser = await launchBrowser();
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-    page = await ctx.newPage();
-    watched = watchPage(page);
-    await signInPageWith(page, customerKey);
+    ({ page, watched } = await openSignedInPage(browser, customerKey));
   });
 
   after(async () => {

@@ -125,10 +125,11 @@ export interface PackedHold {
 
 /**
  * Places holds (engine slots, relative to baseSlot) in unit ranges nobody holds in those slots. A run is
- * kept whole when enough units are free through all of it, else split per slot; the engine never holds
- * more than a slot has free, so a per-slot placement always exists.
+ * kept whole when enough units are free through all of it, else split per slot. The engine never holds
+ * more than a slot had free when it planned, so null (no placement) means units were taken since:
+ * another writer committed between the plan's read and this one.
  */
-export function packHolds(trunks: readonly TransferTrunk[], occupied: readonly TrunkHold[], holds: readonly LinkHold[], baseSlot: number, slotSeconds = SLOT_SECONDS): PackedHold[] {
+export function packHolds(trunks: readonly TransferTrunk[], occupied: readonly TrunkHold[], holds: readonly LinkHold[], baseSlot: number, slotSeconds = SLOT_SECONDS): PackedHold[] | null {
   const byId = new Map(trunks.map((t) => [t.id, t]));
   const len = slotMs(slotSeconds);
   const busy = new Map<string, Map<number, Uint8Array>>();
@@ -164,7 +165,7 @@ export function packHolds(trunks: readonly TransferTrunk[], occupied: readonly T
     for (let s = from; s < to; s++) {
       const r = row(h.linkId, s);
       const ranges = freeRanges([r], need);
-      if (!ranges) throw new Error(`internal: trunk ${h.linkId} has fewer than ${need} free units in slot ${s}`);
+      if (!ranges) return null;
       for (const [lo, hi] of ranges) {
         r.fill(1, lo, hi);
         out.push({ trunkId: h.linkId, lo, hi, fromSlot: s, toSlot: s + 1 });

@@ -25,7 +25,7 @@ import { lockResources } from '../../store/ordering.js';
 import * as st from '../../store/transfers.js';
 import { audit } from '../audit.js';
 import { newUlid as ulid } from '../ids.js';
-import { requestHash, withAllocationRetry } from '../ordering/common.js';
+import { requestHash, RetryAllocation, withAllocationRetry } from '../ordering/common.js';
 import { loadPriceBook } from '../ordering/pricebook.js';
 import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from '../ordering/principal.js';
 import { pageArgs, toPage, type Page } from '../paging.js';
@@ -390,6 +390,9 @@ export class TransferService {
     const rows: Parameters<typeof st.insertTransferHolds>[1][number][] = [];
     for (const id of ids) {
       const packed = packHolds(ctx.trunks, occupied, ctx.scheduler.linkHolds(id, 1), base);
+      // An order placed optimistically (no locks) took trunk units after the plan's read: start over
+      // from fresh state, as when the exclusion constraint refuses the write.
+      if (!packed) throw new RetryAllocation('trunk units the plan counted on were taken meanwhile');
       for (const h of packed) {
         rows.push({ transferId: id, trunkId: h.trunkId, lo: h.lo, hi: h.hi, fromIso: slotStartIso(h.fromSlot), toIso: slotStartIso(h.toSlot) });
         occupied.push({ trunkId: h.trunkId, lo: h.lo, hi: h.hi, fromMs: h.fromSlot * slotMs(), toMs: h.toSlot * slotMs(), transferId: id });

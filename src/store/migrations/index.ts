@@ -7,6 +7,7 @@ import { trust } from './006-trust.js';
 import { calendar } from './007-calendar.js';
 import { southbound } from './008-southbound.js';
 import { eventNames } from './009-event-names.js';
+import { physics } from './010-physics.js';
 import { transfers } from './011-transfers.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
@@ -30,5 +31,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'calendar', sql: calendar },
   { version: 8, name: 'southbound', sql: southbound },
   { version: 9, name: 'event-names', sql: eventNames },
+  { version: 10, name: 'physics', sql: physics },
   { version: 11, name: 'transfers', sql: transfers },
 ];

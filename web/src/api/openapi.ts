@@ -172,7 +172,7 @@ export interface paths {
         };
         /**
          * The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)
-         * @description Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).
+         * @description Span features carry their amplifier sites (`amplifiers`: role, position along the span, lat/lon, `placedByDefault` when the QoT model placed them because the inventory gives none) and site features whether the site has a ROADM and allows transit (`roadm`, `transit`). Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).
          */
         get: operations["getNetwork"];
         put?: never;
@@ -388,6 +388,24 @@ export interface paths {
         get: operations["getPriceBook"];
         /** Replace the price book (operators) */
         put: operations["replacePriceBook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qot/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QoT policy: the GSNR margin waves are planned with, the unamplified dark-fiber maximum */
+        get: operations["getQotPolicy"];
+        /** Replace the QoT policy (operators; what fits changes like an inventory change) */
+        put: operations["replaceQotPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1099,6 +1117,8 @@ export interface operations {
                             metro: string | null;
                             cloudProvider: string | null;
                             cloudRegion: string | null;
+                            /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                            transit?: boolean;
                         }[];
                         nextCursor: string | null;
                     };
@@ -1305,6 +1325,8 @@ export interface operations {
                     metro?: string | null;
                     cloudProvider?: string | null;
                     cloudRegion?: string | null;
+                    /** @description default: true for pop and amplifier, false for datacenter and cloud-onramp */
+                    transit?: boolean;
                 };
             };
         };
@@ -1325,6 +1347,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -1682,6 +1706,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -2160,6 +2186,8 @@ export interface operations {
                     metro?: string | null;
                     cloudProvider?: string | null;
                     cloudRegion?: string | null;
+                    /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                    transit?: boolean;
                 };
             };
         };
@@ -2180,6 +2208,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -2597,9 +2627,32 @@ export interface operations {
                                 slotCount: number;
                                 slotWidthGhz: number;
                                 startFrequencyGhz: number;
+                                /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                launchPowerDbm?: number;
+                                /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                amplifierSitesKm?: number[] | null;
                             } | null;
+                            /**
+                             * @description ITU-T fiber type (default G.652.D)
+                             * @enum {string}
+                             */
+                            fiberType: "G.652.D" | "G.654.E" | "G.655";
+                            /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                            connectorLossDb: number;
                             /** @description Measured latency, else lengthKm × 4.9 µs/km */
                             latencyUs: number;
+                            /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                            amplifiers: {
+                                role: "booster" | "in-line" | "preamp";
+                                positionKm: number;
+                                lat: number | null;
+                                lon: number | null;
+                                /** @description true: the inventory does not say where it is; placed evenly along the route */
+                                placedByDefault: boolean;
+                                type: string;
+                                gainDb: number;
+                                nfDb: number;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -2825,7 +2878,18 @@ export interface operations {
                         slotCount: number;
                         slotWidthGhz: number;
                         startFrequencyGhz: number;
+                        /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                        launchPowerDbm?: number;
+                        /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                        amplifierSitesKm?: number[] | null;
                     } | null;
+                    /**
+                     * @description ITU-T fiber type (default G.652.D)
+                     * @enum {string}
+                     */
+                    fiberType?: "G.652.D" | "G.654.E" | "G.655";
+                    /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                    connectorLossDb?: number;
                 };
             };
         };
@@ -2865,9 +2929,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -3244,9 +3331,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -3744,7 +3854,18 @@ export interface operations {
                         slotCount: number;
                         slotWidthGhz: number;
                         startFrequencyGhz: number;
+                        /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                        launchPowerDbm?: number;
+                        /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                        amplifierSitesKm?: number[] | null;
                     } | null;
+                    /**
+                     * @description ITU-T fiber type (default G.652.D)
+                     * @enum {string}
+                     */
+                    fiberType?: "G.652.D" | "G.654.E" | "G.655";
+                    /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                    connectorLossDb?: number;
                 };
             };
         };
@@ -3784,9 +3905,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -6677,6 +6821,8 @@ export interface operations {
                                 bandwidthGbps: number;
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
+                                /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                                disjointness?: "node-srlg" | "srlg" | "node" | "link";
                             };
                             windows: {
                                 /** Format: date-time */
@@ -6706,6 +6852,28 @@ export interface operations {
                                             startSlot: number;
                                             slots: number;
                                             centerFrequencyGhz?: number;
+                                            /** @description The segment's computed quality (waves planned by GSNR) */
+                                            qot?: {
+                                                /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                                gsnrDb: number;
+                                                /** @description GSNR at the receiver in 0.1 nm, dB */
+                                                gsnr01nmDb: number;
+                                                /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                                requiredOsnrDb: number;
+                                                /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                                marginDb: number;
+                                                policyMarginDb: number;
+                                                /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                                perSpan: ({
+                                                    spanId: string;
+                                                    gsnr01nmDb: number;
+                                                    osnrAse01nmDb: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
                                         } & {
                                             [key: string]: unknown;
                                         })[];
@@ -6728,8 +6896,29 @@ export interface operations {
                                 latencyUs: number;
                                 /** @description straight-line fiber latency between the sites: the physical floor */
                                 latencyLowerBoundUs: number;
-                                /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                                /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                                 availability: number;
+                                sharing?: {
+                                    /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                    disjointness: string;
+                                    spanIds: string[];
+                                    srlgIds: string[];
+                                    siteIds: string[];
+                                };
+                                /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                                qot?: {
+                                    role: string;
+                                    /** @description transceiver mode chosen by GSNR */
+                                    modeId: string;
+                                    /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                    gsnr01nmDb: number;
+                                    /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                    requiredOsnrDb: number;
+                                    /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                    marginDb: number;
+                                    policyMarginDb: number;
+                                    regeneratorSiteIds: string[];
+                                }[];
                                 monthly: {
                                     /** @enum {string} */
                                     currency: "USD";
@@ -6958,6 +7147,8 @@ export interface operations {
                     bandwidthGbps?: number;
                     protection?: "unprotected" | "protected-1+1" | "restorable";
                     maxLatencyUs?: number | null;
+                    /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                    disjointness?: "node-srlg" | "srlg" | "node" | "link";
                     /** @description ISO-8601 with a zone; default now */
                     start?: string | null;
                     /** @description ISO-8601 with a zone; half-open [start, end); null or absent = open-ended */
@@ -6999,6 +7190,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         windows: {
                             /** Format: date-time */
@@ -7028,6 +7221,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -7050,8 +7265,29 @@ export interface operations {
                             latencyUs: number;
                             /** @description straight-line fiber latency between the sites: the physical floor */
                             latencyLowerBoundUs: number;
-                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                             availability: number;
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
+                            /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                            qot?: {
+                                role: string;
+                                /** @description transceiver mode chosen by GSNR */
+                                modeId: string;
+                                /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                gsnr01nmDb: number;
+                                /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                requiredOsnrDb: number;
+                                /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                marginDb: number;
+                                policyMarginDb: number;
+                                regeneratorSiteIds: string[];
+                            }[];
                             monthly: {
                                 /** @enum {string} */
                                 currency: "USD";
@@ -7362,6 +7598,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         windows: {
                             /** Format: date-time */
@@ -7391,6 +7629,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -7413,8 +7673,29 @@ export interface operations {
                             latencyUs: number;
                             /** @description straight-line fiber latency between the sites: the physical floor */
                             latencyLowerBoundUs: number;
-                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                             availability: number;
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
+                            /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                            qot?: {
+                                role: string;
+                                /** @description transceiver mode chosen by GSNR */
+                                modeId: string;
+                                /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                gsnr01nmDb: number;
+                                /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                requiredOsnrDb: number;
+                                /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                marginDb: number;
+                                policyMarginDb: number;
+                                regeneratorSiteIds: string[];
+                            }[];
                             monthly: {
                                 /** @enum {string} */
                                 currency: "USD";
@@ -7662,6 +7943,8 @@ export interface operations {
                                 bandwidthGbps: number;
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
+                                /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                                disjointness?: "node-srlg" | "srlg" | "node" | "link";
                             };
                             /** @description The window the order books: [start, end) */
                             start: string | null;
@@ -7943,6 +8226,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -7992,6 +8277,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8379,6 +8666,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8622,6 +8911,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8901,6 +9192,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -9202,6 +9495,28 @@ export interface operations {
                                             startSlot: number;
                                             slots: number;
                                             centerFrequencyGhz?: number;
+                                            /** @description The segment's computed quality (waves planned by GSNR) */
+                                            qot?: {
+                                                /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                                gsnrDb: number;
+                                                /** @description GSNR at the receiver in 0.1 nm, dB */
+                                                gsnr01nmDb: number;
+                                                /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                                requiredOsnrDb: number;
+                                                /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                                marginDb: number;
+                                                policyMarginDb: number;
+                                                /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                                perSpan: ({
+                                                    spanId: string;
+                                                    gsnr01nmDb: number;
+                                                    osnrAse01nmDb: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
                                         } & {
                                             [key: string]: unknown;
                                         })[];
@@ -9220,6 +9535,13 @@ export interface operations {
                                     };
                                     lossBudget?: unknown;
                                 }[];
+                                sharing?: {
+                                    /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                    disjointness: string;
+                                    spanIds: string[];
+                                    srlgIds: string[];
+                                    siteIds: string[];
+                                };
                             };
                             price: {
                                 monthly: {
@@ -9480,6 +9802,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -9498,6 +9842,13 @@ export interface operations {
                                 };
                                 lossBudget?: unknown;
                             }[];
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
                         };
                         price: {
                             monthly: {
@@ -9737,6 +10088,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -10025,6 +10378,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -10643,6 +10998,497 @@ export interface operations {
                         protectPathPercent: number;
                         restorableSurchargePercent: number;
                         hoursPerMonth: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getQotPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                        marginDb: number;
+                        /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                        maxUnamplifiedLossDb: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    replaceQotPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                    marginDb: number;
+                    /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                    maxUnamplifiedLossDb: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                        marginDb: number;
+                        /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                        maxUnamplifiedLossDb: number;
                     };
                 };
             };

@@ -7,7 +7,7 @@ import type { KeyboardEvent, MouseEvent } from 'react';
 import { errorMessage, isMissingRoute } from '../api/client.js';
 import { fetchAvailabilityOverTime } from '../api/ordering.js';
 import type { AvailabilityQuery } from '../api/ordering.js';
-import type { AvailabilityOverTime, Product, Protection } from '../api/ordering-types.js';
+import type { AvailabilityOverTime } from '../api/ordering-types.js';
 import { useRefreshOn } from '../events/useEvents.js';
 import { segmentText, startForClick, stripSegments } from './strip.js';
 import { ticks } from './timeline.js';
@@ -20,13 +20,8 @@ const HEIGHT = 22;
 
 type Loaded = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'done'; value: AvailabilityOverTime };
 
-export interface AvailabilityStripProps {
-  aSite: string;
-  zSite: string;
-  product: Product;
-  bandwidthGbps: number;
-  protection: Protection;
-  maxLatencyUs: number | null;
+/** The circuit asked about (the server's default period: the next 30 days), and the start chosen. */
+export interface AvailabilityStripProps extends Omit<AvailabilityQuery, 'from' | 'to'> {
   /** The start chosen now (ms), marked on the strip; null = now. */
   startMs: number | null;
   onPickStart: (ms: number | null) => void;

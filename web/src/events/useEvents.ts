@@ -29,21 +29,36 @@ export function useStreamStatus(): StreamStatus {
 
 /**
  * A counter that goes up shortly after matching events stop arriving: put it in a loader's deps to
- * reload once per burst (a reconnect can replay many events at once) rather than once per event.
+ * reload once per burst (a reconnect can replay many events at once) rather than once per event. It
+ * also goes up when the stream (re)connects after this screen mounted: the stream starts from "now",
+ * so whatever changed between the screen's first load and the connection would otherwise be missed.
  */
 export function useRefreshOn(match: (e: LightpathEvent) => boolean, quietMs = 250): number {
   const [tick, setTick] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const matchRef = useRef(match);
   matchRef.current = match;
-  useEventListener((e) => {
-    if (!matchRef.current(e)) return;
+  const bump = (): void => {
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       timer.current = null;
       setTick((n) => n + 1);
     }, quietMs);
+  };
+  useEventListener((e) => {
+    if (matchRef.current(e)) bump();
   });
+  const stream = useContext(EventsContext);
+  useEffect(() => {
+    if (stream === null) return undefined;
+    let last: StreamStatus | null = null;
+    return stream.onStatus((s) => {
+      // The first call reports the status at mount: only a later transition to open refreshes.
+      if (s === 'open' && last !== null && last !== 'open') bump();
+      last = s;
+    });
+    // bump only touches refs and state setters: subscribing once per stream is enough.
+  }, [stream]);
   useEffect(() => () => {
     if (timer.current !== null) clearTimeout(timer.current);
   }, []);
