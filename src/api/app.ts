@@ -32,6 +32,7 @@ import { quoteRoutes } from './routes/quotes.js';
 import { orderRoutes } from './routes/orders.js';
 import { serviceRoutes } from './routes/services.js';
 import { priceBookRoutes } from './routes/pricebook.js';
+import { qotRoutes } from './routes/qot.js';
 import { keyRoutes } from './routes/keys.js';
 import { eventsRoutes } from './routes/events.js';
 import { failureRoutes } from './routes/failures.js';
@@ -224,6 +225,7 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   await app.register(async (scope) => orderRoutes(scope as AppInstance, services));
   await app.register(async (scope) => serviceRoutes(scope as AppInstance, services));
   await app.register(async (scope) => priceBookRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => qotRoutes(scope as AppInstance, services));
   await app.register(async (scope) => keyRoutes(scope as AppInstance, services));
   await app.register(async (scope) => eventsRoutes(scope as AppInstance, services));
   await app.register(async (scope) => webhookRoutes(scope as AppInstance, services));

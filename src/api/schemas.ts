@@ -1,6 +1,7 @@
 /** Request and response schemas (JSON Schema via TypeBox): validated at the edge and published as OpenAPI. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { ERROR_CODES } from '../domain/errors.js';
+import { FIBER_TYPES, LAUNCH_POWER_RANGE_DBM, MAX_CONNECTOR_LOSS_DB } from '../domain/optical.js';
 import { CODE_DESCRIPTIONS, STATUS_BY_CODE } from './problem.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'Stable readable id' });
@@ -28,6 +29,7 @@ export const Site = Type.Object(
     metro: NullableString,
     cloudProvider: NullableString,
     cloudRegion: NullableString,
+    transit: Type.Optional(Type.Boolean({ description: 'circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only)' })),
   },
   { additionalProperties: false },
 );
@@ -42,6 +44,7 @@ export const SiteCreate = Type.Object(
     metro: Type.Optional(NullableString),
     cloudProvider: Type.Optional(NullableString),
     cloudRegion: Type.Optional(NullableString),
+    transit: Type.Optional(Type.Boolean({ description: 'default: true for pop and amplifier, false for datacenter and cloud-onramp' })),
   },
   { additionalProperties: false },
 );
@@ -81,9 +84,33 @@ export const LineSystem = Type.Object(
     slotCount: Type.Integer({ minimum: 1, maximum: 4096 }),
     slotWidthGhz: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
     startFrequencyGhz: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+    launchPowerDbm: Type.Optional(Type.Number({ minimum: LAUNCH_POWER_RANGE_DBM[0], maximum: LAUNCH_POWER_RANGE_DBM[1], description: 'per-channel launch power into each fiber section, dBm (default 0)' })),
+    amplifierSitesKm: Type.Optional(
+      Type.Union([Type.Array(Type.Number({ exclusiveMinimum: 0 }), { maxItems: 1000 }), Type.Null()], {
+        description: 'in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** An amplifier of a span as the QoT model has it (booster and preamp at the ROADMs, in-line huts between). */
+export const AmplifierSite = Type.Object(
+  {
+    role: Type.Union([Type.Literal('booster'), Type.Literal('in-line'), Type.Literal('preamp')]),
+    positionKm: Type.Number(),
+    lat: Type.Union([Type.Number(), Type.Null()]),
+    lon: Type.Union([Type.Number(), Type.Null()]),
+    placedByDefault: Type.Boolean({ description: 'true: the inventory does not say where it is; placed evenly along the route' }),
+    type: Type.String(),
+    gainDb: Type.Number(),
+    nfDb: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+// The keys of FIBER_TYPES (a string enum: the catalog is data, so its names are not literal types).
+const FiberType = Type.Unsafe<string>({ type: 'string', enum: Object.keys(FIBER_TYPES), description: 'ITU-T fiber type (default G.652.D)' });
 
 const spanFields = {
   aSiteId: Id,
@@ -94,10 +121,17 @@ const spanFields = {
   srlgIds: Type.Array(Id, { maxItems: 100, uniqueItems: true }),
   cables: Type.Array(Cable, { maxItems: 100 }),
   lineSystem: Type.Union([LineSystem, Type.Null()]),
+  fiberType: FiberType,
+  connectorLossDb: Type.Number({ minimum: 0, maximum: MAX_CONNECTOR_LOSS_DB, description: 'loss of the connector pair at each end of an amplified section, dB (default 0.5)' }),
 };
 
 export const Span = Type.Object(
-  { id: Id, ...spanFields, latencyUs: Type.Number({ description: 'Measured latency, else lengthKm × 4.9 µs/km' }) },
+  {
+    id: Id,
+    ...spanFields,
+    latencyUs: Type.Number({ description: 'Measured latency, else lengthKm × 4.9 µs/km' }),
+    amplifiers: Type.Array(AmplifierSite, { description: 'the line system\'s amplifiers as the QoT model places them (empty without a line system)' }),
+  },
   { additionalProperties: false },
 );
 export const SpanCreate = Type.Object(
@@ -111,6 +145,8 @@ export const SpanCreate = Type.Object(
     srlgIds: Type.Optional(spanFields.srlgIds),
     cables: Type.Optional(spanFields.cables),
     lineSystem: Type.Optional(spanFields.lineSystem),
+    fiberType: Type.Optional(spanFields.fiberType),
+    connectorLossDb: Type.Optional(spanFields.connectorLossDb),
   },
   { additionalProperties: false },
 );

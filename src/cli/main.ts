@@ -20,6 +20,7 @@ import { registerWebhooksCommand } from './commands/webhooks.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerQotCommand } from './commands/qot.js';
+import { registerQotPolicyCommand } from './commands/qot-policy.js';
 import { registerDevicesCommands } from './commands/devices.js';
 import { registerTransferCommands } from './commands/transfer.js';
 
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerUsageCommand(program);
   registerPlanCommand(program);
   registerQotCommand(program);
+  registerQotPolicyCommand(program);
   registerDevicesCommands(program);
   registerTransferCommands(program);
   for (const c of program.commands) c.exitOverride();

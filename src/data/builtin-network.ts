@@ -7,7 +7,7 @@
  * Interstate highways and railroad rights-of-way named in us-backbone-routes.ts; distances are
  * great-circle (haversine, greatCircleKm in the domain).
  */
-import { greatCircleKm, lineStringKm, straightGeometry } from '../domain/network.js';
+import { greatCircleKm, lineStringKm, normalizeSite, normalizeSpan, straightGeometry } from '../domain/network.js';
 import type { LineString, Network, Site, Span } from '../domain/network.js';
 import { intercityCables, intercityLineSystem, metroCables, metroLineSystem } from './us-backbone-cables.js';
 import { DATACENTERS } from './us-backbone-datacenters.js';
@@ -124,8 +124,10 @@ function dataCenterSpans(d: DataCenterRow, sites: ReadonlyMap<string, Site>): Sp
 
 /** The built-in US backbone: metro POPs, data centers and cloud on-ramps, spans, SRLGs; a fresh copy per call. */
 export function builtinNetwork(): Network {
-  const sites = [...POPS.map(popSite), ...DATACENTERS.map(dataCenterSite)];
+  // Optics and transit policy stated as the store keeps them: G.652.D, default connectors and launch
+  // power, amplifier huts unknown (the QoT model places them every ≤ 80 km along each route).
+  const sites = [...POPS.map(popSite), ...DATACENTERS.map(dataCenterSite)].map(normalizeSite);
   const byId = new Map(sites.map((s) => [s.id, s]));
-  const spans = [...ROUTES.map((r) => intercitySpan(r, byId)), ...DATACENTERS.flatMap((d) => dataCenterSpans(d, byId))];
+  const spans = [...ROUTES.map((r) => intercitySpan(r, byId)), ...DATACENTERS.flatMap((d) => dataCenterSpans(d, byId))].map(normalizeSpan);
   return { name: BUILTIN_NETWORK_NAME, sites, spans, srlgs: SRLGS.map((s) => ({ ...s })) };
 }

@@ -2,6 +2,7 @@
  * The operator's view of the physical network: sites, spans (fiber routes), the cables and
  * DWDM line systems on them, and shared-risk link groups. Pure types and rules, no I/O.
  */
+import { DEFAULT_CONNECTOR_LOSS_DB, DEFAULT_FIBER_TYPE, DEFAULT_LAUNCH_POWER_DBM } from './optical.js';
 
 export const SITE_KINDS = ['datacenter', 'pop', 'cloud-onramp', 'amplifier'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
@@ -21,6 +22,12 @@ export interface Site {
   /** For cloud on-ramps: provider (e.g. "aws") and region (e.g. "us-east-1"). */
   cloudProvider: string | null;
   cloudRegion: string | null;
+  /**
+   * Whether circuits may pass through the site (absent = the kind's default, `defaultTransit`): POPs
+   * (ROADMs) and amplifier huts carry through traffic, customer data centers and cloud on-ramps are
+   * endpoints only. Operators change it per site.
+   */
+  transit?: boolean;
 }
 
 /** GeoJSON LineString, coordinates as [lon, lat]. */
@@ -44,6 +51,13 @@ export interface LineSystem {
   slotWidthGhz: number;
   /** Lower edge of slot 0. */
   startFrequencyGhz: number;
+  /** Per-channel launch power into every fiber section, dBm (absent = DEFAULT_LAUNCH_POWER_DBM). */
+  launchPowerDbm?: number;
+  /**
+   * In-line amplifier huts, km from the A end, strictly inside the span, ascending. Absent or null =
+   * unknown: the QoT model places them every ≤ 80 km along the route and marks them as placed.
+   */
+  amplifierSitesKm?: number[] | null;
 }
 
 /** A fiber route between two sites. */
@@ -58,6 +72,10 @@ export interface Span {
   srlgIds: string[];
   cables: Cable[];
   lineSystem: LineSystem | null;
+  /** Fiber type, a key of FIBER_TYPES in optical.ts (absent = G.652.D). */
+  fiberType?: string;
+  /** Loss of the connector pair at each end of an amplified section, dB (absent = 0.5). */
+  connectorLossDb?: number;
 }
 
 /** A shared-risk link group: spans that one event (a dig, a bridge, a building) takes down together. */
@@ -73,6 +91,43 @@ export interface Network {
   sites: Site[];
   spans: Span[];
   srlgs: Srlg[];
+}
+
+/** The transit policy a site of this kind gets unless the operator says otherwise. */
+export function defaultTransit(kind: SiteKind): boolean {
+  return kind === 'pop' || kind === 'amplifier';
+}
+
+/** True when circuits may pass through the site (not only start or end there). */
+export function allowsTransit(site: Pick<Site, 'kind' | 'transit'>): boolean {
+  return site.transit ?? defaultTransit(site.kind);
+}
+
+/**
+ * True when the site has a ROADM: a transit site other than an amplifier hut (POPs by default).
+ * Only ROADM sites add, drop, switch fiber pairs and host regenerators; an amplifier hut only
+ * amplifies the line passing through it.
+ */
+export function hasRoadm(site: Pick<Site, 'kind' | 'transit'>): boolean {
+  return site.kind !== 'amplifier' && allowsTransit(site);
+}
+
+/** The site with its transit policy stated (the kind's default when absent), as the store keeps it. */
+export function normalizeSite(site: Site): Site {
+  return { ...site, transit: allowsTransit(site) };
+}
+
+/**
+ * The span with its optics stated (defaults where absent: G.652.D, 0.5 dB connectors, 0 dBm per
+ * channel, amplifier sites unknown), as the store keeps it.
+ */
+export function normalizeSpan(span: Span): Span {
+  return {
+    ...span,
+    lineSystem: span.lineSystem === null ? null : { ...span.lineSystem, launchPowerDbm: span.lineSystem.launchPowerDbm ?? DEFAULT_LAUNCH_POWER_DBM, amplifierSitesKm: span.lineSystem.amplifierSitesKm ?? null },
+    fiberType: span.fiberType ?? DEFAULT_FIBER_TYPE,
+    connectorLossDb: span.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB,
+  };
 }
 
 /** Speed of light in standard single-mode fiber (group index ≈ 1.468): 4.9 µs per km. */

@@ -17,6 +17,11 @@ export interface FiberTypeSpec {
   effectiveAreaUm2: number;
   /** PMD link design value, ps/√km. */
   pmdPsPerSqrtKm: number;
+  /**
+   * Attenuation of the cabled fiber at 1550 nm that dark-fiber loss budgets use, dB/km: installed
+   * fiber with its aging, bends and repair splices, above the bare fiber's attenuationDbPerKm.
+   */
+  cabledAttenuationDbPerKm: number;
   source: string;
 }
 
@@ -50,6 +55,8 @@ export const FIBER_TYPES: Record<string, FiberTypeSpec> = {
     dispersionSlopePsPerNm2Km: g652SlopePsPerNm2Km(1550),
     effectiveAreaUm2: 83,
     pmdPsPerSqrtKm: 0.1,
+    // The typical cabled value loss.ts has always used; the recommendation's cabled maximum is 0.3.
+    cabledAttenuationDbPerKm: 0.25,
     source: 'ITU-T G.652 (11/2016) Table A.4; GNPy eqpt_config.json SSMF',
   },
   'G.654.E': {
@@ -60,6 +67,8 @@ export const FIBER_TYPES: Record<string, FiberTypeSpec> = {
     dispersionSlopePsPerNm2Km: 0.06,
     effectiveAreaUm2: 125,
     pmdPsPerSqrtKm: 0.1,
+    // G.654.E's cabled maximum at 1550 nm.
+    cabledAttenuationDbPerKm: 0.23,
     source: 'ITU-T G.654 (03/2020) Table E; GNPy eqpt_config.json LOF (D 22 ps/nm/km, 125 µm²)',
   },
   'G.655': {
@@ -70,6 +79,8 @@ export const FIBER_TYPES: Record<string, FiberTypeSpec> = {
     dispersionSlopePsPerNm2Km: 0.045,
     effectiveAreaUm2: 72,
     pmdPsPerSqrtKm: 0.1,
+    // G.655.D's cabled maximum at 1550 nm.
+    cabledAttenuationDbPerKm: 0.35,
     source: 'ITU-T G.655 (11/2009) Table D.1; GNPy eqpt_config.json NZDF (5 ps/nm/km, 72 µm²)',
   },
 };
@@ -122,3 +133,58 @@ export const AMPLIFIER_TYPES: AmplifierSpec[] = [
   { id: 'std_medium_gain', gainMinDb: 15, gainFlatmaxDb: 26, pMaxDbm: 23, nfMinDb: 6, nfMaxDb: 10 },
   { id: 'std_low_gain', gainMinDb: 8, gainFlatmaxDb: 16, pMaxDbm: 23, nfMinDb: 6.5, nfMaxDb: 11 },
 ];
+
+/**
+ * Largest end-to-end loss unamplified optics are planned for, dB: the maximum attenuation of the
+ * ITU-T G.959.1 (07/2018) long-haul single-channel application codes (e.g. P1L1-2D2, 10G over 80 km:
+ * 11–22 dB). A dark-fiber path beyond it needs amplification; operators change it in the QoT policy.
+ */
+export const DEFAULT_MAX_UNAMPLIFIED_LOSS_DB = 22;
+
+/**
+ * System margin a new wave must keep above its mode's required OSNR (incl. CD/PMD/PDL penalties),
+ * dB: covers aging, repair splices and model error (GNPy's examples plan with 0; operators usually
+ * keep 1–3 dB). Operator-set in the QoT policy.
+ */
+export const DEFAULT_QOT_MARGIN_DB = 2;
+
+/** What the operator decides about optical feasibility (GET/PUT /v1/qot/policy). */
+export interface QotPolicy {
+  /** GSNR a new wave must keep above its mode's threshold, dB. */
+  marginDb: number;
+  /** Largest dark-fiber path loss offered without amplification, dB. */
+  maxUnamplifiedLossDb: number;
+}
+
+export const DEFAULT_QOT_POLICY: QotPolicy = Object.freeze({ marginDb: DEFAULT_QOT_MARGIN_DB, maxUnamplifiedLossDb: DEFAULT_MAX_UNAMPLIFIED_LOSS_DB });
+
+/** Field problems of an untrusted QoT policy (every field required: a PUT replaces it). */
+export function qotPolicyIssues(input: unknown): { path: string; message: string }[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [{ path: '', message: 'must be an object' }];
+  const o = input as Record<string, unknown>;
+  const out: { path: string; message: string }[] = [];
+  for (const k of Object.keys(o)) if (k !== 'marginDb' && k !== 'maxUnamplifiedLossDb') out.push({ path: `/${k}`, message: 'unknown field' });
+  const num = (k: string, lo: number, hi: number): void => {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) out.push({ path: `/${k}`, message: `must be a number in [${lo}, ${hi}]` });
+  };
+  num('marginDb', 0, 20);
+  num('maxUnamplifiedLossDb', 0, 60);
+  return out;
+}
+
+/** Largest gain of any amplifier type: an amplified section may not lose more than this, dB. */
+export const MAX_SECTION_LOSS_DB = Math.max(...AMPLIFIER_TYPES.map((a) => a.gainFlatmaxDb));
+
+/** Range of per-channel launch powers accepted on a line system, dBm (GNPy's power sweeps stay within it). */
+export const LAUNCH_POWER_RANGE_DBM: readonly [number, number] = [-10, 10];
+
+/** Largest connector loss accepted per section end, dB (TIA-568 allows 0.75 dB per mated pair; 3 leaves room for patch panels). */
+export const MAX_CONNECTOR_LOSS_DB = 3;
+
+/** The policy as stored (anything malformed falls back to the defaults field by field). */
+export function qotPolicyFrom(stored: unknown): QotPolicy {
+  const o = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  const num = (v: unknown, def: number) => (typeof v === 'number' && Number.isFinite(v) ? v : def);
+  return { marginDb: num(o.marginDb, DEFAULT_QOT_POLICY.marginDb), maxUnamplifiedLossDb: num(o.maxUnamplifiedLossDb, DEFAULT_QOT_POLICY.maxUnamplifiedLossDb) };
+}

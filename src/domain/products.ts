@@ -10,6 +10,14 @@ export type Product = (typeof PRODUCTS)[number];
 export const PROTECTIONS = ['unprotected', 'protected-1+1', 'restorable'] as const;
 export type Protection = (typeof PROTECTIONS)[number];
 
+/**
+ * What the two legs of a 1+1 circuit may not share: node-srlg (default) = no span, SRLG or site but
+ * the two ends; srlg = no span or SRLG; node = no span or intermediate site; link = no span.
+ */
+export const PAIR_DISJOINTNESS = ['node-srlg', 'srlg', 'node', 'link'] as const;
+export type PairDisjointnessName = (typeof PAIR_DISJOINTNESS)[number];
+export const DEFAULT_PAIR_DISJOINTNESS: PairDisjointnessName = 'node-srlg';
+
 /** DWDM wavelength line rates on sale. */
 export const WAVE_RATES_GBPS = [100, 400, 800] as const;
 
@@ -32,6 +40,11 @@ export interface CircuitSpec {
   bandwidthGbps: number;
   protection: Protection;
   maxLatencyUs: number | null;
+  /**
+   * 1+1 only: what the legs may not share, a promise. Absent: node-and-SRLG-disjoint pairs are offered
+   * first and, after them, SRLG-disjoint pairs sharing a site (each option states what its legs share).
+   */
+  disjointness?: PairDisjointnessName;
 }
 
 /** What an order does to its service. */
@@ -69,7 +82,7 @@ export function bandwidthIssues(product: Product, bandwidthGbps: unknown, path =
 export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { errors: FieldError[] } {
   if (!isObject(input)) return { errors: [{ path: '', message: 'must be an object' }] };
   const errors: FieldError[] = [];
-  const allowed = new Set(['product', 'aSite', 'zSite', 'bandwidthGbps', 'protection', 'maxLatencyUs']);
+  const allowed = new Set(['product', 'aSite', 'zSite', 'bandwidthGbps', 'protection', 'maxLatencyUs', 'disjointness']);
   for (const k of Object.keys(input)) if (!allowed.has(k)) errors.push({ path: `/${k}`, message: `unknown field; allowed: ${[...allowed].join(', ')}` });
   const product = input.product;
   if (typeof product !== 'string' || !(PRODUCTS as readonly string[]).includes(product)) {
@@ -91,6 +104,11 @@ export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { erro
   if (typeof product === 'string' && (PRODUCTS as readonly string[]).includes(product)) {
     errors.push(...bandwidthIssues(product as Product, input.bandwidthGbps));
   }
+  const disjointness = input.disjointness;
+  if (disjointness !== undefined) {
+    if (typeof disjointness !== 'string' || !(PAIR_DISJOINTNESS as readonly string[]).includes(disjointness)) errors.push({ path: '/disjointness', message: `must be one of ${PAIR_DISJOINTNESS.join(', ')}` });
+    else if (protection !== 'protected-1+1') errors.push({ path: '/disjointness', message: 'only for protection protected-1+1' });
+  }
   if (errors.length > 0) return { errors };
   return {
     spec: {
@@ -100,6 +118,8 @@ export function parseCircuitSpec(input: unknown): { spec: CircuitSpec } | { erro
       bandwidthGbps: product === 'dark-fiber' ? 0 : (input.bandwidthGbps as number),
       protection: protection as Protection,
       maxLatencyUs: maxLatencyUs as number | null,
+      // Absent: node-and-SRLG-disjoint pairs first, SRLG-disjoint ones after them (the quote says what each pair shares).
+      ...(disjointness !== undefined ? { disjointness: disjointness as PairDisjointnessName } : {}),
     },
   };
 }

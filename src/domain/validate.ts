@@ -3,6 +3,7 @@
  * throwing, so importers can report all problems in a file at once and map each to a line.
  */
 import { SITE_KINDS, SRLG_KINDS } from './network.js';
+import { DEFAULT_CONNECTOR_LOSS_DB, FIBER_TYPES, LAUNCH_POWER_RANGE_DBM, MAX_CONNECTOR_LOSS_DB, MAX_SECTION_LOSS_DB } from './optical.js';
 import type { Cable, LineSystem, LineString, Network, Site, Span, Srlg } from './network.js';
 
 /** One broken rule; path is relative to the checked object ("lengthKm") or to the network ("spans[3].lengthKm"). */
@@ -59,6 +60,7 @@ export function validateSite(site: Site): ValidationIssue[] {
   checkNullableString(site.metro, 'metro', out);
   checkNullableString(site.cloudProvider, 'cloudProvider', out);
   checkNullableString(site.cloudRegion, 'cloudRegion', out);
+  if (site.transit !== undefined && typeof site.transit !== 'boolean') out.push({ path: 'transit', message: 'must be true or false' });
   if (site.kind !== 'cloud-onramp') {
     // A provider/region on a plain PoP is a data-entry mistake that would mislead cloud ordering.
     if (site.cloudProvider !== null) out.push({ path: 'cloudProvider', message: 'only allowed on cloud-onramp sites' });
@@ -105,10 +107,37 @@ function checkCable(c: Cable, path: string, out: ValidationIssue[]): void {
   }
 }
 
-function checkLineSystem(ls: LineSystem, out: ValidationIssue[]): void {
+function checkLineSystem(ls: LineSystem, span: Span, out: ValidationIssue[]): void {
   if (typeof ls !== 'object') {
     out.push({ path: 'lineSystem', message: 'must be an object or null' });
     return;
+  }
+  const p = ls.launchPowerDbm;
+  if (p !== undefined && (!isFiniteNumber(p) || p < LAUNCH_POWER_RANGE_DBM[0] || p > LAUNCH_POWER_RANGE_DBM[1])) {
+    out.push({ path: 'lineSystem.launchPowerDbm', message: `must be a number in [${LAUNCH_POWER_RANGE_DBM[0]}, ${LAUNCH_POWER_RANGE_DBM[1]}] dBm` });
+  }
+  const amps = ls.amplifierSitesKm;
+  if (amps !== undefined && amps !== null) {
+    if (!Array.isArray(amps) || amps.some((x) => !isFiniteNumber(x))) out.push({ path: 'lineSystem.amplifierSitesKm', message: 'must be null or an array of km from the A end' });
+    else if (isFiniteNumber(span.lengthKm)) {
+      amps.forEach((km, i) => {
+        if (!(km > 0 && km < span.lengthKm)) out.push({ path: `lineSystem.amplifierSitesKm[${i}]`, message: `must lie strictly inside the span (0, ${span.lengthKm}) km` });
+        else if (i > 0 && !(km > amps[i - 1])) out.push({ path: `lineSystem.amplifierSitesKm[${i}]`, message: 'must be ascending, without repeats' });
+      });
+      // Each amplifier restores what the section before it lost; a section longer than the biggest gain cannot close.
+      const fiber = FIBER_TYPES[span.fiberType ?? 'G.652.D'];
+      const con = span.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB;
+      if (fiber !== undefined && isFiniteNumber(con)) {
+        const bounds = [0, ...amps, span.lengthKm];
+        for (let i = 1; i < bounds.length; i++) {
+          const lossDb = (bounds[i] - bounds[i - 1]) * fiber.attenuationDbPerKm + 2 * con;
+          if (lossDb > MAX_SECTION_LOSS_DB) {
+            out.push({ path: 'lineSystem.amplifierSitesKm', message: `the section ${bounds[i - 1]}–${bounds[i]} km loses ${lossDb.toFixed(1)} dB, more than any amplifier's ${MAX_SECTION_LOSS_DB} dB gain` });
+            break;
+          }
+        }
+      }
+    }
   }
   if (!Number.isInteger(ls.fiberPairs) || ls.fiberPairs < 1) out.push({ path: 'lineSystem.fiberPairs', message: 'must be an integer >= 1' });
   if (!Number.isInteger(ls.slotCount) || ls.slotCount < 1 || ls.slotCount > MAX_SLOT_COUNT) {
@@ -149,7 +178,12 @@ export function validateSpan(span: Span, siteIds: ReadonlySet<string>, srlgIds: 
       seen.add(c.id);
     });
   }
-  if (span.lineSystem !== null) checkLineSystem(span.lineSystem, out);
+  if (span.fiberType !== undefined && (typeof span.fiberType !== 'string' || FIBER_TYPES[span.fiberType] === undefined)) {
+    out.push({ path: 'fiberType', message: `must be one of ${Object.keys(FIBER_TYPES).join(', ')}` });
+  }
+  const con = span.connectorLossDb;
+  if (con !== undefined && (!isFiniteNumber(con) || con < 0 || con > MAX_CONNECTOR_LOSS_DB)) out.push({ path: 'connectorLossDb', message: `must be a number in [0, ${MAX_CONNECTOR_LOSS_DB}] dB` });
+  if (span.lineSystem !== null) checkLineSystem(span.lineSystem, span, out);
   return out;
 }
 

@@ -156,3 +156,17 @@ export function compileConstraints(g: Graph, c: PathConstraints = {}): CompiledC
   }
   return { ...bounds, spanOk, nodeOk };
 }
+
+/**
+ * The constraints with every endpoint-only site of the graph other than src and dst masked out, for
+ * searches that read nodeOk instead of running Dijkstra (the flow constructions of diverse.ts).
+ */
+export function withTransit(g: Graph, cc: CompiledConstraints, src: number, dst: number): CompiledConstraints {
+  let nodeOk: Uint8Array | null = null;
+  for (let v = 0; v < g.nodeCount; v++) {
+    if (g.transit[v] === 1 || v === src || v === dst || cc.nodeOk[v] === 0) continue;
+    nodeOk ??= Uint8Array.from(cc.nodeOk);
+    nodeOk[v] = 0;
+  }
+  return nodeOk === null ? cc : { ...cc, nodeOk };
+}

@@ -115,7 +115,8 @@ export class Dijkstra {
 
   /**
    * Shortest distances from src under span weights w, stopping when dst is settled (dst < 0: settle all).
-   * spanOk/nodeOk (1 = usable) and blocks restrict the graph; src is always usable as a start.
+   * spanOk/nodeOk (1 = usable) and blocks restrict the graph; src is always usable as a start; a node
+   * the graph marks endpoint-only (g.transit) is settled but not expanded, so paths end there but never pass.
    * h, when given, is an admissible A* heuristic (lower bound on the distance to dst; Infinity = cannot reach).
    * Returns the distance to dst (Infinity if unreachable), or 0 when dst < 0.
    * maxDist (without h) stops once every node within that distance is settled: nodes farther away may
@@ -130,7 +131,7 @@ export class Dijkstra {
     }
     const gen = this.gen;
     const { dist, predSpan, seen, spanBlock, nodeBlock, blockGen } = this;
-    const { adjStart, adjNode, adjSpan } = g;
+    const { adjStart, adjNode, adjSpan, transit } = g;
     this.heapSize = 0;
     this.settledCount = 0;
     dist[src] = 0;
@@ -148,6 +149,8 @@ export class Dijkstra {
       if (du > maxDist) break;
       this.settledCount++;
       if (u === dst) return du;
+      // An endpoint-only site is reached but never passed through (unless the search starts there).
+      if (transit[u] === 0 && u !== src) continue;
       for (let j = adjStart[u], end = adjStart[u + 1]; j < end; j++) {
         const e = adjSpan[j];
         if (spanBlock[e] === blockGen || (spanOk !== null && spanOk[e] === 0)) continue;

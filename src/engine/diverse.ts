@@ -12,12 +12,12 @@
  * Every returned pair is checked against its promise before it is returned.
  */
 import type { CompiledConstraints, PathConstraints, Ref } from './constraints.js';
-import { compileConstraints, resolveNode } from './constraints.js';
+import { compileConstraints, resolveNode, withTransit } from './constraints.js';
 import { workspaceFor } from './dijkstra.js';
 import type { Graph, Path } from './graph.js';
 import { makePath, otherEnd } from './graph.js';
 import { PathEnumerator } from './ksp.js';
-import { metricOf } from './paths.js';
+import { kShortestPaths, metricOf } from './paths.js';
 import type { ArcGraph } from './twoflow.js';
 import { addArc, addUndirected, minCostTwoPaths, newArcGraph } from './twoflow.js';
 
@@ -194,7 +194,7 @@ export function diversePair(g: Graph, src: Ref, dst: Ref, constraints: PathConst
   const s = resolveNode(g, src);
   const t = resolveNode(g, dst);
   if (s === t) throw new RangeError('diversePair needs two different sites');
-  const cc = compileConstraints(g, constraints);
+  const cc = withTransit(g, compileConstraints(g, constraints), s, t);
   if (cc.nodeOk[s] === 0 || cc.nodeOk[t] === 0) return { status: 'none' };
 
   if (d === 'link' || d === 'node') {
@@ -262,4 +262,95 @@ function srlgSearch(g: Graph, s: number, t: number, cc: CompiledConstraints, max
     }
   }
   return best ? ordered(cc, best[0], best[1], true) : { status: 'none' };
+}
+
+/**
+ * What the two legs of a protected pair must not share: `node-srlg` (the default for 1+1) = no span,
+ * no SRLG and no site other than the two ends; `srlg` = no span and no SRLG; `node` = no span and no
+ * intermediate site; `link` = no span.
+ */
+export type PairDisjointness = 'node-srlg' | 'srlg' | 'node' | 'link';
+
+/** True when the pair keeps the promise of the given pair disjointness. */
+export function pairDisjoint(g: Graph, p: Path, q: Path, d: PairDisjointness): boolean {
+  if (d === 'node-srlg') return nodeDisjoint(p, q) && srlgDisjoint(g, p, q);
+  return isDisjoint(g, p, q, d);
+}
+
+/** Options of diversePairs. */
+export interface PairSearch {
+  disjointness?: PairDisjointness;
+  /** Pairs wanted (default 4). */
+  maxPairs?: number;
+  /** Partners tried per first path (default 2). */
+  partnersPerPath?: number;
+  /** First paths examined at most (default 200). */
+  maxExamined?: number;
+  /** Both legs within this latency (1+1 may carry traffic on either). */
+  maxLatencyUs?: number;
+}
+
+/** Disjoint pairs, least total metric first. */
+export interface PairsResult {
+  pairs: { paths: [Path, Path]; totalMetric: number }[];
+  /** True when the first pair is proven the least total (the search was not capped before it could be). */
+  exact: boolean;
+}
+
+/**
+ * Disjoint pairs of src->dst paths in nondecreasing total metric, for 1+1 that must look beyond the
+ * first pair when spectrum, GSNR or latency rules it out. For each first path P in metric order (Yen),
+ * its best partners are the shortest paths avoiding P's spans, (srlg) every span sharing an SRLG with
+ * P, and (node) P's intermediate sites. A pair's cheaper leg comes up as a first path, so once twice
+ * the next first path's metric reaches the total of the best pair found, that pair is the optimum;
+ * the search goes on until maxPairs pairs are ordered that way or the cap is hit. Later pairs are
+ * each first path's best partners (a pair using a first path's third-best partner can be missed).
+ * Every pair is checked against its promise. Masks and metric of the constraints apply; bounds other
+ * than maxLatencyUs (both legs) are not supported.
+ */
+export function diversePairs(g: Graph, src: Ref, dst: Ref, constraints: PathConstraints = {}, search: PairSearch = {}): PairsResult {
+  const d = search.disjointness ?? 'node-srlg';
+  const maxPairs = search.maxPairs ?? 4;
+  const partners = search.partnersPerPath ?? 2;
+  const maxExamined = search.maxExamined ?? 200;
+  const bound = search.maxLatencyUs ?? constraints.maxLatencyUs;
+  const s = resolveNode(g, src);
+  const t = resolveNode(g, dst);
+  if (s === t) throw new RangeError('diversePairs needs two different sites');
+  const base: PathConstraints = { ...constraints, ...(bound !== undefined ? { maxLatencyUs: bound } : {}) };
+  const cc = compileConstraints(g, base);
+  if (cc.nodeOk[s] === 0 || cc.nodeOk[t] === 0) return { pairs: [], exact: true };
+  const srlgSpans: number[][] = g.srlgIds.map(() => []);
+  for (let e = 0; e < g.spanCount; e++) for (let j = g.spanSrlgStart[e]; j < g.spanSrlgStart[e + 1]; j++) srlgSpans[g.spanSrlg[j]].push(e);
+  const useSrlg = d === 'node-srlg' || d === 'srlg';
+  const useNode = d === 'node-srlg' || d === 'node';
+  const found = new Map<string, { paths: [Path, Path]; totalMetric: number }>();
+  const sorted = (): { paths: [Path, Path]; totalMetric: number }[] => [...found.values()].sort((a, b) => a.totalMetric - b.totalMetric);
+  const en = new PathEnumerator(g, s, t, cc, 3);
+  let exact = true;
+  for (;;) {
+    const p = en.next();
+    if (!p) break;
+    const best = sorted();
+    if (best.length >= maxPairs && 2 * p.metricValue >= best[maxPairs - 1].totalMetric) break;
+    if (en.produced > maxExamined) {
+      exact = best.length > 0 && 2 * p.metricValue >= best[0].totalMetric;
+      break;
+    }
+    if (bound !== undefined && p.latencyUs > bound) continue;
+    const avoidSpans = new Set<number>(p.spans);
+    if (useSrlg) for (const e of p.spans) for (let j = g.spanSrlgStart[e]; j < g.spanSrlgStart[e + 1]; j++) for (const f of srlgSpans[g.spanSrlg[j]]) avoidSpans.add(f);
+    const avoidSites = new Set<number>(constraints.avoidSites?.map((r) => resolveNode(g, r)) ?? []);
+    if (useNode) for (const v of p.nodes.slice(1, -1)) avoidSites.add(v);
+    const r = kShortestPaths(g, s, t, partners, { ...base, avoidSpans: [...(constraints.avoidSpans ?? []), ...avoidSpans], avoidSites: [...avoidSites] }).paths;
+    const first = makePath(g, p.nodes, p.spans);
+    for (const q of r) {
+      if (!pairDisjoint(g, first, q, d)) continue;
+      const key = [first.spans.join(','), q.spans.join(',')].sort().join('|');
+      if (found.has(key)) continue;
+      const o = ordered(cc, first, q, true) as { paths: [Path, Path]; totalMetric: number };
+      found.set(key, { paths: o.paths, totalMetric: o.totalMetric });
+    }
+  }
+  return { pairs: sorted().slice(0, maxPairs), exact };
 }

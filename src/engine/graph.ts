@@ -4,13 +4,15 @@
  * chasing objects. Spans are undirected links; parallel spans between two sites are allowed.
  */
 import type { Network } from '../domain/network.js';
-import { spanLatencyUs } from '../domain/network.js';
+import { allowsTransit, spanLatencyUs } from '../domain/network.js';
 
 /** A site as the graph needs it. */
 export interface GraphSite {
   id: string;
   lat: number;
   lon: number;
+  /** False: paths may start or end here but never pass through (default true). */
+  transit?: boolean;
 }
 
 /** A span as the graph needs it. costWeight defaults to latencyUs; slotCount to 0 (no line system). */
@@ -34,6 +36,8 @@ export interface Graph {
   readonly srlgIds: readonly string[];
   readonly lat: Float64Array;
   readonly lon: Float64Array;
+  /** Per node: 1 = paths may pass through, 0 = endpoint only (searches never expand it unless they start there). */
+  readonly transit: Uint8Array;
   readonly spanA: Int32Array;
   readonly spanZ: Int32Array;
   readonly lengthKm: Float64Array;
@@ -73,11 +77,13 @@ export function buildGraph(sites: readonly GraphSite[], spans: readonly GraphSpa
   const nodeMap = new Map<string, number>();
   const lat = new Float64Array(n);
   const lon = new Float64Array(n);
+  const transit = new Uint8Array(n);
   sites.forEach((s, i) => {
     if (nodeMap.has(s.id)) throw new Error(`duplicate site id ${s.id}`);
     nodeMap.set(s.id, i);
     lat[i] = s.lat;
     lon[i] = s.lon;
+    transit[i] = s.transit === false ? 0 : 1;
   });
 
   const spanMap = new Map<string, number>();
@@ -154,6 +160,7 @@ export function buildGraph(sites: readonly GraphSite[], spans: readonly GraphSpa
     srlgIds,
     lat,
     lon,
+    transit,
     spanA,
     spanZ,
     lengthKm,
@@ -170,10 +177,13 @@ export function buildGraph(sites: readonly GraphSite[], spans: readonly GraphSpa
   };
 }
 
-/** Build the compact graph of an inventory snapshot (latency measured or 4.9 µs/km; slots from the line system). */
+/**
+ * Build the compact graph of an inventory snapshot (latency measured or 4.9 µs/km; slots from the line
+ * system; transit from each site's policy, so no search passes through an endpoint-only site).
+ */
 export function graphFromNetwork(net: Network): Graph {
   return buildGraph(
-    net.sites.map((s) => ({ id: s.id, lat: s.lat, lon: s.lon })),
+    net.sites.map((s) => ({ id: s.id, lat: s.lat, lon: s.lon, transit: allowsTransit(s) })),
     net.spans.map((s) => ({
       id: s.id,
       aSiteId: s.aSiteId,

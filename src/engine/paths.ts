@@ -18,6 +18,11 @@ export type PathResult =
 export interface SearchLimits {
   /** Most candidate paths examined before giving up (default 5000). */
   maxExamined?: number;
+  /**
+   * kShortestPaths only: a path whose key equals an accepted path's key is skipped (e.g. the same
+   * intercity spans reached through other metro spans), so the k results differ in what the key keeps.
+   */
+  distinct?: (p: Path) => string;
 }
 
 /** Sum of the metric's weights along a path. */
@@ -132,11 +137,18 @@ export function kShortestPaths(g: Graph, src: Ref, dst: Ref, k: number, constrai
   }
   const maxExamined = Math.max(limits.maxExamined ?? 5000, k);
   const en = new PathEnumerator(g, s, t, cc);
+  const keys = limits.distinct ? new Set<string>() : null;
   while (paths.length < k) {
     const p = en.next();
     if (!p) return { paths, complete: true };
     if (en.produced > maxExamined) return { paths, complete: false };
-    if (meetsBounds(p, cc)) paths.push(stripRank(p));
+    if (!meetsBounds(p, cc)) continue;
+    if (keys && limits.distinct) {
+      const key = limits.distinct(p);
+      if (keys.has(key)) continue;
+      keys.add(key);
+    }
+    paths.push(stripRank(p));
   }
   return { paths, complete: true };
 }

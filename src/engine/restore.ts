@@ -20,6 +20,7 @@ import type { RsaAssignment, RsaRequest } from './rsa.js';
 import { assignSpectrum, commitAssignment } from './rsa.js';
 import type { SpectrumGrid } from './spectrum.js';
 import { findSlotRange } from './spectrum.js';
+import type { WavePlan } from './wave.js';
 
 /** How a circuit survives a failure (same names as the products' protection schemes). */
 export type RestoreProtection = 'unprotected' | 'protected-1+1' | 'restorable';
@@ -60,10 +61,46 @@ export interface RestoreDemand {
   paths: HeldPath[];
 }
 
-/** Spectrum picked for a rerouted wave. */
+/**
+ * Spectrum picked for a rerouted wave: an assignment of the reach table (one fiber pair, `layer`), or
+ * a physics plan (wave.ts: mode, regenerators and slots decided by GSNR; then `assignment` is absent).
+ */
 export interface WaveChoice {
   layer: number;
-  assignment: RsaAssignment;
+  assignment?: RsaAssignment;
+  physics?: WavePlan;
+}
+
+/**
+ * How restoration places a wave on a path. The default uses the reach table (rsa.ts); the services
+ * pass one deciding by GSNR (wave.ts). A placer keeps one fiber pair per path, which the no-fit
+ * proofs rely on.
+ */
+export interface WavePlacer {
+  /** Narrowest width (slots) any mode of the rate needs; Infinity when none carries it. */
+  minSlots(lineRateGbps: number): number;
+  /** The first fit of the demand on the path, on one of the fiber pairs `allow` accepts, without changing anything. */
+  fit(g: Graph, layers: readonly SpectrumGrid[], path: Path, d: Pick<RestoreDemand, 'id' | 'lineRateGbps'>, allow: (layer: number) => boolean): WaveChoice | null;
+  /** Takes what a fit chose (occupancy, and lit channels for physics). */
+  commit(layers: readonly SpectrumGrid[], choice: WaveChoice): void;
+}
+
+/** The reach-table placer: RSA with a modulation table (default DEFAULT_MODULATIONS). */
+export function tablePlacer(table?: readonly ModulationMode[]): WavePlacer {
+  return {
+    minSlots: (rate) => minSlots(rate, table),
+    fit: (g, layers, path, d, allow) => {
+      const req: RsaRequest = table ? { lineRateGbps: d.lineRateGbps, table } : { lineRateGbps: d.lineRateGbps };
+      const candidates = [path];
+      for (let layer = 0; layer < layers.length; layer++) {
+        if (!allow(layer)) continue;
+        const a = assignSpectrum(g, layers[layer], candidates, req);
+        if (a) return { layer, assignment: a };
+      }
+      return null;
+    },
+    commit: (layers, c) => commitAssignment(layers[c.layer], c.assignment as RsaAssignment),
+  };
 }
 
 /** Strand pair [lo, lo+2) picked on one span (cable = index in that span's pool). */
@@ -90,7 +127,10 @@ export const DEFAULT_MAX_CANDIDATES = 16;
 export interface RestoreOptions {
   /** Candidate paths tried per wave before it counts as lacking capacity (default 16; Infinity = exhaustive). */
   maxCandidates?: number;
+  /** Reach table of the default placer (ignored when placer is given). */
   table?: readonly ModulationMode[];
+  /** How waves are placed (default: tablePlacer(table)). */
+  placer?: WavePlacer;
   /** When given, the plan adds its work counters here (for benchmarks and tests). */
   stats?: RestoreStats;
 }
@@ -261,7 +301,7 @@ interface WaveState {
   /** Per (src, dst, bound, rate): the first candidate still worth trying. */
   next: Map<string, number>;
   maxCandidates: number;
-  table: readonly ModulationMode[] | undefined;
+  placer: WavePlacer;
   /** Narrowest width per line rate (the table is fixed for the plan). */
   widths: Map<number, number>;
   /** Scratch: bit l of spanLayers[e] = fiber pair l of span e has room for the width being proved. */
@@ -271,28 +311,22 @@ interface WaveState {
 function widthOf(st: WaveState, lineRateGbps: number): number {
   let w = st.widths.get(lineRateGbps);
   if (w === undefined) {
-    w = minSlots(lineRateGbps, st.table);
+    w = st.placer.minSlots(lineRateGbps);
     st.widths.set(lineRateGbps, w);
   }
   return w;
 }
 
 /** First fiber pair on which the path can be assigned, with the assignment; null when none. */
-function fitOnLayers(st: WaveState, path: Path, req: RsaRequest, layerBits: number): { layer: number; a: RsaAssignment } | null {
-  const candidates = [path];
-  for (let layer = 0; layer < st.layers.length; layer++) {
-    if (layer < 31 && (layerBits & (1 << layer)) === 0) continue;
-    const a = assignSpectrum(st.g, st.layers[layer], candidates, req);
-    if (a) return { layer, a };
-  }
-  return null;
+function fitOnLayers(st: WaveState, path: Path, d: RestoreDemand, layerBits: number): WaveChoice | null {
+  return st.placer.fit(st.g, st.layers, path, d, (layer) => layer >= 31 || (layerBits & (1 << layer)) !== 0);
 }
 
 /**
  * Tries to prove that candidates i..maxCandidates-1 of the list cannot fit now (see NoFitProver); returns
  * the value `next` would have after trying them all, or -1 when unproven.
  */
-function proveNoneFits(st: WaveState, list: CandidateList, width: number, req: RsaRequest): number {
+function proveNoneFits(st: WaveState, list: CandidateList, width: number, d: RestoreDemand): number {
   const { g, layers, masks, spanLayers } = st;
   // A path that fits a fiber pair lies inside that pair's mask: when no mask connects the ends, nothing fits.
   // The list's true length is then not needed: with `next` at the limit, later circuits of this key try
@@ -308,7 +342,7 @@ function proveNoneFits(st: WaveState, list: CandidateList, width: number, req: R
       for (let e = 0; e < g.spanCount; e++) if (m[e] === 1) spanLayers[e] |= 1 << l;
     }
   }
-  const proof = st.prover.prove(list, st.maxCandidates, spanLayers, (path, bits) => fitOnLayers(st, path, req, bits) !== null);
+  const proof = st.prover.prove(list, st.maxCandidates, spanLayers, (path, bits) => fitOnLayers(st, path, d, bits) !== null);
   if (!proof) return -1;
   return proof.listLength === null ? st.maxCandidates : Math.min(st.maxCandidates, proof.listLength);
 }
@@ -319,7 +353,7 @@ function proveNoneFits(st: WaveState, list: CandidateList, width: number, req: R
  * when NoFitProver cannot show that none of the remaining ones fits; the outcome is the same either way.
  */
 function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
-  const { g, layers, cache, masks, next, maxCandidates, table } = st;
+  const { g, layers, cache, masks, next, maxCandidates } = st;
   const oldUs = d.paths.length > 0 ? latencyOf(g, d.paths[0].spans) : 0;
   const width = widthOf(st, d.lineRateGbps);
   const list = cache.list(d.src, d.dst, d.maxLatencyUs, width);
@@ -329,11 +363,10 @@ function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
   if (!masks.connected(d.src, d.dst, live)) return lost();
   const memo = `${d.src}:${d.dst}:${d.maxLatencyUs ?? ''}:${d.lineRateGbps}`;
   let i = next.get(memo) ?? 0;
-  const req: RsaRequest = table ? { lineRateGbps: d.lineRateGbps, table } : { lineRateGbps: d.lineRateGbps };
-  const placed = (path: Path, layer: number, a: RsaAssignment): RestoreOutcome => {
-    commitAssignment(layers[layer], a);
+  const placed = (path: Path, choice: WaveChoice): RestoreOutcome => {
+    st.placer.commit(layers, choice);
     masks.update(path.spans);
-    return { id: d.id, action: 'rerouted', path, wave: { layer, assignment: a }, addedLatencyUs: path.latencyUs - oldUs };
+    return { id: d.id, action: 'rerouted', path, wave: choice, addedLatencyUs: path.latencyUs - oldUs };
   };
   if (i > 0) {
     // The shortest candidates are known not to fit: try, per fiber pair, the shortest path over spans where
@@ -355,10 +388,10 @@ function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
       const path = makePath(g, r.nodes, r.spans);
       masks.tried.set(seenKey, path);
       if (d.maxLatencyUs !== null && path.latencyUs > d.maxLatencyUs) continue;
-      const a = assignSpectrum(g, layers[layer], [path], req);
-      if (a) {
+      const c = st.placer.fit(g, layers, path, d, (l) => l === layer);
+      if (c) {
         masks.tried.delete(seenKey);
-        return placed(path, layer, a);
+        return placed(path, c);
       }
     }
   }
@@ -368,7 +401,7 @@ function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
       // Enumeration would start here: pin its mask exactly as it would be pinned, then try to skip it.
       proofTried = true;
       cache.pin(list, live);
-      const end = proveNoneFits(st, list, width, req);
+      const end = proveNoneFits(st, list, width, d);
       if (end >= 0) {
         i = end;
         break;
@@ -376,10 +409,10 @@ function restoreWave(st: WaveState, d: RestoreDemand): RestoreOutcome {
     }
     const path = cache.get(list, i, live);
     if (!path) break;
-    const fit = fitOnLayers(st, path, req, -1);
+    const fit = fitOnLayers(st, path, d, -1);
     if (fit) {
       next.set(memo, i);
-      return placed(path, fit.layer, fit.a);
+      return placed(path, fit);
     }
   }
   next.set(memo, i);
@@ -653,7 +686,7 @@ export function planRestorationOn(g: Graph, occ: PreparedOccupancy, failed: Uint
   const cache = new CandidateCache(g, waveUsable);
   const masks = new WaveMasks(g, work, waveUsable);
   const prover = new NoFitProver(g);
-  const st: WaveState = { g, layers: work, cache, masks, prover, next: new Map(), maxCandidates, table: options.table, widths: new Map(), spanLayers: new Int32Array(g.spanCount) };
+  const st: WaveState = { g, layers: work, cache, masks, prover, next: new Map(), maxCandidates, placer: options.placer ?? tablePlacer(options.table), widths: new Map(), spanLayers: new Int32Array(g.spanCount) };
   const hit = demands.filter((d) => demandHit(d, failed)).sort(restoreOrder);
   cache.prime(
     hit.filter((d) => d.kind === 'wave' && d.protection === 'restorable').map((d) => ({ src: d.src, dst: d.dst, bound: d.maxLatencyUs, width: widthOf(st, d.lineRateGbps) })),
@@ -710,12 +743,13 @@ export function planReversion(
   strands: StrandPools,
   failed: Uint8Array,
   requests: readonly RevertRequest[],
-  options: Pick<RestoreOptions, 'table'> = {},
+  options: Pick<RestoreOptions, 'table' | 'placer'> = {},
 ): { outcomes: RevertOutcome[]; layers: SpectrumGrid[]; strands: StrandCable[][] } {
   const work = layers.map((l) => l.clone());
   const pools = sortedPools(strands);
   const owned = new Set<StrandCable>();
   const outcomes: RevertOutcome[] = [];
+  const placer = options.placer ?? tablePlacer(options.table);
   for (const { demand: d, original } of [...requests].sort((a, b) => restoreOrder(a.demand, b.demand))) {
     if (pathHit(original, failed)) {
       outcomes.push({ id: d.id, action: 'stay', reason: 'original-failed' });
@@ -736,15 +770,11 @@ export function planReversion(
       outcomes.push({ id: d.id, action: 'reverted', path, strands: choice });
       continue;
     }
-    let done = false;
-    for (let layer = 0; layer < work.length && !done; layer++) {
-      const a = assignSpectrum(g, work[layer], [path], { lineRateGbps: d.lineRateGbps, ...(options.table ? { table: options.table } : {}) });
-      if (!a) continue;
-      commitAssignment(work[layer], a);
-      outcomes.push({ id: d.id, action: 'reverted', path, wave: { layer, assignment: a } });
-      done = true;
-    }
-    if (!done) outcomes.push({ id: d.id, action: 'stay', reason: 'no-capacity' });
+    const choice = placer.fit(g, work, path, d, () => true);
+    if (choice) {
+      placer.commit(work, choice);
+      outcomes.push({ id: d.id, action: 'reverted', path, wave: choice });
+    } else outcomes.push({ id: d.id, action: 'stay', reason: 'no-capacity' });
   }
   return { outcomes, layers: work, strands: pools };
 }

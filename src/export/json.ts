@@ -18,7 +18,7 @@ export interface ProjectNetworkJson {
 }
 
 function site(s: Site): Site {
-  return { id: s.id, name: s.name, kind: s.kind, lat: s.lat, lon: s.lon, metro: s.metro, cloudProvider: s.cloudProvider, cloudRegion: s.cloudRegion };
+  return { id: s.id, name: s.name, kind: s.kind, lat: s.lat, lon: s.lon, metro: s.metro, cloudProvider: s.cloudProvider, cloudRegion: s.cloudRegion, ...(s.transit !== undefined ? { transit: s.transit } : {}) };
 }
 
 function span(s: Span): Span {
@@ -31,7 +31,9 @@ function span(s: Span): Span {
     geometry: { type: 'LineString', coordinates: s.geometry.coordinates.map(([lon, lat]) => [lon, lat]) },
     srlgIds: [...s.srlgIds],
     cables: s.cables.map((c) => ({ id: c.id, strandCount: c.strandCount, strandsInUse: c.strandsInUse })),
-    lineSystem: s.lineSystem === null ? null : { ...s.lineSystem },
+    lineSystem: s.lineSystem === null ? null : { ...s.lineSystem, ...(s.lineSystem.amplifierSitesKm ? { amplifierSitesKm: [...s.lineSystem.amplifierSitesKm] } : {}) },
+    ...(s.fiberType !== undefined ? { fiberType: s.fiberType } : {}),
+    ...(s.connectorLossDb !== undefined ? { connectorLossDb: s.connectorLossDb } : {}),
   };
 }
 

@@ -18,7 +18,17 @@ export function readSiteAttrs(r: FieldReader, o: JsonObject, at: readonly Seg[],
     metro: r.nullableString(o, 'metro', at),
     cloudProvider: r.nullableString(o, 'cloudProvider', at),
     cloudRegion: r.nullableString(o, 'cloudRegion', at),
+    ...optionalBoolean(r, o, 'transit', at),
   };
+}
+
+/** `{ key: value }` for a boolean field that is present, `{}` when absent (the domain default applies). */
+function optionalBoolean(r: FieldReader, o: JsonObject, key: string, at: readonly Seg[]): Record<string, boolean> {
+  const v = o[key];
+  if (v === undefined) return {};
+  if (typeof v === 'boolean') return { [key]: v };
+  r.fail([...at, key], 'must be true or false');
+  return {};
 }
 
 /** A GeoJSON LineString object, or null (with an issue) when it is not one. */
@@ -50,6 +60,12 @@ function readLineSystem(r: FieldReader, o: JsonObject, at: readonly Seg[]): Line
     slotCount: r.number(ls, 'slotCount', p, DEFAULT_LINE_SYSTEM.slotCount),
     slotWidthGhz: r.number(ls, 'slotWidthGhz', p, DEFAULT_LINE_SYSTEM.slotWidthGhz),
     startFrequencyGhz: r.number(ls, 'startFrequencyGhz', p, DEFAULT_LINE_SYSTEM.startFrequencyGhz),
+    ...(ls.launchPowerDbm !== undefined ? { launchPowerDbm: r.number(ls, 'launchPowerDbm', p) } : {}),
+    ...(ls.amplifierSitesKm !== undefined ? { amplifierSitesKm: ls.amplifierSitesKm === null ? null : r.array(ls, 'amplifierSitesKm', p).map((x, i) => {
+      if (typeof x === 'number') return x;
+      r.fail([...p, 'amplifierSitesKm', i], 'must be a number of km');
+      return NaN;
+    }) } : {}),
   };
 }
 
@@ -59,13 +75,15 @@ export function readSpanAttrs(
   o: JsonObject,
   at: readonly Seg[],
   id: string,
-): Pick<Span, 'measuredLatencyUs' | 'srlgIds' | 'cables' | 'lineSystem'> {
+): Pick<Span, 'measuredLatencyUs' | 'srlgIds' | 'cables' | 'lineSystem' | 'fiberType' | 'connectorLossDb'> {
   const cables = o.cables === undefined ? defaultCables(id) : r.array(o, 'cables', at).map((c, i) => readCable(r, c, [...at, 'cables', i]));
   return {
     measuredLatencyUs: r.nullableNumber(o, 'measuredLatencyUs', at),
     srlgIds: r.strings(o, 'srlgIds', at),
     cables,
     lineSystem: readLineSystem(r, o, at),
+    ...(o.fiberType !== undefined ? { fiberType: r.string(o, 'fiberType', at) } : {}),
+    ...(o.connectorLossDb !== undefined ? { connectorLossDb: r.number(o, 'connectorLossDb', at) } : {}),
   };
 }
 

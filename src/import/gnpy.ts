@@ -567,11 +567,15 @@ export function parseGnpyTopology(text: string, file: string, eq: Equipment): Gn
   return { network: net, missingConnectors, warnings: ctx.warnings };
 }
 
+/** GNPy equipment-library fiber varieties and the fiber type of optical.ts each one is (see FIBER_TYPES). */
+const GNPY_FIBER_TYPES: Record<string, string> = { SSMF: 'G.652.D', LOF: 'G.654.E', NZDF: 'G.655' };
+
 /**
  * A GNPy topology as a Lightpath Network: ROADMs become PoP sites, and so do transceivers not
  * attached to a ROADM (a transceiver beside its ROADM is folded into that site); each directed chain
  * of line elements (fibers, amplifiers, fused) from one site to another becomes a span whose length
- * is the sum of its fibers and whose geometry passes through the elements' locations. The reverse
+ * is the sum of its fibers, whose geometry passes through the elements' locations, whose in-line
+ * amplifier sites are its EDFAs (km along the chain) and whose fiber type is its fibers' variety. The reverse
  * direction of a pair is merged into the first one; every folded element is listed in the report.
  */
 export function parseGnpyNetwork(fileName: string, text: string): ImportResult {
@@ -588,6 +592,7 @@ export function parseGnpyNetwork(fileName: string, text: string): ImportResult {
     lon: number;
     city: string | null;
     lengthKm: number;
+    variety: string | null;
   }
   const els = new Map<string, El>();
   const elements = r.array(root, 'elements', []);
@@ -604,7 +609,8 @@ export function parseGnpyNetwork(fileName: string, text: string): ImportResult {
       lengthKm = p.length_units === 'm' ? len / 1e3 : len;
     }
     if (els.has(uid)) r.fail(['elements', i, 'uid'], `duplicate uid ${JSON.stringify(uid)}`);
-    els.set(uid, { uid, type, line: doc.lineOf(['elements', i]), lat: typeof loc.latitude === 'number' ? loc.latitude : NaN, lon: typeof loc.longitude === 'number' ? loc.longitude : NaN, city: typeof loc.city === 'string' ? loc.city : null, lengthKm });
+    const variety = typeof e.type_variety === 'string' ? e.type_variety : null;
+    els.set(uid, { uid, type, line: doc.lineOf(['elements', i]), lat: typeof loc.latitude === 'number' ? loc.latitude : NaN, lon: typeof loc.longitude === 'number' ? loc.longitude : NaN, city: typeof loc.city === 'string' ? loc.city : null, lengthKm, variety });
   });
   const succ = new Map<string, string[]>();
   const pred = new Map<string, string[]>();
@@ -691,6 +697,16 @@ export function parseGnpyNetwork(fileName: string, text: string): ImportResult {
       const coords: [number, number][] = [[a.lon, a.lat]];
       for (const c of chain) if (Number.isFinite(c.lat) && Number.isFinite(c.lon)) coords.push([c.lon, c.lat]);
       coords.push([z.lon, z.lat]);
+      // In-line amplifiers: the chain's EDFAs strictly between its first and last fiber, at the
+      // fiber length before them; the fiber type when every fiber of the chain has the same known one.
+      const amplifierSitesKm: number[] = [];
+      let km = 0;
+      for (const c of chain) {
+        km += c.lengthKm;
+        if (c.type === 'Edfa' && km > 0 && km < lengthKm && !amplifierSitesKm.some((x) => Math.abs(x - km) < 1e-9)) amplifierSitesKm.push(km);
+      }
+      const fiberTypes = new Set(chain.filter((c) => c.type === 'Fiber').map((c) => GNPY_FIBER_TYPES[c.variety ?? ''] ?? null));
+      const fiberType = fiberTypes.size === 1 ? [...fiberTypes][0] : null;
       const span: Span = {
         id,
         aSiteId: a.id,
@@ -700,7 +716,8 @@ export function parseGnpyNetwork(fileName: string, text: string): ImportResult {
         geometry: { type: 'LineString', coordinates: coords },
         srlgIds: [],
         cables: defaultCables(id),
-        lineSystem: { ...DEFAULT_LINE_SYSTEM },
+        lineSystem: { ...DEFAULT_LINE_SYSTEM, ...(amplifierSitesKm.length > 0 ? { amplifierSitesKm } : {}) },
+        ...(fiberType !== null ? { fiberType } : {}),
       };
       byPair.set(key, span);
       spans.push(span);

@@ -17,8 +17,8 @@ import type { ImportResult } from './types.js';
 const FORMAT = 'lightpath.network';
 const KNOWN: Record<string, readonly string[]> = {
   root: ['format', 'version', 'name', 'srlgs', 'sites', 'spans'],
-  sites: ['id', 'name', 'kind', 'lat', 'lon', 'metro', 'cloudProvider', 'cloudRegion'],
-  spans: ['id', 'aSiteId', 'zSiteId', 'lengthKm', 'measuredLatencyUs', 'geometry', 'srlgIds', 'cables', 'lineSystem'],
+  sites: ['id', 'name', 'kind', 'lat', 'lon', 'metro', 'cloudProvider', 'cloudRegion', 'transit'],
+  spans: ['id', 'aSiteId', 'zSiteId', 'lengthKm', 'measuredLatencyUs', 'geometry', 'srlgIds', 'cables', 'lineSystem', 'fiberType', 'connectorLossDb'],
   srlgs: ['id', 'name', 'kind'],
 };
 

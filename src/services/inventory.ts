@@ -6,12 +6,20 @@ import {
   DEFAULT_LINE_SYSTEM,
   DEFAULT_ROUTE_FACTOR,
   greatCircleKm,
+  normalizeSite,
+  normalizeSpan,
   straightGeometry,
   type Network,
   type Site,
   type Span,
   type Srlg,
 } from '../domain/network.js';
+import { lossBudget } from '../domain/loss.js';
+import { litChannelRows, strandHolders } from '../store/ordering.js';
+import { buildLitState } from './ordering/lit-channels.js';
+import { buildNetworkView } from './ordering/network-view.js';
+import { loadQotPolicy } from './ordering/qot-policy.js';
+import type { CircuitDesign } from './ordering/design.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
 import { validateNetwork, validateSite, validateSpan, validateSrlg, type ValidationIssue } from '../domain/validate.js';
 import { builtinNetwork } from '../data/builtin-network.js';
@@ -40,6 +48,8 @@ export interface SpanInput {
   srlgIds?: string[] | undefined;
   cables?: Span['cables'] | undefined;
   lineSystem?: Span['lineSystem'] | undefined;
+  fiberType?: string | undefined;
+  connectorLossDb?: number | undefined;
 }
 
 export interface SiteInput extends Omit<Site, 'metro' | 'cloudProvider' | 'cloudRegion'> {
@@ -67,6 +77,76 @@ function mapWriteError(err: unknown, what: string): never {
   if (state === PgCode.foreignKeyViolation) throw new LightpathError('in-use', `${what} is referenced by other inventory`);
   if (state === PgCode.checkViolation) throw new LightpathError('validation-failed', `${what} breaks a rule of the inventory`);
   throw err;
+}
+
+/** True when a change alters what decides GSNR and loss: length, fiber, connectors, launch power, amplifiers. */
+function opticsChanged(a: Span, b: Span): boolean {
+  const la = a.lineSystem;
+  const lb = b.lineSystem;
+  return (
+    a.lengthKm !== b.lengthKm ||
+    a.fiberType !== b.fiberType ||
+    a.connectorLossDb !== b.connectorLossDb ||
+    (la?.launchPowerDbm ?? null) !== (lb?.launchPowerDbm ?? null) ||
+    JSON.stringify(la?.amplifierSitesKm ?? null) !== JSON.stringify(lb?.amplifierSitesKm ?? null)
+  );
+}
+
+/**
+ * Before a span's optics change under live services: recomputes the GSNR of every wave on the span
+ * with the new optics (against the channels lit now) and the loss of every dark-fiber path over it.
+ * A wave that would fall below its threshold, or a strand path that would newly need amplification,
+ * refuses the change (in-use, naming them); otherwise the transaction tells the database's guard
+ * (migration 010) that the span was re-checked.
+ */
+async function recheckOptics(tx: Queryable, before: Span, after: Span): Promise<void> {
+  const lit = await litChannelRows(tx);
+  const onSpan = lit.rows.filter((r) => r.spanId === before.id);
+  const holders = await strandHolders(tx, before.cables.map((c) => c.id));
+  if (onSpan.length === 0 && holders.length === 0) return;
+  const net = await inv.loadNetwork(tx);
+  const changed: Network = { ...net, spans: net.spans.map((s) => (s.id === after.id ? after : s)) };
+  const failing = { services: new Set<string>(), trunks: new Set<string>(), detail: [] as string[] };
+  if (onSpan.length > 0 && after.lineSystem !== null) {
+    const view = buildNetworkView(changed, -1);
+    const state = buildLitState(view, lit.rows, { fromMs: Date.parse(lit.now), toMs: null });
+    for (const id of state.litOn(after.id)) {
+      const th = state.input(id)?.thresholdDb;
+      const g = state.gsnrDb(id);
+      if (th === undefined || g >= th) continue;
+      const rows = onSpan.filter((r) => (r.channel?.l ?? '') === id);
+      for (const r of rows) {
+        if (r.serviceId) failing.services.add(r.serviceId);
+        if (r.trunkId) failing.trunks.add(r.trunkId);
+      }
+      failing.detail.push(`${id} would fall to ${g.toFixed(2)} dB GSNR, below its ${th.toFixed(2)} dB threshold`);
+    }
+  }
+  if (holders.length > 0) {
+    const policy = await loadQotPolicy(tx);
+    const spanOf = (set: readonly Span[]) => new Map(set.map((s) => [s.id, s]));
+    const beforeSpans = spanOf(net.spans);
+    const afterSpans = spanOf(changed.spans);
+    for (const h of holders) {
+      for (const p of (h.design as CircuitDesign).paths) {
+        if (!p.spanIds.includes(before.id)) continue;
+        const budget = (m: Map<string, Span>) => lossBudget(p.spanIds.map((sid) => { const s = m.get(sid) as Span; return { lengthKm: s.lengthKm, ...(s.fiberType !== undefined ? { fiberType: s.fiberType } : {}) }; }), policy.maxUnamplifiedLossDb);
+        const was = budget(beforeSpans);
+        const will = budget(afterSpans);
+        if (!was.needsAmplification && will.needsAmplification) {
+          failing.services.add(h.id);
+          failing.detail.push(`dark fiber ${h.id} would lose ${will.lossDb} dB, over the ${policy.maxUnamplifiedLossDb} dB unamplified maximum`);
+        }
+      }
+    }
+  }
+  if (failing.services.size > 0 || failing.trunks.size > 0) {
+    throw new LightpathError('in-use', `the new optics of span ${JSON.stringify(before.id)} would break ${failing.services.size} live service(s) and ${failing.trunks.size} trunk(s): ${failing.detail.slice(0, 3).join('; ')}`, undefined, {
+      services: [...failing.services].sort(),
+      trunks: [...failing.trunks].sort(),
+    });
+  }
+  await tx.query(`SELECT set_config('lightpath.optics_rechecked', $1, true)`, [before.id]);
 }
 
 /** Use cases on the physical network. */
@@ -126,7 +206,7 @@ export class InventoryService {
 
   /** Creates a site. */
   async createSite(p: Principal, input: SiteInput): Promise<Site> {
-    const site: Site = { metro: null, cloudProvider: null, cloudRegion: null, ...input };
+    const site: Site = normalizeSite({ metro: null, cloudProvider: null, cloudRegion: null, ...input });
     const issues = validateSite(site);
     if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
     return this.change(p, `site ${JSON.stringify(site.id)}`, async (tx) => {
@@ -140,7 +220,7 @@ export class InventoryService {
     return this.change(p, `site ${JSON.stringify(id)}`, async (tx) => {
       const current = await inv.getSite(tx, id, true);
       if (!current) throw notFound('site', id);
-      const next: Site = { ...current, ...patch, id };
+      const next: Site = normalizeSite({ ...current, ...patch, id, ...(patch.transit === undefined && patch.kind !== undefined && current.transit === undefined ? {} : {}) });
       const issues = validateSite(next);
       if (issues.length > 0) throw validationFailed('invalid site', toFieldErrors(issues));
       await inv.updateSite(tx, next);
@@ -247,10 +327,13 @@ export class InventoryService {
           srlgIds: input.srlgIds ?? [],
           cables: input.cables ?? [],
           lineSystem: input.lineSystem === undefined ? { ...DEFAULT_LINE_SYSTEM } : input.lineSystem,
+          ...(input.fiberType !== undefined ? { fiberType: input.fiberType } : {}),
+          ...(input.connectorLossDb !== undefined ? { connectorLossDb: input.connectorLossDb } : {}),
         };
         await this.checkSpan(tx, span);
         await inv.insertSpans(tx, [span]);
-        return { result: span, audit: { action: 'span.create', subject: { kind: 'span', id: span.id }, after: span } };
+        const stored = normalizeSpan(span);
+        return { result: stored, audit: { action: 'span.create', subject: { kind: 'span', id: span.id }, after: stored } };
     });
   }
 
@@ -263,8 +346,9 @@ export class InventoryService {
       await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [id]);
       const current = await inv.getSpan(tx, id);
       if (!current) throw notFound('span', id);
-      const next: Span = { ...current, ...patch, id };
+      const next: Span = normalizeSpan({ ...current, ...patch, id });
       await this.checkSpan(tx, next);
+      if (opticsChanged(current, next)) await recheckOptics(tx, current, next);
       await inv.updateSpan(tx, next);
       return { result: next, audit: { action: 'span.update', subject: { kind: 'span', id }, before: current, after: next } };
     });

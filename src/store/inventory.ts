@@ -3,6 +3,8 @@
  * PostgreSQL server; every function takes a Queryable so callers choose the transaction.
  */
 import type { Cable, LineString, Network, Site, SiteKind, Span, Srlg, SrlgKind } from '../domain/network.js';
+import { allowsTransit } from '../domain/network.js';
+import { DEFAULT_CONNECTOR_LOSS_DB, DEFAULT_FIBER_TYPE, DEFAULT_LAUNCH_POWER_DBM } from '../domain/optical.js';
 import { LightpathError } from '../domain/errors.js';
 import type { Queryable } from './db.js';
 
@@ -31,6 +33,7 @@ interface SiteRow {
   metro: string | null;
   cloud_provider: string | null;
   cloud_region: string | null;
+  transit: boolean;
 }
 
 interface SpanRow {
@@ -44,6 +47,10 @@ interface SpanRow {
   slot_count: number | null;
   slot_width_ghz: number | null;
   start_frequency_ghz: number | null;
+  fiber_type: string;
+  connector_loss_db: number;
+  launch_power_dbm: number;
+  amplifier_sites_km: number[] | string | null;
   srlg_ids: string[] | string;
   cables: Cable[] | string;
 }
@@ -63,6 +70,7 @@ function toSite(r: SiteRow): Site {
     metro: r.metro,
     cloudProvider: r.cloud_provider,
     cloudRegion: r.cloud_region,
+    transit: r.transit,
   };
 }
 
@@ -84,13 +92,18 @@ function toSpan(r: SpanRow): Span {
             slotCount: r.slot_count,
             slotWidthGhz: r.slot_width_ghz as number,
             startFrequencyGhz: r.start_frequency_ghz as number,
+            launchPowerDbm: r.launch_power_dbm,
+            amplifierSitesKm: r.amplifier_sites_km === null ? null : json(r.amplifier_sites_km),
           },
+    fiberType: r.fiber_type,
+    connectorLossDb: r.connector_loss_db,
   };
 }
 
 const SPAN_SELECT = `
 SELECT s.id, s.a_site_id, s.z_site_id, s.length_km, s.measured_latency_us, s.geometry,
        s.fiber_pairs, s.slot_count, s.slot_width_ghz, s.start_frequency_ghz,
+       s.fiber_type, s.connector_loss_db, s.launch_power_dbm, s.amplifier_sites_km,
        COALESCE((SELECT json_agg(ss.srlg_id ORDER BY ss.position) FROM span_srlgs ss WHERE ss.span_id = s.id), '[]'::json) AS srlg_ids,
        COALESCE((SELECT json_agg(json_build_object('id', c.id, 'strandCount', c.strand_count, 'strandsInUse', c.strands_in_use)
                                  ORDER BY c.position) FROM cables c WHERE c.span_id = s.id), '[]'::json) AS cables
@@ -119,8 +132,8 @@ export async function getSite(q: Queryable, id: string, forUpdate = false): Prom
 export async function insertSites(q: Queryable, sites: readonly Site[]): Promise<void> {
   if (sites.length === 0) return;
   await q.query(
-    `INSERT INTO sites (id, name, kind, lat, lon, metro, cloud_provider, cloud_region)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::text[], $8::text[])`,
+    `INSERT INTO sites (id, name, kind, lat, lon, metro, cloud_provider, cloud_region, transit)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::boolean[])`,
     [
       sites.map((s) => s.id),
       sites.map((s) => s.name),
@@ -130,6 +143,7 @@ export async function insertSites(q: Queryable, sites: readonly Site[]): Promise
       sites.map((s) => s.metro),
       sites.map((s) => s.cloudProvider),
       sites.map((s) => s.cloudRegion),
+      sites.map((s) => allowsTransit(s)),
     ],
   );
 }
@@ -137,9 +151,9 @@ export async function insertSites(q: Queryable, sites: readonly Site[]): Promise
 /** Replaces a site's fields; false when it does not exist. */
 export async function updateSite(q: Queryable, s: Site): Promise<boolean> {
   const r = await q.query(
-    `UPDATE sites SET name = $2, kind = $3, lat = $4, lon = $5, metro = $6, cloud_provider = $7, cloud_region = $8,
+    `UPDATE sites SET name = $2, kind = $3, lat = $4, lon = $5, metro = $6, cloud_provider = $7, cloud_region = $8, transit = $9,
        updated_at = now() WHERE id = $1`,
-    [s.id, s.name, s.kind, s.lat, s.lon, s.metro, s.cloudProvider, s.cloudRegion],
+    [s.id, s.name, s.kind, s.lat, s.lon, s.metro, s.cloudProvider, s.cloudRegion, allowsTransit(s)],
   );
   return r.rowCount > 0;
 }
@@ -252,15 +266,27 @@ async function insertSpanParts(q: Queryable, spans: readonly Span[]): Promise<vo
   }
 }
 
+/** The optics columns of spans (fiber type, connector loss, launch power, amplifier sites), defaults filled in. */
+function opticsParams(spans: readonly Span[]): [string[], number[], number[], (string | null)[]] {
+  return [
+    spans.map((s) => s.fiberType ?? DEFAULT_FIBER_TYPE),
+    spans.map((s) => s.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB),
+    spans.map((s) => s.lineSystem?.launchPowerDbm ?? DEFAULT_LAUNCH_POWER_DBM),
+    spans.map((s) => (s.lineSystem?.amplifierSitesKm ? JSON.stringify(s.lineSystem.amplifierSitesKm) : null)),
+  ];
+}
+
 /** Inserts spans with their SRLG membership and cables. */
 export async function insertSpans(q: Queryable, spans: readonly Span[]): Promise<void> {
   if (spans.length === 0) return;
   await q.query(
     `INSERT INTO spans (id, a_site_id, z_site_id, length_km, measured_latency_us, geometry,
-                        fiber_pairs, slot_count, slot_width_ghz, start_frequency_ghz)
-     SELECT id, a, z, len, lat, geom::jsonb, fp, sc, sw, sf
+                        fiber_pairs, slot_count, slot_width_ghz, start_frequency_ghz,
+                        fiber_type, connector_loss_db, launch_power_dbm, amplifier_sites_km)
+     SELECT id, a, z, len, lat, geom::jsonb, fp, sc, sw, sf, ft, cl, lp, am::jsonb
      FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[],
-                 $7::int[], $8::int[], $9::float8[], $10::float8[]) AS t(id, a, z, len, lat, geom, fp, sc, sw, sf)`,
+                 $7::int[], $8::int[], $9::float8[], $10::float8[],
+                 $11::text[], $12::float8[], $13::float8[], $14::text[]) AS t(id, a, z, len, lat, geom, fp, sc, sw, sf, ft, cl, lp, am)`,
     [
       spans.map((s) => s.id),
       spans.map((s) => s.aSiteId),
@@ -272,6 +298,7 @@ export async function insertSpans(q: Queryable, spans: readonly Span[]): Promise
       spans.map((s) => s.lineSystem?.slotCount ?? null),
       spans.map((s) => s.lineSystem?.slotWidthGhz ?? null),
       spans.map((s) => s.lineSystem?.startFrequencyGhz ?? null),
+      ...opticsParams(spans),
     ],
   );
   await insertSpanParts(q, spans);
@@ -281,7 +308,8 @@ export async function insertSpans(q: Queryable, spans: readonly Span[]): Promise
 export async function updateSpan(q: Queryable, s: Span): Promise<boolean> {
   const r = await q.query(
     `UPDATE spans SET a_site_id = $2, z_site_id = $3, length_km = $4, measured_latency_us = $5, geometry = $6::jsonb,
-       fiber_pairs = $7, slot_count = $8, slot_width_ghz = $9, start_frequency_ghz = $10, updated_at = now()
+       fiber_pairs = $7, slot_count = $8, slot_width_ghz = $9, start_frequency_ghz = $10,
+       fiber_type = $11, connector_loss_db = $12, launch_power_dbm = $13, amplifier_sites_km = $14::jsonb, updated_at = now()
      WHERE id = $1`,
     [
       s.id,
@@ -294,6 +322,7 @@ export async function updateSpan(q: Queryable, s: Span): Promise<boolean> {
       s.lineSystem?.slotCount ?? null,
       s.lineSystem?.slotWidthGhz ?? null,
       s.lineSystem?.startFrequencyGhz ?? null,
+      ...opticsParams([s]).map((col) => col[0]),
     ],
   );
   if (r.rowCount === 0) return false;

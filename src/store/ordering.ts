@@ -432,15 +432,15 @@ function toAllocation(r: Record<string, unknown>): AllocationRow {
 export async function insertAllocations(
   q: Queryable,
   orderId: string,
-  rows: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null }[],
+  rows: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null; channel?: ChannelRow['channel'] }[],
   window: { start: string | null; end: string | null } = { start: null, end: null },
 ): Promise<void> {
   if (rows.length === 0) return;
   // The window they hold (start null = now); a trunk's own spectrum is held open-ended from then on.
   await q.query(
-    `INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during)
-     SELECT k, r, s, int4range(lo, hi), sv, tr, $1, ro, tstzrange(COALESCE($10::timestamptz, now()), CASE WHEN tr IS NULL THEN $11::timestamptz END, '[)')
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[]) AS u(k, r, s, lo, hi, sv, tr, ro)
+    `INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
+     SELECT k, r, s, int4range(lo, hi), sv, tr, $1, ro, tstzrange(COALESCE($10::timestamptz, now()), CASE WHEN tr IS NULL THEN $11::timestamptz END, '[)'), ch::jsonb
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $12::text[]) AS u(k, r, s, lo, hi, sv, tr, ro, ch)
       ORDER BY k, r, s, lo`,
     [
       orderId,
@@ -454,6 +454,7 @@ export async function insertAllocations(
       rows.map((x) => x.role),
       window.start,
       window.end,
+      rows.map((x) => (x.channel ? JSON.stringify(x.channel) : null)),
     ],
   );
 }
@@ -523,6 +524,8 @@ export interface HeldRange {
 export interface PlanningSnapshot {
   inventoryVersion: number;
   priceBook: unknown | null;
+  /** The operator's QoT policy as stored (null: the defaults). */
+  qotPolicy: unknown | null;
   /** The database's now() (ISO): an order's rows take it as their created_at. */
   now: string;
   held: HeldRange[];
@@ -530,6 +533,96 @@ export interface PlanningSnapshot {
   trunks: TrunkRow[];
   /** The order already made under the idempotency key asked about, if any. */
   existingOrder: OrderRow | null;
+  /** What changed in the lit channels since the version asked about (when asked). */
+  occupancy: OccupancyDelta | null;
+}
+
+/** A spectrum allocation as the QoT state needs it. */
+export interface ChannelRow {
+  allocId: number;
+  spanId: string;
+  sub: number;
+  lo: number;
+  hi: number;
+  /** Held now or later (false: released or ended). */
+  live: boolean;
+  /** Lightpath id, transceiver mode id and centre frequency (GHz), as the planner wrote them; null for older rows. */
+  channel: { l: string; m: string; f: number } | null;
+  orderId: string;
+  role: string;
+  /** End of the held interval (ms since epoch), null = open-ended. */
+  untilMs: number | null;
+  /** Start of the held interval (ms since epoch): a booking in the future lights its channel then. */
+  fromMs: number;
+  serviceId: string | null;
+  trunkId: string | null;
+}
+
+/** Lit-channel changes after a version (see migration 010's occupancy log). */
+export interface OccupancyDelta {
+  /** The occupancy version the rows bring a reader to. */
+  version: number;
+  /** Lowest version still logged (null: empty log): a reader further behind must load everything. */
+  minLogged: number | null;
+  rows: ChannelRow[];
+}
+
+const CHANNEL_ROW = `json_build_array(a.id, a.resource_id, a.sub, lower(a.units), upper(a.units), upper_inf(a.during) OR upper(a.during) > now(),
+       a.channel, a.order_id, a.role, CASE WHEN upper_inf(a.during) THEN NULL ELSE extract(epoch FROM upper(a.during)) * 1000 END,
+       a.service_id, a.trunk_id, extract(epoch FROM lower(a.during)) * 1000)`;
+const OCCUPANCY_VERSION = `(SELECT (value #>> '{}')::bigint FROM meta WHERE key = 'occupancyVersion')`;
+
+function channelRows(v: unknown): ChannelRow[] {
+  if (v === null || v === undefined) return [];
+  return json<unknown[][]>(v).map((r) => ({
+    allocId: Number(r[0]),
+    spanId: r[1] as string,
+    sub: Number(r[2]),
+    lo: Number(r[3]),
+    hi: Number(r[4]),
+    live: r[5] === true,
+    channel: (r[6] as ChannelRow['channel']) ?? null,
+    orderId: r[7] as string,
+    role: r[8] as string,
+    untilMs: r[9] === null || r[9] === undefined ? null : Number(r[9]),
+    serviceId: (r[10] as string | null) ?? null,
+    trunkId: (r[11] as string | null) ?? null,
+    fromMs: r[12] === null || r[12] === undefined ? 0 : Number(r[12]),
+  }));
+}
+
+function deltaFrom(row: Record<string, unknown>): OccupancyDelta | null {
+  if (row.ov === undefined) return null;
+  return { version: Number(row.ov ?? 0), minLogged: row.ovmin === null || row.ovmin === undefined ? null : Number(row.ovmin), rows: channelRows(row.delta) };
+}
+
+/** Every live spectrum allocation with its channel, the occupancy version they make up, and the database's now (one snapshot). */
+export async function litChannelRows(q: Queryable): Promise<{ version: number; now: string; rows: ChannelRow[] }> {
+  const r = await q.query<{ v: unknown; now: unknown; rows: unknown }>(
+    `SELECT ${OCCUPANCY_VERSION} AS v, now() AS now,
+            (SELECT json_agg(${CHANNEL_ROW} ORDER BY a.id) FROM allocations a
+              WHERE a.kind = 'spectrum' AND (upper_inf(a.during) OR upper(a.during) > now())) AS rows`,
+  );
+  const row = r.rows[0];
+  return { version: Number(row?.v ?? 0), now: iso(row?.now), rows: channelRows(row?.rows) };
+}
+
+/** The lit-channel changes after a version (for a reader outside the planning snapshot). */
+export async function occupancyDelta(q: Queryable, since: number): Promise<OccupancyDelta> {
+  const r = await q.query<Record<string, unknown>>(`SELECT ${OCCUPANCY_DELTA('$1')}`, [since]);
+  return deltaFrom(r.rows[0]) as OccupancyDelta;
+}
+
+/** Forgets occupancy-log entries at or below a version (readers behind it reload everything). */
+export async function pruneOccupancyLog(q: Queryable, atOrBelow: number): Promise<void> {
+  await q.query('DELETE FROM occupancy_log WHERE version <= $1', [atOrBelow]);
+}
+
+/** Columns ov, ovmin, delta: the occupancy version, the lowest logged, and the rows changed after `since` (a parameter reference). */
+function OCCUPANCY_DELTA(since: string): string {
+  return `${OCCUPANCY_VERSION} AS ov, (SELECT min(version) FROM occupancy_log) AS ovmin,
+          (SELECT json_agg(${CHANNEL_ROW} ORDER BY a.id) FROM allocations a
+            WHERE a.id IN (SELECT alloc_id FROM occupancy_log WHERE version > ${since}::bigint)) AS delta`;
 }
 
 
@@ -564,7 +657,8 @@ function during(a: string, ws: string, we: string): string {
   return `(upper_inf(${a}.during) OR upper(${a}.during) > ${ws}) AND (${we} IS NULL OR lower(${a}.during) < ${we})`;
 }
 
-const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now, h.*`;
+const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
+       (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now, h.*`;
 /** `heldEnd`: the end of the window the ranges are read for (see heldWindowEnd). */
 // Grouped by resource so its position in $2 is looked up once per resource, not once per range: on
 // PGlite the per-range lookup cost more than the index scan itself (a packet quote reads ~5,000 ranges
@@ -588,6 +682,10 @@ const SNAPSHOT_HELD_OPEN = snapshotHeld('NULL::timestamptz');
 export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promise<PlanningSnapshot> {
   const params: unknown[] = [f.kind, [...f.resourceIds], f.window?.start ?? null, f.window?.end ?? null, f.subs];
   let select = SNAPSHOT_SELECT;
+  if (f.occupancySince !== undefined && f.occupancySince !== null) {
+    params.push(f.occupancySince);
+    select += `, ${OCCUPANCY_DELTA(`$${params.length}`)}`;
+  }
   if (f.idempotency) {
     params.push(f.idempotency.tenantId, f.idempotency.key);
     select += `, (SELECT row_to_json(o) FROM orders o WHERE o.tenant_id = $${params.length - 1} AND o.idempotency_key = $${params.length}) AS existing`;
@@ -616,6 +714,8 @@ export interface SnapshotRequest {
   subs: number;
   trunkPair: readonly [string, string] | null;
   idempotency?: { tenantId: string; key: string } | null;
+  /** Also read the lit-channel changes after this occupancy version (spectrum products). */
+  occupancySince?: number | null;
   /** The window to plan for (ISO; start null = now, end null = open-ended); default [now, ∞). */
   window?: { start: string | null; end: string | null } | null;
 }
@@ -637,12 +737,17 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
   const res = reqs.flatMap((r, i) => r.resourceIds.map((id, pos) => ({ i, kind: r.kind, id, pos })));
   const pairs = reqs.flatMap((r, i) => (r.trunkPair ? [{ i, a: r.trunkPair[0], z: r.trunkPair[1] }] : []));
   const idem = reqs.flatMap((r, i) => (r.idempotency ? [{ i, tenantId: r.idempotency.tenantId, key: r.idempotency.key }] : []));
+  // The lit-channel changes are read once for the batch, from the oldest version any request asked about.
+  const sinces = reqs.flatMap((r) => (r.occupancySince !== undefined && r.occupancySince !== null ? [r.occupancySince] : []));
+  const since = sinces.length > 0 ? Math.min(...sinces) : -1;
   // LATERAL keeps each lookup an index probe whatever the planner thinks of unnest's row counts.
   const r = await q.query<Record<string, unknown>>(
     `WITH w AS (SELECT u.n - 1 AS i, COALESCE(u.ws, now()) AS ws, u.we, u.he FROM unnest($12::timestamptz[], $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY AS u(ws, we, he, n))
-     SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book, now() AS now,
-            g.i, h.held, tr.trunks, ex.existing
+     SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
+            (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now,
+            g.i, h.held, tr.trunks, ex.existing, o.ov, o.ovmin, o.delta
        FROM generate_series(0, $1::int - 1) AS g(i)
+       LEFT JOIN (SELECT ${OCCUPANCY_DELTA('$15')} WHERE $15::bigint >= 0) o ON g.i = 0
        LEFT JOIN (SELECT u.i, string_agg(concat_ws(',', u.pos, a.sub, lower(a.units), upper(a.units)), ',') AS held
                     FROM unnest($2::int[], $3::text[], $4::text[], $5::int[]) AS u(i, k, id, pos)
                     JOIN w ON w.i = u.i
@@ -676,10 +781,13 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
       reqs.map((x) => x.window?.end ?? null),
       // Held ranges of a packet circuit's spectrum: open-ended (see SNAPSHOT_HELD_OPEN).
       reqs.map((x) => (x.trunkPair ? null : (x.window?.end ?? null))),
+      since,
     ],
     { prepare: true },
   );
-  return r.rows.map((row, i) => snapshotFrom(row, heldTuples(row.held, reqs[i].resourceIds)));
+  const snaps = r.rows.map((row, i) => snapshotFrom(row, heldTuples(row.held, reqs[i].resourceIds)));
+  const delta = snaps[0]?.occupancy ?? null;
+  return snaps.map((sn, i) => (reqs[i].occupancySince !== undefined && reqs[i].occupancySince !== null ? { ...sn, occupancy: delta } : { ...sn, occupancy: null }));
 }
 
 /** Held ranges from text `pos,sub,lo,hi,pos,sub,lo,hi…` (pos: index into resourceIds). */
@@ -708,10 +816,12 @@ function snapshotFrom(row: Record<string, unknown>, held: HeldRange[]): Planning
   return {
     inventoryVersion: Number(json<number | null>(row.v ?? null) ?? 0),
     priceBook: row.book === null || row.book === undefined ? null : json(row.book),
+    qotPolicy: row.qot === null || row.qot === undefined ? null : json(row.qot),
     now: iso(row.now),
     held,
     trunks: row.trunks === null || row.trunks === undefined ? [] : json<Record<string, unknown>[]>(row.trunks).map(toTrunk),
     existingOrder: row.existing === null || row.existing === undefined ? null : toOrder(json<Record<string, unknown>>(row.existing)),
+    occupancy: row.ov === null ? null : deltaFrom(row),
   };
 }
 
@@ -719,7 +829,7 @@ function snapshotFrom(row: Record<string, unknown>, held: HeldRange[]): Planning
 export interface PlacedOrder {
   service: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'>;
   trunks: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number }[];
-  allocations: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null }[];
+  allocations: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null; channel?: ChannelRow['channel'] }[];
   order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'> & { requestId: string | null };
   /** The order's audit record, written with it. */
   audit: AuditRow;
@@ -807,14 +917,15 @@ export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; 
                              ${p(trunks.map((x) => x.i))}::int[], ${p(trunks.map((x) => os[x.i].window.start))}::timestamptz[]) AS u(id, az, zz, c, ps, lat, len, ob, i, lf)
                 WHERE u.i IN (SELECT i FROM lp_ok)
                RETURNING 1),
-    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during)
-                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, tstzrange(u.ws, u.we, '[)')
+    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
+                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, tstzrange(u.ws, u.we, '[)'), u.ch::jsonb
                    FROM unnest(${p(allocs.map((x) => x.kind))}::text[], ${p(allocs.map((x) => x.resourceId))}::text[], ${p(allocs.map((x) => x.sub))}::int[],
                                ${p(allocs.map((x) => x.lo))}::int[], ${p(allocs.map((x) => x.hi))}::int[], ${p(allocs.map((x) => x.serviceId))}::text[],
                                ${p(allocs.map((x) => x.trunkId))}::text[], ${p(allocs.map((x) => x.orderId))}::text[], ${p(allocs.map((x) => x.role))}::text[],
                                ${p(allocs.map((x) => x.i))}::int[],
                                ${p(allocs.map((x) => os[x.i].window.start))}::timestamptz[],
-                               ${p(allocs.map((x) => (x.trunkId ? null : os[x.i].window.end)))}::timestamptz[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ws, we)
+                               ${p(allocs.map((x) => (x.trunkId ? null : os[x.i].window.end)))}::timestamptz[],
+                               ${p(allocs.map((x) => (x.channel ? JSON.stringify(x.channel) : null)))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ws, we, ch)
                   WHERE u.i IN (SELECT i FROM lp_ok)
                   ORDER BY u.k, u.r, u.sb, u.lo
                  RETURNING 1),
@@ -929,6 +1040,19 @@ export async function touchesFailedSpans(q: Queryable, serviceId: string): Promi
     [serviceId],
   );
   return r.rows.length > 0;
+}
+
+/** Live dark-fiber services holding strands on the given cables, with their designs. */
+export async function strandHolders(q: Queryable, cableIds: readonly string[]): Promise<{ id: string; design: unknown }[]> {
+  if (cableIds.length === 0) return [];
+  const r = await q.query<{ id: string; design: unknown }>(
+    `SELECT s.id, s.design FROM services s
+      WHERE s.id IN (SELECT a.service_id FROM allocations a WHERE a.kind = 'strand' AND a.resource_id = ANY($1::text[])
+                        AND a.service_id IS NOT NULL AND (upper_inf(a.during) OR upper(a.during) > now()))
+      ORDER BY s.id`,
+    [[...cableIds]],
+  );
+  return r.rows.map((x) => ({ id: x.id, design: json(x.design) }));
 }
 
 /** A held range with the time it is held for. */

@@ -66,7 +66,8 @@ describe('a new user\'s first hour (API)', () => {
     // A protected wave, a restorable wave and an ethernet circuit, activated; then a cut under them.
     const placed: { id: string; serviceId: string }[] = [];
     for (const [spec, who] of [
-      [{ product: 'wave', aSite: 'ash-dc1', zSite: 'chi-pop', bandwidthGbps: 400, protection: 'protected-1+1' }, acme],
+      // A data center is single-homed and carries no transit, so 1+1 starts at a POP.
+      [{ product: 'wave', aSite: 'was-pop', zSite: 'chi-pop', bandwidthGbps: 400, protection: 'protected-1+1' }, acme],
       [{ product: 'wave', aSite: 'sea-pop', zSite: 'atl-pop', bandwidthGbps: 100, protection: 'restorable' }, acme],
       [{ product: 'ethernet', aSite: 'dal-pop', zSite: 'nyc-pop', bandwidthGbps: 10 }, op],
     ] as const) {
@@ -172,7 +173,7 @@ describe('a new user\'s first hour (API)', () => {
     await assert.rejects(services.ordering.quote(TEST_OPERATOR, { product: 'darkfiber', aSite: 'chi-pop', zSite: 'nyc-pop', tenant: 'x' }), (e: unknown) => {
       assert.ok(e instanceof LightpathError);
       assert.deepEqual(e.errors, [
-        { path: '/tenant', message: 'unknown field; allowed: product, aSite, zSite, bandwidthGbps, protection, maxLatencyUs' },
+        { path: '/tenant', message: 'unknown field; allowed: product, aSite, zSite, bandwidthGbps, protection, maxLatencyUs, disjointness' },
         { path: '/product', message: 'must be one of dark-fiber, wave, ethernet, cloud-connect' },
       ]);
       return true;
@@ -191,7 +192,10 @@ describe('a new user\'s first hour (API)', () => {
   test('reach: every site within the budget, with its latency, as an independent Dijkstra finds them (failed spans avoided)', async () => {
     const net: Network = await services.inventory.getNetwork();
     const failed = new Set([ids.span]);
-    // The oracle: textbook O(V²) Dijkstra over the spans, latency per span from the physical model.
+    // The oracle: textbook O(V²) Dijkstra over the spans, latency per span from the physical model;
+    // paths leave the source and pass only through sites that carry transit (the operator's setting,
+    // else POPs and amplifier huts), as circuits do.
+    const passes = new Map(net.sites.map((s) => [s.id, s.transit ?? (s.kind === 'pop' || s.kind === 'amplifier')]));
     const adj = new Map<string, { to: string; us: number }[]>();
     for (const s of net.sites) adj.set(s.id, []);
     for (const sp of net.spans) {
@@ -208,6 +212,7 @@ describe('a new user\'s first hour (API)', () => {
         for (const [v, d] of dist) if (!done.has(v) && (u === null || d < (dist.get(u) as number))) u = v;
         if (u === null) return dist;
         done.add(u);
+        if (u !== src && passes.get(u) !== true) continue;
         for (const e of adj.get(u) ?? []) {
           const nd = (dist.get(u) as number) + e.us;
           if (nd < (dist.get(e.to) ?? Infinity)) dist.set(e.to, nd);

@@ -204,4 +204,47 @@ describe('lightpath CLI', () => {
       await new Promise((r) => follower.once('exit', r));
     }
   });
+  test('QoT policy, transit and quotes decided by physics from the command line', () => {
+    const d = dir('qot');
+    const show = run(['--data-dir', d, '--json', 'qot-policy']);
+    assert.equal(show.status, 0, show.stderr);
+    const before = JSON.parse(show.stdout) as { marginDb: number; maxUnamplifiedLossDb: number };
+    // Changing one value keeps the other; the change persists.
+    const set = run(['--data-dir', d, '--json', 'qot-policy', '--margin-db', String(before.marginDb + 1)]);
+    assert.equal(set.status, 0, set.stderr);
+    assert.deepEqual(JSON.parse(set.stdout), { marginDb: before.marginDb + 1, maxUnamplifiedLossDb: before.maxUnamplifiedLossDb });
+    assert.deepEqual(JSON.parse(run(['--data-dir', d, '--json', 'qot-policy']).stdout), { marginDb: before.marginDb + 1, maxUnamplifiedLossDb: before.maxUnamplifiedLossDb });
+    assert.match(run(['--data-dir', d, 'qot-policy']).stdout, new RegExp(`GSNR margin ${before.marginDb + 1} dB`));
+
+    // A data center is an endpoint until the operator opens it to transit.
+    const site = (id: string) => (JSON.parse(run(['--data-dir', d, '--json', 'sites']).stdout) as { items: { id: string; transit: boolean }[] }).items.find((s) => s.id === id);
+    assert.equal(site('sea-dc1')?.transit, false);
+    assert.equal(run(['--data-dir', d, 'transit', 'sea-dc1', 'on']).status, 0);
+    assert.equal(site('sea-dc1')?.transit, true);
+    assert.match(run(['--data-dir', d, 'sites', '--kind', 'pop']).stdout, /yes \(ROADM\)/);
+    assert.equal(run(['--data-dir', d, 'transit', 'sea-dc1', 'maybe']).status, 2);
+
+    // A 400G quote states the mode, GSNR and margin it was planned with (at least the new policy margin).
+    const q = run(['--data-dir', d, '--json', 'quote', 'wave', 'sea-pop', 'chi-pop', '--bandwidth', '400']);
+    assert.equal(q.status, 0, q.stderr);
+    const quote = JSON.parse(q.stdout) as { options: { qot?: { modeId: string; marginDb: number; policyMarginDb: number }[] }[] };
+    assert.ok(quote.options.length > 0);
+    for (const o of quote.options) {
+      assert.ok(o.qot !== undefined && o.qot.length === 1);
+      assert.equal(o.qot[0].policyMarginDb, before.marginDb + 1);
+      assert.ok(o.qot[0].marginDb >= before.marginDb + 1 - 0.005);
+    }
+    assert.match(run(['--data-dir', d, 'quote', 'wave', 'sea-pop', 'chi-pop', '--bandwidth', '400']).stdout, /GSNR \d+\.\d\d dB, margin/);
+    // 1+1 with a stated disjointness: the request keeps it, the options say what the legs share.
+    const p = run(['--data-dir', d, '--json', 'quote', 'wave', 'sea-pop', 'chi-pop', '--bandwidth', '100', '--protection', 'protected-1+1', '--disjointness', 'node']);
+    assert.equal(p.status, 0, p.stderr);
+    const pq = JSON.parse(p.stdout) as { request: { disjointness?: string }; options: { sharing?: { disjointness: string; siteIds: string[] } }[] };
+    assert.equal(pq.request.disjointness, 'node');
+    for (const o of pq.options) assert.deepEqual(o.sharing?.siteIds, [], 'node-disjoint legs share no site');
+    assert.equal(run(['--data-dir', d, 'quote', 'wave', 'sea-pop', 'chi-pop', '--bandwidth', '100', '--disjointness', 'nodes']).status, 2);
+    // A single-homed data center (its other neighbours are endpoint-only) has no disjoint pair, and the refusal says why.
+    const single = run(['--data-dir', d, 'order', 'create', 'wave', 'ash-dc2', 'chi-pop', '--bandwidth', '100', '--protection', 'protected-1+1']);
+    assert.equal(single.status, 1);
+    assert.match(single.stderr, /^lightpath: capacity-exhausted: .*ash-dc2 has one span a path can leave it by/);
+  });
 });

@@ -314,7 +314,10 @@ test('cables and line systems are plausible', () => {
     }
     const ls = s.lineSystem;
     assert.ok(ls !== null, s.id);
-    assert.deepEqual({ ...ls, fiberPairs: DEFAULT_LINE_SYSTEM.fiberPairs }, { ...DEFAULT_LINE_SYSTEM }, s.id);
+    // The default grid; optics stated as the store keeps them: 0 dBm per channel, amplifier huts unknown (placed by the QoT model).
+    assert.deepEqual({ ...ls, fiberPairs: DEFAULT_LINE_SYSTEM.fiberPairs }, { ...DEFAULT_LINE_SYSTEM, launchPowerDbm: 0, amplifierSitesKm: null }, s.id);
+    assert.equal(s.fiberType, 'G.652.D', s.id);
+    assert.equal(s.connectorLossDb, 0.5, s.id);
     assert.ok(ls.fiberPairs >= 1 && ls.fiberPairs <= 2, s.id);
     assert.ok(2 * ls.fiberPairs <= inUse, `${s.id}: lit pairs exceed strands in use`);
     assert.equal(s.measuredLatencyUs, null);

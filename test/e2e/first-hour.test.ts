@@ -53,7 +53,8 @@ describe('portal: the first hour', { timeout: 300_000 }, () => {
     server = await startServer();
     assert.ok(e2eApiKey !== null);
     customerKey = await createApiKey(server.baseUrl, 'acme', 'customer');
-    const p = await order({ product: 'wave', aSite: 'ash-dc1', zSite: 'chi-pop', bandwidthGbps: 100, protection: 'protected-1+1' });
+    // A data center is single-homed and carries no transit, so 1+1 starts at a POP.
+    const p = await order({ product: 'wave', aSite: 'was-pop', zSite: 'chi-pop', bandwidthGbps: 100, protection: 'protected-1+1' });
     const r = await order({ product: 'wave', aSite: 'sea-pop', zSite: 'atl-pop', bandwidthGbps: 100, protection: 'restorable' });
     svc.protectedId = p.id;
     svc.restorableId = r.id;

@@ -100,7 +100,7 @@ for (const driver of testDrivers()) {
     });
 
     test('full flow over HTTP with idempotency, and tenant isolation across every endpoint', async () => {
-      const q = await app.inject({ method: 'POST', url: '/v1/quotes', headers: auth.alice, payload: { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 400, protection: 'protected-1+1' } });
+      const q = await app.inject({ method: 'POST', url: '/v1/quotes', headers: auth.alice, payload: { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 100, protection: 'protected-1+1' } });
       assert.equal(q.statusCode, 201, q.body);
       const quote = q.json() as { id: string; options: { id: string; monthly: { amountMinor: number } }[] };
       const body = { quoteId: quote.id, optionId: quote.options[0].id };
@@ -119,7 +119,7 @@ for (const driver of testDrivers()) {
       // bob sees none of it, whatever the endpoint
       const foreign: [string, string, unknown?][] = [
         ['GET', `/v1/quotes/${quote.id}`], ['GET', `/v1/orders/${order.id}`], ['GET', `/v1/services/${order.serviceId}`],
-        ['PATCH', `/v1/services/${order.serviceId}`, { bandwidthGbps: 800 }], ['DELETE', `/v1/services/${order.serviceId}`],
+        ['PATCH', `/v1/services/${order.serviceId}`, { bandwidthGbps: 400 }], ['DELETE', `/v1/services/${order.serviceId}`],
         ['POST', `/v1/orders/${order.id}/cancel`, {}], ['POST', '/v1/orders', body],
       ];
       const before = await rowCounts(db);
@@ -135,7 +135,8 @@ for (const driver of testDrivers()) {
       assert.ok(((await app.inject({ url: '/v1/services', headers: auth.op })).json().items as { id: string }[]).some((x) => x.id === order.serviceId));
       assert.deepEqual(await rowCounts(db), before, 'foreign requests wrote nothing');
 
-      const mod = await app.inject({ method: 'PATCH', url: `/v1/services/${order.serviceId}`, headers: auth.alice, payload: { bandwidthGbps: 800 } });
+      // (800G would not close over the 160 km a-c leg by GSNR with the 2 dB margin: 400G it is.)
+      const mod = await app.inject({ method: 'PATCH', url: `/v1/services/${order.serviceId}`, headers: auth.alice, payload: { bandwidthGbps: 400 } });
       assert.equal(mod.statusCode, 202, mod.body);
       await services.worker.runOnce();
       assert.equal((await app.inject({ url: `/v1/orders/${mod.json().id}`, headers: auth.alice })).json().state, 'completed');

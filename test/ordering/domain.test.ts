@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { lossBudget, ATTENUATION_DB_PER_KM_1550, CONNECTOR_LOSS_DB, SPLICE_LOSS_DB } from '../../src/domain/loss.js';
-import { circuitAvailability, DEFAULT_PRICE_BOOK, MTTR_HOURS, parsePriceBook, pathAvailability, priceCircuit } from '../../src/domain/pricing.js';
+import { circuitAvailability, DEFAULT_PRICE_BOOK, MTTR_HOURS, parsePriceBook, pathAvailability, priceCircuit, protectedAvailability, SHARED_SITE_AVAILABILITY, type LegRisks } from '../../src/domain/pricing.js';
 import { parseCircuitSpec, PRODUCTS, PROTECTIONS } from '../../src/domain/products.js';
 import { lowestGap, pickGap } from '../../src/services/ordering/planner.js';
 
@@ -126,4 +126,53 @@ describe('lowestGap', () => {
       SEED,
     );
   });
+});
+
+test('1+1 availability counts what the legs share once: equals an enumeration of every up/down state of spans, shared sites and shared-SRLG events', () => {
+  const span = fc.record({ id: fc.constantFrom('e0', 'e1', 'e2', 'e3', 'e4', 'e5'), lengthKm: fc.integer({ min: 1, max: 3000 }), srlgIds: fc.subarray(['g1', 'g2']) });
+  const leg = fc.record({ spans: fc.uniqueArray(span, { minLength: 1, maxLength: 3, selector: (x) => x.id }), transitSiteIds: fc.subarray(['v1', 'v2', 'v3']) });
+  fc.assert(
+    fc.property(leg, leg, (w0: LegRisks, p0: LegRisks) => {
+      // One length per span id on both legs (the same span is the same fiber).
+      const km = new Map<string, { lengthKm: number; srlgIds: readonly string[] }>();
+      for (const x of [...w0.spans, ...p0.spans]) if (!km.has(x.id)) km.set(x.id, x);
+      const fix = (l: LegRisks): LegRisks => ({ ...l, spans: l.spans.map((x) => ({ id: x.id, ...(km.get(x.id) as { lengthKm: number; srlgIds: readonly string[] }) })) });
+      const [w, p] = [fix(w0), fix(p0)];
+      const got = protectedAvailability(w, p);
+      // Elements that fail independently: each span, each site both legs pass, and each SRLG both legs'
+      // own (unshared) spans belong to, as one event as long as its shortest such span.
+      const shared = new Set(w.spans.filter((x) => p.spans.some((y) => y.id === x.id)).map((x) => x.id));
+      const ownSrlgKm = (l: LegRisks) => {
+        const m = new Map<string, number>();
+        for (const x of l.spans) if (!shared.has(x.id)) for (const g of x.srlgIds) m.set(g, Math.min(m.get(g) ?? Infinity, x.lengthKm));
+        return m;
+      };
+      const [ws, ps] = [ownSrlgKm(w), ownSrlgKm(p)];
+      const events = [...ws.keys()].filter((g) => ps.has(g)).map((g) => ({ g, a: pathAvailability(Math.min(ws.get(g) as number, ps.get(g) as number)) }));
+      const sites = w.transitSiteIds.filter((v, i, all) => all.indexOf(v) === i && p.transitSiteIds.includes(v));
+      const els = [...[...km].map(([id, x]) => ({ kind: 'span', id, a: pathAvailability(x.lengthKm) })), ...sites.map((id) => ({ kind: 'site', id, a: SHARED_SITE_AVAILABILITY })), ...events.map((e) => ({ kind: 'srlg', id: e.g, a: e.a }))];
+      let up = 0;
+      for (let mask = 0; mask < 1 << els.length; mask++) {
+        let pr = 1;
+        const down = new Set<string>();
+        els.forEach((e, i) => {
+          const isUp = ((mask >> i) & 1) === 1;
+          pr *= isUp ? e.a : 1 - e.a;
+          if (!isUp) down.add(`${e.kind}:${e.id}`);
+        });
+        const legUp = (l: LegRisks) =>
+          l.spans.every((x) => !down.has(`span:${x.id}`)) && sites.every((v) => !down.has(`site:${v}`)) && events.every((e) => !down.has(`srlg:${e.g}`));
+        if (legUp(w) || legUp(p)) up += pr;
+      }
+      assert.ok(Math.abs(got.availability - up) < 1e-12, `${got.availability} vs ${up}`);
+      assert.deepEqual(got.spanIds, [...shared].sort());
+      assert.deepEqual(got.siteIds, [...sites].sort());
+      // Nothing shared: the fully disjoint figure.
+      if (shared.size === 0 && sites.length === 0 && events.length === 0) {
+        const sum = (l: LegRisks) => l.spans.reduce((k, x) => k + x.lengthKm, 0);
+        assert.ok(Math.abs(got.availability - circuitAvailability('protected-1+1', sum(w), sum(p))) < 1e-12);
+      }
+    }),
+    { seed: 99, numRuns: 300 },
+  );
 });

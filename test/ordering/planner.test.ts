@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Network } from '../../src/domain/network.js';
-import { DEFAULT_MODULATIONS } from '../../src/engine/index.js';
-import { buildNetworkView } from '../../src/services/ordering/network-view.js';
-import { baseLayers, planCircuit, routeFor, type Occupancy } from '../../src/services/ordering/planner.js';
+import { modesForBandwidth } from '../../src/engine/index.js';
+import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
+import { baseLayers, planCircuit, routeFor, type Occupancy, type PlanOptions } from '../../src/services/ordering/planner.js';
+import { emptyLineState } from '../../src/services/ordering/physics.js';
 import type { CircuitSpec } from '../../src/domain/products.js';
 
 /** A ring of 5 sites with a chord, 2 fiber pairs of 16 slots, 6-strand cables with 2 in use. */
@@ -28,6 +29,11 @@ function ring(): Network {
 
 const SEED = { seed: 77, numRuns: 40 };
 
+/** Planning options with nothing lit and a 2 dB margin. */
+function opts(view: NetworkView, reasons?: string[]): PlanOptions {
+  return { qot: { state: emptyLineState(view), marginDb: 2, idPrefix: 'ord' }, ...(reasons ? { reasons } : {}) };
+}
+
 describe('planner against a brute-force oracle', () => {
   test('waves: never double-books; refuses only when no (fiber pair, start) fits on any candidate', () => {
     const view = buildNetworkView(ring(), 1);
@@ -44,7 +50,8 @@ describe('planner against a brute-force oracle', () => {
           const spec: CircuitSpec = { product: 'wave', aSite: a, zSite: z, bandwidthGbps: rate, protection: 'unprotected', maxLatencyUs: null };
           const route = routeFor(view, spec, 3);
           assert.ok(route && route.kind === 'single');
-          const plan = planCircuit(view, occ, spec, route, () => 'unused');
+          const reasons: string[] = [];
+          const plan = planCircuit(view, occ, spec, route, () => 'unused', opts(view, reasons));
           if (plan) {
             planned++;
             for (const al of plan.allocations) {
@@ -59,15 +66,16 @@ describe('planner against a brute-force oracle', () => {
             assert.deepEqual(new Set(plan.allocations.map((x) => x.resourceId)), new Set(spans), 'every span of the path is held');
           } else {
             refused++;
-            // Paths here are < 500 km, so every mode of the rate reaches; the narrowest must not fit.
-            const width = Math.min(...DEFAULT_MODULATIONS.filter((m) => m.lineRateGbps === rate).map((m) => m.slots));
+            // Every ring site is a ROADM, so a wave may change fiber pair at each one but keeps its
+            // frequency: refused only when no run of the narrowest mode's slots is free on some pair
+            // of every span, or when GSNR (not spectrum) ruled it out, as the reasons say.
+            const width = Math.ceil(modesForBandwidth(rate)[0].channelWidthGhz / 12.5 - 1e-9);
+            const spectrumOnly = reasons.length > 0 && reasons.every((r) => !/reaches|below its threshold|cannot cross|share no spectrum/.test(r));
+            if (!spectrumOnly) continue;
             for (const p of route.candidates) {
-              for (let fp = 0; fp < 2; fp++) {
-                for (let s = 0; s + width <= 16; s++) {
-                  let free = true;
-                  for (const e of p.spans) for (let x = s; x < s + width; x++) if (busy.has(`${fp}/${view.graph.spanIds[e]}/${x}`)) free = false;
-                  assert.ok(!free, `planner refused but fp ${fp} start ${s} is free`);
-                }
+              for (let s = 0; s + width <= 16; s++) {
+                const free = p.spans.every((e) => [0, 1].some((fp) => { for (let x = s; x < s + width; x++) if (busy.has(`${fp}/${view.graph.spanIds[e]}/${x}`)) return false; return true; }));
+                assert.ok(!free, `planner refused but start ${s} is free on some pair of every span of ${p.spans.join(',')}`);
               }
             }
           }
@@ -90,10 +98,10 @@ describe('planner against a brute-force oracle', () => {
           const spec: CircuitSpec = { product: 'dark-fiber', aSite: a, zSite: z, bandwidthGbps: 0, protection: 'unprotected', maxLatencyUs: null };
           const route = routeFor(view, spec, 3);
           assert.ok(route);
-          const plan = planCircuit(view, occ, spec, route, () => 'unused');
+          const plan = planCircuit(view, occ, spec, route, () => 'unused', opts(view));
           if (!plan) {
             // Oracle: some span of every candidate has no two adjacent free strands at 2..5.
-            for (const p of route.kind === 'single' ? route.candidates : route.pair) {
+            for (const p of route.kind === 'single' ? route.candidates : route.pairs.flat()) {
               const blocked = p.spans.some((e) => {
                 const c = view.spans[e].cables[0];
                 for (let s = 2; s + 2 <= 6; s++) if (!used.has(`${c.id}/${s}`) && !used.has(`${c.id}/${s + 1}`)) return false;
@@ -126,7 +134,7 @@ describe('planner against a brute-force oracle', () => {
     const route = routeFor(view, spec);
     assert.ok(route && route.kind === 'pair');
     const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
-    const plan = planCircuit(view, occ, spec, route, () => 'unused');
+    const plan = planCircuit(view, occ, spec, route, () => 'unused', opts(view));
     assert.ok(plan);
     const [w, p] = plan.design.paths;
     const srlgs = (ids: string[]) => new Set(ids.flatMap((id) => net.spans.find((s) => s.id === id)?.srlgIds ?? []));
@@ -135,5 +143,33 @@ describe('planner against a brute-force oracle', () => {
     assert.ok(w.spanIds.every((s) => !p.spanIds.includes(s)));
     assert.equal(plan.allocations.filter((a) => a.role === 'working').length, w.spanIds.length);
     assert.equal(plan.allocations.filter((a) => a.role === 'protect').length, p.spanIds.length);
+  });
+  test('1+1 looks beyond the first disjoint pair when spectrum rules it out (against every pair of the three parallel routes)', () => {
+    // a and z joined by three node-disjoint routes via x1, x2, x3 (lengths 100, 150, 220 km a side).
+    const km: Record<string, number> = { x1: 100, x2: 150, x3: 220 };
+    const sites = ['a', 'z', 'x1', 'x2', 'x3'].map((id, i) => ({ id, name: id, kind: 'pop' as const, lat: 40 + i * 0.3, lon: -100 + i * 0.2, metro: null, cloudProvider: null, cloudRegion: null }));
+    const spans = Object.keys(km).flatMap((x) => [['a', x], [x, 'z']].map(([u, v]) => ({
+      id: `${u}${v}`, aSiteId: u, zSiteId: v, lengthKm: km[x], measuredLatencyUs: null,
+      geometry: { type: 'LineString' as const, coordinates: [] as [number, number][] }, srlgIds: [], cables: [{ id: `${u}${v}-c`, strandCount: 6, strandsInUse: 0 }],
+      lineSystem: { fiberPairs: 1, slotCount: 16, slotWidthGhz: 12.5, startFrequencyGhz: 191_300 },
+    })));
+    const view = buildNetworkView({ name: 'ladder', sites, spans, srlgs: [] }, 1);
+    const spec: CircuitSpec = { product: 'wave', aSite: 'a', zSite: 'z', bandwidthGbps: 100, protection: 'protected-1+1', maxLatencyUs: null };
+    for (const full of [[], ['x1'], ['x2'], ['x1', 'x2'], ['x3', 'x1']]) {
+      const route = routeFor(view, spec);
+      assert.ok(route && route.kind === 'pair');
+      const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+      for (const x of full) occ.layers[0].occupy(view.graph.spanIndex(`a${x}`), 0, 16);
+      const plan = planCircuit(view, occ, spec, route, () => 'unused', opts(view));
+      // The oracle: of the three routes, those with spectrum free; the best pair is the two shortest of them.
+      const free = Object.keys(km).filter((x) => !full.includes(x)).sort((u, v) => km[u] - km[v]);
+      if (free.length < 2) {
+        assert.equal(plan, null, `nothing fits with ${full.join(', ')} full`);
+        continue;
+      }
+      assert.ok(plan, `a pair fits with ${full.join(', ') || 'nothing'} full`);
+      const via = plan.design.paths.map((p) => p.siteIds[1]).sort();
+      assert.deepEqual(via, free.slice(0, 2).sort(), `with ${full.join(', ') || 'nothing'} full`);
+    }
   });
 });

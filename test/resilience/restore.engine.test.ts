@@ -226,8 +226,10 @@ function check(g: Graph, replay: SpectrumGrid[], rpools: StrandCable[][], failed
     if (d.kind === 'wave') {
       const w = o.wave;
       assert.ok(w);
-      assert.deepEqual(w.assignment.segments.flatMap((s) => s.spans), p.spans);
-      for (const s of w.assignment.segments) for (const e of s.spans) replay[w.layer].occupy(e, s.startSlot, w.assignment.slots); // throws on double allocation
+      const a = w.assignment;
+      assert.ok(a, 'the reach-table placer assigns');
+      assert.deepEqual(a.segments.flatMap((s) => s.spans), p.spans);
+      for (const s of a.segments) for (const e of s.spans) replay[w.layer].occupy(e, s.startSlot, a.slots); // throws on double allocation
     } else {
       assert.ok(o.strands);
       assert.deepEqual(o.strands.map((s) => s.span), p.spans);
@@ -263,7 +265,8 @@ test('planReversion: back on the original path when healthy and free, never over
         if (o.action === 'reverted') {
           assert.ok(!hit);
           assert.deepEqual(o.path.spans, d.paths[0].spans);
-          if (o.wave) for (const s of o.wave.assignment.segments) for (const e of s.spans) replay[o.wave.layer].occupy(e, s.startSlot, o.wave.assignment.slots);
+          const a = o.wave?.assignment;
+          if (o.wave && a) for (const s of a.segments) for (const e of s.spans) replay[o.wave.layer].occupy(e, s.startSlot, a.slots);
           for (const s of o.strands ?? []) rpools[s.span][s.cable].used.push([s.lo, s.lo + 2]);
         } else if (hit) assert.equal(o.reason, 'original-failed');
         else {

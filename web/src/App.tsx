@@ -259,6 +259,8 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   const kinds = new Set<SiteKind>(model?.sites.map((s) => s.properties.kind) ?? []);
   const hasUtilisation = model?.spans.some((s) => typeof s.properties.utilisation === 'number') ?? false;
   const hasFailures = model?.spans.some((s) => s.properties.failed === true) ?? false;
+  const amplifiers = { given: 0, placed: 0 };
+  for (const s of model?.spans ?? []) for (const a of s.properties.amplifiers ?? []) if (a.role === 'in-line') amplifiers[a.placedByDefault ? 'placed' : 'given'] += 1;
   const forbidden = ready && route === 'operator' && !operator;
 
   return (
@@ -377,7 +379,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
             onSiteClick={onSiteClick}
             onSpanClick={onSpanClick}
           />
-          {model !== null && <Legend kinds={kinds} hasUtilisation={hasUtilisation} hasFailures={hasFailures} />}
+          {model !== null && <Legend kinds={kinds} hasUtilisation={hasUtilisation} hasFailures={hasFailures} amplifiers={amplifiers} />}
           {(session.state === 'checking' || (ready && (net.state === 'loading' || (net.state === 'ready' && model === null)))) && (
             <div className="map-overlay" role="status">
               <span className="spinner" aria-hidden="true" /> Loading network…

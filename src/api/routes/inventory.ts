@@ -1,13 +1,17 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import type { Services } from '../../services/index.js';
-import { spanLatencyUs, type Span } from '../../domain/network.js';
+import { normalizeSpan, spanLatencyUs, type Span } from '../../domain/network.js';
+import { DEFAULT_CONNECTOR_LOSS_DB, DEFAULT_FIBER_TYPE } from '../../domain/optical.js';
+import type { AmplifierSite } from '../../engine/qot/index.js';
+import { amplifierSites } from '../../services/ordering/physics.js';
 import * as S from '../schemas.js';
 import { principalOf } from '../access.js';
 
-/** A span as the API shows it: with its effective latency (rounded with every response, by unit). */
-export function spanView(span: Span): Span & { latencyUs: number } {
-  return { ...span, latencyUs: spanLatencyUs(span) };
+/** A span as the API shows it: with its effective latency (rounded with every response, by unit) and its amplifiers as the QoT model places them. */
+export function spanView(span: Span): Span & { latencyUs: number; amplifiers: AmplifierSite[]; fiberType: string; connectorLossDb: number } {
+  const s = normalizeSpan(span);
+  return { ...s, fiberType: s.fiberType ?? DEFAULT_FIBER_TYPE, connectorLossDb: s.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB, latencyUs: spanLatencyUs(span), amplifiers: amplifierSites(span) };
 }
 
 /** CRUD for sites, spans and SRLGs. */

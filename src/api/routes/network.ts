@@ -8,6 +8,8 @@ import { LightpathError } from '../../domain/errors.js';
 import * as S from '../schemas.js';
 import { spanUtilisation } from '../../store/utilisation.js';
 import { principalOf } from '../access.js';
+import { allowsTransit, hasRoadm } from '../../domain/network.js';
+import { amplifierSites } from '../../services/ordering/physics.js';
 
 /** The whole network: GeoJSON / project JSON export, and file import. */
 export async function networkRoutes(app: AppInstance, { inventory, db }: Services): Promise<void> {
@@ -16,7 +18,7 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
       operationId: 'getNetwork',
       tags: ['network'],
       summary: 'The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)',
-      description: 'Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).',
+      description: 'Span features carry their amplifier sites (`amplifiers`: role, position along the span, lat/lon, `placedByDefault` when the QoT model placed them because the inventory gives none) and site features whether the site has a ROADM and allows transit (`roadm`, `transit`). Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).',
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('json')])) }),
       response: {
         200: {
@@ -39,8 +41,19 @@ export async function networkRoutes(app: AppInstance, { inventory, db }: Service
     const usage = new Map(used.map((u) => [u.spanId, u]));
     const down = new Set(failed);
     const fc = toGeoJson(net);
+    const siteById = new Map(net.sites.map((s) => [s.id, s]));
+    const spanById = new Map(net.spans.map((s) => [s.id, s]));
     for (const f of fc.features) {
-      if (f.properties.featureType !== 'span') continue;
+      if (f.properties.featureType === 'site') {
+        const site = siteById.get(f.properties.id);
+        if (site) Object.assign(f.properties, { roadm: hasRoadm(site), transit: allowsTransit(site) });
+        continue;
+      }
+      const span = spanById.get(f.properties.id);
+      if (span) {
+        const amplifiers = amplifierSites(span).map((a) => ({ role: a.role, positionKm: a.positionKm, lat: a.lat, lon: a.lon, placedByDefault: a.placedByDefault, type: a.type }));
+        Object.assign(f.properties, { amplifiers });
+      }
       const u = usage.get(f.properties.id);
       Object.assign(
         f.properties,

@@ -17,6 +17,11 @@ const specFields = {
   bandwidthGbps: Type.Integer({ minimum: 0, maximum: 800, description: 'wave: 100, 400 or 800; ethernet/cloud-connect: 1..400; dark-fiber: omit or 0' }),
   protection: Protection,
   maxLatencyUs: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }), Type.Null()]),
+  disjointness: Type.Optional(
+    Type.Union([Type.Literal('node-srlg'), Type.Literal('srlg'), Type.Literal('node'), Type.Literal('link')], {
+      description: 'protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share)',
+    }),
+  ),
 };
 
 const Time = Type.String({ format: 'date-time', maxLength: 40 });
@@ -47,11 +52,19 @@ export const CircuitSpecBody = Type.Object(
     bandwidthGbps: Type.Optional(specFields.bandwidthGbps),
     protection: Type.Optional(specFields.protection),
     maxLatencyUs: Type.Optional(specFields.maxLatencyUs),
+    disjointness: specFields.disjointness,
     ...bookingFields,
   },
   { additionalProperties: false },
 );
 
+/** What the two legs of a 1+1 circuit share (empty lists: nothing but the ends). */
+export const PairSharing = Type.Object({
+  disjointness: Type.String({ description: 'the strongest disjointness the pair keeps: node-srlg, srlg, node or link' }),
+  spanIds: Type.Array(Type.String()),
+  srlgIds: Type.Array(Type.String()),
+  siteIds: Type.Array(Type.String()),
+});
 /** A window (CONVENTIONS: half-open, end null = open-ended). */
 export const WindowSchema = Type.Object({ start: Type.String({ format: 'date-time' }), end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) });
 
@@ -76,7 +89,29 @@ export const DesignPath = Type.Object(
           regeneratorSiteIds: Type.Optional(Type.Array(Type.String())),
           segments: Type.Array(
             Type.Object(
-              { spanIds: Type.Array(Type.String()), fiberPair: Type.Integer(), startSlot: Type.Integer(), slots: Type.Integer(), centerFrequencyGhz: Type.Optional(Type.Number()) },
+              {
+                spanIds: Type.Array(Type.String()),
+                fiberPair: Type.Integer(),
+                startSlot: Type.Integer(),
+                slots: Type.Integer(),
+                centerFrequencyGhz: Type.Optional(Type.Number()),
+                qot: Type.Optional(
+                  Type.Object(
+                    {
+                      gsnrDb: Type.Number({ description: 'GSNR at the receiver in the signal bandwidth, dB' }),
+                      gsnr01nmDb: Type.Number({ description: 'GSNR at the receiver in 0.1 nm, dB' }),
+                      requiredOsnrDb: Type.Number({ description: 'the mode\'s required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB' }),
+                      marginDb: Type.Number({ description: 'gsnr01nmDb − requiredOsnrDb, dB' }),
+                      policyMarginDb: Type.Number(),
+                      perSpan: Type.Array(
+                        Type.Object({ spanId: Type.String(), gsnr01nmDb: Type.Number(), osnrAse01nmDb: Type.Number() }, { additionalProperties: true }),
+                        { description: 'GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path' },
+                      ),
+                    },
+                    { additionalProperties: true, description: 'The segment\'s computed quality (waves planned by GSNR)' },
+                  ),
+                ),
+              },
               { additionalProperties: true },
             ),
           ),
@@ -101,7 +136,22 @@ const QuoteOption = Type.Object({
   lengthKm: Type.Number(),
   latencyUs: Type.Number(),
   latencyLowerBoundUs: Type.Number({ description: 'straight-line fiber latency between the sites: the physical floor' }),
-  availability: Type.Number({ description: 'estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR)' }),
+  availability: Type.Number({ description: 'estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once)' }),
+  sharing: Type.Optional(PairSharing),
+  qot: Type.Optional(
+    Type.Array(
+      Type.Object({
+        role: Type.String(),
+        modeId: Type.String({ description: 'transceiver mode chosen by GSNR' }),
+        gsnr01nmDb: Type.Number({ description: 'lowest GSNR (0.1 nm) of its transparent segments, dB' }),
+        requiredOsnrDb: Type.Number({ description: 'the mode\'s required OSNR with CD/PMD penalties on that segment, dB' }),
+        marginDb: Type.Number({ description: 'gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin)' }),
+        policyMarginDb: Type.Number(),
+        regeneratorSiteIds: Type.Array(Type.String()),
+      }),
+      { description: 'waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot)' },
+    ),
+  ),
   monthly: Money,
   hourly: Money,
   occurrences: Type.Optional(Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]), feasible: Type.Boolean() }), { description: 'Recurring: whether this option fits each occurrence' })),

@@ -4,7 +4,7 @@ import type { OrderingServices } from '../../services/ordering/index.js';
 import { principalOf } from '../access.js';
 import * as S from '../schemas.js';
 import { Order } from './orders.js';
-import { DesignPath, Money, Product, Protection } from './quotes.js';
+import { DesignPath, Money, PairSharing, Product, Protection } from './quotes.js';
 
 // Spelled out (not mapped from SERVICE_STATES) so the static types stay literal; a test checks they agree.
 export const ServiceState = Type.Union([
@@ -30,7 +30,7 @@ export const Service = Type.Object({
   start: Type.String({ format: 'date-time' }),
   end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null = open-ended' }),
   seriesId: Type.Union([Type.String(), Type.Null()]),
-  design: Type.Object({ paths: Type.Array(DesignPath) }),
+  design: Type.Object({ paths: Type.Array(DesignPath), sharing: Type.Optional(PairSharing) }),
   price: Type.Object({ monthly: Money, hourly: Money }),
   availability: Type.Number(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { Site, Span, Srlg } from '../../domain/network.js';
+import { allowsTransit, hasRoadm, type Site, type Span, type Srlg } from '../../domain/network.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../import/formats.js';
 import type { ImportOutcome } from '../../services/inventory.js';
 import { allPages, withClient } from '../client.js';
@@ -74,10 +74,21 @@ export function registerInventoryCommands(program: Command): void {
     .action(async (opts: { kind?: string; metro?: string }, cmd: Command) => {
       const items = await withClient(cmd, (c) => allPages<Site>(c, '/v1/sites', { kind: opts.kind, metro: opts.metro }));
       output(cmd, { items, nextCursor: null }, () =>
-        renderTable(['id', 'name', 'kind', 'metro', 'lat', 'lon', 'cloud'], items.map((x) => [
-          x.id, x.name, x.kind, x.metro, x.lat.toFixed(4), x.lon.toFixed(4), x.cloudProvider ? `${x.cloudProvider} ${x.cloudRegion ?? ''}` : null,
+        renderTable(['id', 'name', 'kind', 'metro', 'lat', 'lon', 'cloud', 'transit'], items.map((x) => [
+          x.id, x.name, x.kind, x.metro, x.lat.toFixed(4), x.lon.toFixed(4), x.cloudProvider ? `${x.cloudProvider} ${x.cloudRegion ?? ''}` : null, allowsTransit(x) ? (hasRoadm(x) ? 'yes (ROADM)' : 'yes') : 'endpoint only',
         ])) + `\n${items.length} sites`,
       );
+    });
+
+  program
+    .command('transit')
+    .description('whether circuits may pass through a site (operators): on for POPs and amplifier huts by default, off (endpoint only) for data centers and cloud on-ramps')
+    .argument('<site>', 'site id')
+    .argument('<onOff>', 'on or off')
+    .action(async (site: string, onOff: string, _opts: unknown, cmd: Command) => {
+      if (onOff !== 'on' && onOff !== 'off') throw new InvalidArgumentError('must be on or off');
+      const s = await withClient(cmd, (c) => c.request<Site>('PATCH', `/v1/sites/${encodeURIComponent(site)}`, { body: { transit: onOff === 'on' } }));
+      output(cmd, s, () => `${s.id}: ${allowsTransit(s) ? 'circuits may pass through' : 'endpoint only (no transit)'}`);
     });
 
   program
@@ -86,12 +97,16 @@ export function registerInventoryCommands(program: Command): void {
     .option('--site <id>', 'only spans ending at this site')
     .option('--srlg <id>', 'only spans in this SRLG')
     .action(async (opts: { site?: string; srlg?: string }, cmd: Command) => {
-      const items = await withClient(cmd, (c) => allPages<Span & { latencyUs: number }>(c, '/v1/spans', { siteId: opts.site, srlgId: opts.srlg }));
+      const items = await withClient(cmd, (c) => allPages<Span & { latencyUs: number; amplifiers?: { role: string; placedByDefault: boolean }[] }>(c, '/v1/spans', { siteId: opts.site, srlgId: opts.srlg }));
       output(cmd, { items, nextCursor: null }, () =>
-        renderTable(['id', 'a', 'z', 'km', 'latency µs', 'SRLGs', 'strands (in use)', 'slots'], items.map((x) => [
-          x.id, x.aSiteId, x.zSiteId, km(x.lengthKm), us(x.latencyUs), x.srlgIds.join(' '),
-          x.cables.map((c) => `${c.strandCount} (${c.strandsInUse})`).join(', '), x.lineSystem ? x.lineSystem.slotCount : 'dark',
-        ])) + `\n${items.length} spans`,
+        renderTable(['id', 'a', 'z', 'km', 'latency µs', 'SRLGs', 'strands (in use)', 'slots', 'fiber', 'in-line amps'], items.map((x) => {
+          const amps = (x.amplifiers ?? []).filter((a) => a.role === 'in-line');
+          return [
+            x.id, x.aSiteId, x.zSiteId, km(x.lengthKm), us(x.latencyUs), x.srlgIds.join(' '),
+            x.cables.map((c) => `${c.strandCount} (${c.strandsInUse})`).join(', '), x.lineSystem ? x.lineSystem.slotCount : 'dark',
+            x.fiberType ?? null, x.lineSystem ? `${amps.length}${amps.some((a) => a.placedByDefault) ? ' (placed by rule)' : ''}` : null,
+          ];
+        })) + `\n${items.length} spans`,
       );
     });
 

@@ -38,6 +38,8 @@ export interface QotSpanInput {
   /** Route geometry, to place default amplifiers on the map. */
   geometry?: LineString;
   connectorLossDb?: number;
+  /** Per-channel launch power into each section, dBm (default: the options' launchPowerDbm). */
+  launchPowerDbm?: number;
 }
 
 export interface LineSystemOptions {
@@ -73,6 +75,8 @@ export interface SpanModel {
   id: string;
   lengthKm: number;
   fiber: FiberTypeSpec;
+  /** Per-channel launch power of the span's sections (channels without their own power), dBm. */
+  launchPowerDbm: number;
   sectionsKm: number[];
   amplifiers: AmplifierSite[];
   /** Power attenuation, Np/m. */
@@ -159,7 +163,8 @@ function alongLine(line: LineString, fraction: number): { lat: number; lon: numb
 }
 
 /** Compiles a span: sections, amplifier sites (given or placed every ≤ maxSectionKm), constants. */
-export function planSpan(span: QotSpanInput, opts: LineSystemOptions = DEFAULT_LINE_OPTIONS): SpanModel {
+export function planSpan(span: QotSpanInput, lineOpts: LineSystemOptions = DEFAULT_LINE_OPTIONS): SpanModel {
+  const opts = span.launchPowerDbm === undefined ? lineOpts : { ...lineOpts, launchPowerDbm: span.launchPowerDbm };
   const fiber = FIBER_TYPES[span.fiberType ?? DEFAULT_FIBER_TYPE];
   if (fiber === undefined) throw new RangeError(`span ${span.id}: unknown fiber type ${JSON.stringify(span.fiberType)}`);
   if (!(span.lengthKm > 0)) throw new RangeError(`span ${span.id}: lengthKm must be > 0`);
@@ -176,7 +181,9 @@ export function planSpan(span: QotSpanInput, opts: LineSystemOptions = DEFAULT_L
   const bounds = [0, ...cuts, span.lengthKm];
   const sectionsKm = bounds.slice(1).map((b, k) => b - bounds[k]);
   const con = span.connectorLossDb ?? DEFAULT_CONNECTOR_LOSS_DB;
-  const where = (km: number) => (span.geometry ? alongLine(span.geometry, km / span.lengthKm) : { lat: null, lon: null });
+  // A geometry needs two points to place anything on (imports may leave it empty).
+  const line = span.geometry && span.geometry.coordinates.length >= 2 ? span.geometry : null;
+  const where = (km: number) => (line ? alongLine(line, km / span.lengthKm) : { lat: null, lon: null });
   const amplifiers: AmplifierSite[] = [];
   const boosterGain = opts.launchPowerDbm - opts.roadmTargetDbm;
   const booster = chooseAmplifier(boosterGain, opts, `${span.id}:booster`);
@@ -208,6 +215,7 @@ export function planSpan(span: QotSpanInput, opts: LineSystemOptions = DEFAULT_L
     id: span.id,
     lengthKm: span.lengthKm,
     fiber,
+    launchPowerDbm: opts.launchPowerDbm,
     sectionsKm,
     amplifiers,
     alphaNpPerM: alpha,
@@ -282,7 +290,7 @@ interface CompiledChannels {
 /** Compiled lists, per list object and fiber type: a path whose spans share a list compiles it once. */
 const compiledCache = new WeakMap<readonly LitChannel[], Map<string, CompiledChannels>>();
 
-function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW: number): CompiledChannels {
+function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW = dbmToWatt(m.launchPowerDbm)): CompiledChannels {
   let byFiber = compiledCache.get(list);
   if (byFiber === undefined) {
     byFiber = new Map();
@@ -341,14 +349,14 @@ export interface LitChannel {
   id: string;
   frequencyHz: number;
   baudRateHz: number;
-  /** Launch power per section, dBm (default: the line's launch power). */
+  /** Launch power per section, dBm (default: the span's launch power). */
   powerDbm?: number;
 }
 
 /** Inverse SNRs (linear, signal bandwidth) a span adds to each of its lit channels: ASE and NLI. */
 export function spanInverseSnr(m: SpanModel, channels: readonly LitChannel[], opts: LineSystemOptions = DEFAULT_LINE_OPTIONS): { ase: Float64Array; nli: Float64Array } {
   const n = channels.length;
-  const cc = compiledChannels(channels, m, dbmToWatt(opts.launchPowerDbm));
+  const cc = compiledChannels(channels, m);
   const ase = new Float64Array(n);
   const nli = new Float64Array(n);
   const pRoadm = dbmToWatt(opts.roadmTargetDbm);
@@ -386,11 +394,10 @@ export function pathGsnr(spans: readonly SpanModel[], lit: readonly (readonly Li
   let nliSum = 0;
   let baud = 0;
   const perSpan: PathQot['perSpan'] = [];
-  const launchW = dbmToWatt(opts.launchPowerDbm);
   const roadmW = dbmToWatt(opts.roadmTargetDbm);
   spans.forEach((m, k) => {
     const chans = lit[k];
-    const cc = compiledChannels(chans, m, launchW);
+    const cc = compiledChannels(chans, m);
     const i = cc.index.get(channelId);
     if (i === undefined) throw new RangeError(`channel ${channelId} is not lit on span ${m.id}`);
     baud = cc.b[i];
@@ -420,12 +427,19 @@ export interface LightpathInput {
   spanIds: readonly string[];
   frequencyHz: number;
   baudRateHz: number;
+  /** Launch power per section on every span, dBm (default: each span's launch power). */
   powerDbm?: number;
   txOsnrDb?: number;
+  /**
+   * The lowest GSNR (signal bandwidth, dB) the lightpath's receiver works at: its mode's required
+   * OSNR plus penalties, in the signal bandwidth. Neighbours are judged against it (absent = not checked).
+   */
+  thresholdDb?: number;
 }
 
 interface SpanChannels {
   model: SpanModel;
+  launchW: number;
   /** Lightpath ids of the channels on the span, and their compact data. */
   ids: string[];
   f: number[];
@@ -435,13 +449,35 @@ interface SpanChannels {
   g: number[];
   /** Accumulated NLI inverse SNR of each channel on this span. */
   nli: number[];
+  /** The lit lightpath of each channel (object references: no id lookups in the hot loops). */
+  lp: LpState[];
 }
 
 interface LpState {
   input: LightpathInput;
+  /** evaluate()'s scratch: the stamp of the last evaluation that touched it, and the NLI it would add. */
+  mark: number;
+  pending: number;
   /** Inverse SNR of everything but NLI (ASE on its spans, transmitter, add/drop). */
   fixedInv: number;
-  pW: number;
+  /** fixedInv + the NLI it suffers on every span: its current inverse GSNR. */
+  inv: number;
+}
+
+/** What lighting a lightpath would do (LineSystemState.evaluate). */
+export interface LightingEffect {
+  /** The new lightpath's GSNR, signal bandwidth, dB. */
+  gsnrDb: number;
+  /** Its inverse SNR per span (ASE + NLI, linear), in the order of its spanIds. */
+  perSpanInv: Float64Array;
+  /** The ASE part of perSpanInv. */
+  perSpanAseInv: Float64Array;
+  /** Its transmitter and add/drop inverse SNR (linear). */
+  terminalInv: number;
+  /** New GSNR of every lit lightpath sharing a span with it, dB. */
+  neighbours: Map<string, number>;
+  /** The neighbour (with a threshold) left with the least GSNR above its threshold, or null. */
+  worst: { id: string; gsnrDb: number; thresholdDb: number; marginDb: number } | null;
 }
 
 /**
@@ -451,12 +487,14 @@ interface LpState {
 export class LineSystemState {
   private readonly spans = new Map<string, SpanChannels>();
   private readonly lps = new Map<string, LpState>();
+  /** Stamp of the current evaluate() call (LpState.mark). */
+  private stamp = 0;
 
   constructor(
     models: Iterable<SpanModel>,
     readonly opts: LineSystemOptions = DEFAULT_LINE_OPTIONS,
   ) {
-    for (const m of models) this.spans.set(m.id, { model: m, ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [] });
+    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [], lp: [] });
   }
 
   private span(id: string): SpanChannels {
@@ -465,13 +503,29 @@ export class LineSystemState {
     return s;
   }
 
+  /** True when the state knows the span. */
+  hasSpan(id: string): boolean {
+    return this.spans.has(id);
+  }
+
+  /** The compiled model of a span. */
+  model(id: string): SpanModel {
+    return this.span(id).model;
+  }
+
+  /** Channel power on a span, W: the lightpath's own, else the span's launch power. */
+  private powerOn(s: SpanChannels, lp: LightpathInput): number {
+    return lp.powerDbm === undefined ? s.launchW : dbmToWatt(lp.powerDbm);
+  }
+
+  private aseInverse(s: SpanChannels, lp: LightpathInput): number {
+    const m = s.model;
+    return PLANCK_J_S * lp.frequencyHz * lp.baudRateHz * (m.aseSum / this.powerOn(s, lp) + m.boosterNfLin / dbmToWatt(this.opts.roadmTargetDbm));
+  }
+
   private fixedInverse(lp: LightpathInput): number {
-    const p = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
     let inv = terminalInverse(lp.baudRateHz, lp.txOsnrDb ?? DEFAULT_TX_OSNR_DB, this.opts);
-    for (const id of lp.spanIds) {
-      const m = this.span(id).model;
-      inv += PLANCK_J_S * lp.frequencyHz * lp.baudRateHz * (m.aseSum / p + m.boosterNfLin / dbmToWatt(this.opts.roadmTargetDbm));
-    }
+    for (const id of lp.spanIds) inv += this.aseInverse(this.span(id), lp);
     return inv;
   }
 
@@ -479,12 +533,17 @@ export class LineSystemState {
   gsnrDb(id: string): number {
     const lp = this.lps.get(id);
     if (lp === undefined) throw new RangeError(`lightpath ${id} is not lit`);
-    let inv = lp.fixedInv;
-    for (const sid of lp.input.spanIds) {
-      const s = this.span(sid);
-      inv += s.nli[s.ids.indexOf(id)];
-    }
-    return -linToDb(inv);
+    return -linToDb(lp.inv);
+  }
+
+  /** True when the lightpath is lit. */
+  has(id: string): boolean {
+    return this.lps.has(id);
+  }
+
+  /** A lit lightpath as it was given. */
+  input(id: string): LightpathInput | undefined {
+    return this.lps.get(id)?.input;
   }
 
   /** Lightpaths currently lit. */
@@ -492,53 +551,86 @@ export class LineSystemState {
     return [...this.lps.keys()];
   }
 
+  /** Number of lit lightpaths. */
+  get size(): number {
+    return this.lps.size;
+  }
+
   /** The lit lightpaths as they were given. */
   inputs(): LightpathInput[] {
     return [...this.lps.values()].map((l) => l.input);
   }
 
+  /** Ids of the lightpaths lit on a span. */
+  litOn(spanId: string): readonly string[] {
+    return this.span(spanId).ids;
+  }
+
   /**
-   * What lighting `lp` would do, without changing anything: its GSNR and the new GSNR of every lit
-   * lightpath sharing a span with it.
+   * What lighting `lp` would do, without changing anything: its GSNR (with its per-span inverse SNR)
+   * and the new GSNR of every lit lightpath sharing a span with it.
    */
-  evaluate(lp: LightpathInput): { gsnrDb: number; neighbours: Map<string, number> } {
+  evaluate(lp: LightpathInput, opts: { neighbours?: boolean } = {}): LightingEffect {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
-    const pj = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
-    let own = this.fixedInverse(lp);
-    const delta = new Map<string, number>();
-    for (const sid of lp.spanIds) {
-      const s = this.span(sid);
+    const withNeighbours = opts.neighbours ?? true;
+    const terminalInv = terminalInverse(lp.baudRateHz, lp.txOsnrDb ?? DEFAULT_TX_OSNR_DB, this.opts);
+    let own = terminalInv;
+    const perSpanInv = new Float64Array(lp.spanIds.length);
+    const perSpanAseInv = new Float64Array(lp.spanIds.length);
+    // Neighbours' extra NLI accumulates on their own state objects, stamped with this call.
+    const stamp = ++this.stamp;
+    const touched: LpState[] = [];
+    for (let k = 0; k < lp.spanIds.length; k++) {
+      const s = this.span(lp.spanIds[k]);
       const m = s.model;
+      const pj = this.powerOn(s, lp);
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
-      own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
+      perSpanAseInv[k] = this.aseInverse(s, lp);
+      let inv = perSpanAseInv[k] + pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
       for (let i = 0; i < s.ids.length; i++) {
-        own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        if (!withNeighbours) continue;
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
-        delta.set(s.ids[i], (delta.get(s.ids[i]) ?? 0) + d);
+        const st = s.lp[i];
+        if (st.mark !== stamp) {
+          st.mark = stamp;
+          st.pending = 0;
+          touched.push(st);
+        }
+        st.pending += d;
       }
+      perSpanInv[k] = inv;
+      own += inv;
     }
     const neighbours = new Map<string, number>();
-    for (const [id, d] of delta) {
-      const cur = this.gsnrDb(id);
-      neighbours.set(id, -linToDb(dbToLin(-cur) + d));
+    let worst: LightingEffect['worst'] = null;
+    for (const st of touched) {
+      const g = -linToDb(st.inv + st.pending);
+      neighbours.set(st.input.id, g);
+      const th = st.input.thresholdDb;
+      if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
     }
-    return { gsnrDb: -linToDb(own), neighbours };
+    return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
   }
 
   /** Lights a lightpath (its channel on each of its spans). */
   add(lp: LightpathInput): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
-    const pj = dbmToWatt(lp.powerDbm ?? this.opts.launchPowerDbm);
+    const fixedInv = this.fixedInverse(lp);
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, mark: 0, pending: 0 };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
+      const pj = this.powerOn(s, lp);
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
       let own = pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
       for (let i = 0; i < s.ids.length; i++) {
         own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
-        s.nli[i] += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+        s.nli[i] += d;
+        s.lp[i].inv += d;
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -547,8 +639,10 @@ export class LineSystemState {
       s.b2.push(b2j);
       s.g.push(gj);
       s.nli.push(own);
+      s.lp.push(state);
+      state.inv += own;
     }
-    this.lps.set(lp.id, { input: lp, fixedInv: this.fixedInverse(lp), pW: pj });
+    this.lps.set(lp.id, state);
   }
 
   /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
@@ -558,12 +652,15 @@ export class LineSystemState {
     for (const sid of lp.input.spanIds) {
       const s = this.span(sid);
       const k = s.ids.indexOf(id);
+      if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
         if (i === k) continue;
-        s.nli[i] -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        s.nli[i] -= d;
+        s.lp[i].inv -= d;
       }
-      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli] as unknown[][]) arr.splice(k, 1);
+      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli, s.lp] as unknown[][]) arr.splice(k, 1);
     }
     this.lps.delete(id);
   }

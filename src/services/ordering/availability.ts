@@ -6,7 +6,8 @@
  * Occupancy only changes where a reservation starts or ends, so the period is cut at those instants and
  * each piece is planned once on what is held during it: in memory for waves and dark fiber (one read of
  * the candidate resources' reservations with their times), one planning read per piece for packet
- * circuits (their trunks come and go too).
+ * circuits (their trunks come and go too). Waves are judged by GSNR against the channels lit during
+ * each piece (any instant of it: conservative), as orders are.
  */
 import { validationFailed, type FieldError } from '../../domain/errors.js';
 import { MAX_ADVANCE_MS, parseIsoMs, type BookingWindow } from '../../domain/calendar.js';
@@ -14,9 +15,12 @@ import { isPacketProduct, type CircuitSpec } from '../../domain/products.js';
 import type { Queryable } from '../../store/db.js';
 import * as st from '../../store/ordering.js';
 import { occupancyFrom, planningRequest, routeResources } from './common.js';
-import { checkSites, newTrunkId, parseSpec, type OrderingContext } from './context.js';
+import { DEFAULT_QOT_POLICY, type QotPolicy } from '../../domain/optical.js';
+import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } from './context.js';
+import { buildLitState } from './lit-channels.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
+import { loadQotPolicy } from './qot-policy.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
 export interface AvailabilityInterval {
@@ -40,12 +44,33 @@ function during(ranges: readonly st.TimedRange[], fromMs: number, toMs: number |
   return ranges.filter((r) => (toMs === null || r.fromMs < toMs) && (r.toMs === null || r.toMs > fromMs));
 }
 
+/** What judging waves over time needs: every lit channel (with its interval) and the QoT policy; null for dark fiber. */
+interface Lit {
+  rows: st.ChannelRow[];
+  policy: QotPolicy;
+}
+
+async function litOverTime(q: Queryable, spec: CircuitSpec): Promise<Lit | null> {
+  if (spec.product === 'dark-fiber') return null;
+  const [r, policy] = [await st.litChannelRows(q), await loadQotPolicy(q)];
+  return { rows: r.rows, policy };
+}
+
+/** Planning options for [fromMs, toMs): a fresh state of the channels lit at any instant of it (the plans light theirs in it). */
+function optionsDuring(view: NetworkView, lit: Lit | null, spec: CircuitSpec, fromMs: number, toMs: number | null): PlanOptions {
+  if (!lit) return planOptions(null, DEFAULT_QOT_POLICY, 'availability');
+  // A packet circuit's waves are trunks, held open-ended from their start.
+  const state = buildLitState(view, lit.rows, { fromMs, toMs: isPacketProduct(spec.product) ? null : toMs });
+  return planOptions(state, lit.policy, 'availability');
+}
+
 /** How many circuits fit on this occupancy, up to cap (each one planned and occupied in turn). */
-function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, cap: number): number {
+function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, cap: number, opts: PlanOptions): number {
   const o = cloneOccupancy(occ);
   let n = 0;
   for (; n < cap; n++) {
-    const plan = planCircuit(view, o, spec, route, newTrunkId);
+    // Each circuit's waves stay lit for the next ones, under ids of their own.
+    const plan = planCircuit(view, o, spec, route, newTrunkId, { ...opts, qot: { ...opts.qot, idPrefix: `${opts.qot.idPrefix}:${n}` } });
     if (!plan) break;
     // The plan consumed its ranges in `o` (planCircuit occupies what it assigns).
   }
@@ -61,7 +86,8 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
 export async function fitsUntil(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
   const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
-  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId) !== null;
+  const lit = await litOverTime(q, spec);
+  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, w.startMs, toMs)) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
   if (breaks.length === 0 || !fits(breaks[0])) return null;
   // Feasibility only shrinks as the window grows: the answer is the last break that still fits.
@@ -116,6 +142,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     pieces.push({ start: iso(start), end: iso(end), feasible: false, ...(q.count ? { count: 0 } : {}) });
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
+  const lit = await litOverTime(ctx.db, spec);
   if (isPacketProduct(spec.product)) {
     // Trunks are lit and retired over time too: one planning read per piece, cut at every change of
     // what the candidate spans and the pair's trunks hold.
@@ -125,31 +152,35 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     for (const [a, b] of cuts(start, end, [...spans, ...units])) {
       const snap = await st.planningSnapshot(ctx.db, planningRequest(view, spec, route, null, { start: iso(a), end: iso(b) }));
       const occ = occupancyFrom(view, spec, snap);
-      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId) !== null;
-      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP) : 0 } : {}) });
+      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, a, b)) !== null;
+      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, a, b)) : 0 } : {}) });
     }
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
   const ranges = await st.heldWithTimes(ctx.db, routeResources(view, spec, route), iso(start), iso(end));
   const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
   // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
-  // meets its own ranges, and where nothing fits, nothing fits until some range is released. So a
-  // piece is planned again only when the last plan was hit, or something was released after an
-  // infeasible piece (with a count asked for, every piece is counted).
+  // meets it, and where nothing fits, nothing fits until some range is released. So a piece is
+  // planned again only when the last plan was met, or something was released after an infeasible
+  // piece (with a count asked for, every piece is counted). Waves are judged by GSNR, which falls
+  // with every channel lit on their spans (never rises: test/qot): for them a range added anywhere
+  // on a span the plan uses meets it.
+  const physical = lit !== null;
   let prev: boolean | null = null;
   let lastPlan: Plan | null = null;
   for (const piece of sweep(start, end, ranges)) {
     let feasible: boolean;
     let count: number | undefined;
-    if (!q.count && prev === true && lastPlan && !piece.added.some((r) => meets(lastPlan as Plan, r))) feasible = true;
+    if (!q.count && prev === true && lastPlan && !piece.added.some((r) => meets(lastPlan as Plan, r, physical))) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
     else {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
+      const opts = optionsDuring(view, lit, spec, piece.a, piece.b);
       if (q.count) {
-        count = countFitting(view, occ, spec, route, COUNT_CAP);
+        count = countFitting(view, occ, spec, route, COUNT_CAP, opts);
         feasible = count > 0;
       } else {
-        lastPlan = planCircuit(view, occ, spec, route, newTrunkId);
+        lastPlan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, opts);
         feasible = lastPlan !== null;
       }
     }
@@ -163,8 +194,8 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
 }
 
 /** Whether a held range takes a unit the plan uses. */
-function meets(plan: Plan, r: st.TimedRange): boolean {
-  return plan.allocations.some((x) => x.resourceId === r.resourceId && x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
+function meets(plan: Plan, r: st.TimedRange, anywhereOnResource = false): boolean {
+  return plan.allocations.some((x) => x.resourceId === r.resourceId && (anywhereOnResource || (x.sub === r.sub && x.lo < r.hi && r.lo < x.hi)));
 }
 
 /** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */

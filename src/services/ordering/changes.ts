@@ -7,7 +7,8 @@
  * it re-plans it for the new window and circuit, releasing its own capacity and taking the new one in
  * the same transaction. A started one keeps its path: its end moves (the exclusion constraint refuses
  * an extension onto a later reservation, and the answer says until when it would fit), and a new
- * bandwidth goes through a modify order, make-before-break.
+ * bandwidth goes through a modify order, make-before-break. Re-plans judge waves by GSNR against the
+ * channels lit during the booking's window, read in the transaction (as orders do).
  */
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
@@ -23,12 +24,20 @@ import { audit } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { windowIso } from './booking.js';
 import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, RetryAllocation, withAllocationRetry } from './common.js';
-import { newTrunkId, noCapacity, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { explain, freshLitState, litWindow, newTrunkId, noCapacity, pairHints, planOptions, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import type { LightpathInput } from '../../engine/qot/index.js';
+import { loadQotPolicy } from './qot-policy.js';
 import type { CircuitDesign } from './design.js';
 import { toOrder, toService, type Order, type OrderPayload, type Service } from './model.js';
 import { planCircuit, routeFor, type Plan } from './planner.js';
 import { loadPriceBook } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
+
+/** Lightpath ids an order's design lit (its rows were released in the transaction, so the fresh state no longer has them; this is belt and braces). */
+function ownLightpaths(row: st.OrderRow): string[] {
+  const d = (row.design as OrderPayload | null)?.design;
+  return (d?.paths ?? []).flatMap((x) => (x.wave?.segments ?? []).flatMap((sg) => (sg.lightpathId ? [sg.lightpathId] : [])));
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -180,6 +189,12 @@ export async function changeService(ctx: OrderingContext, p: Principal, id: stri
     const r = await st.getOrder(ctx.db, modifyId, undefined);
     return r ? toOrder(r) : null;
   };
+  // Waves planned in the transaction stay lit for this process's other orders until it settles.
+  const litHeld: LightpathInput[] = [];
+  const settle = (committed: boolean): void => {
+    if (litHeld.length > 0) ctx.lit.settle(litHeld, committed);
+    litHeld.length = 0;
+  };
   return withAllocationRetry(ctx.db, async (tx) => {
     // Plan on the network as it is and will stay until commit (see migration 006).
     const version = await lockInventoryShared(tx);
@@ -195,7 +210,7 @@ export async function changeService(ctx: OrderingContext, p: Principal, id: stri
     const w: BookingWindow = started ? { startMs: Date.parse(svc.startsAt), endMs: parsed.window.endMs } : parsed.window;
     if (w.endMs !== null && w.endMs < nowMs + MIN_WINDOW_MS) throw validationFailed('invalid change', [{ path: '/end', message: 'must be at least a minute from now' }]);
     const view = await ctx.views.at(tx, version);
-    if (!started) return rebook(ctx, p, tx, view, svc, next, w);
+    if (!started) return rebook(ctx, p, tx, view, svc, next, w, litHeld);
     if (svc.state !== 'active' && svc.state !== 'down' && svc.state !== 'reserved') throw new LightpathError('conflict', `service ${id} is ${svc.state}; it cannot change`);
     if (change.start !== undefined && Date.parse(change.start) !== Date.parse(svc.startsAt)) throw new LightpathError('conflict', `service ${id} started at ${svc.startsAt}; its start cannot move`);
     if (await st.hasOpenOrder(tx, id)) throw new LightpathError('conflict', `service ${id} has an order in progress`);
@@ -206,12 +221,12 @@ export async function changeService(ctx: OrderingContext, p: Principal, id: stri
     }
     if (change.bandwidthGbps !== undefined && change.bandwidthGbps !== spec.bandwidthGbps) {
       if (svc.state !== 'active') throw new LightpathError('conflict', `service ${id} is ${svc.state}; only active services can change bandwidth`);
-      result = await modifyOrder(ctx, p, tx, view, svc, next, w, modifyId);
+      result = await modifyOrder(ctx, p, tx, view, svc, next, w, modifyId, litHeld);
     }
     const last = await st.getService(tx, id, undefined);
     await appendEvent(tx, { type: 'service.modified', tenantId: svc.tenantId, subject: { kind: 'service', id }, data: toService(last as st.ServiceRow) });
     return result ?? toOrder((await st.latestOrderOf(tx, id)) as st.OrderRow);
-  }, MAX_ALLOCATION_ATTEMPTS, { written, ids: { orderId: modifyId } });
+  }, MAX_ALLOCATION_ATTEMPTS, { written, ids: { orderId: modifyId }, onAttemptEnd: settle });
 }
 
 /** A started service's end moves; an extension onto a later reservation is refused, saying until when it fits. */
@@ -239,27 +254,36 @@ async function moveEnd(tx: Queryable, svc: st.ServiceRow, spec: CircuitSpec, w: 
 }
 
 /** A booking not yet started, planned again for its new window and circuit (its own capacity freed first). */
-async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, spec: CircuitSpec, w: BookingWindow): Promise<Order> {
+async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, spec: CircuitSpec, w: BookingWindow, litHeld: LightpathInput[] | null): Promise<Order> {
   const add = await st.pendingAddOrder(tx, svc.id);
   if (!add) throw new LightpathError('conflict', `service ${svc.id} has no pending booking to change`);
   const route = routeFor(view, spec, ctx.k);
-  if (!route) throw noCapacity(spec, 'path');
+  if (!route) throw noCapacity(spec, 'path', undefined, pairHints(view, spec));
   await st.lockResources(tx, routeLockKeys(ctx.db, view, spec, route));
   // Free this booking's own capacity (the reads below, in this transaction, see it free).
   await st.releaseAllocations(tx, { orderId: add.id });
   const window = windowIso(w);
   const occ = await loadOccupancy(tx, view, spec, route, window);
-  const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId);
+  const policy = await loadQotPolicy(tx);
+  // The channels lit during the new window, this booking's own ones already released above.
+  const state = spec.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(spec, w, nowMs));
+  if (state) for (const id of ownLightpaths(add)) if (state.has(id)) state.remove(id);
+  const reasons: string[] = [];
+  const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId, planOptions(state, policy, `${add.id}:${ulid()}`, { reasons }));
   if (!plan) {
     // Until when it would fit from its start (read in this transaction: its own capacity is free here).
     const until = await fitsUntil(tx, view, spec, route, { startMs: w.startMs, endMs: null });
-    throw noCapacity(spec, 'capacity', until && (w.endMs === null || Date.parse(until) < w.endMs) ? { availableUntil: until } : undefined);
+    throw noCapacity(spec, 'capacity', until && (w.endMs === null || Date.parse(until) < w.endMs) ? { availableUntil: until } : undefined, reasons);
+  }
+  if (litHeld) {
+    litHeld.push(...plan.lightpaths);
+    ctx.lit.hold(plan.lightpaths);
   }
   await hold(tx, add.id, svc.id, plan, window);
   const old = add.design as OrderPayload;
   await st.retireTrunksIfIdle(tx, trunksOf(old?.design));
-  const design = withLoss(view, spec, plan.design);
-  const pricing = pricingOf(await loadPriceBook(tx), spec, design);
+  const design = withLoss(view, spec, plan.design, policy);
+  const pricing = pricingOf(await loadPriceBook(tx), spec, design, view);
   await st.updateService(tx, svc.id, { spec, design, price: pricing });
   await st.setServiceWindow(tx, svc.id, window.start, window.end);
   await st.rebookOrder(tx, add.id, { spec, design: { design, pricing } satisfies OrderPayload, start: window.start, end: window.end });
@@ -276,16 +300,22 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
 }
 
 /** A started service's new bandwidth: a modify order holding the new design alongside the old until activated. */
-async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, next: CircuitSpec, w: BookingWindow, orderId: string): Promise<Order> {
+async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, next: CircuitSpec, w: BookingWindow, orderId: string, litHeld: LightpathInput[]): Promise<Order> {
   const route = routeFor(view, next, ctx.k);
   if (!route) throw new LightpathError('capacity-exhausted', `no path from ${next.aSite} to ${next.zSite} meets the request any more`);
   await st.lockResources(tx, routeLockKeys(ctx.db, view, next, route));
   const window = { start: null, end: windowIso(w).end };
   const occ = await loadOccupancy(tx, view, next, route, window);
-  const plan = planCircuit(view, occ, next, route, newTrunkId);
-  if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit`);
-  const design = withLoss(view, next, plan.design);
-  const pricing = pricingOf(await loadPriceBook(tx), next, design);
+  const policy = await loadQotPolicy(tx);
+  // The current wave stays lit while the new one is planned beside it (make-before-break).
+  const state = next.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(next, { startMs: nowMs, endMs: w.endMs }, nowMs));
+  const reasons: string[] = [];
+  const plan = planCircuit(view, occ, next, route, newTrunkId, planOptions(state, policy, orderId, { reasons }));
+  if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit${explain(reasons)}`);
+  litHeld.push(...plan.lightpaths);
+  ctx.lit.hold(plan.lightpaths);
+  const design = withLoss(view, next, plan.design, policy);
+  const pricing = pricingOf(await loadPriceBook(tx), next, design, view);
   await hold(tx, orderId, svc.id, plan, window);
   const row = await st.insertOrder(tx, {
     id: orderId,
@@ -345,7 +375,7 @@ export async function replanBookings(ctx: OrderingContext, p: Principal, tx: Que
     const w: BookingWindow = { startMs: Math.max(Date.parse(svc.startsAt), ctx.now()), endMs: svc.endsAt ? Date.parse(svc.endsAt) : null };
     await tx.query('SAVEPOINT lp_replan');
     try {
-      await rebook(ctx, p, tx, view, svc, spec, w);
+      await rebook(ctx, p, tx, view, svc, spec, w, null);
       await tx.query('RELEASE SAVEPOINT lp_replan');
       const after = (await st.getService(tx, id, undefined)) as st.ServiceRow;
       report.replanned.push({ id, start: svc.startsAt, spanIds: (after.design as CircuitDesign).paths.flatMap((x) => x.spanIds) });

@@ -41,21 +41,26 @@ export async function readPlanningSnapshot(
   route: Route | null,
   idempotency: { tenantId: string; key: string } | null = null,
   window: st.SnapshotRequest['window'] = null,
+  occupancySince: number | null = null,
 ): Promise<st.PlanningSnapshot> {
-  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency, window));
+  return st.planningSnapshot(q, planningRequest(view, spec, route, idempotency, window, occupancySince));
 }
 
-/** What a planning read for this route asks for: the resources it may touch, trunks, idempotency, the window. */
+/**
+ * What a planning read for this route asks for: the resources it may touch, trunks, idempotency, the
+ * window, and (spectrum products) the lit-channel changes after the version this process holds.
+ */
 export function planningRequest(
   view: NetworkView,
   spec: CircuitSpec,
   route: Route | null,
   idempotency: { tenantId: string; key: string } | null = null,
   window: st.SnapshotRequest['window'] = null,
+  occupancySince: number | null = null,
 ): st.SnapshotRequest {
   const { kind, ids, subs } = occupancyResources(view, spec, route);
   const pair: [string, string] | null = route && isPacketProduct(spec.product) ? [spec.aSite, spec.zSite] : null;
-  return { kind, resourceIds: ids, subs, trunkPair: pair, idempotency, window };
+  return { kind, resourceIds: ids, subs, trunkPair: pair, idempotency, window, ...(kind === 'spectrum' && occupancySince !== null ? { occupancySince } : {}) };
 }
 
 /** Builds the planner's occupancy from a snapshot (pure). */

@@ -1,22 +1,27 @@
 /**
  * What the ordering use cases share in one process: the database, the cached network view, this
- * process's in-flight holds and site-pair gate, the batched reader and writer, and the tunables; plus
- * the small pure helpers every use case needs (sites check, pricing, loss budgets, ids).
+ * process's in-flight holds and site-pair gate, the lit channels (the QoT check's input), the batched
+ * reader and writer, and the tunables; plus the small helpers every use case needs (sites check,
+ * pricing, loss budgets, planning options, ids).
  */
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, validationFailed, type FieldError } from '../../domain/errors.js';
 import { lossBudget } from '../../domain/loss.js';
-import { circuitAvailability, priceCircuit, type PriceBook } from '../../domain/pricing.js';
+import { qotPolicyFrom, type QotPolicy } from '../../domain/optical.js';
+import { circuitAvailability, priceCircuit, protectedAvailability, type LegRisks, type PriceBook } from '../../domain/pricing.js';
+import { allowsTransit } from '../../domain/network.js';
 import { isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
-import type { Db } from '../../store/db.js';
+import { LineSystemState } from '../../engine/qot/index.js';
+import type { Db, Queryable } from '../../store/db.js';
 import * as st from '../../store/ordering.js';
 import { Batcher } from './batcher.js';
 import type { CircuitDesign, DesignPath } from './design.js';
 import { InFlightHolds, KeyedGate } from './inflight.js';
+import { buildLitState, LitChannels, type LitWindow } from './lit-channels.js';
 import type { Pricing } from './model.js';
 import { NetworkViewCache, type NetworkView } from './network-view.js';
-import { DEFAULT_K, routeSpanIds, type Plan, type Route } from './planner.js';
+import { DEFAULT_K, routeSpanIds, type Plan, type PlanOptions, type QotContext, type Route } from './planner.js';
 import { writePlacedOrders, type OrderWrite } from './write-combiner.js';
 
 /** Tunables. */
@@ -48,6 +53,8 @@ export interface OrderingContext {
   readonly views: NetworkViewCache;
   /** Ranges this process's orders have planned whose writes some read may not show yet. */
   readonly inflight: InFlightHolds;
+  /** The channels lit on every span from now on, kept current per view (see lit-channels.ts). */
+  readonly lit: LitChannels;
   /** Packet orders between one site pair queue here (see place.ts). */
   readonly pairGate: KeyedGate;
   /** Combines concurrent order writes of this process into one statement each (see write-combiner.ts). */
@@ -72,6 +79,7 @@ export function createOrderingContext(db: Db, opts: OrderingOptions = {}): Order
     db,
     views: new NetworkViewCache(),
     inflight: new InFlightHolds(),
+    lit: new LitChannels(),
     pairGate: new KeyedGate(),
     writer: new Batcher((items) => writePlacedOrders(db, items), { maxBatch: 64, maxInFlight: 1 }),
     // A lone read takes the leaner single-request statement.
@@ -108,20 +116,105 @@ export function sitesKnown(view: NetworkView, spec: CircuitSpec): boolean {
   return view.sites.has(spec.aSite) && view.sites.has(spec.zSite);
 }
 
-/** Price and availability of a design. */
-export function pricingOf(book: PriceBook, spec: CircuitSpec, design: CircuitDesign): Pricing {
+/** A design path's spans and transit sites as the availability model sees them (null when the inventory lost one). */
+function legRisks(view: NetworkView, p: DesignPath): LegRisks | null {
+  const spans = p.spanIds.map((id) => view.spans[view.graph.spanIndex(id)]);
+  if (spans.some((s) => s === undefined)) return null;
+  return { spans: spans.map((s) => ({ id: s.id, lengthKm: s.lengthKm, srlgIds: s.srlgIds })), transitSiteIds: p.siteIds.slice(1, -1) };
+}
+
+/** Price and availability of a design; a 1+1 circuit's availability counts what its legs actually share. */
+export function pricingOf(book: PriceBook, spec: CircuitSpec, design: CircuitDesign, view: NetworkView): Pricing {
   const working = design.paths.find((p) => p.role === 'working') ?? design.paths[0];
   const protect = design.paths.find((p) => p.role === 'protect') ?? null;
   const price = priceCircuit(book, spec.product, spec.protection, spec.bandwidthGbps, working.lengthKm, protect ? protect.lengthKm : null);
+  const w = protect ? legRisks(view, working) : null;
+  const pr = protect ? legRisks(view, protect) : null;
+  if (spec.protection === 'protected-1+1' && w && pr) return { ...price, availability: protectedAvailability(w, pr).availability };
   return { ...price, availability: circuitAvailability(spec.protection, working.lengthKm, protect ? protect.lengthKm : null) };
 }
 
-/** Adds the loss budget to every dark-fiber path of a design. */
-export function withLoss(view: NetworkView, spec: CircuitSpec, design: CircuitDesign): CircuitDesign {
-  if (spec.product !== 'dark-fiber') return design;
-  return {
-    paths: design.paths.map((p) => ({ ...p, lossBudget: lossBudget(p.spanIds.map((id) => view.spans[view.graph.spanIndex(id)].lengthKm)) })),
-  };
+/**
+ * Adds to a design what it states besides its paths: the loss budget of every dark-fiber path (each
+ * span's fiber type, judged against the policy's unamplified maximum) and, for 1+1, what the legs share.
+ */
+export function withLoss(view: NetworkView, spec: CircuitSpec, design: CircuitDesign, policy: QotPolicy): CircuitDesign {
+  let out = design;
+  if (spec.product === 'dark-fiber') {
+    out = {
+      ...out,
+      paths: out.paths.map((p) => ({
+        ...p,
+        lossBudget: lossBudget(p.spanIds.map((id) => { const s = view.spans[view.graph.spanIndex(id)]; return { lengthKm: s.lengthKm, ...(s.fiberType !== undefined ? { fiberType: s.fiberType } : {}) }; }), policy.maxUnamplifiedLossDb),
+      })),
+    };
+  }
+  const working = out.paths.find((p) => p.role === 'working');
+  const protect = out.paths.find((p) => p.role === 'protect');
+  if (spec.protection === 'protected-1+1' && working && protect) {
+    const w = legRisks(view, working);
+    const pr = legRisks(view, protect);
+    if (w && pr) {
+      const sh = protectedAvailability(w, pr);
+      // What the pair achieves (at least what the request promised): the strongest disjointness it keeps.
+      const disjointness = sh.spanIds.length > 0 ? 'link' : sh.srlgIds.length === 0 ? (sh.siteIds.length === 0 ? 'node-srlg' : 'srlg') : sh.siteIds.length === 0 ? 'node' : 'link';
+      out = { ...out, sharing: { disjointness, spanIds: sh.spanIds, srlgIds: sh.srlgIds, siteIds: sh.siteIds } };
+    }
+  }
+  return out;
+}
+
+/** The operator's QoT policy as a snapshot read it. */
+export function policyOf(snap: Pick<st.PlanningSnapshot, 'qotPolicy'>): QotPolicy {
+  return qotPolicyFrom(snap.qotPolicy);
+}
+
+/** A state with no spans, for plans that light no wave (dark fiber). */
+const NO_STATE = new LineSystemState([]);
+
+/** Planning options for a request: the lit channels (when optical), the margin, the lightpath id prefix. */
+export function planOptions(state: LineSystemState | null, policy: QotPolicy, idPrefix: string, extra: Partial<PlanOptions> = {}): PlanOptions {
+  // Dark fiber never plans a wave; an empty state keeps the type honest without loading anything.
+  const qot: QotContext = { state: state ?? NO_STATE, marginDb: policy.marginDb, idPrefix };
+  return { qot, ...extra };
+}
+
+/**
+ * The window whose lit channels a plan is checked against: the booking's window from now on; a packet
+ * circuit's waves are trunks, which hold their spectrum open-ended from their start.
+ */
+export function litWindow(spec: CircuitSpec, w: { startMs: number; endMs: number | null }, nowMs: number): LitWindow {
+  return { fromMs: Math.max(w.startMs, nowMs), toMs: isPacketProduct(spec.product) ? null : w.endMs };
+}
+
+/**
+ * The lit channels of this view during a window, brought up to the snapshot's occupancy version (the
+ * delta it read), or loaded again when the occupancy log no longer reaches back to the version held.
+ */
+export async function litState(ctx: OrderingContext, q: Queryable, view: NetworkView, snap: st.PlanningSnapshot, window: LitWindow): Promise<LineSystemState> {
+  await ctx.lit.ready(q, view);
+  if (!ctx.lit.apply(view, snap.occupancy, Date.parse(snap.now))) await ctx.lit.reload(q, view);
+  const below = ctx.lit.pruneBelow();
+  // Off the request's path: the log only needs to reach back as far as readers are.
+  if (below !== null) void st.pruneOccupancyLog(ctx.db, below).catch(() => {});
+  return ctx.lit.stateFor(view, window);
+}
+
+/**
+ * The channels lit during a window read inside the caller's transaction (exact for it), with this
+ * process's in-flight waves: what a modify, a re-booking or a restoration plans against.
+ */
+export async function freshLitState(ctx: OrderingContext, tx: Queryable, view: NetworkView, window: (nowMs: number) => LitWindow): Promise<LineSystemState> {
+  const r = await st.litChannelRows(tx);
+  const state = buildLitState(view, r.rows, window(Date.parse(r.now)));
+  for (const lp of ctx.lit.inFlight()) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
+  return state;
+}
+
+/** Why candidates were refused, for an error's detail (the first few distinct reasons). */
+export function explain(reasons: readonly string[]): string {
+  const distinct = [...new Set(reasons)];
+  return distinct.length === 0 ? '' : `: ${distinct.slice(0, 3).join('; ')}${distinct.length > 3 ? ` (and ${distinct.length - 3} more)` : ''}`;
 }
 
 /** The engine path of a stored design path, or null when the network no longer has it. */
@@ -172,11 +265,30 @@ export function routeLockKeys(db: Db, view: NetworkView, spec: CircuitSpec, rout
   return [...new Set(keys)].sort();
 }
 
+/**
+ * Why no disjoint pair can exist, when the reason is an end's own reach: an end with fewer than two
+ * live spans a path can continue from (to the other end, or to a site that allows transit).
+ */
+export function pairHints(view: NetworkView, spec: CircuitSpec): string[] {
+  if (spec.protection !== 'protected-1+1') return [];
+  const out: string[] = [];
+  for (const end of [spec.aSite, spec.zSite]) {
+    const other = end === spec.aSite ? spec.zSite : spec.aSite;
+    const exits = view.spans.filter((s, e) => {
+      if (view.failed[e] === 1 || (s.aSiteId !== end && s.zSiteId !== end)) return false;
+      const next = view.sites.get(s.aSiteId === end ? s.zSiteId : s.aSiteId);
+      return next !== undefined && (next.id === other || allowsTransit(next));
+    }).length;
+    if (exits < 2) out.push(`${end} has ${exits === 0 ? 'no span' : 'one span'} a path can leave it by (its other neighbours are endpoint-only sites, which carry no transit), so no disjoint pair leaves it`);
+  }
+  return out;
+}
+
 /** The message of a capacity-exhausted answer. */
-export function noCapacity(spec: CircuitSpec, what: 'path' | 'capacity', extra?: Record<string, unknown>): LightpathError {
+export function noCapacity(spec: CircuitSpec, what: 'path' | 'capacity', extra?: Record<string, unknown>, reasons: readonly string[] = []): LightpathError {
   const detail =
     what === 'path'
-      ? `no ${spec.protection === 'protected-1+1' ? 'SRLG-disjoint pair of paths' : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request`
-      : `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}`;
+      ? `no ${spec.protection === 'protected-1+1' ? `${spec.disjointness ?? 'SRLG'}-disjoint pair of paths` : 'path'} from ${spec.aSite} to ${spec.zSite} meets the request${explain(reasons)}`
+      : `no capacity left for a ${spec.product} ${spec.bandwidthGbps ? spec.bandwidthGbps + 'G ' : ''}circuit from ${spec.aSite} to ${spec.zSite}${explain(reasons)}`;
   return new LightpathError('capacity-exhausted', extra?.availableUntil ? `${detail} for the whole window; it would fit until ${String(extra.availableUntil)}` : detail, undefined, extra);
 }

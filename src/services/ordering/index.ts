@@ -4,11 +4,13 @@ import { ActivationWorker, EmulatorDriver, emulatorOptionsFromEnv, type Southbou
 import { KeyService } from './keys.js';
 import { OrderingService, type OrderingOptions } from './orders.js';
 import { PriceBookService } from './pricebook.js';
+import { QotPolicyService } from './qot-policy.js';
 
 export { ActivationWorker, EmulatorDriver, type SouthboundDriver } from './activation.js';
 export { KeyService, authenticate, createKey, ensureOperatorKey } from './keys.js';
 export { OrderingService } from './orders.js';
 export { PriceBookService } from './pricebook.js';
+export { QotPolicyService } from './qot-policy.js';
 export type { Principal } from './principal.js';
 
 /** The ordering part of the service container. */
@@ -16,6 +18,8 @@ export interface OrderingServices {
   db: Db;
   ordering: OrderingService;
   priceBook: PriceBookService;
+  /** The operator's QoT margin and unamplified dark-fiber maximum. */
+  qotPolicy: QotPolicyService;
   keys: KeyService;
   /** Activation loop; not started until `worker.start()` (serve starts it, CLI one-shots need not). */
   worker: ActivationWorker;
@@ -31,6 +35,7 @@ export function createOrderingServices(
     db,
     ordering: new OrderingService(db, opts.ordering),
     priceBook: new PriceBookService(db),
+    qotPolicy: new QotPolicyService(db),
     keys: new KeyService(db),
     worker: new ActivationWorker(db, driver, opts.worker),
   };

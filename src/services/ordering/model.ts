@@ -4,6 +4,7 @@ import type { Money } from '../../domain/pricing.js';
 import type { CircuitSpec } from '../../domain/products.js';
 import type * as st from '../../store/ordering.js';
 import type { CircuitDesign, DesignPath } from './design.js';
+import type { PathQotSummary } from './planner.js';
 
 /** Price and availability of a circuit. */
 export interface Pricing {
@@ -16,6 +17,10 @@ export interface Pricing {
 export interface QuoteOption extends Pricing {
   id: string;
   paths: DesignPath[];
+  /** 1+1: what the two legs share (empty lists when fully disjoint). */
+  sharing?: CircuitDesign['sharing'];
+  /** Waves: per path, the mode and its GSNR against the threshold. */
+  qot?: PathQotSummary[];
   lengthKm: number;
   latencyUs: number;
   /** Straight-line fiber latency between the two sites: no route can beat it. */

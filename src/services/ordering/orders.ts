@@ -41,6 +41,11 @@ export class OrderingService {
     return this.ctx.inflight;
   }
 
+  /** The channels lit on every span from now on (the QoT check's input), kept current per view. */
+  get lit(): OrderingContext['lit'] {
+    return this.ctx.lit;
+  }
+
   get writer(): OrderingContext['writer'] {
     return this.ctx.writer;
   }

@@ -12,6 +12,9 @@
  * Every booking's allocations hold exactly its window; its service is `held` (until committed or
  * expired), `scheduled` (window in the future) or `reserved` (activation due now); the write carries its
  * lifecycle jobs (activation at the start less the lead time, the end, or the hold's expiry).
+ *
+ * Waves are planned by GSNR against the channels lit during the booking's window (lit-channels.ts),
+ * with this process's planned-but-unwritten waves lit too until their write settles.
  */
 import { newUlid as ulid } from '../ids.js';
 import { LightpathError, notFound, validationFailed, type FieldError } from '../../domain/errors.js';
@@ -25,7 +28,8 @@ import { auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
 import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, RetryAllocation, withAllocationRetry } from './common.js';
-import { checkSites, newTrunkId, noCapacity, pairKey, parseSpec, pathFromDesign, planLockKeys, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
 import { toOrder, type Order, type OrderPayload, type Pricing, type QuoteOption, type WindowView } from './model.js';
 import type { NetworkView } from './network-view.js';
@@ -83,10 +87,11 @@ function quoteTarget(view: NetworkView, quote: st.QuoteRow | null, body: { quote
   const paths = option.paths.map((x) => pathFromDesign(view, x));
   if (paths.some((x) => x === null)) return fail(new LightpathError('conflict', 'the network changed since this quote; ask for a new one'));
   const ps = paths as Path[];
-  const { windows: _windows, ...spec } = quote.request as CircuitSpec & { windows?: unknown };
+  const { windows: _windows, ...rest } = quote.request as CircuitSpec & { windows?: unknown };
+  const spec = rest as CircuitSpec;
   return {
-    spec: spec as CircuitSpec,
-    route: ps.length === 2 ? { kind: 'pair', pair: [ps[0], ps[1]] } : { kind: 'single', candidates: ps },
+    spec,
+    route: ps.length === 2 ? { kind: 'pair', pairs: [[ps[0], ps[1]]], disjointness: spec.disjointness ?? 'srlg' } : { kind: 'single', candidates: ps },
     tenantId: quote.tenantId,
     quoteId: quote.id,
     optionId: option.id,
@@ -168,8 +173,8 @@ function placedWrite(
   b: { holdSeconds: number | null; seriesId: string | null; key: string | null; hash: string; locks: string[] },
 ): { placed: st.PlacedOrder; event: NewEvent; order: Order } {
   const spec = target.spec;
-  const design = withLoss(view, spec, plan.design);
-  const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design);
+  const design = withLoss(view, spec, plan.design, policyOf(snap));
+  const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design, view);
   const { serviceId, orderId } = ids;
   const lit = new Set(plan.newTrunks.map((t) => t.id));
   const life = lifecycleOf(ctx, w, b.holdSeconds);
@@ -177,7 +182,7 @@ function placedWrite(
   const placed: st.PlacedOrder = {
     service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: life.serviceState, spec, design, price: pricing },
     trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
-    allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })),
+    allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null, ...(a.channel ? { channel: a.channel } : {}) })),
     order: {
       id: orderId,
       tenantId: target.tenantId,
@@ -244,9 +249,12 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
   // one would do (between processes the site-pair lock of a locked attempt does that).
   const release = asked && isPacketProduct(asked.product) ? await ctx.pairGate.acquire(pairKey(asked)) : null;
   let hold: object | null = null;
+  let litHeld: LightpathInput[] = [];
   const settleHold = (committed: boolean): void => {
     if (hold) ctx.inflight.settle(hold, committed);
     hold = null;
+    if (litHeld.length > 0) ctx.lit.settle(litHeld, committed);
+    litHeld = [];
   };
   try {
     return await withAllocationRetry(db, async (tx, attempt, inTransaction) => {
@@ -255,6 +263,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
       let snap: st.PlanningSnapshot | null = null;
       let ticket: ReadTicket | null = null;
       let plan: Plan | null = null;
+      const reasons: string[] = [];
       try {
         for (let viewAttempt = 1, waits = 0; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
           target = req.inlineSpec ? inlineTarget(ctx, view, req.inlineSpec, p) : quoteTarget(view, req.quote, req.quoteRef as { quoteId: string; optionId: string }, ctx.now());
@@ -264,8 +273,10 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // the route could use is locked before the read, so the plan cannot go stale.
           if (inTransaction && target.route) await st.lockResources(tx, routeLockKeys(db, view, target.spec, target.route));
           if (ticket) ctx.inflight.endRead(ticket);
+          const optical = target.spec.product !== 'dark-fiber' && target.route !== null;
+          if (optical) await ctx.lit.ready(tx, view);
           ticket = ctx.inflight.beginRead();
-          const request = planningRequest(view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key }, windowIso(w));
+          const request = planningRequest(view, target.spec, target.route, key === null ? null : { tenantId: p.tenantId, key }, windowIso(w), optical ? ctx.lit.since(view) : null);
           const read = inTransaction ? await st.planningSnapshot(tx, request) : await ctx.reader.submit(request);
           if (read.existingOrder) {
             if (read.existingOrder.requestHash !== hash) throw new LightpathError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
@@ -282,10 +293,21 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // reads again; that wait does not use up attempts. A retry lost a race for a range: spreading
           // it over other fiber pairs and the other end of the band makes it unlikely to meet the same
           // competitor again.
+          // The lit channels during the window as of this read, with this process's in-flight waves.
+          // Awaited before the overlay is taken: from the overlay to inflight.add nothing may yield.
+          const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now))) : null;
           const overlay = ctx.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
-          plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0 });
-          if (!plan && overlay.entries.length > 0 && waits < MAX_INFLIGHT_WAITS && planCircuit(view, occupancyFrom(view, target.spec, read), target.spec, target.route, newTrunkId)) {
+          const policy = policyOf(read);
+          reasons.length = 0;
+          plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, reasons }));
+          const t = target;
+          const fitsAlone = (): boolean => {
+            const probe = planCircuit(view, occupancyFrom(view, t.spec, read), t.spec, t.route as Route, newTrunkId, planOptions(state, policy, `${ids.orderId}:probe`));
+            if (probe && state) for (const lp of probe.lightpaths) state.remove(lp.id);
+            return probe !== null;
+          };
+          if (!plan && overlay.entries.length > 0 && waits < MAX_INFLIGHT_WAITS && fitsAlone()) {
             waits++;
             viewAttempt--;
             ctx.inflight.endRead(ticket);
@@ -297,14 +319,16 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
         }
         if (!target || (!snap && target.route)) throw new RetryAllocation('the inventory kept changing while the order was planned');
         const { spec, route } = target;
-        if (!route || !snap || !ticket) throw noCapacity(spec, 'path');
+        if (!route || !snap || !ticket) throw noCapacity(spec, 'path', undefined, route ? [] : pairHints(view, spec));
         if (!plan) {
           // An open-ended booking that collides with a later reservation: say until when it would fit.
           const until = w.endMs === null ? await fitsUntil(tx, view, spec, route, w) : null;
-          throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined);
+          throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined, reasons);
         }
         // Registered before the first await, so no later plan of this process can miss it.
         hold = ctx.inflight.add(plan.allocations);
+        litHeld = plan.lightpaths;
+        ctx.lit.hold(litHeld);
         ctx.inflight.endRead(ticket);
         ticket = null;
         const { placed, event, order } = placedWrite(ctx, p, ids, target, view, snap, plan, w, {
@@ -371,7 +395,10 @@ async function placeSeries(ctx: OrderingContext, p: Principal, req: Request, key
         if (snap.inventoryVersion !== view.version) throw new RetryAllocation('the inventory kept changing while the series was planned');
       }
       if (target.error) throw target.error;
-      const plan = target.route ? planCircuit(view, occupancyFrom(view, target.spec, snap), target.spec, target.route, newTrunkId) : null;
+      // In the transaction the lit channels are read exactly (the occurrences written before included).
+      const tspec = target.spec;
+      const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs)) : null;
+      const plan = target.route ? planCircuit(view, occupancyFrom(view, target.spec, snap), target.spec, target.route, newTrunkId, planOptions(state, policyOf(snap), ids[i].orderId)) : null;
       if (!plan) {
         refused.push({ ...windowIso(w), reason: target.route ? 'no capacity in this window' : 'no path meets the request' });
         continue;

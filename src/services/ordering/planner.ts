@@ -1,24 +1,34 @@
 /**
  * Turns a circuit spec into a concrete design and the exact unit ranges it must hold, given the current
- * occupancy. Pure (no I/O): the order service loads occupancy inside its transaction, plans, and lets the
- * database's exclusion constraint have the last word.
+ * occupancy and the channels lit in the window. Pure (no I/O): the order service loads occupancy, plans,
+ * and lets the database's exclusion constraint have the last word.
+ *
+ * Waves are planned from physics (engine/wave.ts): mode, regenerators and spectrum by computed GSNR
+ * against the mode's threshold plus the operator's margin, without pushing a lit neighbour below its
+ * own threshold. Routes respect the sites' transit policy, differ in their intercity spans, and 1+1
+ * looks through the disjoint pairs in order until one fits.
  */
-import type { CircuitSpec } from '../../domain/products.js';
+import { DEFAULT_PAIR_DISJOINTNESS, type CircuitSpec } from '../../domain/products.js';
 import { TRUNK_RATE_GBPS, isPacketProduct } from '../../domain/products.js';
 import {
   SpectrumGrid,
-  assignSpectrum,
-  commitAssignment,
-  diversePair,
+  diversePairs,
   kShortestPaths,
   makePath,
-  srlgDisjoint,
+  occupyWave,
+  pairDisjoint,
+  planWave,
+  unlightWave,
+  type PairDisjointness,
   type Path,
   type PathConstraints,
+  type WavePlan,
 } from '../../engine/index.js';
-import type { CircuitDesign, DesignPath, StrandUse, WaveDesign } from './design.js';
+import type { LightpathInput, LineSystemState } from '../../engine/qot/index.js';
+import type { CircuitDesign, DesignPath, StrandUse, WaveDesign, WaveSegment } from './design.js';
 import type { NetworkView } from './network-view.js';
-import type { TrunkRow } from '../../store/ordering.js';
+import { blockedSites, intercityKey, physicsOf } from './physics.js';
+import type { ChannelRow, TrunkRow } from '../../store/ordering.js';
 
 /** A packet trunk as the planner sees it: the stored trunk with the Gbps units held on it. */
 export type TrunkState = Omit<TrunkRow, 'createdBy'>;
@@ -42,6 +52,8 @@ export interface PlannedAllocation {
   role: 'working' | 'protect' | 'trunk';
   /** Set when the allocation belongs to a trunk lit by this plan rather than to the service. */
   trunkId?: string;
+  /** Spectrum: the channel it carries (lightpath id, mode, centre frequency). */
+  channel?: ChannelRow['channel'];
 }
 
 /** A trunk (a 400G wave used as a packet link) lit by this plan. */
@@ -64,10 +76,25 @@ export interface Plan {
   design: CircuitDesign;
   allocations: PlannedAllocation[];
   newTrunks: NewTrunk[];
+  /** The waves it lit in the QoT state (a quote unlights them; an order holds them until written). */
+  lightpaths: LightpathInput[];
 }
 
-/** Where the circuit may go: candidate single paths in preference order, or one SRLG-disjoint pair. */
-export type Route = { kind: 'single'; candidates: Path[] } | { kind: 'pair'; pair: [Path, Path] };
+/**
+ * Where the circuit may go: candidate single paths in preference order, or disjoint pairs in
+ * preference order (1+1 takes the first that fits).
+ */
+export type Route = { kind: 'single'; candidates: Path[] } | { kind: 'pair'; pairs: [Path, Path][]; disjointness: PairDisjointness };
+
+/** What optical planning needs besides occupancy: the lit channels and the operator's QoT policy. */
+export interface QotContext {
+  /** Channels lit in the window; planning lights its waves in it (tentatively: see Plan.lightpaths). */
+  state: LineSystemState;
+  /** GSNR a new wave keeps above its mode's threshold, dB. */
+  marginDb: number;
+  /** Prefix of the lightpath ids of this request's waves (unique per order; a quote's are discarded). */
+  idPrefix: string;
+}
 
 /** How many alternative paths quotes offer and orders try. */
 export const DEFAULT_K = 3;
@@ -78,23 +105,41 @@ export function productSpanFilter(view: NetworkView, spec: Pick<CircuitSpec, 'pr
   return (e) => view.failed[e] === 0 && view.graph.slotCount[e] > 0;
 }
 
-/** Candidate routes for a spec; null when no path (or no disjoint pair) meets it. */
+/** Disjoint pairs a 1+1 request looks through at most (spectrum, GSNR or latency may rule the first ones out). */
+export const MAX_PAIRS = 6;
+
+/**
+ * Candidate routes for a spec; null when no path (or no disjoint pair) meets it. Paths never pass
+ * through a site whose transit policy forbids it (customer data centers and cloud on-ramps by
+ * default), dark fiber never through an amplifier hut; single paths differ in their intercity spans;
+ * 1+1 gets disjoint pairs (node-and-SRLG-disjoint unless the spec asks otherwise), best first, both
+ * legs within the latency bound (traffic may ride either).
+ */
 export function routeFor(view: NetworkView, spec: CircuitSpec, k = DEFAULT_K): Route | null {
   const g = view.graph;
   const a = g.nodeIndex(spec.aSite);
   const z = g.nodeIndex(spec.zSite);
   if (a < 0 || z < 0 || a === z) return null;
   const spanFilter = productSpanFilter(view, spec);
+  const avoidSites = blockedSites(view, a, z, spec.product === 'dark-fiber');
   if (spec.protection === 'protected-1+1') {
-    const r = diversePair(g, a, z, { spanFilter }, { disjointness: 'srlg' });
-    if (r.status !== 'found') return null;
-    const bound = spec.maxLatencyUs ?? Infinity;
-    // 1+1 switches to either path at any time, so both must meet the bound.
-    if (r.paths[0].latencyUs > bound || r.paths[1].latencyUs > bound) return null;
-    return { kind: 'pair', pair: r.paths };
+    const maxPairs = Math.max(k, MAX_PAIRS);
+    const search = (disjointness: PairDisjointness) => diversePairs(g, a, z, { spanFilter, avoidSites }, { disjointness, maxPairs, ...(spec.maxLatencyUs !== null ? { maxLatencyUs: spec.maxLatencyUs } : {}) }).pairs.map((x) => x.paths);
+    if (spec.disjointness !== undefined) {
+      const pairs = search(spec.disjointness);
+      return pairs.length > 0 ? { kind: 'pair', pairs, disjointness: spec.disjointness } : null;
+    }
+    // The default: node-and-SRLG-disjoint pairs first; SRLG-disjoint pairs (sharing a site) after them.
+    const pairs = search(DEFAULT_PAIR_DISJOINTNESS);
+    if (pairs.length >= maxPairs) return { kind: 'pair', pairs, disjointness: DEFAULT_PAIR_DISJOINTNESS };
+    const key = (p: [Path, Path]) => p.map((x) => x.spans.join(',')).sort().join('|');
+    const seen = new Set(pairs.map(key));
+    const more = search('srlg').filter((p) => !seen.has(key(p)));
+    const all = [...pairs, ...more].slice(0, maxPairs);
+    return all.length > 0 ? { kind: 'pair', pairs: all, disjointness: more.length > 0 && all.length > pairs.length ? 'srlg' : DEFAULT_PAIR_DISJOINTNESS } : null;
   }
-  const constraints: PathConstraints = { spanFilter, ...(spec.maxLatencyUs !== null ? { maxLatencyUs: spec.maxLatencyUs } : {}) };
-  const r = kShortestPaths(g, a, z, k, constraints);
+  const constraints: PathConstraints = { spanFilter, avoidSites, ...(spec.maxLatencyUs !== null ? { maxLatencyUs: spec.maxLatencyUs } : {}) };
+  const r = kShortestPaths(g, a, z, k, constraints, { distinct: intercityKey(view) });
   return r.paths.length > 0 ? { kind: 'single', candidates: r.paths } : null;
 }
 
@@ -149,6 +194,10 @@ export function lowestGap(used: readonly [number, number][], width: number, from
  */
 export interface PlanOptions {
   spread?: number;
+  /** Lit channels and margin: required for waves and trunks. */
+  qot: QotContext;
+  /** Why candidates were refused (filled in when given). */
+  reasons?: string[];
 }
 
 /** lowestGap, or with fromTop the highest start of a free run (the mirror image of lowestGap). */
@@ -159,43 +208,96 @@ export function pickGap(used: readonly [number, number][], width: number, from: 
   return s < 0 ? -1 : cap - s - width;
 }
 
-function planWave(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, opts: PlanOptions = {}): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[] } | null {
+/** Rounds a dB figure once, at the edge where designs are stored and shown. */
+function db3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** The stored wave design of a physics plan. */
+export function waveDesignOf(view: NetworkView, plan: WavePlan, lineRateGbps: number, marginDb: number): WaveDesign {
   const g = view.graph;
-  const spread = Math.abs(Math.trunc(opts.spread ?? 0));
-  const policy = spread % 2 === 1 ? 'last-fit' : 'first-fit';
-  for (let i = 0; i < occ.layers.length; i++) {
-    const fp = (i + (spread >> 1)) % occ.layers.length;
-    const grid = occ.layers[fp];
-    const a = assignSpectrum(g, grid, [path], { lineRateGbps, policy });
-    if (!a) continue;
-    commitAssignment(grid, a);
-    const allocs: Omit<PlannedAllocation, 'role'>[] = [];
-    const segments = a.segments.map((s) => {
-      const ls = view.spans[s.spans[0]].lineSystem;
-      const slotGhz = ls?.slotWidthGhz ?? 12.5;
-      for (const e of s.spans) allocs.push({ kind: 'spectrum', resourceId: g.spanIds[e], sub: fp, lo: s.startSlot, hi: s.startSlot + a.slots });
-      return {
-        spanIds: s.spans.map((e) => g.spanIds[e]),
-        fiberPair: fp,
-        startSlot: s.startSlot,
-        slots: a.slots,
-        centerFrequencyGhz: (ls?.startFrequencyGhz ?? 191_300) + (s.startSlot + a.slots / 2) * slotGhz,
-      };
-    });
-    const slotGhz = view.spans[path.spans[0]].lineSystem?.slotWidthGhz ?? 12.5;
+  const segments: WaveSegment[] = plan.segments.map((s) => {
+    const uniform = s.fiberPairs.every((x) => x === s.fiberPairs[0]) && s.startSlots.every((x) => x === s.startSlots[0]) && s.slotCounts.every((x) => x === s.slotCounts[0]);
     return {
-      wave: {
-        lineRateGbps,
-        format: a.mode.format,
-        slots: a.slots,
-        widthGhz: a.slots * slotGhz,
-        regeneratorSiteIds: a.regenNodes.map((v) => g.nodeIds[v]),
-        segments,
+      spanIds: s.spans.map((e) => g.spanIds[e]),
+      fiberPair: s.fiberPairs[0],
+      startSlot: s.startSlots[0],
+      slots: s.slotCounts[0],
+      ...(uniform ? {} : { fiberPairs: s.fiberPairs, startSlots: s.startSlots, slotCounts: s.slotCounts }),
+      centerFrequencyGhz: s.centerFrequencyGhz,
+      lightpathId: s.lightpathId,
+      qot: {
+        gsnrDb: db3(s.qot.gsnrDb),
+        gsnr01nmDb: db3(s.qot.gsnr01nmDb),
+        requiredOsnrDb: db3(s.qot.requiredOsnrDb),
+        marginDb: db3(s.qot.marginDb),
+        policyMarginDb: marginDb,
+        cdPsPerNm: db3(s.qot.cdPsPerNm),
+        pmdPs: db3(s.qot.pmdPs),
+        perSpan: s.qot.perSpan.map((x) => ({ spanId: g.spanIds[x.spanIndex], gsnr01nmDb: db3(x.gsnr01nmDb), osnrAse01nmDb: db3(x.osnrAse01nmDb) })),
+        worstNeighbour: s.qot.worstNeighbour === null ? null : { lightpathId: s.qot.worstNeighbour.lightpathId, marginDb: db3(s.qot.worstNeighbour.marginDb) },
       },
-      allocs,
     };
+  });
+  const first = plan.segments[0];
+  return {
+    lineRateGbps,
+    format: plan.mode.modulation,
+    slots: first.slotCounts[0],
+    widthGhz: first.widthGhz,
+    regeneratorSiteIds: plan.regenNodes.map((v) => g.nodeIds[v]),
+    segments,
+    modeId: plan.mode.id,
+    baudRateGbd: plan.mode.baudRateGbd,
+  };
+}
+
+/** A wave path's optical summary as quotes show it: its mode and its weakest segment against the threshold. */
+export interface PathQotSummary {
+  role: string;
+  modeId: string;
+  gsnr01nmDb: number;
+  requiredOsnrDb: number;
+  marginDb: number;
+  policyMarginDb: number;
+  regeneratorSiteIds: string[];
+}
+
+/** The optical summary of every wave path of a design (empty for dark fiber and trunk shares). */
+export function qotSummary(design: CircuitDesign): PathQotSummary[] {
+  const out: PathQotSummary[] = [];
+  for (const p of design.paths) {
+    const w = p.wave;
+    if (!w || w.modeId === undefined) continue;
+    const worst = w.segments.reduce<WaveSegment | null>((a, s) => (s.qot && (!a?.qot || s.qot.marginDb < a.qot.marginDb) ? s : a), null);
+    if (!worst?.qot) continue;
+    const q = worst.qot;
+    out.push({ role: p.role, modeId: w.modeId, gsnr01nmDb: q.gsnr01nmDb, requiredOsnrDb: q.requiredOsnrDb, marginDb: q.marginDb, policyMarginDb: q.policyMarginDb, regeneratorSiteIds: w.regeneratorSiteIds });
   }
-  return null;
+  return out;
+}
+
+/** The spectrum rows a physics plan holds, each naming its channel. */
+export function waveAllocations(view: NetworkView, plan: WavePlan): Omit<PlannedAllocation, 'role'>[] {
+  const g = view.graph;
+  const out: Omit<PlannedAllocation, 'role'>[] = [];
+  for (const s of plan.segments) {
+    const channel = { l: s.lightpathId, m: plan.mode.id, f: s.centerFrequencyGhz };
+    s.spans.forEach((e, i) => out.push({ kind: 'spectrum', resourceId: g.spanIds[e], sub: s.fiberPairs[i], lo: s.startSlots[i], hi: s.startSlots[i] + s.slotCounts[i], channel }));
+  }
+  return out;
+}
+
+function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
+  const qot = opts.qot;
+  const spread = Math.abs(Math.trunc(opts.spread ?? 0));
+  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1 });
+  if (!r.ok) {
+    opts.reasons?.push(r.reason);
+    return null;
+  }
+  occupyWave(occ.layers, r.plan);
+  return { wave: waveDesignOf(view, r.plan, lineRateGbps, qot.marginDb), allocs: waveAllocations(view, r.plan), plan: r.plan };
 }
 
 function planStrands(view: NetworkView, occ: Occupancy, path: Path, fromTop: boolean): { strands: StrandUse[]; allocs: Omit<PlannedAllocation, 'role'>[] } | null {
@@ -233,19 +335,26 @@ function designPath(view: NetworkView, p: Path, role: 'working' | 'protect'): De
   return { role, siteIds: sitesOf(view, p), spanIds: spanIdsOf(view, p), lengthKm: p.lengthKm, latencyUs: p.latencyUs };
 }
 
-/** Plans one optical path (wave or strands) with the given role; mutates occ on success. */
-function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions): { dp: DesignPath; allocs: PlannedAllocation[] } | null {
+/** Plans one optical path (wave or strands) with the given role; mutates occ (and lights the wave) on success. */
+function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions): { dp: DesignPath; allocs: PlannedAllocation[]; lit: WavePlan | null } | null {
   const dp = designPath(view, p, role);
   if (spec.product === 'dark-fiber') {
     const r = planStrands(view, occ, p, (opts.spread ?? 0) % 2 === 1);
-    if (!r) return null;
+    if (!r) {
+      opts.reasons?.push(`no free strand pair on every span of ${dp.siteIds.join(' → ')}`);
+      return null;
+    }
     dp.strands = r.strands;
-    return { dp, allocs: r.allocs.map((x) => ({ ...x, role })) };
+    return { dp, allocs: r.allocs.map((x) => ({ ...x, role })), lit: null };
   }
-  const w = planWave(view, occ, p, spec.bandwidthGbps, opts);
+  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts);
   if (!w) return null;
   dp.wave = w.wave;
-  return { dp, allocs: w.allocs.map((x) => ({ ...x, role })) };
+  return { dp, allocs: w.allocs.map((x) => ({ ...x, role })), lit: w.plan };
+}
+
+function lightpathsOf(plans: readonly (WavePlan | null)[]): LightpathInput[] {
+  return plans.flatMap((p) => (p ? p.segments.map((s) => s.lightpath) : []));
 }
 
 function trunkPath(view: NetworkView, t: TrunkState): Path | null {
@@ -273,12 +382,14 @@ function trunkDesign(t: TrunkState | NewTrunk, role: 'working' | 'protect', unit
   return { role, siteIds: t.siteIds, spanIds: t.spanIds, lengthKm: t.lengthKm, latencyUs: t.latencyUs, trunk: { trunkId: t.id, units, lit } };
 }
 
-/** Lights a new trunk on path p; mutates occ (spectrum and trunk list) on success. */
-function lightTrunk(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, newId: () => string, opts: PlanOptions): NewTrunk | null {
-  const w = planWave(view, occ, p, TRUNK_RATE_GBPS, opts);
+/** Lights a new trunk on path p; mutates occ (spectrum and trunk list) and lights its wave on success. */
+function lightTrunk(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, newId: () => string, opts: PlanOptions): (NewTrunk & { lit: WavePlan }) | null {
+  const id = newId();
+  const w = planWaveOn(view, occ, p, TRUNK_RATE_GBPS, `${opts.qot.idPrefix}:${id}`, opts);
   if (!w) return null;
-  const t: NewTrunk = {
-    id: newId(),
+  const t: NewTrunk & { lit: WavePlan } = {
+    lit: w.plan,
+    id,
     aSiteId: spec.aSite,
     zSiteId: spec.zSite,
     capacityGbps: TRUNK_RATE_GBPS,
@@ -313,14 +424,14 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
     const best = usable[0];
     if (best) {
       const a = cap(best, 'working');
-      return { design: { paths: [trunkDesign(best, 'working', [a.lo, a.hi], false)] }, allocations: [a], newTrunks: [] };
+      return { design: { paths: [trunkDesign(best, 'working', [a.lo, a.hi], false)] }, allocations: [a], newTrunks: [], lightpaths: [] };
     }
     for (const p of route.candidates) {
       const t = lightTrunk(view, occ, spec, p, newTrunkId, opts);
       if (!t) continue;
       const ts = occ.trunks[occ.trunks.length - 1];
       const a = cap(ts, 'working');
-      return { design: { paths: [trunkDesign(t, 'working', [a.lo, a.hi], true)] }, allocations: [...trunkAllocs(t), a], newTrunks: [t] };
+      return { design: { paths: [trunkDesign(t, 'working', [a.lo, a.hi], true)] }, allocations: [...trunkAllocs(t), a], newTrunks: [t], lightpaths: lightpathsOf([t.lit]) };
     }
     return null;
   }
@@ -329,58 +440,81 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
     if (!pi) continue;
     for (let j = i + 1; j < usable.length; j++) {
       const pj = trunkPath(view, usable[j]);
-      if (!pj || !srlgDisjoint(view.graph, pi, pj)) continue;
+      if (!pj || !pairDisjoint(view.graph, pi, pj, route.disjointness)) continue;
       const a = cap(usable[i], 'working');
       const b = cap(usable[j], 'protect');
       return {
         design: { paths: [trunkDesign(usable[i], 'working', [a.lo, a.hi], false), trunkDesign(usable[j], 'protect', [b.lo, b.hi], false)] },
         allocations: [a, b],
         newTrunks: [],
+        lightpaths: [],
       };
     }
   }
-  const t1 = lightTrunk(view, occ, spec, route.pair[0], newTrunkId, opts);
-  if (!t1) return null;
-  const s1 = occ.trunks[occ.trunks.length - 1];
-  const t2 = lightTrunk(view, occ, spec, route.pair[1], newTrunkId, opts);
-  if (!t2) return null;
-  const s2 = occ.trunks[occ.trunks.length - 1];
-  const a = cap(s1, 'working');
-  const b = cap(s2, 'protect');
-  return {
-    design: { paths: [trunkDesign(t1, 'working', [a.lo, a.hi], true), trunkDesign(t2, 'protect', [b.lo, b.hi], true)] },
-    allocations: [...trunkAllocs(t1), ...trunkAllocs(t2), a, b],
-    newTrunks: [t1, t2],
-  };
+  for (const pair of route.pairs) {
+    const trial = cloneOccupancy(occ);
+    const t1 = lightTrunk(view, trial, spec, pair[0], newTrunkId, opts);
+    if (!t1) continue;
+    const t2 = lightTrunk(view, trial, spec, pair[1], newTrunkId, opts);
+    if (!t2) {
+      unlightWave(opts.qot.state, t1.lit);
+      continue;
+    }
+    adopt(occ, trial);
+    const s1 = occ.trunks[occ.trunks.length - 2];
+    const s2 = occ.trunks[occ.trunks.length - 1];
+    const a = cap(s1, 'working');
+    const b = cap(s2, 'protect');
+    return {
+      design: { paths: [trunkDesign(t1, 'working', [a.lo, a.hi], true), trunkDesign(t2, 'protect', [b.lo, b.hi], true)] },
+      allocations: [...trunkAllocs(t1), ...trunkAllocs(t2), a, b],
+      newTrunks: [t1, t2],
+      lightpaths: lightpathsOf([t1.lit, t2.lit]),
+    };
+  }
+  return null;
+}
+
+/** Makes occ what a successful trial on its clone made it. */
+function adopt(occ: Occupancy, trial: Occupancy): void {
+  occ.layers.forEach((l, i) => l.bits.set(trial.layers[i].bits));
+  occ.strands = trial.strands;
+  occ.trunks = trial.trunks;
 }
 
 /**
- * The first feasible plan for spec on route, or null when capacity is exhausted. Mutates occ to mark
- * what the plan takes (clone first for a tentative plan).
+ * The first feasible plan for spec on route, or null when capacity (spectrum, strands, GSNR) is
+ * exhausted; opts.reasons says why each candidate was refused. Mutates occ to mark what the plan takes
+ * and lights its waves in opts.qot.state (clone the occupancy and unlight plan.lightpaths for a
+ * tentative plan). 1+1 takes the first pair, in order, whose two legs both fit.
  */
-export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, newTrunkId: () => string, opts: PlanOptions = {}): Plan | null {
+export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, newTrunkId: () => string, opts: PlanOptions): Plan | null {
   if (isPacketProduct(spec.product)) return planPacket(view, occ, spec, route, newTrunkId, opts);
   if (route.kind === 'single') {
     for (const p of route.candidates) {
       const r = planOptical(view, occ, spec, p, 'working', opts);
-      if (r) return { design: { paths: [r.dp] }, allocations: r.allocs, newTrunks: [] };
+      if (r) return { design: { paths: [r.dp] }, allocations: r.allocs, newTrunks: [], lightpaths: lightpathsOf([r.lit]) };
     }
     return null;
   }
-  const trial = cloneOccupancy(occ);
-  const w = planOptical(view, trial, spec, route.pair[0], 'working', opts);
-  if (!w) return null;
-  const p = planOptical(view, trial, spec, route.pair[1], 'protect', opts);
-  if (!p) return null;
-  occ.layers.forEach((l, i) => l.bits.set(trial.layers[i].bits));
-  occ.strands = trial.strands;
-  occ.trunks = trial.trunks;
-  return { design: { paths: [w.dp, p.dp] }, allocations: [...w.allocs, ...p.allocs], newTrunks: [] };
+  for (const pair of route.pairs) {
+    const trial = cloneOccupancy(occ);
+    const w = planOptical(view, trial, spec, pair[0], 'working', opts);
+    if (!w) continue;
+    const p = planOptical(view, trial, spec, pair[1], 'protect', opts);
+    if (!p) {
+      if (w.lit) unlightWave(opts.qot.state, w.lit);
+      continue;
+    }
+    adopt(occ, trial);
+    return { design: { paths: [w.dp, p.dp] }, allocations: [...w.allocs, ...p.allocs], newTrunks: [], lightpaths: lightpathsOf([w.lit, p.lit]) };
+  }
+  return null;
 }
 
 /** Spans whose occupancy a route's plan may read (the candidates' spans). */
 export function routeSpanIds(view: NetworkView, route: Route): string[] {
-  const paths = route.kind === 'single' ? route.candidates : route.pair;
+  const paths = route.kind === 'single' ? route.candidates : route.pairs.flat();
   const ids = new Set<string>();
   for (const p of paths) for (const e of p.spans) ids.add(view.graph.spanIds[e]);
   return [...ids];

@@ -2,6 +2,7 @@
  * Quotes: up to k priced ways to deliver a circuit in a window, given what the calendar holds during
  * that window (a unit held at any instant of it is taken). Reserves nothing. A recurring booking is
  * quoted occurrence by occurrence: each option (a path) says in which occurrences its capacity is free.
+ * Waves are checked by GSNR against the channels lit during the window (lit-channels.ts).
  */
 import { newUlid as ulid } from '../ids.js';
 import type { BookingWindow } from '../../domain/calendar.js';
@@ -10,11 +11,11 @@ import type { CircuitSpec } from '../../domain/products.js';
 import * as st from '../../store/ordering.js';
 import { parseBooking, windowIso } from './booking.js';
 import { occupancyFrom, readPlanningSnapshot } from './common.js';
-import { checkSites, newTrunkId, parseSpec, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
+import { checkSites, litState, litWindow, newTrunkId, parseSpec, planOptions, policyOf, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
 import type { CircuitDesign } from './design.js';
 import { toQuote, type Quote, type QuoteOption } from './model.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, qotSummary, routeFor, type Route } from './planner.js';
 import { priceBookFrom } from './pricebook.js';
 import type { Principal } from './principal.js';
 
@@ -23,7 +24,7 @@ const MAX_VIEW_ATTEMPTS = 3;
 
 /** The routes a quote prices separately: each unprotected candidate on its own, a protected pair as one. */
 function optionRoutes(route: Route): Route[] {
-  return route.kind === 'pair' ? [route] : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
+  return route.kind === 'pair' ? route.pairs.map((pair) => ({ kind: 'pair', pairs: [pair], disjointness: route.disjointness })) : route.candidates.map((c) => ({ kind: 'single', candidates: [c] }));
 }
 
 /** The key that tells two options apart: their paths. */
@@ -33,13 +34,16 @@ function designKey(design: CircuitDesign): string {
 
 /** Plans for one window: the view, the route and the snapshot read for it (re-read if the inventory moved). */
 async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot }> {
-  // Plan on the cached view and read version, price book and occupancy in one statement; only when the
-  // inventory moved meanwhile is the view rebuilt and the read repeated. A quote reserves nothing, so
-  // when the inventory keeps changing the last route and snapshot (read for the same view) still do.
+  // Plan on the cached view and read version, price book, QoT policy, occupancy and what changed in the
+  // lit channels in one statement; only when the inventory moved meanwhile is the view rebuilt and the
+  // read repeated. A quote reserves nothing, so when the inventory keeps changing the last route and
+  // snapshot (read for the same view) still do.
   let view = await ctx.views.cached(ctx.db);
+  const optical = spec.product !== 'dark-fiber';
   for (let attempt = 1; ; attempt++) {
     const route = sitesKnown(view, spec) ? routeFor(view, spec, ctx.k) : null;
-    const snap = await readPlanningSnapshot(ctx.db, view, spec, route, null, windowIso(w));
+    if (optical && route) await ctx.lit.ready(ctx.db, view);
+    const snap = await readPlanningSnapshot(ctx.db, view, spec, route, null, windowIso(w), optical && route ? ctx.lit.since(view) : null);
     if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap };
     view = await ctx.views.at(ctx.db, snap.inventoryVersion);
   }
@@ -57,15 +61,21 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
     if (wi === 0) checkSites(view, spec);
     if (!route) continue;
     const book = priceBookFrom(snap.priceBook);
+    const policy = policyOf(snap);
     const occ = occupancyFrom(view, spec, snap);
+    const optical = spec.product !== 'dark-fiber';
+    const state = optical ? await litState(ctx, ctx.db, view, snap, litWindow(spec, w, Date.parse(snap.now))) : null;
     const a = view.sites.get(spec.aSite);
     const z = view.sites.get(spec.zSite);
     const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
     const seenHere = new Set<string>();
     for (const r of optionRoutes(route)) {
-      const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId);
+      if (seenHere.size >= ctx.k) break;
+      const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId, planOptions(state, policy, `quote:${wi}:${seenHere.size}`));
+      // A quote lights nothing: the waves it tried go dark again.
+      if (plan && state) for (const lp of plan.lightpaths) state.remove(lp.id);
       if (!plan) continue;
-      const design = withLoss(view, spec, plan.design);
+      const design = withLoss(view, spec, plan.design, policy);
       const key = designKey(design);
       // Packet circuits may groom several candidates onto one trunk.
       if (seenHere.has(key)) continue;
@@ -76,10 +86,12 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
         option = {
           id: `opt-${options.length + 1}`,
           paths: design.paths,
+          ...(design.sharing ? { sharing: design.sharing } : {}),
+          ...(optical && qotSummary(design).length > 0 ? { qot: qotSummary(design) } : {}),
           lengthKm: working.lengthKm,
           latencyUs: working.latencyUs,
           latencyLowerBoundUs: lowerBound,
-          ...pricingOf(book, spec, design),
+          ...pricingOf(book, spec, design, view),
           ...(booking.recurring ? { occurrences: windows.map((x) => ({ ...windowIso(x), feasible: false })) } : {}),
         };
         byKey.set(key, option);

@@ -8,7 +8,8 @@ import type { HeldPath, Path, RestoreDemand, RestoreProtection, StrandChoice, St
 import type { CircuitDesign, DesignPath, StrandUse, WaveDesign } from '../ordering/design.js';
 import type { NetworkView } from '../ordering/network-view.js';
 import type { HeldRange, RestorableServiceRow, TrunkPathRow } from '../../store/resilience.js';
-import { baseLayers } from '../ordering/planner.js';
+import { baseLayers, waveAllocations, waveDesignOf } from '../ordering/planner.js';
+import type { RsaAssignment } from '../../engine/index.js';
 
 /** An allocation row restoration inserts. */
 export interface NewAllocation {
@@ -20,6 +21,8 @@ export interface NewAllocation {
   role: 'working' | 'protect' | 'trunk';
   serviceId: string | null;
   trunkId: string | null;
+  /** Spectrum: the channel it carries (lightpath id, mode, centre frequency). */
+  channel?: { l: string; m: string; f: number } | null;
 }
 
 /** Held spectrum per fiber pair and strands per span, network-wide. */
@@ -120,10 +123,16 @@ export function trunkDemand(view: NetworkView, t: TrunkPathRow, riders: readonly
   };
 }
 
-/** Wave design and spectrum rows for a wave placed by the engine. */
-export function waveOf(view: NetworkView, choice: WaveChoice, lineRateGbps: number, owner: { serviceId: string | null; trunkId: string | null; role: NewAllocation['role'] }): { wave: WaveDesign; rows: NewAllocation[] } {
+/** Wave design and spectrum rows for a wave placed by the engine (by physics, or by the reach table). */
+export function waveOf(view: NetworkView, choice: WaveChoice, lineRateGbps: number, owner: { serviceId: string | null; trunkId: string | null; role: NewAllocation['role'] }, marginDb = 0): { wave: WaveDesign; rows: NewAllocation[] } {
+  if (choice.physics) {
+    return {
+      wave: waveDesignOf(view, choice.physics, lineRateGbps, marginDb),
+      rows: waveAllocations(view, choice.physics).map((r) => ({ kind: 'spectrum' as const, resourceId: r.resourceId, sub: r.sub, lo: r.lo, hi: r.hi, ...owner, channel: r.channel ?? null })),
+    };
+  }
   const g = view.graph;
-  const a = choice.assignment;
+  const a = choice.assignment as RsaAssignment;
   const rows: NewAllocation[] = [];
   const segments = a.segments.map((s) => {
     const ls = view.spans[s.spans[0]].lineSystem;

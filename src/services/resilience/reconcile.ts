@@ -6,7 +6,11 @@
  */
 import type { CircuitSpec } from '../../domain/products.js';
 import { TRUNK_RATE_GBPS, isPacketProduct } from '../../domain/products.js';
-import { failedMask, pathHit, planRestoration, planReversion, type RestoreDemand, type RestoreOutcome, type RevertOutcome, type RevertRequest } from '../../engine/index.js';
+import { failedMask, pathHit, physicsPlacer, planRestoration, planReversion, type RestoreDemand, type RestoreOutcome, type RevertOutcome, type RevertRequest } from '../../engine/index.js';
+import { litChannelRows } from '../../store/ordering.js';
+import { buildLitState } from '../ordering/lit-channels.js';
+import { physicsOf } from '../ordering/physics.js';
+import { loadQotPolicy } from '../ordering/qot-policy.js';
 import type { Queryable } from '../../store/db.js';
 import { closeOutages, failedSpanIds, openOutages } from '../../store/failures.js';
 import { insertAllocations } from '../../store/ordering.js';
@@ -71,6 +75,12 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
   const t1 = clock();
 
   const occ = occupancyFrom(view, await rs.allHeld(tx, 'spectrum'), await rs.allHeld(tx, 'strand'));
+  // Rerouted waves are planned from physics like new ones: against the channels lit now (the old
+  // paths stay lit until released: make-before-break) with the operator's margin.
+  const lit = await litChannelRows(tx);
+  const policy = await loadQotPolicy(tx);
+  const state = buildLitState(view, lit.rows, { fromMs: Date.parse(lit.now), toMs: null });
+  const placer = physicsPlacer(physicsOf(view).net, state, policy.marginDb, `${opts.batchId}:`);
   const tPlan = clock();
   const demands: RestoreDemand[] = [];
   for (const r of rows) {
@@ -86,7 +96,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
     const d = trunkDemand(view, t, riders);
     if (d) demands.push(d);
   }
-  const plan = planRestoration(g, occ.layers, occ.strands, mask, demands);
+  const plan = planRestoration(g, occ.layers, occ.strands, mask, demands, { placer });
   const outcome = new Map<string, RestoreOutcome>(plan.outcomes.map((o) => [o.id, o]));
 
   // Reversion: rerouted optical services whose ordered working path is healthy again.
@@ -111,7 +121,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
       if (d) revertReqs.push({ demand: d, original: hp });
     }
   }
-  const rev = planReversion(g, plan.layers, plan.strands, mask, revertReqs);
+  const rev = planReversion(g, plan.layers, plan.strands, mask, revertReqs, { placer });
   const planMs = clock() - tPlan;
   opts.onPlanned?.(planMs);
   const t2 = clock();
@@ -132,7 +142,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
   for (const t of trunks) {
     const o = outcome.get(t.id);
     if (o?.action !== 'rerouted' || !o.wave) continue;
-    const w = waveOf(view, o.wave, TRUNK_RATE_GBPS, { serviceId: null, trunkId: t.id, role: 'trunk' });
+    const w = waveOf(view, o.wave, TRUNK_RATE_GBPS, { serviceId: null, trunkId: t.id, role: 'trunk' }, policy.marginDb);
     inserts.push(...w.rows);
     const geo = pathGeometry(view, o.path);
     trunkMoved.set(t.id, geo);
@@ -211,7 +221,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
       const geo = pathGeometry(view, o.path);
       const dp: DesignPath = { role: 'working', ...geo };
       if (o.wave) {
-        const w = waveOf(view, o.wave, spec.bandwidthGbps, { serviceId: r.id, trunkId: null, role: 'working' });
+        const w = waveOf(view, o.wave, spec.bandwidthGbps, { serviceId: r.id, trunkId: null, role: 'working' }, policy.marginDb);
         dp.wave = w.wave;
         inserts.push(...w.rows);
       } else if (o.strands) {
@@ -240,7 +250,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
     delete dp.wave;
     delete dp.strands;
     if (o.wave) {
-      const w = waveOf(view, o.wave, spec.bandwidthGbps, { serviceId: r.id, trunkId: null, role: 'working' });
+      const w = waveOf(view, o.wave, spec.bandwidthGbps, { serviceId: r.id, trunkId: null, role: 'working' }, policy.marginDb);
       dp.wave = w.wave;
       inserts.push(...w.rows);
     } else if (o.strands) {

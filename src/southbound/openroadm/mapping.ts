@@ -23,6 +23,8 @@ import { names, type LayoutIndex, type RoadmLayout, type XpdrLayout } from './la
 export interface WaveSegmentInput {
   spanIds: string[];
   fiberPair: number;
+  /** Per span when the wave changes fiber pair at a ROADM (else fiberPair on every span). */
+  fiberPairs?: number[];
   startSlot: number;
   slots: number;
   centerFrequencyGhz: number;
@@ -306,8 +308,9 @@ export function waveConfigs(index: LayoutIndex, orderId: string, path: PathInput
       continue;
     }
     const degreeOf = (span: string, seg: WaveSegmentInput) => {
-      const g = index.degree(siteId, span, seg.fiberPair);
-      if (!g) throw new MappingError(`order ${orderId}: ${dev.nodeId} has no degree for span ${span} fiber pair ${seg.fiberPair}`);
+      const fp = seg.fiberPairs?.[seg.spanIds.indexOf(span)] ?? seg.fiberPair;
+      const g = index.degree(siteId, span, fp);
+      if (!g) throw new MappingError(`order ${orderId}: ${dev.nodeId} has no degree for span ${span} fiber pair ${fp}`);
       return g.degree;
     };
     const choices = ports.addDrop?.[siteId] ?? [];

@@ -6,6 +6,7 @@ import { allocationKey } from './005-allocation-key.js';
 import { trust } from './006-trust.js';
 import { calendar } from './007-calendar.js';
 import { eventNames } from './009-event-names.js';
+import { physics } from './010-physics.js';
 import { transfers } from './011-transfers.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
@@ -28,5 +29,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'trust', sql: trust },
   { version: 7, name: 'calendar', sql: calendar },
   { version: 9, name: 'event-names', sql: eventNames },
+  { version: 10, name: 'physics', sql: physics },
   { version: 11, name: 'transfers', sql: transfers },
 ];

@@ -172,7 +172,7 @@ export interface paths {
         };
         /**
          * The whole network as a GeoJSON FeatureCollection (or the project JSON with format=json)
-         * @description Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).
+         * @description Span features carry their amplifier sites (`amplifiers`: role, position along the span, lat/lon, `placedByDefault` when the QoT model placed them because the inventory gives none) and site features whether the site has a ROADM and allows transit (`roadm`, `transit`). Span features also carry live state: `failed` (an unrepaired failure holds the span down), `utilisation` (held spectrum slots ÷ fiber pairs × slots; null for dark spans), `usedSlots`, `totalSlots` (operators only).
          */
         get: operations["getNetwork"];
         put?: never;
@@ -388,6 +388,24 @@ export interface paths {
         get: operations["getPriceBook"];
         /** Replace the price book (operators) */
         put: operations["replacePriceBook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qot/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QoT policy: the GSNR margin waves are planned with, the unamplified dark-fiber maximum */
+        get: operations["getQotPolicy"];
+        /** Replace the QoT policy (operators; what fits changes like an inventory change) */
+        put: operations["replaceQotPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1064,6 +1082,8 @@ export interface operations {
                             metro: string | null;
                             cloudProvider: string | null;
                             cloudRegion: string | null;
+                            /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                            transit?: boolean;
                         }[];
                         nextCursor: string | null;
                     };
@@ -1270,6 +1290,8 @@ export interface operations {
                     metro?: string | null;
                     cloudProvider?: string | null;
                     cloudRegion?: string | null;
+                    /** @description default: true for pop and amplifier, false for datacenter and cloud-onramp */
+                    transit?: boolean;
                 };
             };
         };
@@ -1290,6 +1312,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -1647,6 +1671,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -2125,6 +2151,8 @@ export interface operations {
                     metro?: string | null;
                     cloudProvider?: string | null;
                     cloudRegion?: string | null;
+                    /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                    transit?: boolean;
                 };
             };
         };
@@ -2145,6 +2173,8 @@ export interface operations {
                         metro: string | null;
                         cloudProvider: string | null;
                         cloudRegion: string | null;
+                        /** @description circuits may pass through (default: POPs and amplifier huts yes; data centers and cloud on-ramps are endpoints only) */
+                        transit?: boolean;
                     };
                 };
             };
@@ -2562,9 +2592,32 @@ export interface operations {
                                 slotCount: number;
                                 slotWidthGhz: number;
                                 startFrequencyGhz: number;
+                                /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                launchPowerDbm?: number;
+                                /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                amplifierSitesKm?: number[] | null;
                             } | null;
+                            /**
+                             * @description ITU-T fiber type (default G.652.D)
+                             * @enum {string}
+                             */
+                            fiberType: "G.652.D" | "G.654.E" | "G.655";
+                            /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                            connectorLossDb: number;
                             /** @description Measured latency, else lengthKm × 4.9 µs/km */
                             latencyUs: number;
+                            /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                            amplifiers: {
+                                role: "booster" | "in-line" | "preamp";
+                                positionKm: number;
+                                lat: number | null;
+                                lon: number | null;
+                                /** @description true: the inventory does not say where it is; placed evenly along the route */
+                                placedByDefault: boolean;
+                                type: string;
+                                gainDb: number;
+                                nfDb: number;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -2790,7 +2843,18 @@ export interface operations {
                         slotCount: number;
                         slotWidthGhz: number;
                         startFrequencyGhz: number;
+                        /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                        launchPowerDbm?: number;
+                        /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                        amplifierSitesKm?: number[] | null;
                     } | null;
+                    /**
+                     * @description ITU-T fiber type (default G.652.D)
+                     * @enum {string}
+                     */
+                    fiberType?: "G.652.D" | "G.654.E" | "G.655";
+                    /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                    connectorLossDb?: number;
                 };
             };
         };
@@ -2830,9 +2894,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -3209,9 +3296,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -3709,7 +3819,18 @@ export interface operations {
                         slotCount: number;
                         slotWidthGhz: number;
                         startFrequencyGhz: number;
+                        /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                        launchPowerDbm?: number;
+                        /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                        amplifierSitesKm?: number[] | null;
                     } | null;
+                    /**
+                     * @description ITU-T fiber type (default G.652.D)
+                     * @enum {string}
+                     */
+                    fiberType?: "G.652.D" | "G.654.E" | "G.655";
+                    /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                    connectorLossDb?: number;
                 };
             };
         };
@@ -3749,9 +3870,32 @@ export interface operations {
                             slotCount: number;
                             slotWidthGhz: number;
                             startFrequencyGhz: number;
+                            /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                            launchPowerDbm?: number;
+                            /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                            amplifierSitesKm?: number[] | null;
                         } | null;
+                        /**
+                         * @description ITU-T fiber type (default G.652.D)
+                         * @enum {string}
+                         */
+                        fiberType: "G.652.D" | "G.654.E" | "G.655";
+                        /** @description loss of the connector pair at each end of an amplified section, dB (default 0.5) */
+                        connectorLossDb: number;
                         /** @description Measured latency, else lengthKm × 4.9 µs/km */
                         latencyUs: number;
+                        /** @description the line system's amplifiers as the QoT model places them (empty without a line system) */
+                        amplifiers: {
+                            role: "booster" | "in-line" | "preamp";
+                            positionKm: number;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description true: the inventory does not say where it is; placed evenly along the route */
+                            placedByDefault: boolean;
+                            type: string;
+                            gainDb: number;
+                            nfDb: number;
+                        }[];
                     };
                 };
             };
@@ -6642,6 +6786,8 @@ export interface operations {
                                 bandwidthGbps: number;
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
+                                /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                                disjointness?: "node-srlg" | "srlg" | "node" | "link";
                             };
                             windows: {
                                 /** Format: date-time */
@@ -6671,6 +6817,28 @@ export interface operations {
                                             startSlot: number;
                                             slots: number;
                                             centerFrequencyGhz?: number;
+                                            /** @description The segment's computed quality (waves planned by GSNR) */
+                                            qot?: {
+                                                /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                                gsnrDb: number;
+                                                /** @description GSNR at the receiver in 0.1 nm, dB */
+                                                gsnr01nmDb: number;
+                                                /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                                requiredOsnrDb: number;
+                                                /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                                marginDb: number;
+                                                policyMarginDb: number;
+                                                /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                                perSpan: ({
+                                                    spanId: string;
+                                                    gsnr01nmDb: number;
+                                                    osnrAse01nmDb: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
                                         } & {
                                             [key: string]: unknown;
                                         })[];
@@ -6693,8 +6861,29 @@ export interface operations {
                                 latencyUs: number;
                                 /** @description straight-line fiber latency between the sites: the physical floor */
                                 latencyLowerBoundUs: number;
-                                /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                                /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                                 availability: number;
+                                sharing?: {
+                                    /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                    disjointness: string;
+                                    spanIds: string[];
+                                    srlgIds: string[];
+                                    siteIds: string[];
+                                };
+                                /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                                qot?: {
+                                    role: string;
+                                    /** @description transceiver mode chosen by GSNR */
+                                    modeId: string;
+                                    /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                    gsnr01nmDb: number;
+                                    /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                    requiredOsnrDb: number;
+                                    /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                    marginDb: number;
+                                    policyMarginDb: number;
+                                    regeneratorSiteIds: string[];
+                                }[];
                                 monthly: {
                                     /** @enum {string} */
                                     currency: "USD";
@@ -6923,6 +7112,8 @@ export interface operations {
                     bandwidthGbps?: number;
                     protection?: "unprotected" | "protected-1+1" | "restorable";
                     maxLatencyUs?: number | null;
+                    /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                    disjointness?: "node-srlg" | "srlg" | "node" | "link";
                     /** @description ISO-8601 with a zone; default now */
                     start?: string | null;
                     /** @description ISO-8601 with a zone; half-open [start, end); null or absent = open-ended */
@@ -6964,6 +7155,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         windows: {
                             /** Format: date-time */
@@ -6993,6 +7186,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -7015,8 +7230,29 @@ export interface operations {
                             latencyUs: number;
                             /** @description straight-line fiber latency between the sites: the physical floor */
                             latencyLowerBoundUs: number;
-                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                             availability: number;
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
+                            /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                            qot?: {
+                                role: string;
+                                /** @description transceiver mode chosen by GSNR */
+                                modeId: string;
+                                /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                gsnr01nmDb: number;
+                                /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                requiredOsnrDb: number;
+                                /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                marginDb: number;
+                                policyMarginDb: number;
+                                regeneratorSiteIds: string[];
+                            }[];
                             monthly: {
                                 /** @enum {string} */
                                 currency: "USD";
@@ -7327,6 +7563,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         windows: {
                             /** Format: date-time */
@@ -7356,6 +7594,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -7378,8 +7638,29 @@ export interface operations {
                             latencyUs: number;
                             /** @description straight-line fiber latency between the sites: the physical floor */
                             latencyLowerBoundUs: number;
-                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR) */
+                            /** @description estimated fraction of time up (fiber cuts ~1 per 1,000 route-miles per year, 12 h MTTR; 1+1: what the legs share counts once) */
                             availability: number;
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
+                            /** @description waves: per path, the mode and its GSNR against the threshold (details per span in paths[].wave.segments[].qot) */
+                            qot?: {
+                                role: string;
+                                /** @description transceiver mode chosen by GSNR */
+                                modeId: string;
+                                /** @description lowest GSNR (0.1 nm) of its transparent segments, dB */
+                                gsnr01nmDb: number;
+                                /** @description the mode's required OSNR with CD/PMD penalties on that segment, dB */
+                                requiredOsnrDb: number;
+                                /** @description gsnr01nmDb − requiredOsnrDb, dB (at least the policy margin) */
+                                marginDb: number;
+                                policyMarginDb: number;
+                                regeneratorSiteIds: string[];
+                            }[];
                             monthly: {
                                 /** @enum {string} */
                                 currency: "USD";
@@ -7627,6 +7908,8 @@ export interface operations {
                                 bandwidthGbps: number;
                                 protection: "unprotected" | "protected-1+1" | "restorable";
                                 maxLatencyUs: number | null;
+                                /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                                disjointness?: "node-srlg" | "srlg" | "node" | "link";
                             };
                             /** @description The window the order books: [start, end) */
                             start: string | null;
@@ -7908,6 +8191,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -7957,6 +8242,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8344,6 +8631,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8587,6 +8876,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -8866,6 +9157,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -9167,6 +9460,28 @@ export interface operations {
                                             startSlot: number;
                                             slots: number;
                                             centerFrequencyGhz?: number;
+                                            /** @description The segment's computed quality (waves planned by GSNR) */
+                                            qot?: {
+                                                /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                                gsnrDb: number;
+                                                /** @description GSNR at the receiver in 0.1 nm, dB */
+                                                gsnr01nmDb: number;
+                                                /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                                requiredOsnrDb: number;
+                                                /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                                marginDb: number;
+                                                policyMarginDb: number;
+                                                /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                                perSpan: ({
+                                                    spanId: string;
+                                                    gsnr01nmDb: number;
+                                                    osnrAse01nmDb: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
                                         } & {
                                             [key: string]: unknown;
                                         })[];
@@ -9185,6 +9500,13 @@ export interface operations {
                                     };
                                     lossBudget?: unknown;
                                 }[];
+                                sharing?: {
+                                    /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                    disjointness: string;
+                                    spanIds: string[];
+                                    srlgIds: string[];
+                                    siteIds: string[];
+                                };
                             };
                             price: {
                                 monthly: {
@@ -9445,6 +9767,28 @@ export interface operations {
                                         startSlot: number;
                                         slots: number;
                                         centerFrequencyGhz?: number;
+                                        /** @description The segment's computed quality (waves planned by GSNR) */
+                                        qot?: {
+                                            /** @description GSNR at the receiver in the signal bandwidth, dB */
+                                            gsnrDb: number;
+                                            /** @description GSNR at the receiver in 0.1 nm, dB */
+                                            gsnr01nmDb: number;
+                                            /** @description the mode's required OSNR (0.1 nm) with CD/PMD penalties on this segment, dB */
+                                            requiredOsnrDb: number;
+                                            /** @description gsnr01nmDb − requiredOsnrDb, dB */
+                                            marginDb: number;
+                                            policyMarginDb: number;
+                                            /** @description GSNR and OSNR-ASE (0.1 nm) after each span of the segment: the chart along the path */
+                                            perSpan: ({
+                                                spanId: string;
+                                                gsnr01nmDb: number;
+                                                osnrAse01nmDb: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
                                     } & {
                                         [key: string]: unknown;
                                     })[];
@@ -9463,6 +9807,13 @@ export interface operations {
                                 };
                                 lossBudget?: unknown;
                             }[];
+                            sharing?: {
+                                /** @description the strongest disjointness the pair keeps: node-srlg, srlg, node or link */
+                                disjointness: string;
+                                spanIds: string[];
+                                srlgIds: string[];
+                                siteIds: string[];
+                            };
                         };
                         price: {
                             monthly: {
@@ -9702,6 +10053,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -9990,6 +10343,8 @@ export interface operations {
                             bandwidthGbps: number;
                             protection: "unprotected" | "protected-1+1" | "restorable";
                             maxLatencyUs: number | null;
+                            /** @description protected-1+1 only: what the two legs may not share, promised (absent: node-and-SRLG-disjoint pairs first, then SRLG-disjoint ones; each option says what its legs share) */
+                            disjointness?: "node-srlg" | "srlg" | "node" | "link";
                         };
                         /** @description The window the order books: [start, end) */
                         start: string | null;
@@ -10608,6 +10963,497 @@ export interface operations {
                         protectPathPercent: number;
                         restorableSurchargePercent: number;
                         hoursPerMonth: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getQotPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                        marginDb: number;
+                        /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                        maxUnamplifiedLossDb: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    replaceQotPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                    marginDb: number;
+                    /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                    maxUnamplifiedLossDb: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GSNR every new wave keeps above its mode's required OSNR (with CD/PMD penalties), dB (default 2) */
+                        marginDb: number;
+                        /** @description largest dark-fiber path loss offered without amplification, dB (default 22, ITU-T G.959.1 long-haul codes) */
+                        maxUnamplifiedLossDb: number;
                     };
                 };
             };

@@ -19,13 +19,26 @@ export interface LiveSpanProperties extends SpanProperties {
   totalSlots?: number | null;
   /** True while an unrepaired failure holds the span down. */
   failed?: boolean;
+  /** The span's amplifier sites as the QoT model places them (absent from older servers). */
+  amplifiers?: SpanAmplifier[];
+}
+
+/** An amplifier on a span: given by the inventory, or placed by rule when the inventory gives none. */
+export interface SpanAmplifier {
+  role: 'booster' | 'in-line' | 'preamp';
+  positionKm: number;
+  lat: number | null;
+  lon: number | null;
+  placedByDefault: boolean;
+  type: string;
 }
 
 export interface SiteFeature {
   type: 'Feature';
   id: string;
   geometry: PointGeometry;
-  properties: SiteProperties;
+  /** roadm/transit: as GET /v1/network states them (absent from older servers). */
+  properties: SiteProperties & { roadm?: boolean; transit?: boolean };
 }
 
 export interface SpanFeature {

@@ -1,5 +1,5 @@
 /** Map legend: site kinds by shape and colour, span states, utilisation scale when present. */
-import { FAILED_COLOUR, SITE_STYLE, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
+import { AMPLIFIER_COLOUR, FAILED_COLOUR, SITE_STYLE, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
 import type { SiteKind, SiteShape } from './palette.js';
 
 function ShapeIcon({ shape, colour }: { shape: SiteShape; colour: string }) {
@@ -22,8 +22,16 @@ function LineIcon({ colour, dashed }: { colour: string; dashed?: boolean }) {
   );
 }
 
+function AmplifierIcon({ hollow }: { hollow: boolean }) {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+      <circle cx="8" cy="8" r="4" fill={hollow ? '#ffffff' : AMPLIFIER_COLOUR} stroke={AMPLIFIER_COLOUR} strokeWidth="1.5" />
+    </svg>
+  );
+}
+
 /** Legend for the kinds present in the network (all kinds when none are given). */
-export function Legend({ kinds, hasUtilisation, hasFailures }: { kinds: ReadonlySet<SiteKind>; hasUtilisation: boolean; hasFailures: boolean }) {
+export function Legend({ kinds, hasUtilisation, hasFailures, amplifiers }: { kinds: ReadonlySet<SiteKind>; hasUtilisation: boolean; hasFailures: boolean; amplifiers?: { given: number; placed: number } }) {
   const shown = (Object.keys(SITE_STYLE) as SiteKind[]).filter((k) => kinds.size === 0 || kinds.has(k));
   const gradient = `linear-gradient(to right, ${UTILISATION_STOPS.map(([v, c]) => `${c} ${v * 100}%`).join(', ')})`;
   return (
@@ -32,8 +40,19 @@ export function Legend({ kinds, hasUtilisation, hasFailures }: { kinds: Readonly
         {shown.map((k) => (
           <li key={k}>
             <ShapeIcon shape={SITE_STYLE[k].shape} colour={SITE_STYLE[k].colour} /> {SITE_STYLE[k].label}
+            {k === 'pop' ? ' (ROADM)' : ''}
           </li>
         ))}
+        {amplifiers !== undefined && amplifiers.given > 0 && (
+          <li>
+            <AmplifierIcon hollow={false} /> ILA hut (in-line amp)
+          </li>
+        )}
+        {amplifiers !== undefined && amplifiers.placed > 0 && (
+          <li>
+            <AmplifierIcon hollow /> ILA hut, placed by rule (≤ 80 km apart; not in the inventory)
+          </li>
+        )}
         {!hasUtilisation && (
           <li>
             <LineIcon colour={SPAN_COLOUR} /> Fiber span

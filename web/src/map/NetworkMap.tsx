@@ -13,7 +13,7 @@ import { factsElement, siteFacts, spanFacts } from '../network/facts.js';
 import { basemapStyle, loadBasemap } from './basemap.js';
 import { networkBounds } from './bounds.js';
 import type { Bounds } from './bounds.js';
-import { LAYER, showNetwork, showPaths, showSelectedSpan, showShadedSites } from './layers.js';
+import { LAYER, amplifierFeatures, showNetwork, showPaths, showSelectedSpan, showShadedSites } from './layers.js';
 import type { PathOverlay } from './layers.js';
 
 // The bundled worker must be told where it lives: Vite renames it, so MapLibre cannot guess.
@@ -256,6 +256,7 @@ export function NetworkMap(props: NetworkMapProps) {
         data-network-drawn={drawnNetwork !== null && drawnNetwork === model ? 'true' : 'false'}
         data-paths-drawn={drawnPaths !== null && drawnPaths === paths ? paths.length : -1}
         data-shaded-sites={drawnShaded}
+        data-amplifiers={drawnNetwork !== null && drawnNetwork === model ? amplifierFeatures(model.raw).features.length : undefined}
         data-zoom={settled === null ? undefined : settled.zoom.toFixed(2)}
         data-focus={settled === null ? undefined : settled.focus}
       />

@@ -4,10 +4,10 @@
  * markers) because an offline map has no glyphs for symbol text.
  */
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import type { FeatureCollection, LineString } from 'geojson';
+import type { FeatureCollection, LineString, Point } from 'geojson';
 import type { NetworkCollection, SiteFeature, SpanFeature } from '../api/types.js';
 import { addSiteIcons, iconName } from './icons.js';
-import { FAILED_COLOUR, REACH_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
+import { AMPLIFIER_COLOUR, FAILED_COLOUR, REACH_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
 
 /** One path to draw: its spans, colour, and whether it is the one the user picked. */
 export interface PathOverlay {
@@ -25,6 +25,7 @@ export const LAYER = {
   pathCasing: 'path-casing',
   pathLine: 'path-line',
   sites: 'sites',
+  amplifiers: 'amplifiers',
   selectedSpan: 'selected-span',
   shadedSites: 'shaded-sites',
 } as const;
@@ -37,6 +38,22 @@ const utilisationColour: ExpressionSpecification = [
   SPAN_COLOUR,
 ];
 
+/**
+ * The in-line amplifier sites of every span as points (boosters and preamplifiers sit in the end
+ * sites' ROADMs and are not drawn apart from them).
+ */
+export function amplifierFeatures(net: NetworkCollection): FeatureCollection<Point> {
+  const features: FeatureCollection<Point>['features'] = [];
+  for (const f of net.features) {
+    if (f.properties.featureType !== 'span') continue;
+    for (const a of f.properties.amplifiers ?? []) {
+      if (a.role !== 'in-line' || a.lat === null || a.lon === null) continue;
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [a.lon, a.lat] }, properties: { spanId: f.properties.id, positionKm: a.positionKm, placedByDefault: a.placedByDefault } });
+    }
+  }
+  return { type: 'FeatureCollection', features };
+}
+
 /** Add (or replace the data of) the network sources and layers. */
 export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
   const sites: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -46,16 +63,19 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     if (f.properties.featureType === 'site') sites.features.push({ ...f, properties: { ...f.properties } });
     else spans.features.push({ ...f, properties: { ...f.properties, srlgIds: undefined, cables: undefined, lineSystem: undefined, failed: f.properties.failed === true } });
   }
+  const amplifiers = amplifierFeatures(net);
   const existing = map.getSource('sites') as GeoJSONSource | undefined;
   if (existing !== undefined) {
     existing.setData(sites);
     (map.getSource('spans') as GeoJSONSource).setData(spans);
+    (map.getSource('amplifiers') as GeoJSONSource).setData(amplifiers);
     return;
   }
   addSiteIcons(map);
   map.addSource('spans', { type: 'geojson', data: spans });
   map.addSource('paths', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addSource('sites', { type: 'geojson', data: sites });
+  map.addSource('amplifiers', { type: 'geojson', data: amplifiers });
   map.addSource('selected-span', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addSource('shaded-sites', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addLayer({
@@ -117,6 +137,18 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     type: 'circle',
     source: 'shaded-sites',
     paint: { 'circle-color': REACH_COLOUR, 'circle-opacity': 0.35, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 9, 8, 14] },
+  });
+  // Amplifier huts along the spans: small, under the sites, hollow where the model placed them by rule.
+  map.addLayer({
+    id: LAYER.amplifiers,
+    type: 'circle',
+    source: 'amplifiers',
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 2.5, 8, 5],
+      'circle-color': ['case', ['get', 'placedByDefault'], '#ffffff', AMPLIFIER_COLOUR],
+      'circle-stroke-color': AMPLIFIER_COLOUR,
+      'circle-stroke-width': 1.5,
+    },
   });
   map.addLayer({
     id: LAYER.sites,

@@ -42,3 +42,6 @@ export function pathColour(rank: number): string {
 
 /** A latency catchment: sites and spans within reach of a site (latency explorer, "within X ms"). */
 export const REACH_COLOUR = '#0d9488';
+
+/** In-line amplifiers along spans (filled when the inventory gives them, hollow when placed by rule). */
+export const AMPLIFIER_COLOUR = '#a16207';

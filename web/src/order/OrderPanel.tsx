@@ -16,7 +16,8 @@ import type { WhenForm } from '../calendar/when.js';
 import { SiteCombobox } from '../latency/SiteCombobox.js';
 import type { NetworkModel } from '../network/model.js';
 import { siteName } from '../network/model.js';
-import { formatAvailability, formatKm, formatMoney, formatMs, formatStretch, formatTime } from '../ui/format.js';
+import { GsnrChart } from '../qot/GsnrChart.js';
+import { formatAvailability, formatDb, formatKm, formatMoney, formatMs, formatStretch, formatTime } from '../ui/format.js';
 import { PRODUCT_CHOICES, PROTECTION_CHOICES, bandwidthChoices, bandwidthFor, specOfForm } from './form.js';
 import type { OrderForm } from './form.js';
 import { OrderTracker, useOrderTracking } from './OrderTracker.js';
@@ -81,6 +82,11 @@ function OptionCard({ option, index, selected, onSelect, model }: { option: Quot
         <span className="path-meta">
           {formatKm(option.lengthKm)} · {formatStretch(option.latencyUs, option.latencyLowerBoundUs)} over bound · {formatAvailability(option.availability)} est. availability
         </span>
+        {option.qot !== undefined && option.qot.length > 0 && (
+          <span className="path-meta option-qot">
+            {option.qot.map((q) => `${option.qot!.length > 1 ? `${q.role}: ` : ''}${q.modeId} · GSNR ${formatDb(q.gsnr01nmDb)} · margin ${formatDb(q.marginDb)}${q.regeneratorSiteIds.length > 0 ? ` · ${q.regeneratorSiteIds.length} regen` : ''}`).join('; ')}
+          </span>
+        )}
         {working !== undefined && <span className="path-route">{working.siteIds.map((id) => siteName(model, id)).join(' → ')}</span>}
         <span className="muted small">{formatMoney(option.hourly.amountMinor)} / hour</span>
         {(option.occurrences?.length ?? 0) > 1 && (
@@ -311,6 +317,14 @@ export function OrderPanel({ model, form, onForm, onShowOption, onViewService }:
                 </li>
               ))}
             </ul>
+            {chosen !== null && chosen.paths.some((p) => p.wave?.segments.some((sg) => sg.qot !== undefined)) && (
+              <details className="qot-details" open>
+                <summary>GSNR along option {done.options.findIndex((o) => o.id === optionId) + 1}</summary>
+                {chosen.paths.map((p) => (
+                  <GsnrChart key={p.role} path={p} model={model} label={`GSNR along the ${p.role} path`} />
+                ))}
+              </details>
+            )}
             {chosen !== null && <Occurrences option={chosen} />}
             {someInfeasible && (
               <label className="toggle">

@@ -80,3 +80,8 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+/** A level in dB with one decimal, e.g. "18.4 dB" (the API sends 0.01 dB). */
+export function formatDb(db: number): string {
+  return `${nf1.format(db)} dB`;
+}

@@ -1,0 +1,297 @@
+/**
+ * The channels lit on each span during a window, as the QoT check needs them: every spectrum
+ * allocation held in the window is a channel (lightpath id, transceiver mode, centre frequency, as the
+ * planner wrote them on the allocation). The calendar passes the booking's window: [now, ∞) for a
+ * booking from now on (what is held now or later), and for a window in the future or a bounded one the
+ * allocations overlapping it.
+ *
+ * `LitChannels` keeps that state in memory for one network view: loaded from the store when the view
+ * changes, then kept current from the occupancy log (the planning snapshot reads what changed after
+ * the version it has, in the same statement), plus this process's own planned-but-unconfirmed waves,
+ * so a quote costs no recomputation from scratch. Restoration and inventory re-checks build a fresh
+ * state inside their transaction with `buildLitState`.
+ */
+import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
+import type { LightpathInput, LineSystemState } from '../../engine/qot/index.js';
+import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
+import type { Queryable } from '../../store/db.js';
+import { litChannelRows, type ChannelRow, type OccupancyDelta } from '../../store/ordering.js';
+import type { NetworkView } from './network-view.js';
+import { emptyLineState } from './physics.js';
+
+/** The time window lit channels are taken from (start and end in ms; null end = open). */
+export interface LitWindow {
+  fromMs: number;
+  toMs: number | null;
+}
+
+/** The lightpath id a row belongs to: its own, or (older rows without one) its order, role, fiber pair and slots. */
+export function lightpathIdOf(r: Pick<ChannelRow, 'channel' | 'orderId' | 'role' | 'sub' | 'lo' | 'hi'>): string {
+  return r.channel?.l ?? `legacy:${r.orderId}:${r.role}:${r.sub}:${r.lo}:${r.hi}`;
+}
+
+const modeById = new Map(TRANSCEIVER_MODES.map((m) => [m.id, m]));
+
+/**
+ * The lightpath a set of rows (one lightpath's spans) lights. A row without its mode is a channel of
+ * the width it holds: baud rate = width / 1.2 (the OpenROADM catalog's channel width is 1.2 × baud),
+ * no threshold (its receiver is unknown, so it is not judged, only counted as noise).
+ */
+export function lightpathOf(view: NetworkView, id: string, rows: readonly ChannelRow[]): LightpathInput | null {
+  const spanIds = [...new Set(rows.map((r) => r.spanId))].filter((sid) => view.graph.spanIndex(sid) >= 0 && view.spans[view.graph.spanIndex(sid)].lineSystem !== null);
+  if (spanIds.length === 0) return null;
+  const first = rows[0];
+  const ls = view.spans[view.graph.spanIndex(first.spanId)]?.lineSystem;
+  const slotGhz = ls?.slotWidthGhz ?? 12.5;
+  const f = first.channel?.f ?? (ls?.startFrequencyGhz ?? 191_300) + ((first.lo + first.hi) / 2) * slotGhz;
+  const mode = first.channel ? modeById.get(first.channel.m) : undefined;
+  if (!mode) return { id, spanIds, frequencyHz: f * 1e9, baudRateHz: (((first.hi - first.lo) * slotGhz) / 1.2) * 1e9 };
+  return { id, spanIds, frequencyHz: f * 1e9, baudRateHz: mode.baudRateGbd * 1e9, txOsnrDb: txOsnrOf(mode) };
+}
+
+/** Adds the CD/PMD threshold of its mode to a lightpath, from the state's span models. */
+function withThreshold(state: LineSystemState, lp: LightpathInput, modeId: string | undefined): LightpathInput {
+  const mode = modeId === undefined ? undefined : modeById.get(modeId);
+  if (!mode) return lp;
+  let cd = 0;
+  let pmd2 = 0;
+  for (const sid of lp.spanIds) {
+    const m = state.model(sid);
+    cd += m.cdPsPerNm;
+    pmd2 += m.pmdPs * m.pmdPs;
+  }
+  const th = thresholdDb(mode, cd, Math.sqrt(pmd2));
+  return Number.isFinite(th) ? { ...lp, thresholdDb: th } : lp;
+}
+
+/** A lightpath built from its rows, with its threshold, ready for a state. */
+function lightpathIn(view: NetworkView, state: LineSystemState, id: string, rows: readonly ChannelRow[]): LightpathInput | null {
+  const lp = lightpathOf(view, id, rows.filter((r) => state.hasSpan(r.spanId)));
+  return lp === null ? null : withThreshold(state, lp, rows[0].channel?.m);
+}
+
+/** True when a row holds spectrum at some instant of the window. */
+function inWindow(r: ChannelRow, w: LitWindow): boolean {
+  return r.live && (r.untilMs === null || r.untilMs > w.fromMs) && (w.toMs === null || r.fromMs < w.toMs);
+}
+
+/** A fresh state of the view with every row (held during the window) lit. */
+export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], window: LitWindow): LineSystemState {
+  const state = emptyLineState(view);
+  const byLp = new Map<string, ChannelRow[]>();
+  for (const r of rows) {
+    if (!inWindow(r, window)) continue;
+    const id = lightpathIdOf(r);
+    const list = byLp.get(id);
+    if (list) list.push(r);
+    else byLp.set(id, [r]);
+  }
+  for (const [id, list] of byLp) {
+    const lp = lightpathIn(view, state, id, list);
+    if (lp) state.add(lp);
+  }
+  return state;
+}
+
+/** Occupancy-log entries kept behind the newest version before a reader prunes them. */
+const LOG_KEEP = 50_000;
+
+/** The lit channels of [now, ∞) for one network view, kept current (see the module comment). */
+export class LitChannels {
+  private view: NetworkView | null = null;
+  private state: LineSystemState | null = null;
+  /** Occupancy version the state reflects (−1: nothing loaded). */
+  private version = -1;
+  private readonly rows = new Map<number, ChannelRow>();
+  private readonly byLp = new Map<string, Set<number>>();
+  /** This process's planned waves not yet confirmed by the store: lightpath id → its input. */
+  private readonly inflight = new Map<string, LightpathInput>();
+  private nextExpiryMs = Infinity;
+  private loading: { q: Queryable; view: NetworkView; promise: Promise<void> } | null = null;
+  private prunedAt = 0;
+  /** Loads and applied deltas, for the benchmark and tests. */
+  readonly stats = { loads: 0, deltas: 0, deltaRows: 0, windowed: 0 };
+
+  /** The version reads should ask for changes after (null when nothing is loaded). */
+  since(view: NetworkView): number | null {
+    return this.view === view && this.version >= 0 ? this.version : null;
+  }
+
+  /** Loads the view's state from the store unless it is already held (one statement). */
+  async ready(q: Queryable, view: NetworkView): Promise<void> {
+    if (this.view === view && this.state !== null) return;
+    const shared = this.loading;
+    if (shared && shared.q === q && shared.view === view) return shared.promise;
+    const promise = (async () => {
+      const r = await litChannelRows(q);
+      this.install(view, r.version, r.rows, Date.parse(r.now));
+    })();
+    const entry = { q, view, promise };
+    this.loading = entry;
+    try {
+      await promise;
+    } finally {
+      if (this.loading === entry) this.loading = null;
+    }
+  }
+
+  /** Loads the view's state from the store again (the occupancy log no longer reached back). */
+  async reload(q: Queryable, view: NetworkView): Promise<void> {
+    if (this.view === view) this.state = null;
+    await this.ready(q, view);
+  }
+
+  private install(view: NetworkView, version: number, rows: readonly ChannelRow[], nowMs: number): void {
+    // A newer view may have been installed meanwhile; an older one never replaces it.
+    if (this.view !== null && this.view !== view && this.view.version > view.version) return;
+    const window = { fromMs: nowMs, toMs: null };
+    const state = buildLitState(view, rows, window);
+    this.rows.clear();
+    this.byLp.clear();
+    this.nextExpiryMs = Infinity;
+    for (const r of rows) if (inWindow(r, window)) this.keep(r);
+    for (const [id, lp] of this.inflight) if (!state.has(id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
+    this.view = view;
+    this.state = state;
+    this.version = version;
+    this.stats.loads++;
+  }
+
+  private keep(r: ChannelRow): void {
+    this.rows.set(r.allocId, r);
+    const id = lightpathIdOf(r);
+    let set = this.byLp.get(id);
+    if (!set) this.byLp.set(id, (set = new Set()));
+    set.add(r.allocId);
+    if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
+  }
+
+  /**
+   * Applies what changed after the held version (read in the planning snapshot). False when the log
+   * no longer reaches back to it: the caller loads again.
+   */
+  apply(view: NetworkView, delta: OccupancyDelta | null, nowMs: number): boolean {
+    if (this.view !== view || this.state === null || delta === null) return this.view === view && this.state !== null;
+    if (delta.version > this.version && delta.minLogged !== null && delta.minLogged > this.version + 1) return false;
+    const state = this.state;
+    const touched = new Set<string>();
+    for (const r of delta.rows) {
+      const old = this.rows.get(r.allocId);
+      if (old) {
+        this.rows.delete(r.allocId);
+        this.byLp.get(lightpathIdOf(old))?.delete(r.allocId);
+        touched.add(lightpathIdOf(old));
+      }
+      if (inWindow(r, { fromMs: nowMs, toMs: null })) this.keep(r);
+      touched.add(lightpathIdOf(r));
+    }
+    if (nowMs >= this.nextExpiryMs) {
+      // Held intervals that ended since: their channels went dark without a write.
+      this.nextExpiryMs = Infinity;
+      for (const [id, r] of this.rows) {
+        if (r.untilMs !== null && r.untilMs <= nowMs) {
+          this.rows.delete(id);
+          this.byLp.get(lightpathIdOf(r))?.delete(id);
+          touched.add(lightpathIdOf(r));
+        } else if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
+      }
+    }
+    for (const id of touched) this.relight(view, state, id);
+    if (delta.version > this.version) this.version = delta.version;
+    this.stats.deltas++;
+    this.stats.deltaRows += delta.rows.length;
+    return true;
+  }
+
+  /** Lights a lightpath as its held rows say (or as this process planned it, until the store shows it). */
+  private relight(view: NetworkView, state: LineSystemState, id: string): void {
+    const ids = this.byLp.get(id);
+    const rows = ids ? [...ids].map((a) => this.rows.get(a) as ChannelRow) : [];
+    if (rows.length > 0) this.inflight.delete(id);
+    const want = rows.length > 0 ? lightpathIn(view, state, id, rows) : (this.inflight.get(id) ?? null);
+    const have = state.input(id);
+    if (have && want && sameLightpath(have, want)) return;
+    if (have) state.remove(id);
+    if (want) state.add(want);
+    if (rows.length === 0 && ids) this.byLp.delete(id);
+  }
+
+  /** The state for planning on this view (plans light their waves in it tentatively). */
+  stateOf(view: NetworkView): LineSystemState {
+    if (this.view !== view || this.state === null) throw new Error('LitChannels.stateOf: the view is not loaded (call ready first)');
+    return this.state;
+  }
+
+  /**
+   * The state for planning during a window (the calendar's booking window; fromMs no earlier than now).
+   * The held state is [now, ∞): when every channel it holds is lit at some instant of the window it is
+   * exactly the window's state and is returned itself (the hot path: bookings from now on). Otherwise
+   * (a window that ends before some booking starts, or starts after some booking ends) a fresh state is
+   * built from the channels held during the window, plus this process's in-flight waves (lit whatever
+   * their window: conservative, they are about to be written or dropped).
+   */
+  stateFor(view: NetworkView, window: LitWindow): LineSystemState {
+    const state = this.stateOf(view);
+    let all = true;
+    for (const r of this.rows.values()) {
+      if (!inWindow(r, window)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return state;
+    const fresh = buildLitState(view, [...this.rows.values()], window);
+    for (const lp of this.inflight.values()) if (!fresh.has(lp.id) && lp.spanIds.every((sid) => fresh.hasSpan(sid))) fresh.add(lp);
+    this.stats.windowed++;
+    return fresh;
+  }
+
+  /** True when the state is loaded for this view. */
+  holds(view: NetworkView): boolean {
+    return this.view === view && this.state !== null;
+  }
+
+  /** Waves this process planned and is writing: they stay lit until the store shows them or the write fails. */
+  hold(lps: readonly LightpathInput[]): void {
+    for (const lp of lps) {
+      this.inflight.set(lp.id, lp);
+      const st = this.state;
+      if (st !== null && !st.has(lp.id) && lp.spanIds.every((sid) => st.hasSpan(sid))) st.add(lp);
+    }
+  }
+
+  /** A write finished: committed waves are now the store's; failed ones go dark. */
+  settle(lps: readonly LightpathInput[], committed: boolean): void {
+    for (const lp of lps) {
+      if (!this.inflight.has(lp.id)) continue;
+      this.inflight.delete(lp.id);
+      if (!committed && this.state !== null && !this.byLp.has(lp.id)) this.state.remove(lp.id);
+    }
+  }
+
+  /** This process's in-flight waves (a transaction's fresh state adds them). */
+  inFlight(): LightpathInput[] {
+    return [...this.inflight.values()];
+  }
+
+  /** Whether the occupancy log has grown enough behind the held version to prune (the caller runs pruneOccupancyLog). */
+  pruneBelow(): number | null {
+    if (this.version - this.prunedAt < LOG_KEEP * 2) return null;
+    this.prunedAt = this.version - LOG_KEEP;
+    return this.prunedAt;
+  }
+
+  /** Forget everything (tests). */
+  reset(): void {
+    this.view = null;
+    this.state = null;
+    this.version = -1;
+    this.rows.clear();
+    this.byLp.clear();
+    this.inflight.clear();
+  }
+}
+
+function sameLightpath(a: LightpathInput, b: LightpathInput): boolean {
+  return a.frequencyHz === b.frequencyHz && a.baudRateHz === b.baudRateHz && a.spanIds.length === b.spanIds.length && a.spanIds.every((s) => b.spanIds.includes(s));
+}

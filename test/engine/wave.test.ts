@@ -1,0 +1,217 @@
+/**
+ * Wave planning by physics (src/engine/wave.ts), checked against independent oracles on random chains
+ * of spans with mixed grids, ROADMs and amplifier huts, held spectrum and lit neighbours:
+ *  - every span's slots are free before planning, lie in the span's band and cover the channel's
+ *    frequency range on that span's own grid (slot continuity computed in frequency);
+ *  - the fiber pair changes only at a ROADM, never across an amplifier hut; regenerators only at ROADMs;
+ *  - each segment's GSNR, recomputed from scratch with the closed form (pathGsnr, not the incremental
+ *    state) over the channels lit on each span, clears the mode's threshold plus the margin, and no lit
+ *    neighbour is left below its own threshold;
+ *  - a path whose bands share no spectrum is refused saying so.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Network, Site, Span } from '../../src/domain/network.js';
+import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
+import { makePath } from '../../src/engine/graph.js';
+import { pathGsnr, type LightpathInput, type LineSystemState } from '../../src/engine/qot/line-system.js';
+import type { SpectrumGrid } from '../../src/engine/spectrum.js';
+import { occupyWave, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
+import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
+import { emptyLineState, physicsOf } from '../../src/services/ordering/physics.js';
+import { baseLayers } from '../../src/services/ordering/planner.js';
+
+/** Grids a span may have: 12.5 GHz flex grid, 6.25 GHz, a 50 GHz fixed grid offset by 25 GHz, a shifted 12.5 GHz one. */
+const GRIDS = [
+  { slotWidthGhz: 12.5, startFrequencyGhz: 191_300, slotCount: 96 },
+  { slotWidthGhz: 6.25, startFrequencyGhz: 191_300, slotCount: 192 },
+  { slotWidthGhz: 50, startFrequencyGhz: 191_325, slotCount: 24 },
+  { slotWidthGhz: 12.5, startFrequencyGhz: 191_337.5, slotCount: 96 },
+];
+/** A band of its own (193.0–193.8 THz): shares no spectrum with GRIDS[0] (191.3–192.5 THz). */
+const APART = GRIDS.length;
+const ALL_GRIDS = [...GRIDS, { slotWidthGhz: 12.5, startFrequencyGhz: 193_000, slotCount: 64 }];
+
+interface Chain {
+  view: NetworkView;
+  /** 1 = the middle node at this index is an amplifier hut. */
+  huts: boolean[];
+}
+
+function chain(kms: number[], grids: number[], pairs: number[], huts: boolean[]): Chain {
+  const n = kms.length;
+  const sites: Site[] = Array.from({ length: n + 1 }, (_, i) => ({
+    id: `s${i}`,
+    name: `s${i}`,
+    kind: i > 0 && i < n && huts[i] ? 'amplifier' : 'pop',
+    lat: 40,
+    lon: -100 + i,
+    metro: `m${i}`,
+    cloudProvider: null,
+    cloudRegion: null,
+  }));
+  const spans: Span[] = kms.map((km, j) => ({
+    id: `e${j}`,
+    aSiteId: `s${j}`,
+    zSiteId: `s${j + 1}`,
+    lengthKm: km,
+    measuredLatencyUs: null,
+    geometry: { type: 'LineString', coordinates: [[-100 + j, 40], [-99 + j, 40]] },
+    srlgIds: [],
+    cables: [{ id: `c${j}`, strandCount: 24, strandsInUse: 0 }],
+    lineSystem: { fiberPairs: pairs[j], ...ALL_GRIDS[grids[j]] },
+  }));
+  const net: Network = { name: 'chain', sites, spans, srlgs: [] };
+  return { view: buildNetworkView(net, 1), huts: sites.map((s) => s.kind === 'amplifier') };
+}
+
+function wholePath(view: NetworkView) {
+  const g = view.graph;
+  return makePath(g, view.spans.map((_, j) => g.nodeIndex(`s${j}`)).concat(g.nodeIndex(`s${view.spans.length}`)), view.spans.map((s) => g.spanIndex(s.id)));
+}
+
+/** The GSNR (signal bandwidth, dB) of every lit lightpath, recomputed from scratch with the closed form. */
+function recomputed(state: LineSystemState, lps: readonly LightpathInput[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const lp of lps) {
+    const models = lp.spanIds.map((id) => state.model(id));
+    const lit = lp.spanIds.map((sid) => lps.filter((o) => o.spanIds.includes(sid)).map((o) => ({ id: o.id, frequencyHz: o.frequencyHz, baudRateHz: o.baudRateHz })));
+    out.set(lp.id, pathGsnr(models, lit, lp.id, lp.txOsnrDb).gsnrDb);
+  }
+  return out;
+}
+
+/** Checks a plan against the oracles; returns the lightpaths it lights. */
+function checkPlan(c: Chain, layersBefore: readonly SpectrumGrid[], plan: WavePlan, roadm: Uint8Array): LightpathInput[] {
+  const g = c.view.graph;
+  const path = wholePath(c.view);
+  for (const v of plan.regenNodes) assert.equal(roadm[v], 1, `regenerator at ${g.nodeIds[v]}, which has no ROADM`);
+  const covered = plan.segments.flatMap((s) => s.spans);
+  assert.deepEqual(covered, path.spans, 'segments cover the path in order');
+  const bounds = plan.segments.slice(1).map((s) => path.spans.indexOf(s.spans[0]));
+  assert.deepEqual(bounds.map((i) => path.nodes[i]), plan.regenNodes, 'segments meet at the regenerators');
+  const widthGhz = plan.mode.channelWidthGhz;
+  for (const s of plan.segments) {
+    s.spans.forEach((e, i) => {
+      const grid = c.view.spans[e].lineSystem as SpanGrid;
+      const [start, count, pair] = [s.startSlots[i], s.slotCounts[i], s.fiberPairs[i]];
+      assert.ok(start >= 0 && start + count <= grid.slotCount && pair < grid.fiberPairs, 'in the span\'s band and fiber pairs');
+      assert.ok(layersBefore[pair].isFree(e, start, count), `slots ${start}+${count} of span e${e} pair ${pair} were free`);
+      const lo = grid.startFrequencyGhz + start * grid.slotWidthGhz;
+      const hi = lo + count * grid.slotWidthGhz;
+      assert.ok(lo <= s.centerFrequencyGhz - widthGhz / 2 + 1e-6 && hi >= s.centerFrequencyGhz + widthGhz / 2 - 1e-6, `span e${e}'s slots [${lo}, ${hi}) GHz cover the channel at ${s.centerFrequencyGhz} ± ${widthGhz / 2}`);
+      assert.ok(hi - lo < widthGhz + 2 * grid.slotWidthGhz, 'no more slots than covering takes');
+      // Across a node without a ROADM the wave stays on its fiber pair.
+      if (i > 0 && roadm[path.nodes[path.spans.indexOf(e)]] !== 1) assert.equal(pair, s.fiberPairs[i - 1], `fiber pair changed at amplifier hut ${g.nodeIds[path.nodes[path.spans.indexOf(e)]]}`);
+    });
+  }
+  return plan.segments.map((s) => s.lightpath);
+}
+
+const arbChain = fc.record({
+  n: fc.integer({ min: 1, max: 4 }),
+  kms: fc.array(fc.integer({ min: 30, max: 900 }), { minLength: 4, maxLength: 4 }),
+  grids: fc.array(fc.integer({ min: 0, max: GRIDS.length - 1 }), { minLength: 4, maxLength: 4 }),
+  pairs: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 4, maxLength: 4 }),
+  huts: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+  held: fc.array(fc.record({ span: fc.nat(3), pair: fc.nat(1), start: fc.nat(191), width: fc.integer({ min: 1, max: 40 }) }), { maxLength: 12 }),
+  neighbours: fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), gbps: fc.constantFrom(100, 200, 400), top: fc.boolean() }), { maxLength: 6 }),
+  gbps: fc.constantFrom(100, 200, 400),
+  marginDb: fc.constantFrom(0, 1, 2, 3),
+});
+
+describe('wave planning by physics', () => {
+  test('property: free slots covering the channel in frequency on each grid, one fiber pair across amplifier huts, regenerators at ROADMs, GSNR and neighbours above threshold (recomputed from scratch)', () => {
+    let planned = 0;
+    let regenerated = 0;
+    fc.assert(
+      fc.property(arbChain, (r) => {
+        const n = r.n;
+        const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
+        const { net } = physicsOf(c.view);
+        const layers = baseLayers(c.view);
+        for (const h of r.held) {
+          const e = h.span % n;
+          const ls = c.view.spans[e].lineSystem as SpanGrid;
+          if (h.pair >= ls.fiberPairs) continue;
+          const start = h.start % ls.slotCount;
+          const width = Math.min(h.width, ls.slotCount - start);
+          if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
+        }
+        const state = emptyLineState(c.view);
+        const g = c.view.graph;
+        // Neighbours: waves planned on sub-paths the same way, then held and lit.
+        const lit: LightpathInput[] = [];
+        r.neighbours.forEach((nb, k) => {
+          const a = Math.min(nb.from % n, nb.to % n);
+          const b = Math.max(nb.from % n, nb.to % n) + 1;
+          const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
+          const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
+          if (!res.ok) return;
+          occupyWave(layers, res.plan);
+          lit.push(...res.plan.segments.map((s) => s.lightpath));
+        });
+        const before = layers.map((l) => l.clone());
+        const res = planWave(net, layers, state, wholePath(c.view), { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb });
+        if (!res.ok) {
+          assert.ok(res.reason.length > 0, 'a refusal says why');
+          for (const lp of lit) assert.ok(state.has(lp.id) && !state.has('w/0'), 'a refusal leaves the lit state as it was');
+          return;
+        }
+        planned++;
+        if (res.plan.regenNodes.length > 0) regenerated++;
+        const mine = checkPlan(c, before, res.plan, net.roadm);
+        const gsnr = recomputed(state, [...lit, ...mine]);
+        res.plan.segments.forEach((s) => {
+          const th = s.lightpath.thresholdDb as number;
+          assert.ok((gsnr.get(s.lightpathId) as number) >= th + r.marginDb - 1e-9, `segment ${s.lightpathId}: GSNR ${gsnr.get(s.lightpathId)} dB against ${th} + ${r.marginDb} dB`);
+          assert.ok(Math.abs((gsnr.get(s.lightpathId) as number) - s.qot.gsnrDb) < 1e-9, 'the plan states the GSNR the closed form gives');
+        });
+        for (const lp of lit) {
+          if (lp.thresholdDb !== undefined) assert.ok((gsnr.get(lp.id) as number) >= lp.thresholdDb - 1e-9, `neighbour ${lp.id} pushed below its threshold`);
+        }
+      }),
+      { seed: 1313, numRuns: 120 },
+    );
+    assert.ok(planned > 40, `most random requests are planned (${planned})`);
+    assert.ok(regenerated > 0, 'some need a regenerator');
+  });
+
+  test('line systems with different grids: one channel, centred alike, on each grid\'s own covering slots', () => {
+    const c = chain([60, 60], [0, 2], [1, 1], [false, false, false]);
+    const { net } = physicsOf(c.view);
+    const res = planWave(net, baseLayers(c.view), emptyLineState(c.view), wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 2 });
+    assert.ok(res.ok, res.ok ? '' : res.reason);
+    const s = res.plan.segments[0];
+    // 12.5 GHz grid from 191.3 THz and a 50 GHz grid from 191.325 THz: the first shared placement.
+    assert.deepEqual(s.slotCounts.length, 2);
+    assert.ok(s.startSlots[1] * 50 + 191_325 <= s.centerFrequencyGhz - res.plan.mode.channelWidthGhz / 2);
+  });
+
+  test('bands that do not overlap are refused with that reason; a ROADM may change fiber pair, an amplifier hut may not', () => {
+    // Joined at an amplifier hut, nothing can bridge the bands; at a ROADM a regenerator does.
+    const apart = chain([60, 60], [0, APART], [1, 1], [false, true, false]);
+    const refused = planWave(physicsOf(apart.view).net, baseLayers(apart.view), emptyLineState(apart.view), wholePath(apart.view), { id: 'w', bandwidthGbps: 100, marginDb: 0, modes: TRANSCEIVER_MODES });
+    assert.ok(!refused.ok && /share no spectrum/.test(refused.reason), refused.ok ? 'planned' : refused.reason);
+    const bridged = chain([60, 60], [0, APART], [1, 1], [false, false, false]);
+    const regen = planWave(physicsOf(bridged.view).net, baseLayers(bridged.view), emptyLineState(bridged.view), wholePath(bridged.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
+    assert.ok(regen.ok && regen.plan.regenNodes.length === 1 && regen.plan.segments[1].centerFrequencyGhz >= 193_000, 'a regenerator at the ROADM bridges the bands');
+
+    for (const hut of [false, true]) {
+      const c = chain([60, 60], [0, 0], [2, 2], [false, hut, false]);
+      const { net } = physicsOf(c.view);
+      const layers = baseLayers(c.view);
+      // Span e0 has only pair 1 free, span e1 only pair 0.
+      layers[0].occupy(0, 0, 96);
+      layers[1].occupy(1, 0, 96);
+      const res = planWave(net, layers, emptyLineState(c.view), wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
+      if (hut) assert.ok(!res.ok, 'no fiber pair is free end to end across the hut');
+      else {
+        assert.ok(res.ok, res.ok ? '' : res.reason);
+        assert.deepEqual(res.plan.segments[0].fiberPairs, [1, 0]);
+        assert.deepEqual(res.plan.regenNodes, [], 'changing pair at a ROADM needs no regenerator');
+      }
+    }
+  });
+});
