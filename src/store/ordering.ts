@@ -660,8 +660,13 @@ function during(a: string, ws: string, we: string): string {
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
        (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now, h.*`;
 /** `heldEnd`: the end of the window the ranges are read for (see heldWindowEnd). */
-const snapshotHeld = (heldEnd: string): string => `(SELECT string_agg(concat_ws(',', array_position($2::text[], a.resource_id) - 1, a.sub, lower(a.units), upper(a.units)), ',') AS held
-       FROM allocations a WHERE ${keyedDuring('a', '$1', '$2', '$5', 'COALESCE($3::timestamptz, now())', heldEnd)}) h`;
+// Grouped by resource so its position in $2 is looked up once per resource, not once per range: on
+// PGlite the per-range lookup cost more than the index scan itself (a packet quote reads ~5,000 ranges
+// open-ended; bench:calendar quote p99). Text: `pos:sub,lo,hi,sub,lo,hi…;pos:…` (see heldByResource).
+const snapshotHeld = (heldEnd: string): string => `(SELECT string_agg((array_position($2::text[], g.resource_id) - 1)::text || ':' || g.r, ';') AS held
+       FROM (SELECT a.resource_id, string_agg(concat_ws(',', a.sub, lower(a.units), upper(a.units)), ',') AS r
+               FROM allocations a WHERE ${keyedDuring('a', '$1', '$2', '$5', 'COALESCE($3::timestamptz, now())', heldEnd)}
+              GROUP BY a.resource_id) g) h`;
 const SNAPSHOT_HELD = snapshotHeld('$4::timestamptz');
 // A packet circuit's only use of spectrum is a trunk it lights, and a trunk holds its spectrum
 // open-ended from its start: its spectrum is read for [start, ∞), not for the circuit's window.
@@ -697,7 +702,8 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
            ${select}, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
            FROM ${SNAPSHOT_HELD_OPEN}`;
   }
-  return snapshotFrom((await q.query<Record<string, unknown>>(sql, params)).rows[0], f.resourceIds);
+  const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
+  return snapshotFrom(row, heldByResource(row.held, f.resourceIds));
 }
 
 /** What one planning read asks for (see planningSnapshot). */
@@ -779,16 +785,34 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
     ],
     { prepare: true },
   );
-  const snaps = r.rows.map((row, i) => snapshotFrom(row, reqs[i].resourceIds));
+  const snaps = r.rows.map((row, i) => snapshotFrom(row, heldTuples(row.held, reqs[i].resourceIds)));
   const delta = snaps[0]?.occupancy ?? null;
   return snaps.map((sn, i) => (reqs[i].occupancySince !== undefined && reqs[i].occupancySince !== null ? { ...sn, occupancy: delta } : { ...sn, occupancy: null }));
 }
 
-/** A planning snapshot from a result row: held ranges as text (resource position, sub, lo, hi, ...). */
-function snapshotFrom(row: Record<string, unknown>, resourceIds: readonly string[]): PlanningSnapshot {
+/** Held ranges from text `pos,sub,lo,hi,pos,sub,lo,hi…` (pos: index into resourceIds). */
+function heldTuples(text: unknown, resourceIds: readonly string[]): HeldRange[] {
   const held: HeldRange[] = [];
-  const nums = typeof row.held === 'string' && row.held !== '' ? row.held.split(',') : [];
+  const nums = typeof text === 'string' && text !== '' ? text.split(',') : [];
   for (let i = 0; i + 3 < nums.length; i += 4) held.push({ resourceId: resourceIds[Number(nums[i])], sub: Number(nums[i + 1]), lo: Number(nums[i + 2]), hi: Number(nums[i + 3]) });
+  return held;
+}
+
+/** Held ranges from text `pos:sub,lo,hi,sub,lo,hi…;pos:…` (one group per resource; pos: index into resourceIds). */
+function heldByResource(text: unknown, resourceIds: readonly string[]): HeldRange[] {
+  const held: HeldRange[] = [];
+  if (typeof text !== 'string' || text === '') return held;
+  for (const group of text.split(';')) {
+    const colon = group.indexOf(':');
+    const resourceId = resourceIds[Number(group.slice(0, colon))];
+    const nums = group.slice(colon + 1).split(',');
+    for (let i = 0; i + 2 < nums.length; i += 3) held.push({ resourceId, sub: Number(nums[i]), lo: Number(nums[i + 1]), hi: Number(nums[i + 2]) });
+  }
+  return held;
+}
+
+/** A planning snapshot from a result row and its held ranges, already parsed. */
+function snapshotFrom(row: Record<string, unknown>, held: HeldRange[]): PlanningSnapshot {
   return {
     inventoryVersion: Number(json<number | null>(row.v ?? null) ?? 0),
     priceBook: row.book === null || row.book === undefined ? null : json(row.book),
