@@ -21,6 +21,7 @@ import { buildLitState } from './lit-channels.js';
 import type { NetworkView } from './network-view.js';
 import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
 import { loadQotPolicy } from './qot-policy.js';
+import { routeSpanIds } from './physics.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
 export interface AvailabilityInterval {
@@ -57,10 +58,11 @@ async function litOverTime(q: Queryable, spec: CircuitSpec): Promise<Lit | null>
 }
 
 /** Planning options for [fromMs, toMs): a fresh state of the channels lit at any instant of it (the plans light theirs in it). */
-function optionsDuring(view: NetworkView, lit: Lit | null, spec: CircuitSpec, fromMs: number, toMs: number | null): PlanOptions {
+function optionsDuring(view: NetworkView, lit: Lit | null, spec: CircuitSpec, route: Route, fromMs: number, toMs: number | null): PlanOptions {
   if (!lit) return planOptions(null, DEFAULT_QOT_POLICY, 'availability');
-  // A packet circuit's waves are trunks, held open-ended from their start.
-  const state = buildLitState(view, lit.rows, { fromMs, toMs: isPacketProduct(spec.product) ? null : toMs });
+  // A packet circuit's waves are trunks, held open-ended from their start. Only what a plan on the
+  // route's spans can see is built (see buildLitState).
+  const state = buildLitState(view, lit.rows, { fromMs, toMs: isPacketProduct(spec.product) ? null : toMs }, routeSpanIds(view, route));
   return planOptions(state, lit.policy, 'availability');
 }
 
@@ -87,7 +89,7 @@ export async function fitsUntil(q: Queryable, view: NetworkView, spec: CircuitSp
   if (isPacketProduct(spec.product)) return null;
   const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
   const lit = await litOverTime(q, spec);
-  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, w.startMs, toMs)) !== null;
+  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, route, w.startMs, toMs)) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
   if (breaks.length === 0 || !fits(breaks[0])) return null;
   // Feasibility only shrinks as the window grows: the answer is the last break that still fits.
@@ -152,8 +154,8 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     for (const [a, b] of cuts(start, end, [...spans, ...units])) {
       const snap = await st.planningSnapshot(ctx.db, planningRequest(view, spec, route, null, { start: iso(a), end: iso(b) }));
       const occ = occupancyFrom(view, spec, snap);
-      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, a, b)) !== null;
-      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, a, b)) : 0 } : {}) });
+      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, route, a, b)) !== null;
+      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, route, a, b)) : 0 } : {}) });
     }
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
@@ -175,7 +177,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     else if (!q.count && prev === false && !piece.removed) feasible = false;
     else {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
-      const opts = optionsDuring(view, lit, spec, piece.a, piece.b);
+      const opts = optionsDuring(view, lit, spec, route, piece.a, piece.b);
       if (q.count) {
         count = countFitting(view, occ, spec, route, COUNT_CAP, opts);
         feasible = count > 0;

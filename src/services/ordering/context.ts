@@ -191,24 +191,22 @@ export function litWindow(spec: CircuitSpec, w: { startMs: number; endMs: number
  * The lit channels of this view during a window, brought up to the snapshot's occupancy version (the
  * delta it read), or loaded again when the occupancy log no longer reaches back to the version held.
  */
-export async function litState(ctx: OrderingContext, q: Queryable, view: NetworkView, snap: st.PlanningSnapshot, window: LitWindow): Promise<LineSystemState> {
+export async function litState(ctx: OrderingContext, q: Queryable, view: NetworkView, snap: st.PlanningSnapshot, window: LitWindow, near: ReadonlySet<string> | null = null): Promise<LineSystemState> {
   await ctx.lit.ready(q, view);
   if (!ctx.lit.apply(view, snap.occupancy, Date.parse(snap.now))) await ctx.lit.reload(q, view);
   const below = ctx.lit.pruneBelow();
   // Off the request's path: the log only needs to reach back as far as readers are.
   if (below !== null) void st.pruneOccupancyLog(ctx.db, below).catch(() => {});
-  return ctx.lit.stateFor(view, window);
+  return ctx.lit.stateFor(view, window, near);
 }
 
 /**
  * The channels lit during a window read inside the caller's transaction (exact for it), with this
  * process's in-flight waves: what a modify, a re-booking or a restoration plans against.
  */
-export async function freshLitState(ctx: OrderingContext, tx: Queryable, view: NetworkView, window: (nowMs: number) => LitWindow): Promise<LineSystemState> {
+export async function freshLitState(ctx: OrderingContext, tx: Queryable, view: NetworkView, window: (nowMs: number) => LitWindow, near: ReadonlySet<string> | null = null): Promise<LineSystemState> {
   const r = await st.litChannelRows(tx);
-  const state = buildLitState(view, r.rows, window(Date.parse(r.now)));
-  for (const lp of ctx.lit.inFlight()) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
-  return state;
+  return buildLitState(view, r.rows, window(Date.parse(r.now)), near, ctx.lit.inFlight());
 }
 
 /** Why candidates were refused, for an error's detail (the first few distinct reasons). */

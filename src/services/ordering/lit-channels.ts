@@ -75,9 +75,19 @@ function inWindow(r: ChannelRow, w: LitWindow): boolean {
   return r.live && (r.untilMs === null || r.untilMs > w.fromMs) && (w.toMs === null || r.fromMs < w.toMs);
 }
 
-/** A fresh state of the view with every row (held during the window) lit. */
-export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], window: LitWindow): LineSystemState {
-  const state = emptyLineState(view);
+/**
+ * A fresh state of the view with every row (held during the window) lit, plus `extra` waves (this
+ * process's in-flight ones) whose spans the state has.
+ *
+ * With `near` (the spans a plan may light waves on) only what a plan there can see is built: a new
+ * wave's GSNR depends on the channels of its own spans, and each lit neighbour's new GSNR on the
+ * channels of all of the neighbour's spans. So the state holds the near spans, every span of each
+ * lightpath (or extra wave) touching them, and on each of those spans every channel lit on it (a
+ * channel's lightpath is cut down to those spans: only its noise on them matters). evaluate() of a
+ * wave on near spans then equals the full state's; building the full state costs a pair computation for
+ * every two channels sharing any span of the network (bench:calendar, windowed quotes).
+ */
+export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], window: LitWindow, near: ReadonlySet<string> | null = null, extra: readonly LightpathInput[] = []): LineSystemState {
   const byLp = new Map<string, ChannelRow[]>();
   for (const r of rows) {
     if (!inWindow(r, window)) continue;
@@ -86,10 +96,28 @@ export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], wi
     if (list) list.push(r);
     else byLp.set(id, [r]);
   }
+  let spans: Set<string> | null = null;
+  if (near !== null) {
+    spans = new Set(near);
+    const within = spans;
+    for (const list of byLp.values()) if (list.some((r) => near.has(r.spanId))) for (const r of list) within.add(r.spanId);
+    // An extra wave touching the state is kept whole (it may be a neighbour): its spans join, until none is added.
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const lp of extra) {
+        if (!lp.spanIds.some((sid) => within.has(sid)) || lp.spanIds.every((sid) => within.has(sid))) continue;
+        for (const sid of lp.spanIds) within.add(sid);
+        grown = true;
+      }
+    }
+  }
+  const state = emptyLineState(view, spans);
   for (const [id, list] of byLp) {
+    if (spans !== null && !list.some((r) => (spans as Set<string>).has(r.spanId))) continue;
     const lp = lightpathIn(view, state, id, list);
     if (lp) state.add(lp);
   }
+  for (const lp of extra) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
   return state;
 }
 
@@ -228,9 +256,10 @@ export class LitChannels {
    * exactly the window's state and is returned itself (the hot path: bookings from now on). Otherwise
    * (a window that ends before some booking starts, or starts after some booking ends) a fresh state is
    * built from the channels held during the window, plus this process's in-flight waves (lit whatever
-   * their window: conservative, they are about to be written or dropped).
+   * their window: conservative, they are about to be written or dropped). With `near` (the spans the
+   * plan may light waves on) only what a plan there can see is built (see buildLitState).
    */
-  stateFor(view: NetworkView, window: LitWindow): LineSystemState {
+  stateFor(view: NetworkView, window: LitWindow, near: ReadonlySet<string> | null = null): LineSystemState {
     const state = this.stateOf(view);
     let all = true;
     for (const r of this.rows.values()) {
@@ -240,8 +269,7 @@ export class LitChannels {
       }
     }
     if (all) return state;
-    const fresh = buildLitState(view, [...this.rows.values()], window);
-    for (const lp of this.inflight.values()) if (!fresh.has(lp.id) && lp.spanIds.every((sid) => fresh.hasSpan(sid))) fresh.add(lp);
+    const fresh = buildLitState(view, [...this.rows.values()], window, near, [...this.inflight.values()]);
     this.stats.windowed++;
     return fresh;
   }

@@ -74,9 +74,17 @@ export function physicsOf(view: NetworkView): ViewPhysics {
   return p;
 }
 
-/** A state with every span of the view and nothing lit. */
-export function emptyLineState(view: NetworkView): LineSystemState {
-  return new LineSystemState(physicsOf(view).models.filter((m): m is SpanModel => m !== null));
+/** A state with every span of the view (or only the given spans) and nothing lit. */
+export function emptyLineState(view: NetworkView, only: ReadonlySet<string> | null = null): LineSystemState {
+  return new LineSystemState(physicsOf(view).models.filter((m): m is SpanModel => m !== null && (only === null || only.has(m.id))));
+}
+
+/** Every span a route's candidates (or pairs) cross: what planning on that route lights waves on. */
+export function routeSpanIds(view: NetworkView, route: { kind: 'single'; candidates: Path[] } | { kind: 'pair'; pairs: [Path, Path][] }): Set<string> {
+  const paths = route.kind === 'single' ? route.candidates : route.pairs.flat();
+  const out = new Set<string>();
+  for (const p of paths) for (const e of p.spans) out.add(view.spans[e].id);
+  return out;
 }
 
 /** What makes two candidate paths different: their intercity spans (all spans for a path without one). */

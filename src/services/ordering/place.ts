@@ -37,6 +37,7 @@ import { planCircuit, routeFor, type Plan, type Route } from './planner.js';
 import { priceBookFrom } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
 import { writePlacedOrders } from './write-combiner.js';
+import { routeSpanIds } from './physics.js';
 
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
@@ -295,7 +296,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // competitor again.
           // The lit channels during the window as of this read, with this process's in-flight waves.
           // Awaited before the overlay is taken: from the overlay to inflight.add nothing may yield.
-          const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now))) : null;
+          const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now)), routeSpanIds(view, target.route)) : null;
           const overlay = ctx.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
           const policy = policyOf(read);
@@ -397,7 +398,7 @@ async function placeSeries(ctx: OrderingContext, p: Principal, req: Request, key
       if (target.error) throw target.error;
       // In the transaction the lit channels are read exactly (the occurrences written before included).
       const tspec = target.spec;
-      const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs)) : null;
+      const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs), routeSpanIds(view, target.route)) : null;
       const plan = target.route ? planCircuit(view, occupancyFrom(view, target.spec, snap), target.spec, target.route, newTrunkId, planOptions(state, policyOf(snap), ids[i].orderId)) : null;
       if (!plan) {
         refused.push({ ...windowIso(w), reason: target.route ? 'no capacity in this window' : 'no path meets the request' });
