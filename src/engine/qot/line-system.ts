@@ -462,6 +462,11 @@ interface LpState {
   fixedInv: number;
   /** fixedInv + the NLI it suffers on every span: its current inverse GSNR. */
   inv: number;
+  /**
+   * False for a channel lit only as noise on the spans a state was built for (see add's `tracked`):
+   * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
+   */
+  tracked: boolean;
 }
 
 /** What lighting a lightpath would do (LineSystemState.evaluate). */
@@ -533,6 +538,7 @@ export class LineSystemState {
   gsnrDb(id: string): number {
     const lp = this.lps.get(id);
     if (lp === undefined) throw new RangeError(`lightpath ${id} is not lit`);
+    if (!lp.tracked) throw new RangeError(`lightpath ${id} was lit untracked: it has no GSNR in this state`);
     return -linToDb(lp.inv);
   }
 
@@ -591,8 +597,9 @@ export class LineSystemState {
       for (let i = 0; i < s.ids.length; i++) {
         inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
         if (!withNeighbours) continue;
-        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         const st = s.lp[i];
+        if (!st.tracked) throw new RangeError(`lightpath ${st.input.id} on span ${lp.spanIds[k]} was lit untracked: this state cannot judge waves there`);
+        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         if (st.mark !== stamp) {
           st.mark = stamp;
           st.pending = 0;
@@ -614,20 +621,27 @@ export class LineSystemState {
     return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
   }
 
-  /** Lights a lightpath (its channel on each of its spans). */
-  add(lp: LightpathInput): void {
+  /**
+   * Lights a lightpath (its channel on each of its spans). `tracked: false` lights it only as noise
+   * for the others: the NLI it suffers is not computed (half of every pair's work), so its GSNR cannot
+   * be asked and evaluate() refuses a wave that would have it as a neighbour. A state built for the
+   * waves of one route uses it for channels that share no span with the route (buildLitState).
+   */
+  add(lp: LightpathInput, opts: { tracked?: boolean } = {}): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    const tracked = opts.tracked ?? true;
     const fixedInv = this.fixedInverse(lp);
-    const state: LpState = { input: lp, fixedInv, inv: fixedInv, mark: 0, pending: 0 };
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, mark: 0, pending: 0, tracked };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
       const pj = this.powerOn(s, lp);
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
-      let own = pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
+      let own = tracked ? pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true) : 0;
       for (let i = 0; i < s.ids.length; i++) {
-        own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        if (tracked) own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
+        if (!s.lp[i].tracked) continue;
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         s.nli[i] += d;
         s.lp[i].inv += d;
@@ -655,7 +669,7 @@ export class LineSystemState {
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
-        if (i === k) continue;
+        if (i === k || !s.lp[i].tracked) continue;
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
         s.nli[i] -= d;
         s.lp[i].inv -= d;

@@ -83,9 +83,10 @@ function inWindow(r: ChannelRow, w: LitWindow): boolean {
  * wave's GSNR depends on the channels of its own spans, and each lit neighbour's new GSNR on the
  * channels of all of the neighbour's spans. So the state holds the near spans, every span of each
  * lightpath (or extra wave) touching them, and on each of those spans every channel lit on it (a
- * channel's lightpath is cut down to those spans: only its noise on them matters). evaluate() of a
- * wave on near spans then equals the full state's; building the full state costs a pair computation for
- * every two channels sharing any span of the network (bench:calendar, windowed quotes).
+ * channel's lightpath is cut down to those spans, and lit untracked: only its noise on them matters,
+ * so the NLI it suffers is never summed). evaluate() of a wave on near spans then equals the full
+ * state's; building the full state costs two pair computations for every two channels sharing any
+ * span of the network (bench:calendar, windowed quotes on a full calendar).
  */
 export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], window: LitWindow, near: ReadonlySet<string> | null = null, extra: readonly LightpathInput[] = []): LineSystemState {
   const byLp = new Map<string, ChannelRow[]>();
@@ -115,9 +116,10 @@ export function buildLitState(view: NetworkView, rows: readonly ChannelRow[], wi
   for (const [id, list] of byLp) {
     if (spans !== null && !list.some((r) => (spans as Set<string>).has(r.spanId))) continue;
     const lp = lightpathIn(view, state, id, list);
-    if (lp) state.add(lp);
+    // Off the near spans a channel is only noise to the lightpaths that can be neighbours: its own NLI is not summed.
+    if (lp) state.add(lp, { tracked: near === null || list.some((r) => near.has(r.spanId)) });
   }
-  for (const lp of extra) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
+  for (const lp of extra) if (!state.has(lp.id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp, { tracked: near === null || lp.spanIds.some((sid) => near.has(sid)) });
   return state;
 }
 
