@@ -162,6 +162,9 @@ for (const driver of testDrivers()) {
 
     test('a design that transits a cloud on-ramp fails the order with the reason and leaves nothing on the devices', async () => {
       // With c-d down, the shortest c-d path runs through the on-ramp, which has transponders and no ROADM.
+      // On-ramps are endpoints only by default, so no such design is planned: an operator allowing
+      // transit there (a site's transit policy) is how one reaches the driver.
+      await services.inventory.updateSite(operator, 'cloud', { transit: true });
       const cut = await services.resilience.cut(operator, { spans: ['c-d'] });
       const { order } = await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'c', zSite: 'd', bandwidthGbps: 100, protection: 'unprotected' });
       const done = await until('order settled', async () => {
@@ -177,6 +180,7 @@ for (const driver of testDrivers()) {
         assert.equal((await db.query('SELECT 1 FROM device_configs WHERE service_id = $1', [order.serviceId])).rows.length, 0);
       }
       await services.resilience.repair(operator, cut.failure.id);
+      await services.inventory.updateSite(operator, 'cloud', { transit: false });
       assert.ok((await services.devices.audit()).clean);
     });
 
