@@ -121,17 +121,7 @@ export class NetconfActivator {
   /** Edit, commit and verify one device's configuration for an order. */
   private configure(cfg: DeviceConfig, orderId: string): Promise<void> {
     return this.onDevice(cfg.siteId, async (c) => {
-      const lock = this.opts.lock !== false;
-      if (lock) await c.lock('candidate');
-      try {
-        await c.editConfig('candidate', cfg.config, { errorOption: 'rollback-on-error' });
-        await c.commit();
-      } catch (err) {
-        await c.discardChanges().catch(() => {});
-        throw err;
-      } finally {
-        if (lock) await c.unlock('candidate').catch(() => {});
-      }
+      await c.editAndCommit(cfg.config, { lock: this.opts.lock !== false });
       const running = await c.getConfig('running', orderFilter(orderId));
       const audit = verifyDevice(cfg, running, orderId);
       if (!isClean(audit)) throw new ActivationError(`${cfg.nodeId}: read-back differs from what was configured for ${orderId}`, cfg.nodeId, null, audit);
@@ -144,17 +134,7 @@ export class NetconfActivator {
       const owned = await c.getConfig('running', orderFilter(orderId));
       const removal = removalByOrder(owned, orderId);
       if (removal[0].children.length === 0) return;
-      const lock = this.opts.lock !== false;
-      if (lock) await c.lock('candidate');
-      try {
-        await c.editConfig('candidate', removal, { errorOption: 'rollback-on-error' });
-        await c.commit();
-      } catch (err) {
-        await c.discardChanges().catch(() => {});
-        throw err;
-      } finally {
-        if (lock) await c.unlock('candidate').catch(() => {});
-      }
+      await c.editAndCommit(removal, { lock: this.opts.lock !== false });
     });
   }
 

@@ -137,17 +137,7 @@ export class DeviceWriter {
   }
 
   private async commit(c: NetconfClient, edits: XElement[]): Promise<void> {
-    const lock = this.opts.lock !== false;
-    if (lock) await c.lock('candidate');
-    try {
-      await c.editConfig('candidate', [el(NS.device, 'org-openroadm-device', edits)], { errorOption: 'rollback-on-error' });
-      await c.commit();
-    } catch (err) {
-      await c.discardChanges().catch(() => {});
-      throw err;
-    } finally {
-      if (lock) await c.unlock('candidate').catch(() => {});
-    }
+    await c.editAndCommit([el(NS.device, 'org-openroadm-device', edits)], { lock: this.opts.lock !== false });
   }
 
   /** Closes the session. */

@@ -253,6 +253,24 @@ export class NetconfClient extends EventEmitter {
     await this.rpc(el(NC_NS, 'discard-changes'));
   }
 
+  /**
+   * One change through the candidate (RFC 6241 §8.3): lock it (unless told not to), edit with
+   * rollback-on-error, commit; on any failure discard the candidate's changes; always unlock.
+   */
+  async editAndCommit(config: Content, opts: { lock?: boolean } = {}): Promise<void> {
+    const lock = opts.lock !== false;
+    if (lock) await this.lock('candidate');
+    try {
+      await this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
+      await this.commit();
+    } catch (err) {
+      await this.discardChanges().catch(() => {});
+      throw err;
+    } finally {
+      if (lock) await this.unlock('candidate').catch(() => {});
+    }
+  }
+
   async validate(source: Datastore = 'candidate'): Promise<void> {
     await this.rpc(el(NC_NS, 'validate', [el(NC_NS, 'source', [el(NC_NS, source)])]));
   }
