@@ -10,13 +10,13 @@
  * with that reason. At a ROADM the wave may change fiber pair; along spans joined by an amplifier hut
  * (no ROADM) it stays on one.
  *
- * Pure and deterministic. The LineSystemState holds the lit channels of the window being planned
+ * Pure and deterministic. The LineState holds the lit channels of the window being planned
  * (the caller builds it from the store); planning lights the wave's segments in it tentatively so
  * that later segments (and the protect path of a 1+1) see them, and undoes that when it fails.
  */
 import type { Graph, Path } from './graph.js';
 import type { SpectrumGrid } from './spectrum.js';
-import type { LightingEffect, LightpathInput, LineSystemState } from './qot/line-system.js';
+import type { LightingEffect, LightpathInput, LineState } from './qot/line-system.js';
 import { placeRegenerators } from './qot/regenerators.js';
 import { OSNR_REF_BANDWIDTH_HZ, linToDb } from './qot/units.js';
 import { DEFAULT_TX_OSNR_DB } from '../domain/optical.js';
@@ -215,7 +215,7 @@ interface SegmentTry {
 }
 
 /** CD (ps/nm) and PMD (ps) of spans a..b of a path. */
-function impairments(state: LineSystemState, g: Graph, spans: readonly number[]): { cd: number; pmd: number } {
+function impairments(state: LineState, g: Graph, spans: readonly number[]): { cd: number; pmd: number } {
   let cd = 0;
   let pmd2 = 0;
   for (const e of spans) {
@@ -292,7 +292,7 @@ function newMemo(): PlanMemo {
   return { occ: new Map(), evals: new Map(), starts: new Map() };
 }
 
-function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineSystemState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
+function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
   const g = net.g;
   const spans = path.spans.slice(from, to);
   const band = commonBand(net, spans);
@@ -438,7 +438,7 @@ function segmentQot(eff: LightingEffect, lp: LightpathInput, required: number, c
 }
 
 /** Removes a plan's segments from the state (a quote's tentative lighting, or a plan given up). */
-export function unlightWave(state: LineSystemState, plan: WavePlan): void {
+export function unlightWave(state: LineState, plan: WavePlan): void {
   for (const s of plan.segments) state.remove(s.lightpathId);
 }
 
@@ -453,7 +453,7 @@ export function occupyWave(layers: readonly SpectrumGrid[], plan: WavePlan): voi
  * inverse SNRs measured at one frequency place the regenerators; each segment is then placed and
  * checked exactly at its own frequency. On success the segments are lit in the state.
  */
-export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineSystemState, path: Path, req: WaveRequest): WavePlanResult {
+export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, req: WaveRequest): WavePlanResult {
   const g = net.g;
   if (path.spans.length === 0) return { ok: false, reason: 'a wave needs at least one span' };
   for (const e of path.spans) if (net.grids[e] === null || !state.hasSpan(g.spanIds[e])) return { ok: false, reason: `span ${g.spanIds[e]} has no line system` };
@@ -515,7 +515,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
 }
 
 /** Per-span inverse SNR of a channel of the mode along the whole path at one frequency: the middle of the first span's band. */
-function probeHops(net: WaveNetwork, state: LineSystemState, path: Path, mode: TransceiverModeSpec, memo: PlanMemo): { perSpan: Float64Array; terminal: number } | null {
+function probeHops(net: WaveNetwork, state: LineState, path: Path, mode: TransceiverModeSpec, memo: PlanMemo): { perSpan: Float64Array; terminal: number } | null {
   const g = net.g;
   const gr = net.grids[path.spans[0]] as SpanGrid;
   const centreGhz = gr.startFrequencyGhz + (gr.slotCount * gr.slotWidthGhz) / 2;
@@ -534,7 +534,7 @@ function probeHops(net: WaveNetwork, state: LineSystemState, path: Path, mode: T
 }
 
 /** Lights a plan's segments in a state (after unlightWave, or in another state). */
-export function lightWave(state: LineSystemState, plan: WavePlan): void {
+export function lightWave(state: LineState, plan: WavePlan): void {
   for (const s of plan.segments) if (!state.has(s.lightpathId)) state.add(s.lightpath);
 }
 
@@ -543,7 +543,7 @@ export function lightWave(state: LineSystemState, plan: WavePlan): void {
  * regenerators and frequency from planWave against the lit channels of `state`, which commits light.
  * Lightpath ids are `${prefix}${demand id}`.
  */
-export function physicsPlacer(net: WaveNetwork, state: LineSystemState, marginDb: number, prefix: string): {
+export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: number, prefix: string): {
   minSlots(lineRateGbps: number): number;
   fit(g: Graph, layers: readonly SpectrumGrid[], path: Path, d: { id: string; lineRateGbps: number }, allow: (layer: number) => boolean): { layer: number; physics: WavePlan } | null;
   commit(layers: readonly SpectrumGrid[], choice: { physics?: WavePlan }): void;

@@ -171,6 +171,110 @@ test('property: GSNR never rises when a neighbour channel is lit (and the increm
   );
 });
 
+test('property: any interleaving of lighting, turning off and asking GSNR (sums made when first asked, then kept current) equals a full recomputation', () => {
+  const op = fc.record({ kind: fc.constantFrom('add', 'add', 'remove', 'ask', 'evaluate'), k: fc.nat(19) });
+  fc.assert(
+    fc.property(fc.array(spanArb, { minLength: 1, maxLength: 4 }), fc.uniqueArray(fc.integer({ min: 0, max: 95 }), { minLength: 20, maxLength: 20 }), fc.array(op, { minLength: 5, maxLength: 60 }), (spans, slots, ops) => {
+      const models = spans.map((s, k) => planSpan({ id: `s${k}`, ...s }));
+      const state = new LineSystemState(models);
+      // Lightpath k uses the spans i with (i + k) % 3 ≠ 1, and always span 0: overlapping, not identical, sets.
+      const lps = slots.map((slot, k) => ({ id: `lp${k}`, spanIds: models.filter((_, i) => (i + k) % 3 !== 1 || i === 0).map((m) => m.id), frequencyHz: 191.35e12 + slot * 50e9, baudRateHz: 32e9 + (k % 3) * 16e9 }));
+      const lit = new Set<number>();
+      const fresh = (k: number) => {
+        const ms = lps[k].spanIds.map((id) => models.find((m) => m.id === id)!);
+        const on = ms.map((m) => [...lit].filter((o) => lps[o].spanIds.includes(m.id)).map((o) => ({ id: lps[o].id, frequencyHz: lps[o].frequencyHz, baudRateHz: lps[o].baudRateHz })));
+        return pathGsnr(ms, on, lps[k].id).gsnrDb;
+      };
+      for (const { kind, k } of ops) {
+        if (kind === 'add' && !lit.has(k)) {
+          state.add(lps[k]);
+          lit.add(k);
+        } else if (kind === 'remove' && lit.has(k)) {
+          state.remove(lps[k].id);
+          lit.delete(k);
+        } else if (kind === 'ask' && lit.has(k)) {
+          assert.ok(Math.abs(state.gsnrDb(lps[k].id) - fresh(k)) < 1e-9);
+        } else if (kind === 'evaluate' && !lit.has(k)) {
+          const e = state.evaluate(lps[k]);
+          lit.add(k);
+          assert.ok(Math.abs(e.gsnrDb - fresh(k)) < 1e-9);
+          for (const [id, g] of e.neighbours) assert.ok(Math.abs(g - fresh(Number(id.slice(2)))) < 1e-9, `neighbour ${id}`);
+          lit.delete(k);
+        }
+      }
+      for (const k of lit) assert.ok(Math.abs(state.gsnrDb(lps[k].id) - fresh(k)) < 1e-9);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('property: a window of the state (during) judges waves, neighbours and GSNRs as a state of only the channels lit in the window, through tentative lighting and turning off', () => {
+  const chan = fc.record({ slot: fc.integer({ min: 0, max: 95 }), fromH: fc.integer({ min: 0, max: 100 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }), mask: fc.integer({ min: 1, max: 15 }) });
+  fc.assert(
+    fc.property(
+      fc.array(spanArb, { minLength: 1, maxLength: 4 }),
+      fc.uniqueArray(chan, { minLength: 3, maxLength: 30, selector: (c) => c.slot }),
+      fc.record({ fromH: fc.integer({ min: 0, max: 150 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }) }),
+      fc.array(fc.record({ slot: fc.integer({ min: 0, max: 95 }), mask: fc.integer({ min: 1, max: 15 }), keep: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      fc.record({ fromH: fc.integer({ min: 0, max: 150 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }) }),
+      (spans, chans, w, waves, w2) => {
+        const models = spans.map((s, k) => planSpan({ id: `s${k}`, ...s }));
+        const onSpans = (mask: number) => {
+          const ids = models.filter((_, i) => (mask >> i) & 1).map((m) => m.id);
+          return ids.length > 0 ? ids : [models[0].id];
+        };
+        const lps = chans.map((c, k) => ({ id: `lp${k}`, spanIds: onSpans(c.mask), frequencyHz: 191.35e12 + c.slot * 50e9, baudRateHz: 32e9, thresholdDb: 10 }));
+        const window = { fromMs: w.fromH, toMs: w.hours === null ? null : w.fromH + w.hours };
+        const lit = (c: (typeof chans)[number]) => c.fromH < (window.toMs ?? Infinity) && (c.hours === null || c.fromH + c.hours > window.fromMs);
+        const all = new LineSystemState(models);
+        lps.forEach((lp, k) => all.add(lp, { during: { fromMs: chans[k].fromH, toMs: chans[k].hours === null ? null : chans[k].fromH + chans[k].hours } }));
+        const view = all.during(window);
+        const oracle = new LineSystemState(models);
+        lps.forEach((lp, k) => lit(chans[k]) && oracle.add(lp));
+        const used = new Set(chans.map((c) => c.slot));
+        for (const [n, x] of waves.entries()) {
+          if (used.has(x.slot)) continue;
+          used.add(x.slot);
+          const wave = { id: `new${n}`, spanIds: onSpans(x.mask), frequencyHz: 191.35e12 + x.slot * 50e9, baudRateHz: 63e9, thresholdDb: 12 };
+          const want = oracle.evaluate(wave);
+          const got = view.evaluate(wave);
+          assert.ok(Math.abs(want.gsnrDb - got.gsnrDb) < 1e-9);
+          assert.deepEqual([...got.neighbours.keys()].sort(), [...want.neighbours.keys()].sort());
+          for (const [id, g] of want.neighbours) assert.ok(Math.abs((got.neighbours.get(id) as number) - g) < 1e-9, id);
+          assert.equal(got.worst?.id ?? null, want.worst?.id ?? null);
+          // Lit tentatively through the window: the next judgements see it, as the oracle's do.
+          if (x.keep) {
+            view.add(wave);
+            oracle.add(wave);
+            for (const id of oracle.ids()) assert.ok(Math.abs(view.gsnrDb(id) - oracle.gsnrDb(id)) < 1e-9, id);
+          }
+        }
+        for (const id of oracle.ids().filter((i) => i.startsWith('new'))) {
+          view.remove(id);
+          oracle.remove(id);
+        }
+        for (const id of oracle.ids()) assert.ok(Math.abs(view.gsnrDb(id) - oracle.gsnrDb(id)) < 1e-9, id);
+        assert.deepEqual([...view.litOn(models[0].id)].sort(), [...oracle.litOn(models[0].id)].sort());
+        // The state itself still holds every channel, whatever the window did.
+        assert.equal(all.size, lps.length);
+        // The next window starts from this one's sums (an availability sweep): as a state of its own channels.
+        const window2 = { fromMs: w2.fromH, toMs: w2.hours === null ? null : w2.fromH + w2.hours };
+        const view2 = all.during(window2, view);
+        const oracle2 = new LineSystemState(models);
+        lps.forEach((lp, k) => chans[k].fromH < (window2.toMs ?? Infinity) && (chans[k].hours === null || chans[k].fromH + chans[k].hours > window2.fromMs) && oracle2.add(lp));
+        const probe = { id: 'probe', spanIds: models.map((m) => m.id), frequencyHz: 191.35e12 + 96 * 50e9, baudRateHz: 63e9 };
+        const want2 = oracle2.evaluate(probe);
+        const got2 = view2.evaluate(probe);
+        assert.ok(Math.abs(want2.gsnrDb - got2.gsnrDb) < 1e-9);
+        assert.deepEqual([...got2.neighbours.keys()].sort(), [...want2.neighbours.keys()].sort());
+        for (const [id, g] of want2.neighbours) assert.ok(Math.abs((got2.neighbours.get(id) as number) - g) < 1e-9, id);
+        for (const id of oracle2.ids()) assert.ok(Math.abs(view2.gsnrDb(id) - oracle2.gsnrDb(id)) < 1e-9, id);
+      },
+    ),
+    { numRuns: 80 },
+  );
+});
+
 test('property: NLI scales as P³ in the closed form (all launch powers × k ⇒ NLI × k³)', () => {
   fc.assert(
     fc.property(spanArb, fc.integer({ min: 1, max: 20 }), fc.double({ min: -6, max: 6, noNaN: true }), (s, n, dDb) => {

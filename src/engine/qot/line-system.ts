@@ -12,8 +12,9 @@
  *
  * planSpan() precomputes a span once (sections, amplifier choice and NF, fiber constants);
  * pathGsnr() evaluates one channel over a path given the channels lit on each span;
- * LineSystemState keeps every lit channel's NLI so that lighting one more channel only touches the
- * channels sharing a span with it (the ordering check).
+ * LineSystemState keeps the lit channels of every span and each lit lightpath's NLI, computed when first
+ * asked for and then kept current, so that lighting one more channel only touches the lightpaths sharing
+ * a span with it whose GSNR was asked for (the ordering check).
  */
 import { DEFAULT_CONNECTOR_LOSS_DB, DEFAULT_FIBER_TYPE, DEFAULT_LAUNCH_POWER_DBM, DEFAULT_MAX_SECTION_KM, DEFAULT_ROADM, DEFAULT_TX_OSNR_DB, FIBER_TYPES, SILICA_N2_M2_PER_W, AMPLIFIER_TYPES } from '../../domain/optical.js';
 import type { AmplifierSpec, FiberTypeSpec } from '../../domain/optical.js';
@@ -430,6 +431,8 @@ export interface LightpathInput {
   /** Launch power per section on every span, dBm (default: each span's launch power). */
   powerDbm?: number;
   txOsnrDb?: number;
+  /** When it is lit (absent: always); add()'s `during` overrides it. */
+  during?: LitInterval;
   /**
    * The lowest GSNR (signal bandwidth, dB) the lightpath's receiver works at: its mode's required
    * OSNR plus penalties, in the signal bandwidth. Neighbours are judged against it (absent = not checked).
@@ -447,21 +450,66 @@ interface SpanChannels {
   p: number[];
   b2: number[];
   g: number[];
-  /** Accumulated NLI inverse SNR of each channel on this span. */
-  nli: number[];
   /** The lit lightpath of each channel (object references: no id lookups in the hot loops). */
   lp: LpState[];
+  /** When each channel is lit: [t0, t1) in ms (−∞, +∞ when lit without a time). */
+  t0: number[];
+  t1: number[];
 }
 
-interface LpState {
+/** When a channel is lit: [fromMs, toMs), toMs null = open-ended. */
+export interface LitInterval {
+  fromMs: number;
+  toMs: number | null;
+}
+
+/**
+ * What planning needs of the lit channels: a LineSystemState, or a window of one (during()). The
+ * planner lights its tentative waves in it (add) and turns them off again (remove).
+ */
+export interface LineState {
+  readonly opts: LineSystemOptions;
+  hasSpan(id: string): boolean;
+  model(id: string): SpanModel;
+  has(id: string): boolean;
+  input(id: string): LightpathInput | undefined;
+  litOn(spanId: string): readonly string[];
+  gsnrDb(id: string): number;
+  evaluate(lp: LightpathInput, opts?: { neighbours?: boolean }): LightingEffect;
+  add(lp: LightpathInput, opts?: { tracked?: boolean }): void;
+  remove(id: string): void;
+}
+
+/** A lightpath's inverse GSNR summed over the channels lit during [from, to) (LineSystemState.during). */
+interface WindowSum {
+  inv: number;
+  from: number;
+  to: number;
+}
+
+/** Sums shared by windows made one after another, good while the state changes only through them. */
+interface WindowChain {
+  sums: Map<LpState, WindowSum>;
+  seen: number;
+}
+
+/** @internal A lit lightpath's bookkeeping (exported for the window's signatures only). */
+export interface LpState {
   input: LightpathInput;
-  /** evaluate()'s scratch: the stamp of the last evaluation that touched it, and the NLI it would add. */
+  /** evaluate()'s scratch: the stamp of the last evaluation that touched it, its inverse GSNR then and the NLI the new wave would add. */
   mark: number;
+  base: number;
   pending: number;
   /** Inverse SNR of everything but NLI (ASE on its spans, transmitter, add/drop). */
   fixedInv: number;
-  /** fixedInv + the NLI it suffers on every span: its current inverse GSNR. */
+  /** fixedInv + the NLI it suffers on every span: its current inverse GSNR (when valid). */
   inv: number;
+  /**
+   * Whether inv is computed. A lightpath's NLI is summed the first time its GSNR is needed (asked for,
+   * or it is a neighbour of an evaluated wave) and kept current from then on: a state built for a few
+   * quotes never sums the NLI of the many lightpaths no plan looks at.
+   */
+  valid: boolean;
   /**
    * False for a channel lit only as noise on the spans a state was built for (see add's `tracked`):
    * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
@@ -486,20 +534,25 @@ export interface LightingEffect {
 }
 
 /**
- * Every lit lightpath and the NLI each suffers on each span. Lighting or removing a channel updates
- * only the channels that share a span with it: O(Σ_shared-spans n) per change.
+ * Every lit lightpath and the NLI each suffers. Lighting or removing a channel updates only the
+ * lightpaths that share a span with it and whose NLI has been summed: O(Σ_shared-spans n) per change;
+ * a lightpath's NLI is summed the first time its GSNR is needed (O(Σ_its-spans n)).
  */
-export class LineSystemState {
+export class LineSystemState implements LineState {
   private readonly spans = new Map<string, SpanChannels>();
   private readonly lps = new Map<string, LpState>();
   /** Stamp of the current evaluate() call (LpState.mark). */
   private stamp = 0;
+  /** Bumped by every add and remove: a window's sums are only good for the state they were made on. */
+  private changes = 0;
+  /** The windows made by during(), with their sums (a later window may start from them). */
+  private readonly windows = new WeakMap<LineState, WindowChain>();
 
   constructor(
     models: Iterable<SpanModel>,
     readonly opts: LineSystemOptions = DEFAULT_LINE_OPTIONS,
   ) {
-    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], nli: [], lp: [] });
+    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], lp: [], t0: [], t1: [] });
   }
 
   private span(id: string): SpanChannels {
@@ -534,11 +587,26 @@ export class LineSystemState {
     return inv;
   }
 
+  /** Sums a tracked lightpath's NLI over its spans from the channels lit there now (see LpState.valid). */
+  private ensure(st: LpState): void {
+    if (st.valid) return;
+    let inv = st.fixedInv;
+    for (const sid of st.input.spanIds) {
+      const s = this.span(sid);
+      const i = s.lp.indexOf(st);
+      const m = s.model;
+      for (let j = 0; j < s.ids.length; j++) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
+    }
+    st.inv = inv;
+    st.valid = true;
+  }
+
   /** Current GSNR (signal bandwidth, dB) of a lit lightpath. */
   gsnrDb(id: string): number {
     const lp = this.lps.get(id);
     if (lp === undefined) throw new RangeError(`lightpath ${id} is not lit`);
     if (!lp.tracked) throw new RangeError(`lightpath ${id} was lit untracked: it has no GSNR in this state`);
+    this.ensure(lp);
     return -linToDb(lp.inv);
   }
 
@@ -577,8 +645,21 @@ export class LineSystemState {
    * and the new GSNR of every lit lightpath sharing a span with it.
    */
   evaluate(lp: LightpathInput, opts: { neighbours?: boolean } = {}): LightingEffect {
+    return this.evaluateIn(lp, opts.neighbours ?? true, null, (st) => {
+      this.ensure(st);
+      return st.inv;
+    });
+  }
+
+  /**
+   * evaluate() counting only the channels lit at some instant of `window` (null: all), with `invOf`
+   * giving a neighbour's inverse GSNR as that window sees it.
+   * @internal LineWindow's
+   */
+  evaluateIn(lp: LightpathInput, withNeighbours: boolean, window: LitInterval | null, invOf: (st: LpState) => number): LightingEffect {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
-    const withNeighbours = opts.neighbours ?? true;
+    const from = window?.fromMs ?? -Infinity;
+    const to = window?.toMs ?? Infinity;
     const terminalInv = terminalInverse(lp.baudRateHz, lp.txOsnrDb ?? DEFAULT_TX_OSNR_DB, this.opts);
     let own = terminalInv;
     const perSpanInv = new Float64Array(lp.spanIds.length);
@@ -595,12 +676,14 @@ export class LineSystemState {
       perSpanAseInv[k] = this.aseInverse(s, lp);
       let inv = perSpanAseInv[k] + pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
       for (let i = 0; i < s.ids.length; i++) {
+        if (window !== null && !(s.t0[i] < to && s.t1[i] > from)) continue;
         inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
         if (!withNeighbours) continue;
         const st = s.lp[i];
         if (!st.tracked) throw new RangeError(`lightpath ${st.input.id} on span ${lp.spanIds[k]} was lit untracked: this state cannot judge waves there`);
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         if (st.mark !== stamp) {
+          st.base = invOf(st);
           st.mark = stamp;
           st.pending = 0;
           touched.push(st);
@@ -613,7 +696,7 @@ export class LineSystemState {
     const neighbours = new Map<string, number>();
     let worst: LightingEffect['worst'] = null;
     for (const st of touched) {
-      const g = -linToDb(st.inv + st.pending);
+      const g = -linToDb(st.base + st.pending);
       neighbours.set(st.input.id, g);
       const th = st.input.thresholdDb;
       if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
@@ -623,28 +706,30 @@ export class LineSystemState {
 
   /**
    * Lights a lightpath (its channel on each of its spans). `tracked: false` lights it only as noise
-   * for the others: the NLI it suffers is not computed (half of every pair's work), so its GSNR cannot
-   * be asked and evaluate() refuses a wave that would have it as a neighbour. A state built for the
+   * for the others: the NLI it suffers is never summed, so its GSNR cannot be asked and evaluate()
+   * refuses a wave that would have it as a neighbour. A state built for the
    * waves of one route uses it for channels that share no span with the route (buildLitState).
+   * `during` says when it is lit (default: always): the state itself counts it at every instant, a
+   * window of it (during()) only when the two overlap.
    */
-  add(lp: LightpathInput, opts: { tracked?: boolean } = {}): void {
+  add(lp: LightpathInput, opts: { tracked?: boolean; during?: LitInterval } = {}): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    this.changes++;
+    const during = opts.during ?? lp.during;
     const tracked = opts.tracked ?? true;
     const fixedInv = this.fixedInverse(lp);
-    const state: LpState = { input: lp, fixedInv, inv: fixedInv, mark: 0, pending: 0, tracked };
+    // Its own NLI is summed when first needed (ensure).
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, tracked };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
       const pj = this.powerOn(s, lp);
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
-      let own = tracked ? pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true) : 0;
       for (let i = 0; i < s.ids.length; i++) {
-        if (tracked) own += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
-        if (!s.lp[i].tracked) continue;
-        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
-        s.nli[i] += d;
-        s.lp[i].inv += d;
+        // Only lightpaths whose NLI is summed are kept current; the others sum it when asked.
+        if (!s.lp[i].valid) continue;
+        s.lp[i].inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -652,9 +737,9 @@ export class LineSystemState {
       s.p.push(pj);
       s.b2.push(b2j);
       s.g.push(gj);
-      s.nli.push(own);
       s.lp.push(state);
-      state.inv += own;
+      s.t0.push(during?.fromMs ?? -Infinity);
+      s.t1.push(during?.toMs ?? Infinity);
     }
     this.lps.set(lp.id, state);
   }
@@ -663,19 +748,113 @@ export class LineSystemState {
   remove(id: string): void {
     const lp = this.lps.get(id);
     if (lp === undefined) return;
+    this.changes++;
     for (const sid of lp.input.spanIds) {
       const s = this.span(sid);
       const k = s.ids.indexOf(id);
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
-        if (i === k || !s.lp[i].tracked) continue;
-        const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
-        s.nli[i] -= d;
-        s.lp[i].inv -= d;
+        if (i === k || !s.lp[i].valid) continue;
+        s.lp[i].inv -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
       }
-      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.nli, s.lp] as unknown[][]) arr.splice(k, 1);
+      for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.lp, s.t0, s.t1] as unknown[][]) arr.splice(k, 1);
     }
     this.lps.delete(id);
+  }
+  /**
+   * The state as seen during a window: only channels lit at some instant of it count (a booking's
+   * window judged against every reservation overlapping it: conservative, as GSNR only falls with
+   * more channels). Nothing is copied: a neighbour's NLI is summed over the window's channels when an
+   * evaluation first needs it, and waves lit through the window are lit in the state during the window.
+   * So a quote for any window costs the sums of the neighbours it looks at, not a state of the network.
+   * `after` (an earlier window of this state, e.g. the previous piece of an availability sweep) lends
+   * its sums: one asked for again is moved to this window by the channels that entered or left, instead
+   * of summing every pair again. Sums are dropped when the state was changed other than through them.
+   */
+  during(window: LitInterval, after: LineState | null = null): LineState {
+    const from = window.fromMs;
+    const to = window.toMs ?? Infinity;
+    const prev = after === null ? undefined : this.windows.get(after);
+    const chain = prev !== undefined && prev.seen === this.changes ? prev : { sums: new Map<LpState, WindowSum>(), seen: this.changes };
+    const fresh = () => {
+      if (chain.seen !== this.changes) {
+        chain.sums.clear();
+        chain.seen = this.changes;
+      }
+    };
+    const invOf = (st: LpState): number => {
+      const had = chain.sums.get(st);
+      if (had !== undefined && had.from === from && had.to === to) return had.inv;
+      let inv = had === undefined ? st.fixedInv : had.inv;
+      for (const sid of st.input.spanIds) {
+        const s = this.span(sid);
+        const i = s.lp.indexOf(st);
+        const m = s.model;
+        for (let j = 0; j < s.ids.length; j++) {
+          const is = j === i || (s.t0[j] < to && s.t1[j] > from);
+          if (had === undefined) {
+            if (is) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
+          } else if (j !== i && is !== (s.t0[j] < had.to && s.t1[j] > had.from)) {
+            // Entered or left since the window the sum was made for.
+            inv += (is ? 1 : -1) * pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
+          }
+        }
+      }
+      chain.sums.set(st, { inv, from, to });
+      return inv;
+    };
+    /** Adds sign × the NLI lightpath st inflicts on each summed lightpath sharing a span, whose window it is lit in. */
+    const adjust = (st: LpState, sign: number): void => {
+      if (chain.sums.size === 0) return;
+      for (const sid of st.input.spanIds) {
+        const s = this.span(sid);
+        const k = s.lp.indexOf(st);
+        for (let i = 0; i < s.ids.length; i++) {
+          const e = i === k ? undefined : chain.sums.get(s.lp[i]);
+          if (e === undefined || !(s.t0[k] < e.to && s.t1[k] > e.from)) continue;
+          e.inv += sign * pairNliRatio(s.model, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        }
+      }
+    };
+    const view: LineState = {
+      opts: this.opts,
+      hasSpan: (id) => this.hasSpan(id),
+      model: (id) => this.model(id),
+      has: (id) => this.has(id),
+      input: (id) => this.input(id),
+      litOn: (spanId) => {
+        const s = this.span(spanId);
+        return s.ids.filter((_, i) => s.t0[i] < to && s.t1[i] > from);
+      },
+      gsnrDb: (id) => {
+        const st = this.lps.get(id);
+        if (st === undefined) throw new RangeError(`lightpath ${id} is not lit`);
+        if (!st.tracked) throw new RangeError(`lightpath ${id} was lit untracked: it has no GSNR in this state`);
+        fresh();
+        return -linToDb(invOf(st));
+      },
+      evaluate: (lp, opts = {}) => {
+        fresh();
+        return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf);
+      },
+      add: (lp, opts = {}) => {
+        fresh();
+        this.add(lp, { ...opts, during: window });
+        chain.seen = this.changes;
+        adjust(this.lps.get(lp.id) as LpState, 1);
+      },
+      remove: (id) => {
+        fresh();
+        const st = this.lps.get(id);
+        if (st === undefined) return;
+        adjust(st, -1);
+        chain.sums.delete(st);
+        this.remove(id);
+        chain.seen = this.changes;
+      },
+    };
+    this.windows.set(view, chain);
+    return view;
   }
 }

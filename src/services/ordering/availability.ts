@@ -17,11 +17,12 @@ import * as st from '../../store/ordering.js';
 import { occupancyFrom, planningRequest, routeResources } from './common.js';
 import { DEFAULT_QOT_POLICY, type QotPolicy } from '../../domain/optical.js';
 import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } from './context.js';
+import type { LineState, LineSystemState } from '../../engine/qot/index.js';
 import { buildLitState } from './lit-channels.js';
+import { routeSpanIds } from './physics.js';
 import type { NetworkView } from './network-view.js';
 import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
 import { loadQotPolicy } from './qot-policy.js';
-import { routeSpanIds } from './physics.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
 export interface AvailabilityInterval {
@@ -41,42 +42,72 @@ export const COUNT_CAP = 16;
 const DEFAULT_PERIOD_MS = 30 * 24 * 3_600_000;
 
 /** Ranges held at any instant of [fromMs, toMs). */
-function during(ranges: readonly st.TimedRange[], fromMs: number, toMs: number | null): st.HeldRange[] {
+function heldDuring(ranges: readonly st.TimedRange[], fromMs: number, toMs: number | null): st.HeldRange[] {
   return ranges.filter((r) => (toMs === null || r.fromMs < toMs) && (r.toMs === null || r.toMs > fromMs));
 }
 
-/** What judging waves over time needs: every lit channel (with its interval) and the QoT policy; null for dark fiber. */
+/**
+ * What judging waves over time needs: the process's held lit-channel state (every channel held from
+ * now on, each with its interval, brought up to the store's latest occupancy) and the QoT policy; null
+ * for dark fiber.
+ */
 interface Lit {
-  rows: st.ChannelRow[];
+  state: LineSystemState;
   policy: QotPolicy;
+  /** The last piece's window: the next one starts from its sums (LineSystemState.during). */
+  last: LineState | null;
 }
 
-async function litOverTime(q: Queryable, spec: CircuitSpec): Promise<Lit | null> {
+async function litOverTime(ctx: OrderingContext, q: Queryable, view: NetworkView, spec: CircuitSpec, near: ReadonlySet<string>): Promise<Lit | null> {
   if (spec.product === 'dark-fiber') return null;
-  const [r, policy] = [await st.litChannelRows(q), await loadQotPolicy(q)];
-  return { rows: r.rows, policy };
+  if (q !== ctx.db) {
+    // Inside a transaction (an order's refusal, a change) the reads may see its own uncommitted writes,
+    // which must not reach the process's shared state: a state of its own, built for the route.
+    const r = await st.litChannelRows(q);
+    return { state: buildLitState(view, r.rows, { fromMs: Date.parse(r.now), toMs: null }, near), policy: await loadQotPolicy(q), last: null };
+  }
+  await ctx.lit.ready(q, view);
+  const since = ctx.lit.since(view);
+  if (since === null || !ctx.lit.apply(view, await st.occupancyDelta(q, since), ctx.now())) await ctx.lit.reload(q, view);
+  return { state: ctx.lit.stateOf(view), policy: await loadQotPolicy(q), last: null };
 }
 
-/** Planning options for [fromMs, toMs): a fresh state of the channels lit at any instant of it (the plans light theirs in it). */
-function optionsDuring(view: NetworkView, lit: Lit | null, spec: CircuitSpec, route: Route, fromMs: number, toMs: number | null): PlanOptions {
-  if (!lit) return planOptions(null, DEFAULT_QOT_POLICY, 'availability');
-  // A packet circuit's waves are trunks, held open-ended from their start. Only what a plan on the
-  // route's spans can see is built (see buildLitState).
-  const state = buildLitState(view, lit.rows, { fromMs, toMs: isPacketProduct(spec.product) ? null : toMs }, routeSpanIds(view, route));
-  return planOptions(state, lit.policy, 'availability');
+/**
+ * Plans circuits for [fromMs, toMs) against the channels lit at any instant of it (a window of the held
+ * state: nothing is rebuilt per piece) and turns their waves off again: `plan` gets the options.
+ */
+function during<T>(lit: Lit | null, spec: CircuitSpec, fromMs: number, toMs: number | null, plan: (opts: PlanOptions, lit: (p: Plan) => void) => T): T {
+  if (!lit) return plan(planOptions(null, DEFAULT_QOT_POLICY, 'availability'), () => {});
+  // A packet circuit's waves are trunks, held open-ended from their start.
+  const state = lit.state.during({ fromMs, toMs: isPacketProduct(spec.product) ? null : toMs }, lit.last);
+  lit.last = state;
+  const tried: Plan[] = [];
+  try {
+    return plan(planOptions(state, lit.policy, 'availability'), (p) => tried.push(p));
+  } finally {
+    for (const p of tried) for (const lp of p.lightpaths) state.remove(lp.id);
+  }
 }
 
 /** How many circuits fit on this occupancy, up to cap (each one planned and occupied in turn). */
-function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, cap: number, opts: PlanOptions): number {
+function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, cap: number, opts: PlanOptions, lit: (p: Plan) => void): number {
   const o = cloneOccupancy(occ);
   let n = 0;
   for (; n < cap; n++) {
     // Each circuit's waves stay lit for the next ones, under ids of their own.
     const plan = planCircuit(view, o, spec, route, newTrunkId, { ...opts, qot: { ...opts.qot, idPrefix: `${opts.qot.idPrefix}:${n}` } });
     if (!plan) break;
+    lit(plan);
     // The plan consumed its ranges in `o` (planCircuit occupies what it assigns).
   }
   return n;
+}
+
+/** Whether one circuit fits on this occupancy (its waves lit only while judged). */
+function fitsOn(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, opts: PlanOptions, lit: (p: Plan) => void): Plan | null {
+  const plan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, opts);
+  if (plan) lit(plan);
+  return plan;
 }
 
 /**
@@ -85,11 +116,11 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
  * for packet circuits, whose trunks make the answer a plan of its own). Reads through `q`: inside an
  * order's transaction, that transaction (a pool read there waits for a second connection).
  */
-export async function fitsUntil(q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
+export async function fitsUntil(ctx: OrderingContext, q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
   const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
-  const lit = await litOverTime(q, spec);
-  const fits = (toMs: number): boolean => planCircuit(view, occupancyFrom(view, spec, { held: during(ranges, w.startMs, toMs), trunks: [] }), spec, route, newTrunkId, optionsDuring(view, lit, spec, route, w.startMs, toMs)) !== null;
+  const lit = await litOverTime(ctx, q, view, spec, routeSpanIds(view, route));
+  const fits = (toMs: number): boolean => during(lit, spec, w.startMs, toMs, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, w.startMs, toMs), trunks: [] }), spec, route, opts, tried)) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
   if (breaks.length === 0 || !fits(breaks[0])) return null;
   // Feasibility only shrinks as the window grows: the answer is the last break that still fits.
@@ -144,7 +175,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     pieces.push({ start: iso(start), end: iso(end), feasible: false, ...(q.count ? { count: 0 } : {}) });
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
-  const lit = await litOverTime(ctx.db, spec);
+  const lit = await litOverTime(ctx, ctx.db, view, spec, routeSpanIds(view, route));
   if (isPacketProduct(spec.product)) {
     // Trunks are lit and retired over time too: one planning read per piece, cut at every change of
     // what the candidate spans and the pair's trunks hold.
@@ -154,8 +185,8 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     for (const [a, b] of cuts(start, end, [...spans, ...units])) {
       const snap = await st.planningSnapshot(ctx.db, planningRequest(view, spec, route, null, { start: iso(a), end: iso(b) }));
       const occ = occupancyFrom(view, spec, snap);
-      const ok = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, optionsDuring(view, lit, spec, route, a, b)) !== null;
-      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? countFitting(view, occ, spec, route, COUNT_CAP, optionsDuring(view, lit, spec, route, a, b)) : 0 } : {}) });
+      const ok = during(lit, spec, a, b, (opts, tried) => fitsOn(view, occ, spec, route, opts, tried)) !== null;
+      pieces.push({ start: iso(a), end: iso(b), feasible: ok, ...(q.count ? { count: ok ? during(lit, spec, a, b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried)) : 0 } : {}) });
     }
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
@@ -177,12 +208,11 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     else if (!q.count && prev === false && !piece.removed) feasible = false;
     else {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
-      const opts = optionsDuring(view, lit, spec, route, piece.a, piece.b);
       if (q.count) {
-        count = countFitting(view, occ, spec, route, COUNT_CAP, opts);
+        count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
         feasible = count > 0;
       } else {
-        lastPlan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, opts);
+        lastPlan = during(lit, spec, piece.a, piece.b, (opts, tried) => fitsOn(view, occ, spec, route, opts, tried));
         feasible = lastPlan !== null;
       }
     }
@@ -278,7 +308,7 @@ export async function spanOccupancy(ctx: OrderingContext, spanId: string, q: { f
   for (const [a, b] of cuts(fromMs, toMs, ranges)) {
     // Slots held in the piece, counted once per (fiber pair, slot) however many reservations share it.
     const used = new Set<string>();
-    for (const r of during(ranges, a, b)) for (let s = r.lo; s < r.hi; s++) used.add(`${r.sub}:${s}`);
+    for (const r of heldDuring(ranges, a, b)) for (let s = r.lo; s < r.hi; s++) used.add(`${r.sub}:${s}`);
     const last = out[out.length - 1];
     if (last && last.usedSlots === used.size) last.end = iso(b);
     else out.push({ start: iso(a), end: iso(b), usedSlots: used.size, utilisation: total > 0 ? used.size / total : 0 });

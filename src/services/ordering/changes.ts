@@ -255,7 +255,7 @@ async function moveEnd(tx: Queryable, svc: st.ServiceRow, spec: CircuitSpec, w: 
 }
 
 /** A booking not yet started, planned again for its new window and circuit (its own capacity freed first). */
-async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, spec: CircuitSpec, w: BookingWindow, litHeld: LightpathInput[] | null): Promise<Order> {
+async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[2], svc: st.ServiceRow, spec: CircuitSpec, w: BookingWindow, litHeld: LightpathInput[] | null): Promise<Order> {
   const add = await st.pendingAddOrder(tx, svc.id);
   if (!add) throw new LightpathError('conflict', `service ${svc.id} has no pending booking to change`);
   const route = routeFor(view, spec, ctx.k);
@@ -273,7 +273,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId, planOptions(state, policy, `${add.id}:${ulid()}`, { reasons }));
   if (!plan) {
     // Until when it would fit from its start (read in this transaction: its own capacity is free here).
-    const until = await fitsUntil(tx, view, spec, route, { startMs: w.startMs, endMs: null });
+    const until = await fitsUntil(ctx, tx, view, spec, route, { startMs: w.startMs, endMs: null });
     throw noCapacity(spec, 'capacity', until && (w.endMs === null || Date.parse(until) < w.endMs) ? { availableUntil: until } : undefined, reasons);
   }
   if (litHeld) {
@@ -301,7 +301,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
 }
 
 /** A started service's new bandwidth: a modify order holding the new design alongside the old until activated. */
-async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1], svc: st.ServiceRow, next: CircuitSpec, w: BookingWindow, orderId: string, litHeld: LightpathInput[]): Promise<Order> {
+async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[2], svc: st.ServiceRow, next: CircuitSpec, w: BookingWindow, orderId: string, litHeld: LightpathInput[]): Promise<Order> {
   const route = routeFor(view, next, ctx.k);
   if (!route) throw new LightpathError('capacity-exhausted', `no path from ${next.aSite} to ${next.zSite} meets the request any more`);
   await st.lockResources(tx, routeLockKeys(ctx.db, view, next, route));
@@ -360,7 +360,7 @@ export interface BookingsReport {
  * event): the span may be repaired before it starts, and if not, activation on a failed span hands
  * it to restoration like any live service. Runs inside the restoration pass's transaction.
  */
-export async function replanBookings(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[1]): Promise<BookingsReport> {
+export async function replanBookings(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[2]): Promise<BookingsReport> {
   const report: BookingsReport = { replanned: [], atRisk: [] };
   if (!view.failed.some((f) => f === 1)) return report;
   const rows = await tx.query<{ id: string }>(

@@ -12,7 +12,7 @@ import { circuitAvailability, priceCircuit, protectedAvailability, type LegRisks
 import { allowsTransit } from '../../domain/network.js';
 import { isPacketProduct, parseCircuitSpec, type CircuitSpec } from '../../domain/products.js';
 import { makePath, type Path } from '../../engine/index.js';
-import { LineSystemState } from '../../engine/qot/index.js';
+import { LineSystemState, type LineState } from '../../engine/qot/index.js';
 import type { Db, Queryable } from '../../store/db.js';
 import * as st from '../../store/ordering.js';
 import { Batcher } from './batcher.js';
@@ -173,7 +173,7 @@ export function policyOf(snap: Pick<st.PlanningSnapshot, 'qotPolicy'>): QotPolic
 const NO_STATE = new LineSystemState([]);
 
 /** Planning options for a request: the lit channels (when optical), the margin, the lightpath id prefix. */
-export function planOptions(state: LineSystemState | null, policy: QotPolicy, idPrefix: string, extra: Partial<PlanOptions> = {}): PlanOptions {
+export function planOptions(state: LineState | null, policy: QotPolicy, idPrefix: string, extra: Partial<PlanOptions> = {}): PlanOptions {
   // Dark fiber never plans a wave; an empty state keeps the type honest without loading anything.
   const qot: QotContext = { state: state ?? NO_STATE, marginDb: policy.marginDb, idPrefix };
   return { qot, ...extra };
@@ -191,13 +191,13 @@ export function litWindow(spec: CircuitSpec, w: { startMs: number; endMs: number
  * The lit channels of this view during a window, brought up to the snapshot's occupancy version (the
  * delta it read), or loaded again when the occupancy log no longer reaches back to the version held.
  */
-export async function litState(ctx: OrderingContext, q: Queryable, view: NetworkView, snap: st.PlanningSnapshot, window: LitWindow, near: ReadonlySet<string> | null = null): Promise<LineSystemState> {
+export async function litState(ctx: OrderingContext, q: Queryable, view: NetworkView, snap: st.PlanningSnapshot, window: LitWindow): Promise<LineState> {
   await ctx.lit.ready(q, view);
   if (!ctx.lit.apply(view, snap.occupancy, Date.parse(snap.now))) await ctx.lit.reload(q, view);
   const below = ctx.lit.pruneBelow();
   // Off the request's path: the log only needs to reach back as far as readers are.
   if (below !== null) void st.pruneOccupancyLog(ctx.db, below).catch(() => {});
-  return ctx.lit.stateFor(view, window, near);
+  return ctx.lit.stateFor(view, window);
 }
 
 /**

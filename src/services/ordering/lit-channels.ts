@@ -12,7 +12,7 @@
  * state inside their transaction with `buildLitState`.
  */
 import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
-import type { LightpathInput, LineSystemState } from '../../engine/qot/index.js';
+import type { LightpathInput, LineState, LineSystemState } from '../../engine/qot/index.js';
 import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
 import type { Queryable } from '../../store/db.js';
 import { litChannelRows, type ChannelRow, type OccupancyDelta } from '../../store/ordering.js';
@@ -64,10 +64,20 @@ function withThreshold(state: LineSystemState, lp: LightpathInput, modeId: strin
   return Number.isFinite(th) ? { ...lp, thresholdDb: th } : lp;
 }
 
-/** A lightpath built from its rows, with its threshold, ready for a state. */
+/**
+ * A lightpath built from its rows, with its threshold and when it is lit (from the earliest of its
+ * rows to the latest: they are written together, for one window), ready for a state.
+ */
 function lightpathIn(view: NetworkView, state: LineSystemState, id: string, rows: readonly ChannelRow[]): LightpathInput | null {
   const lp = lightpathOf(view, id, rows.filter((r) => state.hasSpan(r.spanId)));
-  return lp === null ? null : withThreshold(state, lp, rows[0].channel?.m);
+  if (lp === null) return null;
+  let fromMs = Infinity;
+  let toMs: number | null = -Infinity;
+  for (const r of rows) {
+    fromMs = Math.min(fromMs, r.fromMs);
+    toMs = toMs === null || r.untilMs === null ? null : Math.max(toMs, r.untilMs);
+  }
+  return withThreshold(state, { ...lp, during: { fromMs, toMs } }, rows[0].channel?.m);
 }
 
 /** True when a row holds spectrum at some instant of the window. */
@@ -256,12 +266,12 @@ export class LitChannels {
    * The state for planning during a window (the calendar's booking window; fromMs no earlier than now).
    * The held state is [now, ∞): when every channel it holds is lit at some instant of the window it is
    * exactly the window's state and is returned itself (the hot path: bookings from now on). Otherwise
-   * (a window that ends before some booking starts, or starts after some booking ends) a fresh state is
-   * built from the channels held during the window, plus this process's in-flight waves (lit whatever
-   * their window: conservative, they are about to be written or dropped). With `near` (the spans the
-   * plan may light waves on) only what a plan there can see is built (see buildLitState).
+   * (a window that ends before some booking starts, or starts after some booking ends) it is the held
+   * state seen during the window (LineSystemState.during: only channels lit at some instant of it
+   * count; nothing is rebuilt). This process's in-flight waves count whatever their window:
+   * conservative, they are about to be written or dropped.
    */
-  stateFor(view: NetworkView, window: LitWindow, near: ReadonlySet<string> | null = null): LineSystemState {
+  stateFor(view: NetworkView, window: LitWindow): LineState {
     const state = this.stateOf(view);
     let all = true;
     for (const r of this.rows.values()) {
@@ -271,9 +281,8 @@ export class LitChannels {
       }
     }
     if (all) return state;
-    const fresh = buildLitState(view, [...this.rows.values()], window, near, [...this.inflight.values()]);
     this.stats.windowed++;
-    return fresh;
+    return state.during(window);
   }
 
   /** True when the state is loaded for this view. */
@@ -323,5 +332,12 @@ export class LitChannels {
 }
 
 function sameLightpath(a: LightpathInput, b: LightpathInput): boolean {
-  return a.frequencyHz === b.frequencyHz && a.baudRateHz === b.baudRateHz && a.spanIds.length === b.spanIds.length && a.spanIds.every((s) => b.spanIds.includes(s));
+  return (
+    a.frequencyHz === b.frequencyHz &&
+    a.baudRateHz === b.baudRateHz &&
+    a.spanIds.length === b.spanIds.length &&
+    a.spanIds.every((s) => b.spanIds.includes(s)) &&
+    a.during?.fromMs === b.during?.fromMs &&
+    a.during?.toMs === b.during?.toMs
+  );
 }

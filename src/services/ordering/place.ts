@@ -296,7 +296,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // competitor again.
           // The lit channels during the window as of this read, with this process's in-flight waves.
           // Awaited before the overlay is taken: from the overlay to inflight.add nothing may yield.
-          const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now)), routeSpanIds(view, target.route)) : null;
+          const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now))) : null;
           const overlay = ctx.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
           const policy = policyOf(read);
@@ -323,7 +323,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
         if (!route || !snap || !ticket) throw noCapacity(spec, 'path', undefined, route ? [] : pairHints(view, spec));
         if (!plan) {
           // An open-ended booking that collides with a later reservation: say until when it would fit.
-          const until = w.endMs === null ? await fitsUntil(tx, view, spec, route, w) : null;
+          const until = w.endMs === null ? await fitsUntil(ctx, tx, view, spec, route, w) : null;
           throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined, reasons);
         }
         // Registered before the first await, so no later plan of this process can miss it.

@@ -24,7 +24,7 @@ import {
   type PathConstraints,
   type WavePlan,
 } from '../../engine/index.js';
-import type { LightpathInput, LineSystemState } from '../../engine/qot/index.js';
+import type { LightpathInput, LineState } from '../../engine/qot/index.js';
 import type { CircuitDesign, DesignPath, StrandUse, WaveDesign, WaveSegment } from './design.js';
 import type { NetworkView } from './network-view.js';
 import { blockedSites, intercityKey, physicsOf } from './physics.js';
@@ -89,7 +89,7 @@ export type Route = { kind: 'single'; candidates: Path[] } | { kind: 'pair'; pai
 /** What optical planning needs besides occupancy: the lit channels and the operator's QoT policy. */
 export interface QotContext {
   /** Channels lit in the window; planning lights its waves in it (tentatively: see Plan.lightpaths). */
-  state: LineSystemState;
+  state: LineState;
   /** GSNR a new wave keeps above its mode's threshold, dB. */
   marginDb: number;
   /** Prefix of the lightpath ids of this request's waves (unique per order; a quote's are discarded). */

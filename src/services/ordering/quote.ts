@@ -18,7 +18,6 @@ import type { NetworkView } from './network-view.js';
 import { cloneOccupancy, planCircuit, qotSummary, routeFor, type Route } from './planner.js';
 import { priceBookFrom } from './pricebook.js';
 import type { Principal } from './principal.js';
-import { routeSpanIds } from './physics.js';
 
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
@@ -65,7 +64,7 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
     const policy = policyOf(snap);
     const occ = occupancyFrom(view, spec, snap);
     const optical = spec.product !== 'dark-fiber';
-    const state = optical ? await litState(ctx, ctx.db, view, snap, litWindow(spec, w, Date.parse(snap.now)), routeSpanIds(view, route)) : null;
+    const state = optical ? await litState(ctx, ctx.db, view, snap, litWindow(spec, w, Date.parse(snap.now))) : null;
     const a = view.sites.get(spec.aSite);
     const z = view.sites.get(spec.zSite);
     const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;
