@@ -204,9 +204,14 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   for (const piece of sweep(start, end, ranges)) {
     let feasible: boolean;
     let count: number | undefined;
-    if (!q.count && prev === true && lastPlan && !piece.added.some((r) => meets(lastPlan as Plan, r, physical))) feasible = true;
+    const witness = lastPlan;
+    if (!q.count && prev === true && witness && !piece.added.some((r) => meets(witness, r, physical))) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
-    else {
+    else if (!q.count && prev === true && witness && physical && !piece.added.some((r) => meets(witness, r)) && during(lit, spec, piece.a, piece.b, (opts) => stillFits(witness, opts))) {
+      // Channels were added beside the last plan's waves, on no slot of theirs: the plan still fits
+      // if its waves still pass the planner's tests among them (one evaluation per wave, no search).
+      feasible = true;
+    } else {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
       if (q.count) {
         count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
@@ -223,6 +228,28 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   }
   for (const t of timed) pieces.push({ start: iso(t.startMs), end: iso(t.endMs), feasible: t.feasible, ...(t.count !== undefined ? { count: t.count } : {}) });
   return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+}
+
+/**
+ * Whether a plan's waves still pass the planner's tests (planWave's: GSNR at least the threshold plus the
+ * policy's margin, no lit neighbour pushed below its threshold) in the options' state, each lit for the
+ * next as the planner lit them, and all turned off again. Its spectrum is the caller's to check.
+ */
+function stillFits(plan: Plan, opts: PlanOptions): boolean {
+  const state = opts.qot.state;
+  const lit: string[] = [];
+  try {
+    for (const lp of plan.lightpaths) {
+      if (lp.thresholdDb === undefined) return false;
+      const eff = state.evaluate(lp);
+      if (eff.gsnrDb < lp.thresholdDb + opts.qot.marginDb || (eff.worst !== null && eff.worst.marginDb < 0)) return false;
+      state.add(lp);
+      lit.push(lp.id);
+    }
+    return true;
+  } finally {
+    for (const id of lit) state.remove(id);
+  }
 }
 
 /** Whether a held range takes a unit the plan uses. */
