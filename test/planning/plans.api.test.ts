@@ -129,14 +129,45 @@ for (const driver of testDrivers()) {
       const events = (await listEvents(db, { after: 0, limit: 1000 })).filter((e) => e.subject.kind === 'plan' && e.subject.id === planId);
       const types = events.map((e) => e.type).filter((t) => t !== 'plan.progress');
       assert.deepEqual(types, ['plan.queued', 'plan.started', 'plan.completed']);
+      // The solver's first report is written at once (later ones at most one a second), before the outcome.
+      const progress = events.filter((e) => e.type === 'plan.progress');
+      assert.ok(progress.length >= 1, 'a progress event');
+      assert.ok(progress.every((e) => e.id > events[1].id && e.id < (events.at(-1)?.id ?? 0)));
+      assert.equal(typeof (progress[0].data as { seconds: number }).seconds, 'number');
+      assert.ok(done.progress !== null, 'the plan keeps its last progress');
       assert.ok(events.every((e) => e.tenantId === null));
       assert.equal((events.at(-1)?.data as { capex: number }).capex, doc.capex.total);
       const actions = (await listAudit(db, { afterId: undefined, limit: 100, subjectId: planId })).map((a) => a.action);
       assert.deepEqual(actions, ['plan.create', 'plan.complete']);
       // Listed without its document; the same request again with its Idempotency-Key is the same plan.
-      const list = await call<{ items: Plan[]; nextCursor: string | null }>('GET', '/v1/plans?state=done', 'op');
+      const list = await call<{ items: Plan[]; nextCursor: string | null }>('GET', '/v1/plans?state=done&limit=1', 'op');
       assert.deepEqual(list.json.items.map((p) => p.id), [planId]);
       assert.equal(list.json.items[0].document, null);
+    });
+
+    test('a plan with no solution fails with its reason (plan.failed); Idempotency-Key gives the same plan', async () => {
+      // No fiber may be bought, but the forecast needs a new cable: infeasible.
+      const body = { ...REQUEST, fiberSupplyKm: [0] };
+      const post = (k: string) => fetch(`${base}/v1/plans`, { method: 'POST', headers: { authorization: `Bearer ${keys.op}`, 'content-type': 'application/json', 'idempotency-key': k }, body: JSON.stringify(body) });
+      const first = await post('k-1');
+      assert.equal(first.status, 202);
+      const plan = (await first.json()) as Plan;
+      const again = await post('k-1');
+      assert.equal(again.status, 200);
+      assert.equal(((await again.json()) as Plan).id, plan.id);
+      const other = await fetch(`${base}/v1/plans`, { method: 'POST', headers: { authorization: `Bearer ${keys.op}`, 'content-type': 'application/json', 'idempotency-key': 'k-1' }, body: JSON.stringify(REQUEST) });
+      assert.equal(other.status, 409);
+      assert.equal(((await other.json()) as { code: string }).code, 'idempotency-conflict');
+      const failed = await waitDone(plan.id);
+      assert.equal(failed.state, 'failed');
+      assert.equal(failed.error?.code, 'capacity-exhausted');
+      assert.equal(failed.document, null);
+      const ev = (await listEvents(db, { after: 0, limit: 1000, types: ['plan.failed'] })).filter((e) => e.subject.id === plan.id);
+      assert.equal(ev.length, 1);
+      assert.equal((ev[0].data as { code: string }).code, 'capacity-exhausted');
+      const changes = await call<{ code: string }>('GET', `/v1/plans/${plan.id}/changes`, 'op');
+      assert.equal(changes.status, 409, 'a failed plan has no change set');
+      assert.equal((await call('POST', `/v1/plans/${plan.id}/apply`, 'op')).status, 409);
     });
 
     test('changes list exactly what the plan builds; apply writes exactly those rows, once', async () => {
