@@ -382,13 +382,13 @@ export class InventoryService {
   async changeSpans<T>(
     p: Principal,
     what: string,
-    fn: (tx: Queryable, network: Network) => Promise<{ changes: readonly { op: 'span.create' | 'span.update'; spanId: string; after: Span }[]; result: T; audit: AuditEntry; after?: (tx: Queryable) => Promise<void> }>,
+    fn: (tx: Queryable, network: Network, versionBefore: number) => Promise<{ changes: readonly { op: 'span.create' | 'span.update'; spanId: string; after: Span }[]; result: T; audit: AuditEntry; after?: (tx: Queryable) => Promise<void> }>,
   ): Promise<T> {
     return this.db
       .transaction(async (tx) => {
-        await inv.bumpInventoryVersion(tx);
+        const version = await inv.bumpInventoryVersion(tx);
         const network = await inv.loadNetwork(tx);
-        const { changes, result, audit: entry, after } = await fn(tx, network);
+        const { changes, result, audit: entry, after } = await fn(tx, network, version - 1);
         const entries: AuditEntry[] = [];
         for (const c of changes) {
           const next = normalizeSpan(c.after);

@@ -250,8 +250,12 @@ for (const driver of testDrivers()) {
       assert.equal((await listAudit(db, { afterId: undefined, limit: 1000 })).length, auditsBefore);
       assert.equal((await call<Plan>('GET', `/v1/plans/${done.id}`, 'op')).json.appliedAt, null);
       assert.equal((await listEvents(db, { after: 0, limit: 1000, types: ['plan.applied'] })).length, 1);
-      // And the real apply then goes through.
-      const ok = await call<PlanChanges>('POST', `/v1/plans/${done.id}/apply`, 'op');
+      // A change set reviewed on another inventory version is not applied; the one reviewed is.
+      const stale = await call<{ code: string; inventoryVersion: number }>('POST', `/v1/plans/${done.id}/apply?inventoryVersion=${preview.inventoryVersion - 1}`, 'op');
+      assert.equal(stale.status, 409);
+      assert.equal(stale.json.inventoryVersion, preview.inventoryVersion);
+      assert.deepEqual(await loadNetwork(db), before);
+      const ok = await call<PlanChanges>('POST', `/v1/plans/${done.id}/apply?inventoryVersion=${preview.inventoryVersion}`, 'op');
       assert.equal(ok.status, 200, JSON.stringify(ok.json));
     });
   });

@@ -67,7 +67,11 @@ describe('plan CLI on the store', { timeout: 240_000 }, () => {
     const dryJson = JSON.parse((await cli(['--json', 'plan', 'apply', plan.id, '--dry-run'])).stdout) as PlanChanges;
     assert.ok(dryJson.changes.length > 0, 'the forecast needs new capacity');
     assert.equal(dryJson.applied, false);
-    const applied = await cli(['--json', 'plan', 'apply', plan.id]);
+    assert.match(dry.stdout, new RegExp(`lightpath plan apply ${plan.id} --inventory-version ${dryJson.inventoryVersion}`));
+    const stale = await cli(['plan', 'apply', plan.id, '--inventory-version', String(dryJson.inventoryVersion + 1)]);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /^lightpath: conflict: the inventory changed since the change set was reviewed/);
+    const applied = await cli(['--json', 'plan', 'apply', plan.id, '--inventory-version', String(dryJson.inventoryVersion)]);
     assert.equal(applied.code, 0, applied.stderr);
     const cs = JSON.parse(applied.stdout) as PlanChanges;
     assert.equal(cs.applied, true);

@@ -231,7 +231,10 @@ export async function planRoutes(app: AppInstance, { plans, worker }: { plans: P
       tags: ['plans'],
       summary: 'Apply the plan\'s change set to the inventory in one transaction (all or nothing, audited); a plan is applied once (409 conflict after)',
       params: S.IdParams,
+      querystring: Type.Object({
+        inventoryVersion: Type.Optional(Type.Integer({ minimum: 0, description: 'the inventoryVersion of the reviewed change set: apply only if the inventory has not changed since (else 409 conflict)' })),
+      }),
       response: { 200: PlanChanges, ...S.errorResponses(404, 409) },
     },
-  }, async (req) => plans.apply(principalOf(req), req.params.id));
+  }, async (req) => plans.apply(principalOf(req), req.params.id, { inventoryVersion: req.query.inventoryVersion }));
 }

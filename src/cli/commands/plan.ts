@@ -293,9 +293,16 @@ export function registerPlanCommand(program: Command): void {
     .description('turn a done plan\'s built capacity into inventory (new spans, cables, lit fiber pairs), all or nothing, once')
     .argument('<id>')
     .option('--dry-run', 'only list the changes apply would make')
-    .action(async (id: string, opts: { dryRun?: boolean }, cmd: Command) => {
+    .option('--inventory-version <n>', 'apply only if the inventory is still at this version (the one the dry run printed)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer >= 0');
+      return n;
+    })
+    .action(async (id: string, opts: { dryRun?: boolean; inventoryVersion?: number }, cmd: Command) => {
       const base = `/v1/plans/${encodeURIComponent(id)}`;
-      const cs = await withClient(cmd, (c) => (opts.dryRun ? c.request<PlanChanges>('GET', `${base}/changes`) : c.request<PlanChanges>('POST', `${base}/apply`)));
+      const cs = await withClient(cmd, (c) =>
+        opts.dryRun ? c.request<PlanChanges>('GET', `${base}/changes`) : c.request<PlanChanges>('POST', `${base}/apply`, { query: { inventoryVersion: opts.inventoryVersion } }),
+      );
       output(cmd, cs, () => changesSummary(cs, opts.dryRun === true));
     });
 }
@@ -374,5 +381,6 @@ function changesSummary(cs: PlanChanges, dryRun: boolean): string {
   const table = renderTable(['change', 'span', 'cables +', 'fiber pairs lit +', 'fiber-km +', 'periods'], rows);
   const head = cs.applied ? (dryRun ? `Plan ${cs.planId} was applied at ${cs.appliedAt}:` : `Applied plan ${cs.planId}: ${cs.changes.length} change(s).`) : `Plan ${cs.planId} would make ${cs.changes.length} change(s) (dry run):`;
   const conflicts = cs.conflicts.length ? `\nconflicts (apply would be refused):\n${cs.conflicts.map((x) => `  ${x}`).join('\n')}` : '';
-  return `${head}\n${table}\n${cs.wavesPlanned} planned wave(s) are lit by orders, not by apply.${conflicts}`;
+  const next = !cs.applied && dryRun && cs.conflicts.length === 0 ? `\napply exactly these: lightpath plan apply ${cs.planId} --inventory-version ${cs.inventoryVersion}` : '';
+  return `${head}\n${table}\n${cs.wavesPlanned} planned wave(s) are lit by orders, not by apply.${conflicts}${next}`;
 }

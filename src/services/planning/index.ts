@@ -160,13 +160,18 @@ export class PlanService {
 
   /**
    * Applies the plan's change set: all of it in one transaction, or nothing (409 conflict when the
-   * network no longer takes it, or when the plan was applied already).
+   * network no longer takes it, or when the plan was applied already). With `inventoryVersion` (the
+   * version a preview was computed on), only if the inventory has not changed since: what is written
+   * is then exactly what was reviewed.
    */
-  async apply(p: Principal, id: string): Promise<PlanChanges> {
-    return this.inventory.changeSpans(p, `the change set of plan ${id}`, async (tx: Queryable, network: Network) => {
+  async apply(p: Principal, id: string, opts: { inventoryVersion?: number | undefined } = {}): Promise<PlanChanges> {
+    return this.inventory.changeSpans(p, `the change set of plan ${id}`, async (tx: Queryable, network: Network, versionBefore: number) => {
       const row = await st.getPlan(tx, id, true);
       if (!row) throw notFound('plan', id);
       if (row.appliedAt !== null) throw new LightpathError('conflict', `plan ${id} was applied at ${row.appliedAt}; its changes are in the inventory`, undefined, { appliedAt: row.appliedAt });
+      if (opts.inventoryVersion !== undefined && opts.inventoryVersion !== versionBefore) {
+        throw new LightpathError('conflict', `the inventory changed since the change set was reviewed (version ${opts.inventoryVersion}, now ${versionBefore}); review it again`, undefined, { inventoryVersion: versionBefore });
+      }
       const cs = planChangeSet(network, PlanService.doneDocument(row), planTag(id));
       if (cs.conflicts.length > 0) throw new LightpathError('conflict', `plan ${id} no longer fits the inventory: ${cs.conflicts.slice(0, 3).join('; ')}; plan again`, undefined, { conflicts: cs.conflicts });
       if (!(await st.markPlanApplied(tx, id, p.keyId, cs))) throw new LightpathError('conflict', `plan ${id} was applied meanwhile`);

@@ -19932,7 +19932,10 @@ export interface operations {
     };
     applyPlan: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the inventoryVersion of the reviewed change set: apply only if the inventory has not changed since (else 409 conflict) */
+                inventoryVersion?: number;
+            };
             header?: never;
             path: {
                 /** @description Stable readable id */

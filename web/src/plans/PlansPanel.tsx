@@ -82,9 +82,10 @@ function PlanDetail({ plan, doc, onApplied }: { plan: Plan; doc: PlanDocument; o
       .then((value) => setChanges({ state: 'ready', value }))
       .catch((e: unknown) => setChanges({ state: 'error', message: errorMessage(e) }));
   };
-  const apply = () => {
+  // Applies exactly the change set reviewed: refused (409) if the inventory changed since.
+  const apply = (reviewed: PlanChanges) => {
     setApplying('applying');
-    requestJson<PlanChanges>('POST', `/v1/plans/${encodeURIComponent(plan.id)}/apply`)
+    requestJson<PlanChanges>('POST', `/v1/plans/${encodeURIComponent(plan.id)}/apply?inventoryVersion=${reviewed.inventoryVersion}`)
       .then((value) => {
         setChanges({ state: 'ready', value });
         setApplying(null);
@@ -194,7 +195,7 @@ function PlanDetail({ plan, doc, onApplied }: { plan: Plan; doc: PlanDocument; o
             <p data-testid="plan-applied">Applied {changes.value.appliedAt}.</p>
           ) : (
             changes.value.conflicts.length === 0 && (
-              <button type="button" className="primary" onClick={apply} disabled={applying === 'applying'}>
+              <button type="button" className="primary" onClick={() => apply(changes.value)} disabled={applying === 'applying'}>
                 Apply {changes.value.changes.length} changes
               </button>
             )
