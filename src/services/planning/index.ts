@@ -209,6 +209,8 @@ export class PlanService {
     return {
       kind: SOLVE_PLAN,
       maxAttempts: 3,
+      // A solve holds a CPU core for its time limit: one at a time per process, activations go on beside it.
+      solo: true,
       run: async (job, ctx) => {
         const id = job.subject;
         const loaded = await this.db.transaction(async (tx) => {
