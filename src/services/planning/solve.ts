@@ -70,8 +70,10 @@ export function solveInThread(input: NetworkPlanInput, s: SolverSettings, opts: 
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: SolveMessage) => {
-      if (m.type === 'progress') opts.onProgress?.(m.progress);
-      else if (m.type === 'done') settle(() => resolve(m.plan));
+      if (m.type === 'progress') return opts.onProgress?.(m.progress);
+      // The answer is in: the thread (and its WebAssembly memory) goes at once.
+      void worker.terminate();
+      if (m.type === 'done') settle(() => resolve(m.plan));
       else settle(() => reject(m.domain ? new PlanFailure(m.code, m.detail) : new Error(m.detail)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
