@@ -103,6 +103,10 @@ for (const driver of testDrivers()) {
       const labels = await call<{ errors: { path: string }[] }>('POST', '/v1/plans', 'op', { ...REQUEST, periodLabels: ['2027'] });
       assert.equal(labels.status, 400);
       assert.ok(labels.json.errors.some((e) => e.path === '/periodLabels'));
+      // The tiny network has no data-center markets to grow traffic between.
+      const growth = await call<{ errors: { path: string }[] }>('POST', '/v1/plans', 'op', { growth: { baseGbps: 100, defaultGrowth: 0.2 } });
+      assert.equal(growth.status, 400);
+      assert.ok(growth.json.errors.some((e) => e.path === '/growth'), JSON.stringify(growth.json));
       const extra = await call('POST', '/v1/plans', 'op', { ...REQUEST, timeLimitSeconds: -1 });
       assert.equal(extra.status, 400);
       assert.equal((await call<{ items: unknown[] }>('GET', '/v1/plans', 'op')).json.items.length, 0);

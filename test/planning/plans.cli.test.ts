@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../src/cli/main.js';
 import { reportFailure } from '../../src/cli/context.js';
+import type { AddressInfo } from 'node:net';
 import type { Plan, PlanChanges } from '../../src/services/planning/index.js';
+import { pgliteDriver } from '../support/db.js';
+import { buildApp } from '../../src/api/app.js';
+import { createServices, stopServices } from '../../src/services/index.js';
+import { createKey } from '../../src/services/ordering/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightpath-plan-cli-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -84,12 +89,42 @@ describe('plan CLI on the store', { timeout: 240_000 }, () => {
     assert.match(shown.stdout, /is done \(applied /);
   });
 
-  test('--submit with --network or without a forecast is refused; the offline mode is unchanged', async () => {
+  test('--submit with --network or without a forecast is refused', async () => {
     const n = await cli(['plan', '--submit', '--network', 'builtin', '--growth', 'base=100']);
     assert.equal(n.code, 1);
     assert.match(n.stderr, /^lightpath: validation-failed: plan --submit plans over the store's network/);
     const f = await cli(['plan', '--submit']);
     assert.equal(f.code, 1);
     assert.match(f.stderr, /needs --forecast FILE or --growth SPEC/);
+  });
+
+  test('--submit to a running server: growth between three markets, the bar follows the server\'s job', async () => {
+    const db = await pgliteDriver.open();
+    const services = createServices(db, { workerPollMs: 50 });
+    await services.inventory.initialize();
+    const app = await buildApp({ services, logger: false, webDir: null, rateLimitPerMinute: 0 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    services.worker.start();
+    try {
+      const key = (await createKey(db, { tenantId: 'operator', role: 'operator' })).key;
+      const server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const r = await cli(['--server', server, '--key', key, '--json', 'plan', '--submit', '--growth', 'base=20000,default=0.5', '--metros', 'Chicago,Dallas,Atlanta', '--periods', '2', '--time-limit', '10', '--gap', '0.05', '--progress']);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as Plan;
+      assert.equal(plan.state, 'done');
+      assert.deepEqual(plan.request.growth, { baseGbps: 20000, defaultGrowth: 0.5, growthByMetro: {}, metros: ['Chicago', 'Dallas', 'Atlanta'] });
+      assert.ok(plan.document !== null && plan.document.periods[0].kpis.demandGbps === 3 * 20000, 'three markets, three pairs');
+      assert.equal(plan.document?.periods.length, 2);
+      assert.match(r.stderr, new RegExp(`${plan.id} (queued|running|done)`), 'the bar names the plan and its state');
+      // The plan is the server's: kept in its store.
+      assert.equal((await services.plans.get(plan.id)).state, 'done');
+      const queued = await cli(['--server', server, '--key', key, '--json', 'plan', '--submit', '--growth', 'base=100', '--metros', 'Chicago,Dallas', '--periods', '1', '--time-limit', '5', '--no-wait']);
+      assert.equal(queued.code, 0, queued.stderr);
+      assert.equal((JSON.parse(queued.stdout) as Plan).state, 'queued');
+    } finally {
+      await app.close();
+      await stopServices(services);
+      await db.close();
+    }
   });
 });

@@ -61,6 +61,7 @@ interface PlanOptions {
   progress?: boolean;
   submit?: boolean;
   wait: boolean;
+  metros?: string[];
   strands?: number;
 }
 
@@ -216,7 +217,14 @@ async function runPlan(o: PlanOptions, json: boolean, cmd: Command): Promise<voi
     const network = loadNetwork(o.network ?? 'builtin');
     let forecast: ForecastDemand[];
     if (o.forecast !== undefined) forecast = loadForecast(o.forecast);
-    else if (o.growth !== undefined) forecast = growthForecast(network, { ...parseGrowthSpec(o.growth), periods: o.periods });
+    else if (o.growth !== undefined) {
+      try {
+        forecast = growthForecast(network, { ...parseGrowthSpec(o.growth), periods: o.periods, ...(o.metros ? { metros: o.metros } : {}) });
+      } catch (err) {
+        if (err instanceof RangeError) throw new LightpathError('validation-failed', `--metros: ${err.message}`);
+        throw err;
+      }
+    }
     else throw new LightpathError('validation-failed', 'plan needs --sndlib FILE, or --forecast FILE or --growth SPEC (with --network)');
     const periods = Math.max(o.periods, ...forecast.map((f) => f.period));
     if (o.labels && o.labels.length !== periods) throw new LightpathError('validation-failed', `--labels gives ${o.labels.length} labels for ${periods} periods`);
@@ -250,6 +258,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--network <spec>', '"builtin" or a network file (gml, sndlib, n2p, geojson, json) for a build-out plan', 'builtin')
     .option('--forecast <file>', 'demand forecast: CSV (a_site,z_site,period,gbps[,protection]), JSON, or an SNDlib file\'s DEMANDS')
     .option('--growth <spec>', 'forecast from growth between data-center metros: base=GBPS,default=RATE,<Metro>=RATE,…')
+    .option('--metros <list>', 'with --growth: only these data-center metros, e.g. Chicago,Dallas', (v: string) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))
     .option('--periods <n>', 'planning horizon in periods (with --growth)', positiveInt, 3)
     .option('--labels <list>', 'period labels, e.g. 2026,2027,2028', (v: string) => v.split(',').map((s) => s.trim()))
     .option('--supply-km <list>', 'fiber-km that can be bought per period (last value repeats)', numberList)
@@ -321,7 +330,7 @@ function planRequest(o: PlanOptions, periodsGiven: boolean): PlanRequest {
   if (o.forecast !== undefined) {
     body.forecast = loadForecast(o.forecast).map((f) => ({ aSiteId: f.aSiteId, zSiteId: f.zSiteId, period: f.period, gbps: f.gbps, protection: f.protection }));
   } else if (o.growth !== undefined) {
-    body.growth = parseGrowthSpec(o.growth);
+    body.growth = { ...parseGrowthSpec(o.growth), ...(o.metros ? { metros: o.metros } : {}) };
   } else {
     throw new LightpathError('validation-failed', 'plan --submit needs --forecast FILE or --growth SPEC');
   }
