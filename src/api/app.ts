@@ -42,6 +42,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { usageRoutes } from './routes/usage.js';
 import { auditRoutes } from './routes/audit.js';
 import { transferRoutes } from './routes/transfers.js';
+import { planRoutes } from './routes/plans.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { deviceRoutes } from './routes/devices.js';
 
@@ -239,6 +240,7 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   await app.register(async (scope) => availabilityRoutes(scope as AppInstance, services));
   await app.register(async (scope) => auditRoutes(scope as AppInstance, services));
   await app.register(async (scope) => transferRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => planRoutes(scope as AppInstance, services));
   await app.register(async (scope) => calendarRoutes(scope as AppInstance, services));
   await app.register(async (scope) => deviceRoutes(scope as AppInstance, services));
 

@@ -13,6 +13,7 @@ import { AuditService } from './audit.js';
 import type { NetworkViewCache } from './ordering/network-view.js';
 import { DeviceService, attachMonitor, createNetconf, type NetconfSouthbound, type SouthboundOptions } from './southbound/index.js';
 import { TransferService } from './transfers/index.js';
+import { PlanService } from './planning/index.js';
 
 export interface Services extends OrderingServices {
   db: Db;
@@ -25,6 +26,8 @@ export interface Services extends OrderingServices {
   /** The NETCONF driver and alarm monitor, when the process drives devices (serve --driver netconf). */
   netconf: NetconfSouthbound | null;
   transfers: TransferService;
+  /** Capacity plans (background solves, change sets). */
+  plans: PlanService;
   /** Background loops (webhook delivery, usage roll-up) once startBackground ran. */
   background: EventWorkers | null;
 }
@@ -55,10 +58,11 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   // Ordering and resilience plan over the same cached network view.
   const transfers = new TransferService(db);
   const resilience = new ResilienceService(db, { views: ordering.ordering.views, afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)) });
-  // One background loop runs every kind of leased job: activations, teardowns, restorations.
-  ordering.worker.register(resilience.restorationJob());
+  // One background loop runs every kind of leased job: activations, teardowns, restorations, plan solves.
+  const plans = new PlanService(db, inventory);
+  ordering.worker.register(resilience.restorationJob(), plans.solveJob());
   if (netconf && opts.netconf) attachMonitor(db, netconf, resilience, opts.netconf);
-  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), transfers, devices: new DeviceService(db, netconf), netconf, background: null };
+  return { ...ordering, db, inventory, paths, resilience, audit: new AuditService(db), transfers, plans, devices: new DeviceService(db, netconf), netconf, background: null };
 }
 
 /** Starts the long-running loops a server needs: order activation, webhook delivery, usage hours. */

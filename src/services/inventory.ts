@@ -371,6 +371,49 @@ export class InventoryService {
     });
   }
 
+  /**
+   * Applies a change set of span creates and updates in one transaction, all or nothing (capacity
+   * plans: src/services/planning). The version is bumped first (as every inventory change), then `fn`
+   * reads the network as it is under that lock and returns the changes and the caller's own record;
+   * every change is validated like a single create or update (the same rules, the optics re-check
+   * under live services) and audited one by one, after which the caller's entry is audited and its
+   * `after` step (events) runs.
+   */
+  async changeSpans<T>(
+    p: Principal,
+    what: string,
+    fn: (tx: Queryable, network: Network, versionBefore: number) => Promise<{ changes: readonly { op: 'span.create' | 'span.update'; spanId: string; after: Span }[]; result: T; audit: AuditEntry; after?: (tx: Queryable) => Promise<void> }>,
+  ): Promise<T> {
+    return this.db
+      .transaction(async (tx) => {
+        const version = await inv.bumpInventoryVersion(tx);
+        const network = await inv.loadNetwork(tx);
+        const { changes, result, audit: entry, after } = await fn(tx, network, version - 1);
+        const entries: AuditEntry[] = [];
+        for (const c of changes) {
+          const next = normalizeSpan(c.after);
+          if (c.op === 'span.create') {
+            await this.checkSpan(tx, next);
+            await inv.insertSpans(tx, [next]);
+            entries.push({ action: 'span.create', subject: { kind: 'span', id: c.spanId }, after: next });
+          } else {
+            await tx.query('SELECT 1 FROM spans WHERE id = $1 FOR UPDATE', [c.spanId]);
+            const current = await inv.getSpan(tx, c.spanId);
+            if (!current) throw notFound('span', c.spanId);
+            await this.checkSpan(tx, next);
+            if (opticsChanged(current, next)) await recheckOptics(tx, current, next);
+            await inv.updateSpan(tx, next);
+            entries.push({ action: 'span.update', subject: { kind: 'span', id: c.spanId }, before: current, after: next });
+          }
+        }
+        await audit(tx, p, ...entries, entry);
+        // Last: what the caller appends (events take their lock at the end of a transaction).
+        if (after) await after(tx);
+        return result;
+      })
+      .catch((e) => mapWriteError(e, what));
+  }
+
   // ---- whole network ---------------------------------------------------------------------------
 
   /** The whole network as stored. */

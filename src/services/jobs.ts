@@ -47,6 +47,11 @@ export interface JobHandler {
   giveUp?(job: jobs.JobRow, error: string, ctx: JobContext): Promise<void>;
   /** Attempts before giving up (default 8). */
   maxAttempts?: number;
+  /**
+   * At most one job of this kind at a time per worker (long CPU-bound work such as a plan solve): only
+   * the worker's first lane leases it, so the other lanes stay free for short jobs (activations).
+   */
+  solo?: boolean;
 }
 
 /** Worker settings. */
@@ -108,9 +113,14 @@ export class JobWorker {
   /** Runs every job due now (and any becoming due meanwhile) to completion; returns how many it ran. */
   async runOnce(): Promise<number> {
     let handled = 0;
-    const lane = async (): Promise<void> => {
+    const all = [...this.handlers.keys()];
+    const shared = all.filter((k) => this.handlers.get(k)?.solo !== true);
+    const lane = async (_: unknown, index: number): Promise<void> => {
+      // Solo kinds only on the first lane: at most one of each runs at a time.
+      const kinds = index === 0 ? all : shared;
+      if (kinds.length === 0) return;
       while (!this.closing.signal.aborted) {
-        const [job] = await jobs.leaseJobs(this.db, { kinds: [...this.handlers.keys()], owner: this.owner, tokens: [crypto.randomUUID()], leaseSeconds: this.leaseSeconds });
+        const [job] = await jobs.leaseJobs(this.db, { kinds, owner: this.owner, tokens: [crypto.randomUUID()], leaseSeconds: this.leaseSeconds });
         if (!job) return;
         await this.process(job);
         handled++;

@@ -20,3 +20,6 @@ export const RECONFIGURE_SERVICE = 'service.reconfigure';
 
 /** Bring every service in line with the current failures and repairs; one pending at a time. */
 export const RESTORATION_JOB = { kind: 'restoration.run', subject: 'network' } as const;
+
+/** Compute a capacity plan (MILP build-out over the store's network); subject = plan id. */
+export const SOLVE_PLAN = 'plan.solve';

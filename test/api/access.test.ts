@@ -59,14 +59,14 @@ export function spellings(path: string): string[] {
 
 /**
  * The access policy, stated independently of the routes' own declarations: the inventory, the price
- * book, the QoT policy, failures and analysis, reverts, devices, the audit trail and metrics are the operator's; everything a
+ * book, the QoT policy, failures and analysis, reverts, devices, capacity plans, the audit trail and metrics are the operator's; everything a
  * customer owns (quotes, orders, services, transfers, keys, webhooks, events, usage) and every read of the
  * network is any key's; probes, the OpenAPI document and the portal are public.
  */
 function policy(method: string, url: string): 'public' | 'any' | 'operator' {
   if (!url.startsWith('/v1') && url !== '/metrics') return 'public';
   const read = method === 'GET' || method === 'HEAD';
-  if (url === '/metrics' || url.startsWith('/v1/failures') || url.startsWith('/v1/audit') || url.startsWith('/v1/analysis') || url.startsWith('/v1/devices')) return 'operator';
+  if (url === '/metrics' || url.startsWith('/v1/failures') || url.startsWith('/v1/audit') || url.startsWith('/v1/analysis') || url.startsWith('/v1/devices') || url.startsWith('/v1/plans')) return 'operator';
   if (url === '/v1/services/:id/revert' || url === '/v1/spans/:id/occupancy') return 'operator';
   if (!read && /^\/v1\/(sites|spans|srlgs|network|pricebook|qot)(\/|$)/.test(url)) return 'operator';
   return 'any';

@@ -89,6 +89,10 @@ describe('a new user\'s first hour (API)', () => {
     ids.site = 'chi-pop';
     ids.srlg = (await ok<{ items: { id: string }[] }>('GET', '/v1/srlgs')).items[0].id;
     await ok('POST', '/v1/analysis/failures', { scenario: 'all-single-srlgs' });
+    // A capacity plan, solved by the job (its document and change set are read below).
+    ids.plan = (await ok<{ id: string }>('POST', '/v1/plans', { forecast: [{ aSiteId: 'chi-pop', zSiteId: 'nyc-pop', period: 1, gbps: 400 }, { aSiteId: 'chi-pop', zSiteId: 'nyc-pop', period: 2, gbps: 60000 }], timeLimitSeconds: 10, mipRelGap: 0.05 })).id;
+    await services.worker.runOnce();
+    assert.equal((await ok<{ state: string }>('GET', `/v1/plans/${ids.plan}`)).state, 'done');
     await ok('GET', '/v1/events?format=json&limit=1000');
   });
 
@@ -103,7 +107,7 @@ describe('a new user\'s first hour (API)', () => {
     const query: Record<string, string> = { from: 'chi-pop', to: 'nyc-pop', maxLatencyUs: '5000', aSite: 'ash-dc1', zSite: 'chi-pop', product: 'wave' };
     const idFor = (p: string): string => {
       const noun = /^\/v1\/([a-z]+)\//.exec(p)?.[1] ?? '';
-      const byNoun: Record<string, string> = { sites: ids.site, spans: ids.span, srlgs: ids.srlg, orders: ids.order, services: ids.service, quotes: ids.quote, failures: ids.failure, webhooks: ids.webhook, transfers: ids.transfer };
+      const byNoun: Record<string, string> = { sites: ids.site, spans: ids.span, srlgs: ids.srlg, orders: ids.order, services: ids.service, quotes: ids.quote, failures: ids.failure, webhooks: ids.webhook, transfers: ids.transfer, plans: ids.plan };
       assert.ok(byNoun[noun], `no id for ${p}`);
       return byNoun[noun];
     };

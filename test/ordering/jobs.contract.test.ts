@@ -48,6 +48,36 @@ for (const driver of testDrivers()) {
       assert.equal((await db.query('SELECT 1 FROM jobs WHERE subject = $1', [order.id])).rows.length, 0, 'done jobs are gone');
     });
 
+    test('a solo kind runs one job at a time per worker; other kinds run beside it', async () => {
+      const ids = ['s1', 's2', 's3'].map((x) => `${x}-${crypto.randomUUID()}`);
+      await jobs.enqueueJobs(db, [...ids.map((subject) => ({ kind: 'test.solo', subject })), { kind: 'test.quick', subject: 'q1' }, { kind: 'test.quick', subject: 'q2' }]);
+      let running = 0;
+      let most = 0;
+      const quickDuringSolo: string[] = [];
+      const solo: JobHandler = {
+        kind: 'test.solo',
+        solo: true,
+        run: async (job, ctx) => {
+          running++;
+          most = Math.max(most, running);
+          await sleep(150);
+          running--;
+          await db.transaction((tx) => ctx.finish(tx));
+        },
+      };
+      const quick: JobHandler = {
+        kind: 'test.quick',
+        run: async (job, ctx) => {
+          if (running > 0) quickDuringSolo.push(job.subject);
+          await db.transaction((tx) => ctx.finish(tx));
+        },
+      };
+      const w = new JobWorker(db, [solo, quick], { concurrency: 3 });
+      assert.equal(await w.runOnce(), 5);
+      assert.equal(most, 1, 'never two solo jobs at once');
+      assert.deepEqual(quickDuringSolo.sort(), ['q1', 'q2'], 'the other lanes ran the quick jobs meanwhile');
+    });
+
     test('a lease whose worker died is taken over when it expires; the dead worker cannot record an outcome', async () => {
       const { order } = await ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 100, protection: 'unprotected' });
       // A worker that leased the job and then died (never renews, never finishes).

@@ -36,6 +36,7 @@ import type { RouteId } from './routes.js';
 import { ServicesPanel } from './services/ServicesPanel.js';
 import { useServices } from './services/useServices.js';
 import { TransfersPanel } from './transfers/TransfersPanel.js';
+import { PlansPanel } from './plans/PlansPanel.js';
 
 type Session = { state: 'checking' } | { state: 'signin'; reason: string | null } | { state: 'error'; message: string } | { state: 'ready'; me: Me };
 
@@ -82,6 +83,7 @@ const PANEL_LABEL: Record<RouteId, string> = {
   services: 'Services',
   transfers: 'Bulk transfers',
   operator: 'Operations',
+  plans: 'Capacity planning',
 };
 
 /** The whole portal. */
@@ -182,6 +184,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
 
   const [orderForm, setOrderForm] = useState<OrderForm>(EMPTY_ORDER_FORM);
   const [shownOption, setShownOption] = useState<{ quote: Quote; optionId: string } | null>(null);
+  const [planOverlays, setPlanOverlays] = useState<PathOverlay[]>([]);
   const onShowOption = useCallback((quote: Quote | null, optionId: string | null) => {
     setShownOption(quote === null || optionId === null ? null : { quote, optionId });
   }, []);
@@ -190,6 +193,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   const shownService = serviceId !== null && services.state === 'ready' ? (services.services.find((s) => s.id === serviceId) ?? null) : null;
 
   const overlays = useMemo<PathOverlay[]>(() => {
+    if (route === 'plans') return planOverlays;
     if (route === 'order') {
       const opt = shownOption?.quote.options.find((o) => o.id === shownOption.optionId);
       return opt === undefined ? [] : designOverlays(`option-${opt.id}`, opt.paths);
@@ -204,7 +208,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
       return r.diverse.paths.map((p, i) => ({ key: `diverse-${i}`, spanIds: p.spanIds, colour: DIVERSE_COLOURS[i % 2], emphasised: true }));
     }
     return r.paths.map((p) => ({ key: `path-${p.rank}`, spanIds: p.spanIds, colour: pathColour(p.rank), emphasised: p.rank === selectedRank }));
-  }, [route, result, form.diverse, form.within, reach, selectedRank, shownOption, shownService]);
+  }, [route, result, form.diverse, form.within, reach, selectedRank, shownOption, shownService, planOverlays]);
 
   const spanSelected = (route === 'network' || route === 'operator') && selection?.kind === 'span' ? selection.id : null;
   // On the operations screen the map goes to the span picked (to cut it) or, with none picked, to
@@ -261,7 +265,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
   const hasFailures = model?.spans.some((s) => s.properties.failed === true) ?? false;
   const amplifiers = { given: 0, placed: 0 };
   for (const s of model?.spans ?? []) for (const a of s.properties.amplifiers ?? []) if (a.role === 'in-line') amplifiers[a.placedByDefault ? 'placed' : 'given'] += 1;
-  const forbidden = ready && route === 'operator' && !operator;
+  const forbidden = ready && (route === 'operator' || route === 'plans') && !operator;
 
   return (
     <div className="app">
@@ -355,6 +359,7 @@ function Portal({ session, onRetrySession, onSignOut }: { session: Exclude<Sessi
             <ServicesPanel model={model} services={services} onRetry={retryServices} selectedId={serviceId} onSelect={selectService} showTenant={operator} onOrderNew={() => navigate('/order')} />
           )}
           {route === 'transfers' && <TransfersPanel selectedId={new URLSearchParams(paramsKey).get('id')} onSelect={(id) => navigate(`/transfers?id=${encodeURIComponent(id)}`, true)} />}
+          {route === 'plans' && operator && <PlansPanel selectedId={new URLSearchParams(paramsKey).get('id')} onSelect={(id) => navigate(`/plans?id=${encodeURIComponent(id)}`, true)} onOverlays={setPlanOverlays} />}
           {model !== null && route === 'operator' && operator && (
             <OperatorPanel
               model={model}

@@ -12,6 +12,7 @@ export const ROUTES = [
   { id: 'services', path: '/services', label: 'My services', operator: false },
   { id: 'transfers', path: '/transfers', label: 'Transfers', operator: false },
   { id: 'operator', path: '/operator', label: 'Operations', operator: true },
+  { id: 'plans', path: '/plans', label: 'Planning', operator: true },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];

@@ -4,6 +4,11 @@
  *   --network builtin|FILE with --forecast FILE or --growth SPEC: a multi-period build-out plan.
  * Both solve a MILP with HiGHS (or CBC with --solver cbc) under a time limit, with a progress bar
  * on long solves, and print a summary table or the plan document as JSON.
+ *
+ * With --submit the build-out is planned over the store's network instead: the request goes to the
+ * API (`POST /v1/plans`, to a running server or the store opened in this process, see client.ts), the
+ * command follows the background job's progress with a bar and prints the plan. `plan list|show`
+ * read stored plans; `plan apply ID` turns one into inventory (`--dry-run` lists the changes only).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +35,9 @@ import type { MilpModel } from '../../engine/planning/model.js';
 import type { SolveOptions, SolveProgress, SolveResult } from '../../engine/planning/solution.js';
 import { solveWithHighs } from '../../solver/highs.js';
 import { solveWithCbc } from '../../solver/cbc.js';
-import { globals, renderTable } from '../context.js';
+import { globals, output, renderTable } from '../context.js';
+import { allPages, withClient, type ApiClient } from '../client.js';
+import type { Plan, PlanChanges, PlanRequest } from '../../services/planning/index.js';
 
 interface PlanOptions {
   sndlib?: string;
@@ -52,6 +59,10 @@ interface PlanOptions {
   warmStart: boolean;
   out?: string;
   progress?: boolean;
+  submit?: boolean;
+  wait: boolean;
+  metros?: string[];
+  strands?: number;
 }
 
 function positiveNumber(v: string): number {
@@ -183,7 +194,8 @@ function networkSummary(p: NetworkPlan): string {
   return `${head}\n${periods}\nwithout the plan (shortest-path routing of the forecast):\n${exText}`;
 }
 
-async function runPlan(o: PlanOptions, json: boolean): Promise<void> {
+async function runPlan(o: PlanOptions, json: boolean, cmd: Command): Promise<void> {
+  if (o.submit) return submitPlan(o, cmd);
   let doc: SndlibPlan | NetworkPlan;
   let text: string;
   if (o.sndlib !== undefined) {
@@ -205,7 +217,14 @@ async function runPlan(o: PlanOptions, json: boolean): Promise<void> {
     const network = loadNetwork(o.network ?? 'builtin');
     let forecast: ForecastDemand[];
     if (o.forecast !== undefined) forecast = loadForecast(o.forecast);
-    else if (o.growth !== undefined) forecast = growthForecast(network, { ...parseGrowthSpec(o.growth), periods: o.periods });
+    else if (o.growth !== undefined) {
+      try {
+        forecast = growthForecast(network, { ...parseGrowthSpec(o.growth), periods: o.periods, ...(o.metros ? { metros: o.metros } : {}) });
+      } catch (err) {
+        if (err instanceof RangeError) throw new LightpathError('validation-failed', `--metros: ${err.message}`);
+        throw err;
+      }
+    }
     else throw new LightpathError('validation-failed', 'plan needs --sndlib FILE, or --forecast FILE or --growth SPEC (with --network)');
     const periods = Math.max(o.periods, ...forecast.map((f) => f.period));
     if (o.labels && o.labels.length !== periods) throw new LightpathError('validation-failed', `--labels gives ${o.labels.length} labels for ${periods} periods`);
@@ -229,7 +248,7 @@ async function runPlan(o: PlanOptions, json: boolean): Promise<void> {
 
 /** Adds `plan` to the lightpath CLI. */
 export function registerPlanCommand(program: Command): void {
-  program
+  const plan = program
     .command('plan')
     .description('capacity planning (MILP): SNDlib network design, or a multi-period build-out of a network for a forecast')
     .option('--sndlib <file>', 'solve SNDlib\'s network design problem on a native-format file')
@@ -239,6 +258,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--network <spec>', '"builtin" or a network file (gml, sndlib, n2p, geojson, json) for a build-out plan', 'builtin')
     .option('--forecast <file>', 'demand forecast: CSV (a_site,z_site,period,gbps[,protection]), JSON, or an SNDlib file\'s DEMANDS')
     .option('--growth <spec>', 'forecast from growth between data-center metros: base=GBPS,default=RATE,<Metro>=RATE,…')
+    .option('--metros <list>', 'with --growth: only these data-center metros, e.g. Chicago,Dallas', (v: string) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))
     .option('--periods <n>', 'planning horizon in periods (with --growth)', positiveInt, 3)
     .option('--labels <list>', 'period labels, e.g. 2026,2027,2028', (v: string) => v.split(',').map((s) => s.trim()))
     .option('--supply-km <list>', 'fiber-km that can be bought per period (last value repeats)', numberList)
@@ -252,7 +272,124 @@ export function registerPlanCommand(program: Command): void {
     .option('-o, --out <file>', 'write the plan document (JSON) to a file')
     .option('--progress', 'force the progress bar (default: on a TTY)')
     .option('--no-progress', 'never show the progress bar')
+    .option('--strands <n>', 'strands in a newly laid cable (default 144)', positiveInt)
+    .option('--submit', 'plan over the store\'s network through the API (a running server, or the store opened here) and keep the plan')
+    .option('--no-wait', 'with --submit: print the queued plan and return')
     .action(async (opts: PlanOptions, cmd: Command) => {
-      await runPlan(opts, globals(cmd).json === true);
+      await runPlan(opts, globals(cmd).json === true, cmd);
     });
+
+  plan
+    .command('list')
+    .description('plans kept in the store (without their documents)')
+    .option('--state <state>', 'queued, running, done or failed')
+    .action(async (opts: { state?: string }, cmd: Command) => {
+      const items = await withClient(cmd, (c) => allPages<Plan>(c, '/v1/plans', { state: opts.state }));
+      output(cmd, { items, nextCursor: null }, () => renderTable(['id', 'state', 'created', 'finished', 'applied'], items.map((p) => [p.id, p.state, p.createdAt, p.finishedAt, p.appliedAt])));
+    });
+
+  plan
+    .command('show')
+    .description('a stored plan: its state, progress and, once done, its summary')
+    .argument('<id>')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const p = await withClient(cmd, (c) => c.request<Plan>('GET', `/v1/plans/${encodeURIComponent(id)}`));
+      output(cmd, p, () => storedSummary(p));
+    });
+
+  plan
+    .command('apply')
+    .description('turn a done plan\'s built capacity into inventory (new spans, cables, lit fiber pairs), all or nothing, once')
+    .argument('<id>')
+    .option('--dry-run', 'only list the changes apply would make')
+    .option('--inventory-version <n>', 'apply only if the inventory is still at this version (the one the dry run printed)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer >= 0');
+      return n;
+    })
+    .action(async (id: string, opts: { dryRun?: boolean; inventoryVersion?: number }, cmd: Command) => {
+      const base = `/v1/plans/${encodeURIComponent(id)}`;
+      const cs = await withClient(cmd, (c) =>
+        opts.dryRun ? c.request<PlanChanges>('GET', `${base}/changes`) : c.request<PlanChanges>('POST', `${base}/apply`, { query: { inventoryVersion: opts.inventoryVersion } }),
+      );
+      output(cmd, cs, () => changesSummary(cs, opts.dryRun === true));
+    });
+}
+
+/** The request body for the API from the command's options (the forecast file is read here). */
+function planRequest(o: PlanOptions, periodsGiven: boolean): PlanRequest {
+  const body: PlanRequest = {
+    // With a forecast, the horizon is its last period unless --periods says more.
+    ...(periodsGiven || o.forecast === undefined ? { periods: o.periods } : {}),
+    timeLimitSeconds: o.timeLimit,
+    mipRelGap: o.gap,
+    solver: o.solver,
+    warmStart: o.warmStart,
+    discountRate: o.discount,
+  };
+  if (o.forecast !== undefined) {
+    body.forecast = loadForecast(o.forecast).map((f) => ({ aSiteId: f.aSiteId, zSiteId: f.zSiteId, period: f.period, gbps: f.gbps, protection: f.protection }));
+  } else if (o.growth !== undefined) {
+    body.growth = { ...parseGrowthSpec(o.growth), ...(o.metros ? { metros: o.metros } : {}) };
+  } else {
+    throw new LightpathError('validation-failed', 'plan --submit needs --forecast FILE or --growth SPEC');
+  }
+  if (o.labels) body.periodLabels = o.labels;
+  if (o.supplyKm) body.fiberSupplyKm = o.supplyKm;
+  if (o.proposeRoutes) body.proposeRoutesKm = o.proposeRoutes;
+  if (o.strands) body.newCableStrands = o.strands;
+  return body;
+}
+
+/** Follows a queued plan until it is done or failed, with a progress bar on the solver's seconds. */
+async function follow(c: ApiClient, plan: Plan, o: PlanOptions): Promise<Plan> {
+  const limit = Math.ceil(plan.request.timeLimitSeconds ?? o.timeLimit);
+  const showBar = o.progress ?? (process.stderr.isTTY === true && limit >= 5);
+  const bar = showBar
+    ? new cliProgress.SingleBar({ stream: process.stderr, noTTYOutput: true, format: `${plan.id} {state} [{bar}] {value}/{total} s | best {primal} | gap {gap}` }, cliProgress.Presets.shades_classic)
+    : null;
+  bar?.start(limit, 0, { state: plan.state, primal: '-', gap: '-' });
+  // Without a server, this process runs the job itself (the solve is in a worker thread, so polling goes on).
+  const settling = c.remote ? Promise.resolve() : c.settle();
+  let p = plan;
+  try {
+    while (p.state === 'queued' || p.state === 'running') {
+      await new Promise((r) => setTimeout(r, 250));
+      p = await c.request<Plan>('GET', `/v1/plans/${encodeURIComponent(plan.id)}`);
+      const pr = p.progress;
+      bar?.update(Math.min(limit, Math.floor(pr?.seconds ?? 0)), { state: p.state, primal: pr?.primal === null || pr?.primal === undefined ? '-' : pr.primal.toPrecision(8), gap: pr?.gap === null || pr?.gap === undefined ? '-' : `${(pr.gap * 100).toFixed(2)}%` });
+    }
+  } finally {
+    bar?.stop();
+    await settling;
+  }
+  return p;
+}
+
+async function submitPlan(o: PlanOptions, cmd: Command): Promise<void> {
+  if (o.sndlib !== undefined || cmd.getOptionValueSource('network') === 'cli') throw new LightpathError('validation-failed', 'plan --submit plans over the store\'s network: drop --sndlib and --network');
+  const body = planRequest(o, cmd.getOptionValueSource('periods') === 'cli');
+  const plan = await withClient(cmd, async (c) => {
+    const queued = await c.request<Plan>('POST', '/v1/plans', { body });
+    return o.wait ? follow(c, queued, o) : queued;
+  });
+  if (o.out && plan.document) fs.writeFileSync(o.out, JSON.stringify(plan.document, null, 2) + '\n');
+  if (plan.state === 'failed' && plan.error) throw new LightpathError(plan.error.code as 'internal', `plan ${plan.id} failed: ${plan.error.detail}`);
+  output(cmd, plan, () => storedSummary(plan));
+}
+
+function storedSummary(p: Plan): string {
+  const head = `Plan ${p.id} is ${p.state}${p.appliedAt ? ` (applied ${p.appliedAt})` : ''}.`;
+  if (p.document) return `${head}\n${networkSummary(p.document)}\nreview the inventory changes: lightpath plan apply ${p.id} --dry-run`;
+  if (p.error) return `${head} ${p.error.code}: ${p.error.detail}`;
+  return head;
+}
+
+function changesSummary(cs: PlanChanges, dryRun: boolean): string {
+  const rows = cs.changes.map((c) => [c.op, c.spanId, c.cablesAdded.length, c.fiberPairsAdded, Math.round(c.fiberKmAdded), c.periods.map((q) => q.label).join(', ')]);
+  const table = renderTable(['change', 'span', 'cables +', 'fiber pairs lit +', 'fiber-km +', 'periods'], rows);
+  const head = cs.applied ? (dryRun ? `Plan ${cs.planId} was applied at ${cs.appliedAt}:` : `Applied plan ${cs.planId}: ${cs.changes.length} change(s).`) : `Plan ${cs.planId} would make ${cs.changes.length} change(s) (dry run):`;
+  const conflicts = cs.conflicts.length ? `\nconflicts (apply would be refused):\n${cs.conflicts.map((x) => `  ${x}`).join('\n')}` : '';
+  const next = !cs.applied && dryRun && cs.conflicts.length === 0 ? `\napply exactly these: lightpath plan apply ${cs.planId} --inventory-version ${cs.inventoryVersion}` : '';
+  return `${head}\n${table}\n${cs.wavesPlanned} planned wave(s) are lit by orders, not by apply.${conflicts}${next}`;
 }

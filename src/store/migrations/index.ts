@@ -9,6 +9,7 @@ import { southbound } from './008-southbound.js';
 import { eventNames } from './009-event-names.js';
 import { physics } from './010-physics.js';
 import { transfers } from './011-transfers.js';
+import { plans } from './012-plans.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'event-names', sql: eventNames },
   { version: 10, name: 'physics', sql: physics },
   { version: 11, name: 'transfers', sql: transfers },
+  { version: 12, name: 'plans', sql: plans },
 ];

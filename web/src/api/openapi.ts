@@ -681,6 +681,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List plans (documents left out: get one plan for its document) */
+        get: operations["listPlans"];
+        put?: never;
+        /** Plan the build-out of the store's network for a forecast (a background job: 202 with the queued plan; plan.started, plan.progress, plan.completed or plan.failed events follow) */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a plan: its state, progress and, once done, its document */
+        get: operations["getPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inventory change set the plan would apply (spans created, cables laid, fiber pairs lit), computed on the inventory as it is now; the applied one once applied */
+        get: operations["getPlanChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the plan's change set to the inventory in one transaction (all or nothing, audited); a plan is applied once (409 conflict after) */
+        post: operations["applyPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/availability": {
         parameters: {
             query?: never;
@@ -17578,6 +17647,2442 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: "queued" | "running" | "done" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            state: "queued" | "running" | "done" | "failed";
+                            request: {
+                                /** @description Gbps between site pairs per period (1-based); give this or growth */
+                                forecast?: {
+                                    /** @description Stable readable id */
+                                    aSiteId: string;
+                                    /** @description Stable readable id */
+                                    zSiteId: string;
+                                    period: number;
+                                    gbps: number;
+                                    protection?: "none" | "1+1";
+                                }[];
+                                /** @description a forecast generated from growth between data-center markets; give this or forecast */
+                                growth?: {
+                                    /** @description Gbps between every pair of data-center markets in period 1 */
+                                    baseGbps: number;
+                                    /** @description growth per period of metros not listed (0.25 = 25 %) */
+                                    defaultGrowth: number;
+                                    growthByMetro?: {
+                                        [key: string]: number;
+                                    };
+                                    metros?: string[];
+                                    protection?: "none" | "1+1";
+                                };
+                                /** @description horizon in periods (default 3 with growth; with a forecast, its last period) */
+                                periods?: number;
+                                periodLabels?: string[];
+                                /** @description new fiber (strands × km) that can be bought per period; the last value repeats */
+                                fiberSupplyKm?: number[];
+                                /** @description offer new routes between PoPs up to this great-circle distance */
+                                proposeRoutesKm?: number;
+                                discountRate?: number;
+                                newCableStrands?: number;
+                                pathsPerDemand?: number;
+                                pairsPerDemand?: number;
+                                /** @description capital costs (default: illustrative relative units, a 100G transponder = 1) */
+                                costs?: {
+                                    transponderByRateGbps?: {
+                                        [key: string]: number;
+                                    };
+                                    lineSystemFixed?: number;
+                                    lineSystemPerKm?: number;
+                                    cablePerRouteKm?: number;
+                                    cablePerStrandKm?: number;
+                                    newRoutePerKm?: number;
+                                };
+                                /** @default 60 */
+                                timeLimitSeconds: number;
+                                /** @description stop at this relative gap (0: prove optimality) */
+                                mipRelGap?: number;
+                                solver?: "highs" | "cbc";
+                                /** @description seed the solver with the heuristic plan (default true) */
+                                warmStart?: boolean;
+                            };
+                            progress: {
+                                seconds: number;
+                                primal: number | null;
+                                dual: number | null;
+                                gap: number | null;
+                                nodes: number | null;
+                            } | null;
+                            error: {
+                                code: string;
+                                detail: string;
+                            } | null;
+                            inventoryVersion: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            appliedAt: string | null;
+                            /** @description the plan once done (null in lists) */
+                            document: {
+                                network: string;
+                                periods: {
+                                    period: number;
+                                    label: string;
+                                    build: {
+                                        waves: {
+                                            aSiteId: string;
+                                            zSiteId: string;
+                                            protection: "none" | "1+1";
+                                            rateGbps: number;
+                                            format: string;
+                                            slots: number;
+                                            spanIds: string[];
+                                            lengthKm: number;
+                                            regenSiteIds: string[];
+                                            protectFormat: string | null;
+                                            protectSlots: number | null;
+                                            protectSpanIds: string[];
+                                            protectLengthKm: number | null;
+                                            protectRegenSiteIds: string[];
+                                            transpondersPerWave: number;
+                                            count: number;
+                                        }[];
+                                        lineSystems: {
+                                            spanId: string;
+                                            added: number;
+                                        }[];
+                                        cables: {
+                                            spanId: string;
+                                            added: number;
+                                            strandsPerCable: number;
+                                            fiberKm: number;
+                                            onNewRoute: boolean;
+                                        }[];
+                                        newRoutes: {
+                                            routeId: string;
+                                            aSiteId: string;
+                                            zSiteId: string;
+                                            lengthKm: number;
+                                            geometry: {
+                                                /** @enum {string} */
+                                                type: "LineString";
+                                                coordinates: [
+                                                    number,
+                                                    number
+                                                ][];
+                                            };
+                                        }[];
+                                    };
+                                    capex: {
+                                        transponders: number;
+                                        lineSystems: number;
+                                        cables: number;
+                                        routes: number;
+                                        total: number;
+                                        discounted: number;
+                                    };
+                                    lit: {
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        protection: "none" | "1+1";
+                                        rateGbps: number;
+                                        format: string;
+                                        slots: number;
+                                        spanIds: string[];
+                                        lengthKm: number;
+                                        regenSiteIds: string[];
+                                        protectFormat: string | null;
+                                        protectSlots: number | null;
+                                        protectSpanIds: string[];
+                                        protectLengthKm: number | null;
+                                        protectRegenSiteIds: string[];
+                                        transpondersPerWave: number;
+                                        count: number;
+                                    }[];
+                                    utilisation: {
+                                        spanId: string;
+                                        slotsUsed: number;
+                                        slotsLit: number;
+                                        utilisation: number | null;
+                                        fiberPairsLit: number;
+                                        cablesAdded: number;
+                                    }[];
+                                    kpis: {
+                                        routeKm: number;
+                                        routeMiles: number;
+                                        fiberMiles: number;
+                                        litCapacityGbps: number;
+                                        demandGbps: number;
+                                        fiberKmBought: number;
+                                        fiberKmSupply: number | null;
+                                        wavesLit: number;
+                                    };
+                                }[];
+                                solver: {
+                                    solver: string;
+                                    /** @description optimal, time-limit, node-limit, interrupted, infeasible, unbounded or error */
+                                    status: string;
+                                    objective: number | null;
+                                    bound: number | null;
+                                    gap: number | null;
+                                    seconds: number;
+                                    nodes: number | null;
+                                    message?: string;
+                                };
+                                capex: {
+                                    transponders: number;
+                                    lineSystems: number;
+                                    cables: number;
+                                    routes: number;
+                                    total: number;
+                                    discounted: number;
+                                };
+                                exhaustion: {
+                                    spanId: string;
+                                    slotsAvailable: number;
+                                    slotsNeeded: number[];
+                                    exhaustedInPeriod: number | null;
+                                    label: string | null;
+                                }[];
+                                assumptions: {
+                                    newCableStrands: number;
+                                    discountRate: number;
+                                    pathsPerDemand: number;
+                                    pairsPerDemand: number;
+                                };
+                            } | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Gbps between site pairs per period (1-based); give this or growth */
+                    forecast?: {
+                        /** @description Stable readable id */
+                        aSiteId: string;
+                        /** @description Stable readable id */
+                        zSiteId: string;
+                        period: number;
+                        gbps: number;
+                        protection?: "none" | "1+1";
+                    }[];
+                    /** @description a forecast generated from growth between data-center markets; give this or forecast */
+                    growth?: {
+                        /** @description Gbps between every pair of data-center markets in period 1 */
+                        baseGbps: number;
+                        /** @description growth per period of metros not listed (0.25 = 25 %) */
+                        defaultGrowth: number;
+                        growthByMetro?: {
+                            [key: string]: number;
+                        };
+                        metros?: string[];
+                        protection?: "none" | "1+1";
+                    };
+                    /** @description horizon in periods (default 3 with growth; with a forecast, its last period) */
+                    periods?: number;
+                    periodLabels?: string[];
+                    /** @description new fiber (strands × km) that can be bought per period; the last value repeats */
+                    fiberSupplyKm?: number[];
+                    /** @description offer new routes between PoPs up to this great-circle distance */
+                    proposeRoutesKm?: number;
+                    discountRate?: number;
+                    newCableStrands?: number;
+                    pathsPerDemand?: number;
+                    pairsPerDemand?: number;
+                    /** @description capital costs (default: illustrative relative units, a 100G transponder = 1) */
+                    costs?: {
+                        transponderByRateGbps?: {
+                            [key: string]: number;
+                        };
+                        lineSystemFixed?: number;
+                        lineSystemPerKm?: number;
+                        cablePerRouteKm?: number;
+                        cablePerStrandKm?: number;
+                        newRoutePerKm?: number;
+                    };
+                    /** @default 60 */
+                    timeLimitSeconds?: number;
+                    /** @description stop at this relative gap (0: prove optimality) */
+                    mipRelGap?: number;
+                    solver?: "highs" | "cbc";
+                    /** @description seed the solver with the heuristic plan (default true) */
+                    warmStart?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        state: "queued" | "running" | "done" | "failed";
+                        request: {
+                            /** @description Gbps between site pairs per period (1-based); give this or growth */
+                            forecast?: {
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                period: number;
+                                gbps: number;
+                                protection?: "none" | "1+1";
+                            }[];
+                            /** @description a forecast generated from growth between data-center markets; give this or forecast */
+                            growth?: {
+                                /** @description Gbps between every pair of data-center markets in period 1 */
+                                baseGbps: number;
+                                /** @description growth per period of metros not listed (0.25 = 25 %) */
+                                defaultGrowth: number;
+                                growthByMetro?: {
+                                    [key: string]: number;
+                                };
+                                metros?: string[];
+                                protection?: "none" | "1+1";
+                            };
+                            /** @description horizon in periods (default 3 with growth; with a forecast, its last period) */
+                            periods?: number;
+                            periodLabels?: string[];
+                            /** @description new fiber (strands × km) that can be bought per period; the last value repeats */
+                            fiberSupplyKm?: number[];
+                            /** @description offer new routes between PoPs up to this great-circle distance */
+                            proposeRoutesKm?: number;
+                            discountRate?: number;
+                            newCableStrands?: number;
+                            pathsPerDemand?: number;
+                            pairsPerDemand?: number;
+                            /** @description capital costs (default: illustrative relative units, a 100G transponder = 1) */
+                            costs?: {
+                                transponderByRateGbps?: {
+                                    [key: string]: number;
+                                };
+                                lineSystemFixed?: number;
+                                lineSystemPerKm?: number;
+                                cablePerRouteKm?: number;
+                                cablePerStrandKm?: number;
+                                newRoutePerKm?: number;
+                            };
+                            /** @default 60 */
+                            timeLimitSeconds: number;
+                            /** @description stop at this relative gap (0: prove optimality) */
+                            mipRelGap?: number;
+                            solver?: "highs" | "cbc";
+                            /** @description seed the solver with the heuristic plan (default true) */
+                            warmStart?: boolean;
+                        };
+                        progress: {
+                            seconds: number;
+                            primal: number | null;
+                            dual: number | null;
+                            gap: number | null;
+                            nodes: number | null;
+                        } | null;
+                        error: {
+                            code: string;
+                            detail: string;
+                        } | null;
+                        inventoryVersion: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        appliedAt: string | null;
+                        /** @description the plan once done (null in lists) */
+                        document: {
+                            network: string;
+                            periods: {
+                                period: number;
+                                label: string;
+                                build: {
+                                    waves: {
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        protection: "none" | "1+1";
+                                        rateGbps: number;
+                                        format: string;
+                                        slots: number;
+                                        spanIds: string[];
+                                        lengthKm: number;
+                                        regenSiteIds: string[];
+                                        protectFormat: string | null;
+                                        protectSlots: number | null;
+                                        protectSpanIds: string[];
+                                        protectLengthKm: number | null;
+                                        protectRegenSiteIds: string[];
+                                        transpondersPerWave: number;
+                                        count: number;
+                                    }[];
+                                    lineSystems: {
+                                        spanId: string;
+                                        added: number;
+                                    }[];
+                                    cables: {
+                                        spanId: string;
+                                        added: number;
+                                        strandsPerCable: number;
+                                        fiberKm: number;
+                                        onNewRoute: boolean;
+                                    }[];
+                                    newRoutes: {
+                                        routeId: string;
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        lengthKm: number;
+                                        geometry: {
+                                            /** @enum {string} */
+                                            type: "LineString";
+                                            coordinates: [
+                                                number,
+                                                number
+                                            ][];
+                                        };
+                                    }[];
+                                };
+                                capex: {
+                                    transponders: number;
+                                    lineSystems: number;
+                                    cables: number;
+                                    routes: number;
+                                    total: number;
+                                    discounted: number;
+                                };
+                                lit: {
+                                    aSiteId: string;
+                                    zSiteId: string;
+                                    protection: "none" | "1+1";
+                                    rateGbps: number;
+                                    format: string;
+                                    slots: number;
+                                    spanIds: string[];
+                                    lengthKm: number;
+                                    regenSiteIds: string[];
+                                    protectFormat: string | null;
+                                    protectSlots: number | null;
+                                    protectSpanIds: string[];
+                                    protectLengthKm: number | null;
+                                    protectRegenSiteIds: string[];
+                                    transpondersPerWave: number;
+                                    count: number;
+                                }[];
+                                utilisation: {
+                                    spanId: string;
+                                    slotsUsed: number;
+                                    slotsLit: number;
+                                    utilisation: number | null;
+                                    fiberPairsLit: number;
+                                    cablesAdded: number;
+                                }[];
+                                kpis: {
+                                    routeKm: number;
+                                    routeMiles: number;
+                                    fiberMiles: number;
+                                    litCapacityGbps: number;
+                                    demandGbps: number;
+                                    fiberKmBought: number;
+                                    fiberKmSupply: number | null;
+                                    wavesLit: number;
+                                };
+                            }[];
+                            solver: {
+                                solver: string;
+                                /** @description optimal, time-limit, node-limit, interrupted, infeasible, unbounded or error */
+                                status: string;
+                                objective: number | null;
+                                bound: number | null;
+                                gap: number | null;
+                                seconds: number;
+                                nodes: number | null;
+                                message?: string;
+                            };
+                            capex: {
+                                transponders: number;
+                                lineSystems: number;
+                                cables: number;
+                                routes: number;
+                                total: number;
+                                discounted: number;
+                            };
+                            exhaustion: {
+                                spanId: string;
+                                slotsAvailable: number;
+                                slotsNeeded: number[];
+                                exhaustedInPeriod: number | null;
+                                label: string | null;
+                            }[];
+                            assumptions: {
+                                newCableStrands: number;
+                                discountRate: number;
+                                pathsPerDemand: number;
+                                pairsPerDemand: number;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        state: "queued" | "running" | "done" | "failed";
+                        request: {
+                            /** @description Gbps between site pairs per period (1-based); give this or growth */
+                            forecast?: {
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                period: number;
+                                gbps: number;
+                                protection?: "none" | "1+1";
+                            }[];
+                            /** @description a forecast generated from growth between data-center markets; give this or forecast */
+                            growth?: {
+                                /** @description Gbps between every pair of data-center markets in period 1 */
+                                baseGbps: number;
+                                /** @description growth per period of metros not listed (0.25 = 25 %) */
+                                defaultGrowth: number;
+                                growthByMetro?: {
+                                    [key: string]: number;
+                                };
+                                metros?: string[];
+                                protection?: "none" | "1+1";
+                            };
+                            /** @description horizon in periods (default 3 with growth; with a forecast, its last period) */
+                            periods?: number;
+                            periodLabels?: string[];
+                            /** @description new fiber (strands × km) that can be bought per period; the last value repeats */
+                            fiberSupplyKm?: number[];
+                            /** @description offer new routes between PoPs up to this great-circle distance */
+                            proposeRoutesKm?: number;
+                            discountRate?: number;
+                            newCableStrands?: number;
+                            pathsPerDemand?: number;
+                            pairsPerDemand?: number;
+                            /** @description capital costs (default: illustrative relative units, a 100G transponder = 1) */
+                            costs?: {
+                                transponderByRateGbps?: {
+                                    [key: string]: number;
+                                };
+                                lineSystemFixed?: number;
+                                lineSystemPerKm?: number;
+                                cablePerRouteKm?: number;
+                                cablePerStrandKm?: number;
+                                newRoutePerKm?: number;
+                            };
+                            /** @default 60 */
+                            timeLimitSeconds: number;
+                            /** @description stop at this relative gap (0: prove optimality) */
+                            mipRelGap?: number;
+                            solver?: "highs" | "cbc";
+                            /** @description seed the solver with the heuristic plan (default true) */
+                            warmStart?: boolean;
+                        };
+                        progress: {
+                            seconds: number;
+                            primal: number | null;
+                            dual: number | null;
+                            gap: number | null;
+                            nodes: number | null;
+                        } | null;
+                        error: {
+                            code: string;
+                            detail: string;
+                        } | null;
+                        inventoryVersion: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        appliedAt: string | null;
+                        /** @description the plan once done (null in lists) */
+                        document: {
+                            network: string;
+                            periods: {
+                                period: number;
+                                label: string;
+                                build: {
+                                    waves: {
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        protection: "none" | "1+1";
+                                        rateGbps: number;
+                                        format: string;
+                                        slots: number;
+                                        spanIds: string[];
+                                        lengthKm: number;
+                                        regenSiteIds: string[];
+                                        protectFormat: string | null;
+                                        protectSlots: number | null;
+                                        protectSpanIds: string[];
+                                        protectLengthKm: number | null;
+                                        protectRegenSiteIds: string[];
+                                        transpondersPerWave: number;
+                                        count: number;
+                                    }[];
+                                    lineSystems: {
+                                        spanId: string;
+                                        added: number;
+                                    }[];
+                                    cables: {
+                                        spanId: string;
+                                        added: number;
+                                        strandsPerCable: number;
+                                        fiberKm: number;
+                                        onNewRoute: boolean;
+                                    }[];
+                                    newRoutes: {
+                                        routeId: string;
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        lengthKm: number;
+                                        geometry: {
+                                            /** @enum {string} */
+                                            type: "LineString";
+                                            coordinates: [
+                                                number,
+                                                number
+                                            ][];
+                                        };
+                                    }[];
+                                };
+                                capex: {
+                                    transponders: number;
+                                    lineSystems: number;
+                                    cables: number;
+                                    routes: number;
+                                    total: number;
+                                    discounted: number;
+                                };
+                                lit: {
+                                    aSiteId: string;
+                                    zSiteId: string;
+                                    protection: "none" | "1+1";
+                                    rateGbps: number;
+                                    format: string;
+                                    slots: number;
+                                    spanIds: string[];
+                                    lengthKm: number;
+                                    regenSiteIds: string[];
+                                    protectFormat: string | null;
+                                    protectSlots: number | null;
+                                    protectSpanIds: string[];
+                                    protectLengthKm: number | null;
+                                    protectRegenSiteIds: string[];
+                                    transpondersPerWave: number;
+                                    count: number;
+                                }[];
+                                utilisation: {
+                                    spanId: string;
+                                    slotsUsed: number;
+                                    slotsLit: number;
+                                    utilisation: number | null;
+                                    fiberPairsLit: number;
+                                    cablesAdded: number;
+                                }[];
+                                kpis: {
+                                    routeKm: number;
+                                    routeMiles: number;
+                                    fiberMiles: number;
+                                    litCapacityGbps: number;
+                                    demandGbps: number;
+                                    fiberKmBought: number;
+                                    fiberKmSupply: number | null;
+                                    wavesLit: number;
+                                };
+                            }[];
+                            solver: {
+                                solver: string;
+                                /** @description optimal, time-limit, node-limit, interrupted, infeasible, unbounded or error */
+                                status: string;
+                                objective: number | null;
+                                bound: number | null;
+                                gap: number | null;
+                                seconds: number;
+                                nodes: number | null;
+                                message?: string;
+                            };
+                            capex: {
+                                transponders: number;
+                                lineSystems: number;
+                                cables: number;
+                                routes: number;
+                                total: number;
+                                discounted: number;
+                            };
+                            exhaustion: {
+                                spanId: string;
+                                slotsAvailable: number;
+                                slotsNeeded: number[];
+                                exhaustedInPeriod: number | null;
+                                label: string | null;
+                            }[];
+                            assumptions: {
+                                newCableStrands: number;
+                                discountRate: number;
+                                pathsPerDemand: number;
+                                pairsPerDemand: number;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `validation-failed`: The request breaks the schema or a rule; `errors` lists each field (for enums, the allowed values). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `payload-too-large`: The body exceeds the size limit of the route. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unsupported-media-type`: The Content-Type is not one the route accepts. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        state: "queued" | "running" | "done" | "failed";
+                        request: {
+                            /** @description Gbps between site pairs per period (1-based); give this or growth */
+                            forecast?: {
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                period: number;
+                                gbps: number;
+                                protection?: "none" | "1+1";
+                            }[];
+                            /** @description a forecast generated from growth between data-center markets; give this or forecast */
+                            growth?: {
+                                /** @description Gbps between every pair of data-center markets in period 1 */
+                                baseGbps: number;
+                                /** @description growth per period of metros not listed (0.25 = 25 %) */
+                                defaultGrowth: number;
+                                growthByMetro?: {
+                                    [key: string]: number;
+                                };
+                                metros?: string[];
+                                protection?: "none" | "1+1";
+                            };
+                            /** @description horizon in periods (default 3 with growth; with a forecast, its last period) */
+                            periods?: number;
+                            periodLabels?: string[];
+                            /** @description new fiber (strands × km) that can be bought per period; the last value repeats */
+                            fiberSupplyKm?: number[];
+                            /** @description offer new routes between PoPs up to this great-circle distance */
+                            proposeRoutesKm?: number;
+                            discountRate?: number;
+                            newCableStrands?: number;
+                            pathsPerDemand?: number;
+                            pairsPerDemand?: number;
+                            /** @description capital costs (default: illustrative relative units, a 100G transponder = 1) */
+                            costs?: {
+                                transponderByRateGbps?: {
+                                    [key: string]: number;
+                                };
+                                lineSystemFixed?: number;
+                                lineSystemPerKm?: number;
+                                cablePerRouteKm?: number;
+                                cablePerStrandKm?: number;
+                                newRoutePerKm?: number;
+                            };
+                            /** @default 60 */
+                            timeLimitSeconds: number;
+                            /** @description stop at this relative gap (0: prove optimality) */
+                            mipRelGap?: number;
+                            solver?: "highs" | "cbc";
+                            /** @description seed the solver with the heuristic plan (default true) */
+                            warmStart?: boolean;
+                        };
+                        progress: {
+                            seconds: number;
+                            primal: number | null;
+                            dual: number | null;
+                            gap: number | null;
+                            nodes: number | null;
+                        } | null;
+                        error: {
+                            code: string;
+                            detail: string;
+                        } | null;
+                        inventoryVersion: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        appliedAt: string | null;
+                        /** @description the plan once done (null in lists) */
+                        document: {
+                            network: string;
+                            periods: {
+                                period: number;
+                                label: string;
+                                build: {
+                                    waves: {
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        protection: "none" | "1+1";
+                                        rateGbps: number;
+                                        format: string;
+                                        slots: number;
+                                        spanIds: string[];
+                                        lengthKm: number;
+                                        regenSiteIds: string[];
+                                        protectFormat: string | null;
+                                        protectSlots: number | null;
+                                        protectSpanIds: string[];
+                                        protectLengthKm: number | null;
+                                        protectRegenSiteIds: string[];
+                                        transpondersPerWave: number;
+                                        count: number;
+                                    }[];
+                                    lineSystems: {
+                                        spanId: string;
+                                        added: number;
+                                    }[];
+                                    cables: {
+                                        spanId: string;
+                                        added: number;
+                                        strandsPerCable: number;
+                                        fiberKm: number;
+                                        onNewRoute: boolean;
+                                    }[];
+                                    newRoutes: {
+                                        routeId: string;
+                                        aSiteId: string;
+                                        zSiteId: string;
+                                        lengthKm: number;
+                                        geometry: {
+                                            /** @enum {string} */
+                                            type: "LineString";
+                                            coordinates: [
+                                                number,
+                                                number
+                                            ][];
+                                        };
+                                    }[];
+                                };
+                                capex: {
+                                    transponders: number;
+                                    lineSystems: number;
+                                    cables: number;
+                                    routes: number;
+                                    total: number;
+                                    discounted: number;
+                                };
+                                lit: {
+                                    aSiteId: string;
+                                    zSiteId: string;
+                                    protection: "none" | "1+1";
+                                    rateGbps: number;
+                                    format: string;
+                                    slots: number;
+                                    spanIds: string[];
+                                    lengthKm: number;
+                                    regenSiteIds: string[];
+                                    protectFormat: string | null;
+                                    protectSlots: number | null;
+                                    protectSpanIds: string[];
+                                    protectLengthKm: number | null;
+                                    protectRegenSiteIds: string[];
+                                    transpondersPerWave: number;
+                                    count: number;
+                                }[];
+                                utilisation: {
+                                    spanId: string;
+                                    slotsUsed: number;
+                                    slotsLit: number;
+                                    utilisation: number | null;
+                                    fiberPairsLit: number;
+                                    cablesAdded: number;
+                                }[];
+                                kpis: {
+                                    routeKm: number;
+                                    routeMiles: number;
+                                    fiberMiles: number;
+                                    litCapacityGbps: number;
+                                    demandGbps: number;
+                                    fiberKmBought: number;
+                                    fiberKmSupply: number | null;
+                                    wavesLit: number;
+                                };
+                            }[];
+                            solver: {
+                                solver: string;
+                                /** @description optimal, time-limit, node-limit, interrupted, infeasible, unbounded or error */
+                                status: string;
+                                objective: number | null;
+                                bound: number | null;
+                                gap: number | null;
+                                seconds: number;
+                                nodes: number | null;
+                                message?: string;
+                            };
+                            capex: {
+                                transponders: number;
+                                lineSystems: number;
+                                cables: number;
+                                routes: number;
+                                total: number;
+                                discounted: number;
+                            };
+                            exhaustion: {
+                                spanId: string;
+                                slotsAvailable: number;
+                                slotsNeeded: number[];
+                                exhaustedInPeriod: number | null;
+                                label: string | null;
+                            }[];
+                            assumptions: {
+                                newCableStrands: number;
+                                discountRate: number;
+                                pathsPerDemand: number;
+                                pairsPerDemand: number;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getPlanChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        applied: boolean;
+                        appliedAt: string | null;
+                        inventoryVersion: number;
+                        changes: {
+                            op: "span.create" | "span.update";
+                            spanId: string;
+                            before: {
+                                /** @description Stable readable id */
+                                id: string;
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                lengthKm: number;
+                                measuredLatencyUs: number | null;
+                                srlgIds: string[];
+                                cables: {
+                                    /** @description Stable readable id */
+                                    id: string;
+                                    strandCount: number;
+                                    strandsInUse: number;
+                                }[];
+                                lineSystem: {
+                                    fiberPairs: number;
+                                    slotCount: number;
+                                    slotWidthGhz: number;
+                                    startFrequencyGhz: number;
+                                    /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                    launchPowerDbm?: number;
+                                    /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                    amplifierSitesKm?: number[] | null;
+                                } | null;
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "LineString";
+                                    coordinates: number[][];
+                                };
+                                fiberType?: string;
+                                connectorLossDb?: number;
+                            } | null;
+                            after: {
+                                /** @description Stable readable id */
+                                id: string;
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                lengthKm: number;
+                                measuredLatencyUs: number | null;
+                                srlgIds: string[];
+                                cables: {
+                                    /** @description Stable readable id */
+                                    id: string;
+                                    strandCount: number;
+                                    strandsInUse: number;
+                                }[];
+                                lineSystem: {
+                                    fiberPairs: number;
+                                    slotCount: number;
+                                    slotWidthGhz: number;
+                                    startFrequencyGhz: number;
+                                    /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                    launchPowerDbm?: number;
+                                    /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                    amplifierSitesKm?: number[] | null;
+                                } | null;
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "LineString";
+                                    coordinates: number[][];
+                                };
+                                fiberType?: string;
+                                connectorLossDb?: number;
+                            };
+                            cablesAdded: string[];
+                            fiberPairsAdded: number;
+                            fiberKmAdded: number;
+                            periods: {
+                                period: number;
+                                label: string;
+                                cablesAdded: number;
+                                lineSystemsAdded: number;
+                                routeOpened: boolean;
+                            }[];
+                        }[];
+                        /** @description why the change set cannot be applied to the inventory as it is (apply answers 409) */
+                        conflicts: string[];
+                        /** @description waves the plan lights: by orders, not by apply */
+                        wavesPlanned: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `not-found`: No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `conflict`: The object is not in a state that allows this (e.g. cancelling a completed order). `idempotency-conflict`: The Idempotency-Key was used before with a different request body. `in-use`: A live service (now or in a future window) uses what the change would remove or shrink; `services` names them. `capacity-exhausted`: The planner proved that no capacity meets the request now. `deadline-infeasible`: A bulk transfer cannot be scheduled by its deadline on the capacity free (every admitted transfer kept on time); `earliestFeasibleDeadline` and `mostVolumeTB` say what would fit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `rate-limited`: This key (or address) sent too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `internal`: A bug: it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    applyPlan: {
+        parameters: {
+            query?: {
+                /** @description the inventoryVersion of the reviewed change set: apply only if the inventory has not changed since (else 409 conflict) */
+                inventoryVersion?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Stable readable id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        applied: boolean;
+                        appliedAt: string | null;
+                        inventoryVersion: number;
+                        changes: {
+                            op: "span.create" | "span.update";
+                            spanId: string;
+                            before: {
+                                /** @description Stable readable id */
+                                id: string;
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                lengthKm: number;
+                                measuredLatencyUs: number | null;
+                                srlgIds: string[];
+                                cables: {
+                                    /** @description Stable readable id */
+                                    id: string;
+                                    strandCount: number;
+                                    strandsInUse: number;
+                                }[];
+                                lineSystem: {
+                                    fiberPairs: number;
+                                    slotCount: number;
+                                    slotWidthGhz: number;
+                                    startFrequencyGhz: number;
+                                    /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                    launchPowerDbm?: number;
+                                    /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                    amplifierSitesKm?: number[] | null;
+                                } | null;
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "LineString";
+                                    coordinates: number[][];
+                                };
+                                fiberType?: string;
+                                connectorLossDb?: number;
+                            } | null;
+                            after: {
+                                /** @description Stable readable id */
+                                id: string;
+                                /** @description Stable readable id */
+                                aSiteId: string;
+                                /** @description Stable readable id */
+                                zSiteId: string;
+                                lengthKm: number;
+                                measuredLatencyUs: number | null;
+                                srlgIds: string[];
+                                cables: {
+                                    /** @description Stable readable id */
+                                    id: string;
+                                    strandCount: number;
+                                    strandsInUse: number;
+                                }[];
+                                lineSystem: {
+                                    fiberPairs: number;
+                                    slotCount: number;
+                                    slotWidthGhz: number;
+                                    startFrequencyGhz: number;
+                                    /** @description per-channel launch power into each fiber section, dBm (default 0) */
+                                    launchPowerDbm?: number;
+                                    /** @description in-line amplifier huts, km from the A end, ascending; null = unknown (placed every ≤ 80 km and shown with placedByDefault) */
+                                    amplifierSitesKm?: number[] | null;
+                                } | null;
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "LineString";
+                                    coordinates: number[][];
+                                };
+                                fiberType?: string;
+                                connectorLossDb?: number;
+                            };
+                            cablesAdded: string[];
+                            fiberPairsAdded: number;
+                            fiberKmAdded: number;
+                            periods: {
+                                period: number;
+                                label: string;
+                                cablesAdded: number;
+                                lineSystemsAdded: number;
+                                routeOpened: boolean;
+                            }[];
+                        }[];
+                        /** @description why the change set cannot be applied to the inventory as it is (apply answers 409) */
+                        conflicts: string[];
+                        /** @description waves the plan lights: by orders, not by apply */
+                        wavesPlanned: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `unauthorized`: No API key, or one that is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable error code (see the response descriptions for what each means) */
+                        code: "validation-failed" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "idempotency-conflict" | "in-use" | "capacity-exhausted" | "deadline-infeasible" | "payload-too-large" | "unsupported-media-type" | "rate-limited" | "busy" | "store-locked" | "store-unavailable" | "internal";
+                        errors?: {
+                            path: string;
+                            message: string;
+                            file?: string;
+                            line?: number;
+                        }[];
+                        /** @description busy, rate-limited, store-unavailable: also sent as the Retry-After header */
+                        retryAfterSeconds?: number;
+                        /** @description in-use: the live services holding what the change would remove or shrink */
+                        services?: string[];
+                        /** @description in-use: the trunks concerned */
+                        trunks?: string[];
+                        /** @description store-unavailable on an order: the id to look up once the store answers */
+                        orderId?: string;
+                        /** @description deadline-infeasible: the earliest deadline by which the whole volume fits (null: none within the horizon) */
+                        earliestFeasibleDeadline?: string | null;
+                        /** @description deadline-infeasible: the most volume that fits by the requested deadline */
+                        mostVolumeTB?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457). `forbidden`: The key is valid but its role may not do this (e.g. a customer key on an operator route). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

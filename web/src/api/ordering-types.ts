@@ -41,3 +41,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 export type Transfer = ResponseJson<'/v1/transfers/{id}', 'get'>;
+/** A capacity plan (operators) and, once done, its document; the change set apply makes. */
+export type Plan = ResponseJson<'/v1/plans/{id}', 'get'>;
+export type PlanDocument = NonNullable<Plan['document']>;
+export type PlanChanges = ResponseJson<'/v1/plans/{id}/changes', 'get'>;

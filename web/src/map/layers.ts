@@ -15,6 +15,10 @@ export interface PathOverlay {
   spanIds: readonly string[];
   colour: string;
   emphasised: boolean;
+  /** Lines drawn besides the spans' own (e.g. a planned route that is no span yet). */
+  lines?: readonly { type: 'LineString'; coordinates: [number, number][] }[];
+  /** Drawn dashed (proposed, not built). */
+  dashed?: boolean;
 }
 
 export const LAYER = {
@@ -24,6 +28,7 @@ export const LAYER = {
   spanHit: 'span-hit',
   pathCasing: 'path-casing',
   pathLine: 'path-line',
+  pathDashed: 'path-dashed',
   sites: 'sites',
   amplifiers: 'amplifiers',
   selectedSpan: 'selected-span',
@@ -122,12 +127,21 @@ export function showNetwork(map: MapLibreMap, net: NetworkCollection): void {
     id: LAYER.pathLine,
     type: 'line',
     source: 'paths',
+    filter: ['!=', ['get', 'dashed'], true],
     layout: { 'line-cap': 'round', 'line-join': 'round', 'line-sort-key': ['case', ['get', 'emphasised'], 1, 0] },
     paint: {
       'line-color': ['get', 'colour'],
       'line-width': ['case', ['get', 'emphasised'], 5, 3],
       'line-opacity': ['case', ['get', 'emphasised'], 1, 0.8],
     },
+  });
+  // Proposed lines (a plan's new routes): dashed, in their own colour.
+  map.addLayer({
+    id: LAYER.pathDashed,
+    type: 'line',
+    source: 'paths',
+    filter: ['==', ['get', 'dashed'], true],
+    paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-dasharray': [2, 1.5] },
   });
   // Invisible wide line so thin spans are easy to hover and click.
   map.addLayer({ id: LAYER.spanHit, type: 'line', source: 'spans', paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 12 } });
@@ -174,8 +188,9 @@ export function pathFeatures(spansById: ReadonlyMap<string, SpanFeature>, paths:
     for (const id of p.spanIds) {
       const span = spansById.get(id);
       if (span === undefined) continue;
-      features.push({ type: 'Feature', geometry: span.geometry, properties: { path: p.key, colour: p.colour, emphasised: p.emphasised } });
+      features.push({ type: 'Feature', geometry: span.geometry, properties: { path: p.key, colour: p.colour, emphasised: p.emphasised, dashed: p.dashed === true } });
     }
+    for (const line of p.lines ?? []) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: line.coordinates.map(([x, y]) => [x, y]) }, properties: { path: p.key, colour: p.colour, emphasised: p.emphasised, dashed: p.dashed === true } });
   }
   return { type: 'FeatureCollection', features };
 }
