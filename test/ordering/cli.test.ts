@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildProgram } from '../../src/cli/main.js';
-import { reportFailure } from '../../src/cli/context.js';
+import { inProcessCli } from '../support/cli.js';
 import { printFirstStartOperatorKey } from '../../src/cli/commands/keys.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -16,36 +15,7 @@ import { authenticate } from '../../src/services/ordering/keys.js';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightpath-order-cli-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = buildProgram();
-  const exit = (c: { exitOverride(): unknown; commands: readonly unknown[] }): void => {
-    c.exitOverride();
-    for (const sub of c.commands) exit(sub as typeof c);
-  };
-  exit(program);
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  // Only the command's own text is captured; the embedded database writes binary chatter of its own.
-  process.stdout.write = ((s: unknown) => (typeof s === 'string' ? ((stdout += s), true) : true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: unknown) => (typeof s === 'string' ? ((stderr += s), true) : true)) as typeof process.stderr.write;
-  let code = 0;
-  // The embedded store is the subject here, even when CI sets DATABASE_URL for the suite.
-  const url = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = '';
-  try {
-    await program.parseAsync(['--data-dir', tmp, ...args], { from: 'user' });
-  } catch (e) {
-    code = reportFailure(e);
-  } finally {
-    if (url === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = url;
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  return { code, stdout, stderr };
-}
+const cli = inProcessCli(tmp);
 
 describe('ordering CLI', () => {
   test('first start prints one operator key, once, and it authenticates', async () => {
