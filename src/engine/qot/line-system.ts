@@ -457,17 +457,6 @@ interface SpanChannels {
   t1: number[];
 }
 
-/** What evaluate() judges besides the new wave. */
-export interface EvaluateOptions {
-  /** Judge the lit lightpaths sharing a span with it (default true). */
-  neighbours?: boolean;
-  /**
-   * Every neighbour's new GSNR in `neighbours` (default: a window may leave out neighbours it proves
-   * cannot be the worst without summing their NLI; the state itself always reports every one).
-   */
-  detail?: boolean;
-}
-
 /** When a channel is lit: [fromMs, toMs), toMs null = open-ended. */
 export interface LitInterval {
   fromMs: number;
@@ -486,13 +475,10 @@ export interface LineState {
   input(id: string): LightpathInput | undefined;
   litOn(spanId: string): readonly string[];
   gsnrDb(id: string): number;
-  evaluate(lp: LightpathInput, opts?: EvaluateOptions): LightingEffect;
+  evaluate(lp: LightpathInput, opts?: { neighbours?: boolean }): LightingEffect;
   add(lp: LightpathInput, opts?: { tracked?: boolean }): void;
   remove(id: string): void;
 }
-
-/** Rounding room (dB) when a pessimistic margin rules a neighbour out of being the worst. */
-const BOUND_SLACK_DB = 1e-9;
 
 /** A lightpath's inverse GSNR summed over the channels lit during [from, to) (LineSystemState.during). */
 interface WindowSum {
@@ -658,23 +644,19 @@ export class LineSystemState implements LineState {
    * What lighting `lp` would do, without changing anything: its GSNR (with its per-span inverse SNR)
    * and the new GSNR of every lit lightpath sharing a span with it.
    */
-  evaluate(lp: LightpathInput, opts: EvaluateOptions = {}): LightingEffect {
-    return this.evaluateIn(lp, opts.neighbours ?? true, null, this.summed, null);
+  evaluate(lp: LightpathInput, opts: { neighbours?: boolean } = {}): LightingEffect {
+    return this.evaluateIn(lp, opts.neighbours ?? true, null, (st) => {
+      this.ensure(st);
+      return st.inv;
+    });
   }
-
-  /** A lightpath's inverse GSNR among every channel of the state. */
-  private readonly summed = (st: LpState): number => {
-    this.ensure(st);
-    return st.inv;
-  };
 
   /**
    * evaluate() counting only the channels lit at some instant of `window` (null: all), with `invOf`
-   * giving a neighbour's inverse GSNR as that window sees it. With `lower` (an inverse GSNR at least
-   * invOf's, e.g. among more channels) only the neighbours whose margin by `lower` could make them
-   * the worst are summed exactly: the worst is the same, `neighbours` holds those summed.
+   * giving a neighbour's inverse GSNR as that window sees it.
+   * @internal LineWindow's
    */
-  private evaluateIn(lp: LightpathInput, withNeighbours: boolean, window: LitInterval | null, invOf: (st: LpState) => number, lower: ((st: LpState) => number) | null): LightingEffect {
+  evaluateIn(lp: LightpathInput, withNeighbours: boolean, window: LitInterval | null, invOf: (st: LpState) => number): LightingEffect {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
     const from = window?.fromMs ?? -Infinity;
     const to = window?.toMs ?? Infinity;
@@ -701,7 +683,7 @@ export class LineSystemState implements LineState {
         if (!st.tracked) throw new RangeError(`lightpath ${st.input.id} on span ${lp.spanIds[k]} was lit untracked: this state cannot judge waves there`);
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         if (st.mark !== stamp) {
-          st.base = lower === null ? invOf(st) : NaN;
+          st.base = invOf(st);
           st.mark = stamp;
           st.pending = 0;
           touched.push(st);
@@ -713,25 +695,11 @@ export class LineSystemState implements LineState {
     }
     const neighbours = new Map<string, number>();
     let worst: LightingEffect['worst'] = null;
-    const judge = (st: LpState, inv: number): void => {
-      const g = -linToDb(inv + st.pending);
+    for (const st of touched) {
+      const g = -linToDb(st.base + st.pending);
       neighbours.set(st.input.id, g);
       const th = st.input.thresholdDb;
       if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
-    };
-    if (lower === null) {
-      for (const st of touched) judge(st, st.base);
-    } else {
-      // Most endangered first by the pessimistic margin; once that margin is no lower than the worst
-      // found, no later one can be worse (its true margin is at least its pessimistic one).
-      const bound = touched
-        .filter((st) => st.input.thresholdDb !== undefined)
-        .map((st) => ({ st, margin: -linToDb(lower(st) + st.pending) - (st.input.thresholdDb as number) }))
-        .sort((x, y) => x.margin - y.margin);
-      for (const { st, margin } of bound) {
-        if (worst !== null && margin - BOUND_SLACK_DB >= (worst as { marginDb: number }).marginDb) break;
-        judge(st, invOf(st));
-      }
     }
     return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
   }
@@ -868,8 +836,7 @@ export class LineSystemState implements LineState {
       },
       evaluate: (lp, opts = {}) => {
         fresh();
-        // The state's own sums (every channel it holds, at any time) bound the window's from below in GSNR.
-        return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf, opts.detail ? null : this.summed);
+        return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf);
       },
       add: (lp, opts = {}) => {
         fresh();
