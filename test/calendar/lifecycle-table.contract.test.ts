@@ -19,6 +19,8 @@ import { TEST_OPERATOR } from '../support/principals.js';
 import { GateDriver, timeTravel } from './support.js';
 
 const HOUR = 3_600_000;
+/** Events that jobs bring about (no request): their audit records are the system's. */
+const JOB_EVENTS = new Set<ServiceEvent>(['hold-expired', 'start', 'activated', 'activation-failed', 'window-ended']);
 
 interface Booking {
   serviceId: string;
@@ -156,6 +158,7 @@ for (const driver of testDrivers()) {
           assert.equal(await stateOf(b), state, `setup of ${state}`);
           const expected = SERVICE_LIFECYCLE[state][event] ?? state;
           let refusal: unknown = null;
+          const auditBefore = Number((await db.query<{ n: unknown }>('SELECT coalesce(max(id), 0) AS n FROM audit_log')).rows[0].n);
           try {
             await fire[event](b);
           } catch (err) {
@@ -163,6 +166,15 @@ for (const driver of testDrivers()) {
           }
           const observed = (b as Booking & { observed?: string }).observed ?? (await stateOf(b));
           assert.equal(observed, expected, `${state} × ${event}: expected ${expected}, got ${observed}${refusal ? ` (${String(refusal)})` : ''}`);
+          if (expected !== state) {
+            // Every state change leaves an audit record; the ones the background work makes name the system.
+            const rows = await db.query<{ action: string; actor_via: string; subject_id: string | null }>('SELECT action, actor_via, subject_id FROM audit_log WHERE id > $1', [auditBefore]);
+            assert.ok(rows.rows.length > 0, `${state} × ${event}: no audit record`);
+            if (JOB_EVENTS.has(event)) {
+              const mine = rows.rows.filter((r) => r.actor_via === 'system' && (r.subject_id === b.serviceId || r.subject_id === b.orderId));
+              assert.ok(mine.length > 0, `${state} × ${event}: no audit record by the system for the booking (${JSON.stringify(rows.rows)})`);
+            }
+          }
           if (refusal !== null) {
             // Only a refused request may fail, and then as a conflict.
             assert.equal(SERVICE_LIFECYCLE[state][event], undefined, `${state} × ${event} is allowed but failed: ${String(refusal)}`);

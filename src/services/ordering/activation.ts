@@ -20,6 +20,8 @@ import { toOrder, toService, type OrderPayload } from './model.js';
 import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD, RECONFIGURE_SERVICE, RESTORATION_JOB, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 import * as jobsStore from '../../store/jobs.js';
 import { closeOutages } from '../../store/failures.js';
+import { audit, type AuditEntry } from '../audit.js';
+import { SYSTEM_PRINCIPAL } from './principal.js';
 
 export { ACTIVATE_ORDER, RECONFIGURE_SERVICE, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 
@@ -223,6 +225,7 @@ async function endService(tx: Queryable, serviceId: string): Promise<void> {
     await st.updateService(tx, serviceId, { state: 'ended' });
     await closeOutages(tx, [serviceId]);
     const service = toService((await st.getService(tx, serviceId, undefined)) as st.ServiceRow);
+    await byTheSystem(tx, { action: 'service.end', subject: { kind: 'service', id: serviceId }, tenantId: svc.tenantId, before: { state: svc.state }, after: { state: 'ended', endsAt: svc.endsAt } });
     await appendEvent(tx, { type: 'service.ended', tenantId: svc.tenantId, subject: { kind: 'service', id: serviceId }, data: service });
     return;
   }
@@ -235,10 +238,17 @@ async function endService(tx: Queryable, serviceId: string): Promise<void> {
       await st.setOrderState(tx, row.id, [row.state], row.state === 'held' ? 'cancelled' : 'failed', 'the booking\'s window ended before it was activated');
       await releaseOrder(tx, row);
       const order = toOrder((await st.getOrder(tx, row.id, undefined)) as st.OrderRow);
+      await byTheSystem(tx, { action: row.state === 'held' ? 'order.cancel' : 'order.fail', subject: { kind: 'order', id: row.id }, tenantId: row.tenantId, before: { state: row.state }, after: { state: order.state, failureReason: order.failureReason } });
       await appendEvent(tx, { type: row.state === 'held' ? 'order.cancelled' : 'order.failed', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: order });
     }
     await st.updateService(tx, serviceId, { state: 'terminated' });
+    await byTheSystem(tx, { action: 'service.end', subject: { kind: 'service', id: serviceId }, tenantId: svc.tenantId, before: { state: svc.state }, after: { state: 'terminated', endsAt: svc.endsAt } });
   }
+}
+
+/** Audit records of what the background work changed: the actor is the system. */
+function byTheSystem(tx: Queryable, ...entries: AuditEntry[]): Promise<void> {
+  return audit(tx, SYSTEM_PRINCIPAL, ...entries);
 }
 
 /** acknowledged -> inProgress, with its event (a no-op when another worker already did it). */
@@ -248,6 +258,7 @@ async function start(db: Db, order: st.OrderRow): Promise<void> {
     // A booking whose window starts now: scheduled -> reserved (activation under way).
     if (order.action === 'add') await tx.query(`UPDATE services SET state = 'reserved', updated_at = now() WHERE id = $1 AND state = 'scheduled'`, [order.serviceId]);
     const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
+    await byTheSystem(tx, { action: 'order.start', subject: { kind: 'order', id: row.id }, tenantId: row.tenantId, before: { state: 'acknowledged' }, after: { state: 'inProgress' } });
     await appendEvent(tx, { type: 'order.inProgress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
   });
 }
@@ -283,6 +294,7 @@ async function complete(tx: Queryable, order: st.OrderRow): Promise<void> {
     if (svc.state !== 'reserved' && svc.state !== 'scheduled') {
       // Ended or cancelled while activating: the configuration goes again at its end job / teardown.
       await st.setOrderState(tx, order.id, ['inProgress'], 'failed', `the service became ${svc.state} during activation`);
+      await byTheSystem(tx, { action: 'order.fail', subject: { kind: 'order', id: order.id }, tenantId: order.tenantId, before: { state: 'inProgress' }, after: { state: 'failed', failureReason: `the service became ${svc.state} during activation` } });
       return;
     }
     await st.updateService(tx, svc.id, { state: 'active' });
@@ -306,6 +318,11 @@ async function complete(tx: Queryable, order: st.OrderRow): Promise<void> {
   if (order.action !== 'delete' && (await st.touchesFailedSpans(tx, svc.id))) await jobsStore.enqueueJobs(tx, [RESTORATION_JOB]);
   const done = toOrder((await st.getOrder(tx, order.id, undefined)) as st.OrderRow);
   const service = toService((await st.getService(tx, svc.id, undefined)) as st.ServiceRow);
+  await byTheSystem(
+    tx,
+    { action: 'order.complete', subject: { kind: 'order', id: order.id }, tenantId: order.tenantId, before: { state: 'inProgress' }, after: { state: 'completed', action: order.action } },
+    ...events.map((e) => ({ action: e.type, subject: { kind: 'service', id: svc.id }, tenantId: order.tenantId, before: { state: svc.state }, after: { state: service.state } })),
+  );
   // Events last: appendEvent serializes event writers until commit.
   await appendEvent(tx, { type: 'order.completed', tenantId: order.tenantId, subject: { kind: 'order', id: order.id }, data: done });
   for (const e of events) await appendEvent(tx, { type: e.type, tenantId: order.tenantId, subject: { kind: e.kind, id: e.id }, data: service });
@@ -316,6 +333,7 @@ async function fail(tx: Queryable, order: st.OrderRow, reason: string): Promise<
   if (order.action !== 'delete') await releaseOrder(tx, order);
   await st.setOrderState(tx, order.id, ['inProgress'], 'failed', `activation failed: ${reason}`);
   const failed = toOrder((await st.getOrder(tx, order.id, undefined)) as st.OrderRow);
+  await byTheSystem(tx, { action: 'order.fail', subject: { kind: 'order', id: order.id }, tenantId: order.tenantId, before: { state: 'inProgress' }, after: { state: 'failed', failureReason: failed.failureReason } });
   await appendEvent(tx, { type: 'order.failed', tenantId: order.tenantId, subject: { kind: 'order', id: order.id }, data: failed });
 }
 

@@ -31,7 +31,7 @@ import type { CircuitDesign } from './design.js';
 import { toOrder, toService, type Order, type OrderPayload, type Service } from './model.js';
 import { planCircuit, routeFor, type Plan } from './planner.js';
 import { loadPriceBook } from './pricebook.js';
-import { tenantScope, type Principal } from './principal.js';
+import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from './principal.js';
 import { routeSpanIds } from './physics.js';
 
 /** Lightpath ids an order's design lit (its rows were released in the transaction, so the fresh state no longer has them; this is belt and braces). */
@@ -125,6 +125,7 @@ async function expire(tx: Queryable, row: st.OrderRow): Promise<void> {
   await st.setOrderState(tx, row.id, ['held'], 'cancelled', 'hold-expired');
   await releaseOrder(tx, row);
   const order = toOrder((await st.getOrder(tx, row.id, undefined)) as st.OrderRow);
+  await audit(tx, SYSTEM_PRINCIPAL, { action: 'order.expire', subject: { kind: 'order', id: row.id }, tenantId: row.tenantId, before: { state: 'held' }, after: { state: order.state, failureReason: 'hold-expired' } });
   await appendEvent(tx, { type: 'order.cancelled', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: order });
 }
 
