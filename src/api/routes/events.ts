@@ -39,6 +39,9 @@ export interface EventsRouteOptions {
   onStreamCount?: (open: number) => void;
 }
 
+/** Reconnection delay (SSE `retry:`) sent on streams ended by a shutdown. */
+export const DRAIN_RETRY_MS = 500;
+
 function wantsJson(req: FastifyRequest, format: string | undefined): boolean {
   if (format !== undefined) return format === 'json';
   const accept = String(req.headers.accept ?? '');
@@ -53,7 +56,9 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
   const streams = new Map<AbortController, Promise<void>>();
   // preClose runs before the HTTP server waits for open requests; open streams would hold it forever.
   // Waiting until they have ended lets the server close their then idle connections at once.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const s of streams.keys()) s.abort();
     await Promise.all(streams.values());
   });
@@ -136,7 +141,9 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
         clearInterval(heartbeat);
         streams.delete(ctl);
         opts.onStreamCount?.(streams.size);
-        if (!res.writableEnded) res.end();
+        // Shutting down (drain): tell the client to come back soon; behind a load balancer it reconnects
+        // to another replica and resumes from its Last-Event-ID, losing nothing.
+        if (!res.writableEnded) res.end(closing && !res.destroyed ? `: server shutting down, reconnect\nretry: ${DRAIN_RETRY_MS}\n\n` : undefined);
         ended();
       }
     },
