@@ -144,7 +144,7 @@ export async function startTcpProxy(target: { host: string; port: number }, dir:
  * PgBouncer in transaction mode (deploy/pgbouncer.ini, addresses and authentication changed) in front of
  * `databaseUrl`'s database. PgBouncer refuses to run as root: it then runs as the `postgres` user.
  */
-export async function startPgbouncer(databaseUrl: string, dir: string): Promise<Daemon & { url: string }> {
+export async function startPgbouncer(databaseUrl: string, dir: string, opts: { poolSize?: number } = {}): Promise<Daemon & { url: string }> {
   const u = new URL(databaseUrl);
   const db = u.pathname.slice(1);
   const port = await freePort();
@@ -152,6 +152,8 @@ export async function startPgbouncer(databaseUrl: string, dir: string): Promise<
     .readFileSync(path.join(repoRoot, 'deploy', 'pgbouncer.ini'), 'utf8')
     .replace(/^lightpath = .*$/m, `${db} = host=${u.hostname} port=${u.port || 5432} dbname=${db} user=${decodeURIComponent(u.username)} password=${decodeURIComponent(u.password)}`)
     .replace(/^listen_port = .*$/m, `listen_port = ${port}`)
+    // Fewer server connections than clients makes PgBouncer hand one client's transactions to different ones.
+    .replace(/^default_pool_size = .*$/m, `default_pool_size = ${opts.poolSize ?? 40}`)
     .replace(/^unix_socket_dir = .*$/m, 'unix_socket_dir =')
     // The test's clients need no password at PgBouncer; PgBouncer logs in to PostgreSQL with the one above.
     .replace(/^auth_type = .*$/m, 'auth_type = any')
