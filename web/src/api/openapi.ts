@@ -880,7 +880,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1048,7 +1048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1268,7 +1268,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,7 +1640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1855,7 +1855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,7 +2128,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2537,7 +2537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2802,7 +2802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3246,7 +3246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3504,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,7 +3777,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,7 +4470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4828,7 +4828,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5036,7 +5036,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5309,7 +5309,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5668,7 +5668,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5882,7 +5882,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6204,7 +6204,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6490,7 +6490,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6751,7 +6751,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7090,7 +7090,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7529,7 +7529,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7865,7 +7865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8116,7 +8116,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8592,7 +8592,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8837,7 +8837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9118,7 +9118,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9399,7 +9399,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9709,7 +9709,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10014,7 +10014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10295,7 +10295,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10693,7 +10693,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10885,7 +10885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11253,7 +11253,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11422,7 +11422,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11744,7 +11744,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11961,7 +11961,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12290,7 +12290,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12491,7 +12491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12719,7 +12719,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12935,7 +12935,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13267,7 +13267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13479,7 +13479,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13679,7 +13679,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13895,7 +13895,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14121,7 +14121,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14377,7 +14377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14821,7 +14821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15073,7 +15073,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15409,7 +15409,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15687,7 +15687,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16038,7 +16038,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16294,7 +16294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16563,7 +16563,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16812,7 +16812,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17230,7 +17230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17475,7 +17475,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17756,7 +17756,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17983,7 +17983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18236,7 +18236,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18454,7 +18454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18786,7 +18786,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19094,7 +19094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
