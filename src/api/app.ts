@@ -65,6 +65,16 @@ export interface AppOptions {
    * caller's token act as its principal (api/access.ts).
    */
   inProcessCaller?: InProcessCaller;
+  /**
+   * Set `draining` when the process starts shutting down: /readyz answers 503 at once, so a load balancer
+   * stops sending requests here before the listener closes.
+   */
+  lifecycle?: Lifecycle;
+}
+
+/** What the server process tells the app about its own life (serve's shutdown sets it). */
+export interface Lifecycle {
+  draining: boolean;
 }
 
 /** The app plus what the route-access test and the server need to know about it. */
@@ -117,8 +127,12 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Deny by default: from here on every route must declare its access (api/access.ts).
   const registeredRoutes = registerAccessControl(app, opts.services, opts.inProcessCaller);
+  const lifecycle = opts.lifecycle;
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Draining: answer, then close the connection, so clients and the balancer open their next one to
+    // another replica instead of reusing this one until it is cut.
+    if (lifecycle?.draining) reply.header('connection', 'close');
   });
   // Every route's OpenAPI entry lists the problems any request of its kind can meet (401, 429, 503, ...).
   app.addHook('onRoute', (r) => {
@@ -221,7 +235,7 @@ export async function buildApp(opts: AppOptions): Promise<LightpathApp> {
   app.get('/metrics', { schema: { hide: true }, config: { access: 'operator' } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-  await app.register(async (scope) => healthRoutes(scope as AppInstance, services));
+  await app.register(async (scope) => healthRoutes(scope as AppInstance, services, opts.lifecycle));
   await app.register(async (scope) => meRoutes(scope as AppInstance));
   await app.register(async (scope) => inventoryRoutes(scope as AppInstance, services));
   await app.register(async (scope) => networkRoutes(scope as AppInstance, services));

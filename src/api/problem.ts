@@ -62,7 +62,7 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   'rate-limited': 'This key (or address) sent too many requests; wait `Retry-After` seconds.',
   busy: 'Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds.',
   'store-locked': 'Another process holds the embedded data directory.',
-  'store-unavailable': 'The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up.',
+  'store-unavailable': 'The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up.',
   internal: 'A bug: it has been logged.',
 };
 

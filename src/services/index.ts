@@ -72,9 +72,12 @@ export function startBackground(services: Services, onError: (err: unknown) => v
   services.background ??= startEventWorkers(services.db, { onError });
 }
 
-/** Stops background work (workers, timers); the database stays open. */
-export async function stopServices(services: Services): Promise<void> {
-  await stopOrderingServices(services);
+/**
+ * Stops background work (workers, timers); the database stays open. `handBackAfterMs`: jobs still running
+ * after that long are handed back to the queue for another replica (a drain), instead of awaited.
+ */
+export async function stopServices(services: Services, opts: { handBackAfterMs?: number } = {}): Promise<void> {
+  await stopOrderingServices(services, opts);
   if (services.netconf) {
     await services.netconf.monitor?.stop();
     await services.netconf.driver.close();

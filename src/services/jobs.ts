@@ -91,7 +91,9 @@ export class JobWorker {
   private readonly concurrency: number;
   private readonly onError: (err: unknown) => void;
   /** Jobs done, given back and given up since start (tests, metrics). */
-  readonly stats = { done: 0, retried: 0, gaveUp: 0, leaseLost: 0 };
+  readonly stats = { done: 0, retried: 0, gaveUp: 0, leaseLost: 0, handedBack: 0 };
+  /** Jobs running here now, by id (what a drain hands back). */
+  private readonly active = new Map<number, jobs.JobRow>();
 
   constructor(
     protected readonly db: Db,
@@ -156,12 +158,48 @@ export class JobWorker {
     this.wake?.();
   }
 
-  /** Stops the loop and waits for running jobs to record their outcome (or give their leases back). */
-  async close(): Promise<void> {
+  /**
+   * Stops the loop and waits for running jobs to record their outcome. With `handBackAfterMs` (a drain),
+   * jobs still running after that long are handed back: their handlers are aborted and their leases
+   * released in the database, so another replica takes them up at once instead of after the lease
+   * expires. A handler that finishes later anyway cannot record an outcome (its lease token is gone).
+   */
+  async close(opts: { handBackAfterMs?: number } = {}): Promise<void> {
     this.running = false;
     this.poke();
-    await this.loop;
+    const loop = this.loop ?? Promise.resolve();
+    if (opts.handBackAfterMs !== undefined) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([loop.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), opts.handBackAfterMs)))]);
+      clearTimeout(timer);
+      if (late) {
+        this.closing.abort();
+        await this.handBack();
+        // A handler that ignores the abort is not waited for: its job belongs to the queue again and
+        // its outcome would be refused by the lease fence.
+        await Promise.race([loop, new Promise((r) => setTimeout(r, 500).unref())]);
+        this.loop = null;
+        return;
+      }
+    }
+    await loop;
     this.loop = null;
+  }
+
+  /** Releases the leases of the jobs running here (due again now); returns how many it released. */
+  async handBack(): Promise<number> {
+    const held = [...this.active.values()];
+    let n = 0;
+    for (const job of held) {
+      try {
+        if (await jobs.releaseJob(this.db, job.id, job.leaseToken, { error: 'handed back: the worker was shutting down', retryInSeconds: 0 })) n++;
+      } catch (err) {
+        // The database is gone: the lease expires on its own.
+        this.onError(err);
+      }
+    }
+    this.stats.handedBack += n;
+    return n;
   }
 
   private async process(job: jobs.JobRow): Promise<void> {
@@ -184,6 +222,7 @@ export class JobWorker {
         })
         .catch(() => {});
     }, Math.max(200, (this.leaseSeconds * 1000) / 3));
+    this.active.set(job.id, job);
     try {
       await handler.run(job, ctx);
       this.stats.done++;
@@ -195,10 +234,13 @@ export class JobWorker {
       await this.failed(handler, job, ctx, err);
     } finally {
       clearInterval(renew);
+      this.active.delete(job.id);
     }
   }
 
   private async failed(handler: JobHandler, job: jobs.JobRow, ctx: JobContext, err: unknown): Promise<void> {
+    // Aborted by a drain: the job is handed back (handBack), never given up because the process stops.
+    if (this.closing.signal.aborted) return;
     const message = err instanceof Error ? err.message : String(err);
     const max = handler.maxAttempts ?? 8;
     try {

@@ -4,8 +4,19 @@ import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 import { redactUrl } from './db.js';
 import { isConnectionError, OutcomeUnknownError } from './errors.js';
 
+/**
+ * True when DATABASE_URL points at a transaction-mode pooler (PgBouncer, `LIGHTPATH_DB_POOLER=transaction`):
+ * consecutive transactions may then run on different server connections, so nothing may rely on session
+ * state. The only session state Lightpath would otherwise keep is named prepared statements (PgBouncer
+ * 1.18, Debian 12's, cannot carry them across server connections), so they are turned off; advisory
+ * locks are all transaction-scoped and nothing LISTENs.
+ */
+export function behindTransactionPooler(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.LIGHTPATH_DB_POOLER ?? '').toLowerCase() === 'transaction';
+}
+
 /** Connects to a real PostgreSQL server through a connection pool. */
-export async function openPostgres(opts: { url: string; searchPath?: string; max?: number; connectionTimeoutMs?: number }): Promise<Db> {
+export async function openPostgres(opts: { url: string; searchPath?: string; max?: number; connectionTimeoutMs?: number; preparedStatements?: boolean }): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 20,
@@ -18,15 +29,15 @@ export async function openPostgres(opts: { url: string; searchPath?: string; max
   pool.on('error', () => {});
   const client = await pool.connect();
   client.release();
-  return new PostgresDb(pool, `PostgreSQL at ${redactUrl(opts.url)}`);
+  return new PostgresDb(pool, `PostgreSQL at ${redactUrl(opts.url)}`, opts.preparedStatements ?? !behindTransactionPooler());
 }
 
 const statementNames = new Map<string, string>();
 
 /** What node-postgres is asked to run: named (prepared once per connection) when the caller asks for it. */
-function config(sql: string, params: readonly unknown[] | undefined, opts: QueryOptions | undefined): pg.QueryConfig {
+function config(sql: string, params: readonly unknown[] | undefined, opts: QueryOptions | undefined, prepared: boolean): pg.QueryConfig {
   const values = params as unknown[] | undefined;
-  if (!opts?.prepare) return { text: sql, values };
+  if (!opts?.prepare || !prepared) return { text: sql, values };
   let name = statementNames.get(sql);
   if (!name) {
     // Named by content, so a name can never stand for two texts.
@@ -38,10 +49,15 @@ function config(sql: string, params: readonly unknown[] | undefined, opts: Query
 
 class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool, readonly description: string) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly description: string,
+    /** False behind a transaction-mode pooler: every statement is sent unnamed. */
+    private readonly prepared: boolean,
+  ) {}
 
   async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>> {
-    const r = await this.pool.query(config(sql, params, opts));
+    const r = await this.pool.query(config(sql, params, opts, this.prepared));
     return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
   }
 
@@ -57,9 +73,10 @@ class PostgresDb implements Db {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
+      const prepared = this.prepared;
       const q: Queryable = {
         async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
-          const r = await client.query(config(sql, params, opts));
+          const r = await client.query(config(sql, params, opts, prepared));
           return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
         },
       };

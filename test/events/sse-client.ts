@@ -12,6 +12,8 @@ export interface SseClient {
   headers: http.IncomingHttpHeaders;
   frames: SseFrame[];
   comments: string[];
+  /** Every `retry:` field received (reconnection delays in ms), in order. */
+  retries: number[];
   ended: boolean;
   /** Resolves once pred holds over what has arrived (checked on every chunk), or rejects after timeoutMs. */
   until(pred: (c: SseClient) => boolean, timeoutMs?: number): Promise<void>;
@@ -28,6 +30,7 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
         headers: res.headers,
         frames: [],
         comments: [],
+        retries: [],
         ended: false,
         until(pred, timeoutMs = 5000) {
           return new Promise((ok, fail) => {
@@ -75,6 +78,7 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
             if (field === 'data') cur.data.push(value);
             else if (field === 'id') cur.id = value;
             else if (field === 'event') cur.event = value;
+            else if (field === 'retry' && /^[0-9]+$/.test(value)) c.retries.push(Number(value));
           }
         }
         for (const w of waiters.splice(0)) w();

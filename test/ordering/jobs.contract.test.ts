@@ -170,7 +170,7 @@ for (const driver of testDrivers()) {
       }
       assert.equal(calls, 3, 'enqueued twice, run as one job until it succeeded');
       assert.equal((await db.query(`SELECT 1 FROM jobs WHERE kind = 'test.flaky'`)).rows.length, 0);
-      assert.deepEqual(w.stats, { done: 1, retried: 2, gaveUp: 0, leaseLost: 0 });
+      assert.deepEqual(w.stats, { done: 1, retried: 2, gaveUp: 0, leaseLost: 0, handedBack: 0 });
     });
 
     test('two circuits of one trunk disconnected at the same moment: the trunk is retired (committed state decides)', async () => {

@@ -39,6 +39,9 @@ export interface EventsRouteOptions {
   onStreamCount?: (open: number) => void;
 }
 
+/** Reconnection delay (SSE `retry:`) sent on streams ended by a shutdown. */
+export const DRAIN_RETRY_MS = 500;
+
 function wantsJson(req: FastifyRequest, format: string | undefined): boolean {
   if (format !== undefined) return format === 'json';
   const accept = String(req.headers.accept ?? '');
@@ -47,13 +50,17 @@ function wantsJson(req: FastifyRequest, format: string | undefined): boolean {
 
 /** GET /v1/events: Server-Sent Events, resumable with Last-Event-ID, or a JSON page for scripts. */
 export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'db'>, opts: EventsRouteOptions = {}): Promise<void> {
-  const events = new EventsService(services.db, { pollMs: opts.pollMs ?? 1000 });
+  // Events written by other replicas are found by this poll (one max(id) over the primary key, shared by
+  // every stream of the process): 200 ms keeps delivery across replicas well under half a second.
+  const events = new EventsService(services.db, { pollMs: opts.pollMs ?? 200 });
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   // open streams and a promise that settles when each has ended its response
   const streams = new Map<AbortController, Promise<void>>();
   // preClose runs before the HTTP server waits for open requests; open streams would hold it forever.
   // Waiting until they have ended lets the server close their then idle connections at once.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const s of streams.keys()) s.abort();
     await Promise.all(streams.values());
   });
@@ -136,7 +143,9 @@ export async function eventsRoutes(app: AppInstance, services: Pick<Services, 'd
         clearInterval(heartbeat);
         streams.delete(ctl);
         opts.onStreamCount?.(streams.size);
-        if (!res.writableEnded) res.end();
+        // Shutting down (drain): tell the client to come back soon; behind a load balancer it reconnects
+        // to another replica and resumes from its Last-Event-ID, losing nothing.
+        if (!res.writableEnded) res.end(closing && !res.destroyed ? `: server shutting down, reconnect\nretry: ${DRAIN_RETRY_MS}\n\n` : undefined);
         ended();
       }
     },

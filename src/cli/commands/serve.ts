@@ -17,7 +17,20 @@ function port(v: string): number {
   return n;
 }
 
-/** `serve`: the API and the portal, until SIGINT/SIGTERM. */
+/** A drain ends by this long after SIGTERM, whatever still runs (the unit's stop timeout is 15 s). */
+const DRAIN_LIMIT_MS = 9_500;
+/**
+ * How long a draining replica keeps serving while not ready (LIGHTPATH_DRAIN_DELAY_MS, default 2.5 s):
+ * long enough for deploy/haproxy.cfg's checks (1 s apart, 2 failures) to take it out of rotation.
+ */
+function drainDelayMs(): number {
+  const v = Number(process.env.LIGHTPATH_DRAIN_DELAY_MS ?? 2_500);
+  return Number.isFinite(v) && v >= 0 ? Math.min(v, 5_000) : 2_500;
+}
+/** Background jobs still running this long into a drain are handed back to another replica. */
+const JOB_GRACE_MS = 3_000;
+
+/** `serve`: the API and the portal, until SIGINT/SIGTERM (which drain it: see shutdown). */
 export function registerServeCommand(program: Command, version: string): void {
   program
     .command('serve')
@@ -40,7 +53,8 @@ export function registerServeCommand(program: Command, version: string): void {
       const netconf = opts.driver === 'netconf' ? netconfOptions(opts) : undefined;
       const db = await openStore(config);
       const services = createServices(db, netconf ? { netconf, workerConcurrency: 64 } : {});
-      const app = await buildApp({ services, version });
+      const lifecycle = { draining: false };
+      const app = await buildApp({ services, version, lifecycle });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });
       await printFirstStartOperatorKey(db, undefined, { dataDir: config.databaseUrl ? undefined : config.dataDir });
       const counts = await services.inventory.counts();
@@ -49,13 +63,37 @@ export function registerServeCommand(program: Command, version: string): void {
         s.reachable ? app.log.info({ site: s.siteId, nodeId: s.nodeId }, 'device reachable') : app.log.warn({ site: s.siteId, nodeId: s.nodeId, error: s.lastError }, 'device unreachable'),
       );
       let closing = false;
+      // The drain (SIGTERM from systemd, a rolling upgrade, an orchestrator): /readyz turns 503 at once so
+      // the load balancer sends nothing new; the listener closes (a balancer's new connection fails and is
+      // redispatched to another replica); in-flight requests finish; event streams end with a `retry:`
+      // hint; background jobs get a few seconds to finish and are then handed back to the queue for
+      // another replica. Whatever still hangs is cut at DRAIN_LIMIT_MS: a process manager expects the
+      // exit within 10 s, and everything this process held is in the database (leases expire).
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
-        app.log.info({ signal }, 'shutting down');
-        await app.close();
-        await stopServices(services);
-        await db.close();
+        lifecycle.draining = true;
+        const t0 = Date.now();
+        app.log.info({ signal }, 'draining: not ready, closing the listener, finishing in-flight requests');
+        const force = setTimeout(() => {
+          app.log.error({ signal, ms: Date.now() - t0 }, 'drain did not finish in time; exiting anyway');
+          process.exit(1);
+        }, DRAIN_LIMIT_MS);
+        force.unref();
+        try {
+          // No new jobs from now on; running ones finish or are handed back, side by side with requests.
+          const jobsStopped = stopServices(services, { handBackAfterMs: JOB_GRACE_MS });
+          // Keep serving (not ready, Connection: close) until the balancer's checks have seen it: closing
+          // the listener at once would reset connections the kernel accepted but no request was read from.
+          await new Promise((r) => setTimeout(r, drainDelayMs()));
+          await app.close();
+          await jobsStopped;
+          app.log.info({ handedBack: services.worker.stats.handedBack, ms: Date.now() - t0 }, 'drained');
+          await db.close();
+        } catch (err) {
+          app.log.error({ err }, 'drain failed');
+          process.exit(1);
+        }
         process.exit(0);
       };
       process.on('SIGINT', () => void shutdown('SIGINT'));

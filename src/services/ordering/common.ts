@@ -112,6 +112,12 @@ export function routeResources(view: NetworkView, spec: CircuitSpec, route: Rout
 /** Thrown inside an allocation transaction to start over from fresh state. */
 export class RetryAllocation extends Error {}
 
+/**
+ * Thrown by an optimistic (out-of-transaction) attempt whose plan needs locks to be right: the next
+ * attempt runs in a transaction that takes them before reading (it does not count as a lost race).
+ */
+export class NeedsLockedAttempt extends RetryAllocation {}
+
 // Arbitrary constant: serializes late allocation retries on a server so a loser of races always makes progress.
 const ALLOCATION_LOCK_KEY = 7_310_550_010;
 
@@ -184,13 +190,14 @@ export async function withAllocationRetry<T>(
   maxAttempts = MAX_ALLOCATION_ATTEMPTS,
   opts: AllocationRetryOptions<T> = {},
 ): Promise<T> {
+  let needsLocks = false;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     allocationStats.transactions++;
     try {
       let result: T;
       // fn makes all its writes in one statement: early attempts need no transaction, so nothing the
       // statement locks is held across a round trip to this process (see appendEventAfter).
-      if (opts.singleStatementWrites && attempt < LOCKED_FROM_ATTEMPT) result = await fn(db, attempt, false);
+      if (opts.singleStatementWrites && attempt < LOCKED_FROM_ATTEMPT && !needsLocks) result = await fn(db, attempt, false);
       else {
         result = await db.transaction(async (tx) => {
           if (attempt >= LOCKED_FROM_ATTEMPT && db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [ALLOCATION_LOCK_KEY]);
@@ -214,6 +221,13 @@ export async function withAllocationRetry<T>(
         continue;
       }
       if (unknown) throw err;
+      if (err instanceof NeedsLockedAttempt && !needsLocks) {
+        // Not a lost race: the same attempt again, in a transaction with its locks.
+        allocationStats.byCause['needs-locks'] = (allocationStats.byCause['needs-locks'] ?? 0) + 1;
+        needsLocks = true;
+        attempt--;
+        continue;
+      }
       const retry =
         err instanceof RetryAllocation ||
         state === PgCode.exclusionViolation ||

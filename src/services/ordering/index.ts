@@ -42,6 +42,6 @@ export function createOrderingServices(
 }
 
 /** Stops the activation loop, waiting for in-flight activations to be recorded. */
-export async function stopOrderingServices(s: Pick<OrderingServices, 'worker'>): Promise<void> {
-  await s.worker.close();
+export async function stopOrderingServices(s: Pick<OrderingServices, 'worker'>, opts: { handBackAfterMs?: number } = {}): Promise<void> {
+  await s.worker.close(opts);
 }

@@ -27,7 +27,7 @@ import * as st from '../../store/ordering.js';
 import { auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
-import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, RetryAllocation, withAllocationRetry } from './common.js';
+import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, NeedsLockedAttempt, RetryAllocation, withAllocationRetry } from './common.js';
 import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
@@ -237,7 +237,7 @@ export async function placeOrder(ctx: OrderingContext, p: Principal, input: unkn
 /** One window: the optimistic hot path (see the module comment). */
 async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: string | null, hash: string): Promise<Placed> {
   const { db } = ctx;
-  const w = req.booking.windows[0];
+  const requested = req.booking.windows[0];
   // The ids are this request's, whatever happens: a write whose outcome is unknown (the connection
   // broke around its COMMIT) is resolved by looking its order up, so retrying can never make two.
   const ids = { orderId: `ord_${ulid()}`, serviceId: `svc_${ulid()}` };
@@ -259,6 +259,11 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
   };
   try {
     return await withAllocationRetry(db, async (tx, attempt, inTransaction) => {
+      // A locked attempt of an order that starts now starts at this moment. A trunk lit meanwhile by
+      // another replica's order is lit from that order's start, which may be later than this request's
+      // arrival; planned from the arrival, this order could not groom onto it and would light another.
+      const nowMs = Date.now();
+      const w: BookingWindow = inTransaction && requested.startMs < nowMs && (requested.endMs === null || requested.endMs - nowMs >= MIN_WINDOW_MS) ? { ...requested, startMs: nowMs } : requested;
       let view = await ctx.views.cached(tx);
       let target: OrderTarget | null = null;
       let snap: st.PlanningSnapshot | null = null;
@@ -325,6 +330,15 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // An open-ended booking that collides with a later reservation: say until when it would fit.
           const until = w.endMs === null ? await fitsUntil(ctx, tx, view, spec, route, w) : null;
           throw noCapacity(spec, 'capacity', until ? { availableUntil: until } : undefined, reasons);
+        }
+        // Lighting a new trunk for a packet order: this process's pair queue keeps its own orders from
+        // each lighting one, but another replica's order may be lighting one for the same pair right now.
+        // Only the pair's advisory lock orders them, and only a plan read after taking it sees the other's
+        // trunk: so the order is planned again in a transaction that locks the pair (and its route) first
+        // (routeLockKeys), then grooms onto a trunk lit meanwhile. Rare (a pair's first circuit, or a full
+        // trunk), so the hot path stays lock-free.
+        if (!inTransaction && db.kind === 'postgres' && plan.newTrunks.length > 0 && isPacketProduct(spec.product)) {
+          throw new NeedsLockedAttempt('a new trunk is planned under its site pair lock');
         }
         // Registered before the first await, so no later plan of this process can miss it.
         hold = ctx.inflight.add(plan.allocations);

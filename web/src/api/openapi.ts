@@ -949,7 +949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,7 +1117,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1337,7 +1337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,7 +1709,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +1924,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2197,7 +2197,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2606,7 +2606,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2871,7 +2871,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3315,7 +3315,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3573,7 +3573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3846,7 +3846,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4327,7 +4327,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4539,7 +4539,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4897,7 +4897,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5105,7 +5105,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5378,7 +5378,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5737,7 +5737,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5951,7 +5951,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6273,7 +6273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6559,7 +6559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6820,7 +6820,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7159,7 +7159,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7598,7 +7598,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7934,7 +7934,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8185,7 +8185,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8661,7 +8661,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8906,7 +8906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9187,7 +9187,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9468,7 +9468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9778,7 +9778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10083,7 +10083,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10364,7 +10364,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10762,7 +10762,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10954,7 +10954,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11322,7 +11322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11491,7 +11491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11813,7 +11813,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12030,7 +12030,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12359,7 +12359,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12560,7 +12560,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12788,7 +12788,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13004,7 +13004,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13336,7 +13336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13548,7 +13548,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13748,7 +13748,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13964,7 +13964,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14190,7 +14190,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14446,7 +14446,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14890,7 +14890,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15142,7 +15142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15478,7 +15478,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15756,7 +15756,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16107,7 +16107,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16363,7 +16363,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16632,7 +16632,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16881,7 +16881,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17299,7 +17299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17544,7 +17544,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17825,7 +17825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20488,7 +20488,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20741,7 +20741,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20959,7 +20959,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21291,7 +21291,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21599,7 +21599,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
