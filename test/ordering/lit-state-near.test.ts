@@ -13,9 +13,8 @@ import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
 import type { LightpathInput } from '../../src/engine/qot/index.js';
 import type { ChannelRow } from '../../src/store/ordering.js';
 import { buildNetworkView } from '../../src/services/ordering/network-view.js';
-import { routeFor } from '../../src/services/ordering/planner.js';
+import { routeFor, routeSpanIds } from '../../src/services/ordering/planner.js';
 import { buildLitState } from '../../src/services/ordering/lit-channels.js';
-import { routeSpanIds } from '../../src/services/ordering/physics.js';
 import { builtinNetwork } from '../../src/data/builtin-network.js';
 
 const view = buildNetworkView(builtinNetwork(), 1);
@@ -86,7 +85,7 @@ describe('lit-channel state near a route', () => {
           if (!route) return;
           const window = { fromMs: q.fromH * HOUR, toMs: q.hours === null ? null : (q.fromH + q.hours) * HOUR };
           const full = buildLitState(view, rows, window, null, extra);
-          const near = buildLitState(view, rows, window, routeSpanIds(view, route), extra);
+          const near = buildLitState(view, rows, window, new Set(routeSpanIds(view, route)), extra);
           assert.ok(near.size <= full.size);
           const paths = route.kind === 'single' ? route.candidates : route.pairs.flat();
           for (const [pi, p] of paths.entries()) {

@@ -19,9 +19,8 @@ import { DEFAULT_QOT_POLICY, type QotPolicy } from '../../domain/optical.js';
 import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } from './context.js';
 import type { LineState, LineSystemState } from '../../engine/qot/index.js';
 import { buildLitState } from './lit-channels.js';
-import { routeSpanIds } from './physics.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, routeFor, routeSpanIds, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
 import { loadQotPolicy } from './qot-policy.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
@@ -119,7 +118,7 @@ function fitsOn(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Rou
 export async function fitsUntil(ctx: OrderingContext, q: Queryable, view: NetworkView, spec: CircuitSpec, route: Route, w: BookingWindow): Promise<string | null> {
   if (isPacketProduct(spec.product)) return null;
   const ranges = await st.heldWithTimes(q, routeResources(view, spec, route), new Date(w.startMs).toISOString(), null);
-  const lit = await litOverTime(ctx, q, view, spec, routeSpanIds(view, route));
+  const lit = await litOverTime(ctx, q, view, spec, new Set(routeSpanIds(view, route)));
   const fits = (toMs: number): boolean => during(lit, spec, w.startMs, toMs, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, w.startMs, toMs), trunks: [] }), spec, route, opts, tried)) !== null;
   const breaks = [...new Set(ranges.map((r) => r.fromMs).filter((t) => t > w.startMs))].sort((a, b) => a - b);
   if (breaks.length === 0 || !fits(breaks[0])) return null;
@@ -175,7 +174,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     pieces.push({ start: iso(start), end: iso(end), feasible: false, ...(q.count ? { count: 0 } : {}) });
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
-  const lit = await litOverTime(ctx, ctx.db, view, spec, routeSpanIds(view, route));
+  const lit = await litOverTime(ctx, ctx.db, view, spec, new Set(routeSpanIds(view, route)));
   if (isPacketProduct(spec.product)) {
     // Trunks are lit and retired over time too: one planning read per piece, cut at every change of
     // what the candidate spans and the pair's trunks hold.

@@ -29,10 +29,9 @@ import type { LightpathInput } from '../../engine/qot/index.js';
 import { loadQotPolicy } from './qot-policy.js';
 import type { CircuitDesign } from './design.js';
 import { toOrder, toService, type Order, type OrderPayload, type Service } from './model.js';
-import { planCircuit, routeFor, type Plan } from './planner.js';
+import { planCircuit, routeFor, routeSpanIds, type Plan } from './planner.js';
 import { loadPriceBook } from './pricebook.js';
 import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from './principal.js';
-import { routeSpanIds } from './physics.js';
 
 /** Lightpath ids an order's design lit (its rows were released in the transaction, so the fresh state no longer has them; this is belt and braces). */
 function ownLightpaths(row: st.OrderRow): string[] {
@@ -268,7 +267,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   const occ = await loadOccupancy(tx, view, spec, route, window);
   const policy = await loadQotPolicy(tx);
   // The channels lit during the new window, this booking's own ones already released above.
-  const state = spec.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(spec, w, nowMs), routeSpanIds(view, route));
+  const state = spec.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(spec, w, nowMs), new Set(routeSpanIds(view, route)));
   if (state) for (const id of ownLightpaths(add)) if (state.has(id)) state.remove(id);
   const reasons: string[] = [];
   const plan: Plan | null = planCircuit(view, occ, spec, route, newTrunkId, planOptions(state, policy, `${add.id}:${ulid()}`, { reasons }));
@@ -310,7 +309,7 @@ async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, vi
   const occ = await loadOccupancy(tx, view, next, route, window);
   const policy = await loadQotPolicy(tx);
   // The current wave stays lit while the new one is planned beside it (make-before-break).
-  const state = next.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(next, { startMs: nowMs, endMs: w.endMs }, nowMs), routeSpanIds(view, route));
+  const state = next.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(next, { startMs: nowMs, endMs: w.endMs }, nowMs), new Set(routeSpanIds(view, route)));
   const reasons: string[] = [];
   const plan = planCircuit(view, occ, next, route, newTrunkId, planOptions(state, policy, orderId, { reasons }));
   if (!plan) throw new LightpathError('capacity-exhausted', `no capacity for ${next.bandwidthGbps} Gbps alongside the current circuit${explain(reasons)}`);

@@ -79,14 +79,6 @@ export function emptyLineState(view: NetworkView, only: ReadonlySet<string> | nu
   return new LineSystemState(physicsOf(view).models.filter((m): m is SpanModel => m !== null && (only === null || only.has(m.id))));
 }
 
-/** Every span a route's candidates (or pairs) cross: what planning on that route lights waves on. */
-export function routeSpanIds(view: NetworkView, route: { kind: 'single'; candidates: Path[] } | { kind: 'pair'; pairs: [Path, Path][] }): Set<string> {
-  const paths = route.kind === 'single' ? route.candidates : route.pairs.flat();
-  const out = new Set<string>();
-  for (const p of paths) for (const e of p.spans) out.add(view.spans[e].id);
-  return out;
-}
-
 /** What makes two candidate paths different: their intercity spans (all spans for a path without one). */
 export function intercityKey(view: NetworkView): (p: Path) => string {
   const { intercity } = physicsOf(view);

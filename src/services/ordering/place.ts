@@ -33,11 +33,10 @@ import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
 import { toOrder, type Order, type OrderPayload, type Pricing, type QuoteOption, type WindowView } from './model.js';
 import type { NetworkView } from './network-view.js';
-import { planCircuit, routeFor, type Plan, type Route } from './planner.js';
+import { planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
 import { priceBookFrom } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
 import { writePlacedOrders } from './write-combiner.js';
-import { routeSpanIds } from './physics.js';
 
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
@@ -412,7 +411,7 @@ async function placeSeries(ctx: OrderingContext, p: Principal, req: Request, key
       if (target.error) throw target.error;
       // In the transaction the lit channels are read exactly (the occurrences written before included).
       const tspec = target.spec;
-      const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs), routeSpanIds(view, target.route)) : null;
+      const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs), new Set(routeSpanIds(view, target.route))) : null;
       const plan = target.route ? planCircuit(view, occupancyFrom(view, target.spec, snap), target.spec, target.route, newTrunkId, planOptions(state, policyOf(snap), ids[i].orderId)) : null;
       if (!plan) {
         refused.push({ ...windowIso(w), reason: target.route ? 'no capacity in this window' : 'no path meets the request' });
