@@ -9,17 +9,8 @@ import type { NetworkCollection, SiteFeature, SpanFeature } from '../api/types.j
 import { addSiteIcons, iconName } from './icons.js';
 import { AMPLIFIER_COLOUR, FAILED_COLOUR, REACH_COLOUR, SPAN_COLOUR, UTILISATION_STOPS } from './palette.js';
 
-/** One path to draw: its spans, colour, and whether it is the one the user picked. */
-export interface PathOverlay {
-  key: string;
-  spanIds: readonly string[];
-  colour: string;
-  emphasised: boolean;
-  /** Lines drawn besides the spans' own (e.g. a planned route that is no span yet). */
-  lines?: readonly { type: 'LineString'; coordinates: [number, number][] }[];
-  /** Drawn dashed (proposed, not built). */
-  dashed?: boolean;
-}
+import type { PathOverlay } from './overlay.js';
+export type { PathOverlay };
 
 export const LAYER = {
   spans: 'spans',

@@ -8,15 +8,7 @@
 import type { PlanDocument } from '../api/ordering-types.js';
 import { niceCeil } from '../transfers/chart.js';
 
-/** A map overlay (the map's PathOverlay, restated: this module stays free of the map's DOM code). */
-export interface PathOverlay {
-  key: string;
-  spanIds: readonly string[];
-  colour: string;
-  emphasised: boolean;
-  lines?: readonly { type: 'LineString'; coordinates: [number, number][] }[];
-  dashed?: boolean;
-}
+import type { PathOverlay } from '../map/overlay.js';
 
 /** Period colours, first year to last (distinct from the utilisation ramp's greens and reds). */
 export const PERIOD_COLOURS: readonly string[] = ['#2563eb', '#7c3aed', '#db2777', '#ea580c', '#0e9aa7', '#4b5563'];
