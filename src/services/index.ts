@@ -56,7 +56,8 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   });
   views = ordering.ordering.views;
   // Ordering and resilience plan over the same cached network view.
-  const transfers = new TransferService(db);
+  // Waves lit for transfers are planned with the ordering context: same view, lit channels, in-flight waves.
+  const transfers = new TransferService(db, { ordering: ordering.ordering.ctx });
   const resilience = new ResilienceService(db, { views: ordering.ordering.views, afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)) });
   // One background loop runs every kind of leased job: activations, teardowns, restorations, plan solves.
   const plans = new PlanService(db, inventory);

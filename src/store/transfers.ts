@@ -22,6 +22,30 @@ export interface StoredEntry {
   rateGbps: number;
 }
 
+/** A wave lit for a transfer (see migration 013): its route, channel, capacity and the runs it is lit in. */
+export interface StoredTransferWave {
+  /** The wave's id (its first segment's lightpath id). */
+  id: string;
+  /** Lightpath id of each transparent segment (the QoT state's keys; its spectrum allocations carry them). */
+  lightpathIds: string[];
+  /** The engine link it adds while it carries traffic (`wave:<id>`), a path of its transfer. */
+  linkId: string;
+  spanIds: string[];
+  siteIds: string[];
+  lengthKm: number;
+  latencyUs: number;
+  capacityGbps: number;
+  modeId: string | null;
+  centerFrequencyGhz: number;
+  /** GSNR at the receiver when planned (worst segment), dB; null without a line-system model. */
+  gsnrDb: number | null;
+  regeneratorSiteIds: string[];
+  /** Slots lit before it carries traffic (lighting, power balancing, commissioning). */
+  setupSlots: number;
+  /** Slot runs [fromSlot, toSlot) it is lit in (whole slots since the Unix epoch). */
+  runs: { fromSlot: number; toSlot: number }[];
+}
+
 export interface TransferRow {
   id: string;
   tenantId: string;
@@ -35,6 +59,7 @@ export interface TransferRow {
   slotSeconds: number;
   paths: StoredTransferPath[];
   schedule: StoredEntry[];
+  waves: StoredTransferWave[];
   priceMinor: number;
   currency: string;
   completionAt: string;
@@ -95,6 +120,7 @@ function toTransfer(r: Record<string, unknown>): TransferRow {
     slotSeconds: Number(r.slot_seconds),
     paths: json<StoredTransferPath[]>(r.paths),
     schedule: json<StoredEntry[]>(r.schedule),
+    waves: json<StoredTransferWave[] | null>(r.waves) ?? [],
     priceMinor: Number(r.price_minor),
     currency: r.currency as string,
     completionAt: iso(r.completion_at),
@@ -109,11 +135,12 @@ function toTransfer(r: Record<string, unknown>): TransferRow {
 export async function insertTransfer(q: Queryable, t: Omit<TransferRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>): Promise<TransferRow> {
   const r = await q.query<Record<string, unknown>>(
     `INSERT INTO transfers (id, tenant_id, a_site_id, z_site_id, volume_gbit, earliest_start, deadline, max_rate_gbps, state, slot_seconds,
-                            paths, schedule, price_minor, currency, completion_at, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17) RETURNING *`,
+                            paths, schedule, price_minor, currency, completion_at, idempotency_key, request_hash, waves)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb) RETURNING *`,
     [
       t.id, t.tenantId, t.aSiteId, t.zSiteId, t.volumeGbit, t.earliestStart, t.deadline, t.maxRateGbps, t.state, t.slotSeconds,
       JSON.stringify(t.paths), JSON.stringify(t.schedule), t.priceMinor, t.currency, t.completionAt, t.idempotencyKey, t.requestHash,
+      JSON.stringify(t.waves),
     ],
   );
   return toTransfer(r.rows[0]);
@@ -149,12 +176,13 @@ export async function openTransfers(q: Queryable, fromIso: string): Promise<Tran
   return r.rows.map(toTransfer);
 }
 
-export async function updateTransfer(q: Queryable, id: string, patch: { state: TransferRow['state']; schedule: StoredEntry[]; completionAt: string; cancelled?: boolean }): Promise<void> {
+export async function updateTransfer(q: Queryable, id: string, patch: { state: TransferRow['state']; schedule: StoredEntry[]; completionAt: string; cancelled?: boolean; waves?: StoredTransferWave[] }): Promise<void> {
   await q.query(
     `UPDATE transfers SET state = $2, schedule = $3::jsonb, completion_at = $4, updated_at = now(),
-            cancelled_at = CASE WHEN $5 THEN now() ELSE cancelled_at END
+            cancelled_at = CASE WHEN $5 THEN now() ELSE cancelled_at END,
+            waves = coalesce($6::jsonb, waves)
       WHERE id = $1`,
-    [id, patch.state, JSON.stringify(patch.schedule), patch.completionAt, patch.cancelled === true],
+    [id, patch.state, JSON.stringify(patch.schedule), patch.completionAt, patch.cancelled === true, patch.waves === undefined ? null : JSON.stringify(patch.waves)],
   );
 }
 
@@ -200,17 +228,57 @@ export async function trunkHolds(q: Queryable, trunkIds: readonly string[], from
 }
 
 /**
- * Gives back what the given transfers hold from `fromIso` on: allocations that start there or later are
- * deleted (never used), one that runs across it ends there (its past stays as history).
+ * Gives back the trunk capacity the given transfers hold from `fromIso` on: allocations that start there
+ * or later are deleted (never used), one that runs across it ends there (its past stays as history).
+ * With `waves`, the spectrum of their lit waves too (see releaseTransferWaves).
  */
-export async function releaseTransferHolds(q: Queryable, transferIds: readonly string[], fromIso: string): Promise<void> {
+export async function releaseTransferHolds(q: Queryable, transferIds: readonly string[], fromIso: string, opts: { waves?: boolean } = {}): Promise<void> {
   if (transferIds.length === 0) return;
-  await q.query(`DELETE FROM allocations WHERE transfer_id = ANY($1::text[]) AND lower(during) >= $2::timestamptz`, [[...transferIds], fromIso]);
+  await q.query(`DELETE FROM allocations WHERE kind = 'trunk' AND transfer_id = ANY($1::text[]) AND lower(during) >= $2::timestamptz`, [[...transferIds], fromIso]);
   await q.query(
     `UPDATE allocations SET during = tstzrange(lower(during), $2::timestamptz, '[)')
-      WHERE transfer_id = ANY($1::text[]) AND during @> $2::timestamptz`,
+      WHERE kind = 'trunk' AND transfer_id = ANY($1::text[]) AND during @> $2::timestamptz`,
     [[...transferIds], fromIso],
   );
+  if (opts.waves) await releaseTransferWaves(q, transferIds, fromIso);
+}
+
+/**
+ * Ends the spectrum of the given transfers' waves at `fromIso`. Updated, never deleted: the occupancy log
+ * (migration 010) records updates, so every process's lit-channel state sees the wave go dark; a run
+ * that had not started becomes empty.
+ */
+export async function releaseTransferWaves(q: Queryable, transferIds: readonly string[], fromIso: string, lightpathIds: readonly string[] | null = null): Promise<void> {
+  if (transferIds.length === 0) return;
+  await q.query(
+    `UPDATE allocations SET during = tstzrange(lower(during), greatest(lower(during), $2::timestamptz), '[)')
+      WHERE kind = 'spectrum' AND transfer_id = ANY($1::text[]) AND ($3::text[] IS NULL OR channel->>'l' = ANY($3::text[]))
+        AND (upper_inf(during) OR upper(during) > $2::timestamptz)`,
+    [[...transferIds], fromIso, lightpathIds === null ? null : [...lightpathIds]],
+  );
+}
+
+/** Spectrum of a wave lit for a transfer, one row per span and run (one statement; the exclusion constraint arbitrates). */
+export async function insertTransferWaveHolds(
+  q: Queryable,
+  rows: readonly { transferId: string; spanId: string; sub: number; lo: number; hi: number; fromIso: string; toIso: string; channel: { l: string; m: string; f: number } | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO allocations (kind, resource_id, sub, units, during, transfer_id, order_id, role, channel)
+     SELECT 'spectrum', u.span, u.sub, int4range(u.lo, u.hi), tstzrange(u.f, u.t, '[)'), u.transfer, u.transfer, 'transfer', u.ch::jsonb
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[]) AS u(transfer, span, sub, lo, hi, f, t, ch)`,
+    [
+      rows.map((x) => x.transferId), rows.map((x) => x.spanId), rows.map((x) => x.sub), rows.map((x) => x.lo), rows.map((x) => x.hi),
+      rows.map((x) => x.fromIso), rows.map((x) => x.toIso), rows.map((x) => (x.channel ? JSON.stringify(x.channel) : null)),
+    ],
+  );
+}
+
+/** Spans of unrepaired failures (a wave lit for a transfer across one of them carries nothing). */
+export async function failedSpansNow(q: Queryable): Promise<string[]> {
+  const r = await q.query<{ span: string }>('SELECT DISTINCT s.span FROM failures f, unnest(f.failed_spans) AS s(span) WHERE f.repaired_at IS NULL ORDER BY 1');
+  return r.rows.map((x) => x.span);
 }
 
 /** New trunk allocations of transfers (one statement; the exclusion constraint arbitrates). */

@@ -51,7 +51,8 @@ describe('a transfer decision meets an order committed in its middle (PostgreSQL
           });
         }),
     });
-    const svc = new TransferService(racing, { now: () => nowMs });
+    // Trunk capacity only: the race is on the trunk calendar (a wave would admit the transfer anyway).
+    const svc = new TransferService(racing, { now: () => nowMs, lightWaves: false });
     // 150 TB by slot 5 needs more than the 300 Gbps via b in slots 1-4: the plan counts on a-c, which
     // the order takes; from fresh state it no longer fits.
     const deadline = new Date((Math.floor(nowMs / SLOT_MS) + 5) * SLOT_MS).toISOString();

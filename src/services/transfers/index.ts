@@ -29,11 +29,17 @@ import { requestHash, RetryAllocation, withAllocationRetry } from '../ordering/c
 import { loadPriceBook } from '../ordering/pricebook.js';
 import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from '../ordering/principal.js';
 import { pageArgs, toPage, type Page } from '../paging.js';
+import { createOrderingContext, type OrderingContext } from '../ordering/context.js';
+import type { LightpathInput } from '../../engine/qot/index.js';
 import { candidateTrunkPaths, enginePath, MAX_HORIZON_SLOTS, packHolds, SLOT_SECONDS, slotMs, slotOf, slotStartIso, transferNetwork } from './calendar.js';
+import { isWaveLink, planTransferWave, storedWaveLink, waveHoldRows, waveLockKeys, waveOption, waveRoute, type WaveCandidate } from './waves.js';
 
 // The package's default export is its async loader, but its types.d.ts is read under NodeNext as the module
 // namespace (a CommonJS package with an ESM build); cast to the loader signature the package documents.
 const loadHighs = highsModule as unknown as () => Promise<Highs>;
+
+/** A wave is worth planning only for a window longer than its setup plus one slot of traffic. */
+const WAVE_MIN_SLOTS = 2;
 
 // Arbitrary constant, distinct from the other advisory lock keys: one transfer decision at a time.
 const TRANSFERS_LOCK_KEY = 7_310_550_011;
@@ -60,12 +66,33 @@ export interface Transfer {
   slotSeconds: number;
   schedule: { start: string; end: string; rateGbps: number; paths: { path: string; rateGbps: number }[] }[];
   paths: { id: string; trunks: string[]; sites: string[]; latencyUs: number }[];
+  /** Waves lit for this transfer on free spectrum (the path whose only trunk is `wave:<id>`). */
+  waves: TransferWaveView[];
   expectedCompletion: string;
   deliveredTB: number;
   price: { amountMinor: number; currency: string };
   createdAt: string;
   updatedAt: string;
   cancelledAt: string | null;
+}
+
+/** A wave lit for a transfer as the API shows it. */
+export interface TransferWaveView {
+  id: string;
+  /** The path id (and only trunk) that carries it in `paths` and `schedule`. */
+  path: string;
+  sites: string[];
+  spans: string[];
+  lengthKm: number;
+  latencyUs: number;
+  capacityGbps: number;
+  modeId: string | null;
+  centerFrequencyGhz: number;
+  gsnrDb: number | null;
+  regeneratorSites: string[];
+  /** When its spectrum is held (lit); it carries traffic from `setupSeconds` after each start. */
+  lit: { start: string; end: string }[];
+  setupSeconds: number;
 }
 
 export interface TransferServiceOptions {
@@ -78,6 +105,23 @@ export interface TransferServiceOptions {
    * machine must not stall every other request; past it the EDF re-plan or greedy placement answers.
    */
   timeLimitSeconds?: number;
+  /**
+   * The ordering context whose network view, lit channels and in-flight waves a wave lit for a transfer is
+   * planned with (the server passes its own; default: one of the service's own).
+   */
+  ordering?: OrderingContext;
+  /** Light express waves on free spectrum when trunk capacity does not suffice (default true; see waves.ts). */
+  lightWaves?: boolean;
+}
+
+/** What a decision asks of the load: the new transfer, for the wave it may light. */
+interface WaveAsk {
+  transferId: string;
+  aSite: string;
+  zSite: string;
+  earliestMs: number;
+  deadlineMs: number;
+  pricePerGbit: (lengthKm: number) => number;
 }
 
 interface Parsed {
@@ -104,12 +148,20 @@ function parseInstant(v: unknown, path: string, errors: FieldError[]): number | 
 export class TransferService {
   private solver: Promise<HighsLpSolver> | null = null;
   private readonly now: () => number;
+  private optics: OrderingContext | null;
 
   constructor(
     private readonly db: Db,
     private readonly opts: TransferServiceOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
+    this.optics = opts.ordering ?? null;
+  }
+
+  /** The ordering context waves are planned with (made on first use when none was given). */
+  private ordering(): OrderingContext {
+    this.optics ??= createOrderingContext(this.db, { now: this.now });
+    return this.optics;
   }
 
   /** One HiGHS runtime per process, replaced after a WASM failure (see engine/transfers/highs.ts). */
@@ -172,6 +224,12 @@ export class TransferService {
     if (errors.length > 0) throw validationFailed('invalid transfer', errors);
     const id = `trf_${ulid()}`;
     const solver = await this.lp();
+    // A wave planned in the transaction stays lit for this process's other plans until it settles.
+    let litHeld: LightpathInput[] = [];
+    const settle = (committed: boolean): void => {
+      if (litHeld.length > 0) this.ordering().lit.settle(litHeld, committed);
+      litHeld = [];
+    };
     return withAllocationRetry(this.db, async (tx) => {
       if (idempotencyKey) {
         const prior = await st.transferByIdempotencyKey(tx, p.tenantId, idempotencyKey);
@@ -180,10 +238,13 @@ export class TransferService {
           return { transfer: this.view(prior), created: false };
         }
       }
-      const ctx = await this.load(tx, solver);
-      const { scheduler, base, stored } = ctx;
       const book = await loadPriceBook(tx);
-      const stPaths = candidateTrunkPaths(ctx.trunks, parsed.aSite, parsed.zSite, book.products.ethernet.perGbpsMonthlyMinor, book.hoursPerMonth);
+      const perGbit = (lengthKm: number): number => (book.products.ethernet.perGbpsMonthlyMinor * (1 + lengthKm / 1000)) / (book.hoursPerMonth * 3600);
+      const ctx = await this.load(tx, solver, { transferId: id, aSite: parsed.aSite, zSite: parsed.zSite, earliestMs: parsed.earliestMs, deadlineMs: parsed.deadlineMs, pricePerGbit: perGbit });
+      const { scheduler, base, stored, wave } = ctx;
+      const trunkPaths = candidateTrunkPaths(ctx.trunks, parsed.aSite, parsed.zSite, book.products.ethernet.perGbpsMonthlyMinor, book.hoursPerMonth);
+      // The wave's path comes last: the scheduler lights it only when it pays (see waves.ts).
+      const stPaths = wave ? [...trunkPaths, wave.path] : trunkPaths;
       const earliestSlot = Math.max(1, Math.ceil(parsed.earliestMs / slotMs()) - base);
       const deadlineSlot = slotOf(parsed.deadlineMs) - base;
       const refuse = (most: number | null, earliest: number | null, why: string): never => {
@@ -192,7 +253,7 @@ export class TransferService {
         const answers = `earliest feasible deadline: ${earliestFeasibleDeadline ?? `none within ${(MAX_HORIZON_SLOTS * SLOT_SECONDS) / 86400} days`}; most volume by the requested deadline: ${mostVolumeTB ?? 'unknown'} TB`;
         throw new LightpathError('deadline-infeasible', `${why} (${answers})`, undefined, { mostVolumeTB, earliestFeasibleDeadline });
       };
-      if (stPaths.length === 0) refuse(0, null, `no trunk path joins ${parsed.aSite} and ${parsed.zSite}: transfers ride spare trunk capacity`);
+      if (stPaths.length === 0) refuse(0, null, `no trunk path joins ${parsed.aSite} and ${parsed.zSite} and no wave can be lit between them for the window: transfers ride spare trunk capacity or waves lit on free spectrum`);
       const req: TransferRequest = {
         id,
         volumeGbit: parsed.volumeGbit,
@@ -207,8 +268,12 @@ export class TransferService {
       }
       const r = scheduler.admit(req, 1);
       if (!r.admitted) {
-        refuse(r.mostVolumeGbit, r.earliestDeadlineSlot, `${parsed.volumeGbit / GBIT_PER_TB} TB is not admissible by ${new Date(parsed.deadlineMs).toISOString()}: the capacity free on the trunk paths from ${parsed.aSite} to ${parsed.zSite}, with every admitted transfer kept on time, does not carry it`);
+        refuse(r.mostVolumeGbit, r.earliestDeadlineSlot, `${parsed.volumeGbit / GBIT_PER_TB} TB is not admissible by ${new Date(parsed.deadlineMs).toISOString()}: the capacity free on the trunk paths from ${parsed.aSite} to ${parsed.zSite}${wave ? ' and a wave lit for it on free spectrum' : ''}, with every admitted transfer kept on time, does not carry it`);
       }
+      // The wave, if the scheduler lit it: its spectrum held run by run, owned by the transfer.
+      const lit = wave ? scheduler.waveHolds(1).filter((h) => h.waveId === wave.wave.linkId && h.count > 0) : [];
+      const storedWave = wave && lit.length > 0 ? { ...wave.wave, runs: lit.map((h) => ({ fromSlot: base + h.fromSlot, toSlot: base + h.toSlot })) } : null;
+      const keptPaths = storedWave ? stPaths : trunkPaths;
       // Write: the moved transfers' future holds first, then the new transfer and its holds.
       const admitted = r as Extract<typeof r, { admitted: true }>;
       const movedIds = admitted.moved.map((m) => m.id);
@@ -224,8 +289,9 @@ export class TransferService {
         maxRateGbps: parsed.maxRateGbps,
         state: 'scheduled',
         slotSeconds: SLOT_SECONDS,
-        paths: stPaths,
+        paths: keptPaths,
         schedule: toStored(admitted.schedule, base),
+        waves: storedWave ? [storedWave] : [],
         priceMinor: admitted.schedule.priceMinor,
         currency: book.currency,
         completionAt: slotStartIso(base + admitted.schedule.completionSlot),
@@ -242,12 +308,22 @@ export class TransferService {
         events.push({ type: 'transfer.rescheduled', tenantId: prev.tenantId, subject: { kind: 'transfer', id: m.id }, data: { transferId: m.id, expectedCompletion: completionAt, cause: 'another transfer was admitted' } });
       }
       await this.writeHolds(tx, ctx, [id, ...movedIds], base);
-      await audit(tx, p, { action: 'transfer.create', subject: { kind: 'transfer', id }, tenantId: p.tenantId, after: { aSite: parsed.aSite, zSite: parsed.zSite, volumeGbit: parsed.volumeGbit, deadline: row.deadline, completionAt: row.completionAt, solvedBy: admitted.solve.solvedBy } });
+      if (wave && storedWave) {
+        litHeld = wave.plan.lightpaths;
+        this.ordering().lit.hold(litHeld);
+        await st.insertTransferWaveHolds(tx, waveHoldRows(id, wave, storedWave.runs, (s) => slotStartIso(s)));
+      }
+      await audit(tx, p, {
+        action: 'transfer.create',
+        subject: { kind: 'transfer', id },
+        tenantId: p.tenantId,
+        after: { aSite: parsed.aSite, zSite: parsed.zSite, volumeGbit: parsed.volumeGbit, deadline: row.deadline, completionAt: row.completionAt, solvedBy: admitted.solve.solvedBy, ...(storedWave ? { waveLit: { id: storedWave.id, spanIds: storedWave.spanIds, runs: storedWave.runs.map((r) => ({ start: slotStartIso(r.fromSlot), end: slotStartIso(r.toSlot) })) } } : {}) },
+      });
       const view = this.view(row);
       events.push({ type: 'transfer.scheduled', tenantId: p.tenantId, subject: { kind: 'transfer', id }, data: { transferId: id, expectedCompletion: view.expectedCompletion, price: view.price } });
       for (const e of events) await appendEvent(tx, e);
       return { transfer: view, created: true };
-    });
+    }, undefined, { onAttemptEnd: settle });
   }
 
   async get(p: Principal, id: string): Promise<Transfer> {
@@ -275,9 +351,9 @@ export class TransferService {
       if (row.state === 'cancelled') throw new LightpathError('conflict', `transfer ${id} is already cancelled`);
       if (Date.parse(row.completionAt) <= nowMs) throw new LightpathError('conflict', `transfer ${id} completed at ${row.completionAt}`);
       const nowIso = new Date(nowMs).toISOString();
-      await st.releaseTransferHolds(tx, [id], nowIso);
+      await st.releaseTransferHolds(tx, [id], nowIso, { waves: true });
       const base = slotOf(nowMs);
-      await st.updateTransfer(tx, id, { state: 'cancelled', schedule: row.schedule.filter((e) => e.slot <= base), completionAt: nowIso, cancelled: true });
+      await st.updateTransfer(tx, id, { state: 'cancelled', schedule: row.schedule.filter((e) => e.slot <= base), completionAt: nowIso, cancelled: true, waves: trimWaves(row.waves, nowMs) });
       await audit(tx, p, { action: 'transfer.cancel', subject: { kind: 'transfer', id }, tenantId: row.tenantId, before: { state: row.state, completionAt: row.completionAt } });
       await appendEvent(tx, { type: 'transfer.cancelled', tenantId: row.tenantId, subject: { kind: 'transfer', id }, data: { transferId: id } });
       return this.view((await st.getTransfer(tx, id, undefined)) as st.TransferRow);
@@ -289,15 +365,21 @@ export class TransferService {
    * on; transfers holding future capacity on them are re-planned (cheap check first: usually none).
    */
   async replanAfterFailures(tx: Queryable): Promise<CutResult | null> {
-    const down = await st.downTrunksWithTransfers(tx, new Date(this.now()).toISOString());
-    return this.replanAfterCut(tx, SYSTEM_PRINCIPAL, down);
+    const nowMs = this.now();
+    const down = await st.downTrunksWithTransfers(tx, new Date(nowMs).toISOString());
+    // Waves lit for transfers across a failed span go dark (they are not restored: the scheduler re-plans).
+    const failed = new Set(await st.failedSpansNow(tx));
+    const next = slotOf(nowMs) + 1;
+    const waves = failed.size === 0 ? [] : (await st.openTransfers(tx, new Date(nowMs).toISOString())).flatMap((t) => t.waves.filter((w) => w.spanIds.some((x) => failed.has(x)) && w.runs.some((r) => r.toSlot > next)).map((w) => w.linkId));
+    return this.replanAfterCut(tx, SYSTEM_PRINCIPAL, [...down, ...waves]);
   }
 
   /**
-   * Re-plans the transfers that held capacity on trunks that are down from now on (a cut the restoration
-   * pass could not route around), inside the caller's transaction (the restoration batch, which holds
-   * the inventory-version row). Those that can no longer make their deadline become `late` with their
-   * new ETA and a `transfer.at-risk` event.
+   * Re-plans the transfers that held capacity on trunks (or waves lit for them, `wave:` ids) that are down
+   * from now on (a cut the restoration pass could not route around), inside the caller's transaction (the
+   * restoration batch, which holds the inventory-version row). A dark wave's spectrum is released from the
+   * next slot. Those that can no longer make their deadline become `late` with their new ETA and a
+   * `transfer.at-risk` event.
    */
   async replanAfterCut(tx: Queryable, p: Principal, downTrunkIds: readonly string[]): Promise<CutResult | null> {
     if (downTrunkIds.length === 0) return null;
@@ -307,8 +389,22 @@ export class TransferService {
     const links = downTrunkIds.map((tid) => ctx.linkOf.get(tid)).filter((e): e is number => e !== undefined);
     if (links.length === 0 || ctx.stored.size === 0) return null;
     const res = ctx.scheduler.cut(links, 1, 1);
-    if (res.affected.length === 0) return res;
+    // Dark waves: spectrum released from the next slot, runs trimmed there.
+    const darkIds = new Set(downTrunkIds.filter(isWaveLink));
+    const wavesAfter = new Map<string, st.StoredTransferWave[]>();
+    for (const t of ctx.open) {
+      const dark = t.waves.filter((w) => darkIds.has(w.linkId));
+      if (dark.length === 0) continue;
+      await st.releaseTransferWaves(tx, [t.id], slotStartIso(ctx.base + 1), dark.flatMap((w) => w.lightpathIds));
+      wavesAfter.set(t.id, t.waves.map((w) => (darkIds.has(w.linkId) ? { ...w, runs: trimRuns(w.runs, ctx.base + 1) } : w)));
+    }
     const changed = [...res.replanned, ...res.late.map((l) => l.schedule)];
+    for (const [tid, waves] of wavesAfter) {
+      if (changed.some((x) => x.id === tid)) continue;
+      const prev = ctx.open.find((x) => x.id === tid) as st.TransferRow;
+      await st.updateTransfer(tx, tid, { state: prev.state, schedule: prev.schedule, completionAt: prev.completionAt, waves });
+    }
+    if (res.affected.length === 0) return res;
     const lateIds = new Set(res.late.map((l) => l.id));
     await st.releaseTransferHolds(tx, res.affected, slotStartIso(ctx.base + 1));
     for (const s of changed) {
@@ -316,7 +412,8 @@ export class TransferService {
       const schedule = [...prev.schedule.filter((e) => e.slot <= ctx.base), ...toStored(s, ctx.base).filter((e) => e.slot > ctx.base)];
       const completionAt = slotStartIso(ctx.base + s.completionSlot);
       const late = lateIds.has(s.id);
-      await st.updateTransfer(tx, s.id, { state: late ? 'late' : prev.state, schedule, completionAt });
+      const waves = wavesAfter.get(s.id);
+      await st.updateTransfer(tx, s.id, { state: late ? 'late' : prev.state, schedule, completionAt, ...(waves ? { waves } : {}) });
       await audit(tx, p, { action: 'transfer.replan', subject: { kind: 'transfer', id: s.id }, tenantId: prev.tenantId, before: { completionAt: prev.completionAt }, after: { completionAt, late } });
       if (late) {
         const l = res.late.find((x) => x.id === s.id);
@@ -338,12 +435,20 @@ export class TransferService {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Locks, reads the calendar and rebuilds the scheduler with every open transfer. */
-  private async load(tx: Queryable, solver: HighsLpSolver) {
+  /**
+   * Locks, reads the calendar and rebuilds the scheduler with every open transfer (their lit waves as
+   * links of their own); with `ask`, also plans the wave the new transfer may light (waves.ts).
+   */
+  private async load(tx: Queryable, solver: HighsLpSolver, ask: WaveAsk | null = null) {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [TRANSFERS_LOCK_KEY]);
-    await lockInventoryShared(tx);
+    const version = await lockInventoryShared(tx);
     const trunks = await st.lockTransferTrunks(tx);
-    await lockResources(tx, trunks.map((t) => `trunk:${t.id}:0`).sort());
+    const optics = ask && this.opts.lightWaves !== false ? this.ordering() : null;
+    const view = optics ? await optics.views.at(tx, version) : null;
+    const route = optics && view && ask ? waveRoute(optics, view, ask.aSite, ask.zSite) : null;
+    // One sorted set of keys (trunks and the wave's spectrum): the global order that cannot deadlock.
+    const waveKeys = optics && view && ask && route ? waveLockKeys(optics, view, ask.aSite, ask.zSite, route) : [];
+    await lockResources(tx, [...trunks.map((t) => `trunk:${t.id}:0`), ...waveKeys].sort());
     const nowMs = this.now();
     const base = slotOf(nowMs);
     const open = await st.openTransfers(tx, new Date(nowMs).toISOString());
@@ -351,11 +456,27 @@ export class TransferService {
     // refusal may lie well past the requested one. Columns exist only inside each transfer's window.
     const H = MAX_HORIZON_SLOTS;
     const holds = await st.trunkHolds(tx, trunks.map((t) => t.id), slotStartIso(base), slotStartIso(base + H));
-    const network = transferNetwork(trunks, holds, base, H);
-    const linkOf = new Map(trunks.map((t, i) => [t.id, i]));
+    const trunkNet = transferNetwork(trunks, holds, base, H);
+    // Waves lit for open transfers: a link each, carrying its own transfer only.
+    const links = [...trunkNet.links];
+    for (const t of open) for (const w of t.waves) links.push(storedWaveLink(w, base, H));
+    let wave: WaveCandidate | null = null;
+    let network = { ...trunkNet, links };
+    if (optics && view && ask && route) {
+      const fromSlot = Math.max(1, Math.ceil(ask.earliestMs / slotMs()) - base);
+      const toSlot = Math.min(H, slotOf(ask.deadlineMs) - base);
+      if (toSlot - fromSlot >= WAVE_MIN_SLOTS) {
+        wave = await planTransferWave(optics, tx, view, { transferId: ask.transferId, aSite: ask.aSite, zSite: ask.zSite, fromMs: (base + fromSlot) * slotMs(), toMs: (base + toSlot) * slotMs() }, route, ask.pricePerGbit);
+        if (wave) {
+          const o = waveOption(wave, links.length, 0, fromSlot, toSlot, H, SLOT_SECONDS);
+          network = { ...trunkNet, links: [...links, o.link], spectrum: [o.spectrum], waves: [o.option] };
+        }
+      }
+    }
+    const linkOf = new Map(network.links.map((l, i) => [l.id, i]));
     // Incremental re-optimisation: at most 16 transfers (those in the new one's way) move per admission,
     // so a decision's LP does not grow with the number of open transfers (bench:transfers, timing case).
-    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: false, warmStart: false, maxMovedTransfers: MAX_MOVED_TRANSFERS });
+    const scheduler = new TransferScheduler(network, solver, { iterationLimit: this.opts.iterationLimit ?? 200_000, timeLimitSeconds: this.opts.timeLimitSeconds ?? 5, useWaves: wave !== null, warmStart: false, maxMovedTransfers: MAX_MOVED_TRANSFERS });
     const stored = new Map<string, st.TransferRow>();
     for (const t of open) {
       const paths = t.paths.map((x) => enginePath(x, linkOf));
@@ -381,7 +502,7 @@ export class TransferService {
       );
       stored.set(t.id, t);
     }
-    return { trunks, base, scheduler, linkOf, stored, holdsAt: slotStartIso(base), horizonEnd: slotStartIso(base + H) };
+    return { trunks, base, scheduler, linkOf, stored, wave, open, holdsAt: slotStartIso(base), horizonEnd: slotStartIso(base + H) };
   }
 
   /** Writes the given transfers' holds from slot 1 on, in unit ranges nobody holds then. */
@@ -389,7 +510,8 @@ export class TransferService {
     const occupied = await st.trunkHolds(tx, ctx.trunks.map((t) => t.id), ctx.holdsAt, ctx.horizonEnd);
     const rows: Parameters<typeof st.insertTransferHolds>[1][number][] = [];
     for (const id of ids) {
-      const packed = packHolds(ctx.trunks, occupied, ctx.scheduler.linkHolds(id, 1), base);
+      // A wave lit for a transfer carries that transfer alone: its spectrum is the allocation, not its Gbps.
+      const packed = packHolds(ctx.trunks, occupied, ctx.scheduler.linkHolds(id, 1).filter((h) => !isWaveLink(h.linkId)), base);
       // An order placed optimistically (no locks) took trunk units after the plan's read: start over
       // from fresh state, as when the exclusion constraint refuses the write.
       if (!packed) throw new RetryAllocation('trunk units the plan counted on were taken meanwhile');
@@ -436,6 +558,22 @@ export class TransferService {
         .sort((a, b) => a[0] - b[0])
         .map(([slot, paths]) => ({ start: new Date(slot * len).toISOString(), end: new Date((slot + 1) * len).toISOString(), rateGbps: paths.reduce((s, x) => s + x.rateGbps, 0), paths })),
       paths: t.paths.map((x) => ({ id: x.id, trunks: x.trunkIds, sites: x.siteIds, latencyUs: x.latencyUs })),
+      waves: t.waves.map((w) => ({
+        id: w.id,
+        path: w.linkId,
+        sites: w.siteIds,
+        spans: w.spanIds,
+        // Rounded once, here.
+        lengthKm: Math.round(w.lengthKm * 10) / 10,
+        latencyUs: Math.round(w.latencyUs),
+        capacityGbps: w.capacityGbps,
+        modeId: w.modeId,
+        centerFrequencyGhz: w.centerFrequencyGhz,
+        gsnrDb: w.gsnrDb === null ? null : Math.round(w.gsnrDb * 100) / 100,
+        regeneratorSites: w.regeneratorSiteIds,
+        lit: w.runs.filter((r) => r.toSlot > r.fromSlot).map((r) => ({ start: new Date(r.fromSlot * len).toISOString(), end: new Date(r.toSlot * len).toISOString() })),
+        setupSeconds: w.setupSlots * t.slotSeconds,
+      })),
       expectedCompletion: t.completionAt,
       deliveredTB: Math.min(t.volumeGbit, deliveredGbit) / GBIT_PER_TB,
       // Full precision inside; rounded once here (minor units, never below what the slots cost).
@@ -445,6 +583,16 @@ export class TransferService {
       cancelledAt: t.cancelledAt,
     };
   }
+}
+
+/** Runs cut at slot `at` (runs from `at` on are gone). */
+function trimRuns(runs: readonly { fromSlot: number; toSlot: number }[], at: number): { fromSlot: number; toSlot: number }[] {
+  return runs.filter((r) => r.fromSlot < at).map((r) => ({ fromSlot: r.fromSlot, toSlot: Math.min(r.toSlot, at) }));
+}
+
+/** A cancelled transfer's waves: lit until the slot containing the cancellation ends at the latest. */
+function trimWaves(waves: readonly st.StoredTransferWave[], nowMs: number): st.StoredTransferWave[] {
+  return waves.map((w) => ({ ...w, runs: trimRuns(w.runs, Math.ceil(nowMs / slotMs())) }));
 }
 
 /** Engine schedule (relative slots) to stored entries (absolute slots). */

@@ -10,6 +10,7 @@ import { eventNames } from './009-event-names.js';
 import { physics } from './010-physics.js';
 import { transfers } from './011-transfers.js';
 import { plans } from './012-plans.js';
+import { transferWaves } from './013-transfer-waves.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'physics', sql: physics },
   { version: 11, name: 'transfers', sql: transfers },
   { version: 12, name: 'plans', sql: plans },
+  { version: 13, name: 'transfer-waves', sql: transferWaves },
 ];

@@ -16720,6 +16720,27 @@ export interface operations {
                                 sites: string[];
                                 latencyUs: number;
                             }[];
+                            /** @description Waves lit for this transfer on free spectrum for the hours it needs (Owan-like); each is the only trunk of one of its paths */
+                            waves: {
+                                id: string;
+                                path: string;
+                                sites: string[];
+                                spans: string[];
+                                lengthKm: number;
+                                latencyUs: number;
+                                capacityGbps: number;
+                                modeId: string | null;
+                                centerFrequencyGhz: number;
+                                gsnrDb: number | null;
+                                regeneratorSites: string[];
+                                lit: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                }[];
+                                setupSeconds: number;
+                            }[];
                             /** Format: date-time */
                             expectedCompletion: string;
                             deliveredTB: number;
@@ -16981,6 +17002,27 @@ export interface operations {
                             sites: string[];
                             latencyUs: number;
                         }[];
+                        /** @description Waves lit for this transfer on free spectrum for the hours it needs (Owan-like); each is the only trunk of one of its paths */
+                        waves: {
+                            id: string;
+                            path: string;
+                            sites: string[];
+                            spans: string[];
+                            lengthKm: number;
+                            latencyUs: number;
+                            capacityGbps: number;
+                            modeId: string | null;
+                            centerFrequencyGhz: number;
+                            gsnrDb: number | null;
+                            regeneratorSites: string[];
+                            lit: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                            }[];
+                            setupSeconds: number;
+                        }[];
                         /** Format: date-time */
                         expectedCompletion: string;
                         deliveredTB: number;
@@ -17031,6 +17073,27 @@ export interface operations {
                             trunks: string[];
                             sites: string[];
                             latencyUs: number;
+                        }[];
+                        /** @description Waves lit for this transfer on free spectrum for the hours it needs (Owan-like); each is the only trunk of one of its paths */
+                        waves: {
+                            id: string;
+                            path: string;
+                            sites: string[];
+                            spans: string[];
+                            lengthKm: number;
+                            latencyUs: number;
+                            capacityGbps: number;
+                            modeId: string | null;
+                            centerFrequencyGhz: number;
+                            gsnrDb: number | null;
+                            regeneratorSites: string[];
+                            lit: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                            }[];
+                            setupSeconds: number;
                         }[];
                         /** Format: date-time */
                         expectedCompletion: string;
@@ -17385,6 +17448,27 @@ export interface operations {
                             sites: string[];
                             latencyUs: number;
                         }[];
+                        /** @description Waves lit for this transfer on free spectrum for the hours it needs (Owan-like); each is the only trunk of one of its paths */
+                        waves: {
+                            id: string;
+                            path: string;
+                            sites: string[];
+                            spans: string[];
+                            lengthKm: number;
+                            latencyUs: number;
+                            capacityGbps: number;
+                            modeId: string | null;
+                            centerFrequencyGhz: number;
+                            gsnrDb: number | null;
+                            regeneratorSites: string[];
+                            lit: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                            }[];
+                            setupSeconds: number;
+                        }[];
                         /** Format: date-time */
                         expectedCompletion: string;
                         deliveredTB: number;
@@ -17629,6 +17713,27 @@ export interface operations {
                             trunks: string[];
                             sites: string[];
                             latencyUs: number;
+                        }[];
+                        /** @description Waves lit for this transfer on free spectrum for the hours it needs (Owan-like); each is the only trunk of one of its paths */
+                        waves: {
+                            id: string;
+                            path: string;
+                            sites: string[];
+                            spans: string[];
+                            lengthKm: number;
+                            latencyUs: number;
+                            capacityGbps: number;
+                            modeId: string | null;
+                            centerFrequencyGhz: number;
+                            gsnrDb: number | null;
+                            regeneratorSites: string[];
+                            lit: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                            }[];
+                            setupSeconds: number;
                         }[];
                         /** Format: date-time */
                         expectedCompletion: string;
@@ -18270,7 +18375,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19085,7 +19190,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19526,7 +19631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19892,7 +19997,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20261,7 +20366,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer; retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
+            /** @description Problem details (RFC 9457). `busy`: Contention outlasted the retries (the request did nothing); retry after `Retry-After` seconds. `store-locked`: Another process holds the embedded data directory. `store-unavailable`: The database does not answer (or, from /readyz, this replica is shutting down); retry after `Retry-After` seconds. For an order, `orderId` says what to look up. */
             503: {
                 headers: {
                     [name: string]: unknown;
