@@ -25,6 +25,15 @@ function scheduleTable(t: Transfer): string {
   );
 }
 
+/** Waves lit for the transfer (empty string when none). */
+function wavesTable(t: Transfer): string {
+  if (t.waves.length === 0) return '';
+  return `\nWaves lit for this transfer:\n${renderTable(
+    ['wave', 'route', 'Gbps', 'mode', 'GHz', 'GSNR dB', 'lit'],
+    t.waves.map((w) => [w.path, w.sites.join('-'), w.capacityGbps, w.modeId ?? '', w.centerFrequencyGhz, w.gsnrDb ?? '', w.lit.map((r) => `${r.start}..${r.end}`).join(', ') || 'dark']),
+  )}`;
+}
+
 /** `transfer create|list|show|cancel`: bulk transfers by deadline. */
 export function registerTransferCommands(program: Command): void {
   const transfer = program.command('transfer').description('bulk transfers by deadline: "this many TB from A to B by then"');
@@ -68,7 +77,7 @@ export function registerTransferCommands(program: Command): void {
     .option('--tenant <tenant>', 'as this customer tenant')
     .action(async (id: string, opts: { tenant?: string }, cmd: Command) => {
       const t = await withClient(cmd, (c) => c.request<Transfer>('GET', byId(id)), { tenant: opts.tenant });
-      output(cmd, t, () => `${renderTable(HEAD, [row(t)])}\n${scheduleTable(t)}`);
+      output(cmd, t, () => `${renderTable(HEAD, [row(t)])}\n${scheduleTable(t)}${wavesTable(t)}`);
     });
 
   transfer

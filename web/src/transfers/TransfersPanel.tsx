@@ -82,6 +82,16 @@ export function ScheduleChart({ transfer }: { transfer: Transfer }) {
             <span className="swatch transfer-deadline-swatch" /> deadline, <span className="swatch transfer-completion-swatch" /> expected completion
           </li>
         </ul>
+        {transfer.waves.length > 0 && (
+          <ul className="transfer-waves" data-testid="transfer-waves">
+            {transfer.waves.map((w) => (
+              <li key={w.id}>
+                Wave lit for this transfer: {w.sites.join(' → ')}, {w.capacityGbps}G{w.modeId ? ` (${w.modeId})` : ''} at {w.centerFrequencyGhz} GHz
+                {w.gsnrDb !== null ? `, GSNR ${w.gsnrDb} dB` : ''}; lit {w.lit.map((r) => `${formatUtc(Date.parse(r.start))}–${formatUtc(Date.parse(r.end))}`).join(', ') || 'no longer'}
+              </li>
+            ))}
+          </ul>
+        )}
       </figcaption>
     </figure>
   );
