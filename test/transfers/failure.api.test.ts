@@ -28,49 +28,60 @@ interface TransferView {
   paths: { id: string; trunks: string[] }[];
 }
 
-for (const driver of testDrivers()) {
-  describe(`a fiber cut re-plans transfers, over HTTP, on ${driver.name}`, { timeout: 300_000 }, () => {
-    let db: Db;
-    let app: AppInstance;
-    let services: Services;
-    let base = '';
-    const keys: Record<'op' | 'alice' | 'bob', string> = { op: '', alice: '', bob: '' };
-
-    const call = async <T = Json>(method: string, p: string, who: keyof typeof keys, body?: unknown): Promise<{ status: number; json: T }> => {
-      const res = await fetch(`${base}${p}`, {
+/** A server on a fresh tiny network with trunks a-c (300 Gbps used), a-b and b-c (100 used each), and keys. */
+function harness(driver: ReturnType<typeof testDrivers>[number]) {
+  const h = {
+    db: null as unknown as Db,
+    app: null as unknown as AppInstance,
+    services: null as unknown as Services,
+    base: '',
+    keys: { op: '', alice: '', bob: '' } as Record<'op' | 'alice' | 'bob', string>,
+    async call<T = Json>(method: string, p: string, who: 'op' | 'alice' | 'bob', body?: unknown): Promise<{ status: number; json: T }> {
+      const res = await fetch(`${h.base}${p}`, {
         method,
-        headers: { authorization: `Bearer ${keys[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${h.keys[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, json: (await res.json()) as T };
-    };
+    },
+  };
+  before(async () => {
+    h.db = await driver.open();
+    await loadTinyNetwork(h.db);
+    h.services = createServices(h.db, { driver: new EmulatorDriver(), workerPollMs: 50 });
+    h.app = await buildApp({ services: h.services, logger: false, webDir: null });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    h.base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+    h.services.worker.start();
+    h.keys.op = (await createKey(h.db, { tenantId: 'operator', role: 'operator' })).key;
+    h.keys.alice = (await createKey(h.db, { tenantId: 'alice', role: 'customer' })).key;
+    h.keys.bob = (await createKey(h.db, { tenantId: 'bob', role: 'customer' })).key;
+    for (const [a, z, g] of [['a', 'c', 300], ['a', 'b', 100], ['b', 'c', 100]] as const) {
+      const r = await h.call('POST', '/v1/orders', 'op', { product: 'ethernet', aSite: a, zSite: z, bandwidthGbps: g, protection: 'unprotected' });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+    }
+  });
+  after(async () => {
+    await h.app.close();
+    await h.services.worker.close();
+    await h.db.close();
+  });
+  return h;
+}
 
-    before(async () => {
-      db = await driver.open();
-      await loadTinyNetwork(db);
-      services = createServices(db, { driver: new EmulatorDriver(), workerPollMs: 50 });
-      app = await buildApp({ services, logger: false, webDir: null });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      services.worker.start();
-      keys.op = (await createKey(db, { tenantId: 'operator', role: 'operator' })).key;
-      keys.alice = (await createKey(db, { tenantId: 'alice', role: 'customer' })).key;
-      keys.bob = (await createKey(db, { tenantId: 'bob', role: 'customer' })).key;
-      // Ethernet circuits light 400G trunks a-c (300 Gbps used), a-b and b-c (100 used each).
-      for (const [a, z, g] of [['a', 'c', 300], ['a', 'b', 100], ['b', 'c', 100]] as const) {
-        const r = await call('POST', '/v1/orders', 'op', { product: 'ethernet', aSite: a, zSite: z, bandwidthGbps: g, protection: 'unprotected' });
-        assert.equal(r.status, 201, JSON.stringify(r.json));
-      }
-    });
-    after(async () => {
-      await app.close();
-      await services.worker.close();
-      await db.close();
-    });
+/** Waits until the running slot has at least 90 s left (the tests reason in slots from it). */
+async function slotWithRoom(): Promise<void> {
+  if (SLOT_MS - (Date.now() % SLOT_MS) < 90_000) await new Promise((r) => setTimeout(r, SLOT_MS - (Date.now() % SLOT_MS) + 1000));
+}
+
+for (const driver of testDrivers()) {
+  describe(`a fiber cut re-plans transfers, over HTTP, on ${driver.name}`, { timeout: 300_000 }, () => {
+    const h = harness(driver);
+    const call = h.call;
 
     test('POST /v1/failures: the transfer on the cut trunks is re-planned on the survivor and reported late with its ETA', async () => {
-      // The test reasons in slots from the one running now: start well inside a slot so it does not end meanwhile.
-      if (SLOT_MS - (Date.now() % SLOT_MS) < 90_000) await new Promise((r) => setTimeout(r, SLOT_MS - (Date.now() % SLOT_MS) + 1000));
+      await slotWithRoom();
+      const db = h.db;
       const slot0 = Math.floor(Date.now() / SLOT_MS);
       const at = (k: number) => new Date((slot0 + k) * SLOT_MS).toISOString();
       const trunks = (await db.query<{ id: string; a_site_id: string; z_site_id: string }>('SELECT id, a_site_id, z_site_id FROM trunks')).rows;
@@ -118,6 +129,41 @@ for (const driver of testDrivers()) {
       assert.equal(JSON.stringify(o.json.schedule), otherBefore);
       assert.equal((await call('GET', `/v1/transfers/${other.json.id}`, 'alice')).status, 404);
       await checkInvariants(db);
+    });
+  });
+
+  describe(`a fiber cut across a wave lit for a transfer, over HTTP, on ${driver.name}`, { timeout: 300_000 }, () => {
+    const h = harness(driver);
+
+    test('POST /v1/failures on the wave\'s span: the wave goes dark from the next slot (spectrum released) and the transfer is re-planned', async () => {
+      await slotWithRoom();
+      const slot0 = Math.floor(Date.now() / SLOT_MS);
+      const at = (k: number) => new Date((slot0 + k) * SLOT_MS).toISOString();
+      // a->c: the trunks carry at most 400 Gbps (180 TB in slots 1-4); 250 TB by slot 5 needs a wave.
+      const t = await h.call<TransferView & { waves: { id: string; path: string; spans: string[]; lit: unknown[] }[] }>('POST', '/v1/transfers', 'alice', { aSite: 'a', zSite: 'c', volumeTB: 250, deadline: at(5) });
+      assert.equal(t.status, 201, JSON.stringify(t.json));
+      assert.equal(t.json.waves.length, 1);
+      const w = t.json.waves[0];
+      const heldAfter = async () =>
+        (await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM allocations WHERE kind = 'spectrum' AND transfer_id = $1 AND upper(during) > $2::timestamptz`, [t.json.id, at(1)])).rows[0].n;
+      assert.ok((await heldAfter()) > 0, 'the wave holds spectrum in the coming slots');
+      const cut = await h.call<Json>('POST', '/v1/failures', 'op', { spans: [w.spans[0]], note: 'backhoe' });
+      assert.equal(cut.status, 201, JSON.stringify(cut.json));
+      let v: (TransferView & { waves: { lit: unknown[] }[] }) | undefined;
+      for (let i = 0; i < 600; i++) {
+        v = (await h.call<TransferView & { waves: { lit: unknown[] }[] }>('GET', `/v1/transfers/${t.json.id}`, 'alice')).json;
+        if (v.waves[0].lit.length === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(v && v.waves[0].lit.length === 0, 'the transfer shows its wave dark');
+      assert.equal(Math.floor(Date.now() / SLOT_MS), slot0, 'the test ran within one slot');
+      assert.equal(await heldAfter(), 0, 'no spectrum held for the wave after the running slot');
+      for (const e of v.schedule) for (const p of e.paths) assert.notEqual(p.path, w.path, `${e.start}: nothing on the dark wave`);
+      // 250 TB no longer fits by the deadline on trunks alone (180 TB at most): late, with an at-risk event.
+      assert.equal(v.state, 'late');
+      const risk = await listEvents(h.db, { after: 0, limit: 100, types: ['transfer.at-risk'] });
+      assert.deepEqual(risk.map((e) => e.subject.id), [t.json.id]);
+      await checkInvariants(h.db);
     });
   });
 }
