@@ -3,7 +3,8 @@
  * a customer sees only its own tenant's events, an operator sees all (system events included).
  *
  * A follower waits on a change counter that moves when an event may have arrived: immediately when
- * this process appends one (eventAppended), and by polling max(id) because another process may write.
+ * this process appends one (eventAppended), and by polling the latest id (which publishes committed
+ * outbox events first, see store/events.ts) because another process may write.
  * The counter is read before each query, so a change between query and wait is never missed.
  */
 import { EventEmitter } from 'node:events';
@@ -95,8 +96,9 @@ export class EventsService {
   private closed = false;
   private readonly pollMs: number;
   private readonly batch: number;
-  private readonly onAppended = (id: number): void => this.bump(id);
-  private pendingId = 0;
+  private readonly onAppended = (): void => this.bump(true);
+  /** An in-process append not yet seen committed (its writer may still be running). */
+  private pending = false;
   private recheckMs = 0;
 
   constructor(
@@ -148,7 +150,7 @@ export class EventsService {
 
   /** Wakes followers now (e.g. after a commit that appended events). */
   notify(): void {
-    this.bump(undefined);
+    this.bump(false);
   }
 
   /** Ends every follow and stops polling. */
@@ -160,12 +162,12 @@ export class EventsService {
     this.bump();
   }
 
-  private bump(id?: number): void {
+  private bump(appended = false): void {
     this.version++;
     this.changes.emit('change');
     // An in-process append signals before its commit: look again soon, backing off (2, 4, 8 ... ms)
-    // until it is visible or the regular poll interval is reached.
-    if (id !== undefined && id > this.pendingId) this.pendingId = id;
+    // until something new is visible or the regular poll interval is reached.
+    if (appended) this.pending = true;
     if (!this.closed && this.followers > 0) {
       this.recheckMs = 2;
       this.schedulePoll(this.recheckMs);
@@ -206,17 +208,20 @@ export class EventsService {
       const latest = await latestEventId(this.db);
       if (latest !== this.knownLatest) {
         this.knownLatest = latest;
+        this.pending = false;
         this.version++;
         this.changes.emit('change');
       }
     } catch {
       // The store may be closing or briefly unavailable; the next poll tries again.
     }
-    if (this.pendingId > this.knownLatest && this.recheckMs > 0 && this.recheckMs < this.pollMs) {
+    if (this.pending && this.recheckMs > 0 && this.recheckMs < this.pollMs) {
       // still waiting for an appended event to commit (or it rolled back: then this runs out)
       this.recheckMs *= 2;
       this.schedulePoll(this.recheckMs);
     } else {
+      // Seen, or rolled back (nothing appeared by the poll interval): back to the regular poll.
+      this.pending = false;
       this.recheckMs = 0;
       this.schedulePoll();
     }

@@ -5,7 +5,7 @@
  * database, so a restarted worker (or several processes on one server) carries on where it stopped.
  * Delivery is at-least-once and not ordered across retries: receivers dedupe on Lightpath-Event-Id.
  */
-import { eventAppended } from '../store/events.js';
+import { eventAppended, publishEvents } from '../store/events.js';
 import { roundByUnit } from '../domain/units.js';
 import type { Db } from '../store/db.js';
 import * as store from '../store/webhooks.js';
@@ -76,6 +76,8 @@ export class WebhookWorker {
   /** One round: fan out new events, then send every delivery that is due now. */
   async runOnce(): Promise<RoundResult> {
     const res: RoundResult = { dispatched: 0, attempted: 0, delivered: 0, retrying: 0, failed: 0 };
+    // Committed events still in the outbox get their ids first (outside the fan-out's transaction).
+    await publishEvents(this.db);
     for (;;) {
       const d = await this.db.transaction((tx) => store.dispatchEvents(tx, new Date(this.now()), 1000));
       res.dispatched += d.deliveries;

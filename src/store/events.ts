@@ -3,19 +3,15 @@
  * event exists exactly when the change committed.
  *
  * Ordering. Readers resume from the last id they saw, so an id must never become visible after a larger
- * one did. With a plain sequence that can happen on a server: transaction A takes id 5, B takes id 6, B
- * commits first, a reader delivers 6 and moves past 5 before A commits. We considered a high-water mark
- * based on transaction ids (deliver only rows whose xid is older than the oldest running transaction),
- * but a transaction that began earlier can still take a *smaller-than-delivered* id later, so xid order
- * is not id order and that scheme skips events too. Instead appendEvent takes a transaction-scoped
- * advisory lock before drawing the id: event-writing transactions then draw ids and commit one after
- * another, and PostgreSQL makes a commit visible before it releases the transaction's locks, so every
- * snapshot that sees id N also sees every committed id below N. Rolled-back ids leave harmless gaps.
- * The price is that event-writing transactions serialize from their first appendEvent to commit, so
- * callers append events as the last step of a transaction (that also avoids lock-order deadlocks with
- * row locks taken afterwards). bench/events.ts measures the cost: none for one writer, and on a 2-core
- * server about 1.4-1.6k instead of 2.5k event-writing commits/s with 4-16 concurrent writers, far above
- * what ordering needs. PGlite has one connection, where the lock costs nothing.
+ * one did. With ids drawn by the writers that can happen on a server: transaction A takes id 5, B takes
+ * id 6, B commits first, a reader delivers 6 and moves past 5 before A commits. Writers therefore do not
+ * draw public ids: they append to `event_outbox`, with no lock, and a publisher moves committed outbox
+ * rows into `events`, drawing the ids there (migration 014). Publishers take an advisory lock for their
+ * own short move-and-commit only, so each draws ids above every id committed before it, and a reader
+ * that sees id N sees every id below N. Readers publish first (`lp_events_after`, `lp_latest_event_id`):
+ * an event is listed by the first read after its writer committed. Before migration 014 each writer held
+ * that lock from its first event to its commit, so event-writing commits (every order) went one at a
+ * time; bench/events.ts measures both ways.
  */
 import { EventEmitter } from 'node:events';
 import type { Queryable } from './db.js';
@@ -50,12 +46,14 @@ export interface EventFilter {
   types?: readonly string[] | undefined;
 }
 
-// Arbitrary constant, distinct from the migration and initialisation keys.
+// Arbitrary constant, distinct from the migration and initialisation keys: publishers (and, before
+// migration 014, writers) take it; a previous version's replica still writing events directly during a
+// rolling upgrade takes the same lock, so ids stay in visibility order across the upgrade.
 export const EVENTS_LOCK_KEY = 7_310_550_003;
 
 /**
- * In-process signal that an event was appended (payload: its id). It fires before the writer commits,
- * so listeners treat it as "look soon", not "it is there".
+ * In-process signal that an event was appended (no payload: the public id is drawn when it is
+ * published). It fires before the writer commits, so listeners treat it as "look soon", not "it is there".
  */
 export const eventAppended = new EventEmitter();
 eventAppended.setMaxListeners(0);
@@ -81,58 +79,65 @@ function toEvent(r: EventRow): LightpathEvent {
   };
 }
 
-/**
- * Appends an event inside the caller's transaction and returns its id. One statement, so the lock and
- * the insert share a transaction even when q is not one.
- */
+/** Appends an event to the outbox inside the caller's transaction (its id is drawn when it is published). */
 export async function appendEvent(
   q: Queryable,
   e: { type: string; tenantId: string | null; subject: { kind: string; id: string }; data: unknown },
-): Promise<number> {
-  const r = await q.query<{ id: string | number }>(
-    `WITH ordered AS (SELECT pg_advisory_xact_lock($1::bigint))
-     INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
-     SELECT $2, $3, $4, $5, $6::jsonb FROM ordered
-     RETURNING id`,
-    [EVENTS_LOCK_KEY, e.type, e.tenantId, e.subject.kind, e.subject.id, JSON.stringify(e.data === undefined ? {} : e.data)],
+): Promise<void> {
+  await q.query(
+    `INSERT INTO event_outbox (type, tenant_id, subject_kind, subject_id, data) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+    [e.type, e.tenantId, e.subject.kind, e.subject.id, JSON.stringify(e.data === undefined ? {} : e.data)],
   );
-  const id = Number(r.rows[0].id);
-  eventAppended.emit('appended', id);
-  return id;
+  eventAppended.emit('appended');
+}
+
+/** Appends several events to the outbox in one statement, in array order. */
+export async function appendEvents(q: Queryable, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await q.query(
+    `INSERT INTO event_outbox (type, tenant_id, subject_kind, subject_id, data)
+     SELECT u.t, u.tn, u.k, u.i, u.d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(t, tn, k, i, d, n)
+      ORDER BY u.n`,
+    [events.map((e) => e.type), events.map((e) => e.tenantId), events.map((e) => e.subject.kind), events.map((e) => e.subject.id), events.map((e) => JSON.stringify(e.data === undefined ? {} : e.data))],
+  );
+  eventAppended.emit('appended');
+}
+
+/**
+ * Moves committed outbox events into `events` (public ids drawn in order); returns how many. Readers in
+ * this module call it themselves; run it outside a transaction (inside one, its lock lasts until that
+ * transaction commits).
+ */
+export async function publishEvents(q: Queryable): Promise<number> {
+  const r = await q.query<{ n: string | number }>('SELECT lp_publish_events() AS n');
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /**
  * Runs the caller's data-modifying CTEs and appends events after them, in one statement. `forced` must
- * read every CTE: it is evaluated before the ordering lock is taken, so the writes (and any waiting they
- * do) happen outside the lock and the events stay the last step, exactly as with appendEvent.
- * `written` is a query over the CTEs yielding column `i`: the indexes (0-based) of the events whose
- * writes went in; the others are not appended. Returns those indexes, ascending, with the ids given.
- *
- * Run as a statement of its own (no transaction) it commits on the server the moment it ends, so the
- * ordering lock is held for the event insert and the commit only, never across a round trip to the
- * application: that is what lets event writers pass the lock at the database's pace.
+ * read every CTE (the events are appended only once the writes are done). `written` is a query over the
+ * CTEs yielding column `i`: the indexes (0-based) of the events whose writes went in; the others are not
+ * appended. Returns those indexes, ascending.
  */
 export async function appendEventsAfter(
   q: Queryable,
   writes: { ctes: string; forced: string; written: string; params: readonly unknown[] },
   events: readonly NewEvent[],
-): Promise<{ indexes: number[]; ids: number[] }> {
+): Promise<{ indexes: number[] }> {
   const n = writes.params.length;
-  const r = await q.query<{ written: (string | number)[] | null; ids: (string | number)[] | null }>(
+  const r = await q.query<{ written: (string | number)[] | null; n: string | number | null }>(
     `WITH ${writes.ctes},
      lp_writes_done AS (SELECT ${writes.forced} AS n),
      lp_written AS (SELECT w.i FROM (${writes.written}) w, lp_writes_done),
-     ordered AS (SELECT pg_advisory_xact_lock($${n + 1}::bigint) FROM lp_writes_done WHERE EXISTS (SELECT 1 FROM lp_written)),
-     lp_events AS (INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
+     lp_events AS (INSERT INTO event_outbox (type, tenant_id, subject_kind, subject_id, data)
                    SELECT u.t, u.tn, u.k, u.s, u.d::jsonb
-                     FROM ordered, unnest($${n + 2}::text[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[], $${n + 6}::text[]) WITH ORDINALITY AS u(t, tn, k, s, d, o)
+                     FROM unnest($${n + 1}::text[], $${n + 2}::text[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[]) WITH ORDINALITY AS u(t, tn, k, s, d, o)
                     WHERE u.o - 1 IN (SELECT i FROM lp_written)
                     ORDER BY u.o
-                   RETURNING id)
-     SELECT (SELECT array_agg(i ORDER BY i) FROM lp_written) AS written, (SELECT array_agg(id ORDER BY id) FROM lp_events) AS ids`,
+                   RETURNING seq)
+     SELECT (SELECT array_agg(i ORDER BY i) FROM lp_written) AS written, (SELECT count(*) FROM lp_events) AS n`,
     [
       ...writes.params,
-      EVENTS_LOCK_KEY,
       events.map((e) => e.type),
       events.map((e) => e.tenantId),
       events.map((e) => e.subject.kind),
@@ -142,27 +147,24 @@ export async function appendEventsAfter(
     { prepare: true },
   );
   const indexes = (r.rows[0]?.written ?? []).map(Number);
-  const ids = (r.rows[0]?.ids ?? []).map(Number);
-  if (ids.length > 0) eventAppended.emit('appended', ids[ids.length - 1]);
-  return { indexes, ids };
+  if (Number(r.rows[0]?.n ?? 0) > 0) eventAppended.emit('appended');
+  return { indexes };
 }
 
 /**
  * appendEventsAfter for one event: `proceed` is a boolean SQL expression over the CTEs; when false, no
- * event is appended and null comes back, so writes gated on the same condition leave nothing behind.
+ * event is appended and false comes back, so writes gated on the same condition leave nothing behind.
  */
-export async function appendEventAfter(q: Queryable, writes: { ctes: string; forced: string; proceed?: string; params: readonly unknown[] }, e: NewEvent): Promise<number | null> {
+export async function appendEventAfter(q: Queryable, writes: { ctes: string; forced: string; proceed?: string; params: readonly unknown[] }, e: NewEvent): Promise<boolean> {
   const r = await appendEventsAfter(q, { ctes: writes.ctes, forced: writes.forced, written: `SELECT 0 AS i WHERE ${writes.proceed ?? 'true'}`, params: writes.params }, [e]);
-  return r.ids[0] ?? null;
+  return r.indexes.length > 0;
 }
 
-/** Events after `after` in id order, filtered by tenant and type. */
+/** Events after `after` in id order, filtered by tenant and type (committed ones are published first). */
 export async function listEvents(q: Queryable, f: EventFilter): Promise<LightpathEvent[]> {
   const types = f.types && f.types.length > 0 ? [...f.types] : null;
   const r = await q.query<EventRow>(
-    `SELECT id, type, occurred_at, tenant_id, subject_kind, subject_id, data FROM events
-     WHERE id > $1 AND ($2::text IS NULL OR tenant_id = $2) AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-     ORDER BY id LIMIT $4`,
+    `SELECT id, type, occurred_at, tenant_id, subject_kind, subject_id, data FROM lp_events_after($1, $2, $3::text[], $4)`,
     [f.after, f.tenantId ?? null, types, f.limit],
   );
   return r.rows.map(toEvent);
@@ -177,8 +179,8 @@ export async function getEvent(q: Queryable, id: number): Promise<LightpathEvent
   return r.rows[0] ? toEvent(r.rows[0]) : null;
 }
 
-/** Largest committed event id visible now (0 when there is none). */
+/** Largest event id visible now, committed ones published first (0 when there is none). */
 export async function latestEventId(q: Queryable): Promise<number> {
-  const r = await q.query<{ id: string | number | null }>('SELECT max(id) AS id FROM events');
+  const r = await q.query<{ id: string | number | null }>('SELECT lp_latest_event_id() AS id');
   return Number(r.rows[0]?.id ?? 0);
 }

@@ -4,7 +4,7 @@
  * current), the full held occupancy, and the bookkeeping of what restoration moved.
  */
 import type { Queryable } from './db.js';
-import { EVENTS_LOCK_KEY, eventAppended } from './events.js';
+import { appendEvents } from './events.js';
 
 const ACTIVE = 'during && tstzrange(now(), NULL)';
 
@@ -190,28 +190,7 @@ export async function moveTrunk(q: Queryable, t: { id: string; siteIds: string[]
   ]);
 }
 
-/**
- * Appends many events in one statement with the same ordering guarantee as appendEvent (the events
- * advisory lock is taken before ids are drawn); ids follow the array order.
- */
+/** Appends many events in one statement, in array order (the outbox: see store/events.ts). */
 export async function appendEventsBulk(q: Queryable, events: readonly { type: string; tenantId: string | null; subject: { kind: string; id: string }; data: unknown }[]): Promise<void> {
-  if (events.length === 0) return;
-  const r = await q.query<{ id: string | number }>(
-    `WITH ordered AS (SELECT pg_advisory_xact_lock($1::bigint))
-     INSERT INTO events (type, tenant_id, subject_kind, subject_id, data)
-     SELECT u.t, u.tn, u.k, u.i, u.d::jsonb FROM ordered, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(t, tn, k, i, d, n)
-      ORDER BY u.n
-     RETURNING id`,
-    [
-      EVENTS_LOCK_KEY,
-      events.map((e) => e.type),
-      events.map((e) => e.tenantId),
-      events.map((e) => e.subject.kind),
-      events.map((e) => e.subject.id),
-      events.map((e) => JSON.stringify(e.data ?? {})),
-    ],
-  );
-  let max = 0;
-  for (const row of r.rows) max = Math.max(max, Number(row.id));
-  eventAppended.emit('appended', max);
+  await appendEvents(q, events);
 }

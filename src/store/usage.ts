@@ -108,11 +108,18 @@ export interface LifecycleEvent {
   data: unknown;
 }
 
-/** Service lifecycle events of the given types, in id order (the order they committed). */
+/**
+ * Service lifecycle events of the given types, in id order: the published ones, then the committed ones
+ * still in the outbox in the order they will be published (store/events.ts), so usage never waits for a
+ * reader to publish.
+ */
 export async function serviceLifecycleEvents(q: Queryable, types: readonly string[]): Promise<LifecycleEvent[]> {
   const r = await q.query<{ subject_id: string; type: string; tenant_id: string | null; occurred_at: Date | string; data: unknown }>(
-    `SELECT subject_id, type, tenant_id, occurred_at, data FROM events
-     WHERE subject_kind = 'service' AND type = ANY($1::text[]) ORDER BY id`,
+    `SELECT subject_id, type, tenant_id, occurred_at, data FROM (
+       SELECT 0 AS k, id AS o, subject_id, type, tenant_id, occurred_at, data FROM events WHERE subject_kind = 'service' AND type = ANY($1::text[])
+       UNION ALL
+       SELECT 1, seq, subject_id, type, tenant_id, occurred_at, data FROM event_outbox WHERE subject_kind = 'service' AND type = ANY($1::text[])) x
+     ORDER BY k, o`,
     [[...types]],
   );
   return r.rows.map((x) => ({

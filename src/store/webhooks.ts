@@ -84,7 +84,7 @@ function toWebhook(r: WebhookRow): Webhook {
 export async function insertWebhook(q: Queryable, w: NewWebhook): Promise<WebhookWithSecret> {
   const r = await q.query<WebhookRow>(
     `INSERT INTO webhooks (id, tenant_id, all_tenants, url, types, secret, from_event_id)
-     SELECT $1, $2, $3, $4, $5::text[], $6, COALESCE((SELECT max(id) FROM events), 0)
+     SELECT $1, $2, $3, $4, $5::text[], $6, lp_latest_event_id()
      RETURNING *`,
     [w.id, w.tenantId, w.allTenants, w.url, w.types, w.secret],
   );
@@ -145,6 +145,8 @@ export async function pruneIdempotency(q: Queryable, olderThan: Date): Promise<n
  * (several processes on one server) take turns instead of double-inserting.
  */
 export async function dispatchEvents(q: Queryable, now: Date, batch: number): Promise<{ events: number; deliveries: number }> {
+  // Events committed but still in the outbox are published by the caller first (publishEvents), outside
+  // this transaction, so the publish lock is not held while the fan-out runs.
   const cur = await q.query<{ last_event_id: string | number }>('SELECT last_event_id FROM webhook_dispatch FOR UPDATE');
   const last = Number(cur.rows[0]?.last_event_id ?? 0);
   const top = await q.query<{ upto: string | number | null; n: string | number }>(

@@ -115,16 +115,23 @@ for (const driver of testDrivers()) {
       const ids: number[] = [];
       // first half while connected, each in its own transaction
       for (const [i, t] of tenants.slice(0, 4).entries()) {
-        ids.push(await db.transaction((tx) => appendEvent(tx, { type: 'service.rerouted', tenantId: t, subject: { kind: 'service', id: `s${i}` }, data: { i } })));
+        await db.transaction((tx) => appendEvent(tx, { type: 'service.rerouted', tenantId: t, subject: { kind: 'service', id: `s${i}` }, data: { i } }));
+        ids.push(await latestEventId(db));
       }
       const acmeIds = () => ids.filter((_, i) => tenants[i] === 'acme');
       await s1.until((c) => c.frames.length >= 2);
       s1.close();
       const lastSeen = s1.frames[s1.frames.length - 1].id;
       // second half while disconnected, then a reconnect, then more while connected
-      for (const [i, t] of tenants.slice(4, 6).entries()) ids.push(await appendEvent(db, { type: 'order.completed', tenantId: t, subject: { kind: 'o', id: `o${i}` }, data: {} }));
+      for (const [i, t] of tenants.slice(4, 6).entries()) {
+        await appendEvent(db, { type: 'order.completed', tenantId: t, subject: { kind: 'o', id: `o${i}` }, data: {} });
+        ids.push(await latestEventId(db));
+      }
       const s2 = await openSse(`${url}/v1/events?after=${base}`, { ...acme, 'last-event-id': String(lastSeen) });
-      for (const [i, t] of tenants.slice(6).entries()) ids.push(await appendEvent(db, { type: 'span.repaired', tenantId: t, subject: { kind: 'span', id: `p${i}` }, data: {} }));
+      for (const [i, t] of tenants.slice(6).entries()) {
+        await appendEvent(db, { type: 'span.repaired', tenantId: t, subject: { kind: 'span', id: `p${i}` }, data: {} });
+        ids.push(await latestEventId(db));
+      }
       const want = acmeIds();
       await s2.until((c) => c.frames.length >= want.length - s1.frames.length);
       // a little longer: nothing else may arrive

@@ -19,7 +19,9 @@ for (const driver of testDrivers()) {
 
     test('an event appended in a committed transaction is stored with its fields', async () => {
       const e: NewEvent = { type: 'order.completed', tenantId: 't-a', subject: { kind: 'order', id: 'ord_1' }, data: { n: 1, s: 'x' } };
-      const id = await db.transaction((tx) => appendEvent(tx, e));
+      await db.transaction((tx) => appendEvent(tx, e));
+      // Its id is drawn when it is published (the first read after the commit).
+      const id = await latestEventId(db);
       const got = await getEvent(db, id);
       assert.ok(got);
       assert.equal(got.id, id);
@@ -32,20 +34,21 @@ for (const driver of testDrivers()) {
 
     test('an event appended in a rolled-back transaction leaves nothing', async () => {
       const before = await latestEventId(db);
-      let appended = 0;
       await assert.rejects(
         db.transaction(async (tx) => {
-          appended = await appendEvent(tx, { type: 'service.activated', tenantId: 't-a', subject: { kind: 'service', id: 'svc_x' }, data: {} });
+          await appendEvent(tx, { type: 'service.activated', tenantId: 't-a', subject: { kind: 'service', id: 'svc_x' }, data: {} });
           throw new Error('boom');
         }),
         /boom/,
       );
-      assert.ok(appended > 0);
-      assert.equal(await getEvent(db, appended), null);
       assert.equal(await latestEventId(db), before);
+      assert.equal(await getEvent(db, before + 1), null);
+      assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_outbox')).rows[0].n, 0, 'nothing left in the outbox');
       // the next committed event still gets a larger id than anything seen
-      const next = await db.transaction((tx) => appendEvent(tx, { type: 'span.failed', tenantId: null, subject: { kind: 'span', id: 's1' }, data: {} }));
+      await db.transaction((tx) => appendEvent(tx, { type: 'span.failed', tenantId: null, subject: { kind: 'span', id: 's1' }, data: {} }));
+      const next = await latestEventId(db);
       assert.ok(next > before);
+      assert.equal((await getEvent(db, next))?.type, 'span.failed');
     });
 
     test('rejects a type that is not dotted lowercase', async () => {
@@ -72,6 +75,8 @@ for (const driver of testDrivers()) {
             });
             const all = await listEvents(db, { after: base, limit: 1000 });
             assert.equal(all.length, batch.length);
+            // Published in the order they were appended (the outbox's order).
+            assert.deepEqual(all.map((e) => (e.data as { i: number }).i), batch.map((_, i) => i));
             const expected = all.filter((e) => (tenant === undefined || e.tenantId === tenant) && (typeFilter.length === 0 || typeFilter.includes(e.type)));
             // page through the filtered view the way a resuming client does
             const got: LightpathEvent[] = [];

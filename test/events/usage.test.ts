@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { LightpathError } from '../../src/domain/errors.js';
-import { appendEvent } from '../../src/store/events.js';
+import { appendEvent, latestEventId } from '../../src/store/events.js';
 import { hourlyUsage, type ServiceActivity } from '../../src/services/usage-hours.js';
 import { UsageService, activityFromLifecycle, recordUsage, type UsageRecord } from '../../src/services/usage.js';
 import type { Viewer } from '../../src/services/events.js';
@@ -153,7 +153,8 @@ for (const driver of testDrivers()) {
     test('closeHours rolls up lifecycle events from the outbox across hour boundaries', async () => {
       const at = (h: number) => new Date(T0 + h * H);
       const ins = async (type: string, h: number, data: unknown) => {
-        const id = await appendEvent(db, { type, tenantId: 'acme', subject: { kind: 'service', id: 'svc_life' }, data });
+        await appendEvent(db, { type, tenantId: 'acme', subject: { kind: 'service', id: 'svc_life' }, data });
+        const id = await latestEventId(db);
         await db.query('UPDATE events SET occurred_at = $1 WHERE id = $2', [at(h), id]);
       };
       await ins('service.activated', 1.75, { bandwidthGbps: 10, product: 'wave' });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { LightpathError } from '../../src/domain/errors.js';
-import { appendEvent } from '../../src/store/events.js';
+import { appendEvent, latestEventId } from '../../src/store/events.js';
 import { listDeliveries } from '../../src/store/webhooks.js';
 import { WebhookService, checkWebhookUrl, isPrivateHost } from '../../src/services/webhooks.js';
 import { WebhookWorker } from '../../src/services/webhooks-worker.js';
@@ -165,9 +165,9 @@ for (const driver of testDrivers()) {
       rx.respond = (path, n) => (path === '/retry' && n < failFirst ? 500 : 200);
       const secret = 'test-secret-0123456789abcdef';
       const hook = await svc.create(custA, { url: `${rx.url}/retry`, secret, types: ['order.completed'] });
-      const eventId = await db.transaction((tx) =>
-        appendEvent(tx, { type: 'order.completed', tenantId: 'acme', subject: { kind: 'order', id: 'ord_9' }, data: { ok: true } }),
-      );
+      await db.transaction((tx) => appendEvent(tx, { type: 'order.completed', tenantId: 'acme', subject: { kind: 'order', id: 'ord_9' }, data: { ok: true } }));
+      // Its id is drawn when it is published (the first read after the commit).
+      const eventId = await latestEventId(db);
       // events that must not reach this hook: other tenant, other type
       await appendEvent(db, { type: 'order.completed', tenantId: 'globex', subject: { kind: 'order', id: 'ord_x' }, data: {} });
       await appendEvent(db, { type: 'service.activated', tenantId: 'acme', subject: { kind: 'service', id: 'svc_x' }, data: {} });
@@ -252,7 +252,10 @@ for (const driver of testDrivers()) {
         { type: 'service.activated', tenantId: 'acme' },
       ];
       const ids: number[] = [];
-      for (const [i, e] of written.entries()) ids.push(await appendEvent(db, { ...e, subject: { kind: 'x', id: `f${i}` }, data: { i } }));
+      for (const [i, e] of written.entries()) {
+        await appendEvent(db, { ...e, subject: { kind: 'x', id: `f${i}` }, data: { i } });
+        ids.push(await latestEventId(db));
+      }
       const start = rx.received.length;
       const w = new WebhookWorker(db, { now: () => Date.now() });
       await w.runOnce();
@@ -274,10 +277,11 @@ for (const driver of testDrivers()) {
     test('housekeeping forgets old idempotency keys and old finished deliveries, never pending ones', async () => {
       rx.respond = () => 200;
       const hook = await svc.create(custA, { url: `${rx.url}/hk` }, 'hk-key');
-      const ids = [
-        await appendEvent(db, { type: 'span.failed', tenantId: 'acme', subject: { kind: 'span', id: 'hk1' }, data: {} }),
-        await appendEvent(db, { type: 'span.failed', tenantId: 'acme', subject: { kind: 'span', id: 'hk2' }, data: {} }),
-      ];
+      const ids: number[] = [];
+      for (const sid of ['hk1', 'hk2']) {
+        await appendEvent(db, { type: 'span.failed', tenantId: 'acme', subject: { kind: 'span', id: sid }, data: {} });
+        ids.push(await latestEventId(db));
+      }
       await new WebhookWorker(db).runOnce();
       // age everything, then put the second delivery back to pending
       const now = Date.now();
@@ -305,7 +309,8 @@ for (const driver of testDrivers()) {
       const hook = await svc.create(custA, { url: `${rx.url}/bg` });
       const w = new WebhookWorker(db, { pollMs: 50 });
       w.start();
-      const id = await appendEvent(db, { type: 'service.rerouted', tenantId: 'acme', subject: { kind: 'service', id: 'svc_bg' }, data: {} });
+      await appendEvent(db, { type: 'service.rerouted', tenantId: 'acme', subject: { kind: 'service', id: 'svc_bg' }, data: {} });
+      const id = await latestEventId(db);
       for (let i = 0; i < 200 && !rx.received.some((x) => x.path === '/bg'); i++) await new Promise((r) => setTimeout(r, 20));
       await w.stop();
       const got = rx.received.filter((x) => x.path === '/bg');

@@ -15,6 +15,7 @@ import { allSimplePaths } from '../engine/support/brute.js';
 import { alice, loadTinyNetwork } from '../ordering/support.js';
 import { checkResilience, failedNow, services } from './support.js';
 import { TEST_OPERATOR } from '../support/principals.js';
+import { publishEvents } from '../../src/store/events.js';
 
 const SITES = ['a', 'b', 'c', 'd'];
 const SPANS = ['a-b', 'b-c', 'c-d', 'd-a', 'a-c', 'c-cloud', 'd-cloud'];
@@ -102,6 +103,7 @@ for (const driver of testDrivers()) {
             await checkResilience(db);
             const all = await services(db);
             assert.ok(all.every((s) => s.state === 'active' || s.state === 'reserved'), 'every failure repaired: everything is up');
+            await publishEvents(db);
             const types = await db.query<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM events WHERE type LIKE 'service.%' GROUP BY type`);
             for (const t of types.rows) seen.set(t.type, (seen.get(t.type) ?? 0) + Number(t.n));
           } finally {

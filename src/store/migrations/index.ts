@@ -11,6 +11,7 @@ import { physics } from './010-physics.js';
 import { transfers } from './011-transfers.js';
 import { plans } from './012-plans.js';
 import { transferWaves } from './013-transfer-waves.js';
+import { eventOutbox } from './014-event-outbox.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'transfers', sql: transfers },
   { version: 12, name: 'plans', sql: plans },
   { version: 13, name: 'transfer-waves', sql: transferWaves },
+  { version: 14, name: 'event-outbox', sql: eventOutbox },
 ];
