@@ -258,11 +258,11 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
   };
   try {
     return await withAllocationRetry(db, async (tx, attempt, inTransaction) => {
-      // A locked attempt of an order that starts now starts at this moment. A trunk lit meanwhile by
-      // another replica's order is lit from that order's start, which may be later than this request's
-      // arrival; planned from the arrival, this order could not groom onto it and would light another.
-      const nowMs = Date.now();
-      const w: BookingWindow = inTransaction && requested.startMs < nowMs && (requested.endMs === null || requested.endMs - nowMs >= MIN_WINDOW_MS) ? { ...requested, startMs: nowMs } : requested;
+      // A locked attempt of an order that starts now starts when it holds its locks (restamped below). A
+      // trunk lit meanwhile by another replica's order is lit from that order's start, taken after its own
+      // locks, so before this one's; planned from an earlier instant (its arrival, or before waiting for
+      // the pair lock), this order could not groom onto it and would light another.
+      let w: BookingWindow = requested;
       let view = await ctx.views.cached(tx);
       let target: OrderTarget | null = null;
       let snap: st.PlanningSnapshot | null = null;
@@ -277,6 +277,10 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // stale. In a transaction (configured so, or an order that kept losing races): every resource
           // the route could use is locked before the read, so the plan cannot go stale.
           if (inTransaction && target.route) await st.lockResources(tx, routeLockKeys(db, view, target.spec, target.route));
+          if (inTransaction) {
+            const nowMs = Date.now();
+            if (requested.startMs < nowMs && (requested.endMs === null || requested.endMs - nowMs >= MIN_WINDOW_MS)) w = { ...requested, startMs: nowMs };
+          }
           if (ticket) ctx.inflight.endRead(ticket);
           const optical = target.spec.product !== 'dark-fiber' && target.route !== null;
           if (optical) await ctx.lit.ready(tx, view);
