@@ -45,6 +45,28 @@ test('offline optimum equals the GLPK MILP optimum; its LP relaxation is a bound
   assert.ok(nontrivial >= 10, `only ${nontrivial} instances admitted some but not all`);
 });
 
+test('offline optimum with admit decisions fixed: honours them, schedules what it admits, never above the optimum', async () => {
+  const solver = await testSolver();
+  for (let seed = 1; seed <= 10; seed++) {
+    const inst = randomInstance(seed, { requests: [4, 8], prices: true, maxRate: true, load: 0.9 });
+    const total = inst.requests.reduce((s, r) => s + r.volumeGbit, 0);
+    const exact = offlineOptimum(inst.network, inst.requests, solver);
+    const relaxed = offlineOptimum(inst.network, inst.requests, solver, { relax: true });
+    assert.equal(relaxed.admitValues.length, inst.requests.length);
+    // Fix the relaxation's integral decisions (as the benchmark does); fix request 0 out as well.
+    const fix = new Map<number, 0 | 1>([[0, 0]]);
+    relaxed.admitValues.forEach((v, i) => {
+      if (i > 0 && v >= 1 - 1e-6) fix.set(i, 1);
+      else if (i > 0 && v <= 1e-6) fix.set(i, 0);
+    });
+    const fixed = offlineOptimum(inst.network, inst.requests, solver, { fixAdmit: fix });
+    if (fixed.status === 'infeasible') continue;
+    assert.equal(fixed.status, 'optimal', `seed ${seed}`);
+    for (const [i, v] of fix) assert.equal(fixed.admittedIds.includes(inst.requests[i].id), v === 1, `seed ${seed}: request ${i} fixed to ${v}`);
+    assert.ok(fixed.admittedVolumeGbit <= exact.admittedVolumeGbit + 1e-6 * total, `seed ${seed}: fixed ${fixed.admittedVolumeGbit} above the optimum ${exact.admittedVolumeGbit}`);
+  }
+});
+
 test('EDF greedy on one link, all requests released at slot 0, admits exactly when every deadline prefix fits', () => {
   const rng = new Rng(2024);
   let admitted = 0;

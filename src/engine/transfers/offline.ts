@@ -17,6 +17,12 @@ export interface OfflineOptions {
   timeLimitSeconds?: number;
   /** Stop when the incumbent is within this fraction of the bound (default 0: prove the optimum). */
   mipRelativeGap?: number;
+  /**
+   * Admit decisions fixed in advance (request index -> 0 or 1); the others stay free. With the LP
+   * relaxation's near-integral decisions fixed, the MILP left over the fractional ones is small: its
+   * solution is a feasible offline schedule (a lower bound on the optimum), not a bound on it.
+   */
+  fixAdmit?: ReadonlyMap<number, 0 | 1>;
 }
 
 export interface OfflineResult {
@@ -24,6 +30,8 @@ export interface OfflineResult {
   /** Requests the best schedule found admits (empty when the solver found none). */
   admittedIds: string[];
   admittedVolumeGbit: number;
+  /** Per request (input order): the value of its admit variable in the solution (NaN without one). */
+  admitValues: Float64Array;
   /** Proven upper bound on the admitted volume (equal to it when status is 'optimal' and the gap is 0). */
   boundVolumeGbit: number;
   columns: number;
@@ -47,6 +55,13 @@ export function offlineOptimum(network: TransferNetwork, requests: readonly Tran
     earliness: 0,
     relaxAdmission: options.relax ?? false,
   });
+  if (options.fixAdmit) {
+    for (let c = 0; c < built.colKind.length; c++) {
+      if (built.colKind[c] !== COL_ADMIT) continue;
+      const v = options.fixAdmit.get(built.colOwner[c]);
+      if (v !== undefined) built.problem.colLower[c] = built.problem.colUpper[c] = v;
+    }
+  }
   const res = solver.solve(built.problem, {
     ...(options.mipNodeLimit !== undefined ? { mipNodeLimit: options.mipNodeLimit } : {}),
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
@@ -54,6 +69,8 @@ export function offlineOptimum(network: TransferNetwork, requests: readonly Tran
   });
   const admittedIds: string[] = [];
   let admittedVolumeGbit = 0;
+  const admitValues = new Float64Array(requests.length).fill(NaN);
+  if (res.hasSolution) for (let c = 0; c < built.colKind.length; c++) if (built.colKind[c] === COL_ADMIT) admitValues[built.colOwner[c]] = res.colValue[c];
   if (res.hasSolution && !options.relax) {
     for (let c = 0; c < built.colKind.length; c++) {
       if (built.colKind[c] !== COL_ADMIT || res.colValue[c] < 0.5) continue;
@@ -64,5 +81,5 @@ export function offlineOptimum(network: TransferNetwork, requests: readonly Tran
   }
   // The objective counts each admitted request's volume rounded up to whole quantum-slots (Gbps-slots).
   const boundVolumeGbit = Number.isFinite(res.bound) ? -res.bound * cal.slotSeconds : Infinity;
-  return { status: res.status, admittedIds, admittedVolumeGbit, boundVolumeGbit, columns: built.problem.numCols, rows: built.problem.numRows };
+  return { status: res.status, admittedIds, admittedVolumeGbit, admitValues, boundVolumeGbit, columns: built.problem.numCols, rows: built.problem.numRows };
 }
