@@ -256,8 +256,11 @@ async function main(): Promise<void> {
   const states = await db.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY state`, [batch.map((o) => o.id)]);
   const per = batch.map((o) => applyMs.get(o.id)).filter((x): x is number => x !== undefined);
   console.log(`\n${batch.length} 400G waves ordered at once: placed in ${ms(placedMs)}, all settled in ${ms(allMs)} (${states.rows.map((r) => `${r.n} ${r.state}`).join(', ')}); driver per wave p50 ${ms(pct(per, 50))}, p99 ${ms(pct(per, 99))}; commits so far ${driver.stats().commits} for ${driver.stats().changes} device changes — ${load()}`);
+  const failedWhy = await db.query<{ reason: string; n: string }>(`SELECT failure_reason AS reason, count(*) AS n FROM orders WHERE id = ANY($1) AND state = 'failed' GROUP BY failure_reason ORDER BY count(*) DESC LIMIT 3`, [batch.map((o) => o.id)]);
+  for (const r of failedWhy.rows) console.log(`  failed (${r.n}): ${r.reason}`);
   const td = performance.now();
-  await Promise.all(batch.map((o) => services.ordering.disconnectService(customer, o.serviceId)));
+  const live = await db.query<{ id: string }>(`SELECT id FROM services WHERE id = ANY($1) AND state IN ('active', 'down')`, [batch.map((o) => o.serviceId)]);
+  await Promise.all(live.rows.map((r) => services.ordering.disconnectService(customer, r.id)));
   await until('100 waves terminated', async () => {
     const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM services WHERE id = ANY($1) AND state <> 'terminated'`, [batch.map((o) => o.serviceId)]);
     return Number(r.rows[0].n) === 0;
