@@ -46,6 +46,8 @@ export interface NetconfDriverOptions {
   connectTimeoutMs?: number;
   /** Lock the candidate around each commit (default true). */
   lock?: boolean;
+  /** Pipeline each commit's rpcs after the lock (default true; false waits for every reply, for comparison). */
+  pipeline?: boolean;
   /** Told of each service a reconfiguration could not put on the devices (the reason names the device or the design). */
   onReconfigureFailed?: (serviceId: string, reason: string) => void;
 }
@@ -146,7 +148,7 @@ export class NetconfDriver implements SouthboundDriver {
     if (have && have.key === key) return { writer: have.writer, device };
     if (have) void have.writer.close();
     const login = this.directory.login(siteId);
-    const writer = new DeviceWriter({ host: device.host, port: device.port, ...login, rpcTimeoutMs: this.opts.rpcTimeoutMs ?? 10_000, connectTimeoutMs: this.opts.connectTimeoutMs ?? 5_000, lock: this.opts.lock });
+    const writer = new DeviceWriter({ host: device.host, port: device.port, ...login, rpcTimeoutMs: this.opts.rpcTimeoutMs ?? 10_000, connectTimeoutMs: this.opts.connectTimeoutMs ?? 5_000, lock: this.opts.lock, pipeline: this.opts.pipeline });
     this.writers.set(siteId, { key, writer });
     return { writer, device };
   }

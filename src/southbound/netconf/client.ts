@@ -255,10 +255,41 @@ export class NetconfClient extends EventEmitter {
 
   /**
    * One change through the candidate (RFC 6241 §8.3): lock it (unless told not to), edit with
-   * rollback-on-error, commit; on any failure discard the candidate's changes; always unlock.
+   * rollback-on-error, commit; on any failure the candidate's changes are discarded; the lock is
+   * always released. With `readBack`, the running configuration under that filter is read after the
+   * commit and returned (the caller verifies it).
+   *
+   * Round trips: the lock is one (nothing may reach a candidate this session has not locked: another
+   * session's uncommitted changes would be committed with ours); then edit-config, commit,
+   * discard-changes, unlock and the read-back are sent together (pipelined: a NETCONF server handles
+   * a session's rpcs one after the other and replies in order, so none has to wait for a reply). That is
+   * safe in every outcome: an edit refused with rollback-on-error leaves the candidate as running, so
+   * the commit after it changes nothing; a refused commit leaves our edits in the candidate, and the
+   * discard-changes after it (under our lock, before the unlock) removes them; after a commit that
+   * succeeded the discard has nothing to discard. Without the lock, the discard is sent only after a
+   * failure (an unlocked discard could drop another session's candidate changes).
    */
-  async editAndCommit(config: Content, opts: { lock?: boolean } = {}): Promise<void> {
+  async editAndCommit(config: Content, opts: { lock?: boolean; readBack?: Content; pipeline?: boolean } = {}): Promise<XElement[] | null> {
     const lock = opts.lock !== false;
+    if (opts.pipeline === false) return this.editAndCommitStepwise(config, lock, opts.readBack);
+    if (lock) await this.lock('candidate');
+    const edit = this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
+    const commit = this.commit();
+    const discard = lock ? this.discardChanges() : null;
+    const unlock = lock ? this.unlock('candidate') : null;
+    const read = opts.readBack !== undefined ? this.getConfig('running', opts.readBack) : null;
+    const [e, c, , , r] = await Promise.allSettled([edit, commit, discard, unlock, read]);
+    const failure = e.status === 'rejected' ? e : c.status === 'rejected' ? c : null;
+    if (failure) {
+      if (!lock) await this.discardChanges().catch(() => {});
+      throw failure.reason;
+    }
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }
+
+  /** editAndCommit waiting for each reply before the next rpc (`pipeline: false`; benchmarks compare the two). */
+  private async editAndCommitStepwise(config: Content, lock: boolean, readBack: Content | undefined): Promise<XElement[] | null> {
     if (lock) await this.lock('candidate');
     try {
       await this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
@@ -269,6 +300,7 @@ export class NetconfClient extends EventEmitter {
     } finally {
       if (lock) await this.unlock('candidate').catch(() => {});
     }
+    return readBack !== undefined ? this.getConfig('running', readBack) : null;
   }
 
   async validate(source: Datastore = 'candidate'): Promise<void> {
