@@ -295,9 +295,15 @@ async function main(): Promise<void> {
   const onSpan = new Set<string>();
   const placed: string[] = [];
   const refusedPlacements = new Map<string, number>();
-  for (let round = 0; onSpan.size < RESTORE && round < 5; round++) {
+  // The ordering routes by its own criteria (QoT, regenerators, spectrum): many pairs whose shortest
+  // path crosses the span go elsewhere. After the first round, the pairs the ordering did route across
+  // the span are ordered again (until their transponders or the span's spectrum run out).
+  const pairOf = new Map<string, [string, string]>();
+  let hits: [string, string][] = [];
+  for (let round = 0; onSpan.size < RESTORE && round < 8; round++) {
     const need = RESTORE - onSpan.size;
-    const orders = await Promise.all(Array.from({ length: need }, (_, k) => candidates[(placed.length + k) % candidates.length]).map(([a, z]) => place(a, z, 100, 'restorable').catch((err: unknown) => {
+    const pool = hits.length > 0 ? hits : candidates;
+    const orders = await Promise.all(Array.from({ length: need }, (_, k) => pool[(placed.length + k) % pool.length]).map(([a, z]) => place(a, z, 100, 'restorable').then((o) => (pairOf.set(o.serviceId, [a, z]), o)).catch((err: unknown) => {
       const why = (err instanceof Error ? err.message : String(err)).replace(/[a-z]+_[0-9A-Z]{26}/g, '…').slice(0, 120);
       refusedPlacements.set(why, (refusedPlacements.get(why) ?? 0) + 1);
       return null;
@@ -309,7 +315,11 @@ async function main(): Promise<void> {
       return Number(r.rows[0].n) === 0;
     }, 600_000, 50);
     const rows = await db.query<{ id: string; design: CircuitDesign }>(`SELECT id, design FROM services WHERE id = ANY($1) AND state = 'active'`, [ok.map((o) => o.serviceId)]);
+    const before = onSpan.size;
     for (const r of rows.rows) if (r.design.paths.some((p) => p.spanIds.includes(busiest))) onSpan.add(r.id);
+    hits = [...onSpan].map((id) => pairOf.get(id)!).filter((x) => x !== undefined);
+    console.log(`  round ${round + 1}: ${ok.length} placed, ${onSpan.size - before} more across ${busiest} (${onSpan.size} in all) — ${load()}`);
+    if (round > 0 && onSpan.size === before) break;
   }
   const failedPlacements = await db.query<{ reason: string; n: string }>(`SELECT failure_reason AS reason, count(*) AS n FROM orders o JOIN services s ON s.id = o.service_id WHERE s.id = ANY($1) AND o.state = 'failed' GROUP BY failure_reason ORDER BY count(*) DESC LIMIT 3`, [placed]);
   const notOnSpan = placed.length - onSpan.size - failedPlacements.rows.reduce((n, r) => n + Number(r.n), 0);
@@ -328,13 +338,15 @@ async function main(): Promise<void> {
   const notes0 = monitor.stats.notifications;
   let alarmAt = 0;
   const alarmWatch = setInterval(() => void (!alarmAt && monitor.stats.notifications > notes0 && (alarmAt = performance.now())), 1);
-  const marks = { restoreStart: 0, restoreEnd: 0 };
-  const resil = services.resilience as unknown as { restore: () => Promise<unknown> };
+  const marks = { restoreStart: 0, restoreEnd: 0, timings: null as unknown };
+  const resil = services.resilience as unknown as { restore: () => Promise<{ timings?: unknown } | null> };
   const origRestore = resil.restore.bind(services.resilience);
   resil.restore = async () => {
     marks.restoreStart ||= performance.now();
     try {
-      return await origRestore();
+      const r = await origRestore();
+      marks.timings ??= r?.timings ?? null;
+      return r;
     } finally {
       marks.restoreEnd ||= performance.now();
     }
@@ -368,6 +380,7 @@ async function main(): Promise<void> {
   const recorded = marks.restoreStart || Math.min(recordedAt, detectedAt || Infinity);
   const computed = marks.restoreEnd || computedAt;
   console.log(`  detection ${ms(recorded - tCut)} (first alarm notification at the monitor after ${ms(alarmAt - tCut)}), computation ${ms(computed - recorded)} (restoration committed), configuration ${ms(configuredAt - computed)}, total ${ms(configuredAt - tCut)} (target < ${TARGET_RESTORE_MS} ms for 300; ${onSpan.size} here) — ${load()}`);
+  if (marks.timings) console.log(`  the restoration pass's own timings (ms): ${JSON.stringify(marks.timings, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
   const audit1 = await services.devices.audit();
   console.log(`  audit after: ${audit1.clean ? 'clean' : `NOT clean (${audit1.services.length} services, ${audit1.devices.filter((d) => d.missing.length + d.extra.length + d.different.length).length} devices differ)`}; commits so far ${driver.stats().commits} for ${driver.stats().changes} device changes`);
   if (!audit1.clean) {
