@@ -200,40 +200,33 @@ async function main(): Promise<void> {
   await services.ordering.disconnectService(customer, first.serviceId);
   await until('first wave terminated', async () => (await state(first.serviceId)) === 'terminated');
 
-  // The driver alone on that design (a fresh service id each run, removed between runs).
-  const one: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const req: ActivationRequest = { orderId: `ord_bench_${i}`, serviceId: `svc_bench_${i}`, action: 'add', product: 'wave', design };
-    const t = performance.now();
-    await retrying(() => driver.apply(req));
-    one.push(performance.now() - t);
-    await retrying(() => driver.apply({ ...req, orderId: `del_bench_${i}`, action: 'delete' }));
-  }
-  console.log(`  NETCONF driver activation over ${RUNS} runs (per device: lock, then edit, commit, unlock and read-back pipelined): p50 ${ms(pct(one, 50))}, p99 ${ms(pct(one, 99))}, min ${ms(Math.min(...one))} (target < ${TARGET_ONE_MS} ms); device timeouts retried: ${retries} — ${load()}`);
-  // Peer: the previous per-rpc path, each commit's rpcs one at a time (lock, edit, commit, unlock, then read back: 5 round trips per device instead of 2).
+  // The driver alone on that design (a fresh service id each run, removed between runs), next to its
+  // peers in the same loop (one run of each in turn, each warmed first, so drift in the machine's load
+  // falls on all of them): the previous per-rpc path, each commit's rpcs one at a time (lock, edit,
+  // commit, unlock, then the read-back: 5 round trips per device instead of 2), and the driver without
+  // lock/unlock (only safe when this process is the devices' only writer).
   const stepwise = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, pipeline: false });
-  const step: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const req: ActivationRequest = { orderId: `ord_step_${i}`, serviceId: `svc_step_${i}`, action: 'add', product: 'wave', design };
-    const t = performance.now();
-    await retrying(() => stepwise.apply(req));
-    step.push(performance.now() - t);
-    await retrying(() => stepwise.apply({ ...req, orderId: `del_step_${i}`, action: 'delete' }));
+  const unlocked = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, lock: false });
+  const variants: { name: string; apply: (r: ActivationRequest) => Promise<void>; times: number[] }[] = [
+    { name: 'bench', apply: (r) => driver.apply(r), times: [] },
+    { name: 'step', apply: (r) => stepwise.apply(r), times: [] },
+    { name: 'nolock', apply: (r) => unlocked.apply(r), times: [] },
+  ];
+  for (let i = -1; i < RUNS; i++) {
+    for (const v of variants) {
+      const req: ActivationRequest = { orderId: `ord_${v.name}_${i + 1}`, serviceId: `svc_${v.name}_${i + 1}`, action: 'add', product: 'wave', design };
+      const t = performance.now();
+      await retrying(() => v.apply(req));
+      if (i >= 0) v.times.push(performance.now() - t);
+      await retrying(() => v.apply({ ...req, orderId: `del_${v.name}_${i + 1}`, action: 'delete' }));
+    }
   }
   await stepwise.close();
-  console.log(`  peer, the same driver waiting for each reply (previous path: lock, edit, commit, unlock, read-back = 5 round trips per device): p50 ${ms(pct(step, 50))}, p99 ${ms(pct(step, 99))}, min ${ms(Math.min(...step))} — ${load()}`);
-  // Peer: the same driver without lock/unlock around each commit (only safe when this process is the devices' only writer).
-  const unlocked = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, lock: false });
-  const noLock: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const req: ActivationRequest = { orderId: `ord_nolock_${i}`, serviceId: `svc_nolock_${i}`, action: 'add', product: 'wave', design };
-    const t = performance.now();
-    await retrying(() => unlocked.apply(req));
-    noLock.push(performance.now() - t);
-    await retrying(() => unlocked.apply({ ...req, orderId: `del_nolock_${i}`, action: 'delete' }));
-  }
   await unlocked.close();
-  console.log(`  peer, the driver without lock/unlock (1 of 2 round trips per device fewer): p50 ${ms(pct(noLock, 50))}, p99 ${ms(pct(noLock, 99))}, min ${ms(Math.min(...noLock))} — ${load()}`);
+  const [one, step, noLock] = variants.map((v) => v.times);
+  console.log(`  NETCONF driver activation over ${RUNS} runs (per device: lock, then edit, commit, unlock and read-back pipelined): p50 ${ms(pct(one, 50))}, p99 ${ms(pct(one, 99))}, min ${ms(Math.min(...one))} (target < ${TARGET_ONE_MS} ms); device timeouts retried: ${retries} — ${load()}`);
+  console.log(`  peer, the same driver waiting for each reply (previous path: lock, edit, commit, unlock, read-back = 5 round trips per device): p50 ${ms(pct(step, 50))}, p99 ${ms(pct(step, 99))}, min ${ms(Math.min(...step))}`);
+  console.log(`  peer, the driver without lock/unlock (1 of 2 round trips per device fewer): p50 ${ms(pct(noLock, 50))}, p99 ${ms(pct(noLock, 99))}, min ${ms(Math.min(...noLock))} (runs of the three taken in turn)`);
 
   const act = new NetconfActivator(fleet.index, fleet.devices, { username: USER, password: PASSWORD });
   const seq: number[] = [];
