@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
-import { NetconfClient, NetconfSessionClosedError } from '../../src/southbound/netconf/client.js';
+import { NetconfClient, NetconfSessionClosedError, NetconfTimeoutError } from '../../src/southbound/netconf/client.js';
 import { NetconfRpcError } from '../../src/southbound/netconf/protocol.js';
 import { child, childText, children, serializeXml, type XElement } from '../../src/southbound/netconf/xml.js';
 import { NetconfActivator } from '../../src/southbound/activator.js';
@@ -111,6 +111,23 @@ test('editAndCommit (lock, then edit, commit, discard, unlock and read-back pipe
   await c.editAndCommit(`<org-openroadm-device ${DEV} xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><roadm-connections nc:operation="delete"><connection-name>p1</connection-name></roadm-connections><interface nc:operation="delete"><name>P1</name></interface><interface nc:operation="delete"><name>P3</name></interface></org-openroadm-device>`);
   assert.equal(serializeXml((await c.getConfig('running'))[0]), runningBefore);
   await c.close();
+  await other.close();
+});
+
+test('editAndCommit whose rpcs time out ends the session, so a lock granted after the client gave up is not held by a live session', async () => {
+  const slow = await connect('aaa-pop', { rpcTimeoutMs: 1 });
+  const other = await connect('aaa-pop');
+  const err = await slow.editAndCommit(`<org-openroadm-device ${DEV}><info><clli>aaa-pop</clli></info></org-openroadm-device>`).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof NetconfTimeoutError, String(err));
+  assert.equal(slow.isOpen, false, 'the session is ended');
+  // The device releases what the ended session held: another session gets the lock.
+  let locked = false;
+  for (let i = 0; i < 100 && !locked; i++) {
+    locked = await other.lock('candidate').then(() => true, () => false);
+    if (!locked) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(locked, 'the candidate lock is free again');
+  await other.unlock('candidate');
   await other.close();
 });
 

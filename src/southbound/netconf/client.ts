@@ -271,14 +271,37 @@ export class NetconfClient extends EventEmitter {
    */
   async editAndCommit(config: Content, opts: { lock?: boolean; readBack?: Content; pipeline?: boolean } = {}): Promise<XElement[] | null> {
     const lock = opts.lock !== false;
-    if (opts.pipeline === false) return this.editAndCommitStepwise(config, lock, opts.readBack);
+    if (opts.pipeline === false) return this.settleTimeouts(this.editAndCommitStepwise(config, lock, opts.readBack));
+    return this.settleTimeouts(this.editAndCommitPipelined(config, lock, opts.readBack));
+  }
+
+  /**
+   * An rpc of a change that timed out leaves the device's state unknown: the lock may have been
+   * granted after we gave up on it, the candidate may hold our edit. Nothing on this session could
+   * then release them (a second lock is denied, even to the holder), and every other writer would meet
+   * lock-denied for as long as the session lives. So the session ends: the device releases its locks
+   * and discards its candidate changes (RFC 6241 §7.5), and the next change opens a new session.
+   */
+  private async settleTimeouts<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof NetconfTimeoutError) this.destroy();
+      throw err;
+    }
+  }
+
+  private async editAndCommitPipelined(config: Content, lock: boolean, readBack: Content | undefined): Promise<XElement[] | null> {
     if (lock) await this.lock('candidate');
     const edit = this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
     const commit = this.commit();
     const discard = lock ? this.discardChanges() : null;
     const unlock = lock ? this.unlock('candidate') : null;
-    const read = opts.readBack !== undefined ? this.getConfig('running', opts.readBack) : null;
-    const [e, c, , , r] = await Promise.allSettled([edit, commit, discard, unlock, read]);
+    const read = readBack !== undefined ? this.getConfig('running', readBack) : null;
+    const results = await Promise.allSettled([edit, commit, discard, unlock, read]);
+    const [e, c, , , r] = results;
+    const timedOut = results.find((x): x is PromiseRejectedResult => x.status === 'rejected' && x.reason instanceof NetconfTimeoutError);
+    if (timedOut) throw timedOut.reason;
     const failure = e.status === 'rejected' ? e : c.status === 'rejected' ? c : null;
     if (failure) {
       if (!lock) await this.discardChanges().catch(() => {});
@@ -298,7 +321,11 @@ export class NetconfClient extends EventEmitter {
       await this.discardChanges().catch(() => {});
       throw err;
     } finally {
-      if (lock) await this.unlock('candidate').catch(() => {});
+      if (lock) {
+        await this.unlock('candidate').catch((err: unknown) => {
+          if (err instanceof NetconfTimeoutError) throw err;
+        });
+      }
     }
     return readBack !== undefined ? this.getConfig('running', readBack) : null;
   }
