@@ -205,10 +205,12 @@ async function main(): Promise<void> {
   // falls on all of them): the previous per-rpc path, each commit's rpcs one at a time (lock, edit,
   // commit, unlock, then the read-back: 5 round trips per device instead of 2), and the driver without
   // lock/unlock (only safe when this process is the devices' only writer).
+  // Three drivers made alike (their own sessions, the same directory and store), so the comparison is fair.
+  const pipelined = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT });
   const stepwise = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, pipeline: false });
   const unlocked = new NetconfDriver(db, () => services.ordering.views, services.netconf!.directory, { layout: LAYOUT, lock: false });
   const variants: { name: string; apply: (r: ActivationRequest) => Promise<void>; times: number[] }[] = [
-    { name: 'bench', apply: (r) => driver.apply(r), times: [] },
+    { name: 'bench', apply: (r) => pipelined.apply(r), times: [] },
     { name: 'step', apply: (r) => stepwise.apply(r), times: [] },
     { name: 'nolock', apply: (r) => unlocked.apply(r), times: [] },
   ];
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
       await retrying(() => v.apply({ ...req, orderId: `del_${v.name}_${i + 1}`, action: 'delete' }));
     }
   }
+  await pipelined.close();
   await stepwise.close();
   await unlocked.close();
   const [one, step, noLock] = variants.map((v) => v.times);
