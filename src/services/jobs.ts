@@ -117,18 +117,32 @@ export class JobWorker {
     let handled = 0;
     const all = [...this.handlers.keys()];
     const shared = all.filter((k) => this.handlers.get(k)?.solo !== true);
-    const lane = async (_: unknown, index: number): Promise<void> => {
+    // Lanes start as work shows up: one lane looks first, and each lease taken starts another lane
+    // (up to `concurrency`). An idle poll is then one query, not one per lane: with many lanes and a
+    // short poll interval, idle lanes polling the store at once took the CPU from the jobs running.
+    const busy = new Set<number>();
+    const lanes: Promise<void>[] = [];
+    const spawn = (): void => {
+      if (busy.size >= this.concurrency) return;
+      let index = 0;
+      while (busy.has(index)) index++;
+      busy.add(index);
+      lanes.push(lane(index).finally(() => busy.delete(index)));
+    };
+    const lane = async (index: number): Promise<void> => {
       // Solo kinds only on the first lane: at most one of each runs at a time.
       const kinds = index === 0 ? all : shared;
       if (kinds.length === 0) return;
       while (!this.closing.signal.aborted) {
         const [job] = await jobs.leaseJobs(this.db, { kinds, owner: this.owner, tokens: [crypto.randomUUID()], leaseSeconds: this.leaseSeconds });
         if (!job) return;
+        spawn();
         await this.process(job);
         handled++;
       }
     };
-    await Promise.all(Array.from({ length: this.concurrency }, lane));
+    spawn();
+    for (let i = 0; i < lanes.length; i++) await lanes[i];
     return handled;
   }
 

@@ -5,7 +5,9 @@
  * with the datastore), so combining edits makes a burst of activations (a restoration moving
  * hundreds of waves) cost a few commits per device instead of one per wave. After each commit the
  * running configuration is read back once (only the batch's circuits when every change names its
- * circuit) and handed to every change of the batch, which verifies its own entries.
+ * circuit) and handed to every change of the batch, which verifies its own entries. A commit is two
+ * round trips: the lock, then edit-config, commit, discard-changes, unlock and the read-back
+ * pipelined (NetconfClient.editAndCommit).
  *
  * A batch the device refuses is undone by the device (rollback-on-error, discard-changes); its
  * changes are then tried one by one, so one bad change fails alone.
@@ -40,6 +42,8 @@ export interface DeviceWriterOptions {
   retry?: RetryOptions;
   /** Lock the candidate around each edit and commit (default true). */
   lock?: boolean;
+  /** Send edit, commit, unlock and read-back without waiting for each reply (default true; see NetconfClient.editAndCommit). */
+  pipeline?: boolean;
   /** Largest number of changes combined into one commit (default 256). */
   maxBatch?: number;
 }
@@ -121,8 +125,8 @@ export class DeviceWriter {
           p.reject(err);
         }
       }
-      if (edits.length > 0) await this.commit(c, edits);
-      const after = edits.length > 0 || before === null ? await c.getConfig('running', filter) : before;
+      // The read-back goes with the edit and commit (one round trip after the lock; see editAndCommit).
+      const after = edits.length > 0 ? (await this.commit(c, edits, filter))! : before === null ? await c.getConfig('running', filter) : before;
       this.stats.commits += edits.length > 0 ? 1 : 0;
       this.stats.changes += built.length;
       for (const p of built) p.resolve(after);
@@ -136,8 +140,8 @@ export class DeviceWriter {
     }
   }
 
-  private async commit(c: NetconfClient, edits: XElement[]): Promise<void> {
-    await c.editAndCommit([el(NS.device, 'org-openroadm-device', edits)], { lock: this.opts.lock !== false });
+  private commit(c: NetconfClient, edits: XElement[], readBack: XElement[]): Promise<XElement[] | null> {
+    return c.editAndCommit([el(NS.device, 'org-openroadm-device', edits)], { lock: this.opts.lock !== false, readBack, pipeline: this.opts.pipeline });
   }
 
   /** Closes the session. */

@@ -18,7 +18,7 @@ import { VALIDATED_MODULES, yangSearchPaths } from '../../src/devices/emulator/v
 import { builtinNetwork } from '../../src/data/builtin-network.js';
 import { graphFromNetwork, kShortestPaths } from '../../src/engine/index.js';
 import { LayoutIndex, fleetLayout } from '../../src/southbound/openroadm/layout.js';
-import { MappingError, pickPorts, removalConfig, waveConfigs, type PathInput } from '../../src/southbound/openroadm/mapping.js';
+import { MappingError, modulationFormat, pickPorts, removalConfig, waveConfigs, type PathInput } from '../../src/southbound/openroadm/mapping.js';
 import { auditDevice, isClean, runningConnections } from '../../src/southbound/openroadm/audit.js';
 import { parseXml, serializeXml, type XElement } from '../../src/southbound/netconf/xml.js';
 import { YANG_DIR, smallNetwork, wave } from './support.js';
@@ -108,6 +108,18 @@ test('100G and regenerated waves, POP endpoints with add/drop ports, an amplifie
     store.set(c.siteId, r.data);
   }
   for (const c of cfgs) assert.ok(serializeXml(store.get(c.siteId)![0]) === before.get(c.siteId), `${c.nodeId} is back to what it was`);
+});
+
+test("the transceiver catalog's format names (dp-qam16, dp-qam8, pcs-dp-qam16) are the enum's own and map as they are; the transponder config is valid OpenROADM", () => {
+  for (const f of ['dp-qam16', 'dp-qam8', 'pcs-dp-qam16', 'dp-qpsk']) assert.equal(modulationFormat(f), f);
+  assert.equal(modulationFormat('DP-16QAM'), 'dp-qam16');
+  const p: PathInput = { ...dcPath, wave: { ...dcPath.wave!, format: 'dp-qam16' } };
+  const cfgs = waveConfigs(index, 'ord_Q', p, pickPorts(index, 'ord_Q', p, store));
+  const xpdr = cfgs.find((c) => c.kind === 'xpdr')!;
+  const r = editConfig(store.get(xpdr.siteId)!, xpdr.config);
+  assert.deepEqual(r.errors, []);
+  assert.ok(serializeXml(r.data[0]).includes('>dp-qam16<'));
+  assert.equal(yanglint(r.data, 'config'), null, `${xpdr.nodeId} config is valid OpenROADM`);
 });
 
 test('designs that do not fit are refused with the reason', () => {

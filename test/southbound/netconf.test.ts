@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
-import { NetconfClient, NetconfSessionClosedError } from '../../src/southbound/netconf/client.js';
+import { NetconfClient, NetconfSessionClosedError, NetconfTimeoutError } from '../../src/southbound/netconf/client.js';
 import { NetconfRpcError } from '../../src/southbound/netconf/protocol.js';
 import { child, childText, children, serializeXml, type XElement } from '../../src/southbound/netconf/xml.js';
 import { NetconfActivator } from '../../src/southbound/activator.js';
@@ -82,6 +82,53 @@ test('invalid configuration: commit refused with a YANG error path; rollback-on-
   const xpath = await c.rpc('<get xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><filter type="xpath" select="/"/></get>').then(() => null, (e: unknown) => e);
   assert.ok(xpath instanceof NetconfRpcError && xpath.tag === 'bad-attribute');
   await c.close();
+});
+
+test('editAndCommit (lock, then edit, commit, discard, unlock and read-back pipelined): a refused commit or edit leaves running, the candidate and the lock as they were; a good one is read back', async () => {
+  const c = await connect('ccc-pop');
+  const other = await connect('ccc-pop');
+  const managed = `<org-openroadm-device ${DEV}><interface/><roadm-connections/></org-openroadm-device>`;
+  const runningBefore = serializeXml((await c.getConfig('running'))[0]);
+  const nmc = (deg: number, name: string, freq = '193.1') =>
+    `<interface><name>${name}</name><type xmlns:x="http://org/openroadm/interfaces">x:networkMediaChannelConnectionTerminationPoint</type><administrative-state>inService</administrative-state><supporting-circuit-pack-name>DEG${deg}-AMP</supporting-circuit-pack-name><supporting-port>DEG${deg}-TTP-TXRX</supporting-port><nmc-ctp xmlns="${NS.nmc}"><frequency>${freq}</frequency><width>50</width></nmc-ctp></interface>`;
+  for (const pipeline of [true, false]) {
+    // The commit is refused (a connection to interfaces that do not exist): the error is the commit's.
+    const refused = await c.editAndCommit(`<org-openroadm-device ${DEV}><roadm-connections><connection-name>bad</connection-name><source><src-if>no-such</src-if></source><destination><dst-if>nor-this</dst-if></destination></roadm-connections></org-openroadm-device>`, { readBack: managed, pipeline }).then(() => null, (e: unknown) => e);
+    assert.ok(refused instanceof NetconfRpcError && refused.errors[0].tag === 'data-missing', String(refused));
+    // The edit is refused (delete of what is not there): the error is the edit's; the commit after it changed nothing.
+    const badEdit = await c.editAndCommit(`<org-openroadm-device ${DEV} xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><interface nc:operation="delete"><name>nothing-here</name></interface></org-openroadm-device>`, { pipeline }).then(() => null, (e: unknown) => e);
+    assert.ok(badEdit instanceof NetconfRpcError && badEdit.errors[0].tag === 'data-missing', String(badEdit));
+    assert.equal(serializeXml((await c.getConfig('running'))[0]), runningBefore, 'running unchanged');
+    assert.equal(serializeXml((await c.getConfig('candidate'))[0]), runningBefore, 'candidate discarded');
+    // The lock was released: another session can take it.
+    await other.lock('candidate');
+    await other.unlock('candidate');
+  }
+  const read = await c.editAndCommit(`<org-openroadm-device ${DEV}>${nmc(1, 'P1')}${nmc(3, 'P3')}<roadm-connections><connection-name>p1</connection-name><source><src-if>P1</src-if></source><destination><dst-if>P3</dst-if></destination></roadm-connections></org-openroadm-device>`, { readBack: managed });
+  assert.deepEqual(connections(read!).map((x) => childText(x, 'connection-name')), ['p1'], 'the read-back is the running configuration after the commit');
+  await other.lock('candidate');
+  await other.unlock('candidate');
+  await c.editAndCommit(`<org-openroadm-device ${DEV} xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><roadm-connections nc:operation="delete"><connection-name>p1</connection-name></roadm-connections><interface nc:operation="delete"><name>P1</name></interface><interface nc:operation="delete"><name>P3</name></interface></org-openroadm-device>`);
+  assert.equal(serializeXml((await c.getConfig('running'))[0]), runningBefore);
+  await c.close();
+  await other.close();
+});
+
+test('editAndCommit whose rpcs time out ends the session, so a lock granted after the client gave up is not held by a live session', async () => {
+  const slow = await connect('aaa-pop', { rpcTimeoutMs: 1 });
+  const other = await connect('aaa-pop');
+  const err = await slow.editAndCommit(`<org-openroadm-device ${DEV}><info><clli>aaa-pop</clli></info></org-openroadm-device>`).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof NetconfTimeoutError, String(err));
+  assert.equal(slow.isOpen, false, 'the session is ended');
+  // The device releases what the ended session held: another session gets the lock.
+  let locked = false;
+  for (let i = 0; i < 100 && !locked; i++) {
+    locked = await other.lock('candidate').then(() => true, () => false);
+    if (!locked) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(locked, 'the candidate lock is free again');
+  await other.unlock('candidate');
+  await other.close();
 });
 
 test('a fiber cut raises loss of signal on both ends and notifies subscribers; the repair clears it', async () => {

@@ -313,14 +313,18 @@ export class EmulatedDevice {
     return this.mutex.run(async () => {
       this.checkNotLocked(sessionId, 'running');
       this.checkNotLocked(sessionId, 'candidate');
-      if (this.candidate === null) return;
+      const candidate = this.candidate;
+      if (candidate === null) return;
       try {
-        await this.check(this.candidate);
+        await this.check(candidate);
       } catch (err) {
         this.counters.rejected++;
         throw err;
       }
-      this.running = this.candidate;
+      // The session that locked the candidate may have ended while it was validated (its changes are
+      // then discarded, RFC 6241 §7.5): nothing to commit any more.
+      if (this.candidate !== candidate) throw rpcError('application', 'operation-failed', 'the candidate was discarded while it was being validated (its lock holder\'s session ended)');
+      this.running = candidate;
       this.candidate = null;
       this.counters.commits++;
     });

@@ -307,6 +307,9 @@ export class NetconfServer {
   }
 
   private onConnection(conn: Connection): void {
+    // Replies go out as they are ready, several per request burst: no Nagle delay behind the client's delayed ACK.
+    // (ssh2's server-side connection has setNoDelay; its type definitions leave it out.)
+    (conn as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     this.connections.add(conn);
     conn.on('close', () => this.connections.delete(conn));
     conn.on('error', () => {});

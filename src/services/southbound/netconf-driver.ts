@@ -46,6 +46,8 @@ export interface NetconfDriverOptions {
   connectTimeoutMs?: number;
   /** Lock the candidate around each commit (default true). */
   lock?: boolean;
+  /** Pipeline each commit's rpcs after the lock (default true; false waits for every reply, for comparison). */
+  pipeline?: boolean;
   /** Told of each service a reconfiguration could not put on the devices (the reason names the device or the design). */
   onReconfigureFailed?: (serviceId: string, reason: string) => void;
 }
@@ -146,7 +148,7 @@ export class NetconfDriver implements SouthboundDriver {
     if (have && have.key === key) return { writer: have.writer, device };
     if (have) void have.writer.close();
     const login = this.directory.login(siteId);
-    const writer = new DeviceWriter({ host: device.host, port: device.port, ...login, rpcTimeoutMs: this.opts.rpcTimeoutMs ?? 10_000, connectTimeoutMs: this.opts.connectTimeoutMs ?? 5_000, lock: this.opts.lock });
+    const writer = new DeviceWriter({ host: device.host, port: device.port, ...login, rpcTimeoutMs: this.opts.rpcTimeoutMs ?? 10_000, connectTimeoutMs: this.opts.connectTimeoutMs ?? 5_000, lock: this.opts.lock, pipeline: this.opts.pipeline });
     this.writers.set(siteId, { key, writer });
     return { writer, device };
   }
@@ -245,13 +247,17 @@ export class NetconfDriver implements SouthboundDriver {
    * customer's end is retuned in place, since one port carries one channel.
    */
   private configure(cfg: DeviceConfig, serviceId: string, txnId: string, replace = false, srgPacks: ReadonlySet<string> = new Set()): Promise<void> {
+    const singleChannel = (pack: string) => cfg.kind === 'xpdr' || srgPacks.has(pack);
+    // Only entries on a single-channel port this configuration uses can be displaced: a ROADM the
+    // service only crosses (express connections between degrees) needs no read before the edit.
+    const usesSingleChannel = cfg.config[0].children.some((i) => i.name === 'interface' && singleChannel(i.children.find((c) => c.name === 'supporting-circuit-pack-name')?.text ?? ''));
     return this.onDevice(cfg.siteId, async (w) => {
       const running = await w.apply({
         circuitId: serviceId,
-        needsRunning: replace,
+        needsRunning: replace && usesSingleChannel,
         build: (now) => {
           if (!replace || !now) return cfg.config[0].children;
-          const old = displaced(now, serviceId, cfg, (pack) => cfg.kind === 'xpdr' || srgPacks.has(pack));
+          const old = displaced(now, serviceId, cfg, singleChannel);
           if (old.connections.length + old.interfaces.length === 0) return cfg.config[0].children;
           const removal = removalConfig({ connections: old.connections.map((name) => ({ name, srcIf: '', dstIf: '', frequencyThz: '', widthGhz: '', circuitId: serviceId })), interfaces: old.interfaces })[0].children;
           return [...removal, ...cfg.config[0].children];

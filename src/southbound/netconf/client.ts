@@ -125,6 +125,9 @@ export class NetconfClient extends EventEmitter {
         else this.shutdown(new NetconfSessionClosedError(`connection to ${this.opts.host}:${this.opts.port} closed`));
       });
       conn.on('ready', () => {
+        // Pipelined rpcs are small writes back to back: without TCP_NODELAY, Nagle's algorithm holds
+        // each behind the peer's delayed ACK of the previous one (up to 40 ms on Linux).
+        conn.setNoDelay(true);
         conn.subsys('netconf', (err, channel) => {
           if (err) return fail(new NetconfSessionClosedError(`netconf subsystem refused: ${err.message}`));
           this.channel = channel;
@@ -255,10 +258,64 @@ export class NetconfClient extends EventEmitter {
 
   /**
    * One change through the candidate (RFC 6241 §8.3): lock it (unless told not to), edit with
-   * rollback-on-error, commit; on any failure discard the candidate's changes; always unlock.
+   * rollback-on-error, commit; on any failure the candidate's changes are discarded; the lock is
+   * always released. With `readBack`, the running configuration under that filter is read after the
+   * commit and returned (the caller verifies it).
+   *
+   * Round trips: the lock is one (nothing may reach a candidate this session has not locked: another
+   * session's uncommitted changes would be committed with ours); then edit-config, commit,
+   * discard-changes, unlock and the read-back are sent together (pipelined: a NETCONF server handles
+   * a session's rpcs one after the other and replies in order, so none has to wait for a reply). That is
+   * safe in every outcome: an edit refused with rollback-on-error leaves the candidate as running, so
+   * the commit after it changes nothing; a refused commit leaves our edits in the candidate, and the
+   * discard-changes after it (under our lock, before the unlock) removes them; after a commit that
+   * succeeded the discard has nothing to discard. Without the lock, the discard is sent only after a
+   * failure (an unlocked discard could drop another session's candidate changes).
    */
-  async editAndCommit(config: Content, opts: { lock?: boolean } = {}): Promise<void> {
+  async editAndCommit(config: Content, opts: { lock?: boolean; readBack?: Content; pipeline?: boolean } = {}): Promise<XElement[] | null> {
     const lock = opts.lock !== false;
+    if (opts.pipeline === false) return this.settleTimeouts(this.editAndCommitStepwise(config, lock, opts.readBack));
+    return this.settleTimeouts(this.editAndCommitPipelined(config, lock, opts.readBack));
+  }
+
+  /**
+   * An rpc of a change that timed out leaves the device's state unknown: the lock may have been
+   * granted after we gave up on it, the candidate may hold our edit. Nothing on this session could
+   * then release them (a second lock is denied, even to the holder), and every other writer would meet
+   * lock-denied for as long as the session lives. So the session ends: the device releases its locks
+   * and discards its candidate changes (RFC 6241 §7.5), and the next change opens a new session.
+   */
+  private async settleTimeouts<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof NetconfTimeoutError) this.destroy();
+      throw err;
+    }
+  }
+
+  private async editAndCommitPipelined(config: Content, lock: boolean, readBack: Content | undefined): Promise<XElement[] | null> {
+    if (lock) await this.lock('candidate');
+    const edit = this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
+    const commit = this.commit();
+    const discard = lock ? this.discardChanges() : null;
+    const unlock = lock ? this.unlock('candidate') : null;
+    const read = readBack !== undefined ? this.getConfig('running', readBack) : null;
+    const results = await Promise.allSettled([edit, commit, discard, unlock, read]);
+    const [e, c, , , r] = results;
+    const timedOut = results.find((x): x is PromiseRejectedResult => x.status === 'rejected' && x.reason instanceof NetconfTimeoutError);
+    if (timedOut) throw timedOut.reason;
+    const failure = e.status === 'rejected' ? e : c.status === 'rejected' ? c : null;
+    if (failure) {
+      if (!lock) await this.discardChanges().catch(() => {});
+      throw failure.reason;
+    }
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }
+
+  /** editAndCommit waiting for each reply before the next rpc (`pipeline: false`; benchmarks compare the two). */
+  private async editAndCommitStepwise(config: Content, lock: boolean, readBack: Content | undefined): Promise<XElement[] | null> {
     if (lock) await this.lock('candidate');
     try {
       await this.editConfig('candidate', config, { errorOption: 'rollback-on-error' });
@@ -267,8 +324,13 @@ export class NetconfClient extends EventEmitter {
       await this.discardChanges().catch(() => {});
       throw err;
     } finally {
-      if (lock) await this.unlock('candidate').catch(() => {});
+      if (lock) {
+        await this.unlock('candidate').catch((err: unknown) => {
+          if (err instanceof NetconfTimeoutError) throw err;
+        });
+      }
     }
+    return readBack !== undefined ? this.getConfig('running', readBack) : null;
   }
 
   async validate(source: Datastore = 'candidate'): Promise<void> {

@@ -133,8 +133,11 @@ export function leafValue(e: XElement): string {
   return e.text ?? '';
 }
 
+const NEEDS_ESCAPE = /[&<>"]/;
+
 /** Escapes text for element content and attribute values. */
 export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
@@ -153,25 +156,34 @@ export function serializeXml(root: XElement, opts: SerializeOptions = {}): strin
     const pad = opts.indent ? opts.indent.repeat(depth) : '';
     let head = `${pad}<${e.name}`;
     if (e.ns !== parentNs) head += ` xmlns="${escapeXml(e.ns)}"`;
-    let n = 0;
-    const declared = new Map<string, string>();
-    const prefixFor = (ns: string, wanted?: string): string => {
-      const known = declared.get(ns);
-      if (known) return known;
-      const p = wanted ?? opts.prefixes?.[ns] ?? `p${n++}`;
-      declared.set(ns, p);
-      head += ` xmlns:${p}="${escapeXml(ns)}"`;
-      return p;
-    };
-    for (const a of e.attrs) {
-      if (a.ns === XMLNS_NS) head += ` xmlns:${a.name}="${escapeXml(a.value)}"`;
-      else if (a.ns === XML_NS) head += ` xml:${a.name}="${escapeXml(a.value)}"`;
-      else if (a.ns) {
-        // prefixFor appends the declaration to head: take the prefix first.
-        const p = prefixFor(a.ns);
-        head += ` ${p}:${a.name}="${escapeXml(a.value)}"`;
+    let text = e.text;
+    // Prefix declarations only for elements with attributes or an identity value (most have neither:
+    // no map and no closure for them, the serializer runs on every message and every validation).
+    if (e.attrs.length > 0 || (e.valueNs !== undefined && e.children.length === 0 && text !== null)) {
+      let n = 0;
+      const declared = new Map<string, string>();
+      const prefixFor = (ns: string, wanted?: string): string => {
+        const known = declared.get(ns);
+        if (known) return known;
+        const p = wanted ?? opts.prefixes?.[ns] ?? `p${n++}`;
+        declared.set(ns, p);
+        head += ` xmlns:${p}="${escapeXml(ns)}"`;
+        return p;
+      };
+      for (const a of e.attrs) {
+        if (a.ns === XMLNS_NS) head += ` xmlns:${a.name}="${escapeXml(a.value)}"`;
+        else if (a.ns === XML_NS) head += ` xml:${a.name}="${escapeXml(a.value)}"`;
+        else if (a.ns) {
+          // prefixFor appends the declaration to head: take the prefix first.
+          const p = prefixFor(a.ns);
+          head += ` ${p}:${a.name}="${escapeXml(a.value)}"`;
+        } else head += ` ${a.name}="${escapeXml(a.value)}"`;
       }
-      else head += ` ${a.name}="${escapeXml(a.value)}"`;
+      if (e.children.length === 0 && text !== null && e.valueNs !== undefined) {
+        const colon = text.indexOf(':');
+        const p = prefixFor(e.valueNs, text.slice(0, colon));
+        text = `${p}:${text.slice(colon + 1)}`;
+      }
     }
     if (e.children.length > 0) {
       out.push(`${head}>${nl}`);
@@ -179,15 +191,9 @@ export function serializeXml(root: XElement, opts: SerializeOptions = {}): strin
       out.push(`${pad}</${e.name}>${nl}`);
       return;
     }
-    if (e.text === null) {
+    if (text === null) {
       out.push(`${head}/>${nl}`);
       return;
-    }
-    let text = e.text;
-    if (e.valueNs !== undefined) {
-      const colon = text.indexOf(':');
-      const p = prefixFor(e.valueNs, text.slice(0, colon));
-      text = `${p}:${text.slice(colon + 1)}`;
     }
     out.push(`${head}>${escapeXml(text)}</${e.name}>${nl}`);
   };

@@ -124,12 +124,17 @@ export function flexGrid(centerGhz: number, widthGhz: number): { n: number; m: n
 
 /** OpenROADM modulation-format enum for a design's format (org-openroadm-common-optical-channel-types). */
 export function modulationFormat(format: string): string {
+  // The transceiver catalog already names formats as the enum does (dp-qam16, pcs-dp-qam16).
+  if (MODULATION_ENUM.has(format.toLowerCase())) return format.toLowerCase();
   const f = format.toUpperCase().replace(/[^A-Z0-9]/g, '');
   const table: Record<string, string> = { DPQPSK: 'dp-qpsk', DP8QAM: 'dp-qam8', DP16QAM: 'dp-qam16', DPBPSK: 'dc-dp-bpsk' };
   const m = table[f];
-  if (!m) throw new MappingError(`format ${format} has no OpenROADM modulation-format (known: DP-QPSK, DP-8QAM, DP-16QAM)`);
+  if (!m) throw new MappingError(`format ${format} has no OpenROADM modulation-format (known: DP-QPSK, DP-8QAM, DP-16QAM, and the enum's own names: ${[...MODULATION_ENUM].join(', ')})`);
   return m;
 }
+
+/** The values of the modulation-format enumeration (org-openroadm-common-optical-channel-types). */
+const MODULATION_ENUM = new Set(['bpsk', 'dc-dp-bpsk', 'qpsk', 'dp-qpsk', 'qam16', 'dp-qam16', 'dc-dp-qam16', 'qam8', 'dp-qam8', 'dc-dp-qam8', 'pcs-dp-qam16']);
 
 const d = (name: string, content?: string | number | XElement[] | null) => el(NS.device, name, content);
 const ifType = (identity: string) => identityLeaf(NS.device, 'type', NS.interfaces, 'openROADM-if', identity);
