@@ -77,18 +77,11 @@ export interface Transfer {
 }
 
 /** A wave lit for a transfer as the API shows it. */
-export interface TransferWaveView {
-  id: string;
+export interface TransferWaveView extends Pick<st.StoredTransferWave, 'id' | 'lengthKm' | 'latencyUs' | 'capacityGbps' | 'modeId' | 'centerFrequencyGhz' | 'gsnrDb'> {
   /** The path id (and only trunk) that carries it in `paths` and `schedule`. */
   path: string;
   sites: string[];
   spans: string[];
-  lengthKm: number;
-  latencyUs: number;
-  capacityGbps: number;
-  modeId: string | null;
-  centerFrequencyGhz: number;
-  gsnrDb: number | null;
   regeneratorSites: string[];
   /** When its spectrum is held (lit); it carries traffic from `setupSeconds` after each start. */
   lit: { start: string; end: string }[];
