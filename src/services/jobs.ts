@@ -122,12 +122,22 @@ export class JobWorker {
     // short poll interval, idle lanes polling the store at once took the CPU from the jobs running.
     const busy = new Set<number>();
     const lanes: Promise<void>[] = [];
+    // A lane that fails (the store went away) ends; the others run to their end, then the first error is
+    // thrown. Each lane's rejection is taken here as it happens, so none is left unhandled while an
+    // earlier lane is still being awaited.
+    let failed: { err: unknown } | null = null;
     const spawn = (): void => {
       if (busy.size >= this.concurrency) return;
       let index = 0;
       while (busy.has(index)) index++;
       busy.add(index);
-      lanes.push(lane(index).finally(() => busy.delete(index)));
+      lanes.push(
+        lane(index)
+          .catch((err: unknown) => {
+            failed ??= { err };
+          })
+          .finally(() => busy.delete(index)),
+      );
     };
     const lane = async (index: number): Promise<void> => {
       // Solo kinds only on the first lane: at most one of each runs at a time.
@@ -143,6 +153,7 @@ export class JobWorker {
     };
     spawn();
     for (let i = 0; i < lanes.length; i++) await lanes[i];
+    if (failed !== null) throw (failed as { err: unknown }).err;
     return handled;
   }
 
