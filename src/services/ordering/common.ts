@@ -118,6 +118,13 @@ export class RetryAllocation extends Error {}
  */
 export class NeedsLockedAttempt extends RetryAllocation {}
 
+/**
+ * An earlier attempt of this request whose outcome was unknown, and looked not written when read, shows
+ * up committed after all (its statement finished on the server after the connection broke and after the
+ * read): resolved like an unknown outcome, with `written`, never planned a second time.
+ */
+export class WrittenMeanwhile extends Error {}
+
 // Arbitrary constant: serializes late allocation retries on a server so a loser of races always makes progress.
 const ALLOCATION_LOCK_KEY = 7_310_550_010;
 
@@ -208,7 +215,7 @@ export async function withAllocationRetry<T>(
       return result;
     } catch (err) {
       const state = sqlState(err);
-      const ownIds = state === PgCode.uniqueViolation && OWN_KEYS.has(constraintName(err) ?? '');
+      const ownIds = (state === PgCode.uniqueViolation && OWN_KEYS.has(constraintName(err) ?? '')) || err instanceof WrittenMeanwhile;
       const unknown = isConnectionError(err);
       // Not committed, except perhaps when unknown (then the in-flight holds stay until the read says).
       opts.onAttemptEnd?.(false);

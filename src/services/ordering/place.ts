@@ -27,7 +27,7 @@ import * as st from '../../store/ordering.js';
 import { auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
-import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, NeedsLockedAttempt, RetryAllocation, withAllocationRetry } from './common.js';
+import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, NeedsLockedAttempt, RetryAllocation, withAllocationRetry, WrittenMeanwhile } from './common.js';
 import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
@@ -305,6 +305,10 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // The lit channels during the window as of this read, with this process's in-flight waves.
           // Awaited before the overlay is taken: from the overlay to inflight.add nothing may yield.
           const state = optical ? await litState(ctx, tx, view, read, litWindow(target.spec, w, Date.parse(read.now))) : null;
+          // This order's own wave already lit: an earlier attempt's write committed after its outcome was
+          // read as "not written" (the connection broke mid-statement). Resolve it; planning it again would
+          // light the same lightpath twice.
+          if (state && (state.has(`${ids.orderId}:working/0`) || state.has(`${ids.orderId}:protect/0`))) throw new WrittenMeanwhile(`order ${ids.orderId} was written by an earlier attempt`);
           const overlay = ctx.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
           const policy = policyOf(read);
