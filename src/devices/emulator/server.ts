@@ -273,6 +273,8 @@ class Session implements DeviceSession {
 
 /** The NETCONF server of one device. */
 export class NetconfServer {
+  /** close() was called: new connections are turned away. */
+  private stopping = false;
   private readonly server: ssh2.Server;
   private readonly connections = new Set<Connection>();
   private boundPort = 0;
@@ -307,6 +309,12 @@ export class NetconfServer {
   }
 
   private onConnection(conn: Connection): void {
+    // A client reconnecting while the server closes (the control plane's monitor does at once) is turned
+    // away; kept, it would hold server.close() open for ever.
+    if (this.stopping) {
+      conn.end();
+      return;
+    }
     // Replies go out as they are ready, several per request burst: no Nagle delay behind the client's delayed ACK.
     // (ssh2's server-side connection has setNoDelay; its type definitions leave it out.)
     (conn as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
@@ -335,6 +343,7 @@ export class NetconfServer {
 
   /** Stops listening and drops every connection. */
   close(): Promise<void> {
+    this.stopping = true;
     for (const c of this.connections) c.end();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
