@@ -84,11 +84,7 @@ export async function appendEvent(
   q: Queryable,
   e: { type: string; tenantId: string | null; subject: { kind: string; id: string }; data: unknown },
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO event_outbox (type, tenant_id, subject_kind, subject_id, data) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-    [e.type, e.tenantId, e.subject.kind, e.subject.id, JSON.stringify(e.data === undefined ? {} : e.data)],
-  );
-  eventAppended.emit('appended');
+  await appendEvents(q, [e]);
 }
 
 /** Appends several events to the outbox in one statement, in array order. */

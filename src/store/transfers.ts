@@ -275,11 +275,6 @@ export async function insertTransferWaveHolds(
   );
 }
 
-/** Spans of unrepaired failures (a wave lit for a transfer across one of them carries nothing). */
-export async function failedSpansNow(q: Queryable): Promise<string[]> {
-  const r = await q.query<{ span: string }>('SELECT DISTINCT s.span FROM failures f, unnest(f.failed_spans) AS s(span) WHERE f.repaired_at IS NULL ORDER BY 1');
-  return r.rows.map((x) => x.span);
-}
 
 /** New trunk allocations of transfers (one statement; the exclusion constraint arbitrates). */
 export async function insertTransferHolds(q: Queryable, rows: readonly { transferId: string; trunkId: string; lo: number; hi: number; fromIso: string; toIso: string }[]): Promise<void> {

@@ -20,6 +20,7 @@ import { LightpathError, notFound, validationFailed, type FieldError } from '../
 import { TransferScheduler, highsLpSolver, type CutResult, type HighsLpSolver, type TransferRequest, type TransferSchedule } from '../../engine/transfers/index.js';
 import type { Db, Queryable } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
+import { failedSpanIds } from '../../store/failures.js';
 import { lockInventoryShared } from '../../store/inventory.js';
 import { lockResources } from '../../store/ordering.js';
 import * as st from '../../store/transfers.js';
@@ -361,7 +362,7 @@ export class TransferService {
     const nowMs = this.now();
     const down = await st.downTrunksWithTransfers(tx, new Date(nowMs).toISOString());
     // Waves lit for transfers across a failed span go dark (they are not restored: the scheduler re-plans).
-    const failed = new Set(await st.failedSpansNow(tx));
+    const failed = new Set(await failedSpanIds(tx));
     const next = slotOf(nowMs) + 1;
     const waves = failed.size === 0 ? [] : (await st.openTransfers(tx, new Date(nowMs).toISOString())).flatMap((t) => t.waves.filter((w) => w.spanIds.some((x) => failed.has(x)) && w.runs.some((r) => r.toSlot > next)).map((w) => w.linkId));
     return this.replanAfterCut(tx, SYSTEM_PRINCIPAL, [...down, ...waves]);
