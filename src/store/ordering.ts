@@ -565,6 +565,8 @@ export interface OccupancyDelta {
   /** Lowest version still logged (null: empty log): a reader further behind must load everything. */
   minLogged: number | null;
   rows: ChannelRow[];
+  /** Allocations logged after the version that are no longer in the table (deleted; see migration 015). */
+  gone: number[];
 }
 
 const CHANNEL_ROW = `json_build_array(a.id, a.resource_id, a.sub, lower(a.units), upper(a.units), upper_inf(a.during) OR upper(a.during) > now(),
@@ -593,7 +595,8 @@ function channelRows(v: unknown): ChannelRow[] {
 
 function deltaFrom(row: Record<string, unknown>): OccupancyDelta | null {
   if (row.ov === undefined) return null;
-  return { version: Number(row.ov ?? 0), minLogged: row.ovmin === null || row.ovmin === undefined ? null : Number(row.ovmin), rows: channelRows(row.delta) };
+  const gone = row.gone === null || row.gone === undefined ? [] : json<unknown[]>(row.gone).map(Number);
+  return { version: Number(row.ov ?? 0), minLogged: row.ovmin === null || row.ovmin === undefined ? null : Number(row.ovmin), rows: channelRows(row.delta), gone };
 }
 
 /** Every live spectrum allocation with its channel, the occupancy version they make up, and the database's now (one snapshot). */
@@ -618,11 +621,17 @@ export async function pruneOccupancyLog(q: Queryable, atOrBelow: number): Promis
   await q.query('DELETE FROM occupancy_log WHERE version <= $1', [atOrBelow]);
 }
 
-/** Columns ov, ovmin, delta: the occupancy version, the lowest logged, and the rows changed after `since` (a parameter reference). */
+/**
+ * Columns ov, ovmin, delta, gone: the occupancy version, the lowest logged, the rows changed after `since`
+ * (a parameter reference) and the ids deleted since. `= ANY (ARRAY(…))` makes the few changed ids primary-key probes; with `IN`
+ * the planner, guessing hundreds of log rows, hashed a sequential scan of every allocation per read.
+ */
 function OCCUPANCY_DELTA(since: string): string {
   return `${OCCUPANCY_VERSION} AS ov, (SELECT min(version) FROM occupancy_log) AS ovmin,
           (SELECT json_agg(${CHANNEL_ROW} ORDER BY a.id) FROM allocations a
-            WHERE a.id IN (SELECT alloc_id FROM occupancy_log WHERE version > ${since}::bigint)) AS delta`;
+            WHERE a.id = ANY (ARRAY(SELECT alloc_id FROM occupancy_log WHERE version > ${since}::bigint))) AS delta,
+          (SELECT json_agg(DISTINCT l.alloc_id) FROM occupancy_log l
+            WHERE l.version > ${since}::bigint AND NOT EXISTS (SELECT FROM allocations a WHERE a.id = l.alloc_id)) AS gone`;
 }
 
 
@@ -658,7 +667,7 @@ function during(a: string, ws: string, we: string): string {
 }
 
 const SNAPSHOT_SELECT = `SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
-       (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now, h.*`;
+       (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now`;
 /** `heldEnd`: the end of the window the ranges are read for (see heldWindowEnd). */
 // Grouped by resource so its position in $2 is looked up once per resource, not once per range: on
 // PGlite the per-range lookup cost more than the index scan itself (a packet quote reads ~5,000 ranges
@@ -680,7 +689,10 @@ const SNAPSHOT_HELD_OPEN = snapshotHeld('NULL::timestamptz');
  * (placedOrderWrites).
  */
 export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promise<PlanningSnapshot> {
-  const params: unknown[] = [f.kind, [...f.resourceIds], f.window?.start ?? null, f.window?.end ?? null, f.subs];
+  // No resources asked for (a quote that keeps the spectrum held in memory): no held subquery at all,
+  // which PGlite would otherwise parse and plan for nothing on every read (nor its parameters).
+  const bare = f.resourceIds.length === 0 && !f.trunkPair;
+  const params: unknown[] = bare ? [] : [f.kind, [...f.resourceIds], f.window?.start ?? null, f.window?.end ?? null, f.subs];
   let select = SNAPSHOT_SELECT;
   if (f.occupancySince !== undefined && f.occupancySince !== null) {
     params.push(f.occupancySince);
@@ -690,7 +702,7 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
     params.push(f.idempotency.tenantId, f.idempotency.key);
     select += `, (SELECT row_to_json(o) FROM orders o WHERE o.tenant_id = $${params.length - 1} AND o.idempotency_key = $${params.length}) AS existing`;
   }
-  let sql = `${select} FROM ${f.trunkPair ? SNAPSHOT_HELD_OPEN : SNAPSHOT_HELD}`;
+  let sql = bare ? `${select}, NULL AS held` : `${select}, h.* FROM ${f.trunkPair ? SNAPSHOT_HELD_OPEN : SNAPSHOT_HELD}`;
   if (f.trunkPair) {
     params.push(f.trunkPair[0], f.trunkPair[1]);
     const a = `$${params.length - 1}`;
@@ -699,7 +711,7 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
                         WHERE t.retired_at IS NULL AND ((t.a_site_id = ${a} AND t.z_site_id = ${z}) OR (t.a_site_id = ${z} AND t.z_site_id = ${a}))
                           AND t.lit_from <= COALESCE($3::timestamptz, now())
                         ORDER BY t.id)
-           ${select}, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
+           ${select}, h.*, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
            FROM ${SNAPSHOT_HELD_OPEN}`;
   }
   const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
@@ -745,7 +757,7 @@ export async function planningSnapshots(q: Queryable, reqs: readonly SnapshotReq
     `WITH w AS (SELECT u.n - 1 AS i, COALESCE(u.ws, now()) AS ws, u.we, u.he FROM unnest($12::timestamptz[], $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY AS u(ws, we, he, n))
      SELECT (SELECT value FROM meta WHERE key = 'inventoryVersion') AS v, (SELECT book FROM price_book WHERE id = 1) AS book,
             (SELECT value FROM meta WHERE key = 'qotPolicy') AS qot, now() AS now,
-            g.i, h.held, tr.trunks, ex.existing, o.ov, o.ovmin, o.delta
+            g.i, h.held, tr.trunks, ex.existing, o.ov, o.ovmin, o.delta, o.gone
        FROM generate_series(0, $1::int - 1) AS g(i)
        LEFT JOIN (SELECT ${OCCUPANCY_DELTA('$15')} WHERE $15::bigint >= 0) o ON g.i = 0
        LEFT JOIN (SELECT u.i, string_agg(concat_ws(',', u.pos, a.sub, lower(a.units), upper(a.units)), ',') AS held

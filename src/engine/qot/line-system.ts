@@ -288,8 +288,12 @@ interface CompiledChannels {
   q: Float64Array;
 }
 
-/** Compiled lists, per list object and fiber type: a path whose spans share a list compiles it once. */
-const compiledCache = new WeakMap<readonly LitChannel[], Map<string, CompiledChannels>>();
+/**
+ * Compiled lists, per list object, fiber object and launch power: a path whose spans share a list
+ * compiles it once. Keyed by identity and number (no key string built per span and call: for a
+ * one-span path that was a tenth of the evaluation).
+ */
+const compiledCache = new WeakMap<readonly LitChannel[], Map<object, Map<number, CompiledChannels>>>();
 
 function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW = dbmToWatt(m.launchPowerDbm)): CompiledChannels {
   let byFiber = compiledCache.get(list);
@@ -297,8 +301,12 @@ function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW = d
     byFiber = new Map();
     compiledCache.set(list, byFiber);
   }
-  const key = `${m.fiber.id}\u0000${launchW}`;
-  const hit = byFiber.get(key);
+  let byPower = byFiber.get(m.fiber);
+  if (byPower === undefined) {
+    byPower = new Map();
+    byFiber.set(m.fiber, byPower);
+  }
+  const hit = byPower.get(launchW);
   if (hit !== undefined) return hit;
   const n = list.length;
   const cc: CompiledChannels = { index: new Map(), f: new Float64Array(n), b: new Float64Array(n), p: new Float64Array(n), b2: new Float64Array(n), g: new Float64Array(n), q: new Float64Array(n) };
@@ -312,7 +320,7 @@ function compiledChannels(list: readonly LitChannel[], m: SpanModel, launchW = d
     cc.g[j] = gamma(m, c.frequencyHz);
     cc.q[j] = (cc.p[j] * cc.p[j]) / (cc.b[j] * cc.b[j]);
   }
-  byFiber.set(key, cc);
+  byPower.set(launchW, cc);
   return cc;
 }
 

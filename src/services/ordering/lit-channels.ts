@@ -15,7 +15,7 @@ import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
 import type { LightpathInput, LineState, LineSystemState } from '../../engine/qot/index.js';
 import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
 import type { Queryable } from '../../store/db.js';
-import { litChannelRows, type ChannelRow, type OccupancyDelta } from '../../store/ordering.js';
+import { litChannelRows, type ChannelRow, type HeldRange, type OccupancyDelta } from '../../store/ordering.js';
 import type { NetworkView } from './network-view.js';
 import { emptyLineState } from './physics.js';
 
@@ -144,6 +144,8 @@ export class LitChannels {
   private version = -1;
   private readonly rows = new Map<number, ChannelRow>();
   private readonly byLp = new Map<string, Set<number>>();
+  /** Row ids per span: what heldOn reads. */
+  private readonly bySpan = new Map<string, Set<number>>();
   /** This process's planned waves not yet confirmed by the store: lightpath id → its input. */
   private readonly inflight = new Map<string, LightpathInput>();
   private nextExpiryMs = Infinity;
@@ -188,6 +190,7 @@ export class LitChannels {
     const state = buildLitState(view, rows, window);
     this.rows.clear();
     this.byLp.clear();
+    this.bySpan.clear();
     this.nextExpiryMs = Infinity;
     for (const r of rows) if (inWindow(r, window)) this.keep(r);
     for (const [id, lp] of this.inflight) if (!state.has(id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
@@ -203,7 +206,19 @@ export class LitChannels {
     let set = this.byLp.get(id);
     if (!set) this.byLp.set(id, (set = new Set()));
     set.add(r.allocId);
+    let onSpan = this.bySpan.get(r.spanId);
+    if (!onSpan) this.bySpan.set(r.spanId, (onSpan = new Set()));
+    onSpan.add(r.allocId);
     if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
+  }
+
+  /** Forgets a kept row; returns its lightpath id. */
+  private drop(r: ChannelRow): string {
+    const id = lightpathIdOf(r);
+    this.rows.delete(r.allocId);
+    this.byLp.get(id)?.delete(r.allocId);
+    this.bySpan.get(r.spanId)?.delete(r.allocId);
+    return id;
   }
 
   /**
@@ -217,23 +232,20 @@ export class LitChannels {
     const touched = new Set<string>();
     for (const r of delta.rows) {
       const old = this.rows.get(r.allocId);
-      if (old) {
-        this.rows.delete(r.allocId);
-        this.byLp.get(lightpathIdOf(old))?.delete(r.allocId);
-        touched.add(lightpathIdOf(old));
-      }
+      if (old) touched.add(this.drop(old));
       if (inWindow(r, { fromMs: nowMs, toMs: null })) this.keep(r);
       touched.add(lightpathIdOf(r));
+    }
+    for (const a of delta.gone) {
+      const old = this.rows.get(a);
+      if (old) touched.add(this.drop(old));
     }
     if (nowMs >= this.nextExpiryMs) {
       // Held intervals that ended since: their channels went dark without a write.
       this.nextExpiryMs = Infinity;
-      for (const [id, r] of this.rows) {
-        if (r.untilMs !== null && r.untilMs <= nowMs) {
-          this.rows.delete(id);
-          this.byLp.get(lightpathIdOf(r))?.delete(id);
-          touched.add(lightpathIdOf(r));
-        } else if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
+      for (const r of this.rows.values()) {
+        if (r.untilMs !== null && r.untilMs <= nowMs) touched.add(this.drop(r));
+        else if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
       }
     }
     for (const id of touched) this.relight(view, state, id);
@@ -285,6 +297,27 @@ export class LitChannels {
     return state.during(window);
   }
 
+  /**
+   * The spectrum held on these spans at some instant of the window (fromMs no earlier than the now
+   * the state was last brought up to): what the planning snapshot reads from the allocations, here
+   * from the rows kept, which are every spectrum allocation held now or later as of the occupancy
+   * version applied. A quote that applied the delta read in its snapshot gets exactly what that
+   * snapshot would have read, without the database scanning the allocations for it.
+   */
+  heldOn(view: NetworkView, spanIds: readonly string[], window: LitWindow): HeldRange[] {
+    if (this.view !== view || this.state === null) throw new Error('LitChannels.heldOn: the view is not loaded (call ready first)');
+    const held: HeldRange[] = [];
+    for (const sid of new Set(spanIds)) {
+      const ids = this.bySpan.get(sid);
+      if (ids === undefined) continue;
+      for (const a of ids) {
+        const r = this.rows.get(a) as ChannelRow;
+        if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi });
+      }
+    }
+    return held;
+  }
+
   /** True when the state is loaded for this view. */
   holds(view: NetworkView): boolean {
     return this.view === view && this.state !== null;
@@ -327,6 +360,7 @@ export class LitChannels {
     this.version = -1;
     this.rows.clear();
     this.byLp.clear();
+    this.bySpan.clear();
     this.inflight.clear();
   }
 }

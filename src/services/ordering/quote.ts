@@ -10,7 +10,7 @@ import { latencyLowerBoundUs } from '../../domain/network.js';
 import type { CircuitSpec } from '../../domain/products.js';
 import * as st from '../../store/ordering.js';
 import { parseBooking, windowIso } from './booking.js';
-import { occupancyFrom, readPlanningSnapshot } from './common.js';
+import { occupancyFrom, planningRequest, routeResources } from './common.js';
 import { checkSites, litState, litWindow, newTrunkId, parseSpec, planOptions, policyOf, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
 import type { CircuitDesign } from './design.js';
 import { toQuote, type Quote, type QuoteOption } from './model.js';
@@ -32,8 +32,11 @@ function designKey(design: CircuitDesign): string {
   return design.paths.map((x) => x.spanIds.join(',')).join('|');
 }
 
-/** Plans for one window: the view, the route and the snapshot read for it (re-read if the inventory moved). */
-async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot }> {
+/**
+ * Plans for one window: the view, the route and the snapshot read for it (re-read if the inventory
+ * moved). `heldInMemory`: the snapshot did not read the spectrum held on the route (see below).
+ */
+async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot; heldInMemory: boolean }> {
   // Plan on the cached view and read version, price book, QoT policy, occupancy and what changed in the
   // lit channels in one statement; only when the inventory moved meanwhile is the view rebuilt and the
   // read repeated. A quote reserves nothing, so when the inventory keeps changing the last route and
@@ -43,8 +46,13 @@ async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingW
   for (let attempt = 1; ; attempt++) {
     const route = sitesKnown(view, spec) ? routeFor(view, spec, ctx.k) : null;
     if (optical && route) await ctx.lit.ready(ctx.db, view);
-    const snap = await readPlanningSnapshot(ctx.db, view, spec, route, null, windowIso(w), optical && route ? ctx.lit.since(view) : null);
-    if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap };
+    const since = optical && route ? ctx.lit.since(view) : null;
+    const req = planningRequest(view, spec, route, null, windowIso(w), since);
+    // Spectrum held on the route: the lit channels this process keeps are every spectrum allocation,
+    // brought up to this snapshot by the delta it reads, so the store need not scan them again.
+    const heldInMemory = since !== null && req.kind === 'spectrum';
+    const snap = await st.planningSnapshot(ctx.db, heldInMemory ? { ...req, resourceIds: [] } : req);
+    if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap, heldInMemory };
     view = await ctx.views.at(ctx.db, snap.inventoryVersion);
   }
 }
@@ -57,14 +65,16 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
   const byKey = new Map<string, QuoteOption>();
   const windows = booking.windows;
   for (const [wi, w] of windows.entries()) {
-    const { view, route, snap } = await planningRead(ctx, spec, w);
+    const { view, route, snap, heldInMemory } = await planningRead(ctx, spec, w);
     if (wi === 0) checkSites(view, spec);
     if (!route) continue;
     const book = priceBookFrom(snap.priceBook);
     const policy = policyOf(snap);
-    const occ = occupancyFrom(view, spec, snap);
     const optical = spec.product !== 'dark-fiber';
-    const state = optical ? await litState(ctx, ctx.db, view, snap, litWindow(spec, w, Date.parse(snap.now))) : null;
+    const lw = litWindow(spec, w, Date.parse(snap.now));
+    const state = optical ? await litState(ctx, ctx.db, view, snap, lw) : null;
+    // litState applied the snapshot's delta: the rows kept now are what the snapshot would have read.
+    const occ = occupancyFrom(view, spec, heldInMemory ? { ...snap, held: ctx.lit.heldOn(view, routeResources(view, spec, route).ids, lw) } : snap);
     const a = view.sites.get(spec.aSite);
     const z = view.sites.get(spec.zSite);
     const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;

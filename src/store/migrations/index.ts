@@ -12,6 +12,7 @@ import { transfers } from './011-transfers.js';
 import { plans } from './012-plans.js';
 import { transferWaves } from './013-transfer-waves.js';
 import { eventOutbox } from './014-event-outbox.js';
+import { occupancyDeletes } from './015-occupancy-deletes.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'plans', sql: plans },
   { version: 13, name: 'transfer-waves', sql: transferWaves },
   { version: 14, name: 'event-outbox', sql: eventOutbox },
+  { version: 15, name: 'occupancy-deletes', sql: occupancyDeletes },
 ];
