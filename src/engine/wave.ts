@@ -191,11 +191,13 @@ function candidateStarts(slots: number, n: number, fromTop: boolean, max: number
   const firsts: number[] = [];
   const rest: number[] = [];
   let prev = false;
-  // Once `max` run starts are found, the other starts can no longer make the cut.
+  // Once `max` run starts are found, the other starts can no longer make the cut; nor can any other
+  // start after the first `max` (kept: the scan of a free band would otherwise collect all of them).
   for (let t = 0; t + n <= slots && firsts.length < max; t++) {
     const k = fromTop ? slots - n - t : t;
     const ok = fits(k);
-    if (ok) (prev ? rest : firsts).push(k);
+    if (ok && !prev) firsts.push(k);
+    else if (ok && rest.length < max) rest.push(k);
     prev = ok;
   }
   return [...firsts, ...rest].slice(0, max);
@@ -346,8 +348,19 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
   const startsKey = `${occKey}:${n}:${req.fromTop ? 1 : 0}`;
   let starts = memo.starts.get(startsKey);
   if (starts === undefined) {
-    const clear = (held: Int32Array, k: number) => held[k + n] - held[k] === 0;
-    starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, (k) => clear(pathHeld, k) && groupHeld.every((byPair) => byPair.some((h, p) => allowed(p) && clear(h, k))));
+    // Plain loops, no callbacks per start: this runs for every slot of the band, for every mode and
+    // segment tried, and closures per slot were most of what a quote allocated (bench:qot, part 3).
+    const allowedPairs = Array.from({ length: pairs }, (_, p) => allowed(p));
+    const fits = (k: number): boolean => {
+      if (pathHeld[k + n] - pathHeld[k] !== 0) return false;
+      for (const byPair of groupHeld) {
+        let some = false;
+        for (let p = 0; p < byPair.length && !some; p++) some = allowedPairs[p] && byPair[p][k + n] - byPair[p][k] === 0;
+        if (!some) return false;
+      }
+      return true;
+    };
+    starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, fits);
     memo.starts.set(startsKey, starts);
   }
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
