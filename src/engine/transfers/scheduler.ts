@@ -6,7 +6,7 @@
  * 1. fit: an LP over the new transfer alone on the capacity nobody holds (everything admitted stays put);
  * 2. if it does not fit, re-optimise: one LP over every admitted transfer's not-yet-started slots plus the
  *    new one, each admitted transfer required to deliver what it still owes by its deadline at no more than
- *    its current price; slots before `now` are history and never change. Its relaxation on 4-slot blocks
+ *    the price it was quoted; slots before `now` are history and never change. Its relaxation on 4-slot blocks
  *    runs first: when that is infeasible the request is refused without the full LP;
  * 3. an LP that proves infeasibility refuses; a model too large for the column budget, or a solve that hits
  *    its iteration/time limit or fails, falls back to greedy placement on the free capacity (nothing moves).
@@ -351,7 +351,8 @@ export class TransferScheduler {
   /**
    * Take back an admitted transfer from the store (the service rebuilds the scheduler for each decision):
    * its request (the volume still owed from `earliestSlot` on), its rates per slot and path (whole quanta),
-   * the price it was quoted, and whether a cut already made it late (then `endSlot` is its new end).
+   * the price quoted for those slots (the customer's quote less what slots before them cost: re-planning
+   * may use up to it), and whether a cut already made it late (then `endSlot` is its new end).
    * Throws RangeError when the rates are not whole quanta, leave the window, do not deliver the volume
    * (unless late) or do not fit the free capacity with the transfers restored before it: the store's
    * state must be a valid set of promises, or nothing can be guaranteed on top of it.
@@ -385,8 +386,10 @@ export class TransferScheduler {
         }
       }
     }
-    plan.budget = priceOf(plan);
-    plan.quoted = Math.max(quotedPriceMinor, plan.budget);
+    // The quote covers the slots restored (entries from the request's earliest slot on): a cut may have
+    // raised their price past it, then that is the cap.
+    plan.quoted = Math.max(quotedPriceMinor, priceOf(plan));
+    plan.budget = plan.quoted;
     this.plans.set(req.id, plan);
     return scheduleOf(this.cal, plan);
   }
@@ -582,9 +585,11 @@ export class TransferScheduler {
       for (let t = it.from; t < p.end; t++) for (let k = 0; k < K; k++) p.rates[(t - p.req.earliest) * K + k] = 0;
       writeRates(p, it.from, it.to, out.plan.rates[i]);
       applyUsage(this.cal, p, 1, now);
-      // Re-optimisation kept the price within the budget, so this never rises; after a cut it may (the
-      // customer's bill stays capped at the quoted price; the next re-plans must not raise it further).
-      p.budget = priceOf(p);
+      // Re-optimisation kept the price within the budget (the quoted price), so it never exceeds the quote;
+      // after a cut it may (the customer's bill stays capped at the quoted price; the next re-plans must not
+      // raise it further). A re-plan that made it cheaper does not lower the budget: the customer was
+      // promised the quote, and a later re-plan may use that room again.
+      p.budget = Math.max(p.quoted, priceOf(p));
       if (!sameRates(before, p.rates)) changed.push(scheduleOf(this.cal, p));
     });
     this.cal.lit.set(out.plan.lit);
