@@ -19,7 +19,7 @@
  * keyed by transfer/path/slot) only changes how fast the LP solves, never what is admitted... up to ties
  * between equally cheap optima, which the basis may break differently.
  */
-import { buildLp, COL_RATE, type BuiltLp, type LpItem, type LpScope, type WaveMode } from './formulation.js';
+import { buildLp, COL_RATE, rateValuesToGbps, withIntegerRates, type BuiltLp, type LpItem, type LpScope, type WaveMode } from './formulation.js';
 import { greedyPlace } from './greedy.js';
 import type { LpBasis, LpSolver } from './lp.js';
 import { checkIntegerPlan, litAfter, quantize, quantizeWithMargin, type IntegerPlan } from './quantize.js';
@@ -504,7 +504,7 @@ export class TransferScheduler {
     const built = buildLp(scope);
     const cacheKey = scope.blocks ? `blocks:${scope.blocks.size}` : 'slots';
     const cache = this.bases.get(cacheKey);
-    const problem = built.problem;
+    const problem = scope.integerRates ? withIntegerRates(built, this.cal.q) : built.problem;
     const info: SolveInfo = { solvedBy, columns: problem.numCols, rows: problem.numRows, iterations: 0 };
     if (problem.numCols > this.opt.maxLpColumns) return { ok: false, status: 'size', info, detail: `${problem.numCols} columns` };
     // A required transfer with volume owed but no usable column cannot be served (a solver given an
@@ -517,6 +517,8 @@ export class TransferScheduler {
     const res = this.solver.solve(problem, {
       iterationLimit: this.opt.iterationLimit,
       mipNodeLimit: this.opt.mipNodeLimit,
+      // In whole quanta any plan of the model keeps every promise; the cheapest is not worth a long search.
+      ...(scope.integerRates ? { mipRelativeGap: 0.05 } : {}),
       ...(this.opt.timeLimitSeconds !== undefined ? { timeLimitSeconds: this.opt.timeLimitSeconds } : {}),
       ...(basis ? { basis } : {}),
       wantBasis: warm,
@@ -529,7 +531,7 @@ export class TransferScheduler {
     }
     if (warm && res.basis) this.bases.set(cacheKey, keyBasis(res.basis, built.colKey, built.rowKey));
     if (statusOnly) return { ok: false, status: 'limit', info, detail: 'feasible (relaxation: no plan)' };
-    return this.finishPlan(scope, built, res.colValue, info);
+    return this.finishPlan(scope, built, scope.integerRates ? rateValuesToGbps(built, res.colValue, this.cal.q) : res.colValue, info);
   }
 
   /** Round an LP solution to whole quanta and check it (the end of every successful solve). */
@@ -538,10 +540,16 @@ export class TransferScheduler {
     const q = scope.roundingMargin ? quantizeWithMargin(scope, built, x, lit) : quantize(scope, built, x, lit);
     if (!q.ok) {
       // Rounding to whole quanta found no room: solve once more keeping a quantum per column in reserve.
-      if (scope.roundingMargin) return { ok: false, status: 'rounding', info, detail: q.reason };
+      if (scope.roundingMargin || scope.integerRates) return { ok: false, status: 'rounding', info, detail: q.reason };
       const retry = this.solveScope({ ...scope, roundingMargin: true }, info.solvedBy, false);
       if (retry.ok || retry.status !== 'infeasible') return { ...retry, info: { ...retry.info, iterations: retry.info.iterations + info.iterations } } as ScopeOutcome;
-      return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}` };
+      // The reserve costs capacity and price room the model may not have. Last: the same model in whole
+      // quanta (a MILP: rates integer), whose solutions need no rounding. Its integer plan may have to trade
+      // quanta between transfers (one onto a dearer path within its quote, another off the cheap one),
+      // which rounding one transfer at a time cannot find.
+      const exact = this.solveScope({ ...scope, integerRates: true }, info.solvedBy, false);
+      if (exact.ok) return { ...exact, info: { ...exact.info, iterations: exact.info.iterations + retry.info.iterations + info.iterations } };
+      return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}; in whole quanta: ${exact.detail}` };
     }
     const bad = checkIntegerPlan(scope, q.plan);
     if (bad) return { ok: false, status: 'rounding', info, detail: `plan failed its check: ${bad}` };
