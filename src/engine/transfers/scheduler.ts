@@ -12,7 +12,7 @@
  *    its iteration/time limit or fails, falls back to greedy placement on the free capacity (nothing moves).
  * Every plan is rounded to whole quanta and checked exactly before it is committed; a plan that fails the
  * check is never booked (the greedy path answers instead). So an admitted transfer's guarantee (its volume
- * by its deadline, at most its price) survives every later admission.
+ * by its deadline, at most its quoted price) survives every later admission.
  *
  * State is explicit and deterministic: the same calls in the same order give the same schedules (LP limits
  * are iteration counts; a wall-clock limit is optional). The warm start (the last re-optimisation's basis,
