@@ -45,8 +45,9 @@ function oracleFor(inst: Instance, s: TransferScheduler, admitted: TransferReque
       to: r.deadlineSlot,
       volumeGbit: r.volumeGbit - past,
       ...(r.maxRateGbps !== undefined ? { maxRateGbps: r.maxRateGbps } : {}),
-      // Re-planning may not raise a transfer's price: its budget is what its current schedule costs.
-      budget: sch.priceMinor - pastPrice,
+      // Re-planning may not make a transfer cost more than it was quoted at admission: its budget is that
+      // quote less what its started slots cost.
+      budget: (promised.get(r.id) as number) - pastPrice,
       mode: 'required',
     });
   }

@@ -64,6 +64,11 @@ export interface LpScope {
    */
   roundingMargin?: boolean;
   /**
+   * Solve in whole quanta (`withIntegerRates`: rate columns integer, a MILP) instead of rounding an LP
+   * solution; per-slot models only. The scheduler's last resort when rounding fails.
+   */
+  integerRates?: boolean;
+  /**
    * Relaxation on time blocks of `size` slots (aligned to multiples of it; the first starts at `now`):
    * columns per (transfer, path, block) and one capacity row per (link, block) bounded by the sum of its
    * slots' capacities. Every per-slot schedule aggregates to a solution here, so infeasible here proves
@@ -401,4 +406,38 @@ export function buildLp(scope: LpScope): BuiltLp {
     waveTo,
   };
   return built;
+}
+
+/**
+ * The same model with every rate column counted in whole quanta and integer: a MILP whose solutions are
+ * integer plans as they stand (for when rounding an LP solution to whole quanta failed: the LP's optimum
+ * may be fractional where no rounding of it fits, while an integer plan of the same model exists). Column
+ * c's value v is then v × q Gbps (`rateValuesToGbps`); rows, bounds and costs are scaled to match, so the
+ * feasible set is exactly the LP's restricted to whole quanta.
+ */
+export function withIntegerRates(built: BuiltLp, q: number): LpProblem {
+  const src = built.problem;
+  const values = src.values.slice();
+  const colCost = src.colCost.slice();
+  const colLower = src.colLower.slice();
+  const colUpper = src.colUpper.slice();
+  const integer = src.integer ? src.integer.slice() : new Uint8Array(src.numCols);
+  for (let c = 0; c < src.numCols; c++) {
+    if (built.colKind[c] !== COL_RATE) continue;
+    if (built.colSpan[c] !== 1) throw new RangeError('integer rates need per-slot columns');
+    for (let k = src.starts[c]; k < src.starts[c + 1]; k++) values[k] *= q;
+    colCost[c] *= q;
+    colLower[c] /= q;
+    // Whole quanta only: a bound like 7.9999999 (float noise) stays 8, a true 7.5 becomes 7.
+    colUpper[c] = Math.floor(colUpper[c] / q + 1e-9);
+    integer[c] = 1;
+  }
+  return { ...src, values, colCost, colLower, colUpper, integer };
+}
+
+/** A `withIntegerRates` solution in the original model's units (rate columns back to Gbps). */
+export function rateValuesToGbps(built: BuiltLp, x: Float64Array, q: number): Float64Array {
+  const out = x.slice();
+  for (let c = 0; c < out.length; c++) if (built.colKind[c] === COL_RATE) out[c] = Math.round(out[c]) * q;
+  return out;
 }

@@ -6,20 +6,20 @@
  * 1. fit: an LP over the new transfer alone on the capacity nobody holds (everything admitted stays put);
  * 2. if it does not fit, re-optimise: one LP over every admitted transfer's not-yet-started slots plus the
  *    new one, each admitted transfer required to deliver what it still owes by its deadline at no more than
- *    its current price; slots before `now` are history and never change. Its relaxation on 4-slot blocks
+ *    the price it was quoted; slots before `now` are history and never change. Its relaxation on 4-slot blocks
  *    runs first: when that is infeasible the request is refused without the full LP;
  * 3. an LP that proves infeasibility refuses; a model too large for the column budget, or a solve that hits
  *    its iteration/time limit or fails, falls back to greedy placement on the free capacity (nothing moves).
  * Every plan is rounded to whole quanta and checked exactly before it is committed; a plan that fails the
  * check is never booked (the greedy path answers instead). So an admitted transfer's guarantee (its volume
- * by its deadline, at most its price) survives every later admission.
+ * by its deadline, at most its quoted price) survives every later admission.
  *
  * State is explicit and deterministic: the same calls in the same order give the same schedules (LP limits
  * are iteration counts; a wall-clock limit is optional). The warm start (the last re-optimisation's basis,
  * keyed by transfer/path/slot) only changes how fast the LP solves, never what is admitted... up to ties
  * between equally cheap optima, which the basis may break differently.
  */
-import { buildLp, COL_RATE, type BuiltLp, type LpItem, type LpScope, type WaveMode } from './formulation.js';
+import { buildLp, COL_RATE, rateValuesToGbps, withIntegerRates, type BuiltLp, type LpItem, type LpScope, type WaveMode } from './formulation.js';
 import { greedyPlace } from './greedy.js';
 import type { LpBasis, LpSolver } from './lp.js';
 import { checkIntegerPlan, litAfter, quantize, quantizeWithMargin, type IntegerPlan } from './quantize.js';
@@ -351,7 +351,8 @@ export class TransferScheduler {
   /**
    * Take back an admitted transfer from the store (the service rebuilds the scheduler for each decision):
    * its request (the volume still owed from `earliestSlot` on), its rates per slot and path (whole quanta),
-   * the price it was quoted, and whether a cut already made it late (then `endSlot` is its new end).
+   * the price quoted for those slots (the customer's quote less what slots before them cost: re-planning
+   * may use up to it), and whether a cut already made it late (then `endSlot` is its new end).
    * Throws RangeError when the rates are not whole quanta, leave the window, do not deliver the volume
    * (unless late) or do not fit the free capacity with the transfers restored before it: the store's
    * state must be a valid set of promises, or nothing can be guaranteed on top of it.
@@ -385,8 +386,10 @@ export class TransferScheduler {
         }
       }
     }
-    plan.budget = priceOf(plan);
-    plan.quoted = Math.max(quotedPriceMinor, plan.budget);
+    // The quote covers the slots restored (entries from the request's earliest slot on): a cut may have
+    // raised their price past it, then that is the cap.
+    plan.quoted = Math.max(quotedPriceMinor, priceOf(plan));
+    plan.budget = plan.quoted;
     this.plans.set(req.id, plan);
     return scheduleOf(this.cal, plan);
   }
@@ -501,7 +504,7 @@ export class TransferScheduler {
     const built = buildLp(scope);
     const cacheKey = scope.blocks ? `blocks:${scope.blocks.size}` : 'slots';
     const cache = this.bases.get(cacheKey);
-    const problem = built.problem;
+    const problem = scope.integerRates ? withIntegerRates(built, this.cal.q) : built.problem;
     const info: SolveInfo = { solvedBy, columns: problem.numCols, rows: problem.numRows, iterations: 0 };
     if (problem.numCols > this.opt.maxLpColumns) return { ok: false, status: 'size', info, detail: `${problem.numCols} columns` };
     // A required transfer with volume owed but no usable column cannot be served (a solver given an
@@ -514,6 +517,8 @@ export class TransferScheduler {
     const res = this.solver.solve(problem, {
       iterationLimit: this.opt.iterationLimit,
       mipNodeLimit: this.opt.mipNodeLimit,
+      // In whole quanta any plan of the model keeps every promise; the cheapest is not worth a long search.
+      ...(scope.integerRates ? { mipRelativeGap: 0.05 } : {}),
       ...(this.opt.timeLimitSeconds !== undefined ? { timeLimitSeconds: this.opt.timeLimitSeconds } : {}),
       ...(basis ? { basis } : {}),
       wantBasis: warm,
@@ -526,7 +531,7 @@ export class TransferScheduler {
     }
     if (warm && res.basis) this.bases.set(cacheKey, keyBasis(res.basis, built.colKey, built.rowKey));
     if (statusOnly) return { ok: false, status: 'limit', info, detail: 'feasible (relaxation: no plan)' };
-    return this.finishPlan(scope, built, res.colValue, info);
+    return this.finishPlan(scope, built, scope.integerRates ? rateValuesToGbps(built, res.colValue, this.cal.q) : res.colValue, info);
   }
 
   /** Round an LP solution to whole quanta and check it (the end of every successful solve). */
@@ -535,10 +540,16 @@ export class TransferScheduler {
     const q = scope.roundingMargin ? quantizeWithMargin(scope, built, x, lit) : quantize(scope, built, x, lit);
     if (!q.ok) {
       // Rounding to whole quanta found no room: solve once more keeping a quantum per column in reserve.
-      if (scope.roundingMargin) return { ok: false, status: 'rounding', info, detail: q.reason };
+      if (scope.roundingMargin || scope.integerRates) return { ok: false, status: 'rounding', info, detail: q.reason };
       const retry = this.solveScope({ ...scope, roundingMargin: true }, info.solvedBy, false);
       if (retry.ok || retry.status !== 'infeasible') return { ...retry, info: { ...retry.info, iterations: retry.info.iterations + info.iterations } } as ScopeOutcome;
-      return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}` };
+      // The reserve costs capacity and price room the model may not have. Last: the same model in whole
+      // quanta (a MILP: rates integer), whose solutions need no rounding. Its integer plan may have to trade
+      // quanta between transfers (one onto a dearer path within its quote, another off the cheap one),
+      // which rounding one transfer at a time cannot find.
+      const exact = this.solveScope({ ...scope, integerRates: true }, info.solvedBy, false);
+      if (exact.ok) return { ...exact, info: { ...exact.info, iterations: exact.info.iterations + retry.info.iterations + info.iterations } };
+      return { ok: false, status: 'rounding', info, detail: `${q.reason}; with a rounding reserve: ${retry.detail}; in whole quanta: ${exact.detail}` };
     }
     const bad = checkIntegerPlan(scope, q.plan);
     if (bad) return { ok: false, status: 'rounding', info, detail: `plan failed its check: ${bad}` };
@@ -582,9 +593,11 @@ export class TransferScheduler {
       for (let t = it.from; t < p.end; t++) for (let k = 0; k < K; k++) p.rates[(t - p.req.earliest) * K + k] = 0;
       writeRates(p, it.from, it.to, out.plan.rates[i]);
       applyUsage(this.cal, p, 1, now);
-      // Re-optimisation kept the price within the budget, so this never rises; after a cut it may (the
-      // customer's bill stays capped at the quoted price; the next re-plans must not raise it further).
-      p.budget = priceOf(p);
+      // Re-optimisation kept the price within the budget (the quoted price), so it never exceeds the quote;
+      // after a cut it may (the customer's bill stays capped at the quoted price; the next re-plans must not
+      // raise it further). A re-plan that made it cheaper does not lower the budget: the customer was
+      // promised the quote, and a later re-plan may use that room again.
+      p.budget = Math.max(p.quoted, priceOf(p));
       if (!sameRates(before, p.rates)) changed.push(scheduleOf(this.cal, p));
     });
     this.cal.lit.set(out.plan.lit);

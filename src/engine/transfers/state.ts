@@ -41,7 +41,11 @@ export interface Plan {
   rates: Float64Array;
   /** Exclusive end of the window the rates cover (the deadline, later only after a cut made it late). */
   end: number;
-  /** Cap on this plan's price for re-optimisation: its current price (so re-planning never raises it). */
+  /**
+   * Cap on this plan's price for re-optimisation: the price quoted to the customer (a re-plan may cost up to
+   * what was promised, never more), or its current price when a cut already raised it past the quote (then
+   * later re-plans must not raise it further).
+   */
   budget: number;
   /** Price quoted at admission (minor units): what the customer is told; no re-optimisation exceeds it. */
   quoted: number;

@@ -478,6 +478,8 @@ export class TransferService {
       if (entries.length === 0) continue;
       if (paths.some((x) => x === null)) throw new Error(`internal: transfer ${t.id} rides a trunk that is no longer live`);
       const deliveredBefore = t.schedule.filter((e) => e.slot < base).reduce((s, e) => s + e.rateGbps * t.slotSeconds, 0);
+      // The quote covers the whole schedule; the slots restored may cost what it leaves after those before them.
+      const pricedBefore = t.schedule.filter((e) => e.slot < base).reduce((s, e) => s + e.rateGbps * t.slotSeconds * (t.paths[e.path]?.pricePerGbitMinor ?? 0), 0);
       const earliest = Math.max(0, Math.ceil(Date.parse(t.earliestStart) / slotMs()) - base);
       const deadline = Math.max(slotOf(Date.parse(t.deadline)) - base, earliest + 1);
       scheduler.restore(
@@ -491,7 +493,7 @@ export class TransferService {
           paths: paths as NonNullable<(typeof paths)[number]>[],
         },
         entries,
-        t.priceMinor,
+        Math.max(0, t.priceMinor - pricedBefore),
         { late: t.state === 'late', endSlot: Math.max(...entries.map((e) => e.slot + 1)) },
       );
       stored.set(t.id, t);

@@ -39,6 +39,8 @@ export interface OracleProblem {
   waves?: readonly OracleWave[];
   /** Free spectrum [spectrum][slot], 12.5 GHz slots. */
   spectrumFree?: readonly (readonly number[])[];
+  /** Rates in whole Gbps (integer variables: a MILP), for schedules booked in 1 Gbps quanta. */
+  wholeRates?: boolean;
 }
 
 export interface OracleResult {
@@ -65,6 +67,7 @@ export function oracleLp(p: OracleProblem): { text: string; columns: string[]; i
       tr.paths.forEach((pa, k) => {
         const x = `x${i}_${k}_${t}`;
         cols.push(x);
+        if (p.wholeRates) ints.push(x);
         const mult = new Map<number, number>();
         for (const l of pa.links) mult.set(l, (mult.get(l) ?? 0) + 1);
         for (const [l, m] of mult) capTerms[l][t].push(`${num(m)} ${x}`);
