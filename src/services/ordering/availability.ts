@@ -263,7 +263,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
           // while one fits.
           fitsTo = piece.b;
           const first = ends.indexOf(piece.b);
-          for (let n = 1; first + n < ends.length; n *= 2) {
+          for (let n = 4; first + n < ends.length; n *= 4) {
             const to = ends[Math.min(first + n, ends.length - 1)];
             const longer = during(lit, spec, piece.a, to, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, piece.a, to), trunks: [] }), spec, route, opts, tried));
             if (!longer) break;
