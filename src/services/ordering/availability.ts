@@ -6,8 +6,9 @@
  * Occupancy only changes where a reservation starts or ends, so the period is cut at those instants and
  * each piece is judged on what is held during it: in memory for waves and dark fiber (one read of the
  * candidate resources' reservations with their times; a plan that fits a longer window is carried over
- * every piece inside it), one planning read per piece for packet circuits (their trunks come and go too). Waves are judged by GSNR against the channels lit during
- * each piece (any instant of it: conservative), as orders are.
+ * every piece inside it), one planning read per piece for packet circuits (their trunks come and go
+ * too). Waves are judged by GSNR against the channels lit during each piece (any instant of it:
+ * conservative), as orders are.
  */
 import { validationFailed, type FieldError } from '../../domain/errors.js';
 import { MAX_ADVANCE_MS, parseIsoMs, type BookingWindow } from '../../domain/calendar.js';
@@ -259,12 +260,12 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
         if (witness) {
           // Planned for this piece, so it fits at least this piece. A plan made for a longer window
           // (everything held at any instant of it, every channel lit in it) fits each piece inside it
-          // and is not soon met by a range that starts later: windows of 2, 4, 8… pieces are tried
+          // and is not soon met by a range that starts later: windows of 4, 16, 64… pieces are tried
           // while one fits.
           fitsTo = piece.b;
           const first = ends.indexOf(piece.b);
           for (let n = 4; first + n < ends.length; n *= 4) {
-            const to = ends[Math.min(first + n, ends.length - 1)];
+            const to = ends[first + n];
             const longer = during(lit, spec, piece.a, to, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, piece.a, to), trunks: [] }), spec, route, opts, tried));
             if (!longer) break;
             witness = longer;
