@@ -791,6 +791,36 @@ export class LineSystemState implements LineState {
         chain.seen = this.changes;
       }
     };
+    // Per span, the channels a sum takes: those lit in this window, or those that entered (+) or left
+    // (−) it since an earlier window (keyed by that window). Every lightpath summed on the span shares
+    // them, so each span's channels are scanned once per window rather than once per lightpath on it;
+    // they are dropped when a channel is lit or turned off (positions move).
+    const lists = new Map<SpanChannels, Map<string, { js: number[]; signs: number[] }>>();
+    let listsAt = this.changes;
+    const channelsOf = (s: SpanChannels, had: WindowSum | undefined): { js: number[]; signs: number[] } => {
+      if (listsAt !== this.changes) {
+        lists.clear();
+        listsAt = this.changes;
+      }
+      let bySpan = lists.get(s);
+      if (bySpan === undefined) lists.set(s, (bySpan = new Map()));
+      const key = had === undefined ? '' : `${had.from}:${had.to}`;
+      let l = bySpan.get(key);
+      if (l !== undefined) return l;
+      l = { js: [], signs: [] };
+      const { t0, t1 } = s;
+      for (let j = 0; j < t0.length; j++) {
+        const is = t0[j] < to && t1[j] > from;
+        if (had === undefined) {
+          if (is) l.js.push(j);
+        } else if (is !== (t0[j] < had.to && t1[j] > had.from)) {
+          l.js.push(j);
+          l.signs.push(is ? 1 : -1);
+        }
+      }
+      bySpan.set(key, l);
+      return l;
+    };
     const invOf = (st: LpState): number => {
       const had = chain.sums.get(st);
       if (had !== undefined && had.from === from && had.to === to) return had.inv;
@@ -799,14 +829,15 @@ export class LineSystemState implements LineState {
         const s = this.span(sid);
         const i = s.lp.indexOf(st);
         const m = s.model;
-        for (let j = 0; j < s.ids.length; j++) {
-          const is = j === i || (s.t0[j] < to && s.t1[j] > from);
-          if (had === undefined) {
-            if (is) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
-          } else if (j !== i && is !== (s.t0[j] < had.to && s.t1[j] > had.from)) {
-            // Entered or left since the window the sum was made for.
-            inv += (is ? 1 : -1) * pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
-          }
+        // Its own channel counts whatever the window (its self-NLI); never as entering or leaving.
+        if (had === undefined) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[i], s.b[i], s.b2[i], s.p[i], true);
+        const { js, signs } = channelsOf(s, had);
+        for (let n = 0; n < js.length; n++) {
+          const j = js[n];
+          if (j === i) continue;
+          const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
+          // Lit in the window, or entered or left since the window the sum was made for.
+          inv += had === undefined ? x : signs[n] * x;
         }
       }
       chain.sums.set(st, { inv, from, to });

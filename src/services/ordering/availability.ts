@@ -4,10 +4,11 @@
  * open-ended booking would fit, and (operators) a span's occupancy over time.
  *
  * Occupancy only changes where a reservation starts or ends, so the period is cut at those instants and
- * each piece is planned once on what is held during it: in memory for waves and dark fiber (one read of
- * the candidate resources' reservations with their times), one planning read per piece for packet
- * circuits (their trunks come and go too). Waves are judged by GSNR against the channels lit during
- * each piece (any instant of it: conservative), as orders are.
+ * each piece is judged on what is held during it: in memory for waves and dark fiber (one read of the
+ * candidate resources' reservations with their times; a plan that fits a longer window is carried over
+ * every piece inside it), one planning read per piece for packet circuits (their trunks come and go
+ * too). Waves are judged by GSNR against the channels lit during each piece (any instant of it:
+ * conservative), as orders are.
  */
 import { validationFailed, type FieldError } from '../../domain/errors.js';
 import { MAX_ADVANCE_MS, parseIsoMs, type BookingWindow } from '../../domain/calendar.js';
@@ -191,33 +192,87 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   }
   const ranges = await st.heldWithTimes(ctx.db, routeResources(view, spec, route), iso(start), iso(end));
   const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
-  // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
-  // meets it, and where nothing fits, nothing fits until some range is released. So a piece is
-  // planned again only when the last plan was met, or something was released after an infeasible
-  // piece (with a count asked for, every piece is counted). Waves are judged by GSNR, which falls
-  // with every channel lit on their spans (never rises: test/qot): for them a range added anywhere
-  // on a span the plan uses meets it.
   const physical = lit !== null;
+  // Every instant a piece may end at, in order.
+  const ends = cuts(start, end, ranges).map(([, b]) => b);
+  /**
+   * The latest piece end c (after `from`) such that `plan` fits throughout [from, c), or `from` when it
+   * does not fit even the first piece. A plan fits a window when no range held in it takes one of its
+   * slots and its waves pass the planner's tests among the channels lit at any instant of it; both
+   * only get harder as the window grows (more ranges, more channels: GSNR only falls), so a plan
+   * that fits [from, c) fits every piece inside it, and the answer is found by galloping over the
+   * piece ends (a few evaluations for a run of pieces instead of one per piece).
+   */
+  const fitsThrough = (plan: Plan, from: number): number => {
+    // The first instant a range taking one of the plan's slots is held.
+    let clash = end;
+    for (const r of ranges) if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && meets(plan, r)) clash = Math.max(r.fromMs, from);
+    if (clash <= from) return from;
+    const first = ends.findIndex((b) => b > from);
+    let last = first;
+    while (last + 1 < ends.length && ends[last + 1] <= clash) last++;
+    if (ends[last] > clash) return from;
+    const passes = (i: number): boolean => !physical || during(lit, spec, from, ends[i], (opts) => stillFits(plan, opts));
+    if (passes(last)) return ends[last];
+    if (last === first || !passes(first)) return from;
+    // passes(lo) and not passes(hi): gallop from the first piece, then bisect.
+    let lo = first;
+    let step = 1;
+    let hi = last;
+    while (lo + step < hi) {
+      if (!passes(lo + step)) {
+        hi = lo + step;
+        break;
+      }
+      lo += step;
+      step *= 2;
+    }
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (passes(mid)) lo = mid;
+      else hi = mid;
+    }
+    return ends[lo];
+  };
+  // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
+  // meets it, and where nothing fits, nothing fits until some range is released. So a plan found for
+  // one piece is carried as far as it provably fits (fitsThrough), and a piece is planned again only
+  // where it stops fitting, or where something was released after an infeasible piece (with a count
+  // asked for, every piece is counted). Waves are judged by GSNR, which falls with every channel lit
+  // on their spans (never rises: test/qot).
   let prev: boolean | null = null;
-  let lastPlan: Plan | null = null;
+  let witness: Plan | null = null;
+  let fitsTo = -Infinity;
   for (const piece of sweep(start, end, ranges)) {
     let feasible: boolean;
     let count: number | undefined;
-    const witness = lastPlan;
-    if (!q.count && prev === true && witness && !piece.added.some((r) => meets(witness, r, physical))) feasible = true;
+    if (!q.count && witness && piece.b <= fitsTo) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
-    else if (!q.count && prev === true && witness && physical && !piece.added.some((r) => meets(witness, r)) && during(lit, spec, piece.a, piece.b, (opts) => stillFits(witness, opts))) {
-      // Channels were added beside the last plan's waves, on no slot of theirs: the plan still fits
-      // if its waves still pass the planner's tests among them (one evaluation per wave, no search).
-      feasible = true;
-    } else {
+    else if (!q.count && witness && (fitsTo = fitsThrough(witness, piece.a)) > piece.a) feasible = true;
+    else {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
       if (q.count) {
         count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
         feasible = count > 0;
       } else {
-        lastPlan = during(lit, spec, piece.a, piece.b, (opts, tried) => fitsOn(view, occ, spec, route, opts, tried));
-        feasible = lastPlan !== null;
+        witness = during(lit, spec, piece.a, piece.b, (opts, tried) => fitsOn(view, occ, spec, route, opts, tried));
+        feasible = witness !== null;
+        if (witness) {
+          // Planned for this piece, so it fits at least this piece. A plan made for a longer window
+          // (everything held at any instant of it, every channel lit in it) fits each piece inside it
+          // and is not soon met by a range that starts later: windows of 4, 16, 64… pieces are tried
+          // while one fits.
+          fitsTo = piece.b;
+          const first = ends.indexOf(piece.b);
+          for (let n = 4; first + n < ends.length; n *= 4) {
+            const to = ends[first + n];
+            const longer = during(lit, spec, piece.a, to, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, piece.a, to), trunks: [] }), spec, route, opts, tried));
+            if (!longer) break;
+            witness = longer;
+            fitsTo = to;
+          }
+          fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a));
+        }
       }
     }
     prev = feasible;
@@ -252,8 +307,8 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
 }
 
 /** Whether a held range takes a unit the plan uses. */
-function meets(plan: Plan, r: st.TimedRange, anywhereOnResource = false): boolean {
-  return plan.allocations.some((x) => x.resourceId === r.resourceId && (anywhereOnResource || (x.sub === r.sub && x.lo < r.hi && r.lo < x.hi)));
+function meets(plan: Plan, r: st.TimedRange): boolean {
+  return plan.allocations.some((x) => x.resourceId === r.resourceId && x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
 }
 
 /** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */
@@ -262,8 +317,6 @@ interface SweepPiece {
   b: number;
   /** The ranges held throughout the piece. */
   held: () => st.TimedRange[];
-  /** Ranges that start at a (for the first piece: every range held in it). */
-  added: st.TimedRange[];
   /** Some range ends at a. */
   removed: boolean;
 }
@@ -282,14 +335,12 @@ function* sweep(start: number, end: number, ranges: readonly st.TimedRange[]): G
   for (const [a, b] of cuts(start, end, ranges)) {
     let removed = false;
     for (; nextEnd < byEnd.length && (byEnd[nextEnd].toMs as number) <= a; nextEnd++) removed = active.delete(byEnd[nextEnd]) || removed;
-    const added: st.TimedRange[] = [];
     for (; nextStart < byStart.length && byStart[nextStart].fromMs < b; nextStart++) {
       const r = byStart[nextStart];
       if (r.toMs !== null && r.toMs <= a) continue;
       active.add(r);
-      added.push(r);
     }
-    yield { a, b, held: () => [...active], added, removed };
+    yield { a, b, held: () => [...active], removed };
   }
 }
 
