@@ -144,8 +144,8 @@ export class LitChannels {
   private version = -1;
   private readonly rows = new Map<number, ChannelRow>();
   private readonly byLp = new Map<string, Set<number>>();
-  /** Row ids per span: what heldOn reads. */
-  private readonly bySpan = new Map<string, Set<number>>();
+  /** The kept rows of each span (the same objects as in `rows`): what heldOn reads. */
+  private readonly bySpan = new Map<string, Set<ChannelRow>>();
   /** This process's planned waves not yet confirmed by the store: lightpath id → its input. */
   private readonly inflight = new Map<string, LightpathInput>();
   private nextExpiryMs = Infinity;
@@ -208,7 +208,7 @@ export class LitChannels {
     set.add(r.allocId);
     let onSpan = this.bySpan.get(r.spanId);
     if (!onSpan) this.bySpan.set(r.spanId, (onSpan = new Set()));
-    onSpan.add(r.allocId);
+    onSpan.add(r);
     if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
   }
 
@@ -217,7 +217,7 @@ export class LitChannels {
     const id = lightpathIdOf(r);
     this.rows.delete(r.allocId);
     this.byLp.get(id)?.delete(r.allocId);
-    this.bySpan.get(r.spanId)?.delete(r.allocId);
+    this.bySpan.get(r.spanId)?.delete(r);
     return id;
   }
 
@@ -308,12 +308,9 @@ export class LitChannels {
     if (this.view !== view || this.state === null) throw new Error('LitChannels.heldOn: the view is not loaded (call ready first)');
     const held: HeldRange[] = [];
     for (const sid of new Set(spanIds)) {
-      const ids = this.bySpan.get(sid);
-      if (ids === undefined) continue;
-      for (const a of ids) {
-        const r = this.rows.get(a) as ChannelRow;
-        if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi });
-      }
+      const rows = this.bySpan.get(sid);
+      if (rows === undefined) continue;
+      for (const r of rows) if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi });
     }
     return held;
   }
