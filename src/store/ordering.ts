@@ -110,7 +110,7 @@ function isoOrNull(v: unknown): string | null {
 export async function insertQuote(q: Queryable, r: Omit<QuoteRow, 'createdAt'>): Promise<QuoteRow> {
   const res = await q.query<Record<string, unknown>>(
     `WITH lp_async AS (SELECT set_config('synchronous_commit', 'off', true))
-     INSERT INTO quotes (id, tenant_id, request, options, expires_at) SELECT $1, $2, $3::jsonb, $4::jsonb, $5 FROM lp_async
+     INSERT INTO quotes (id, tenant_id, request, options, expires_at) SELECT $1, $2, $3::json, $4::json, $5 FROM lp_async
      RETURNING created_at`,
     [r.id, r.tenantId, JSON.stringify(r.request), JSON.stringify(r.options), r.expiresAt],
     { prepare: true },

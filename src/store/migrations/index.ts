@@ -13,6 +13,7 @@ import { plans } from './012-plans.js';
 import { transferWaves } from './013-transfer-waves.js';
 import { eventOutbox } from './014-event-outbox.js';
 import { occupancyDeletes } from './015-occupancy-deletes.js';
+import { quotesJson } from './016-quotes-json.js';
 
 /** A schema change, applied once, in order, in its own transaction. */
 export interface Migration {
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'transfer-waves', sql: transferWaves },
   { version: 14, name: 'event-outbox', sql: eventOutbox },
   { version: 15, name: 'occupancy-deletes', sql: occupancyDeletes },
+  { version: 16, name: 'quotes-json', sql: quotesJson },
 ];
