@@ -25,20 +25,21 @@
  * is checked (null). So is any change outside the two lists, and any datastore not shaped as one
  * org-openroadm-device.
  */
-import { serializeXml, type XElement } from '../../southbound/netconf/xml.js';
+import type { XElement } from '../../southbound/netconf/xml.js';
 import { NS } from '../../southbound/openroadm/model.js';
 
 const LISTS: Record<string, string> = { interface: 'name', 'roadm-connections': 'connection-name' };
 
-/** Serialized top-level entries, kept while the element lives (the running datastore's are reused by the next commit). */
-const texts = new WeakMap<XElement, string>();
-function textOf(e: XElement): string {
-  let t = texts.get(e);
-  if (t === undefined) {
-    t = serializeXml(e);
-    texts.set(e, t);
+/** Same content: the same element (an edit shares what it does not change, datastore.ts), or equal trees. */
+function same(a: XElement, b: XElement): boolean {
+  if (a === b) return true;
+  if (a.ns !== b.ns || a.name !== b.name || a.text !== b.text || a.valueNs !== b.valueNs || a.attrs.length !== b.attrs.length || a.children.length !== b.children.length) return false;
+  for (let i = 0; i < a.attrs.length; i++) {
+    const [x, y] = [a.attrs[i], b.attrs[i]];
+    if (x.name !== y.name || x.ns !== y.ns || x.value !== y.value) return false;
   }
-  return t;
+  for (let i = 0; i < a.children.length; i++) if (!same(a.children[i], b.children[i])) return false;
+  return true;
 }
 
 function keyOf(e: XElement): string | null {
@@ -65,9 +66,19 @@ function entryTexts(e: XElement): Set<string> {
   return t;
 }
 
-function hasOtherProvisionMode(e: XElement): boolean {
+function otherProvisionMode(e: XElement): boolean {
   if (e.name === 'provision-mode' && e.children.length === 0) return e.text !== 'explicit';
-  return e.children.some(hasOtherProvisionMode);
+  return e.children.some(otherProvisionMode);
+}
+const provisionModes = new WeakMap<XElement, boolean>();
+/** True when a subtree has a provision-mode other than explicit (kept per entry: entries are shared from commit to commit). */
+function hasOtherProvisionMode(e: XElement): boolean {
+  let v = provisionModes.get(e);
+  if (v === undefined) {
+    v = otherProvisionMode(e);
+    provisionModes.set(e, v);
+  }
+  return v;
 }
 
 /**
@@ -79,10 +90,10 @@ export function validationSlice(base: readonly XElement[], next: readonly XEleme
   const [b, n] = [base[0], next[0]];
   if (b.ns !== NS.device || n.ns !== NS.device || b.name !== 'org-openroadm-device' || n.name !== 'org-openroadm-device') return null;
   const baseEntries = new Map<string, XElement>();
-  const baseOther: string[] = [];
+  const baseOther: XElement[] = [];
   for (const c of b.children) {
     const k = keyOf(c);
-    if (k === null) baseOther.push(textOf(c));
+    if (k === null) baseOther.push(c);
     else baseEntries.set(k, c);
   }
   const nextOther: XElement[] = [];
@@ -94,10 +105,10 @@ export function validationSlice(base: readonly XElement[], next: readonly XEleme
       continue;
     }
     const was = baseEntries.get(k);
-    entries.push({ key: k, e: c, changed: was === undefined || textOf(was) !== textOf(c) });
+    entries.push({ key: k, e: c, changed: was === undefined || !same(was, c) });
   }
   // Anything outside the two lists changed (or moved): the whole datastore.
-  if (nextOther.length !== baseOther.length || nextOther.some((c, i) => textOf(c) !== baseOther[i])) return null;
+  if (nextOther.length !== baseOther.length || nextOther.some((c, i) => !same(c, baseOther[i]))) return null;
   if (b.children.some((c) => keyOf(c) !== null && hasOtherProvisionMode(c)) || entries.some((x) => x.changed && hasOtherProvisionMode(x.e))) return null;
 
   const nameOf = (key: string) => key.slice(key.indexOf('\u0000') + 1);
@@ -131,9 +142,7 @@ export function validationSlice(base: readonly XElement[], next: readonly XEleme
   const follow = (texts: Set<string>) => {
     for (const t of texts) for (const i of byName.get(t) ?? []) add(i);
   };
-  const fixed = new Set<string>();
-  for (const c of nextOther) leafTexts(c, fixed);
-  follow(fixed);
+  for (const c of nextOther) follow(entryTexts(c));
   while (queue.length > 0) follow(entryTexts(entries[queue.pop()!].e));
 
   const index = new Map(entries.map((x, i) => [x.e, i]));
