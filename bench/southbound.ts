@@ -22,10 +22,12 @@
  * Targets: one wave < 200 ms on loopback; cut-to-restored for 300 services < 5 s.
  * Prints figures; asserts nothing. Run: npm run bench:southbound
  * (SOUTHBOUND_BENCH_PARTS=one,many,restore, SOUTHBOUND_BENCH_RUNS, SOUTHBOUND_BENCH_WAVES, SOUTHBOUND_BENCH_RESTORE, SOUTHBOUND_BENCH_VALIDATION=structural,
- * DATABASE_URL for PostgreSQL.)
+ * SOUTHBOUND_BENCH_PROFILE=FILE writes a CPU profile of this process from the cut to the last
+ * restoration configured, DATABASE_URL for PostgreSQL.)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinNetwork } from '../src/data/builtin-network.js';
@@ -57,6 +59,12 @@ const TARGET_RESTORE_MS = 5000;
 const WORKER_CONCURRENCY = 64;
 /** Equipment: enough add/drop ports for the regenerators that long restoration paths need. */
 const LAYOUT = { xpondersPerShelf: 48, srgsPerRoadm: 4, portsPerSrg: 24 };
+/**
+ * POP-to-POP waves for the cut: pairs whose shortest path crosses the busiest span in at most this
+ * many sites (about 2,700 km at most: a 100G wave reaches them without regenerators, whose add/drop
+ * ports at a few sites ran out when longer pairs were ordered), each pair ordered several times.
+ */
+const POP_PAIR_MAX_SITES = 7;
 const USER = 'bench';
 const PASSWORD = 'bench-secret';
 const sharedModels = path.resolve(process.env.LIGHTPATH_SHARED_DIR ?? path.join('..', 'shared'), 'data', 'openroadm', 'model');
@@ -303,8 +311,8 @@ async function main(): Promise<void> {
     // dispersion of a coast-to-coast path; and each channel lit on the span lowers the margin of the
     // long waves already there, so after about 60 of them the span takes no more). So the services are
     // first the carrier's own POP-to-POP waves whose shortest path crosses the span (each ROADM end an
-    // add/drop port), shortest first, each pair once in turn, then data-center pairs, until RESTORE
-    // services cross it.
+    // add/drop port; POP_PAIR_MAX_SITES), shortest first, in turn, then data-center pairs, until
+    // RESTORE services cross it.
     const popPairs: [string, string][] = [];
     {
       const pops = net.sites.filter((s) => s.kind === 'pop').map((s) => s.id);
@@ -312,7 +320,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < pops.length; i++) {
         for (let j = i + 1; j < pops.length; j++) {
           const p = kShortestPaths(g, pops[i], pops[j], 1).paths[0];
-          if (p?.spans.some((e) => g.spanIds[e] === busiest)) withHops.push([pops[i], pops[j], p.nodes.length]);
+          if (p && p.nodes.length <= POP_PAIR_MAX_SITES && p.spans.some((e) => g.spanIds[e] === busiest)) withHops.push([pops[i], pops[j], p.nodes.length]);
         }
       }
       withHops.sort((a, b) => a[2] - b[2] || (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
@@ -330,7 +338,7 @@ async function main(): Promise<void> {
       else {
         // Each POP end takes an add/drop port: no more than 3/4 of a ROADM's ports go to one end (regenerators and restoration need some).
         pool = [];
-        for (let k = 0; k < popPairs.length && pool.length < need; k++) {
+        for (let k = 0; k < popPairs.length * 8 && pool.length < need; k++) {
           const [a, z] = popPairs[popNext++ % popPairs.length];
           if ((endUse.get(a) ?? 0) >= PORTS_PER_END || (endUse.get(z) ?? 0) >= PORTS_PER_END) continue;
           for (const e of [a, z]) endUse.set(e, (endUse.get(e) ?? 0) + 1);
@@ -364,7 +372,7 @@ async function main(): Promise<void> {
     }
     const failedPlacements = await db.query<{ reason: string; n: string }>(`SELECT failure_reason AS reason, count(*) AS n FROM orders o JOIN services s ON s.id = o.service_id WHERE s.id = ANY($1) AND o.state = 'failed' GROUP BY failure_reason ORDER BY count(*) DESC LIMIT 3`, [placed]);
     const notOnSpan = placed.length - onSpan.size - failedPlacements.rows.reduce((n, r) => n + Number(r.n), 0);
-    console.log(`\nplacing restorable waves whose shortest path crosses ${busiest} (${candidates.length} data-center pairs, then ${popPairs.length} POP pairs): ${placed.length} orders placed, ${onSpan.size} active across it (${fromDc.size} between data centers, ${onSpan.size - fromDc.size} between POPs), ${notOnSpan} routed elsewhere (or not active)`);
+    console.log(`\nplacing restorable waves whose shortest path crosses ${busiest} (${popPairs.length} POP pairs of at most ${POP_PAIR_MAX_SITES} sites, then ${candidates.length} data-center pairs): ${placed.length} orders placed, ${onSpan.size} active across it (${fromDc.size} between data centers, ${onSpan.size - fromDc.size} between POPs), ${notOnSpan} routed elsewhere (or not active)`);
     for (const [why, n] of [...refusedPlacements].sort((a, b) => b[1] - a[1]).slice(0, 3)) console.log(`  refused at placement (${n}): ${why}`);
     for (const r of failedPlacements.rows) console.log(`  failed on activation (${r.n}): ${r.reason}`);
     const audit0 = await services.devices.audit();
@@ -391,6 +399,13 @@ async function main(): Promise<void> {
     };
     const vstats = () => ('stats' in fleet.validator ? { ...(fleet.validator as YangValidator).stats } : null);
     const v0 = vstats();
+    const profileFile = process.env.SOUTHBOUND_BENCH_PROFILE;
+    const inspector = profileFile ? new Session() : null;
+    if (inspector) {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    }
     const tCut = performance.now();
     fleet.cut(busiest);
     let recordedAt = 0;
@@ -410,6 +425,11 @@ async function main(): Promise<void> {
       return Number(r.rows[0].n) === 0;
     }, 600_000, 10);
     await poller;
+    if (inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      fs.writeFileSync(profileFile!, JSON.stringify(profile));
+      inspector.disconnect();
+    }
     const configuredAt = Math.max(...[...onSpan].map((id) => reconciled.get(id)?.end ?? NaN));
     const moved = await db.query<{ n: string }>(`SELECT count(*) AS n FROM services WHERE id = ANY($1) AND NOT design::text LIKE $2`, [[...onSpan], `%"${busiest}"%`]);
     const failure = (await services.resilience.listFailures({ open: true })).items.find((f) => f.spans.includes(busiest));
