@@ -14,7 +14,8 @@
  *   next to its peer, the activator device by device in path order (the previous design), and the
  *   time from placing the order to `active` (job pick-up and the store included);
  * - 100 400G waves ordered at once: time to all active, and the driver's per-wave time p50/p99;
- * - 300 restorable 100G waves across the busiest span, then `devices cut` of that span: detection (the
+ * - 300 restorable 100G waves across the busiest span (POP-to-POP waves first, then data-center pairs:
+ *   see the placement's comment; each is a service of its own), then `devices cut` of that span: detection (the
  *   loss-of-signal alarms from both ends correlated into a failure recorded with source `device`),
  *   computation (restoration committed: the reconfiguration jobs exist), configuration (every moved
  *   wave's new path configured and the old one removed, make-before-break), total; then the audit;
@@ -330,13 +331,13 @@ async function main(): Promise<void> {
     let popNext = 0;
     let dcRound = false;
     const endUse = new Map<string, number>();
-    const PORTS_PER_END = Math.floor((LAYOUT.srgsPerRoadm * LAYOUT.portsPerSrg * 3) / 4);
+    const PORTS_PER_END = Math.floor((LAYOUT.srgsPerRoadm * LAYOUT.portsPerSrg) / 2);
     for (let round = 0; onSpan.size < RESTORE && round < 8; round++) {
       const need = RESTORE - onSpan.size;
       let pool: [string, string][];
       if (dcRound) pool = candidates.slice(0, need);
       else {
-        // Each POP end takes an add/drop port: no more than 3/4 of a ROADM's ports go to one end (regenerators and restoration need some).
+        // Each POP end takes an add/drop port: no more than half of a ROADM's ports go to one end (regenerators, also on restoration paths, need the rest).
         pool = [];
         for (let k = 0; k < popPairs.length * 8 && pool.length < need; k++) {
           const [a, z] = popPairs[popNext++ % popPairs.length];
