@@ -116,3 +116,21 @@ test('leaf-list entries are identified by value; identities compare by namespace
   const b = parseXml('<x xmlns:q="urn:ids"><t>q:one</t></x>').children[0];
   assert.equal(subtreeFilter([a], [b]).length, 1, 'same identity under different prefixes');
 });
+
+test('an edit leaves its input as it was and shares with it what it does not change', () => {
+  const before = show(USERS);
+  const r = editConfig(USERS, doc(`<top xmlns="${EX}"><users><user><name>fred</name><type>superuser</type></user><user nc:operation="delete"><name>barney</name></user></users></top>`), { schema });
+  assert.deepEqual(r.errors, []);
+  assert.equal(show(USERS), before, 'input unchanged');
+  const [top, was] = [r.data[0], USERS[0]];
+  assert.notEqual(top, was);
+  assert.equal(top.children.find((c) => c.name === 'interface'), was.children.find((c) => c.name === 'interface'), 'an untouched subtree is shared');
+  const users = top.children.find((c) => c.name === 'users')!;
+  assert.equal(users.children.find((u) => u.children[0].text === 'root'), was.children.find((c) => c.name === 'users')!.children[0], 'an untouched list entry is shared');
+  assert.deepEqual(users.children.map((u) => u.children.find((c) => c.name === 'type')?.text), ['superuser', 'superuser']);
+  // A second edit of the result leaves the first result as it was.
+  const mid = show(r.data);
+  editConfig(r.data, doc(`<top xmlns="${EX}"><users><user><name>root</name><type>guest</type></user></users><interface nc:operation="delete"><name>eth0</name></interface></top>`), { schema });
+  assert.equal(show(r.data), mid);
+  assert.equal(show(USERS), before);
+});

@@ -37,12 +37,30 @@ export interface EditResult {
 
 class EditContext {
   readonly errors: RpcErrorInfo[] = [];
+  /** Elements copied by this edit (their children arrays are its own to change). */
+  private readonly owned = new WeakSet<XElement>();
   readonly namespaces: Record<string, string> = {};
   private n = 0;
   constructor(
     readonly schema: DatastoreSchema,
     readonly stopOnFirst: boolean,
   ) {}
+
+  /**
+   * The element at siblings[at], made this edit's own before it is changed or descended into: a
+   * shallow copy with its own children array (the children themselves stay shared until they are
+   * changed in turn). The datastore the edit started from is never modified, and what the edit does
+   * not touch is shared with it, so an edit of a large datastore copies the path it changes, not the
+   * datastore. `siblings` must itself be the edit's own.
+   */
+  mutable(siblings: XElement[], at: number): XElement {
+    const e = siblings[at];
+    if (this.owned.has(e)) return e;
+    const c: XElement = { ...e, children: [...e.children] };
+    this.owned.add(c);
+    siblings[at] = c;
+    return c;
+  }
 
   prefix(ns: string): string {
     for (const [p, u] of Object.entries(this.namespaces)) if (u === ns) return p;
@@ -194,10 +212,13 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
         }
         break;
       }
-      for (const c of edit.children) {
-        if (keys?.includes(c.name)) continue;
-        applyNode(ctx, siblings[at].children, c, path, xpath, 'none');
-        if (ctx.stopped) return;
+      {
+        const own = ctx.mutable(siblings, at);
+        for (const c of edit.children) {
+          if (keys?.includes(c.name)) continue;
+          applyNode(ctx, own.children, c, path, xpath, 'none');
+          if (ctx.stopped) return;
+        }
       }
       return;
   }
@@ -209,7 +230,7 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
     return;
   }
   // merge (or create/none descending) into an existing node
-  const target = siblings[at];
+  const target = ctx.mutable(siblings, at);
   if (edit.children.length === 0) {
     if (target.children.length > 0 && edit.text === null) return; // merging an empty container changes nothing
     target.text = edit.text;
@@ -228,13 +249,15 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
 
 /**
  * Applies an edit-config's <config> content to a datastore (RFC 6241 §7.2). The input is not
- * modified. With stop-on-error the edits before the first error stay (the RFC's semantics); with
+ * modified; the result shares with it the elements the edit leaves alone (datastores are never
+ * changed in place: readers get copies, from getConfig, subtreeFilter and mergeTrees). With stop-on-error the edits before the first error stay (the RFC's semantics); with
  * continue-on-error every valid edit stays; with rollback-on-error the caller discards the result
  * when errors is not empty.
  */
 export function editConfig(data: readonly XElement[], config: readonly XElement[], opts: { defaultOperation?: DefaultOperation; errorOption?: ErrorOption; schema?: DatastoreSchema } = {}): EditResult {
   const ctx = new EditContext(opts.schema ?? OPENROADM_SCHEMA, (opts.errorOption ?? 'stop-on-error') !== 'continue-on-error');
-  const out = data.map(cloneElement);
+  // Copy-on-write (EditContext.mutable): the result shares every element the edit does not change.
+  const out = [...data];
   for (const c of config) {
     applyNode(ctx, out, c, '', '', opts.defaultOperation ?? 'merge');
     if (ctx.stopped) break;

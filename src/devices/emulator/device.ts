@@ -9,6 +9,7 @@ import { NS, OPENROADM_MODULES } from '../../southbound/openroadm/model.js';
 import type { DeviceLayout } from '../../southbound/openroadm/layout.js';
 import { editConfig, mergeTrees, subtreeFilter, type DefaultOperation, type ErrorOption } from './datastore.js';
 import { alarmLeaves, initialConfig, stateOf, type ActiveAlarm } from './inventory.js';
+import { validationSlice } from './slice.js';
 import type { DatastoreValidator, ValidationIssue } from './validator.js';
 
 export type Datastore = 'running' | 'candidate';
@@ -173,6 +174,8 @@ export class EmulatedDevice {
   /** Null while the candidate equals running. */
   private candidate: XElement[] | null = null;
   private candidateModifiedBy = 0;
+  /** True when running was accepted by a full or sliced YANG check (not set with test-option set, nor the initial datastore). */
+  private runningChecked = false;
   private readonly locks: Record<Datastore, number> = { running: 0, candidate: 0 };
   private readonly sessions = new Map<number, DeviceSession>();
   private readonly subscriptions = new Map<number, Subscription>();
@@ -243,11 +246,17 @@ export class EmulatedDevice {
     return filter ? subtreeFilter(full, filter) : full;
   }
 
-  /** Validates a datastore with the device rules and the validator; throws NetconfRpcError when invalid. */
-  private async check(data: XElement[]): Promise<void> {
+  /**
+   * Validates a datastore with the device rules and the validator; throws NetconfRpcError when invalid.
+   * With `base`, the running datastore it replaces (valid, since it was accepted), the YANG validator
+   * checks the part of `data` the change can affect (slice.ts; the whole datastore when in doubt);
+   * the device rules always look at the whole datastore.
+   */
+  private async check(data: XElement[], base?: XElement[]): Promise<void> {
     const rules = [...deviceRules(data), ...this.addDropRule(data)];
     if (rules.length > 0) throw new NetconfRpcError(rules);
-    const r = await this.validator.validate(data, 'config');
+    const slice = base && this.runningChecked && base === this.running && this.validator.kind === 'yang' ? validationSlice(base, data) : null;
+    const r = await this.validator.validate(slice ?? data, 'config');
     if (!r.ok) throw new NetconfRpcError(issuesToErrors(r.issues));
   }
 
@@ -287,7 +296,7 @@ export class EmulatedDevice {
         // Running must stay valid whatever the error-option; test-only validates and changes nothing.
         if (!rollback && test !== 'set') {
           try {
-            await this.check(r.data);
+            await this.check(r.data, target === 'running' ? before : undefined);
           } catch (err) {
             this.counters.rejected++;
             if (err instanceof NetconfRpcError && r.errors.length > 0) throw new NetconfRpcError([...r.errors, ...err.errors]);
@@ -298,6 +307,7 @@ export class EmulatedDevice {
       if (test !== 'test-only' && !rollback) {
         if (target === 'running') {
           this.running = r.data;
+          this.runningChecked = test !== 'set';
           this.counters.commits++;
         } else {
           this.candidate = r.data;
@@ -316,7 +326,7 @@ export class EmulatedDevice {
       const candidate = this.candidate;
       if (candidate === null) return;
       try {
-        await this.check(candidate);
+        await this.check(candidate, this.running);
       } catch (err) {
         this.counters.rejected++;
         throw err;
@@ -325,6 +335,7 @@ export class EmulatedDevice {
       // then discarded, RFC 6241 §7.5): nothing to commit any more.
       if (this.candidate !== candidate) throw rpcError('application', 'operation-failed', 'the candidate was discarded while it was being validated (its lock holder\'s session ended)');
       this.running = candidate;
+      this.runningChecked = true;
       this.candidate = null;
       this.counters.commits++;
     });
