@@ -16,20 +16,10 @@ import { InventoryService } from '../../src/services/inventory.js';
 import { planningSnapshot, type HeldRange } from '../../src/store/ordering.js';
 import { builtinNetwork } from '../../src/data/builtin-network.js';
 import { LightpathError } from '../../src/domain/errors.js';
+import { Rng } from '../../src/engine/sim/rng.js';
 import { alice, bob } from './support.js';
 
 const HOUR = 3_600_000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const key = (h: HeldRange) => `${h.resourceId}|${h.sub}|${h.lo}|${h.hi}`;
 const sorted = (hs: readonly HeldRange[]) => hs.map(key).sort();
@@ -51,7 +41,8 @@ for (const driver of testDrivers()) {
       const net = builtinNetwork();
       const pops = net.sites.filter((s) => s.kind === 'pop').map((s) => s.id);
       const spanIds = net.spans.map((s) => s.id);
-      const r = rng(11);
+      const seeded = new Rng(11);
+      const r = (): number => seeded.nextFloat();
       const placed: { by: OrderingService; who: typeof alice; id: string }[] = [];
       let comparisons = 0;
       let nonEmpty = 0;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransferScheduler, type SchedulerOptions, type TransferRequest, type TransferSchedule } from '../../src/engine/transfers/index.js';
 import { violations } from './support/checker.js';
-import { glpkSolve, type OracleTransfer } from './support/glpk.js';
+import { glpkSolve, remainingRow, type OracleTransfer } from './support/glpk.js';
 import { randomInstance, type GenOptions, type Instance } from './support/gen.js';
 import { testSolver } from './support/solver.js';
 
@@ -31,25 +31,10 @@ function oracleFor(inst: Instance, s: TransferScheduler, admitted: TransferReque
       for (const e of sch.entries) for (const l of r.paths[e.path].links) free[l][e.slot] -= e.rateGbps;
       continue;
     }
-    let past = 0;
-    let pastPrice = 0;
-    for (const e of sch.entries) {
-      if (e.slot >= now) continue;
-      past += e.volumeGbit;
-      pastPrice += e.volumeGbit * r.paths[e.path].pricePerGbitMinor;
-    }
-    if (r.volumeGbit - past <= 1e-9 || r.deadlineSlot <= now) continue;
-    others.push({
-      paths: r.paths,
-      from: Math.max(now, r.earliestSlot),
-      to: r.deadlineSlot,
-      volumeGbit: r.volumeGbit - past,
-      ...(r.maxRateGbps !== undefined ? { maxRateGbps: r.maxRateGbps } : {}),
-      // Re-planning may not make a transfer cost more than it was quoted at admission: its budget is that
-      // quote less what its started slots cost.
-      budget: (promised.get(r.id) as number) - pastPrice,
-      mode: 'required',
-    });
+    // Re-planning may not make a transfer cost more than it was quoted at admission: its budget is that
+    // quote less what its started slots cost.
+    const row = remainingRow(r, sch.entries, promised.get(r.id) as number, now);
+    if (row) others.push(row);
   }
   const mine = (deadline: number, mode: OracleTransfer['mode'], volumeGbit = req.volumeGbit): OracleTransfer => ({
     paths: req.paths,

@@ -16,7 +16,7 @@ import { TransferScheduler, type LpSolver, type TransferRequest, type TransferSc
 import { checkIntegerPlan, quantize } from '../../src/engine/transfers/quantize.js';
 import { Calendar } from '../../src/engine/transfers/state.js';
 import { violations } from './support/checker.js';
-import { glpkSolve, type OracleTransfer } from './support/glpk.js';
+import { glpkSolve, remainingRow, type OracleTransfer } from './support/glpk.js';
 import { randomInstance, type Instance } from './support/gen.js';
 import { testSolver } from './support/solver.js';
 
@@ -26,26 +26,9 @@ function integerFeasible(inst: Instance, s: TransferScheduler, admitted: readonl
   const free = inst.network.links.map((l) => Array.from({ length: H }, (_, t) => l.freeGbps[t]));
   const transfers: OracleTransfer[] = [];
   for (const r of admitted) {
-    const sch = s.schedule(r.id) as TransferSchedule;
-    let past = 0;
-    let pastPrice = 0;
-    for (const e of sch.entries) {
-      if (e.slot >= now) continue;
-      past += e.volumeGbit;
-      pastPrice += e.volumeGbit * r.paths[e.path].pricePerGbitMinor;
-      // Started slots are history: they hold their capacity.
-      for (const l of r.paths[e.path].links) free[l][e.slot] -= e.rateGbps;
-    }
-    if (r.volumeGbit - past <= 1e-9 || r.deadlineSlot <= now) continue;
-    transfers.push({
-      paths: r.paths,
-      from: Math.max(now, r.earliestSlot),
-      to: r.deadlineSlot,
-      volumeGbit: r.volumeGbit - past,
-      ...(r.maxRateGbps !== undefined ? { maxRateGbps: r.maxRateGbps } : {}),
-      budget: (quoted.get(r.id) as number) - pastPrice,
-      mode: 'required',
-    });
+    // Started slots are history: they hold their capacity.
+    const row = remainingRow(r, (s.schedule(r.id) as TransferSchedule).entries, quoted.get(r.id) as number, now, free);
+    if (row) transfers.push(row);
   }
   transfers.push({
     paths: req.paths,

@@ -10,7 +10,7 @@ import { latencyLowerBoundUs } from '../../domain/network.js';
 import type { CircuitSpec } from '../../domain/products.js';
 import * as st from '../../store/ordering.js';
 import { parseBooking, windowIso } from './booking.js';
-import { occupancyFrom, planningRequest, routeResources } from './common.js';
+import { occupancyFrom, planningRequest } from './common.js';
 import { checkSites, litState, litWindow, newTrunkId, parseSpec, planOptions, policyOf, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
 import type { CircuitDesign } from './design.js';
 import { toQuote, type Quote, type QuoteOption } from './model.js';
@@ -34,9 +34,9 @@ function designKey(design: CircuitDesign): string {
 
 /**
  * Plans for one window: the view, the route and the snapshot read for it (re-read if the inventory
- * moved). `heldInMemory`: the snapshot did not read the spectrum held on the route (see below).
+ * moved). `heldSpans`: the spans whose held spectrum the snapshot did not read (see below), else null.
  */
-async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot; heldInMemory: boolean }> {
+async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingWindow): Promise<{ view: NetworkView; route: Route | null; snap: st.PlanningSnapshot; heldSpans: readonly string[] | null }> {
   // Plan on the cached view and read version, price book, QoT policy, occupancy and what changed in the
   // lit channels in one statement; only when the inventory moved meanwhile is the view rebuilt and the
   // read repeated. A quote reserves nothing, so when the inventory keeps changing the last route and
@@ -50,9 +50,9 @@ async function planningRead(ctx: OrderingContext, spec: CircuitSpec, w: BookingW
     const req = planningRequest(view, spec, route, null, windowIso(w), since);
     // Spectrum held on the route: the lit channels this process keeps are every spectrum allocation,
     // brought up to this snapshot by the delta it reads, so the store need not scan them again.
-    const heldInMemory = since !== null && req.kind === 'spectrum';
-    const snap = await st.planningSnapshot(ctx.db, heldInMemory ? { ...req, resourceIds: [] } : req);
-    if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap, heldInMemory };
+    const heldSpans = since !== null && req.kind === 'spectrum' ? req.resourceIds : null;
+    const snap = await st.planningSnapshot(ctx.db, heldSpans ? { ...req, resourceIds: [] } : req);
+    if (snap.inventoryVersion === view.version || attempt >= MAX_VIEW_ATTEMPTS) return { view, route, snap, heldSpans };
     view = await ctx.views.at(ctx.db, snap.inventoryVersion);
   }
 }
@@ -65,7 +65,7 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
   const byKey = new Map<string, QuoteOption>();
   const windows = booking.windows;
   for (const [wi, w] of windows.entries()) {
-    const { view, route, snap, heldInMemory } = await planningRead(ctx, spec, w);
+    const { view, route, snap, heldSpans } = await planningRead(ctx, spec, w);
     if (wi === 0) checkSites(view, spec);
     if (!route) continue;
     const book = priceBookFrom(snap.priceBook);
@@ -74,7 +74,7 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
     const lw = litWindow(spec, w, Date.parse(snap.now));
     const state = optical ? await litState(ctx, ctx.db, view, snap, lw) : null;
     // litState applied the snapshot's delta: the rows kept now are what the snapshot would have read.
-    const occ = occupancyFrom(view, spec, heldInMemory ? { ...snap, held: ctx.lit.heldOn(view, routeResources(view, spec, route).ids, lw) } : snap);
+    const occ = occupancyFrom(view, spec, heldSpans ? { ...snap, held: ctx.lit.heldOn(view, heldSpans, lw) } : snap);
     const a = view.sites.get(spec.aSite);
     const z = view.sites.get(spec.zSite);
     const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;

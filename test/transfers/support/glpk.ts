@@ -176,3 +176,45 @@ export function glpkSolve(p: OracleProblem): OracleResult {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** An admitted transfer as the oracle sees it: its request and the schedule it holds. */
+interface AdmittedTransfer {
+  volumeGbit: number;
+  earliestSlot: number;
+  deadlineSlot: number;
+  maxRateGbps?: number;
+  paths: readonly { links: readonly number[]; pricePerGbitMinor: number }[];
+}
+
+/**
+ * What remains at `now` of an admitted transfer under re-optimisation: a required row for its undelivered
+ * volume, within what it was quoted less what its started slots cost (null: nothing left to plan). With
+ * `free`, its started slots also keep their capacity (taken from `free[link][slot]`).
+ */
+export function remainingRow(
+  r: AdmittedTransfer,
+  entries: readonly { slot: number; path: number; rateGbps: number; volumeGbit: number }[],
+  quotedMinor: number,
+  now: number,
+  free?: number[][],
+): OracleTransfer | null {
+  let past = 0;
+  let pastPrice = 0;
+  for (const e of entries) {
+    if (e.slot >= now) continue;
+    past += e.volumeGbit;
+    pastPrice += e.volumeGbit * r.paths[e.path].pricePerGbitMinor;
+    if (free) for (const l of r.paths[e.path].links) free[l][e.slot] -= e.rateGbps;
+  }
+  if (r.volumeGbit - past <= 1e-9 || r.deadlineSlot <= now) return null;
+  return {
+    paths: r.paths,
+    from: Math.max(now, r.earliestSlot),
+    to: r.deadlineSlot,
+    volumeGbit: r.volumeGbit - past,
+    ...(r.maxRateGbps !== undefined ? { maxRateGbps: r.maxRateGbps } : {}),
+    // Re-planning may not make a transfer cost more than it was quoted at admission.
+    budget: quotedMinor - pastPrice,
+    mode: 'required',
+  };
+}
