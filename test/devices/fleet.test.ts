@@ -51,13 +51,27 @@ test('built-in network: a ROADM per POP with a degree per fiber pair of its DWDM
 
 const bin = path.resolve('bin/lightpath.js');
 
-async function freePort(): Promise<number> {
+function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/**
+ * A run of `n` consecutive free ports below Linux's ephemeral range (32768–60999 by default), so
+ * that no other test's listen(0) or outgoing connection can take one of them between this check and
+ * the emulator's listen, nor while the emulator is killed and started again on the same ports. A
+ * single listen(0) port was not enough: the next ports of the run were ephemeral and one was taken.
+ */
+async function freePortRun(n: number): Promise<number> {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * 12000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
 }
 
 /** Starts `lightpath devices serve --json` and resolves with the device table. */
@@ -83,7 +97,7 @@ test('devices serve prints the table; kill -9 mid-session gives a clean error, a
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-devices-'));
   const file = path.join(tmp, 'small.json');
   fs.writeFileSync(file, JSON.stringify(toProjectJson(smallNetwork())));
-  const base = await freePort();
+  const base = await freePortRun(smallNetwork().sites.length); // at least one port per device
   const first = await serve(['--network', file, '--base-port', String(base), '--username', USER]);
   const items = first.table.items;
   assert.deepEqual(items.map((i) => i.port), items.map((_, i) => base + i), 'ports from --base-port');
