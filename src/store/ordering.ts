@@ -714,7 +714,8 @@ export async function planningSnapshot(q: Queryable, f: SnapshotRequest): Promis
            ${select}, h.*, (SELECT json_agg(${trunkJson('COALESCE($3::timestamptz, now())', '$4::timestamptz')} ORDER BY t.id) FROM tr t) AS trunks
            FROM ${SNAPSHOT_HELD_OPEN}`;
   }
-  const row = (await q.query<Record<string, unknown>>(sql, params)).rows[0];
+  // A handful of texts (bare or not, with or without delta, idempotency, trunks): prepared once each.
+  const row = (await q.query<Record<string, unknown>>(sql, params, { prepare: true })).rows[0];
   return snapshotFrom(row, heldByResource(row.held, f.resourceIds));
 }
 

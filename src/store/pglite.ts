@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse, protocol, type Results } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import type { Db, Queryable, QueryResult } from './db.js';
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 
 /**
  * PostgreSQL's default shared_buffers (128 MB) is sized for a server sharing a machine's page cache;
@@ -25,20 +25,28 @@ export async function openPglite(opts: { dataDir?: string; snapshot?: Blob; desc
 
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
+  private readonly prepared: PreparedStatements;
   // PGlite runs one connection; its transaction() holds a mutex, so concurrent callers queue up
   // exactly as they would wait for a row lock on a real server.
-  constructor(readonly pg: PGlite, readonly description: string) {}
+  constructor(readonly pg: PGlite, readonly description: string) {
+    this.prepared = new PreparedStatements(pg);
+  }
 
-  async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    const r = await this.pg.query<Row>(sql, params as unknown[] | undefined);
+  async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>> {
+    // The same mutexes as PGlite's own query(): none while a transaction runs, one statement at a time.
+    const r = opts?.prepare
+      ? await this.pg._runExclusiveTransaction(() => this.pg._runExclusiveQuery(() => this.prepared.run<Row>(sql, params ?? [], true)))
+      : await this.pg.query<Row>(sql, params as unknown[] | undefined);
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction(async (tx) => {
+    const pg = this.pg;
+    const prepared = this.prepared;
+    return pg.transaction(async (tx) => {
       const q: Queryable = {
-        async query<Row>(sql: string, params?: readonly unknown[]) {
-          const r = await tx.query<Row>(sql, params as unknown[] | undefined);
+        async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+          const r = opts?.prepare ? await pg._runExclusiveQuery(() => prepared.run<Row>(sql, params ?? [], false)) : await tx.query<Row>(sql, params as unknown[] | undefined);
           return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
         },
       };
@@ -59,4 +67,49 @@ class PgliteDb implements Db {
 /** True when db is embedded and can be snapshotted. */
 export function isPgliteDb(db: Db): db is Db & { snapshot(): Promise<Blob> } {
   return db.kind === 'pglite' && 'snapshot' in db;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Named prepared statements on PGlite's one connection, for statements sent with `prepare: true` (as
+ * node-postgres does on a server). PGlite's query() sends every statement unnamed, as six protocol
+ * messages, each its own call into the WebAssembly backend, and PostgreSQL parses and plans it every
+ * time. Here a statement is parsed once (Parse and Describe give its parameter types), and each run
+ * is Bind, Describe, Execute and Sync in one call, on the cached statement and plan. Values are
+ * serialised and rows parsed with PGlite's own serializers and parsers, as its query() does, so the
+ * results are the same. The caller holds PGlite's mutexes. `npm run bench:store` prints both.
+ */
+class PreparedStatements {
+  private readonly statements = new Map<string, { name: string; paramOids: number[] }>();
+
+  constructor(private readonly pg: PGlite) {}
+
+  async run<Row>(sql: string, params: readonly unknown[], syncToFs: boolean): Promise<Results<Row>> {
+    const ser = protocol.serialize;
+    let st = this.statements.get(sql);
+    if (st === undefined) {
+      const name = `lp_${this.statements.size + 1}`;
+      const r = await this.pg.execProtocol(concat([ser.parse({ name, text: sql }), ser.describe({ type: 'S', name }), ser.sync()]), { syncToFs: false });
+      st = { name, paramOids: parse.parseDescribeStatementResults(r.messages) };
+      this.statements.set(sql, st);
+    }
+    const oids = st.paramOids;
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serialize = this.pg.serializers[oids[i]];
+      return serialize ? serialize(v) : String(v);
+    });
+    const r = await this.pg.execProtocol(concat([ser.bind({ statement: st.name, values }), ser.describe({ type: 'P' }), ser.execute({}), ser.sync()]), { syncToFs: false });
+    if (syncToFs) await this.pg.syncToFs();
+    return parse.parseResults(r.messages, this.pg.parsers)[0] as Results<Row>;
+  }
 }
