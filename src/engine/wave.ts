@@ -365,7 +365,10 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
   }
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));
-  let lastReason = '';
+  const spanIds = spans.map((e) => g.spanIds[e]);
+  // Why the last start tried failed, kept as numbers and written out once, at the end: most starts
+  // tried fail, and a quote formatted a sentence for each.
+  let failed: { gsnrDb: number } | { worst: { id: string; marginDb: number }; centerGhz: number } | null = null;
   for (const k of starts) {
     const loGhz = ref.startGhz + k * ref.widthGhz;
     const hiGhz = loGhz + n * ref.widthGhz;
@@ -399,7 +402,7 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     const centerGhz = (loGhz + hiGhz) / 2;
     const lp: LightpathInput = {
       id: lightpathId,
-      spanIds: spans.map((e) => g.spanIds[e]),
+      spanIds,
       frequencyHz: centerGhz * 1e9,
       baudRateHz: baudHz,
       txOsnrDb: txOsnrOf(mode),
@@ -413,19 +416,22 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     }
     const short = threshold + req.marginDb - eff.gsnrDb;
     if (short > 0) {
-      lastReason = `${mode.id} reaches ${fmtDb(eff.gsnrDb - toSignalBandwidthDb(0, baudHz))} dB OSNR (0.1 nm) from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}; it needs ${fmtDb(required)} dB + ${fmtDb(req.marginDb)} dB margin`;
+      failed = { gsnrDb: eff.gsnrDb };
       if (short > HOPELESS_DB) break;
       continue;
     }
     if (eff.worst !== null && eff.worst.marginDb < 0) {
-      lastReason = `lighting ${(centerGhz / 1000).toFixed(4)} THz would push lightpath ${eff.worst.id} ${fmtDb(-eff.worst.marginDb)} dB below its threshold`;
+      failed = { worst: eff.worst, centerGhz };
       continue;
     }
     state.add(lp);
     memo.evals.clear();
     return { ok: true, reason: '', lightpath: lp, segment: { lightpathId, lightpath: lp, spans, fiberPairs, startSlots, slotCounts, centerFrequencyGhz: centerGhz, widthGhz: slotCounts[0] * (net.grids[spans[0]] as SpanGrid).slotWidthGhz, qot: segmentQot(eff, lp, required, cd, pmd, spans) } };
   }
-  return { ok: false, reason: lastReason || `no fiber pair is free on every span at any of the free frequencies from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
+  const ends = `from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}`;
+  if (failed === null) return { ok: false, reason: `no fiber pair is free on every span at any of the free frequencies ${ends}` };
+  if ('gsnrDb' in failed) return { ok: false, reason: `${mode.id} reaches ${fmtDb(failed.gsnrDb - toSignalBandwidthDb(0, baudHz))} dB OSNR (0.1 nm) ${ends}; it needs ${fmtDb(required)} dB + ${fmtDb(req.marginDb)} dB margin` };
+  return { ok: false, reason: `lighting ${(failed.centerGhz / 1000).toFixed(4)} THz would push lightpath ${failed.worst.id} ${fmtDb(-failed.worst.marginDb)} dB below its threshold` };
 }
 
 function segmentQot(eff: LightingEffect, lp: LightpathInput, required: number, cd: number, pmd: number, spans: readonly number[]): SegmentQot {
