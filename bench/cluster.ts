@@ -67,6 +67,46 @@ async function load(base: string, key: string, clients: number, seconds: number,
   return { ok, statuses };
 }
 
+/** Allocation attempts and retries by cause, summed over the replicas' /metrics (process-wide counters). */
+async function allocationCounters(replicas: ServerProcess[], key: string): Promise<Map<string, number>> {
+  const sum = new Map<string, number>();
+  for (const r of replicas) {
+    const res = await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+    for (const line of (await res.text()).split('\n')) {
+      const m = /^lightpath_allocation_(attempts|retries|gave_up)_total(?:\{cause="([^"]*)"\})? ([0-9.e+]+)$/.exec(line);
+      if (m) sum.set(m[2] ?? m[1], (sum.get(m[2] ?? m[1]) ?? 0) + Number(m[3]));
+    }
+  }
+  return sum;
+}
+
+/** CPU seconds (user + system) the replicas' processes have used so far, from /proc (Linux). */
+function replicaCpuSeconds(replicas: ServerProcess[]): number {
+  let ticks = 0;
+  for (const r of replicas) {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const f = fs.readFileSync(`/proc/${r.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* not Linux, or gone */
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** What changed between two allocationCounters readings, per order written: "attempts 1.02/order; retries 23P01 ×40". */
+function retriesLine(before: Map<string, number>, after: Map<string, number>, orders: number): string {
+  const d = (k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
+  const causes = [...after.keys()].filter((k) => !['attempts', 'retries', 'gave_up'].includes(k) && d(k) > 0).map((k) => `${k} ×${d(k)}`);
+  return `attempts ${(d('attempts') / Math.max(1, orders)).toFixed(2)}/order; retries ${causes.length > 0 ? causes.join(', ') : 'none'}; gave up ${d('gave_up')}`;
+}
+
+/** Orders that reached completed (activated) so far. */
+async function activatedCount(db: Db): Promise<number> {
+  return Number((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'completed'`)).rows[0].n);
+}
+
 function pgbench(url: string, clients: number): number | null {
   const u = new URL(url);
   const schema = `lp_pgbench_${crypto.randomBytes(4).toString('hex')}`;
@@ -177,7 +217,13 @@ async function main(): Promise<void> {
       await load(lb.url, key, 4, 1, 'quote'); // warm-up: network views, JIT
       for (const clients of [16, 64]) {
         const q = await load(lb.url, key, clients, SECONDS, 'quote');
+        const before = await allocationCounters(replicas, key);
+        const cpu0 = replicaCpuSeconds(replicas);
+        const activated0 = await activatedCount(db);
         const o = await load(lb.url, key, clients, SECONDS, 'order');
+        const cpu = replicaCpuSeconds(replicas) - cpu0;
+        const activated = (await activatedCount(db)) - activated0;
+        const after = await allocationCounters(replicas, key);
         const perSec = o.ok.length / SECONDS;
         if (clients === 16) ordersAt16.set(count, perSec);
         const other = [...o.statuses, ...q.statuses].filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${s} ×${n}`).join(', ');
@@ -186,6 +232,8 @@ async function main(): Promise<void> {
             `orders ${perSec.toFixed(0).padStart(4)}/s p50 ${pct(o.ok, 50).toFixed(1)} ms p99 ${pct(o.ok, 99).toFixed(1)} ms${other ? ` (other answers: ${other})` : ''}` +
             (tps ? ` | orders/s ÷ pgbench tps = ${(perSec / tps).toFixed(2)}` : ''),
         );
+        console.log(`      allocation: ${retriesLine(before, after, o.ok.length)}`);
+        console.log(`      replicas' CPU during the orders: ${cpu.toFixed(1)} s, ${((cpu * 1000) / Math.max(1, o.ok.length)).toFixed(1)} ms/order; ${activated} orders activated meanwhile`);
       }
       // Thousands of orders wait for activation (50 ms each, 4 at a time per replica) before the next figures.
       const settled = await waitSettled(db, 600_000);

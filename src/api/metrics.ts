@@ -1,5 +1,6 @@
 /** Prometheus metrics: process defaults, HTTP request durations, inventory sizes and device reachability read on scrape. */
 import client from 'prom-client';
+import { allocationStats } from '../services/ordering/common.js';
 
 export interface Metrics {
   registry: client.Registry;
@@ -42,6 +43,39 @@ export function createMetrics(
       this.set({ reachability: 'reachable' }, ds.filter((d) => d.reachable === true).length);
       this.set({ reachability: 'unreachable' }, ds.filter((d) => d.reachable === false).length);
       this.set({ reachability: 'unknown' }, ds.filter((d) => d.reachable === null).length);
+    },
+  });
+  // The allocation retry loop's own tallies (process-wide), read on scrape: how often writers lost a
+  // race for capacity, and why. Counters only grow, so each scrape adds what happened since the last.
+  const seen = { transactions: 0, gaveUp: 0, byCause: {} as Record<string, number> };
+  new client.Counter({
+    name: 'lightpath_allocation_attempts_total',
+    help: 'Attempts to plan and write an allocation (orders, changes, restorations, transfers)',
+    registers: [registry],
+    collect() {
+      this.inc(allocationStats.transactions - seen.transactions);
+      seen.transactions = allocationStats.transactions;
+    },
+  });
+  new client.Counter({
+    name: 'lightpath_allocation_retries_total',
+    help: 'Allocation attempts made again, by cause (SQLSTATE of the conflict, retry-requested, needs-locks, outcome-unknown, own-ids)',
+    labelNames: ['cause'] as const,
+    registers: [registry],
+    collect() {
+      for (const [cause, n] of Object.entries(allocationStats.byCause)) {
+        this.inc({ cause }, n - (seen.byCause[cause] ?? 0));
+        seen.byCause[cause] = n;
+      }
+    },
+  });
+  new client.Counter({
+    name: 'lightpath_allocation_gave_up_total',
+    help: 'Allocations refused busy after every attempt lost a race',
+    registers: [registry],
+    collect() {
+      this.inc(allocationStats.gaveUp - seen.gaveUp);
+      seen.gaveUp = allocationStats.gaveUp;
     },
   });
   return { registry, httpDuration };
