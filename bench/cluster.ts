@@ -216,7 +216,9 @@ async function main(): Promise<void> {
       console.log(`\n${count} replica${count > 1 ? 's' : ''} behind HAProxy:`);
       await load(lb.url, key, 4, 1, 'quote'); // warm-up: network views, JIT
       for (const clients of [16, 64]) {
+        const qcpu0 = replicaCpuSeconds(replicas);
         const q = await load(lb.url, key, clients, SECONDS, 'quote');
+        const qcpu = replicaCpuSeconds(replicas) - qcpu0;
         const before = await allocationCounters(replicas, key);
         const cpu0 = replicaCpuSeconds(replicas);
         const activated0 = await activatedCount(db);
@@ -232,6 +234,9 @@ async function main(): Promise<void> {
             `orders ${perSec.toFixed(0).padStart(4)}/s p50 ${pct(o.ok, 50).toFixed(1)} ms p99 ${pct(o.ok, 99).toFixed(1)} ms${other ? ` (other answers: ${other})` : ''}` +
             (tps ? ` | orders/s ÷ pgbench tps = ${(perSec / tps).toFixed(2)}` : ''),
         );
+        // Closed-loop clients: each waits for its answer, so the mean latency is at least clients ÷ throughput
+        // (Little's law) however fast one request is when the machine is idle.
+        console.log(`      quotes: replicas' CPU ${((qcpu * 1000) / Math.max(1, q.ok.length)).toFixed(1)} ms/quote; ${clients} clients ÷ ${(q.ok.length / SECONDS).toFixed(0)}/s = ${((clients * 1000 * SECONDS) / Math.max(1, q.ok.length)).toFixed(1)} ms mean latency by Little's law`);
         console.log(`      allocation: ${retriesLine(before, after, o.ok.length)}`);
         console.log(`      replicas' CPU during the orders: ${cpu.toFixed(1)} s, ${((cpu * 1000) / Math.max(1, o.ok.length)).toFixed(1)} ms/order; ${activated} orders activated meanwhile`);
       }
