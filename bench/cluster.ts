@@ -215,6 +215,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 3_000));
       console.log(`\n${count} replica${count > 1 ? 's' : ''} behind HAProxy:`);
       await load(lb.url, key, 4, 1, 'quote'); // warm-up: network views, JIT
+      // One client: a quote's latency through the balancer when nothing queues in front of it.
+      const q1 = await load(lb.url, key, 1, SECONDS, 'quote');
+      console.log(`   1 client:  quotes ${(q1.ok.length / SECONDS).toFixed(0).padStart(5)}/s p50 ${pct(q1.ok, 50).toFixed(1)} ms p99 ${pct(q1.ok, 99).toFixed(1)} ms`);
       for (const clients of [16, 64]) {
         const qcpu0 = replicaCpuSeconds(replicas);
         const q = await load(lb.url, key, clients, SECONDS, 'quote');
