@@ -1,6 +1,6 @@
 /**
  * bench:cluster — 1, 2 and 3 `lightpath serve` replicas behind HAProxy (deploy/haproxy.cfg) on one
- * PostgreSQL database. Per replica count: orders/s and quote p50/p99 through the balancer at 16 and 64
+ * PostgreSQL database. Per replica count: quote p50/p99 from one client, and orders/s and quote p50/p99 through the balancer at 16 and 64
  * clients, and orders/s ÷ the pgbench TPC-B tps measured in the same run. With 2 and 3 replicas: the
  * takeover time after kill -9 of the replica holding leased jobs (first job of the dead replica finished or
  * leased elsewhere; all of them), and event delivery latency from an order's 201 on one replica (its
