@@ -47,16 +47,22 @@ export function createMetrics(
   });
   // The allocation retry loop's own tallies (process-wide), read on scrape: how often writers lost a
   // race for capacity, and why. Counters only grow, so each scrape adds what happened since the last.
-  const seen = { transactions: 0, gaveUp: 0, byCause: {} as Record<string, number> };
-  new client.Counter({
-    name: 'lightpath_allocation_attempts_total',
-    help: 'Attempts to plan and write an allocation (orders, changes, restorations, transfers)',
-    registers: [registry],
-    collect() {
-      this.inc(allocationStats.transactions - seen.transactions);
-      seen.transactions = allocationStats.transactions;
-    },
-  });
+  const tally = (name: string, help: string, read: () => number): void => {
+    let seen = 0;
+    new client.Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = read();
+        this.inc(now - seen);
+        seen = now;
+      },
+    });
+  };
+  tally('lightpath_allocation_attempts_total', 'Attempts to plan and write an allocation (orders, changes, restorations, transfers)', () => allocationStats.transactions);
+  tally('lightpath_allocation_gave_up_total', 'Allocations refused busy after every attempt lost a race', () => allocationStats.gaveUp);
+  const seenByCause: Record<string, number> = {};
   new client.Counter({
     name: 'lightpath_allocation_retries_total',
     help: 'Allocation attempts made again, by cause (SQLSTATE of the conflict, retry-requested, needs-locks, outcome-unknown, own-ids)',
@@ -64,18 +70,9 @@ export function createMetrics(
     registers: [registry],
     collect() {
       for (const [cause, n] of Object.entries(allocationStats.byCause)) {
-        this.inc({ cause }, n - (seen.byCause[cause] ?? 0));
-        seen.byCause[cause] = n;
+        this.inc({ cause }, n - (seenByCause[cause] ?? 0));
+        seenByCause[cause] = n;
       }
-    },
-  });
-  new client.Counter({
-    name: 'lightpath_allocation_gave_up_total',
-    help: 'Allocations refused busy after every attempt lost a race',
-    registers: [registry],
-    collect() {
-      this.inc(allocationStats.gaveUp - seen.gaveUp);
-      seen.gaveUp = allocationStats.gaveUp;
     },
   });
   return { registry, httpDuration };
