@@ -364,6 +364,13 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     memo.starts.set(startsKey, starts);
   }
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
+  // A neighbour already below its threshold refuses every frequency (each evaluation would say so,
+  // after summing every neighbour's NLI): on a full calendar judged over a window, most refusals were
+  // this, twelve starts times every mode.
+  const weakest = state.weakestOn(spans.map((e) => g.spanIds[e]));
+  if (weakest !== null && weakest.marginDb < 0) {
+    return { ok: false, reason: `lightpath ${weakest.id} is already ${fmtDb(-weakest.marginDb)} dB below its threshold between ${g.nodeIds[path.nodes[from]]} and ${g.nodeIds[path.nodes[to]]}, so no channel can be lit beside it` };
+  }
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));
   let lastReason = '';
   for (const k of starts) {

@@ -484,6 +484,12 @@ export interface LineState {
   litOn(spanId: string): readonly string[];
   gsnrDb(id: string): number;
   evaluate(lp: LightpathInput, opts?: { neighbours?: boolean }): LightingEffect;
+  /**
+   * The lit lightpath (tracked, with a threshold) on any of these spans left with the least GSNR above
+   * its threshold now, or null. A channel lit on those spans only lowers it, so when its margin is
+   * already negative no wave there passes evaluate()'s neighbour test, at any frequency.
+   */
+  weakestOn(spanIds: readonly string[]): { id: string; marginDb: number } | null;
   add(lp: LightpathInput, opts?: { tracked?: boolean }): void;
   remove(id: string): void;
 }
@@ -646,6 +652,34 @@ export class LineSystemState implements LineState {
   /** Ids of the lightpaths lit on a span. */
   litOn(spanId: string): readonly string[] {
     return this.span(spanId).ids;
+  }
+
+  weakestOn(spanIds: readonly string[]): { id: string; marginDb: number } | null {
+    return this.weakestIn(spanIds, null, (st) => {
+      this.ensure(st);
+      return st.inv;
+    });
+  }
+
+  /**
+   * weakestOn() counting only the channels lit at some instant of `window` (null: all), with `invOf`
+   * as in evaluateIn: the neighbours evaluateIn would judge, before the new wave's NLI is added.
+   */
+  private weakestIn(spanIds: readonly string[], window: LitInterval | null, invOf: (st: LpState) => number): { id: string; marginDb: number } | null {
+    const from = window?.fromMs ?? -Infinity;
+    const to = window?.toMs ?? Infinity;
+    let worst: { id: string; marginDb: number } | null = null;
+    for (const sid of spanIds) {
+      const s = this.span(sid);
+      for (let i = 0; i < s.ids.length; i++) {
+        const st = s.lp[i];
+        const th = st.input.thresholdDb;
+        if (th === undefined || !st.tracked || (window !== null && !(s.t0[i] < to && s.t1[i] > from))) continue;
+        const margin = -linToDb(invOf(st)) - th;
+        if (worst === null || margin < worst.marginDb) worst = { id: st.input.id, marginDb: margin };
+      }
+    }
+    return worst;
   }
 
   /**
@@ -876,6 +910,10 @@ export class LineSystemState implements LineState {
       evaluate: (lp, opts = {}) => {
         fresh();
         return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf);
+      },
+      weakestOn: (spanIds) => {
+        fresh();
+        return this.weakestIn(spanIds, window, invOf);
       },
       add: (lp, opts = {}) => {
         fresh();
