@@ -190,7 +190,10 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     }
     return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
   }
-  const ranges = await st.heldWithTimes(ctx.db, routeResources(view, spec, route), iso(start), iso(end));
+  const res = routeResources(view, spec, route);
+  // Spectrum: the ranges this process keeps, just brought up to the store's occupancy (litOverTime),
+  // instead of the store scanning the allocations again (a fifth of a call on the filled calendar).
+  const ranges = lit !== null && res.kind === 'spectrum' ? ctx.lit.heldOn(view, res.ids, { fromMs: start, toMs: end }) : await st.heldWithTimes(ctx.db, res, iso(start), iso(end));
   const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
   const physical = lit !== null;
   // Every instant a piece may end at, in order.
