@@ -380,7 +380,7 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     weakest = state.weakestOn(spans.map((e) => g.spanIds[e]));
     memo.weakest.set(occKey, weakest);
   }
-  if (weakest !== null && weakest.marginDb < 0) {
+  if (weakest !== null) {
     return { ok: false, reason: `lightpath ${weakest.id} is already ${fmtDb(-weakest.marginDb)} dB below its threshold between ${g.nodeIds[path.nodes[from]]} and ${g.nodeIds[path.nodes[to]]}, so no channel can be lit beside it` };
   }
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));

@@ -231,15 +231,16 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
         const view = all.during(window);
         const oracle = new LineSystemState(models);
         lps.forEach((lp, k) => lit(chans[k]) && oracle.add(lp));
-        // weakestOn: the least margin among the lightpaths lit on the spans (the brute-force minimum
-        // over a state of the window's channels), and a wave lit there leaves a neighbour no better.
+        // weakestOn: the least negative margin among the lightpaths lit on the spans (the brute-force
+        // minimum over a state of the window's channels; none when all are at or above their
+        // thresholds), and a wave lit there leaves a neighbour no better.
         const weakest = (st: LineSystemState, spanIds: readonly string[]): number | null => {
           let least: number | null = null;
           for (const id of st.ids()) {
             const inp = st.input(id) as LightpathInput;
             if (inp.thresholdDb === undefined || !inp.spanIds.some((sid) => spanIds.includes(sid))) continue;
             const m = st.gsnrDb(id) - inp.thresholdDb;
-            if (least === null || m < least) least = m;
+            if (m < 0 && (least === null || m < least)) least = m;
           }
           return least;
         };
