@@ -263,11 +263,13 @@ function fmtDb(x: number): string {
 /**
  * What one planWave call reuses across modes and candidates: each segment's occupancy in its reference
  * grid (modes differ only in width), and evaluations of the same channel (modes of one baud rate and
- * transmitter OSNR light the same channel), which are dropped whenever the state changes.
+ * transmitter OSNR light the same channel) and each segment's weakest lit neighbour (the same for
+ * every mode), which are dropped whenever the state changes (stateChanged).
  */
 interface PlanMemo {
   occ: Map<string, SegmentOcc>;
   evals: Map<string, LightingEffect>;
+  weakest: Map<string, { id: string; marginDb: number } | null>;
   /** Candidate starts per segment, channel width in reference slots and direction (occupancy only: kept across state changes). */
   starts: Map<string, number[]>;
 }
@@ -291,12 +293,19 @@ function heldPrefix(bits: Uint32Array, slots: number): Int32Array {
 }
 
 function newMemo(): PlanMemo {
-  return { occ: new Map(), evals: new Map(), starts: new Map() };
+  return { occ: new Map(), evals: new Map(), weakest: new Map(), starts: new Map() };
+}
+
+/** The plan lit or turned off a segment: what was judged on the state before is stale. */
+function stateChanged(memo: PlanMemo): void {
+  memo.evals.clear();
+  memo.weakest.clear();
 }
 
 function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
   const g = net.g;
   const spans = path.spans.slice(from, to);
+  const spanIds = spans.map((e) => g.spanIds[e]);
   const band = commonBand(net, spans);
   if (band === null) {
     return { ok: false, reason: `the line systems of spans ${spans.map((e) => g.spanIds[e]).join(', ')} share no spectrum (their bands do not overlap), so no channel can cross them without a regenerator` };
@@ -364,8 +373,18 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     memo.starts.set(startsKey, starts);
   }
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
+  // A neighbour already below its threshold refuses every frequency (each evaluation would say so,
+  // after summing every neighbour's NLI): on a full calendar judged over a window, most refusals were
+  // this, twelve starts times every mode.
+  let weakest = memo.weakest.get(occKey);
+  if (weakest === undefined) {
+    weakest = state.weakestOn(spanIds);
+    memo.weakest.set(occKey, weakest);
+  }
+  if (weakest !== null) {
+    return { ok: false, reason: `lightpath ${weakest.id} is already ${fmtDb(-weakest.marginDb)} dB below its threshold between ${g.nodeIds[path.nodes[from]]} and ${g.nodeIds[path.nodes[to]]}, so no channel can be lit beside it` };
+  }
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));
-  const spanIds = spans.map((e) => g.spanIds[e]);
   // Why the last start tried failed, kept as numbers and written out once, at the end: most starts
   // tried fail, and a quote formatted a sentence for each.
   let failed: { gsnrDb: number } | { worst: { id: string; marginDb: number }; centerGhz: number } | null = null;
@@ -425,7 +444,7 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
       continue;
     }
     state.add(lp);
-    memo.evals.clear();
+    stateChanged(memo);
     return { ok: true, reason: '', lightpath: lp, segment: { lightpathId, lightpath: lp, spans, fiberPairs, startSlots, slotCounts, centerFrequencyGhz: centerGhz, widthGhz: slotCounts[0] * (net.grids[spans[0]] as SpanGrid).slotWidthGhz, qot: segmentQot(eff, lp, required, cd, pmd, spans) } };
   }
   const ends = `from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}`;
@@ -521,7 +540,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     }
     if (!failed) return { ok: true, plan: { mode: c.mode, regenNodes: c.cuts.map((i) => path.nodes[i]), segments: placed } };
     for (const s of placed) state.remove(s.lightpathId);
-    memo.evals.clear();
+    stateChanged(memo);
     // Keep why it does not close transparently, and say why the regenerated plan failed too.
     regenReason ||= `with ${c.mode.id} regenerated at ${c.cuts.map((i) => g.nodeIds[path.nodes[i]]).join(', ')}: ${failed}`;
   }

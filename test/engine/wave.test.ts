@@ -178,6 +178,25 @@ describe('wave planning by physics', () => {
     assert.ok(regenerated > 0, 'some need a regenerator');
   });
 
+  test('a neighbour already below its threshold refuses the segment at once, and brute force agrees: every frequency would push it further below', () => {
+    const c = chain([400, 400], [0, 0], [1, 1], [false, false, false]);
+    const { net } = physicsOf(c.view);
+    const state = emptyLineState(c.view);
+    // A lit wave whose receiver asks more than any GSNR here: below its threshold before anything else is lit.
+    state.add({ id: 'weak', spanIds: ['e1'], frequencyHz: 191_400e9, baudRateHz: 32e9, thresholdDb: 60 });
+    const layers = baseLayers(c.view);
+    const res = planWave(net, layers, state, wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
+    assert.ok(!res.ok && /weak is already .* below its threshold/.test(res.reason), res.ok ? 'planned' : res.reason);
+    assert.ok(!state.has('w/0'), 'nothing left lit');
+    // The oracle: each 50 GHz placement across the band, judged one by one, leaves the neighbour below.
+    const ls = c.view.spans[0].lineSystem as SpanGrid;
+    for (let f = ls.startFrequencyGhz + 50; f < ls.startFrequencyGhz + ls.slotCount * ls.slotWidthGhz - 50; f += 50) {
+      if (f === 191_400) continue;
+      const eff = state.evaluate({ id: 'w/0', spanIds: ['e0', 'e1'], frequencyHz: f * 1e9, baudRateHz: 32e9 });
+      assert.ok(eff.worst !== null && eff.worst.id === 'weak' && eff.worst.marginDb < 0, `at ${f} GHz`);
+    }
+  });
+
   test('line systems with different grids: one channel, centred alike, on each grid\'s own covering slots', () => {
     const c = chain([60, 60], [0, 2], [1, 1], [false, false, false]);
     const { net } = physicsOf(c.view);

@@ -6,6 +6,7 @@
  * keeps for a set of spans and a window equal what the planning snapshot reads from the allocations
  * table for the same spans and window (the SQL read is the oracle: it is the path quotes took before).
  * Windows: from now on, a bounded window soon, one in the future, and one that starts inside bookings.
+ * The times each range is held (what availability sweeps over) equal heldWithTimes' read too.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { OrderingService } from '../../src/services/ordering/orders.js';
 import { InventoryService } from '../../src/services/inventory.js';
-import { planningSnapshot, type HeldRange } from '../../src/store/ordering.js';
+import { heldWithTimes, planningSnapshot, type HeldRange, type TimedRange } from '../../src/store/ordering.js';
 import { builtinNetwork } from '../../src/data/builtin-network.js';
 import { LightpathError } from '../../src/domain/errors.js';
 import { Rng } from '../../src/engine/sim/rng.js';
@@ -23,6 +24,7 @@ const HOUR = 3_600_000;
 
 const key = (h: HeldRange) => `${h.resourceId}|${h.sub}|${h.lo}|${h.hi}`;
 const sorted = (hs: readonly HeldRange[]) => hs.map(key).sort();
+const sortedTimed = (hs: readonly TimedRange[]) => hs.map((h) => `${key(h)}|${h.fromMs}|${h.toMs}`).sort();
 
 for (const driver of testDrivers()) {
   describe(`spectrum held in memory equals the store's (${driver.name})`, () => {
@@ -69,7 +71,10 @@ for (const driver of testDrivers()) {
             trunkPair: null,
             window: { start: new Date(fromMs).toISOString(), end: toMs === null ? null : new Date(toMs).toISOString() },
           });
-          assert.deepEqual(sorted(mine), sorted(store.held), `${label}, window [${new Date(fromMs).toISOString()}, ${toMs === null ? '∞' : new Date(toMs).toISOString()})`);
+          const w = `${label}, window [${new Date(fromMs).toISOString()}, ${toMs === null ? '∞' : new Date(toMs).toISOString()})`;
+          assert.deepEqual(sorted(mine), sorted(store.held), w);
+          const timed = await heldWithTimes(db, { kind: 'spectrum', ids: spanIds, subs: view.maxFiberPairs }, new Date(fromMs).toISOString(), toMs === null ? null : new Date(toMs).toISOString());
+          assert.deepEqual(sortedTimed(mine), sortedTimed(timed), `${w}, with times`);
           comparisons++;
           if (store.held.length > 0) nonEmpty++;
         }

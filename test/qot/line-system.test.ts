@@ -19,7 +19,7 @@ import { propagatePath } from '../../src/engine/qot/path.js';
 import { Roadm, defaultPathImpairment } from '../../src/engine/qot/roadm.js';
 import { SpectralInformation } from '../../src/engine/qot/spectral-info.js';
 import { DEFAULT_LINE_OPTIONS, LineSystemState, pathGsnr, planSpan, spanInverseSnr } from '../../src/engine/qot/line-system.js';
-import type { LitChannel, SpanModel } from '../../src/engine/qot/line-system.js';
+import type { LightpathInput, LitChannel, SpanModel } from '../../src/engine/qot/line-system.js';
 import { dbmToWatt, linToDb } from '../../src/engine/qot/units.js';
 import { gnpyJson } from './support.js';
 
@@ -208,7 +208,7 @@ test('property: any interleaving of lighting, turning off and asking GSNR (sums 
   );
 });
 
-test('property: a window of the state (during) judges waves, neighbours and GSNRs as a state of only the channels lit in the window, through tentative lighting and turning off', () => {
+test('property: a window of the state (during) judges waves, neighbours, GSNRs and the weakest lightpath on spans as a state of only the channels lit in the window, through tentative lighting and turning off', () => {
   const chan = fc.record({ slot: fc.integer({ min: 0, max: 95 }), fromH: fc.integer({ min: 0, max: 100 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }), mask: fc.integer({ min: 1, max: 15 }) });
   fc.assert(
     fc.property(
@@ -223,7 +223,7 @@ test('property: a window of the state (during) judges waves, neighbours and GSNR
           const ids = models.filter((_, i) => (mask >> i) & 1).map((m) => m.id);
           return ids.length > 0 ? ids : [models[0].id];
         };
-        const lps = chans.map((c, k) => ({ id: `lp${k}`, spanIds: onSpans(c.mask), frequencyHz: 191.35e12 + c.slot * 50e9, baudRateHz: 32e9, thresholdDb: 10 }));
+        const lps = chans.map((c, k) => ({ id: `lp${k}`, spanIds: onSpans(c.mask), frequencyHz: 191.35e12 + c.slot * 50e9, baudRateHz: 32e9, thresholdDb: 8 + (c.slot % 5) }));
         const window = { fromMs: w.fromH, toMs: w.hours === null ? null : w.fromH + w.hours };
         const lit = (c: (typeof chans)[number]) => c.fromH < (window.toMs ?? Infinity) && (c.hours === null || c.fromH + c.hours > window.fromMs);
         const all = new LineSystemState(models);
@@ -231,6 +231,32 @@ test('property: a window of the state (during) judges waves, neighbours and GSNR
         const view = all.during(window);
         const oracle = new LineSystemState(models);
         lps.forEach((lp, k) => lit(chans[k]) && oracle.add(lp));
+        // weakestOn: the least negative margin among the lightpaths lit on the spans (the brute-force
+        // minimum over a state of the window's channels; none when all are at or above their
+        // thresholds), and a wave lit there leaves a neighbour no better.
+        const weakest = (st: LineSystemState, spanIds: readonly string[]): number | null => {
+          let least: number | null = null;
+          for (const id of st.ids()) {
+            const inp = st.input(id) as LightpathInput;
+            if (inp.thresholdDb === undefined || !inp.spanIds.some((sid) => spanIds.includes(sid))) continue;
+            const m = st.gsnrDb(id) - inp.thresholdDb;
+            if (m < 0 && (least === null || m < least)) least = m;
+          }
+          return least;
+        };
+        for (let mask = 1; mask < 1 << models.length; mask++) {
+          const sp = onSpans(mask);
+          const want = weakest(oracle, sp);
+          const got = view.weakestOn(sp);
+          assert.equal(got === null, want === null);
+          if (got !== null) assert.ok(Math.abs(got.marginDb - (want as number)) < 1e-9);
+          const full = all.weakestOn(sp);
+          const fullWant = weakest(all, sp);
+          assert.equal(full === null, fullWant === null);
+          if (full !== null) assert.ok(Math.abs(full.marginDb - (fullWant as number)) < 1e-9);
+          const probe = view.evaluate({ id: 'probe', spanIds: sp, frequencyHz: 191.35e12 + 96 * 50e9, baudRateHz: 63e9 });
+          if (got !== null) assert.ok((probe.worst as { marginDb: number }).marginDb < got.marginDb);
+        }
         const used = new Set(chans.map((c) => c.slot));
         for (const [n, x] of waves.entries()) {
           if (used.has(x.slot)) continue;

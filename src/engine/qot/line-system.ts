@@ -484,6 +484,12 @@ export interface LineState {
   litOn(spanId: string): readonly string[];
   gsnrDb(id: string): number;
   evaluate(lp: LightpathInput, opts?: { neighbours?: boolean }): LightingEffect;
+  /**
+   * The lit lightpath (tracked, with a threshold) on any of these spans that is already below its
+   * threshold, the furthest below (marginDb < 0), or null when none is. A channel lit on those spans
+   * only lowers its GSNR, so then no wave there passes evaluate()'s neighbour test, at any frequency.
+   */
+  weakestOn(spanIds: readonly string[]): { id: string; marginDb: number } | null;
   add(lp: LightpathInput, opts?: { tracked?: boolean }): void;
   remove(id: string): void;
 }
@@ -493,6 +499,16 @@ interface WindowSum {
   inv: number;
   from: number;
   to: number;
+}
+
+/**
+ * A span's channels as a window's sums take them: those lit in the window (js) and the others (out),
+ * or, keyed by an earlier window, those that entered (sign +1) or left (−1) since.
+ */
+interface ChannelList {
+  js: number[];
+  signs: number[];
+  out: number[];
 }
 
 /** Sums shared by windows made one after another, good while the state changes only through them. */
@@ -648,6 +664,41 @@ export class LineSystemState implements LineState {
     return this.span(spanId).ids;
   }
 
+  weakestOn(spanIds: readonly string[]): { id: string; marginDb: number } | null {
+    return this.weakestIn(spanIds, null, (st) => {
+      this.ensure(st);
+      return st.inv;
+    });
+  }
+
+  /**
+   * weakestOn() counting only the channels lit at some instant of `window` (null: all), with `invOf`
+   * as in evaluateIn: the neighbours evaluateIn would judge, before the new wave's NLI is added.
+   * In a window, a lightpath at or above its threshold in the state itself (every channel, whenever
+   * lit: at least the window's NLI) is above it in the window too, and its window sum is not made:
+   * that sum is most of what a windowed quote costs, and the state's own is kept current by every add.
+   */
+  private weakestIn(spanIds: readonly string[], window: LitInterval | null, invOf: (st: LpState) => number): { id: string; marginDb: number } | null {
+    const from = window?.fromMs ?? -Infinity;
+    const to = window?.toMs ?? Infinity;
+    let worst: { id: string; marginDb: number } | null = null;
+    for (const sid of spanIds) {
+      const s = this.span(sid);
+      for (let i = 0; i < s.ids.length; i++) {
+        const st = s.lp[i];
+        const th = st.input.thresholdDb;
+        if (th === undefined || !st.tracked || (window !== null && !(s.t0[i] < to && s.t1[i] > from))) continue;
+        if (window !== null) {
+          this.ensure(st);
+          if (-linToDb(st.inv) >= th) continue;
+        }
+        const margin = -linToDb(invOf(st)) - th;
+        if (margin < 0 && (worst === null || margin < worst.marginDb)) worst = { id: st.input.id, marginDb: margin };
+      }
+    }
+    return worst;
+  }
+
   /**
    * What lighting `lp` would do, without changing anything: its GSNR (with its per-span inverse SNR)
    * and the new GSNR of every lit lightpath sharing a span with it.
@@ -795,9 +846,9 @@ export class LineSystemState implements LineState {
     // (−) it since an earlier window (keyed by that window). Every lightpath summed on the span shares
     // them, so each span's channels are scanned once per window rather than once per lightpath on it;
     // they are dropped when a channel is lit or turned off (positions move).
-    const lists = new Map<SpanChannels, Map<string, { js: number[]; signs: number[] }>>();
+    const lists = new Map<SpanChannels, Map<string, ChannelList>>();
     let listsAt = this.changes;
-    const channelsOf = (s: SpanChannels, had: WindowSum | undefined): { js: number[]; signs: number[] } => {
+    const channelsOf = (s: SpanChannels, had: WindowSum | undefined): ChannelList => {
       if (listsAt !== this.changes) {
         lists.clear();
         listsAt = this.changes;
@@ -807,12 +858,13 @@ export class LineSystemState implements LineState {
       const key = had === undefined ? '' : `${had.from}:${had.to}`;
       let l = bySpan.get(key);
       if (l !== undefined) return l;
-      l = { js: [], signs: [] };
+      l = { js: [], signs: [], out: [] };
       const { t0, t1 } = s;
       for (let j = 0; j < t0.length; j++) {
         const is = t0[j] < to && t1[j] > from;
         if (had === undefined) {
           if (is) l.js.push(j);
+          else l.out.push(j);
         } else if (is !== (t0[j] < had.to && t1[j] > had.from)) {
           l.js.push(j);
           l.signs.push(is ? 1 : -1);
@@ -824,6 +876,31 @@ export class LineSystemState implements LineState {
     const invOf = (st: LpState): number => {
       const had = chain.sums.get(st);
       if (had !== undefined && had.from === from && had.to === to) return had.inv;
+      if (had === undefined && st.tracked) {
+        // A window holding most of the channels (an open-ended one from soon, a packet circuit's:
+        // nearly the whole calendar) is summed as the state's own sum, kept current by every add
+        // and remove, less the channels outside the window: fewer pairs than summing those inside.
+        let inside = 0;
+        let outside = 0;
+        for (const sid of st.input.spanIds) {
+          const l = channelsOf(this.span(sid), undefined);
+          inside += l.js.length;
+          outside += l.out.length;
+        }
+        if (outside < inside) {
+          this.ensure(st);
+          let inv = st.inv;
+          for (const sid of st.input.spanIds) {
+            const s = this.span(sid);
+            const i = s.lp.indexOf(st);
+            const m = s.model;
+            // Its own channel counts whatever the window (its self-NLI), as below.
+            for (const j of channelsOf(s, undefined).out) if (j !== i) inv -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
+          }
+          chain.sums.set(st, { inv, from, to });
+          return inv;
+        }
+      }
       let inv = had === undefined ? st.fixedInv : had.inv;
       for (const sid of st.input.spanIds) {
         const s = this.span(sid);
@@ -876,6 +953,10 @@ export class LineSystemState implements LineState {
       evaluate: (lp, opts = {}) => {
         fresh();
         return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf);
+      },
+      weakestOn: (spanIds) => {
+        fresh();
+        return this.weakestIn(spanIds, window, invOf);
       },
       add: (lp, opts = {}) => {
         fresh();

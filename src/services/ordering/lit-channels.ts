@@ -15,7 +15,7 @@ import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
 import type { LightpathInput, LineState, LineSystemState } from '../../engine/qot/index.js';
 import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
 import type { Queryable } from '../../store/db.js';
-import { litChannelRows, type ChannelRow, type HeldRange, type OccupancyDelta } from '../../store/ordering.js';
+import { litChannelRows, type ChannelRow, type OccupancyDelta, type TimedRange } from '../../store/ordering.js';
 import type { NetworkView } from './network-view.js';
 import { emptyLineState } from './physics.js';
 
@@ -302,15 +302,16 @@ export class LitChannels {
    * the state was last brought up to): what the planning snapshot reads from the allocations, here
    * from the rows kept, which are every spectrum allocation held now or later as of the occupancy
    * version applied. A quote that applied the delta read in its snapshot gets exactly what that
-   * snapshot would have read, without the database scanning the allocations for it.
+   * snapshot would have read, without the database scanning the allocations for it. Each range says
+   * when it is held, as heldWithTimes reads it (availability sweeps over those instants).
    */
-  heldOn(view: NetworkView, spanIds: readonly string[], window: LitWindow): HeldRange[] {
+  heldOn(view: NetworkView, spanIds: readonly string[], window: LitWindow): TimedRange[] {
     if (this.view !== view || this.state === null) throw new Error('LitChannels.heldOn: the view is not loaded (call ready first)');
-    const held: HeldRange[] = [];
+    const held: TimedRange[] = [];
     for (const sid of new Set(spanIds)) {
       const rows = this.bySpan.get(sid);
       if (rows === undefined) continue;
-      for (const r of rows) if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi });
+      for (const r of rows) if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi, fromMs: r.fromMs, toMs: r.untilMs });
     }
     return held;
   }
