@@ -183,12 +183,14 @@ async function main(): Promise<void> {
     await origApply(req);
     applyMs.set(req.orderId, performance.now() - t);
   };
+  // reconcile runs through reconcileMany, which the reconfiguration jobs call with a batch of services.
   const reconciled = new Map<string, { start: number; end: number }>();
-  const origReconcile = driver.reconcile.bind(driver);
-  driver.reconcile = async (serviceId, finish) => {
+  const origReconcile = driver.reconcileMany.bind(driver);
+  driver.reconcileMany = async (items) => {
     const start = performance.now();
-    await origReconcile(serviceId, finish);
-    reconciled.set(serviceId, { start, end: performance.now() });
+    const out = await origReconcile(items);
+    for (const it of items) reconciled.set(it.serviceId, { start, end: performance.now() });
+    return out;
   };
   startBackground(services);
   await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true), 600_000, 200);
