@@ -169,6 +169,12 @@ export async function activePorts(q: Queryable): Promise<Map<string, Map<string,
   return out;
 }
 
+/** Ports held per site (every transaction of every service). */
+export async function heldPortCounts(q: Queryable): Promise<Map<string, number>> {
+  const r = await q.query<{ site_id: string; n: string | number }>('SELECT site_id, count(*) AS n FROM device_ports GROUP BY site_id');
+  return new Map(r.rows.map((x) => [x.site_id, Number(x.n)]));
+}
+
 /** Ports one transaction holds: site → use → port. */
 export async function portsOf(q: Queryable, serviceId: string, txnId: string): Promise<Map<string, Map<string, string>>> {
   const r = await q.query<{ site_id: string; port: string; use: string }>('SELECT site_id, port, use FROM device_ports WHERE service_id = $1 AND txn_id = $2', [serviceId, txnId]);

@@ -31,7 +31,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import * as sb from '../../store/southbound.js';
 import { DriverUnavailableError, type ActivationRequest, type SouthboundDriver } from '../ordering/activation.js';
 import type { CircuitDesign, DesignPath } from '../ordering/design.js';
-import type { NetworkViewCache } from '../ordering/network-view.js';
+import type { NetworkView, NetworkViewCache } from '../ordering/network-view.js';
 import { DeviceWriter, transient } from '../../southbound/device-writer.js';
 import { NetconfRpcError } from '../../southbound/netconf/protocol.js';
 import type { XElement } from '../../southbound/netconf/xml.js';
@@ -158,7 +158,11 @@ export class NetconfDriver implements SouthboundDriver {
 
   /** The device layout of the current network. */
   async layout(): Promise<LayoutIndex> {
-    const view = await this.views().get(this.db);
+    return this.layoutAt(await this.views().get(this.db));
+  }
+
+  /** The device layout of a network view. */
+  layoutAt(view: NetworkView): LayoutIndex {
     if (this.layoutCache?.version !== view.version) this.layoutCache = { version: view.version, index: new LayoutIndex(fleetLayout(view.network, this.opts.layout)) };
     return this.layoutCache.index;
   }
@@ -583,6 +587,15 @@ export class NetconfDriver implements SouthboundDriver {
     );
     out.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
     return { devices: out, services, clean: services.length === 0 && out.every((d) => d.reachable && isClean(d)) };
+  }
+
+  /** Add/drop ports not held by any transaction, per ROADM site (what a new regenerator can have). */
+  async addDropFree(q: Queryable, view: NetworkView): Promise<Map<string, number>> {
+    const index = this.layoutAt(view);
+    const held = await sb.heldPortCounts(q);
+    const out = new Map<string, number>();
+    for (const d of index.devices) if (d.kind === 'roadm') out.set(d.siteId, d.srgs.reduce((n, g) => n + g.ports.length, 0) - (held.get(d.siteId) ?? 0));
+    return out;
   }
 
   /** Commits made and changes carried, over every device (benchmarks). */
