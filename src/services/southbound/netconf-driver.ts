@@ -342,28 +342,39 @@ export class NetconfDriver implements SouthboundDriver {
       errors[k] ??= err;
     };
     const srgPacks = (s: string) => new Set(index.device(s)?.kind === 'roadm' ? (index.device(s) as RoadmLayout).srgs.map((g) => g.circuitPack) : []);
-    const plans = await Promise.all(
-      items.map(async ({ serviceId, target, extraSites = [] }, k) => {
-        try {
-          const rows = await sb.configsOf(this.db, serviceId);
-          let expected = new Map<string, DeviceConfig>();
-          if (target) {
-            const needs = this.portNeeds(index, target.design);
-            const sites = [...new Set(wavePaths(target.design).flatMap((p) => p.path.siteIds))].filter((s) => index.device(s));
-            const ports = await this.db.transaction(async (tx) => {
-              await sb.beginConfig(tx, { serviceId, txnId: target.txnId, design: target.design, sites });
-              return sb.claimPorts(tx, serviceId, target.txnId, needs);
-            });
-            expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
-          }
-          const stale = [...new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites])].filter((s) => index.device(s));
-          return { expected, stale, replace: rows.some((r) => r.txnId !== target?.txnId) };
-        } catch (err) {
-          fail(k, err);
-          return null;
+    // Step 1 for all: their transactions recorded and ports claimed in one database transaction.
+    const rowsOf = await sb.configsOfMany(this.db, items.map((it) => it.serviceId));
+    const targets = items.flatMap(({ serviceId, target }, k) => {
+      if (!target) return [];
+      try {
+        return [{ k, serviceId, target, needs: this.portNeeds(index, target.design), sites: [...new Set(wavePaths(target.design).flatMap((p) => p.path.siteIds))].filter((s) => index.device(s)) }];
+      } catch (err) {
+        fail(k, err);
+        return [];
+      }
+    });
+    const claimed = await this.db.transaction(async (tx) => {
+      await sb.beginConfigs(tx, targets.map((t) => ({ serviceId: t.serviceId, txnId: t.target.txnId, design: t.target.design, sites: t.sites })));
+      return sb.claimPortsMany(tx, targets.map((t) => ({ serviceId: t.serviceId, txnId: t.target.txnId, needs: t.needs })));
+    });
+    const portsOf = new Map(targets.map((t, j) => [t.k, claimed[j]]));
+    const plans = items.map(({ serviceId, target, extraSites = [] }, k) => {
+      if (errors[k] !== undefined) return null;
+      try {
+        const rows = rowsOf.get(serviceId) ?? [];
+        let expected = new Map<string, DeviceConfig>();
+        if (target) {
+          const ports = portsOf.get(k)!;
+          if (ports instanceof Error) throw ports;
+          expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
         }
-      }),
-    );
+        const stale = [...new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites])].filter((s) => index.device(s));
+        return { expected, stale, replace: rows.some((r) => r.txnId !== target?.txnId) };
+      } catch (err) {
+        fail(k, err);
+        return null;
+      }
+    });
     // Every device first (so that each step below hands a device all its changes in one turn).
     const sites = [...new Set(plans.flatMap((p) => (p ? [...p.expected.keys(), ...p.stale] : [])))];
     const devices = new Map(await Promise.all(sites.map(async (s) => [s, await this.writer(s).catch((err: unknown) => ({ err }))] as const)));
@@ -508,29 +519,30 @@ export class NetconfDriver implements SouthboundDriver {
    * error to retry on.
    */
   private async bringInLine(serviceIds: readonly string[]): Promise<({ key: string | null } | { error: unknown })[]> {
-    const decided = await Promise.all(
-      serviceIds.map(async (serviceId): Promise<{ key: string | null; work?: Convergence } | { error: unknown }> => {
-        try {
-          if (await sb.hasOpenOrder(this.db, serviceId)) return { key: null };
-          const svc = await sb.designForShare(this.db, serviceId);
-          if (!svc || GONE.has(svc.state)) return { key: 'none', work: { serviceId, target: null } };
-          if (!CARRIED.has(svc.state)) return { key: null };
-          const k = designKey(svc.design);
-          const rows = await sb.configsOf(this.db, serviceId);
-          const active = rows.find((r) => r.state === 'active');
-          if (active && designKey(active.design) === k && rows.length === 1) return { key: k };
-          const txnId = active && designKey(active.design) === k ? active.txnId : `rc-${k.slice(0, 16)}`;
-          return { key: k, work: { serviceId, target: { txnId, design: svc.design } } };
-        } catch (err) {
-          return { error: err };
-        }
-      }),
-    );
+    // Read for all at once (three queries, not three per service); the finish transaction re-reads each design under its lock.
+    let read: { open: Set<string>; designs: Map<string, { state: string; design: unknown }>; configs: Map<string, sb.DeviceConfigRow[]> };
+    try {
+      const [open, designs, configs] = await Promise.all([sb.withOpenOrder(this.db, serviceIds), sb.designsOf(this.db, serviceIds), sb.configsOfMany(this.db, serviceIds)]);
+      read = { open, designs, configs };
+    } catch (err) {
+      return serviceIds.map(() => ({ error: err }));
+    }
+    const decided = serviceIds.map((serviceId): { key: string | null; work?: Convergence } => {
+      if (read.open.has(serviceId)) return { key: null };
+      const svc = read.designs.get(serviceId);
+      if (!svc || GONE.has(svc.state)) return { key: 'none', work: { serviceId, target: null } };
+      if (!CARRIED.has(svc.state)) return { key: null };
+      const k = designKey(svc.design);
+      const rows = read.configs.get(serviceId) ?? [];
+      const active = rows.find((r) => r.state === 'active');
+      if (active && designKey(active.design) === k && rows.length === 1) return { key: k };
+      const txnId = active && designKey(active.design) === k ? active.txnId : `rc-${k.slice(0, 16)}`;
+      return { key: k, work: { serviceId, target: { txnId, design: svc.design } } };
+    });
     const work = decided.flatMap((d) => ('work' in d && d.work ? [d.work] : []));
     const errors = await this.installMany(work);
     const errorOf = new Map(work.map((w, j) => [w.serviceId, errors[j]]));
     return decided.map((d, j) => {
-      if ('error' in d) return d;
       const err = errorOf.get(serviceIds[j]);
       if (err === undefined) return { key: d.key };
       // Unreachable: retried. A removal the devices refused: retried too (it has nothing to undo).
