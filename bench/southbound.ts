@@ -20,11 +20,17 @@
  *   computation (restoration committed: the reconfiguration jobs exist), configuration (every moved
  *   wave's new path configured and the old one removed, make-before-break), total; then the audit;
  * - the validator design's peer: a long-lived yanglint against a yanglint process per check.
+ * The emulated devices run in a process of their own (bench/support/fleet-process.ts): real devices
+ * are other machines, and in this process their SSH, XML and datastore work took turns with the
+ * control plane on one thread. SOUTHBOUND_BENCH_FLEET=same runs them in this process, as before (the
+ * peer setup: run both, one after the other, to compare). Either way the devices' yanglint checks
+ * are processes of their own and everything shares the machine's cores.
  * Targets: one wave < 200 ms on loopback; cut-to-restored for 300 services < 5 s.
  * Prints figures; asserts nothing. Run: npm run bench:southbound
  * (SOUTHBOUND_BENCH_PARTS=one,many,restore, SOUTHBOUND_BENCH_RUNS, SOUTHBOUND_BENCH_WAVES, SOUTHBOUND_BENCH_RESTORE, SOUTHBOUND_BENCH_VALIDATION=structural,
  * SOUTHBOUND_BENCH_PROFILE=FILE writes a CPU profile of this process from the cut to the last
- * restoration configured, DATABASE_URL for PostgreSQL.)
+ * restoration configured (the devices' work is in it only with SOUTHBOUND_BENCH_FLEET=same),
+ * SOUTHBOUND_BENCH_FLEET=same, DATABASE_URL for PostgreSQL.)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,9 +41,11 @@ import { builtinNetwork } from '../src/data/builtin-network.js';
 import type { Network } from '../src/domain/network.js';
 import { graphFromNetwork, kShortestPaths } from '../src/engine/index.js';
 import { Fleet } from '../src/devices/emulator/fleet.js';
+import { LayoutIndex, fleetLayout } from '../src/southbound/openroadm/layout.js';
+import { FleetProcess, type RemoteDevice, type ValidatorStats } from './support/fleet-process.js';
 import { VALIDATED_MODULES, YangValidator, yangSearchPaths } from '../src/devices/emulator/validator.js';
 import { NetconfActivator } from '../src/southbound/activator.js';
-import { serializeXml } from '../src/southbound/netconf/xml.js';
+import { parseXml, serializeXml, type XElement } from '../src/southbound/netconf/xml.js';
 import { createServices, startBackground, stopServices } from '../src/services/index.js';
 import { NetconfDriver } from '../src/services/southbound/index.js';
 import { InventoryService } from '../src/services/inventory.js';
@@ -137,6 +145,56 @@ async function openDb(): Promise<{ db: Db; name: string }> {
   return { db: await openPglite({}), name: 'embedded PGlite (in this process)' };
 }
 
+/**
+ * The emulated devices in a process of their own (default: real devices are other machines, and in
+ * this process they took turns with the control plane on one thread), or in this process
+ * (SOUTHBOUND_BENCH_FLEET=same, the setup of the figures before 2026-12-04 evening).
+ */
+const FLEET_IN_PROCESS = process.env.SOUTHBOUND_BENCH_FLEET === 'same';
+
+/** What the bench needs of the fleet, wherever it runs. */
+interface BenchFleet {
+  devices: RemoteDevice[];
+  validatorKind: string;
+  cut(spanId: string): void;
+  stats(): Promise<ValidatorStats>;
+  /** The ROADM carrying the most entries, with its running datastore. */
+  busiest(): Promise<{ nodeId: string; data: XElement[] }>;
+  stop(): Promise<void>;
+}
+
+async function startFleet(net: Network): Promise<BenchFleet> {
+  const opts = { username: USER, password: PASSWORD, yangDir: deviceYangDir, ...LAYOUT };
+  const warn = (m: string) => console.log(`warning: ${m}`);
+  if (!FLEET_IN_PROCESS) {
+    const fp = await FleetProcess.start(net, opts, warn);
+    return {
+      devices: fp.devices,
+      validatorKind: fp.validatorKind,
+      cut: (spanId) => fp.cut(spanId),
+      stats: () => fp.stats(),
+      busiest: async () => {
+        const b = await fp.busiest();
+        return { nodeId: b.nodeId, data: parseXml(`<w>${b.xml}</w>`).children };
+      },
+      stop: () => fp.stop(),
+    };
+  }
+  const fleet = await Fleet.start(net, { ...opts, warn });
+  const size = (d: (typeof fleet.devices)[number]) => d.device.getConfig('running', null)[0].children.length;
+  return {
+    devices: fleet.devices,
+    validatorKind: fleet.validator.kind,
+    cut: (spanId) => fleet.cut(spanId),
+    stats: () => Promise.resolve('stats' in fleet.validator ? { ...(fleet.validator as YangValidator).stats } : null),
+    busiest: () => {
+      const d = fleet.devices.filter((x) => x.kind === 'roadm').sort((a, b) => size(b) - size(a))[0];
+      return Promise.resolve({ nodeId: d.nodeId, data: d.device.getConfig('running', null) });
+    },
+    stop: () => fleet.stop(),
+  };
+}
+
 async function main(): Promise<void> {
   console.log(`southbound bench: ${os.cpus().length} CPUs, ${load()} (shared machine: figures are noisy)`);
   const net = benchNetwork();
@@ -151,8 +209,8 @@ async function main(): Promise<void> {
   await inv.importNetwork(operator, { fileName: 'bench.json', text: JSON.stringify({ format: 'lightpath.network', version: 1, ...net }), format: 'json' });
 
   const t0 = performance.now();
-  const fleet = await Fleet.start(net, { username: USER, password: PASSWORD, yangDir: deviceYangDir, ...LAYOUT, warn: (m) => console.log(`warning: ${m}`) });
-  console.log(`fleet: ${fleet.devices.length} devices (${fleet.devices.filter((d) => d.kind === 'roadm').length} ROADMs, ${fleet.devices.filter((d) => d.kind === 'xpdr').length} transponder shelves) up in ${ms(performance.now() - t0)}; equipment ${JSON.stringify(LAYOUT)}; validation: ${fleet.validator.kind}; store: ${name}`);
+  const fleet = await startFleet(net);
+  console.log(`fleet: ${fleet.devices.length} devices (${fleet.devices.filter((d) => d.kind === 'roadm').length} ROADMs, ${fleet.devices.filter((d) => d.kind === 'xpdr').length} transponder shelves) up in ${ms(performance.now() - t0)}, ${FLEET_IN_PROCESS ? 'in this process (SOUTHBOUND_BENCH_FLEET=same)' : 'in a process of their own'}; equipment ${JSON.stringify(LAYOUT)}; validation: ${fleet.validatorKind}; store: ${name}`);
 
   // --- Peer: the activator, device by device in path order, on the longest shortest DC-to-DC path.
   let longest: { a: string; z: string; hops: number } | null = null;
@@ -183,12 +241,14 @@ async function main(): Promise<void> {
     await origApply(req);
     applyMs.set(req.orderId, performance.now() - t);
   };
+  // reconcile runs through reconcileMany, which the reconfiguration jobs call with a batch of services.
   const reconciled = new Map<string, { start: number; end: number }>();
-  const origReconcile = driver.reconcile.bind(driver);
-  driver.reconcile = async (serviceId, finish) => {
+  const origReconcile = driver.reconcileMany.bind(driver);
+  driver.reconcileMany = async (items) => {
     const start = performance.now();
-    await origReconcile(serviceId, finish);
-    reconciled.set(serviceId, { start, end: performance.now() });
+    const out = await origReconcile(items);
+    for (const it of items) reconciled.set(it.serviceId, { start, end: performance.now() });
+    return out;
   };
   startBackground(services);
   await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true), 600_000, 200);
@@ -206,7 +266,7 @@ async function main(): Promise<void> {
     const firstState = await orderState(first.id);
     const design = (await services.ordering.getService(operator, first.serviceId)).design as CircuitDesign;
     const p0 = design.paths[0];
-    const roadms = p0.siteIds.filter((s) => fleet.device(s)?.kind === 'roadm').length;
+    const roadms = p0.siteIds.filter((s) => fleet.devices.find((d) => d.siteId === s)?.kind === 'roadm').length;
     console.log(`\none 400G wave: ${p0.siteIds[0]} → ${p0.siteIds.at(-1)}, ${p0.spanIds.length} spans, ${roadms} ROADMs + ${p0.siteIds.length - roadms} transponder shelves, ${p0.wave!.format}, regenerators: ${p0.wave!.regeneratorSiteIds.length}`);
     console.log(`  first order placed → ${firstState}: ${ms(firstMs)} (opens the SSH sessions; job pick-up every 10 ms)`);
     await services.ordering.disconnectService(customer, first.serviceId);
@@ -243,7 +303,7 @@ async function main(): Promise<void> {
     console.log(`  peer, the same driver waiting for each reply (previous path: lock, edit, commit, unlock, read-back = 5 round trips per device): p50 ${ms(pct(step, 50))}, p99 ${ms(pct(step, 99))}, min ${ms(Math.min(...step))}`);
     console.log(`  peer, the driver without lock/unlock (1 of 2 round trips per device fewer): p50 ${ms(pct(noLock, 50))}, p99 ${ms(pct(noLock, 99))}, min ${ms(Math.min(...noLock))} (runs of the three taken in turn)`);
 
-    const act = new NetconfActivator(fleet.index, fleet.devices, { username: USER, password: PASSWORD });
+    const act = new NetconfActivator(new LayoutIndex(fleetLayout(net, LAYOUT)), fleet.devices, { username: USER, password: PASSWORD });
     const seq: number[] = [];
     const pathInput = { siteIds: p0.siteIds, spanIds: p0.spanIds, wave: p0.wave! };
     await act.activatePath('ord_warm', pathInput);
@@ -398,8 +458,8 @@ async function main(): Promise<void> {
         marks.restoreEnd ||= performance.now();
       }
     };
-    const vstats = () => ('stats' in fleet.validator ? { ...(fleet.validator as YangValidator).stats } : null);
-    const v0 = vstats();
+    const v0 = await fleet.stats();
+    const c0 = driver.stats();
     const profileFile = process.env.SOUTHBOUND_BENCH_PROFILE;
     const inspector = profileFile ? new Session() : null;
     if (inspector) {
@@ -441,7 +501,9 @@ async function main(): Promise<void> {
     const computed = marks.restoreEnd || computedAt;
     console.log(`  detection ${ms(recorded - tCut)} (alarms correlated, failure recorded), computation ${ms(computed - recorded)} (restoration committed), configuration ${ms(configuredAt - computed)}, total ${ms(configuredAt - tCut)} (target < ${TARGET_RESTORE_MS} ms for 300; ${onSpan.size} here) — ${load()}`);
     if (marks.timings) console.log(`  the restoration pass's own timings (ms): ${JSON.stringify(marks.timings, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
-    const v1 = vstats();
+    const v1 = await fleet.stats();
+    const c1 = driver.stats();
+    console.log(`  device commits for the cut: ${c1.commits - c0.commits} for ${c1.changes - c0.changes} device changes`);
     if (v0 && v1) console.log(`  device validation during the cut: ${v1.checked - v0.checked} yanglint checks of ${((v1.bytes - v0.bytes) / 1048576).toFixed(1)} MiB of datastores, ${ms(v1.ms - v0.ms)} waited for in all (2 processes), ${v1.cached - v0.cached} answered from the cache`);
     const audit1 = await services.devices.audit();
     console.log(`  audit after: ${audit1.clean ? 'clean' : `NOT clean (${audit1.services.length} services, ${audit1.devices.filter((d) => d.missing.length + d.extra.length + d.different.length).length} devices differ)`}; commits so far ${driver.stats().commits} for ${driver.stats().changes} device changes`);
@@ -457,8 +519,8 @@ async function main(): Promise<void> {
 
   // --- Peer for the validator design: the long-lived yanglint against a yanglint process per check.
   if (yangDir) {
-    const busiestDevice = [...fleet.devices].filter((d) => d.kind === 'roadm').sort((a, b) => b.device.getConfig('running', null)[0].children.length - a.device.getConfig('running', null)[0].children.length)[0];
-    const data = busiestDevice.device.getConfig('running', null);
+    const busiestDevice = await fleet.busiest();
+    const data = busiestDevice.data;
     const v = await YangValidator.start(yangDir, { cacheSize: 0 });
     const N = 20;
     const tl = performance.now();

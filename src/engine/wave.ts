@@ -55,6 +55,8 @@ export interface WaveRequest {
   pairOffset?: number;
   /** Only these fiber pairs (restoration keeps one per path); default all. */
   allowPair?: (pair: number) => boolean;
+  /** Only these ROADM nodes may host a regenerator (e.g. those with add/drop ports free); default all. */
+  regenAt?: (node: number) => boolean;
 }
 
 /** Quality of one transparent segment, as quotes show it. */
@@ -507,7 +509,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     reason ||= t.reason;
   }
   // Regenerated: per mode, the fewest regenerators that close every segment at a probe frequency.
-  const canRegen = (i: number) => net.roadm[path.nodes[i]] === 1;
+  const canRegen = (i: number) => net.roadm[path.nodes[i]] === 1 && (req.regenAt?.(path.nodes[i]) ?? true);
   const candidates: { mode: TransceiverModeSpec; cuts: number[] }[] = [];
   for (const mode of modes) {
     const hop = probeHops(net, state, path, mode, memo);
@@ -576,12 +578,17 @@ export function lightWave(state: LineState, plan: WavePlan): void {
   for (const s of plan.segments) if (!state.has(s.lightpathId)) state.add(s.lightpath);
 }
 
+/** Add/drop ports a regenerator takes at its site: one for each of the two segments it joins. */
+export const REGEN_ADD_DROP_PORTS = 2;
+
 /**
  * Restoration's placer deciding by physics (restore.ts WavePlacer): one fiber pair per path, modes,
  * regenerators and frequency from planWave against the lit channels of `state`, which commits light.
- * Lightpath ids are `${prefix}${demand id}`.
+ * Lightpath ids are `${prefix}${demand id}`. `addDropFree` (site id → add/drop ports free; a site not
+ * in it is not limited) keeps regenerators off sites without two free ports; committed plans take
+ * theirs from it, so the waves of one restoration cannot count on the same last ports.
  */
-export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: number, prefix: string): {
+export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: number, prefix: string, addDropFree?: Map<string, number>): {
   minSlots(lineRateGbps: number): number;
   fit(g: Graph, layers: readonly SpectrumGrid[], path: Path, d: { id: string; lineRateGbps: number }, allow: (layer: number) => boolean): { layer: number; physics: WavePlan } | null;
   commit(layers: readonly SpectrumGrid[], choice: { physics?: WavePlan }): void;
@@ -589,6 +596,7 @@ export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: numb
   let coarsest = 0;
   for (const gr of net.grids) if (gr !== null) coarsest = Math.max(coarsest, gr.slotWidthGhz);
   const widths = new Map<number, number>();
+  const regenAt = addDropFree && ((v: number) => (addDropFree.get(net.g.nodeIds[v]) ?? Infinity) >= REGEN_ADD_DROP_PORTS);
   return {
     // A lower bound on the slots any fit takes on any span (the proofs need no more).
     minSlots(rate) {
@@ -603,7 +611,7 @@ export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: numb
     fit(_g, layers, path, d, allow) {
       for (let layer = 0; layer < layers.length; layer++) {
         if (!allow(layer)) continue;
-        const r = planWave(net, layers, state, path, { id: `${prefix}${d.id}`, bandwidthGbps: d.lineRateGbps, marginDb, allowPair: (p) => p === layer });
+        const r = planWave(net, layers, state, path, { id: `${prefix}${d.id}`, bandwidthGbps: d.lineRateGbps, marginDb, allowPair: (p) => p === layer, regenAt });
         if (r.ok) {
           unlightWave(state, r.plan);
           return { layer, physics: r.plan };
@@ -615,6 +623,10 @@ export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: numb
       const plan = choice.physics as WavePlan;
       occupyWave(layers, plan);
       lightWave(state, plan);
+      for (const v of plan.regenNodes) {
+        const free = addDropFree?.get(net.g.nodeIds[v]);
+        if (free !== undefined) addDropFree!.set(net.g.nodeIds[v], free - REGEN_ADD_DROP_PORTS);
+      }
     },
   };
 }

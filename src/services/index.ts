@@ -2,7 +2,7 @@
  * The composition root of the use cases: one object holding every service over one database, built
  * once per process (server or CLI command) and handed to the edges.
  */
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { InventoryService } from './inventory.js';
 import { PathService } from './paths.js';
 import { createOrderingServices, stopOrderingServices, type OrderingServices } from './ordering/index.js';
@@ -10,7 +10,7 @@ import type { SouthboundDriver } from './ordering/activation.js';
 import { startEventWorkers, type EventWorkers } from './events-workers.js';
 import { ResilienceService } from './resilience/index.js';
 import { AuditService } from './audit.js';
-import type { NetworkViewCache } from './ordering/network-view.js';
+import type { NetworkView, NetworkViewCache } from './ordering/network-view.js';
 import { DeviceService, attachMonitor, createNetconf, type NetconfSouthbound, type SouthboundOptions } from './southbound/index.js';
 import { TransferService } from './transfers/index.js';
 import { PlanService } from './planning/index.js';
@@ -58,7 +58,11 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   // Ordering and resilience plan over the same cached network view.
   // Waves lit for transfers are planned with the ordering context: same view, lit channels, in-flight waves.
   const transfers = new TransferService(db, { ordering: ordering.ordering.ctx });
-  const resilience = new ResilienceService(db, { views: ordering.ordering.views, afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)) });
+  const resilience = new ResilienceService(db, {
+    views: ordering.ordering.views,
+    afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)),
+    ...(netconf ? { addDropFree: (q: Queryable, view: NetworkView) => netconf.driver.addDropFree(q, view) } : {}),
+  });
   // One background loop runs every kind of leased job: activations, teardowns, restorations, plan solves.
   const plans = new PlanService(db, inventory);
   ordering.worker.register(resilience.restorationJob(), plans.solveJob());

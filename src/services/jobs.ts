@@ -48,6 +48,16 @@ export interface JobHandler {
   /** Attempts before giving up (default 8). */
   maxAttempts?: number;
   /**
+   * Optional: runs several due jobs of this kind together (work that is cheaper done at once, such as
+   * a restoration's device reconfigurations: one commit per device instead of one per job). A lane
+   * that leases one such job leases up to `batchSize` due ones of the kind in the same query and
+   * hands them all here. Resolves with one outcome per job, in order: undefined when it is done
+   * (recorded with its ctx.finish), else its error, which is handled as `run`'s would be.
+   */
+  runBatch?(items: readonly { job: jobs.JobRow; ctx: JobContext }[]): Promise<unknown[]>;
+  /** Most jobs handed to runBatch at once (default 256). */
+  batchSize?: number;
+  /**
    * At most one job of this kind at a time per worker (long CPU-bound work such as a plan solve): only
    * the worker's first lane leases it, so the other lanes stay free for short jobs (activations).
    */
@@ -146,9 +156,16 @@ export class JobWorker {
       while (!this.closing.signal.aborted) {
         const [job] = await jobs.leaseJobs(this.db, { kinds, owner: this.owner, tokens: [crypto.randomUUID()], leaseSeconds: this.leaseSeconds });
         if (!job) return;
+        const batch = [job];
+        const handler = this.handlers.get(job.kind);
+        if (handler?.runBatch) {
+          const more = Math.max(0, (handler.batchSize ?? 256) - 1);
+          const tokens = Array.from({ length: more }, () => crypto.randomUUID());
+          batch.push(...(await jobs.leaseJobs(this.db, { kinds: [job.kind], owner: this.owner, tokens, leaseSeconds: this.leaseSeconds })));
+        }
         spawn();
-        await this.process(job);
-        handled++;
+        await this.process(batch);
+        handled += batch.length;
       }
     };
     spawn();
@@ -227,39 +244,55 @@ export class JobWorker {
     return n;
   }
 
-  private async process(job: jobs.JobRow): Promise<void> {
-    const handler = this.handlers.get(job.kind);
+  /** Runs leased jobs of one kind (several only for a handler with runBatch) and records each outcome. */
+  private async process(batch: readonly jobs.JobRow[]): Promise<void> {
+    const handler = this.handlers.get(batch[0].kind);
     if (!handler) return;
-    const lost = new AbortController();
-    const signal = AbortSignal.any([lost.signal, this.closing.signal]);
-    const ctx: JobContext = {
-      signal,
-      finish: async (tx) => {
-        if (!(await jobs.finishJob(tx, job.id, job.leaseToken))) throw new LeaseLostError(job);
-      },
-    };
-    // Renew the lease while the handler works, so a long job is not taken over from a live worker.
+    const items = batch.map((job) => {
+      const lost = new AbortController();
+      const ctx: JobContext = {
+        signal: AbortSignal.any([lost.signal, this.closing.signal]),
+        finish: async (tx) => {
+          if (!(await jobs.finishJob(tx, job.id, job.leaseToken))) throw new LeaseLostError(job);
+        },
+      };
+      return { job, ctx, lost };
+    });
+    // Renew the leases while the handler works, so a long job is not taken over from a live worker.
     const renew = setInterval(() => {
       jobs
-        .extendLeases(this.db, [{ id: job.id, token: job.leaseToken }], this.leaseSeconds)
+        .extendLeases(
+          this.db,
+          items.map((i) => ({ id: i.job.id, token: i.job.leaseToken })),
+          this.leaseSeconds,
+        )
         .then((ids) => {
-          if (ids.length === 0) lost.abort();
+          const held = new Set(ids);
+          for (const i of items) if (!held.has(i.job.id)) i.lost.abort();
         })
         .catch(() => {});
     }, Math.max(200, (this.leaseSeconds * 1000) / 3));
-    this.active.set(job.id, job);
+    for (const i of items) this.active.set(i.job.id, i.job);
     try {
-      await handler.run(job, ctx);
-      this.stats.done++;
-    } catch (err) {
-      if (err instanceof LeaseLostError) {
-        this.stats.leaseLost++;
-        return;
+      let outcomes: unknown[];
+      if (handler.runBatch) {
+        try {
+          outcomes = await handler.runBatch(items.map(({ job, ctx }) => ({ job, ctx })));
+        } catch (err) {
+          outcomes = items.map(() => err);
+        }
+      } else {
+        outcomes = [await handler.run(items[0].job, items[0].ctx).then(() => undefined, (err: unknown) => err ?? new Error('failed'))];
       }
-      await this.failed(handler, job, ctx, err);
+      for (const [k, { job, ctx }] of items.entries()) {
+        const err = outcomes[k];
+        if (err === undefined) this.stats.done++;
+        else if (err instanceof LeaseLostError) this.stats.leaseLost++;
+        else await this.failed(handler, job, ctx, err);
+      }
     } finally {
       clearInterval(renew);
-      this.active.delete(job.id);
+      for (const i of items) this.active.delete(i.job.id);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * One writer per device: every change this process makes to a device goes through its queue, and
- * the changes that queue up while a commit is running go to the device together, as one edit-config
- * and one commit. Validation of the whole datastore at commit dominates a commit's time (it grows
+ * the changes handed over in the same turn or queued while a commit is running go to the device
+ * together, as one edit-config and one commit. Validation of the whole datastore at commit dominates a commit's time (it grows
  * with the datastore), so combining edits makes a burst of activations (a restoration moving
  * hundreds of waves) cost a few commits per device instead of one per wave. After each commit the
  * running configuration is read back once (only the batch's circuits when every change names its
@@ -83,7 +83,12 @@ export class DeviceWriter {
   apply(change: DeviceChange): Promise<XElement[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      // The first change waits for the end of the current turn, so changes handed over together (a
+      // restoration's phase: every moved service's entries on this device) go in one commit, not as
+      // one commit for the first and one for the rest.
+      this.running = true;
+      queueMicrotask(() => void this.drain());
     });
   }
 
@@ -93,7 +98,6 @@ export class DeviceWriter {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 256);

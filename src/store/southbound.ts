@@ -53,8 +53,16 @@ function toConfig(r: Record<string, unknown>): DeviceConfigRow {
 
 /** A service's device transactions (any state). */
 export async function configsOf(q: Queryable, serviceId: string): Promise<DeviceConfigRow[]> {
-  const r = await q.query<Record<string, unknown>>('SELECT * FROM device_configs WHERE service_id = $1 ORDER BY created_at, txn_id', [serviceId]);
-  return r.rows.map(toConfig);
+  return (await configsOfMany(q, [serviceId])).get(serviceId) ?? [];
+}
+
+/** configsOf for many services in one query: service id → its transactions (every id present). */
+export async function configsOfMany(q: Queryable, serviceIds: readonly string[]): Promise<Map<string, DeviceConfigRow[]>> {
+  const out = new Map<string, DeviceConfigRow[]>(serviceIds.map((id) => [id, []]));
+  if (serviceIds.length === 0) return out;
+  const r = await q.query<Record<string, unknown>>('SELECT * FROM device_configs WHERE service_id = ANY($1::text[]) ORDER BY created_at, txn_id', [[...serviceIds]]);
+  for (const row of r.rows.map(toConfig)) out.get(row.serviceId)?.push(row);
+  return out;
 }
 
 /** Every active device transaction (what the devices should carry). */
@@ -63,12 +71,15 @@ export async function activeConfigs(q: Queryable): Promise<DeviceConfigRow[]> {
   return r.rows.map(toConfig);
 }
 
-/** Records a transaction about to be configured (idempotent: an existing row is kept). */
-export async function beginConfig(q: Queryable, c: Omit<DeviceConfigRow, 'state'>): Promise<void> {
+/** Records transactions about to be configured (idempotent: an existing row is kept). */
+export async function beginConfigs(q: Queryable, cs: readonly Omit<DeviceConfigRow, 'state'>[]): Promise<void> {
+  if (cs.length === 0) return;
   await q.query(
-    `INSERT INTO device_configs (service_id, txn_id, design, sites, state) VALUES ($1, $2, $3::jsonb, $4::text[], 'configuring')
+    `INSERT INTO device_configs (service_id, txn_id, design, sites, state)
+     SELECT x->>'serviceId', x->>'txnId', x->'design', ARRAY(SELECT jsonb_array_elements_text(x->'sites')), 'configuring'
+       FROM jsonb_array_elements($1::jsonb) AS x
      ON CONFLICT (service_id, txn_id) DO NOTHING`,
-    [c.serviceId, c.txnId, JSON.stringify(c.design), c.sites],
+    [JSON.stringify(cs.map((c) => ({ serviceId: c.serviceId, txnId: c.txnId, design: c.design, sites: c.sites })))],
   );
 }
 
@@ -98,6 +109,13 @@ export class PortsExhaustedError extends Error {
   }
 }
 
+/** One transaction's port claim. */
+export interface PortClaim {
+  serviceId: string;
+  txnId: string;
+  needs: readonly PortNeed[];
+}
+
 /**
  * Claims ports for a transaction: a need the transaction already holds keeps its port (a re-run
  * converges); a need the service's other transaction holds at the same site and use shares that port
@@ -107,50 +125,75 @@ export class PortsExhaustedError extends Error {
  * site queue instead of colliding, and no two services ever hold one port. Returns site → use → port.
  */
 export async function claimPorts(tx: Queryable, serviceId: string, txnId: string, needs: readonly PortNeed[]): Promise<Map<string, Map<string, string>>> {
-  const out = new Map<string, Map<string, string>>();
-  if (needs.length === 0) return out;
-  const sites = [...new Set(needs.map((n) => n.siteId))].sort();
+  const [got] = await claimPortsMany(tx, [{ serviceId, txnId, needs }]);
+  if (got instanceof PortsExhaustedError) throw got;
+  return got;
+}
+
+/**
+ * claimPorts for many transactions in one go (a restoration's moves): the sites locked and read once,
+ * the claims taken in order, the ports written in one statement. One result per claim: its ports, or
+ * PortsExhaustedError (that claim takes nothing; the others are not affected).
+ */
+export async function claimPortsMany(tx: Queryable, claims: readonly PortClaim[]): Promise<(Map<string, Map<string, string>> | PortsExhaustedError)[]> {
+  const sites = [...new Set(claims.flatMap((c) => c.needs.map((n) => n.siteId)))].sort();
+  if (sites.length === 0) return claims.map(() => new Map());
   for (const s of sites) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('lightpath-device-ports:' || $1, 0))`, [s]);
   const held = await tx.query<{ site_id: string; port: string; service_id: string; txn_id: string; use: string }>(
     'SELECT site_id, port, service_id, txn_id, use FROM device_ports WHERE site_id = ANY($1::text[]) ORDER BY txn_id',
     [sites],
   );
   const taken = new Map<string, Set<string>>();
-  /** The service's ports in its other transactions: site → use → port. */
-  const sibling = new Map<string, Map<string, string>>();
+  const byService = new Map<string, typeof held.rows>();
   for (const r of held.rows) {
     const t = taken.get(r.site_id) ?? new Set<string>();
     t.add(r.port);
     taken.set(r.site_id, t);
-    if (r.service_id !== serviceId) continue;
-    const into = r.txn_id === txnId ? out : sibling;
-    const m = into.get(r.site_id) ?? new Map<string, string>();
-    if (!m.has(r.use)) m.set(r.use, r.port);
-    into.set(r.site_id, m);
+    const mine = byService.get(r.service_id) ?? [];
+    mine.push(r);
+    byService.set(r.service_id, mine);
   }
-  const rows: { site: string; port: string; use: string }[] = [];
-  for (const n of needs) {
-    const m = out.get(n.siteId) ?? new Map<string, string>();
-    out.set(n.siteId, m);
-    if (m.has(n.use)) continue;
-    const t = taken.get(n.siteId) ?? new Set<string>();
-    taken.set(n.siteId, t);
-    const mine = new Set(m.values());
-    const shared = sibling.get(n.siteId)?.get(n.use);
-    const port = shared !== undefined && !mine.has(shared) && n.candidates.includes(shared) ? shared : n.candidates.find((c) => !t.has(c));
-    if (port === undefined) throw new PortsExhaustedError(n.siteId);
-    t.add(port);
-    m.set(n.use, port);
-    rows.push({ site: n.siteId, port, use: n.use });
-  }
+  const rows: { site: string; port: string; use: string; serviceId: string; txnId: string }[] = [];
+  const results = claims.map(({ serviceId, txnId, needs }) => {
+    const out = new Map<string, Map<string, string>>();
+    /** The service's ports in its other transactions: site → use → port. */
+    const sibling = new Map<string, Map<string, string>>();
+    for (const r of byService.get(serviceId) ?? []) {
+      const into = r.txn_id === txnId ? out : sibling;
+      const m = into.get(r.site_id) ?? new Map<string, string>();
+      if (!m.has(r.use)) m.set(r.use, r.port);
+      into.set(r.site_id, m);
+    }
+    const mine: typeof rows = [];
+    const isTaken = (site: string, port: string) => taken.get(site)?.has(port) === true || mine.some((r) => r.site === site && r.port === port);
+    for (const n of needs) {
+      const m = out.get(n.siteId) ?? new Map<string, string>();
+      out.set(n.siteId, m);
+      if (m.has(n.use)) continue;
+      const own = new Set(m.values());
+      const shared = sibling.get(n.siteId)?.get(n.use);
+      const port = shared !== undefined && !own.has(shared) && n.candidates.includes(shared) ? shared : n.candidates.find((c) => !isTaken(n.siteId, c));
+      if (port === undefined) return new PortsExhaustedError(n.siteId);
+      m.set(n.use, port);
+      mine.push({ site: n.siteId, port, use: n.use, serviceId, txnId });
+    }
+    // Taken only once the whole claim fits: a claim that fails holds nothing.
+    for (const r of mine) {
+      const t = taken.get(r.site) ?? new Set<string>();
+      t.add(r.port);
+      taken.set(r.site, t);
+    }
+    rows.push(...mine);
+    return out;
+  });
   if (rows.length) {
     await tx.query(
       `INSERT INTO device_ports (site_id, port, service_id, txn_id, use)
-       SELECT u.s, u.p, $4, $5, u.u FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, p, u)`,
-      [rows.map((r) => r.site), rows.map((r) => r.port), rows.map((r) => r.use), serviceId, txnId],
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [rows.map((r) => r.site), rows.map((r) => r.port), rows.map((r) => r.serviceId), rows.map((r) => r.txnId), rows.map((r) => r.use)],
     );
   }
-  return out;
+  return results;
 }
 
 /** Ports held by active transactions: service → txn → site → use → port (for audits). */
@@ -169,6 +212,12 @@ export async function activePorts(q: Queryable): Promise<Map<string, Map<string,
   return out;
 }
 
+/** Ports held per site (every transaction of every service). */
+export async function heldPortCounts(q: Queryable): Promise<Map<string, number>> {
+  const r = await q.query<{ site_id: string; n: string | number }>('SELECT site_id, count(*) AS n FROM device_ports GROUP BY site_id');
+  return new Map(r.rows.map((x) => [x.site_id, Number(x.n)]));
+}
+
 /** Ports one transaction holds: site → use → port. */
 export async function portsOf(q: Queryable, serviceId: string, txnId: string): Promise<Map<string, Map<string, string>>> {
   const r = await q.query<{ site_id: string; port: string; use: string }>('SELECT site_id, port, use FROM device_ports WHERE service_id = $1 AND txn_id = $2', [serviceId, txnId]);
@@ -181,16 +230,23 @@ export async function portsOf(q: Queryable, serviceId: string, txnId: string): P
   return out;
 }
 
-/** True when an order of the service is still open (its activation job owns the service's device configuration). */
-export async function hasOpenOrder(q: Queryable, serviceId: string): Promise<boolean> {
-  const r = await q.query(`SELECT 1 FROM orders WHERE service_id = $1 AND state IN ('acknowledged', 'inProgress') LIMIT 1`, [serviceId]);
-  return r.rows.length > 0;
+/** The services, among these, with an order still open (their activation jobs own their device configuration). */
+export async function withOpenOrder(q: Queryable, serviceIds: readonly string[]): Promise<Set<string>> {
+  const r = await q.query<{ service_id: string }>(`SELECT DISTINCT service_id FROM orders WHERE service_id = ANY($1::text[]) AND state IN ('acknowledged', 'inProgress')`, [[...serviceIds]]);
+  return new Set(r.rows.map((x) => x.service_id));
 }
+
 
 /** Services that carry traffic or will again (active, down) with their designs: what the devices should carry. */
 export async function liveDesigns(q: Queryable): Promise<{ id: string; state: string; design: unknown }[]> {
   const r = await q.query<{ id: string; state: string; design: unknown }>(`SELECT id, state, design FROM services WHERE state IN ('active', 'down') ORDER BY id`);
   return r.rows;
+}
+
+/** The services' designs and states in one query (designForShare for many; absent: no such service). */
+export async function designsOf(q: Queryable, serviceIds: readonly string[]): Promise<Map<string, { state: string; design: unknown }>> {
+  const r = await q.query<{ id: string; state: string; design: unknown }>('SELECT id, state, design FROM services WHERE id = ANY($1::text[])', [[...serviceIds]]);
+  return new Map(r.rows.map((x) => [x.id, { state: x.state, design: x.design }]));
 }
 
 /** The service's design and state, the row share-locked (a restoration rewriting it waits, or is seen). */

@@ -46,6 +46,25 @@ test('RFC 6241 §6.4.2-6.4.5: subtree filter selection, containment and content 
   assert.deepEqual(subtreeFilter(USERS, []), []);
 });
 
+test('many sibling content-match filters (a read-back of many circuits) select what each would select alone, in datastore order', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('root', 'fred', 'barney', 'wilma', 'admin', 'superuser'), { minLength: 1, maxLength: 6 }), fc.constantFrom('name', 'type'), fc.boolean(), (values, leaf, mixed) => {
+      // The oracle is the rule itself (an entry whose leaf holds one of the values, whole); `mixed` adds a
+      // sibling that also selects leaves, so the siblings are not all alike.
+      const one = (v: string) => `<user><${leaf}>${v}</${leaf}></user>`;
+      const extra = mixed ? '<user><name>fred</name><type/></user>' : '';
+      const together = subtreeFilter(USERS, doc(`<top xmlns="${EX}"><users>${values.map(one).join('')}${extra}</users></top>`));
+      const text = (u: XElement, k: string) => u.children.find((c) => c.name === k)!.text!;
+      const byValue = (u: XElement) => (values as string[]).includes(text(u, leaf));
+      const want = USERS[0].children[0].children.filter((u) => byValue(u) || (mixed && text(u, 'name') === 'fred'));
+      const got = together.length ? together[0].children[0].children : [];
+      assert.deepEqual(got.map((u) => text(u, 'name')), want.map((u) => text(u, 'name')));
+      for (const u of got) assert.equal(u.children.length, byValue(u) ? 4 : 2, 'whole when a value selects it; else the mixed-in node\'s name and type');
+    }),
+    { seed: 17, numRuns: 200 },
+  );
+});
+
 test('RFC 6241 §7.2: merge, replace, create, delete, remove and their errors', () => {
   const merged = editConfig(USERS, doc(`<top xmlns="${EX}"><interface><name>eth0</name><mtu>9000</mtu></interface><interface><name>eth1</name><mtu>1500</mtu></interface></top>`), { schema });
   assert.deepEqual(merged.errors, []);

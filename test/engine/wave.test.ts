@@ -17,7 +17,7 @@ import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
 import { makePath } from '../../src/engine/graph.js';
 import { pathGsnr, type LightpathInput, type LineSystemState } from '../../src/engine/qot/line-system.js';
 import type { SpectrumGrid } from '../../src/engine/spectrum.js';
-import { occupyWave, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
+import { occupyWave, physicsPlacer, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
 import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
 import { emptyLineState, physicsOf } from '../../src/services/ordering/physics.js';
 import { baseLayers } from '../../src/services/ordering/planner.js';
@@ -216,6 +216,23 @@ describe('wave planning by physics', () => {
     const bridged = chain([60, 60], [0, APART], [1, 1], [false, false, false]);
     const regen = planWave(physicsOf(bridged.view).net, baseLayers(bridged.view), emptyLineState(bridged.view), wholePath(bridged.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
     assert.ok(regen.ok && regen.plan.regenNodes.length === 1 && regen.plan.segments[1].centerFrequencyGhz >= 193_000, 'a regenerator at the ROADM bridges the bands');
+
+
+    // Restoration's placer: a regenerator takes two add/drop ports at its site, and only a site with two free gets one.
+    const { net: bn } = physicsOf(bridged.view);
+    const middle = bn.g.nodeIds[wholePath(bridged.view).nodes[1]];
+    const fit = (free: number) => {
+      const ports = new Map([[middle, free]]);
+      const placer = physicsPlacer(bn, emptyLineState(bridged.view), 0, 'r:', ports);
+      const layers = baseLayers(bridged.view);
+      const got = placer.fit(bn.g, layers, wholePath(bridged.view), { id: 'w', lineRateGbps: 100 }, () => true);
+      if (got) placer.commit(layers, got);
+      return { got, left: ports.get(middle) };
+    };
+    assert.deepEqual(fit(1), { got: null, left: 1 }, 'one free add/drop port: no regenerator there, and no other way across');
+    const two = fit(2);
+    assert.ok(two.got?.physics.regenNodes.length === 1, 'two free: regenerated there');
+    assert.equal(two.left, 0, 'the committed plan took both');
 
     for (const hut of [false, true]) {
       const c = chain([60, 60], [0, 0], [2, 2], [false, hut, false]);

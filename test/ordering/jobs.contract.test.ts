@@ -81,6 +81,37 @@ for (const driver of testDrivers()) {
       assert.deepEqual(quickBeforeSoloEnd.sort(), ['q1', 'q2'], 'the other lanes ran the quick jobs meanwhile, not after the solo ones');
     });
 
+    test('a kind with runBatch gets its due jobs in one call; each outcome is its own (a failed one is given back alone)', async () => {
+      const ids = ['b1', 'b2', 'b3', 'b4'].map((x) => `${x}-${crypto.randomUUID()}`);
+      await jobs.enqueueJobs(db, ids.map((subject) => ({ kind: 'test.batch', subject })));
+      const calls: string[][] = [];
+      const batch: JobHandler = {
+        kind: 'test.batch',
+        run: () => Promise.reject(new Error('runBatch takes these')),
+        runBatch: async (items) => {
+          calls.push(items.map((i) => i.job.subject).sort());
+          return Promise.all(
+            items.map(async ({ job, ctx }) => {
+              if (job.subject === ids[2] && job.attempts === 1) return new Error('refused once');
+              await db.transaction((tx) => ctx.finish(tx));
+              return undefined;
+            }),
+          );
+        },
+      };
+      const w = new JobWorker(db, [batch], { concurrency: 4 });
+      assert.equal(await w.runOnce(), 4);
+      assert.deepEqual(calls, [[...ids].sort()], 'the four due jobs in one call');
+      assert.equal(w.stats.done, 3);
+      assert.equal(w.stats.retried, 1);
+      const left = await db.query<{ subject: string; attempts: number; last_error: string }>(`SELECT subject, attempts, last_error FROM jobs WHERE kind = 'test.batch'`);
+      assert.deepEqual(left.rows, [{ subject: ids[2], attempts: 1, last_error: 'refused once' }], 'only the failed job is back in the queue');
+      await db.query(`UPDATE jobs SET run_at = now() WHERE kind = 'test.batch'`);
+      assert.equal(await w.runOnce(), 1);
+      assert.deepEqual(calls.length, 2);
+      assert.equal((await db.query(`SELECT 1 FROM jobs WHERE kind = 'test.batch'`)).rows.length, 0);
+    });
+
     test('a lease whose worker died is taken over when it expires; the dead worker cannot record an outcome', async () => {
       const { order } = await ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 100, protection: 'unprotected' });
       // A worker that leased the job and then died (never renews, never finishes).

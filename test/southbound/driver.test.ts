@@ -161,6 +161,35 @@ for (const driver of testDrivers()) {
       assertCarries(await designOf(waveId), await onDevices(fleet, waveId), kinds);
     });
 
+    test('a cut that moves several services: each device gets one commit for the new entries and one for the old ones\' removal', async () => {
+      const orders = [];
+      for (let i = 0; i < 3; i++) orders.push((await services.ordering.placeOrder(alice, { product: 'wave', aSite: 'a', zSite: 'c', bandwidthGbps: 100, protection: 'restorable' })).order);
+      const ids = orders.map((o) => o.serviceId);
+      await until('active', async () => (await Promise.all(ids.map(service))).every((s) => s.state === 'active'));
+      const cutSpan = (await designOf(ids[0])).paths[0].spanIds[0];
+      const live = [...ids, waveId];
+      const before = new Map(await Promise.all(live.map(async (id) => [id, await designOf(id)] as const)));
+      const commits0 = services.netconf!.driver.stats().commits;
+      const cut = await services.resilience.cut(operator, { spans: [cutSpan] });
+      await until('moved and configured', async () => (await Promise.all(ids.map(designOf))).every((d) => !d.paths[0].spanIds.includes(cutSpan)) && (await services.devices.audit()).clean);
+      const touched = new Set<string>();
+      for (const id of live) {
+        const now = await designOf(id);
+        const was = before.get(id)!;
+        if (now.paths[0].spanIds.join() === was.paths[0].spanIds.join()) continue;
+        for (const s of [...now.paths[0].siteIds, ...was.paths[0].siteIds]) touched.add(s);
+      }
+      assert.ok(touched.size > 0);
+      const commits = services.netconf!.driver.stats().commits - commits0;
+      // Moved one by one, the ends a and c alone took a commit per service and phase; together, two at most per device (audit reads commit nothing).
+      assert.ok(commits <= 2 * touched.size, `${commits} commits on ${touched.size} devices (${[...touched].join(' ')})`);
+      for (const id of ids) assertCarries(await designOf(id), await onDevices(fleet, id), kinds);
+
+      await services.resilience.repair(operator, cut.failure.id);
+      for (const id of ids) await services.ordering.disconnectService(alice, id);
+      await until('terminated, and the rest back on its path', async () => (await Promise.all(ids.map(service))).every((s) => s.state === 'terminated') && (await services.devices.audit()).clean);
+    });
+
     test('a design that transits a cloud on-ramp fails the order with the reason and leaves nothing on the devices', async () => {
       // With c-d down, the shortest c-d path runs through the on-ramp, which has transponders and no ROADM.
       // On-ramps are endpoints only by default, so no such design is planned: an operator allowing

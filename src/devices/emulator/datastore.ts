@@ -274,13 +274,54 @@ function filterMatches(d: XElement, f: XElement): boolean {
   return d.name === f.name && (f.ns === '' || f.ns === d.ns);
 }
 
+/**
+ * The children of a filter node that select whole entries by one content-match leaf each, grouped by
+ * name when every child of that name does so with one namespace and one leaf namespace: a read-back
+ * of a batch's circuits is hundreds of `<interface><circuit-id>…</circuit-id></interface>`, and an
+ * entry is then selected by a lookup of its leaves instead of a test against each of them. Built once
+ * per filter node (filters are not changed once parsed).
+ */
+interface Selectors {
+  ns: string;
+  leafNs: string;
+  /** `${leaf name}\0${value}` */
+  keys: Set<string>;
+}
+const selectorsOf = new WeakMap<XElement, Map<string, Selectors | null>>();
+
+function selectors(f: XElement): Map<string, Selectors | null> {
+  let out = selectorsOf.get(f);
+  if (out) return out;
+  out = new Map();
+  for (const x of f.children) {
+    const cm = x.children.length === 1 && isContentMatch(x.children[0]) ? x.children[0] : null;
+    const have = out.get(x.name);
+    if (!cm || have === null || (have && (have.ns !== x.ns || have.leafNs !== cm.ns))) {
+      out.set(x.name, null);
+      continue;
+    }
+    const s = have ?? { ns: x.ns, leafNs: cm.ns, keys: new Set<string>() };
+    s.keys.add(`${cm.name}\0${leafValue(cm)}`);
+    out.set(x.name, s);
+  }
+  selectorsOf.set(f, out);
+  return out;
+}
+
 function filterElement(d: XElement, f: XElement): XElement | null {
   if (f.children.length === 0) return f.text === null ? cloneElement(d) : leafValue(d) === leafValue(f) ? cloneElement(d) : null;
   const cms = f.children.filter(isContentMatch);
   for (const cm of cms) if (!d.children.some((c) => filterMatches(c, cm) && leafValue(c) === leafValue(cm))) return null;
   if (cms.length === f.children.length) return cloneElement(d);
   const out: XElement = { ns: d.ns, name: d.name, attrs: [], children: [], text: null };
+  const bySelector = selectors(f);
   for (const c of d.children) {
+    const sel = bySelector.get(c.name);
+    if (sel) {
+      // Same outcome as trying each selector below: the whole entry when one of its leaves matches.
+      if ((sel.ns === '' || sel.ns === c.ns) && c.children.some((l) => (sel.leafNs === '' || sel.leafNs === l.ns) && sel.keys.has(`${l.name}\0${leafValue(l)}`))) out.children.push(cloneElement(c));
+      continue;
+    }
     const fs = f.children.filter((x) => filterMatches(c, x));
     if (fs.length === 0) continue;
     if (fs.some((x) => isContentMatch(x) || x.children.length === 0)) {

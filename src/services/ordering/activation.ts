@@ -50,6 +50,11 @@ export interface SouthboundDriver {
    * (the emulator) leave it out.
    */
   reconcile?(serviceId: string, finish: (tx: Queryable) => Promise<void>): Promise<void>;
+  /**
+   * Optional: reconcile for many services at once (a restoration's moves, done together so each device
+   * is written once for all of them); one outcome per service, in order: undefined, or reconcile's error.
+   */
+  reconcileMany?(items: readonly { serviceId: string; finish: (tx: Queryable) => Promise<void> }[]): Promise<unknown[]>;
 }
 
 /** The network could not be reached (retried with backoff), as opposed to refusing the configuration. */
@@ -177,6 +182,9 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
       if (driver.reconcile) await driver.reconcile(job.subject, (tx) => ctx.finish(tx));
       else await db.transaction((tx) => ctx.finish(tx));
     },
+    ...(driver.reconcileMany && {
+      runBatch: (items) => driver.reconcileMany!(items.map(({ job, ctx }) => ({ serviceId: job.subject, finish: (tx: Queryable) => ctx.finish(tx) }))),
+    }),
   };
   const expiry: JobHandler = {
     kind: EXPIRE_HOLD,

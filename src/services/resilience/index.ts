@@ -21,7 +21,7 @@ import { audit } from '../audit.js';
 import type { JobHandler } from '../jobs.js';
 import { RESTORATION_JOB } from '../../store/job-kinds.js';
 import { withAllocationRetry, pageArgs, toPage, type Page } from '../ordering/common.js';
-import { NetworkViewCache } from '../ordering/network-view.js';
+import { NetworkViewCache, type NetworkView } from '../ordering/network-view.js';
 import type { Principal } from '../ordering/principal.js';
 import { tenantScope } from '../ordering/principal.js';
 import { analyzeLive, resolveSpec, scenariosOf, type FailureSpec, type ServiceWhatIf } from './analysis.js';
@@ -54,6 +54,11 @@ export interface ResilienceOptions {
    * share-locked): bulk transfers re-plan around the trunks the batch could not route around.
    */
   afterBatch?: (tx: Queryable, report: BatchReport) => Promise<void>;
+  /**
+   * Add/drop ports free per ROADM site (the NETCONF driver's port claims against the devices'
+   * equipment): restoration puts no regenerator where two are not free. Default: not limited.
+   */
+  addDropFree?: (q: Queryable, view: NetworkView) => Promise<Map<string, number>>;
 }
 
 /** A restoration pass's report, with what it did to bookings that have not started yet. */
@@ -153,9 +158,12 @@ export class ResilienceService {
       const version = await lockInventoryShared(tx);
       await tx.query('SELECT pg_advisory_xact_lock($1)', [RESILIENCE_LOCK_KEY]);
       const view = await this.views.at(tx, version);
+      // One count for every pass: the devices' ports are claimed later, when the moves are configured.
+      const addDropFree = await this.opts.addDropFree?.(tx, view);
       const opts = {
         batchId: `rst_${ulid()}`,
         revert,
+        ...(addDropFree ? { addDropFree } : {}),
         ...(revertOnly ? { revertOnly } : {}),
         ...(this.opts.now ? { now: this.opts.now } : {}),
         ...(this.opts.onPlanned ? { onPlanned: this.opts.onPlanned } : {}),

@@ -47,6 +47,8 @@ export interface BatchOptions {
   now?: () => number;
   /** Called with the plan's compute time alone (benchmarks). */
   onPlanned?: (ms: number) => void;
+  /** Add/drop ports free per site where the devices limit them (regenerators go only where two are); the batch takes its regenerators' from it. */
+  addDropFree?: Map<string, number>;
 }
 
 interface ServiceEvent {
@@ -82,7 +84,7 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
   const lit = await litChannelRows(tx);
   const policy = await loadQotPolicy(tx);
   const state = buildLitState(view, lit.rows, { fromMs: Date.parse(lit.now), toMs: null });
-  const placer = physicsPlacer(physicsOf(view).net, state, policy.marginDb, `${opts.batchId}:`);
+  const placer = physicsPlacer(physicsOf(view).net, state, policy.marginDb, `${opts.batchId}:`, opts.addDropFree);
   const tPlan = clock();
   const demands: RestoreDemand[] = [];
   for (const r of rows) {

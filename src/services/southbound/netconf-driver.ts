@@ -20,15 +20,18 @@
  * configuration) and the error names the device. A device that cannot be reached is
  * DriverUnavailableError: the job retries later and the run converges then.
  *
- * Many services at once (a restoration) share each device's writer, which combines queued changes
- * into one commit (src/southbound/device-writer.ts).
+ * Many services at once (a restoration's moves: reconcileMany, which the reconfiguration jobs call
+ * with every due job) take each step together: every device gets one commit for all the services'
+ * new entries, then one for their old entries' removal, through its writer, which combines the
+ * changes handed to it in one turn (src/southbound/device-writer.ts). Each service keeps its own
+ * outcome: a refusal is found change by change, undone and reported for that service alone.
  */
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../../store/db.js';
 import * as sb from '../../store/southbound.js';
 import { DriverUnavailableError, type ActivationRequest, type SouthboundDriver } from '../ordering/activation.js';
 import type { CircuitDesign, DesignPath } from '../ordering/design.js';
-import type { NetworkViewCache } from '../ordering/network-view.js';
+import type { NetworkView, NetworkViewCache } from '../ordering/network-view.js';
 import { DeviceWriter, transient } from '../../southbound/device-writer.js';
 import { NetconfRpcError } from '../../southbound/netconf/protocol.js';
 import type { XElement } from '../../southbound/netconf/xml.js';
@@ -105,6 +108,26 @@ export function displaced(running: readonly XElement[], serviceId: string, cfg: 
   return { connections, interfaces };
 }
 
+/** A device's writer and inventory row. */
+interface OnDevice {
+  writer: DeviceWriter;
+  device: DeviceRow;
+}
+
+/** One service to converge: on a transaction, or on nothing (its entries removed, also on `extraSites`). */
+interface Convergence {
+  serviceId: string;
+  target: { txnId: string; design: unknown } | null;
+  extraSites?: readonly string[];
+}
+
+/** Waits for every run; rethrows the first failure. */
+async function allDone(runs: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(runs);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Service states whose design the devices carry, and states after which they carry nothing; others (reserved, held, scheduled) belong to their order's activation. */
 const CARRIED = new Set(['active', 'down']);
 const GONE = new Set(['terminated', 'ended']);
@@ -135,12 +158,16 @@ export class NetconfDriver implements SouthboundDriver {
 
   /** The device layout of the current network. */
   async layout(): Promise<LayoutIndex> {
-    const view = await this.views().get(this.db);
+    return this.layoutAt(await this.views().get(this.db));
+  }
+
+  /** The device layout of a network view. */
+  layoutAt(view: NetworkView): LayoutIndex {
     if (this.layoutCache?.version !== view.version) this.layoutCache = { version: view.version, index: new LayoutIndex(fleetLayout(view.network, this.opts.layout)) };
     return this.layoutCache.index;
   }
 
-  private async writer(siteId: string): Promise<{ writer: DeviceWriter; device: DeviceRow }> {
+  private async writer(siteId: string): Promise<OnDevice> {
     const device = await this.directory.endpoint(siteId);
     if (!device) throw new DeviceRefusedError(`no device is registered for site ${siteId} (lightpath devices register, or serve --devices FILE)`);
     const key = `${device.host}:${device.port}`;
@@ -153,9 +180,13 @@ export class NetconfDriver implements SouthboundDriver {
     return { writer, device };
   }
 
-  /** Runs fn on a device's writer, recording reachability and naming the device in errors. */
-  private async onDevice<T>(siteId: string, fn: (w: DeviceWriter) => Promise<T>): Promise<T> {
-    const { writer, device } = await this.writer(siteId);
+  /**
+   * Runs fn on a device's writer, recording reachability and naming the device in errors. Given the
+   * writer already (`at` resolved), fn runs in this turn: changes handed to many writers in one loop
+   * reach each writer together (one commit per device, see DeviceWriter).
+   */
+  private async onDevice<T>(at: string | OnDevice, fn: (w: DeviceWriter) => Promise<T>): Promise<T> {
+    const { writer, device } = typeof at === 'string' ? await this.writer(at) : at;
     try {
       const out = await fn(writer);
       this.directory.mark(device, true);
@@ -171,14 +202,17 @@ export class NetconfDriver implements SouthboundDriver {
     }
   }
 
-  /** Serializes work on one service within this process. */
-  private serial<T>(serviceId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.serviceQueues.get(serviceId) ?? Promise.resolve();
-    const next = prev.catch(() => {}).then(fn);
-    const tail = next.catch(() => {});
-    this.serviceQueues.set(serviceId, tail);
+  /** Serializes work on services within this process: fn runs once no earlier work on any of them runs. */
+  private serial<T>(serviceIds: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const prev = Promise.all(serviceIds.map((id) => this.serviceQueues.get(id)));
+    const next = prev.then(fn);
+    const tail = next.then(
+      () => {},
+      () => {},
+    );
+    for (const id of serviceIds) this.serviceQueues.set(id, tail);
     void tail.then(() => {
-      if (this.serviceQueues.get(serviceId) === tail) this.serviceQueues.delete(serviceId);
+      for (const id of serviceIds) if (this.serviceQueues.get(id) === tail) this.serviceQueues.delete(id);
     });
     return next;
   }
@@ -246,12 +280,12 @@ export class NetconfDriver implements SouthboundDriver {
    * uses (a colorless add/drop port, a transponder's line port) are removed in the same commit: a
    * customer's end is retuned in place, since one port carries one channel.
    */
-  private configure(cfg: DeviceConfig, serviceId: string, txnId: string, replace = false, srgPacks: ReadonlySet<string> = new Set()): Promise<void> {
+  private configure(cfg: DeviceConfig, serviceId: string, txnId: string, replace = false, srgPacks: ReadonlySet<string> = new Set(), at: string | OnDevice = cfg.siteId): Promise<void> {
     const singleChannel = (pack: string) => cfg.kind === 'xpdr' || srgPacks.has(pack);
     // Only entries on a single-channel port this configuration uses can be displaced: a ROADM the
     // service only crosses (express connections between degrees) needs no read before the edit.
     const usesSingleChannel = cfg.config[0].children.some((i) => i.name === 'interface' && singleChannel(i.children.find((c) => c.name === 'supporting-circuit-pack-name')?.text ?? ''));
-    return this.onDevice(cfg.siteId, async (w) => {
+    return this.onDevice(at, async (w) => {
       const running = await w.apply({
         circuitId: serviceId,
         needsRunning: replace && usesSingleChannel,
@@ -269,8 +303,8 @@ export class NetconfDriver implements SouthboundDriver {
   }
 
   /** Removes, on one device, the service's entries that are not in `keep`. */
-  private prune(siteId: string, serviceId: string, keep: Set<string>): Promise<void> {
-    return this.onDevice(siteId, async (w) => {
+  private prune(siteId: string, serviceId: string, keep: Set<string>, at: string | OnDevice = siteId): Promise<void> {
+    return this.onDevice(at, async (w) => {
       const stale = (running: readonly XElement[]) => {
         const o = ownedBy(running, serviceId);
         return { connections: o.connections.filter((n) => !keep.has(n)), interfaces: o.interfaces.filter((n) => !keep.has(n)) };
@@ -290,34 +324,80 @@ export class NetconfDriver implements SouthboundDriver {
   }
 
   /** Runs device work on every site, waiting for all of them; rethrows the first failure. */
-  private async each(items: readonly string[], fn: (siteId: string) => Promise<void>): Promise<void> {
-    const results = await Promise.allSettled(items.map(fn));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+  private each(items: readonly string[], fn: (siteId: string) => Promise<void>): Promise<void> {
+    return allDone(items.map(fn));
   }
 
-  /** Converges a service on a transaction (or on nothing): steps 1-3 of the module comment. */
-  private async converge(serviceId: string, target: { txnId: string; design: unknown } | null, extraSites: readonly string[] = []): Promise<void> {
+  /**
+   * Converges services, each on a transaction (or on nothing): steps 1-3 of the module comment, each
+   * step for all of them at once, so a device gets one commit per step whatever the number of
+   * services (make-before-break: every new entry of every service first, then the old ones removed).
+   * Resolves with one outcome per service: undefined, or the error that stopped it; a service that
+   * fails leaves the others' steps alone.
+   */
+  private async convergeMany(items: readonly Convergence[]): Promise<unknown[]> {
     const index = await this.layout();
-    const rows = await sb.configsOf(this.db, serviceId);
-    let expected = new Map<string, DeviceConfig>();
-    if (target) {
-      const needs = this.portNeeds(index, target.design);
-      const sites = [...new Set(wavePaths(target.design).flatMap((p) => p.path.siteIds))].filter((s) => index.device(s));
-      const ports = await this.db.transaction(async (tx) => {
-        await sb.beginConfig(tx, { serviceId, txnId: target.txnId, design: target.design, sites });
-        return sb.claimPorts(tx, serviceId, target.txnId, needs);
-      });
-      expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
-      const all = [...expected.values()];
-      const replace = rows.some((r) => r.txnId !== target.txnId);
-      const srgPacks = (s: string) => new Set(index.device(s)?.kind === 'roadm' ? (index.device(s) as RoadmLayout).srgs.map((g) => g.circuitPack) : []);
-      await this.each(all.filter((c) => c.kind === 'roadm').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId, replace, srgPacks(s)));
-      await this.each(all.filter((c) => c.kind === 'xpdr').map((c) => c.siteId), (s) => this.configure(expected.get(s)!, serviceId, target.txnId, replace));
-    }
-    const stale = new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites]);
-    await this.each([...stale].filter((s) => index.device(s)), (s) => this.prune(s, serviceId, this.names(expected.get(s))));
-    await sb.settleConfig(this.db, serviceId, target?.txnId ?? null);
+    const errors: unknown[] = items.map(() => undefined);
+    const fail = (k: number, err: unknown) => {
+      errors[k] ??= err;
+    };
+    const srgPacks = (s: string) => new Set(index.device(s)?.kind === 'roadm' ? (index.device(s) as RoadmLayout).srgs.map((g) => g.circuitPack) : []);
+    // Step 1 for all: their transactions recorded and ports claimed in one database transaction.
+    const rowsOf = await sb.configsOfMany(this.db, items.map((it) => it.serviceId));
+    const targets = items.flatMap(({ serviceId, target }, k) => {
+      if (!target) return [];
+      try {
+        return [{ k, serviceId, target, needs: this.portNeeds(index, target.design), sites: [...new Set(wavePaths(target.design).flatMap((p) => p.path.siteIds))].filter((s) => index.device(s)) }];
+      } catch (err) {
+        fail(k, err);
+        return [];
+      }
+    });
+    const claimed = await this.db.transaction(async (tx) => {
+      await sb.beginConfigs(tx, targets.map((t) => ({ serviceId: t.serviceId, txnId: t.target.txnId, design: t.target.design, sites: t.sites })));
+      return sb.claimPortsMany(tx, targets.map((t) => ({ serviceId: t.serviceId, txnId: t.target.txnId, needs: t.needs })));
+    });
+    const portsOf = new Map(targets.map((t, j) => [t.k, claimed[j]]));
+    const plans = items.map(({ serviceId, target, extraSites = [] }, k) => {
+      if (errors[k] !== undefined) return null;
+      try {
+        const rows = rowsOf.get(serviceId) ?? [];
+        let expected = new Map<string, DeviceConfig>();
+        if (target) {
+          const ports = portsOf.get(k)!;
+          if (ports instanceof Error) throw ports;
+          expected = this.expectedConfigs(index, serviceId, target.txnId, target.design, ports);
+        }
+        const stale = [...new Set([...rows.filter((r) => r.txnId !== target?.txnId).flatMap((r) => r.sites), ...extraSites])].filter((s) => index.device(s));
+        return { expected, stale, replace: rows.some((r) => r.txnId !== target?.txnId) };
+      } catch (err) {
+        fail(k, err);
+        return null;
+      }
+    });
+    // Every device first (so that each step below hands a device all its changes in one turn).
+    const sites = [...new Set(plans.flatMap((p) => (p ? [...p.expected.keys(), ...p.stale] : [])))];
+    const devices = new Map(await Promise.all(sites.map(async (s) => [s, await this.writer(s).catch((err: unknown) => ({ err }))] as const)));
+    const step = async (work: (k: number, plan: NonNullable<(typeof plans)[number]>) => [string, (at: OnDevice) => Promise<void>][]) => {
+      await Promise.all(
+        items.map((_, k) => {
+          const plan = plans[k];
+          if (!plan || errors[k] !== undefined) return undefined;
+          const runs = work(k, plan).map(([s, run]) => {
+            const d = devices.get(s)!;
+            return 'err' in d ? Promise.reject(d.err) : run(d);
+          });
+          return allDone(runs).catch((err: unknown) => fail(k, err));
+        }),
+      );
+    };
+    const configure = (kind: DeviceConfig['kind']) =>
+      step((k, plan) => [...plan.expected.values()].filter((c) => c.kind === kind).map((c) => [c.siteId, (at) => this.configure(c, items[k].serviceId, items[k].target!.txnId, plan.replace, kind === 'roadm' ? srgPacks(c.siteId) : undefined, at)]));
+    await configure('roadm');
+    await configure('xpdr');
+    await step((k, plan) => plan.stale.map((s) => [s, (at) => this.prune(s, items[k].serviceId, this.names(plan.expected.get(s)), at)]));
+    await Promise.all(items.map((it, k) => (plans[k] && errors[k] === undefined ? sb.settleConfig(this.db, it.serviceId, it.target?.txnId ?? null).catch((err: unknown) => fail(k, err)) : undefined)));
+    return errors;
   }
 
   /** After a refused transaction: back to the service's previous configuration on the devices it touched. */
@@ -342,33 +422,34 @@ export class NetconfDriver implements SouthboundDriver {
     await sb.dropConfig(this.db, serviceId, txnId);
   }
 
-  /** Converges on a transaction; a refusal is undone and rethrown as DeviceRefusedError, unreachability as DriverUnavailableError. */
-  private async install(serviceId: string, txnId: string, design: unknown): Promise<void> {
-    try {
-      await this.converge(serviceId, { txnId, design });
-    } catch (err) {
-      if (isUnreachable(err)) throw err instanceof DriverUnavailableError ? err : new DriverUnavailableError(errorText(err));
-      // Refused: leave the devices as the service had them. If that cannot be done now, the next run
-      // of this transaction (or the service's reconfiguration) converges.
-      await this.undo(serviceId, txnId).catch(() => {});
-      throw err instanceof DeviceRefusedError ? err : new DeviceRefusedError(errorText(err));
-    }
+  /**
+   * Converges services on their transactions (convergeMany); per service, undefined or its error: a
+   * refusal is undone and becomes DeviceRefusedError, unreachability DriverUnavailableError. Removal (no
+   * target) is not undone and keeps a refusal's own error.
+   */
+  private async installMany(items: readonly Convergence[]): Promise<unknown[]> {
+    const errors = await this.convergeMany(items);
+    return Promise.all(
+      items.map(async ({ serviceId, target }, k) => {
+        const err = errors[k];
+        if (err === undefined) return undefined;
+        if (isUnreachable(err)) return err instanceof DriverUnavailableError ? err : new DriverUnavailableError(errorText(err));
+        if (!target) return err;
+        // Refused: leave the devices as the service had them. If that cannot be done now, the next run
+        // of this transaction (or the service's reconfiguration) converges.
+        await this.undo(serviceId, target.txnId).catch(() => {});
+        return err instanceof DeviceRefusedError ? err : new DeviceRefusedError(errorText(err));
+      }),
+    );
   }
 
   /** The ordering's activation (idempotent per order id). */
   apply(req: ActivationRequest): Promise<void> {
-    return this.serial(req.serviceId, async () => {
-      if (req.action === 'delete') {
-        try {
-          await this.converge(req.serviceId, null, wavePaths(req.design).flatMap((p) => p.path.siteIds));
-        } catch (err) {
-          if (isUnreachable(err)) throw err instanceof DriverUnavailableError ? err : new DriverUnavailableError(errorText(err));
-          throw err;
-        }
-        return;
-      }
-      if (wavePaths(req.design).length === 0) return; // dark fiber, packet: nothing on the devices
-      await this.install(req.serviceId, req.orderId, req.design);
+    return this.serial([req.serviceId], async () => {
+      const removal = req.action === 'delete';
+      if (!removal && wavePaths(req.design).length === 0) return; // dark fiber, packet: nothing on the devices
+      const [err] = await this.installMany([removal ? { serviceId: req.serviceId, target: null, extraSites: wavePaths(req.design).flatMap((p) => p.path.siteIds) } : { serviceId: req.serviceId, target: { txnId: req.orderId, design: req.design } }]);
+      if (err !== undefined) throw err;
     });
   }
 
@@ -380,42 +461,97 @@ export class NetconfDriver implements SouthboundDriver {
    * the service is converged again.
    */
   async reconcile(serviceId: string, finish: (tx: Queryable) => Promise<void>): Promise<void> {
-    for (let round = 0; round < 5; round++) {
-      const key = await this.serial(serviceId, async () => {
-        if (await sb.hasOpenOrder(this.db, serviceId)) return null;
-        const svc = await sb.designForShare(this.db, serviceId);
-        if (!svc || GONE.has(svc.state)) {
-          await this.converge(serviceId, null).catch((err) => {
-            throw isUnreachable(err) ? new DriverUnavailableError(errorText(err)) : err;
-          });
-          return 'none';
-        }
-        if (!CARRIED.has(svc.state)) return null;
-        const k = designKey(svc.design);
-        const rows = await sb.configsOf(this.db, serviceId);
-        const active = rows.find((r) => r.state === 'active');
-        if (active && designKey(active.design) === k && rows.length === 1) return k;
-        const txnId = active && designKey(active.design) === k ? active.txnId : `rc-${k.slice(0, 16)}`;
-        try {
-          await this.install(serviceId, txnId, svc.design);
-        } catch (err) {
-          if (err instanceof DriverUnavailableError) throw err;
-          this.opts.onReconfigureFailed?.(serviceId, errorText(err));
-        }
-        return k;
-      });
-      const done = await this.db.transaction(async (tx) => {
-        const svc = await sb.designForShare(tx, serviceId);
-        const now = !svc || GONE.has(svc.state) ? 'none' : !CARRIED.has(svc.state) ? null : designKey(svc.design);
-        if (key === null || now === key) {
-          await finish(tx);
-          return true;
-        }
-        return false;
-      });
-      if (done) return;
+    const [err] = await this.reconcileMany([{ serviceId, finish }]);
+    if (err !== undefined) throw err;
+  }
+
+  /**
+   * reconcile for many services at once (a restoration's moves): each device gets one commit for the
+   * new entries of all of them, then one for the removal of their old entries, instead of commits per
+   * service. Resolves with one outcome per service: undefined, or the error reconcile would throw.
+   */
+  async reconcileMany(items: readonly { serviceId: string; finish: (tx: Queryable) => Promise<void> }[]): Promise<unknown[]> {
+    const out: unknown[] = items.map(() => undefined);
+    // One convergence per service at a time: a service listed twice waits for its first run.
+    const first = items.filter((it, k) => items.findIndex((x) => x.serviceId === it.serviceId) === k);
+    let pending = items.map((_, k) => k).filter((k) => first.includes(items[k]));
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      const ids = pending.map((k) => items[k].serviceId);
+      const keys = await this.serial(ids, () => this.bringInLine(ids));
+      const again: number[] = [];
+      await Promise.all(
+        pending.map(async (k, j) => {
+          const r = keys[j];
+          if ('error' in r) {
+            out[k] = r.error;
+            return;
+          }
+          try {
+            const done = await this.db.transaction(async (tx) => {
+              const svc = await sb.designForShare(tx, items[k].serviceId);
+              const now = !svc || GONE.has(svc.state) ? 'none' : !CARRIED.has(svc.state) ? null : designKey(svc.design);
+              if (r.key === null || now === r.key) {
+                await items[k].finish(tx);
+                return true;
+              }
+              return false;
+            });
+            if (!done) again.push(k);
+          } catch (err) {
+            out[k] = err;
+          }
+        }),
+      );
+      pending = again.sort((a, b) => a - b);
     }
-    throw new DriverUnavailableError(`the design of ${serviceId} kept changing while it was being configured`);
+    for (const k of pending) out[k] = new DriverUnavailableError(`the design of ${items[k].serviceId} kept changing while it was being configured`);
+    const rest = items.map((_, k) => k).filter((k) => !first.includes(items[k]));
+    if (rest.length > 0) {
+      const later = await this.reconcileMany(rest.map((k) => items[k]));
+      rest.forEach((k, j) => (out[k] = later[j]));
+    }
+    return out;
+  }
+
+  /**
+   * One round of reconcileMany (under the services' serial): per service, the design key the devices
+   * now carry ('none' when the service is gone, null when it is not the driver's to configure), or the
+   * error to retry on.
+   */
+  private async bringInLine(serviceIds: readonly string[]): Promise<({ key: string | null } | { error: unknown })[]> {
+    // Read for all at once (three queries, not three per service); the finish transaction re-reads each design under its lock.
+    let read: { open: Set<string>; designs: Map<string, { state: string; design: unknown }>; configs: Map<string, sb.DeviceConfigRow[]> };
+    try {
+      const [open, designs, configs] = await Promise.all([sb.withOpenOrder(this.db, serviceIds), sb.designsOf(this.db, serviceIds), sb.configsOfMany(this.db, serviceIds)]);
+      read = { open, designs, configs };
+    } catch (err) {
+      return serviceIds.map(() => ({ error: err }));
+    }
+    const decided = serviceIds.map((serviceId): { key: string | null; work?: Convergence } => {
+      if (read.open.has(serviceId)) return { key: null };
+      const svc = read.designs.get(serviceId);
+      if (!svc || GONE.has(svc.state)) return { key: 'none', work: { serviceId, target: null } };
+      if (!CARRIED.has(svc.state)) return { key: null };
+      const k = designKey(svc.design);
+      const rows = read.configs.get(serviceId) ?? [];
+      const active = rows.find((r) => r.state === 'active');
+      if (active && designKey(active.design) === k && rows.length === 1) return { key: k };
+      const txnId = active && designKey(active.design) === k ? active.txnId : `rc-${k.slice(0, 16)}`;
+      return { key: k, work: { serviceId, target: { txnId, design: svc.design } } };
+    });
+    const work = decided.flatMap((d) => ('work' in d && d.work ? [d.work] : []));
+    const errors = await this.installMany(work);
+    const errorOf = new Map(work.map((w, j) => [w.serviceId, errors[j]]));
+    return decided.map((d, j) => {
+      const err = errorOf.get(serviceIds[j]);
+      if (err === undefined) return { key: d.key };
+      // Unreachable: retried. A removal the devices refused: retried too (it has nothing to undo).
+      if (err instanceof DriverUnavailableError || !d.work?.target) return { error: err };
+      // A refused move was undone: the service keeps its previous configuration, and is reported.
+
+      this.opts.onReconfigureFailed?.(serviceIds[j], errorText(err));
+      return { key: d.key };
+    });
   }
 
   /**
@@ -463,6 +599,15 @@ export class NetconfDriver implements SouthboundDriver {
     );
     out.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
     return { devices: out, services, clean: services.length === 0 && out.every((d) => d.reachable && isClean(d)) };
+  }
+
+  /** Add/drop ports not held by any transaction, per ROADM site (what a new regenerator can have). */
+  async addDropFree(q: Queryable, view: NetworkView): Promise<Map<string, number>> {
+    const index = this.layoutAt(view);
+    const held = await sb.heldPortCounts(q);
+    const out = new Map<string, number>();
+    for (const d of index.devices) if (d.kind === 'roadm') out.set(d.siteId, d.srgs.reduce((n, g) => n + g.ports.length, 0) - (held.get(d.siteId) ?? 0));
+    return out;
   }
 
   /** Commits made and changes carried, over every device (benchmarks). */

@@ -75,8 +75,8 @@ export function runningConnections(config: readonly XElement[]): RunningConnecti
 }
 
 /** Transponder line interfaces of a configuration (OTSi or OCH), with frequency. */
-function runningLines(config: readonly XElement[]): Map<string, { name: string; frequencyThz: string | null; circuitId: string | null }> {
-  const out = new Map<string, { name: string; frequencyThz: string | null; circuitId: string | null }>();
+function runningLines(config: readonly XElement[]): Map<string, Line> {
+  const out = new Map<string, Line>();
   for (const i of deviceRoot(config)?.children ?? []) {
     if (i.name !== 'interface') continue;
     const block = i.children.find((c) => (c.ns === NS.otsi && c.name === 'otsi') || (c.ns === NS.och && c.name === 'och'));
@@ -95,10 +95,28 @@ export interface AuditOptions {
   inScope?: (c: RunningConnection) => boolean;
 }
 
+type Line = { name: string; frequencyThz: string | null; circuitId: string | null };
+
+/**
+ * A configuration's connections and lines, read once per configuration: the changes of one commit
+ * (a restoration's hundreds of services on a hub ROADM) each audit the same read-back, and reading
+ * it per change made the read-backs' audits quadratic. Configurations are never changed once read.
+ */
+const readOnce = new WeakMap<readonly XElement[], { running: RunningConnection[]; byName: Map<string, RunningConnection>; lines: Map<string, Line> }>();
+
+function read(config: readonly XElement[]) {
+  let r = readOnce.get(config);
+  if (!r) {
+    const running = runningConnections(config);
+    r = { running, byName: new Map(running.map((c) => [c.name, c])), lines: runningLines(config) };
+    readOnce.set(config, r);
+  }
+  return r;
+}
+
 /** Expected versus configured on one device. */
 export function auditDevice(nodeId: string, expected: { connections: readonly ExpectedConnection[]; lines?: readonly ExpectedLine[] }, config: readonly XElement[], opts: AuditOptions = {}): DeviceAudit {
-  const running = runningConnections(config);
-  const byName = new Map(running.map((c) => [c.name, c]));
+  const { running, byName, lines } = read(config);
   const want = new Set(expected.connections.map((c) => c.name));
   const audit: DeviceAudit = { nodeId, missing: [], extra: [], different: [], missingLines: [], differentLines: [] };
   for (const e of expected.connections) {
@@ -117,7 +135,6 @@ export function auditDevice(nodeId: string, expected: { connections: readonly Ex
   }
   const scope = opts.inScope ?? (() => true);
   for (const a of running) if (!want.has(a.name) && scope(a)) audit.extra.push(a);
-  const lines = runningLines(config);
   for (const e of expected.lines ?? []) {
     const a = lines.get(e.name);
     if (!a) {
