@@ -39,6 +39,8 @@ export interface ServiceOptions {
   workerPollMs?: number;
   /** Jobs the worker runs at once (default 4; device work is I/O-bound, so NETCONF setups raise it). */
   workerConcurrency?: number;
+  /** Where this process starts first fit in a trunk's units (OrderingOptions.trunkStart). */
+  trunkStart?: number;
   /** Drive devices over NETCONF (takes precedence over `driver`). */
   netconf?: SouthboundOptions;
 }
@@ -53,6 +55,7 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   const ordering = createOrderingServices(db, {
     ...(driver ? { driver } : {}),
     worker: { ...(opts.workerPollMs !== undefined ? { pollMs: opts.workerPollMs } : {}), ...(opts.workerConcurrency !== undefined ? { concurrency: opts.workerConcurrency } : {}) },
+    ...(opts.trunkStart !== undefined ? { ordering: { trunkStart: opts.trunkStart } } : {}),
   });
   views = ordering.ordering.views;
   // Ordering and resilience plan over the same cached network view.

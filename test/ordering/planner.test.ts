@@ -173,3 +173,41 @@ describe('planner against a brute-force oracle', () => {
     }
   });
 });
+
+describe('trunk units from a start (PlanOptions.trunkStart)', () => {
+  // One lit 400G trunk p-q; an ethernet circuit grooms onto it.
+  const view = buildNetworkView(ring(), 1);
+  const trunkWith = (used: [number, number][]): Occupancy => ({
+    layers: baseLayers(view),
+    strands: new Map(),
+    trunks: [{ id: 'trk_1', aSiteId: 'p', zSiteId: 'q', capacityGbps: 400, siteIds: ['p', 'q'], spanIds: ['pq'], latencyUs: 600, lengthKm: 120, used: [...used] }],
+  });
+  const take = (bw: number, used: [number, number][], trunkStart: number): [number, number] | null => {
+    const spec: CircuitSpec = { product: 'ethernet', aSite: 'p', zSite: 'q', bandwidthGbps: bw, protection: 'unprotected', maxLatencyUs: null };
+    const route = routeFor(view, spec);
+    assert.ok(route);
+    const plan = planCircuit(view, trunkWith(used), spec, route, () => 'trk_new', { ...opts(view), trunkStart });
+    const a = plan?.allocations.find((x) => x.kind === 'trunk' && x.resourceId === 'trk_1');
+    return a ? [a.lo, a.hi] : null;
+  };
+
+  test('first fit from the start, aligned to the circuit size; below it once nothing fits above', () => {
+    assert.deepEqual(take(1, [], 0), [0, 1]);
+    assert.deepEqual(take(1, [], 0.5), [200, 201]);
+    assert.deepEqual(take(100, [], 0.6), [200, 300]);
+    assert.deepEqual(take(10, [[200, 400]], 0.5), [0, 10]);
+  });
+
+  test('takes a free range whenever one exists, never a used unit (against a brute-force oracle)', () => {
+    const used = fc.uniqueArray(fc.integer({ min: 0, max: 39 }), { maxLength: 40 }).map((xs) => xs.map((x) => [x * 10, x * 10 + 10] as [number, number]));
+    fc.assert(
+      fc.property(used, fc.constantFrom(1, 10, 100), fc.double({ min: 0, max: 1, noNaN: true }), (u, bw, start) => {
+        const got = take(bw, u, start);
+        const fits = Array.from({ length: 401 - bw }, (_, lo) => lo).some((lo) => u.every(([a, b]) => b <= lo || a >= lo + bw));
+        if (!fits) return got === null;
+        return got !== null && got[1] - got[0] === bw && u.every(([a, b]) => b <= got[0] || a >= got[1]);
+      }),
+      SEED,
+    );
+  });
+});

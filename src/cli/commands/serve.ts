@@ -52,7 +52,9 @@ export function registerServeCommand(program: Command, version: string): void {
       // Read the device inventory and logins before opening the store, so a bad file fails fast.
       const netconf = opts.driver === 'netconf' ? netconfOptions(opts) : undefined;
       const db = await openStore(config);
-      const services = createServices(db, netconf ? { netconf, workerConcurrency: 64 } : {});
+      // A random first-fit start per process: replicas grooming one site pair at once take different
+      // trunk units rather than queueing on each other's uncommitted ones (PlanOptions.trunkStart).
+      const services = createServices(db, { trunkStart: Math.random(), ...(netconf ? { netconf, workerConcurrency: 64 } : {}) });
       const lifecycle = { draining: false };
       const app = await buildApp({ services, version, lifecycle });
       const init = await services.inventory.initialize({ empty: opts.empty ?? false });

@@ -43,6 +43,11 @@ export interface OrderingOptions {
    * or 0: the network is configured at the start of the window, and the service bills from then).
    */
   activationLeadMs?: number;
+  /**
+   * Where first fit starts in a trunk's units, as a fraction of its capacity (PlanOptions.trunkStart;
+   * default 0, the bottom). `serve` gives each replica a random one.
+   */
+  trunkStart?: number;
   /** Clock for windows and holds (tests); default Date.now. */
   now?: () => number;
 }
@@ -61,6 +66,8 @@ export interface OrderingContext {
   readonly writer: Batcher<OrderWrite, boolean>;
   /** Combines the planning reads of concurrent orders (outside transactions) into one statement each. */
   readonly reader: Batcher<st.SnapshotRequest, st.PlanningSnapshot>;
+  /** Where this process starts first fit in a trunk's units (PlanOptions.trunkStart). */
+  readonly trunkStart: number;
   readonly quoteTtlMs: number;
   readonly k: number;
   readonly optimisticOrders: boolean;
@@ -84,6 +91,7 @@ export function createOrderingContext(db: Db, opts: OrderingOptions = {}): Order
     writer: new Batcher((items) => writePlacedOrders(db, items), { maxBatch: 64, maxInFlight: 1 }),
     // A lone read takes the leaner single-request statement.
     reader: new Batcher(async (reqs) => (reqs.length === 1 ? [await st.planningSnapshot(db, reqs[0])] : st.planningSnapshots(db, reqs)), { maxBatch: 64, maxInFlight: 2 }),
+    trunkStart: opts.trunkStart ?? 0,
     quoteTtlMs: opts.quoteTtlMs ?? 60 * 60 * 1000,
     k: opts.k ?? DEFAULT_K,
     optimisticOrders: opts.optimisticOrders ?? true,

@@ -313,7 +313,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
           const policy = policyOf(read);
           reasons.length = 0;
-          plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, reasons }));
+          plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, trunkStart: ctx.trunkStart, reasons }));
           const t = target;
           const fitsAlone = (): boolean => {
             const probe = planCircuit(view, occupancyFrom(view, t.spec, read), t.spec, t.route as Route, newTrunkId, planOptions(state, policy, `${ids.orderId}:probe`));

@@ -194,6 +194,13 @@ export function lowestGap(used: readonly [number, number][], width: number, from
  */
 export interface PlanOptions {
   spread?: number;
+  /**
+   * Where in a trunk's units first fit starts, as a fraction of its capacity (wrapping to the bottom
+   * when nothing fits above). Each process uses its own, so replicas grooming the same site pair at
+   * once take different units instead of the same ones, where the second insert would wait inside the
+   * exclusion constraint for the first's commit and then fail (bench/cluster.ts measured that stall).
+   */
+  trunkStart?: number;
   /** Lit channels and margin: required for waves and trunks. */
   qot: QotContext;
   /** Why candidates were refused (filled in when given). */
@@ -370,8 +377,11 @@ function connects(t: TrunkState, spec: CircuitSpec): boolean {
 }
 
 /** Takes bandwidth on a trunk; returns the unit range or null when the trunk lacks room. */
-function takeTrunk(t: TrunkState, bandwidthGbps: number, fromTop: boolean): [number, number] | null {
-  const lo = pickGap(t.used, bandwidthGbps, 0, t.capacityGbps, fromTop);
+function takeTrunk(t: TrunkState, bandwidthGbps: number, fromTop: boolean, start = 0): [number, number] | null {
+  // The start is aligned to the circuit's size, so circuits of one size still pack without gaps.
+  const from = Math.floor((Math.min(Math.max(start, 0), 1) * t.capacityGbps) / bandwidthGbps) * bandwidthGbps;
+  const above = fromTop || from === 0 ? -1 : lowestGap(t.used, bandwidthGbps, from, t.capacityGbps);
+  const lo = above >= 0 ? above : pickGap(t.used, bandwidthGbps, 0, t.capacityGbps, fromTop);
   if (lo < 0) return null;
   const r: [number, number] = [lo, lo + bandwidthGbps];
   t.used.push(r);
@@ -417,7 +427,7 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
     .filter((t) => connects(t, spec) && t.latencyUs <= bound + 1e-9 && lowestGap(t.used, bw, 0, t.capacityGbps) >= 0)
     .sort((x, y) => x.latencyUs - y.latencyUs || (x.id < y.id ? -1 : 1));
   const cap = (t: TrunkState, role: 'working' | 'protect'): PlannedAllocation => {
-    const r = takeTrunk(t, bw, (opts.spread ?? 0) % 2 === 1) as [number, number];
+    const r = takeTrunk(t, bw, (opts.spread ?? 0) % 2 === 1, opts.trunkStart) as [number, number];
     return { kind: 'trunk', resourceId: t.id, sub: 0, lo: r[0], hi: r[1], role };
   };
   if (route.kind === 'single') {
