@@ -142,13 +142,18 @@ export async function pruneIdempotency(q: Queryable, olderThan: Date): Promise<n
 /**
  * Fans events after the dispatch cursor out to matching webhooks as pending deliveries and advances
  * the cursor, at most `batch` events per call. The cursor row is locked, so concurrent workers
- * (several processes on one server) take turns instead of double-inserting.
+ * (several processes on one server) never double-insert; a worker that finds it locked does nothing
+ * (`busy`) rather than queue behind the holder: every replica's worker wakes on each event it writes,
+ * and queued fan-outs held a connection and a transaction each only to find the holder had done the
+ * work (bench/cluster.ts). An event the holder did not see yet is fanned out by the next round of any
+ * worker, within its poll interval.
  */
-export async function dispatchEvents(q: Queryable, now: Date, batch: number): Promise<{ events: number; deliveries: number }> {
+export async function dispatchEvents(q: Queryable, now: Date, batch: number): Promise<{ events: number; deliveries: number; busy?: boolean }> {
   // Events committed but still in the outbox are published by the caller first (publishEvents), outside
   // this transaction, so the publish lock is not held while the fan-out runs.
-  const cur = await q.query<{ last_event_id: string | number }>('SELECT last_event_id FROM webhook_dispatch FOR UPDATE');
-  const last = Number(cur.rows[0]?.last_event_id ?? 0);
+  const cur = await q.query<{ last_event_id: string | number }>('SELECT last_event_id FROM webhook_dispatch FOR UPDATE SKIP LOCKED');
+  if (cur.rows.length === 0) return { events: 0, deliveries: 0, busy: true };
+  const last = Number(cur.rows[0].last_event_id);
   const top = await q.query<{ upto: string | number | null; n: string | number }>(
     'SELECT max(id) AS upto, count(*) AS n FROM (SELECT id FROM events WHERE id > $1 ORDER BY id LIMIT $2) e',
     [last, batch],
