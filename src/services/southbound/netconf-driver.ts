@@ -601,10 +601,13 @@ export class NetconfDriver implements SouthboundDriver {
     return { devices: out, services, clean: services.length === 0 && out.every((d) => d.reachable && isClean(d)) };
   }
 
-  /** Add/drop ports not held by any transaction, per ROADM site (what a new regenerator can have). */
+  /**
+   * Add/drop ports free per ROADM site: not held by any transaction nor needed by a booking not
+   * configured yet (what a new wave end or regenerator can have; SouthboundDriver.addDropFree).
+   */
   async addDropFree(q: Queryable, view: NetworkView): Promise<Map<string, number>> {
     const index = this.layoutAt(view);
-    const held = await sb.heldPortCounts(q);
+    const held = await sb.portsInUse(q);
     const out = new Map<string, number>();
     for (const d of index.devices) if (d.kind === 'roadm') out.set(d.siteId, d.srgs.reduce((n, g) => n + g.ports.length, 0) - (held.get(d.siteId) ?? 0));
     return out;
