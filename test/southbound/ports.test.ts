@@ -5,17 +5,14 @@
  * device itself: its running configuration says which add/drop ports carry a channel, and its
  * equipment how many there are (2 SRGs of 4 ports, see netconfSetup).
  */
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDrivers } from '../support/db.js';
-import type { Db } from '../../src/store/db.js';
 import { LightpathError } from '../../src/domain/errors.js';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
-import { stopServices, type Services } from '../../src/services/index.js';
 import { NetconfClient } from '../../src/southbound/netconf/client.js';
 import { children, childText } from '../../src/southbound/netconf/xml.js';
-import { alice, loadTinyNetwork, operator } from '../ordering/support.js';
-import { netconfSetup, PASSWORD, until, USER } from './support.js';
+import { alice, operator } from '../ordering/support.js';
+import { netconfSuite, PASSWORD, until, USER } from './support.js';
 
 /** From the device's running configuration: its add/drop ports, and those an interface uses. */
 async function addDropPorts(fleet: Fleet, siteId: string): Promise<{ all: Set<string>; used: Set<string> }> {
@@ -36,55 +33,44 @@ async function addDropPorts(fleet: Fleet, siteId: string): Promise<{ all: Set<st
   }
 }
 
-for (const driver of testDrivers()) {
-  describe(`orders count add/drop ports where the NETCONF driver knows them (${driver.name})`, () => {
-    let db: Db;
-    let setup: { fleet: Fleet; services: Services };
-    before(async () => void (setup = await netconfSetup((db = await driver.open()), loadTinyNetwork)));
-    after(async () => {
-      await stopServices(setup.services);
-      await setup.fleet.stop();
-      await db.close();
+netconfSuite('orders count add/drop ports where the NETCONF driver knows them', (get) => {
+  const settled = (orderId: string) =>
+    until(`order ${orderId} settled`, async () => {
+      const o = await get().services.ordering.getOrder(operator, orderId);
+      return o.state !== 'acknowledged' && o.state !== 'inProgress' && o;
     });
+  const refusedAt = (site: string) => (err: unknown) => err instanceof LightpathError && err.code === 'capacity-exhausted' && err.message.includes(`no free add/drop port at ${site}`);
 
-    const settled = (orderId: string) =>
-      until(`order ${orderId} settled`, async () => {
-        const o = await setup.services.ordering.getOrder(operator, orderId);
-        return o.state !== 'acknowledged' && o.state !== 'inProgress' && o;
-      });
-    const refusedAt = (site: string) => (err: unknown) => err instanceof LightpathError && err.code === 'capacity-exhausted' && err.message.includes(`no free add/drop port at ${site}`);
+  let first = '';
 
-    let first = '';
-
-    test('orders placed at once take at most the ROADM\'s add/drop ports; the rest are refused naming the site, and every accepted one activates', async () => {
-      const { all, used } = await addDropPorts(setup.fleet, 'a');
-      assert.equal(used.size, 0);
-      const wave = (z: string) => ({ product: 'wave', aSite: 'a', zSite: z, bandwidthGbps: 100, protection: 'unprotected' });
-      // 11 waves from a, placed concurrently before any activates: only all.size can have a port at a.
-      const outcomes = await Promise.allSettled(['b', 'c', 'd', 'b', 'c', 'd', 'b', 'c', 'd', 'b', 'c'].map((z) => setup.services.ordering.placeOrder(alice, wave(z))));
-      const accepted = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value.order);
-      const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
-      assert.equal(accepted.length, all.size, 'as many accepted as the device has add/drop ports');
-      for (const err of refused) assert.ok(refusedAt('a')(err), String(err));
-      for (const o of accepted) assert.equal((await settled(o.id)).state, 'completed', `order ${o.id} activated`);
-      assert.deepEqual([...(await addDropPorts(setup.fleet, 'a')).used].sort(), [...all].sort(), 'the device carries a channel on every add/drop port');
-      first = accepted[0].serviceId;
-    });
-
-    test('with every port at a held, a quote offers nothing ending at a and an order is refused naming a; elsewhere orders go on', async () => {
-      const q = await setup.services.ordering.quote(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' });
-      assert.equal(q.options.length, 0);
-      await assert.rejects(setup.services.ordering.placeOrder(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' }), refusedAt('a'));
-      const { order } = await setup.services.ordering.placeOrder(alice, { product: 'wave', aSite: 'b', zSite: 'd', bandwidthGbps: 100, protection: 'unprotected' });
-      assert.equal((await settled(order.id)).state, 'completed');
-    });
-
-    test('a disconnect frees its port at a for the next order', async () => {
-      await setup.services.ordering.disconnectService(alice, first);
-      await until('terminated', async () => (await setup.services.ordering.getService(operator, first)).state === 'terminated');
-      assert.equal((await addDropPorts(setup.fleet, 'a')).used.size, (await addDropPorts(setup.fleet, 'a')).all.size - 1);
-      const { order } = await setup.services.ordering.placeOrder(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' });
-      assert.equal((await settled(order.id)).state, 'completed');
-    });
+  test('orders placed at once take at most the ROADM\'s add/drop ports; the rest are refused naming the site, and every accepted one activates', async () => {
+    const { all, used } = await addDropPorts(get().fleet, 'a');
+    assert.equal(used.size, 0);
+    const wave = (z: string) => ({ product: 'wave', aSite: 'a', zSite: z, bandwidthGbps: 100, protection: 'unprotected' });
+    // 11 waves from a, placed concurrently before any activates: only all.size can have a port at a.
+    const outcomes = await Promise.allSettled(['b', 'c', 'd', 'b', 'c', 'd', 'b', 'c', 'd', 'b', 'c'].map((z) => get().services.ordering.placeOrder(alice, wave(z))));
+    const accepted = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value.order);
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
+    assert.equal(accepted.length, all.size, 'as many accepted as the device has add/drop ports');
+    for (const err of refused) assert.ok(refusedAt('a')(err), String(err));
+    for (const o of accepted) assert.equal((await settled(o.id)).state, 'completed', `order ${o.id} activated`);
+    assert.deepEqual([...(await addDropPorts(get().fleet, 'a')).used].sort(), [...all].sort(), 'the device carries a channel on every add/drop port');
+    first = accepted[0].serviceId;
   });
-}
+
+  test('with every port at a held, a quote offers nothing ending at a and an order is refused naming a; elsewhere orders go on', async () => {
+    const q = await get().services.ordering.quote(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' });
+    assert.equal(q.options.length, 0);
+    await assert.rejects(get().services.ordering.placeOrder(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' }), refusedAt('a'));
+    const { order } = await get().services.ordering.placeOrder(alice, { product: 'wave', aSite: 'b', zSite: 'd', bandwidthGbps: 100, protection: 'unprotected' });
+    assert.equal((await settled(order.id)).state, 'completed');
+  });
+
+  test('a disconnect frees its port at a for the next order', async () => {
+    await get().services.ordering.disconnectService(alice, first);
+    await until('terminated', async () => (await get().services.ordering.getService(operator, first)).state === 'terminated');
+    assert.equal((await addDropPorts(get().fleet, 'a')).used.size, (await addDropPorts(get().fleet, 'a')).all.size - 1);
+    const { order } = await get().services.ordering.placeOrder(alice, { product: 'wave', aSite: 'd', zSite: 'a', bandwidthGbps: 100, protection: 'unprotected' });
+    assert.equal((await settled(order.id)).state, 'completed');
+  });
+});

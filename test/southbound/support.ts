@@ -1,11 +1,13 @@
 /** Shared fixtures of the southbound and device tests: small networks, the YANG models, Debian's python. */
 import fs from 'node:fs';
 import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
-import { createServices, startBackground, type Services } from '../../src/services/index.js';
+import { createServices, startBackground, stopServices, type Services } from '../../src/services/index.js';
 import { InventoryService } from '../../src/services/inventory.js';
-import { operator } from '../ordering/support.js';
+import { loadTinyNetwork, operator } from '../ordering/support.js';
 import type { Network, Site, Span } from '../../src/domain/network.js';
 import { DEFAULT_LINE_SYSTEM } from '../../src/domain/network.js';
 import type { WaveInput } from '../../src/southbound/openroadm/mapping.js';
@@ -82,4 +84,30 @@ export async function netconfSetup(db: Db, load: (db: Db) => Promise<void>): Pro
   startBackground(services);
   await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true));
   return { fleet, services };
+}
+
+/** What a netconfSuite's tests get: the store, the devices and the services driving them. */
+export interface NetconfSetup {
+  db: Db;
+  fleet: Fleet;
+  services: Services;
+}
+
+/** A suite per store over the tiny network's devices (netconfSetup), torn down after it. */
+export function netconfSuite(title: string, body: (setup: () => NetconfSetup) => void): void {
+  for (const driver of testDrivers()) {
+    describe(`${title} (${driver.name})`, () => {
+      let s: NetconfSetup;
+      before(async () => {
+        const db = await driver.open();
+        s = { db, ...(await netconfSetup(db, loadTinyNetwork)) };
+      });
+      after(async () => {
+        await stopServices(s.services);
+        await s.fleet.stop();
+        await s.db.close();
+      });
+      body(() => s);
+    });
+  }
 }

@@ -429,6 +429,15 @@ export class NetconfDriver implements SouthboundDriver {
    */
   private async installMany(items: readonly Convergence[]): Promise<unknown[]> {
     const errors = await this.convergeMany(items);
+    // A move the devices refused may have collided with another move's old entries, still on the
+    // devices while the batch added its new ones: restoration's extra pass plans on the spectrum the
+    // first pass's moves free, and all of them converge in one batch. Once the batch's removals are
+    // done, the refused moves are tried once more (re-running a transaction converges) before undone.
+    const refused = items.map((_, k) => k).filter((k) => errors[k] !== undefined && items[k].target && !isUnreachable(errors[k]));
+    if (refused.length > 0 && refused.length < items.length) {
+      const again = await this.convergeMany(refused.map((k) => items[k]));
+      refused.forEach((k, j) => (errors[k] = again[j]));
+    }
     return Promise.all(
       items.map(async ({ serviceId, target }, k) => {
         const err = errors[k];
