@@ -1,8 +1,9 @@
 /**
  * Moves converged in one batch where one move's new channel sits where another move's old channel
  * still is when the batch adds its new entries (restoration's extra pass plans on the spectrum the
- * first pass frees): the device refuses the overlap in the add step, and the refused move goes
- * through once the batch's removals are done. The oracle is the devices' running configuration.
+ * first pass frees): the device would refuse the overlap in the add step, so that move goes after the
+ * batch's removals (deferred by the designs; a move refused anyway is tried once more after them).
+ * The oracle is the devices' running configuration.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ async function nmcFrequencies(fleet: Fleet, siteId: string, circuitId: string): 
 }
 
 netconfSuite('a batch of moves where one takes the spectrum another frees', (get) => {
-  test('the refused move is tried again after the removals and both end on the devices', async () => {
+  test('the move onto the other\'s old channel goes after the removals; both end on the devices', async () => {
     const { services, fleet, db } = get();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {

@@ -191,6 +191,8 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
     },
     ...(driver.reconcileMany && {
       runBatch: (items) => driver.reconcileMany!(items.map(({ job, ctx }) => ({ serviceId: job.subject, finish: (tx: Queryable) => ctx.finish(tx) }))),
+      // A restoration's moves in one batch: each device is written once per step for all of them.
+      batchSize: 2048,
     }),
   };
   const expiry: JobHandler = {
