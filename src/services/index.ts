@@ -64,7 +64,7 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   const resilience = new ResilienceService(db, {
     views: ordering.ordering.views,
     afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)),
-    ...(netconf ? { addDropFree: (q: Queryable, view: NetworkView) => netconf.driver.addDropFree(q, view) } : {}),
+    ...(driver?.addDropFree ? { addDropFree: (q: Queryable, view: NetworkView) => driver.addDropFree!(q, view) } : {}),
   });
   // One background loop runs every kind of leased job: activations, teardowns, restorations, plan solves.
   const plans = new PlanService(db, inventory);

@@ -212,9 +212,31 @@ export async function activePorts(q: Queryable): Promise<Map<string, Map<string,
   return out;
 }
 
-/** Ports held per site (every transaction of every service). */
-export async function heldPortCounts(q: Queryable): Promise<Map<string, number>> {
-  const r = await q.query<{ site_id: string; n: string | number }>('SELECT site_id, count(*) AS n FROM device_ports GROUP BY site_id');
+/** Ports in use per site: held by a transaction, or needed by a booking not configured yet. */
+export async function portsInUse(q: Queryable): Promise<Map<string, number>> {
+  // A port shared by a service's transactions (a restoration's old and new) has a row for each: count it once.
+  // Bookings not configured yet (no port claimed) need theirs too: one at each end of each wave path
+  // and two at each regenerator (the driver's portNeeds); counted from their designs, so an order
+  // placed now cannot count on a port an earlier order will claim when it activates. A site that is a
+  // transponder shelf is counted here and ignored by the caller.
+  const r = await q.query<{ site_id: string; n: string | number }>(
+    `SELECT site_id, sum(n) AS n FROM (
+       SELECT site_id, count(DISTINCT port) AS n FROM device_ports GROUP BY site_id
+       UNION ALL
+       SELECT x.site_id, sum(x.n) AS n
+         FROM services s
+         CROSS JOIN LATERAL jsonb_array_elements(s.design->'paths') p
+         CROSS JOIN LATERAL (
+           SELECT p->'siteIds'->>0 AS site_id, 1 AS n
+           UNION ALL SELECT p->'siteIds'->>(jsonb_array_length(p->'siteIds') - 1), 1
+           UNION ALL SELECT g, 2 FROM jsonb_array_elements_text(p->'wave'->'regeneratorSiteIds') g
+                      WHERE g <> p->'siteIds'->>0 AND g <> p->'siteIds'->>(jsonb_array_length(p->'siteIds') - 1)
+         ) x
+        WHERE s.state IN ('held', 'scheduled', 'reserved', 'active', 'down') AND p ? 'wave'
+          AND NOT EXISTS (SELECT 1 FROM device_ports d WHERE d.service_id = s.id)
+        GROUP BY x.site_id
+     ) t GROUP BY site_id`,
+  );
   return new Map(r.rows.map((x) => [x.site_id, Number(x.n)]));
 }
 

@@ -48,8 +48,13 @@ test('the slice: the equipment as it is, what changed, what refers to what was r
   assert.deepEqual(names(validationSlice(base, apply(base, `<interface nc:operation="delete"><name>N1</name></interface>`))!), ['N3', 't1']);
   // M3 changed: u1, which refers to it, and u1's other end come along.
   assert.deepEqual(names(validationSlice(base, apply(base, nmc(3, 'M3', '75')))!).sort(), ['M1', 'M3', 'u1']);
-  // Nothing changed: the equipment alone.
-  assert.deepEqual(names(validationSlice(base, base.map((e) => e))!), []);
+  // Nothing changed: nothing to check.
+  assert.deepEqual(validationSlice(base, base.map((e) => e)), []);
+  // Removals only, nothing kept referring to them (a wave's entries removed together): nothing to check.
+  assert.deepEqual(validationSlice(base, apply(base, `<roadm-connections nc:operation="delete"><connection-name>u1</connection-name></roadm-connections><interface nc:operation="delete"><name>M1</name></interface><interface nc:operation="delete"><name>M3</name></interface>`)), []);
+  assert.deepEqual(validationSlice(base, apply(base, `<roadm-connections nc:operation="delete"><connection-name>u1</connection-name></roadm-connections>`)), []);
+  // The same removal but M3 kept's referrer u1 stays: u1 is checked.
+  assert.deepEqual(names(validationSlice(base, apply(base, `<interface nc:operation="delete"><name>M3</name></interface>`))!), ['M1', 'u1']);
 });
 
 test('the whole datastore is checked when the equipment or info changes, or an interface has a provision-mode other than explicit', () => {
@@ -104,4 +109,31 @@ test('an emulated device whose running datastore was checked refuses, through th
     assert.match(err.errors[0].path ?? '', where);
   }
   assert.deepEqual(names(device.getConfig('running', null)).filter((n) => !n?.startsWith('DEG')).sort(), ['K1', 'K3', 'N1', 'N3', 't1', 'v1'], 'running kept through the refusals');
+});
+
+test('removals: every subset of a device\'s entries removed at once gets the whole datastore\'s verdict (nothing to check only when the whole datastore is valid)', async () => {
+  // Two waves and a second cross-connect on one of them's interfaces: 7 entries, 127 removals.
+  const base = apply(start(), conn('t2', 'N3', 'N1'));
+  assert.ok((await validator.validate(base)).ok);
+  const entries = names(base).filter((n): n is string => !!n && !n.startsWith('DEG'));
+  const kind = new Map(children(base[0], 'roadm-connections').map((c) => [childText(c, 'connection-name'), 'roadm-connections']));
+  let skipped = 0;
+  let refused = 0;
+  for (let mask = 1; mask < 1 << entries.length; mask++) {
+    const gone = entries.filter((_, i) => mask & (1 << i));
+    const next = apply(base, gone.map((n) => (kind.has(n) ? `<roadm-connections nc:operation="delete"><connection-name>${n}</connection-name></roadm-connections>` : `<interface nc:operation="delete"><name>${n}</name></interface>`)).join(''));
+    const whole = await validator.validate(next);
+    const slice = validationSlice(base, next);
+    assert.ok(slice, gone.join(','));
+    if (slice.length === 0) {
+      skipped++;
+      assert.ok(whole.ok, `removing ${gone.join(', ')}: nothing checked, but the whole datastore is invalid: ${JSON.stringify(whole.issues)}`);
+    } else {
+      const sliced = await validator.validate(slice);
+      assert.equal(sliced.ok, whole.ok, gone.join(','));
+      assert.deepEqual(sliced.issues, whole.issues, gone.join(','));
+    }
+    if (!whole.ok) refused++;
+  }
+  assert.ok(skipped > 0 && refused > 0, `${skipped} skipped, ${refused} refused`);
 });

@@ -211,3 +211,70 @@ describe('trunk units from a start (PlanOptions.trunkStart)', () => {
     );
   });
 });
+
+describe('planner and add/drop ports (Occupancy.addDrop)', () => {
+  /** The ring with long spans, so 400G and 800G waves need regenerators. */
+  function longRing(): Network {
+    const n = ring();
+    return { ...n, spans: n.spans.map((s) => ({ ...s, lengthKm: s.lengthKm * 7, lineSystem: { fiberPairs: 2, slotCount: 64, slotWidthGhz: 12.5, startFrequencyGhz: 191_300 } })) };
+  }
+  const portsOf = (design: { paths: { siteIds: string[]; wave?: { regeneratorSiteIds: string[] } }[] }): Map<string, number> => {
+    const need = new Map<string, number>();
+    const add = (s: string, n: number) => need.set(s, (need.get(s) ?? 0) + n);
+    for (const p of design.paths) {
+      add(p.siteIds[0], 1);
+      add(p.siteIds[p.siteIds.length - 1], 1);
+      for (const r of p.wave?.regeneratorSiteIds ?? []) add(r, 2);
+    }
+    return need;
+  };
+
+  test('never takes a port that is not free; refuses only when every plan it would make without the limit needs one', () => {
+    const view = buildNetworkView(longRing(), 1);
+    const ids = ['p', 'q', 'r', 's', 't'];
+    const req = fc.record({ a: fc.constantFrom(...ids), z: fc.constantFrom(...ids), rate: fc.constantFrom(100, 400, 800), protect: fc.boolean() });
+    let regenerated = 0;
+    let refusedForPorts = 0;
+    let elsewhere = 0;
+    let planned = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 5, maxLength: 5 }), fc.array(req, { minLength: 1, maxLength: 12 }), (start, reqs) => {
+        const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [], addDrop: new Map(ids.map((s, i) => [s, start[i]])) };
+        // The oracle's own count of free ports, kept from the designs.
+        const free = new Map(ids.map((s, i) => [s, start[i]]));
+        const o = opts(view);
+        for (const [k, { a, z, rate, protect }] of reqs.entries()) {
+          if (a === z) continue;
+          const spec: CircuitSpec = { product: 'wave', aSite: a, zSite: z, bandwidthGbps: rate, protection: protect ? 'protected-1+1' : 'unprotected', maxLatencyUs: null, ...(protect ? { disjointness: 'link' as const } : {}) };
+          const route = routeFor(view, spec, 3);
+          if (!route) continue;
+          // What the planner would do without the limit (on copies; its waves unlit again).
+          const unlimited = planCircuit(view, { layers: occ.layers.map((l) => l.clone()), strands: new Map(), trunks: [] }, spec, route, () => 'unused', { ...o, qot: { ...o.qot, idPrefix: `probe${k}` } });
+          if (unlimited) for (const lp of unlimited.lightpaths) o.qot.state.remove(lp.id);
+          const plan = planCircuit(view, occ, spec, route, () => 'unused', { ...o, qot: { ...o.qot, idPrefix: `ord${k}` } });
+          if (plan) {
+            planned++;
+            const need = portsOf(plan.design);
+            if (plan.design.paths.some((x) => (x.wave?.regeneratorSiteIds.length ?? 0) > 0)) regenerated++;
+            const where = (d: typeof plan.design) => JSON.stringify(d.paths.map((x) => [x.siteIds, x.wave?.regeneratorSiteIds]));
+            if (unlimited && where(unlimited.design) !== where(plan.design)) elsewhere++;
+            for (const [s, n] of need) {
+              assert.ok((free.get(s) as number) >= n, `${s}: takes ${n} of ${free.get(s)} free`);
+              free.set(s, (free.get(s) as number) - n);
+            }
+            assert.deepEqual(new Map(plan.addDrop.reduce((m, x) => m.set(x.siteId, (m.get(x.siteId) ?? 0) + x.count), new Map<string, number>())), need, 'the plan says which ports it takes');
+            assert.deepEqual(occ.addDrop, free, 'the occupancy counts them');
+          } else if (unlimited) {
+            // Refused with the limit: the plan it would make without it needs a port that is not free.
+            refusedForPorts++;
+            assert.ok([...portsOf(unlimited.design)].some(([s, n]) => (free.get(s) as number) < n), `refused, but ${JSON.stringify(unlimited.design.paths.map((x) => x.siteIds))} fits the free ports ${JSON.stringify([...free])}`);
+          }
+        }
+      }),
+      { seed: 77, numRuns: 150 },
+    );
+    // The runs cover plans with regenerators, plans put elsewhere (another path or regenerator site) than
+    // without the limit, and refusals.
+    assert.ok(planned > 20 && regenerated > 5 && elsewhere > 0 && refusedForPorts > 5, `planned ${planned}, with regenerators ${regenerated}, elsewhere ${elsewhere}, refused for ports ${refusedForPorts}`);
+  });
+});

@@ -17,26 +17,15 @@ import { testDrivers } from '../support/db.js';
 import type { Db } from '../../src/store/db.js';
 import { Fleet } from '../../src/devices/emulator/fleet.js';
 import { NetconfServer } from '../../src/devices/emulator/server.js';
-import { createServices, startBackground, stopServices, type Services } from '../../src/services/index.js';
-import { InventoryService } from '../../src/services/inventory.js';
+import { stopServices, type Services } from '../../src/services/index.js';
 import { child, childText, children, type XElement } from '../../src/southbound/netconf/xml.js';
 import { NS } from '../../src/southbound/openroadm/model.js';
 import { NetconfClient } from '../../src/southbound/netconf/client.js';
 import type { CircuitDesign } from '../../src/services/ordering/design.js';
 import { alice, loadTinyNetwork, operator } from '../ordering/support.js';
-import { PASSWORD, USER, YANG_DIR } from './support.js';
+import { netconfSetup, PASSWORD, until, USER } from './support.js';
 import { createMetrics } from '../../src/api/metrics.js';
 import { listEvents } from '../../src/store/events.js';
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 /** Per site: the cross-connects and interfaces the device runs for a circuit (by circuit-id). */
 async function onDevices(fleet: Fleet, circuitId: string): Promise<Map<string, { connections: XElement[]; interfaces: XElement[] }>> {
@@ -88,18 +77,8 @@ for (const driver of testDrivers()) {
     let kinds: Map<string, string>;
     before(async () => {
       db = await driver.open();
-      await loadTinyNetwork(db);
-      const network = await new InventoryService(db).getNetwork();
-      fleet = await Fleet.start(network, { username: USER, password: PASSWORD, yangDir: YANG_DIR, xpondersPerShelf: 4, portsPerSrg: 4 });
+      ({ fleet, services } = await netconfSetup(db, loadTinyNetwork));
       kinds = new Map(fleet.devices.map((d) => [d.siteId, d.kind]));
-      services = createServices(db, {
-        netconf: { credentials: { default: { username: USER, password: PASSWORD } }, layout: { xpondersPerShelf: 4, portsPerSrg: 4 }, monitorOptions: { delayMs: 50, maxDelayMs: 200, refreshMs: 100 } },
-        workerPollMs: 20,
-        workerConcurrency: 16,
-      });
-      await services.devices.register(operator, fleet.devices.map((d) => ({ siteId: d.siteId, nodeId: d.nodeId, kind: d.kind, host: d.host, port: d.port, model: d.model })));
-      startBackground(services);
-      await until('every device reachable', async () => (await services.devices.list()).every((d) => d.reachable === true));
     });
     after(async () => {
       await stopServices(services);

@@ -22,7 +22,7 @@ import { toProjectJson } from '../../src/export/json.js';
 import { NetconfClient } from '../../src/southbound/netconf/client.js';
 import { childText, children } from '../../src/southbound/netconf/xml.js';
 import { call, startServer, type ServerProcess } from '../support/chaos.js';
-import { YANG_DIR, smallNetwork } from './support.js';
+import { YANG_DIR, smallNetwork, until } from './support.js';
 
 const bin = path.resolve('bin/lightpath.js');
 const USER = 'lightpath';
@@ -43,16 +43,6 @@ let devices: Device[] = [];
 let server: ServerProcess;
 let opKey = '';
 let custKey = '';
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> => {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Sites whose device runs a cross-connect of the circuit. */
 async function sitesCarrying(circuitId: string): Promise<string[]> {

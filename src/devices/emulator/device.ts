@@ -256,6 +256,8 @@ export class EmulatedDevice {
     const rules = [...deviceRules(data), ...this.addDropRule(data)];
     if (rules.length > 0) throw new NetconfRpcError(rules);
     const slice = base && this.runningChecked && base === this.running && this.validator.kind === 'yang' ? validationSlice(base, data) : null;
+    // An empty slice: only entries nothing kept refers to were removed, and what remains was valid.
+    if (slice?.length === 0) return;
     const r = await this.validator.validate(slice ?? data, 'config');
     if (!r.ok) throw new NetconfRpcError(issuesToErrors(r.issues));
   }

@@ -24,6 +24,12 @@
  * when any entry, before or after, has a provision-mode other than 'explicit', the whole datastore
  * is checked (null). So is any change outside the two lists, and any datastore not shaped as one
  * org-openroadm-device.
+ *
+ * A change that only removes entries, none of which anything kept (entries or equipment) refers to
+ * (a wave's interfaces and cross-connects removed together, as make-before-break does), has nothing
+ * to check: the slice would be the equipment and the kept entries it refers to, unchanged since `base`
+ * was accepted, and by the locality above they are valid as they were. That slice is empty ([]): the
+ * caller skips yanglint.
  */
 import type { XElement } from '../../southbound/netconf/xml.js';
 import { NS } from '../../southbound/openroadm/model.js';
@@ -82,8 +88,8 @@ function hasOtherProvisionMode(e: XElement): boolean {
 }
 
 /**
- * The part of `next` to validate given that `base` was valid (see the module comment), or null when
- * the whole of `next` must be validated.
+ * The part of `next` to validate given that `base` was valid (see the module comment), [] when
+ * nothing needs checking, or null when the whole of `next` must be validated.
  */
 export function validationSlice(base: readonly XElement[], next: readonly XElement[]): XElement[] | null {
   if (base.length !== 1 || next.length !== 1) return null;
@@ -142,6 +148,14 @@ export function validationSlice(base: readonly XElement[], next: readonly XEleme
   const follow = (texts: Set<string>) => {
     for (const t of texts) for (const i of byName.get(t) ?? []) add(i);
   };
+  // Nothing new or changed, and nothing kept (entries or equipment) refers to what was removed:
+  // nothing to check (see above).
+  const mentionsTouched = (c: XElement) => {
+    const texts = entryTexts(c);
+    for (const t of touched) if (texts.has(t)) return true;
+    return false;
+  };
+  if (queue.length === 0 && !nextOther.some(mentionsTouched)) return [];
   for (const c of nextOther) follow(entryTexts(c));
   while (queue.length > 0) follow(entryTexts(entries[queue.pop()!].e));
 

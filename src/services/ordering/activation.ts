@@ -15,6 +15,7 @@ import { appendEvent } from '../../store/events.js';
 import * as st from '../../store/ordering.js';
 import { JobWorker, type JobContext, type JobHandler, type JobRow, type JobWorkerOptions } from '../jobs.js';
 import type { CircuitDesign } from './design.js';
+import type { NetworkView } from './network-view.js';
 import { releaseOrder, trunksOf, expireHold } from './changes.js';
 import { toOrder, toService, type OrderPayload } from './model.js';
 import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD, RECONFIGURE_SERVICE, RESTORATION_JOB, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
@@ -55,6 +56,12 @@ export interface SouthboundDriver {
    * is written once for all of them); one outcome per service, in order: undefined, or reconcile's error.
    */
   reconcileMany?(items: readonly { serviceId: string; finish: (tx: Queryable) => Promise<void> }[]): Promise<unknown[]>;
+  /**
+   * Optional: add/drop ports free per ROADM site (those not claimed and not needed by a booking not
+   * configured yet). Given, orders, quotes and restoration plan waves only where ports are free;
+   * drivers that do not know the devices' ports (the emulator) leave it out: ports are not limited.
+   */
+  addDropFree?(q: Queryable, view: NetworkView): Promise<Map<string, number>>;
 }
 
 /** The network could not be reached (retried with backoff), as opposed to refusing the configuration. */
@@ -184,6 +191,8 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
     },
     ...(driver.reconcileMany && {
       runBatch: (items) => driver.reconcileMany!(items.map(({ job, ctx }) => ({ serviceId: job.subject, finish: (tx: Queryable) => ctx.finish(tx) }))),
+      // A restoration's moves in one batch: each device is written once per step for all of them.
+      batchSize: 2048,
     }),
   };
   const expiry: JobHandler = {

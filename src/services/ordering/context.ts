@@ -50,6 +50,11 @@ export interface OrderingOptions {
   trunkStart?: number;
   /** Clock for windows and holds (tests); default Date.now. */
   now?: () => number;
+  /**
+   * Add/drop ports free per ROADM site, as the southbound driver counts them (SouthboundDriver.addDropFree);
+   * waves are planned only where they are free. Absent (the emulator driver): ports are not limited.
+   */
+  addDropFree?: (q: Queryable, view: NetworkView) => Promise<Map<string, number>>;
 }
 
 /** The shared state of the ordering use cases in one process. */
@@ -73,6 +78,7 @@ export interface OrderingContext {
   readonly optimisticOrders: boolean;
   readonly activationLeadMs: number;
   readonly now: () => number;
+  readonly addDropFree: ((q: Queryable, view: NetworkView) => Promise<Map<string, number>>) | null;
 }
 
 function leadFromEnv(): number {
@@ -97,7 +103,16 @@ export function createOrderingContext(db: Db, opts: OrderingOptions = {}): Order
     optimisticOrders: opts.optimisticOrders ?? true,
     activationLeadMs: opts.activationLeadMs ?? leadFromEnv(),
     now: opts.now ?? Date.now,
+    addDropFree: opts.addDropFree ?? null,
   };
+}
+
+/**
+ * The add/drop ports free per ROADM site for a booking (null: not known, or not a wave: the driver
+ * configures no trunk waves on the devices, so packet products take no ports).
+ */
+export async function addDropFor(ctx: OrderingContext, q: Queryable, view: NetworkView, spec: CircuitSpec): Promise<Map<string, number> | null> {
+  return ctx.addDropFree && spec.product === 'wave' ? ctx.addDropFree(q, view) : null;
 }
 
 /** The circuit part of a request, or validation-failed with every problem. */

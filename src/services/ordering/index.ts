@@ -30,10 +30,11 @@ export function createOrderingServices(
   db: Db,
   opts: { driver?: SouthboundDriver; worker?: WorkerOptions; ordering?: OrderingOptions } = {},
 ): OrderingServices {
-  const driver = opts.driver ?? new EmulatorDriver(emulatorOptionsFromEnv());
+  const driver: SouthboundDriver = opts.driver ?? new EmulatorDriver(emulatorOptionsFromEnv());
   return {
     db,
-    ordering: new OrderingService(db, opts.ordering),
+    // Orders and quotes count add/drop ports where the driver knows them.
+    ordering: new OrderingService(db, { ...opts.ordering, ...(driver.addDropFree ? { addDropFree: (q, view) => driver.addDropFree!(q, view) } : {}) }),
     priceBook: new PriceBookService(db),
     qotPolicy: new QotPolicyService(db),
     keys: new KeyService(db),

@@ -14,9 +14,13 @@
  */
 import type { HeldRange } from '../../store/ordering.js';
 
-/** A range one plan takes: spectrum slots, strands, or trunk capacity units (resourceId = trunk id). */
+/**
+ * A range one plan takes: spectrum slots, strands, or trunk capacity units (resourceId = trunk id);
+ * or add/drop ports at a ROADM (resourceId = site id, hi − lo ports), which the store does not hold
+ * as ranges (the driver claims them at activation) but a concurrent plan must not count on either.
+ */
 export interface PlannedHold extends HeldRange {
-  kind: 'spectrum' | 'strand' | 'trunk';
+  kind: 'spectrum' | 'strand' | 'trunk' | 'port';
 }
 
 interface Entry {
@@ -36,6 +40,8 @@ export interface ReadTicket {
 export interface Overlay {
   held: HeldRange[];
   trunkUnits: Map<string, [number, number][]>;
+  /** Add/drop ports taken per site. */
+  ports: Map<string, number>;
   entries: readonly object[];
 }
 
@@ -61,9 +67,9 @@ export class InFlightHolds {
     this.collect();
   }
 
-  /** Holds of the given kind (and all trunk units) a plan made on this read must treat as taken. */
+  /** Holds of the given kind (and all trunk units and ports) a plan made on this read must treat as taken. */
   overlay(t: ReadTicket, kind: 'spectrum' | 'strand'): Overlay {
-    const out: Overlay = { held: [], trunkUnits: new Map(), entries: [] };
+    const out: Overlay = { held: [], trunkUnits: new Map(), ports: new Map(), entries: [] };
     const entries: Entry[] = [];
     for (const e of this.entries) {
       if (e.doneAt !== null && e.doneAt <= t.startedAt) continue;
@@ -74,7 +80,7 @@ export class InFlightHolds {
           const list = out.trunkUnits.get(r.resourceId) ?? [];
           list.push([r.lo, r.hi]);
           out.trunkUnits.set(r.resourceId, list);
-        }
+        } else if (r.kind === 'port') out.ports.set(r.resourceId, (out.ports.get(r.resourceId) ?? 0) + r.hi - r.lo);
       }
     }
     out.entries = entries;

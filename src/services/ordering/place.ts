@@ -28,7 +28,7 @@ import { auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
 import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, NeedsLockedAttempt, RetryAllocation, withAllocationRetry, WrittenMeanwhile } from './common.js';
-import { checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { addDropFor, checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
 import { toOrder, type Order, type OrderPayload, type Pricing, type QuoteOption, type WindowView } from './model.js';
@@ -64,6 +64,13 @@ function withOverlay(snap: st.PlanningSnapshot, o: Overlay): st.PlanningSnapshot
     held: o.held.length > 0 ? [...snap.held, ...o.held] : snap.held,
     trunks: o.trunkUnits.size > 0 ? snap.trunks.map((t) => { const extra = o.trunkUnits.get(t.id); return extra ? { ...t, used: [...t.used, ...extra] } : t; }) : snap.trunks,
   };
+}
+
+/** Ports free less those taken (this process's in-flight plans). */
+function lessPorts(free: ReadonlyMap<string, number>, taken: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map(free);
+  for (const [site, n] of taken) if (out.has(site)) out.set(site, (out.get(site) as number) - n);
+  return out;
 }
 
 /** What an order asks for on one view: spec, route and owner, or the error to report after the idempotency lookup. */
@@ -309,14 +316,19 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           // read as "not written" (the connection broke mid-statement). Resolve it; planning it again would
           // light the same lightpath twice.
           if (state && (state.has(`${ids.orderId}:working/0`) || state.has(`${ids.orderId}:protect/0`))) throw new WrittenMeanwhile(`order ${ids.orderId} was written by an earlier attempt`);
+          // The add/drop ports the driver counts (claimed, or needed by bookings not configured yet).
+          const free = await addDropFor(ctx, tx, view, target.spec);
           const overlay = ctx.inflight.overlay(ticket, target.spec.product === 'dark-fiber' ? 'strand' : 'spectrum');
           const occ = occupancyFrom(view, target.spec, overlay.entries.length > 0 ? withOverlay(read, overlay) : read);
+          if (free) occ.addDrop = lessPorts(free, overlay.ports);
           const policy = policyOf(read);
           reasons.length = 0;
           plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, trunkStart: ctx.trunkStart, reasons }));
           const t = target;
           const fitsAlone = (): boolean => {
-            const probe = planCircuit(view, occupancyFrom(view, t.spec, read), t.spec, t.route as Route, newTrunkId, planOptions(state, policy, `${ids.orderId}:probe`));
+            const alone = occupancyFrom(view, t.spec, read);
+            if (free) alone.addDrop = new Map(free);
+            const probe = planCircuit(view, alone, t.spec, t.route as Route, newTrunkId, planOptions(state, policy, `${ids.orderId}:probe`));
             if (probe && state) for (const lp of probe.lightpaths) state.remove(lp.id);
             return probe !== null;
           };
@@ -348,7 +360,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           throw new NeedsLockedAttempt('a new trunk is planned under its site pair lock');
         }
         // Registered before the first await, so no later plan of this process can miss it.
-        hold = ctx.inflight.add(plan.allocations);
+        hold = ctx.inflight.add(plan.addDrop.length > 0 ? [...plan.allocations, ...plan.addDrop.map((x) => ({ kind: 'port' as const, resourceId: x.siteId, sub: 0, lo: 0, hi: x.count }))] : plan.allocations);
         litHeld = plan.lightpaths;
         ctx.lit.hold(litHeld);
         ctx.inflight.endRead(ticket);
@@ -420,7 +432,11 @@ async function placeSeries(ctx: OrderingContext, p: Principal, req: Request, key
       // In the transaction the lit channels are read exactly (the occurrences written before included).
       const tspec = target.spec;
       const state = target.route && tspec.product !== 'dark-fiber' ? await freshLitState(ctx, tx, view, (nowMs) => litWindow(tspec, w, nowMs), new Set(routeSpanIds(view, target.route))) : null;
-      const plan = target.route ? planCircuit(view, occupancyFrom(view, target.spec, snap), target.spec, target.route, newTrunkId, planOptions(state, policyOf(snap), ids[i].orderId)) : null;
+      // The occurrences written before are in the store, so the driver counts their ports too.
+      const occ = occupancyFrom(view, target.spec, snap);
+      const free = target.route ? await addDropFor(ctx, tx, view, tspec) : null;
+      if (free) occ.addDrop = free;
+      const plan = target.route ? planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policyOf(snap), ids[i].orderId)) : null;
       if (!plan) {
         refused.push({ ...windowIso(w), reason: target.route ? 'no capacity in this window' : 'no path meets the request' });
         continue;

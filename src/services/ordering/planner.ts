@@ -18,6 +18,7 @@ import {
   occupyWave,
   pairDisjoint,
   planWave,
+  REGEN_ADD_DROP_PORTS,
   unlightWave,
   type PairDisjointness,
   type Path,
@@ -40,6 +41,11 @@ export interface Occupancy {
   /** Held strand ranges per cable id (allocations; the inventory's strandsInUse come on top). */
   strands: Map<string, [number, number][]>;
   trunks: TrunkState[];
+  /**
+   * Add/drop ports free per ROADM site, where the southbound driver knows them (a site not in it, or
+   * no map, is not limited): a wave takes one at each POP end and two at each regenerator.
+   */
+  addDrop?: Map<string, number>;
 }
 
 /** One unit range to insert into the allocations table. */
@@ -78,6 +84,8 @@ export interface Plan {
   newTrunks: NewTrunk[];
   /** The waves it lit in the QoT state (a quote unlights them; an order holds them until written). */
   lightpaths: LightpathInput[];
+  /** Add/drop ports it takes per site (counted in Occupancy.addDrop; empty when that is not known). */
+  addDrop: { siteId: string; count: number }[];
 }
 
 /**
@@ -164,6 +172,7 @@ export function cloneOccupancy(o: Occupancy): Occupancy {
     layers: o.layers.map((l) => l.clone()),
     strands: new Map([...o.strands].map(([k, v]) => [k, v.map((r) => [r[0], r[1]] as [number, number])])),
     trunks: o.trunks.map((t) => ({ ...t, used: t.used.map((r) => [r[0], r[1]] as [number, number]) })),
+    ...(o.addDrop ? { addDrop: new Map(o.addDrop) } : {}),
   };
 }
 
@@ -295,10 +304,10 @@ export function waveAllocations(view: NetworkView, plan: WavePlan): Omit<Planned
   return out;
 }
 
-function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
+function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions, regenAt?: (node: number) => boolean): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
   const qot = opts.qot;
   const spread = Math.abs(Math.trunc(opts.spread ?? 0));
-  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1 });
+  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1, ...(regenAt ? { regenAt } : {}) });
   if (!r.ok) {
     opts.reasons?.push(r.reason);
     return null;
@@ -343,7 +352,7 @@ function designPath(view: NetworkView, p: Path, role: 'working' | 'protect'): De
 }
 
 /** Plans one optical path (wave or strands) with the given role; mutates occ (and lights the wave) on success. */
-function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions): { dp: DesignPath; allocs: PlannedAllocation[]; lit: WavePlan | null } | null {
+function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions): { dp: DesignPath; allocs: PlannedAllocation[]; lit: WavePlan | null; took: { siteId: string; count: number }[] } | null {
   const dp = designPath(view, p, role);
   if (spec.product === 'dark-fiber') {
     const r = planStrands(view, occ, p, (opts.spread ?? 0) % 2 === 1);
@@ -352,12 +361,37 @@ function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Pa
       return null;
     }
     dp.strands = r.strands;
-    return { dp, allocs: r.allocs.map((x) => ({ ...x, role })), lit: null };
+    return { dp, allocs: r.allocs.map((x) => ({ ...x, role })), lit: null, took: [] };
   }
-  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts);
+  // A wave needs an add/drop port at each POP end and two at each regenerator (the NETCONF driver's
+  // portNeeds): where the ports are known, a path whose end has none is refused here, naming the site,
+  // and regenerators go only where two are free, as restoration places them (engine physicsPlacer).
+  const ports = occ.addDrop;
+  const g = view.graph;
+  if (ports) {
+    for (const v of [p.nodes[0], p.nodes[p.nodes.length - 1]]) {
+      const free = ports.get(g.nodeIds[v]);
+      if (free !== undefined && free < 1) {
+        opts.reasons?.push(`no free add/drop port at ${g.nodeIds[v]} (every one is held)`);
+        return null;
+      }
+    }
+  }
+  const regenAt = ports && ((v: number) => (ports.get(g.nodeIds[v]) ?? Infinity) >= REGEN_ADD_DROP_PORTS);
+  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts, regenAt);
   if (!w) return null;
   dp.wave = w.wave;
-  return { dp, allocs: w.allocs.map((x) => ({ ...x, role })), lit: w.plan };
+  const took: { siteId: string; count: number }[] = [];
+  if (ports) {
+    const takes = [[p.nodes[0], 1], [p.nodes[p.nodes.length - 1], 1], ...w.plan.regenNodes.map((v) => [v, REGEN_ADD_DROP_PORTS])] as const;
+    for (const [v, n] of takes) {
+      const free = ports.get(g.nodeIds[v]);
+      if (free === undefined) continue;
+      ports.set(g.nodeIds[v], free - n);
+      took.push({ siteId: g.nodeIds[v], count: n });
+    }
+  }
+  return { dp, allocs: w.allocs.map((x) => ({ ...x, role })), lit: w.plan, took };
 }
 
 function lightpathsOf(plans: readonly (WavePlan | null)[]): LightpathInput[] {
@@ -434,14 +468,14 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
     const best = usable[0];
     if (best) {
       const a = cap(best, 'working');
-      return { design: { paths: [trunkDesign(best, 'working', [a.lo, a.hi], false)] }, allocations: [a], newTrunks: [], lightpaths: [] };
+      return { design: { paths: [trunkDesign(best, 'working', [a.lo, a.hi], false)] }, allocations: [a], newTrunks: [], lightpaths: [], addDrop: [] };
     }
     for (const p of route.candidates) {
       const t = lightTrunk(view, occ, spec, p, newTrunkId, opts);
       if (!t) continue;
       const ts = occ.trunks[occ.trunks.length - 1];
       const a = cap(ts, 'working');
-      return { design: { paths: [trunkDesign(t, 'working', [a.lo, a.hi], true)] }, allocations: [...trunkAllocs(t), a], newTrunks: [t], lightpaths: lightpathsOf([t.lit]) };
+      return { design: { paths: [trunkDesign(t, 'working', [a.lo, a.hi], true)] }, allocations: [...trunkAllocs(t), a], newTrunks: [t], lightpaths: lightpathsOf([t.lit]), addDrop: [] };
     }
     return null;
   }
@@ -458,6 +492,7 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
         allocations: [a, b],
         newTrunks: [],
         lightpaths: [],
+        addDrop: [],
       };
     }
   }
@@ -480,6 +515,7 @@ function planPacket(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route:
       allocations: [...trunkAllocs(t1), ...trunkAllocs(t2), a, b],
       newTrunks: [t1, t2],
       lightpaths: lightpathsOf([t1.lit, t2.lit]),
+      addDrop: [],
     };
   }
   return null;
@@ -490,6 +526,7 @@ function adopt(occ: Occupancy, trial: Occupancy): void {
   occ.layers.forEach((l, i) => l.bits.set(trial.layers[i].bits));
   occ.strands = trial.strands;
   occ.trunks = trial.trunks;
+  if (trial.addDrop) occ.addDrop = trial.addDrop;
 }
 
 /**
@@ -503,7 +540,7 @@ export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec
   if (route.kind === 'single') {
     for (const p of route.candidates) {
       const r = planOptical(view, occ, spec, p, 'working', opts);
-      if (r) return { design: { paths: [r.dp] }, allocations: r.allocs, newTrunks: [], lightpaths: lightpathsOf([r.lit]) };
+      if (r) return { design: { paths: [r.dp] }, allocations: r.allocs, newTrunks: [], lightpaths: lightpathsOf([r.lit]), addDrop: r.took };
     }
     return null;
   }
@@ -517,7 +554,7 @@ export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec
       continue;
     }
     adopt(occ, trial);
-    return { design: { paths: [w.dp, p.dp] }, allocations: [...w.allocs, ...p.allocs], newTrunks: [], lightpaths: lightpathsOf([w.lit, p.lit]) };
+    return { design: { paths: [w.dp, p.dp] }, allocations: [...w.allocs, ...p.allocs], newTrunks: [], lightpaths: lightpathsOf([w.lit, p.lit]), addDrop: [...w.took, ...p.took] };
   }
   return null;
 }

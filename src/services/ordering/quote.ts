@@ -11,7 +11,7 @@ import type { CircuitSpec } from '../../domain/products.js';
 import * as st from '../../store/ordering.js';
 import { parseBooking, windowIso } from './booking.js';
 import { occupancyFrom, planningRequest } from './common.js';
-import { checkSites, litState, litWindow, newTrunkId, parseSpec, planOptions, policyOf, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
+import { addDropFor, checkSites, litState, litWindow, newTrunkId, parseSpec, planOptions, policyOf, pricingOf, sitesKnown, withLoss, type OrderingContext } from './context.js';
 import type { CircuitDesign } from './design.js';
 import { toQuote, type Quote, type QuoteOption } from './model.js';
 import type { NetworkView } from './network-view.js';
@@ -75,6 +75,8 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
     const state = optical ? await litState(ctx, ctx.db, view, snap, lw) : null;
     // litState applied the snapshot's delta: the rows kept now are what the snapshot would have read.
     const occ = occupancyFrom(view, spec, heldSpans ? { ...snap, held: ctx.lit.heldOn(view, heldSpans, lw) } : snap);
+    const free = await addDropFor(ctx, ctx.db, view, spec);
+    if (free) occ.addDrop = free;
     const a = view.sites.get(spec.aSite);
     const z = view.sites.get(spec.zSite);
     const lowerBound = a && z ? latencyLowerBoundUs(a, z) : 0;

@@ -400,6 +400,31 @@ export class NetconfDriver implements SouthboundDriver {
     return errors;
   }
 
+  /**
+   * The moves (indices) whose new design puts a channel where another move of the batch has one now:
+   * same span and fiber pair, overlapping spectrum (from the designs: what the driver configured).
+   */
+  private async collidingMoves(items: readonly Convergence[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    if (items.filter((it) => it.target).length < 2) return out;
+    const rows = await sb.configsOfMany(this.db, items.map((it) => it.serviceId));
+    const channels = (design: unknown) =>
+      wavePaths(design).flatMap(({ path }) => path.wave!.segments.flatMap((sg) => sg.spanIds.map((span, i) => ({ key: `${span}/${sg.fiberPairs?.[i] ?? sg.fiberPair}`, lo: sg.centerFrequencyGhz - path.wave!.widthGhz / 2, hi: sg.centerFrequencyGhz + path.wave!.widthGhz / 2 }))));
+    // What each move's old transactions hold now, by span and fiber pair.
+    const old = new Map<string, { k: number; lo: number; hi: number }[]>();
+    items.forEach((it, k) => {
+      for (const r of (rows.get(it.serviceId) ?? []).filter((r) => r.txnId !== it.target?.txnId)) {
+        for (const c of channels(r.design)) old.set(c.key, [...(old.get(c.key) ?? []), { k, lo: c.lo, hi: c.hi }]);
+      }
+    });
+    items.forEach((it, k) => {
+      if (!it.target) return;
+      const hit = channels(it.target.design).some((c) => (old.get(c.key) ?? []).some((o) => o.k !== k && o.lo < c.hi && c.lo < o.hi));
+      if (hit) out.add(k);
+    });
+    return out;
+  }
+
   /** After a refused transaction: back to the service's previous configuration on the devices it touched. */
   private async undo(serviceId: string, txnId: string): Promise<void> {
     const index = await this.layout();
@@ -428,7 +453,25 @@ export class NetconfDriver implements SouthboundDriver {
    * target) is not undone and keeps a refusal's own error.
    */
   private async installMany(items: readonly Convergence[]): Promise<unknown[]> {
-    const errors = await this.convergeMany(items);
+    // Moves whose new channels overlap another move's old ones go after the others' removals: the
+    // device would refuse them in the combined add, and a refused combined edit is retried change by
+    // change (a commit per change on a busy ROADM).
+    const later = await this.collidingMoves(items).catch(() => new Set<number>());
+    const errors: unknown[] = items.map(() => undefined);
+    for (const group of [items.map((_, k) => k).filter((k) => !later.has(k)), [...later]]) {
+      if (group.length === 0) continue;
+      const out = await this.convergeMany(group.map((k) => items[k]));
+      group.forEach((k, j) => (errors[k] = out[j]));
+    }
+    // A move the devices refused may have collided with another move's old entries, still on the
+    // devices while the batch added its new ones: restoration's extra pass plans on the spectrum the
+    // first pass's moves free, and all of them converge in one batch. Once the batch's removals are
+    // done, the refused moves are tried once more (re-running a transaction converges) before undone.
+    const refused = items.map((_, k) => k).filter((k) => errors[k] !== undefined && items[k].target && !isUnreachable(errors[k]));
+    if (refused.length > 0 && refused.length < items.length) {
+      const again = await this.convergeMany(refused.map((k) => items[k]));
+      refused.forEach((k, j) => (errors[k] = again[j]));
+    }
     return Promise.all(
       items.map(async ({ serviceId, target }, k) => {
         const err = errors[k];
@@ -601,10 +644,13 @@ export class NetconfDriver implements SouthboundDriver {
     return { devices: out, services, clean: services.length === 0 && out.every((d) => d.reachable && isClean(d)) };
   }
 
-  /** Add/drop ports not held by any transaction, per ROADM site (what a new regenerator can have). */
+  /**
+   * Add/drop ports free per ROADM site: not held by any transaction nor needed by a booking not
+   * configured yet (what a new wave end or regenerator can have; SouthboundDriver.addDropFree).
+   */
   async addDropFree(q: Queryable, view: NetworkView): Promise<Map<string, number>> {
     const index = this.layoutAt(view);
-    const held = await sb.heldPortCounts(q);
+    const held = await sb.portsInUse(q);
     const out = new Map<string, number>();
     for (const d of index.devices) if (d.kind === 'roadm') out.set(d.siteId, d.srgs.reduce((n, g) => n + g.ports.length, 0) - (held.get(d.siteId) ?? 0));
     return out;
