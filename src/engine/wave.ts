@@ -582,6 +582,38 @@ export function lightWave(state: LineState, plan: WavePlan): void {
 export const REGEN_ADD_DROP_PORTS = 2;
 
 /**
+ * Add/drop ports free per site (site id → count; a site not in it is not limited), as orders and
+ * restoration both plan with them: regenerators only where two are free (regenAt, for planWave), and
+ * what a plan takes counted off so the next plan cannot count on the same last ports.
+ */
+export class AddDropPorts {
+  /** For planWave's regenAt: a node may host a regenerator. */
+  readonly regenAt: (node: number) => boolean;
+
+  constructor(
+    private readonly g: Graph,
+    readonly free: Map<string, number>,
+  ) {
+    this.regenAt = (v) => (free.get(g.nodeIds[v]) ?? Infinity) >= REGEN_ADD_DROP_PORTS;
+  }
+
+  /** True when the node's site has fewer than n ports free (a site not limited always has them). */
+  lacks(node: number, n: number): boolean {
+    const f = this.free.get(this.g.nodeIds[node]);
+    return f !== undefined && f < n;
+  }
+
+  /** Takes n ports at the node's site; returns the site and count taken, or null when it is not limited. */
+  take(node: number, n: number): { siteId: string; count: number } | null {
+    const siteId = this.g.nodeIds[node];
+    const f = this.free.get(siteId);
+    if (f === undefined) return null;
+    this.free.set(siteId, f - n);
+    return { siteId, count: n };
+  }
+}
+
+/**
  * Restoration's placer deciding by physics (restore.ts WavePlacer): one fiber pair per path, modes,
  * regenerators and frequency from planWave against the lit channels of `state`, which commits light.
  * Lightpath ids are `${prefix}${demand id}`. `addDropFree` (site id → add/drop ports free; a site not
@@ -596,7 +628,8 @@ export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: numb
   let coarsest = 0;
   for (const gr of net.grids) if (gr !== null) coarsest = Math.max(coarsest, gr.slotWidthGhz);
   const widths = new Map<number, number>();
-  const regenAt = addDropFree && ((v: number) => (addDropFree.get(net.g.nodeIds[v]) ?? Infinity) >= REGEN_ADD_DROP_PORTS);
+  const ports = addDropFree && new AddDropPorts(net.g, addDropFree);
+  const regenAt = ports?.regenAt;
   return {
     // A lower bound on the slots any fit takes on any span (the proofs need no more).
     minSlots(rate) {
@@ -623,10 +656,7 @@ export function physicsPlacer(net: WaveNetwork, state: LineState, marginDb: numb
       const plan = choice.physics as WavePlan;
       occupyWave(layers, plan);
       lightWave(state, plan);
-      for (const v of plan.regenNodes) {
-        const free = addDropFree?.get(net.g.nodeIds[v]);
-        if (free !== undefined) addDropFree!.set(net.g.nodeIds[v], free - REGEN_ADD_DROP_PORTS);
-      }
+      if (ports) for (const v of plan.regenNodes) ports.take(v, REGEN_ADD_DROP_PORTS);
     },
   };
 }

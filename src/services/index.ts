@@ -2,15 +2,15 @@
  * The composition root of the use cases: one object holding every service over one database, built
  * once per process (server or CLI command) and handed to the edges.
  */
-import type { Db, Queryable } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { InventoryService } from './inventory.js';
 import { PathService } from './paths.js';
 import { createOrderingServices, stopOrderingServices, type OrderingServices } from './ordering/index.js';
-import type { SouthboundDriver } from './ordering/activation.js';
+import { addDropOf, type SouthboundDriver } from './ordering/activation.js';
 import { startEventWorkers, type EventWorkers } from './events-workers.js';
 import { ResilienceService } from './resilience/index.js';
 import { AuditService } from './audit.js';
-import type { NetworkView, NetworkViewCache } from './ordering/network-view.js';
+import type { NetworkViewCache } from './ordering/network-view.js';
 import { DeviceService, attachMonitor, createNetconf, type NetconfSouthbound, type SouthboundOptions } from './southbound/index.js';
 import { TransferService } from './transfers/index.js';
 import { PlanService } from './planning/index.js';
@@ -64,7 +64,7 @@ export function createServices(db: Db, opts: ServiceOptions = {}): Services {
   const resilience = new ResilienceService(db, {
     views: ordering.ordering.views,
     afterBatch: async (tx) => void (await transfers.replanAfterFailures(tx)),
-    ...(driver?.addDropFree ? { addDropFree: (q: Queryable, view: NetworkView) => driver.addDropFree!(q, view) } : {}),
+    ...addDropOf(driver),
   });
   // One background loop runs every kind of leased job: activations, teardowns, restorations, plan solves.
   const plans = new PlanService(db, inventory);

@@ -64,6 +64,11 @@ export interface SouthboundDriver {
   addDropFree?(q: Queryable, view: NetworkView): Promise<Map<string, number>>;
 }
 
+/** The driver's port count as the planners take it (bound to the driver), or nothing when it has none. */
+export function addDropOf(driver: SouthboundDriver | null | undefined): { addDropFree: (q: Queryable, view: NetworkView) => Promise<Map<string, number>> } | Record<string, never> {
+  return driver?.addDropFree ? { addDropFree: driver.addDropFree.bind(driver) } : {};
+}
+
 /** The network could not be reached (retried with backoff), as opposed to refusing the configuration. */
 export class DriverUnavailableError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 /** Composition of the ordering use cases over one database (the lead adds these to `Services`). */
 import type { Db } from '../../store/db.js';
-import { ActivationWorker, EmulatorDriver, emulatorOptionsFromEnv, type SouthboundDriver, type WorkerOptions } from './activation.js';
+import { ActivationWorker, addDropOf, EmulatorDriver, emulatorOptionsFromEnv, type SouthboundDriver, type WorkerOptions } from './activation.js';
 import { KeyService } from './keys.js';
 import { OrderingService, type OrderingOptions } from './orders.js';
 import { PriceBookService } from './pricebook.js';
@@ -34,7 +34,7 @@ export function createOrderingServices(
   return {
     db,
     // Orders and quotes count add/drop ports where the driver knows them.
-    ordering: new OrderingService(db, { ...opts.ordering, ...(driver.addDropFree ? { addDropFree: (q, view) => driver.addDropFree!(q, view) } : {}) }),
+    ordering: new OrderingService(db, { ...opts.ordering, ...addDropOf(driver) }),
     priceBook: new PriceBookService(db),
     qotPolicy: new QotPolicyService(db),
     keys: new KeyService(db),

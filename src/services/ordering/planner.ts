@@ -19,6 +19,7 @@ import {
   pairDisjoint,
   planWave,
   REGEN_ADD_DROP_PORTS,
+  AddDropPorts,
   unlightWave,
   type PairDisjointness,
   type Path,
@@ -366,29 +367,21 @@ function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Pa
   // A wave needs an add/drop port at each POP end and two at each regenerator (the NETCONF driver's
   // portNeeds): where the ports are known, a path whose end has none is refused here, naming the site,
   // and regenerators go only where two are free, as restoration places them (engine physicsPlacer).
-  const ports = occ.addDrop;
-  const g = view.graph;
-  if (ports) {
-    for (const v of [p.nodes[0], p.nodes[p.nodes.length - 1]]) {
-      const free = ports.get(g.nodeIds[v]);
-      if (free !== undefined && free < 1) {
-        opts.reasons?.push(`no free add/drop port at ${g.nodeIds[v]} (every one is held)`);
-        return null;
-      }
-    }
+  const ports = occ.addDrop && new AddDropPorts(view.graph, occ.addDrop);
+  const ends = [p.nodes[0], p.nodes[p.nodes.length - 1]];
+  const full = ports ? ends.find((v) => ports.lacks(v, 1)) : undefined;
+  if (full !== undefined) {
+    opts.reasons?.push(`no free add/drop port at ${view.graph.nodeIds[full]} (every one is held)`);
+    return null;
   }
-  const regenAt = ports && ((v: number) => (ports.get(g.nodeIds[v]) ?? Infinity) >= REGEN_ADD_DROP_PORTS);
-  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts, regenAt);
+  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts, ports?.regenAt);
   if (!w) return null;
   dp.wave = w.wave;
   const took: { siteId: string; count: number }[] = [];
   if (ports) {
-    const takes = [[p.nodes[0], 1], [p.nodes[p.nodes.length - 1], 1], ...w.plan.regenNodes.map((v) => [v, REGEN_ADD_DROP_PORTS])] as const;
-    for (const [v, n] of takes) {
-      const free = ports.get(g.nodeIds[v]);
-      if (free === undefined) continue;
-      ports.set(g.nodeIds[v], free - n);
-      took.push({ siteId: g.nodeIds[v], count: n });
+    for (const [v, n] of [...ends.map((e) => [e, 1] as const), ...w.plan.regenNodes.map((r) => [r, REGEN_ADD_DROP_PORTS] as const)]) {
+      const t = ports.take(v, n);
+      if (t) took.push(t);
     }
   }
   return { dp, allocs: w.allocs.map((x) => ({ ...x, role })), lit: w.plan, took };
