@@ -838,27 +838,38 @@ function snapshotFrom(row: Record<string, unknown>, held: HeldRange[]): Planning
   };
 }
 
-/** A new order with everything it holds, written by writePlacedOrder. */
-export interface PlacedOrder {
-  service: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'>;
+/**
+ * What one write takes: its trunks and allocations over its window, behind its gate. Every write of
+ * allocations for a booking (placing, modifying, re-planning a booking) goes through holdWrites, so all
+ * of them take the same locks in the same order (see placedOrdersWrites).
+ */
+export interface HoldWrite {
+  /** The order the allocations and trunks belong to (allocations.order_id, trunks.created_by). */
+  orderId: string;
   trunks: { id: string; aSiteId: string; zSiteId: string; capacityGbps: number; siteIds: string[]; spanIds: string[]; latencyUs: number; lengthKm: number }[];
   allocations: readonly { kind: string; resourceId: string; sub: number; lo: number; hi: number; role: string; serviceId: string | null; trunkId: string | null; channel?: ChannelRow['channel'] }[];
-  order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'> & { requestId: string | null };
-  /** The order's audit record, written with it. */
-  audit: AuditRow;
   /** Advisory-lock keys (kind:id:sub strings, sorted) taken before anything is written; see lockResources. */
   locks: readonly string[];
   /** Existing trunks the order grooms onto: written only if all are still live (then share-locked). */
   liveTrunks: readonly string[];
   /** Written only while the stored inventory version is still this one (the plan's view). */
   inventoryVersion: number;
+  /** The window the allocations hold: [start, end), end null = open-ended (ISO); a trunk's own spectrum is open-ended. */
+  window: { start: string; end: string | null };
+}
+
+/** A new order with everything it holds, written by writePlacedOrder. */
+export interface PlacedOrder extends Omit<HoldWrite, 'orderId'> {
+  /** The service it creates; null for an order on an existing service (a modify: the service and its end job are there). */
+  service: Pick<ServiceRow, 'id' | 'tenantId' | 'product' | 'state' | 'spec' | 'design' | 'price'> | null;
+  order: Pick<OrderRow, 'id' | 'tenantId' | 'action' | 'state' | 'serviceId' | 'quoteId' | 'optionId' | 'spec' | 'design' | 'idempotencyKey' | 'requestHash'> & { requestId: string | null };
+  /** The order's audit record, written with it. */
+  audit: AuditRow;
   /**
    * created_at/updated_at of the service and the order (ISO): the caller builds the order's event from
    * the row it writes, so it names the time rather than reading back the statement's now().
    */
   createdAt: string;
-  /** The window the allocations hold: [start, end), end null = open-ended (ISO). */
-  window: { start: string; end: string | null };
   /** A held order's expiry (ISO); null for an order placed straight away. */
   holdExpiresAt: string | null;
   /** When activation may begin (ISO): the window's start less the lead time, or now. */
@@ -867,14 +878,81 @@ export interface PlacedOrder {
   seriesId: string | null;
 }
 
+/** A statement's parameter list: push returns the placeholder. */
+function paramList(): { params: unknown[]; p: (v: unknown) => string } {
+  const params: unknown[] = [];
+  return {
+    params,
+    p: (v: unknown): string => {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
+
+/**
+ * The gate and the holds of many writes as data-modifying CTEs: first the advisory locks on the
+ * resources they take, then a gate per write (lp_ok: the indexes whose inventory version is still
+ * their plan's and whose groomed trunks are all still live, share-locked so none can be retired before
+ * commit), then the trunks they light and their allocations (in the global order insertAllocations
+ * uses), each read through the gate, so nothing is written before the locks and a write whose gate is
+ * shut leaves nothing behind.
+ */
+function holdCtes(hs: readonly HoldWrite[], p: (v: unknown) => string): string {
+  const trunks = hs.flatMap((h, i) => h.trunks.map((t) => ({ ...t, i, orderId: h.orderId })));
+  const allocs = hs.flatMap((h, i) => h.allocations.map((a) => ({ ...a, i, orderId: h.orderId })));
+  const live = hs.flatMap((h, i) => h.liveTrunks.map((id) => ({ id, i })));
+  return `
+    lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...new Set(hs.flatMap((h) => h.locks))].sort())}::text[]) AS x),
+    lp_ver AS (SELECT (value #>> '{}')::bigint AS v FROM meta WHERE key = 'inventoryVersion' FOR SHARE),
+    lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...new Set(live.map((x) => x.id))])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
+    lp_need AS (SELECT u.i, u.id FROM unnest(${p(live.map((x) => x.i))}::int[], ${p(live.map((x) => x.id))}::text[]) AS u(i, id)),
+    lp_ok AS (SELECT u.n - 1 AS i
+                FROM unnest(${p(hs.map((h) => h.inventoryVersion))}::bigint[]) WITH ORDINALITY AS u(v, n), lp_lock l
+               WHERE l.n >= 0
+                 AND u.v = COALESCE((SELECT v FROM lp_ver), 0)
+                 AND NOT EXISTS (SELECT 1 FROM lp_need x WHERE x.i = u.n - 1 AND x.id NOT IN (SELECT id FROM lp_live))),
+    lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by, lit_from)
+               SELECT u.id, u.az, u.zz, u.c, u.ps::jsonb, u.lat, u.len, u.ob, u.lf
+                 FROM unnest(${p(trunks.map((x) => x.id))}::text[], ${p(trunks.map((x) => x.aSiteId))}::text[], ${p(trunks.map((x) => x.zSiteId))}::text[],
+                             ${p(trunks.map((x) => x.capacityGbps))}::int[], ${p(trunks.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
+                             ${p(trunks.map((x) => x.latencyUs))}::float8[], ${p(trunks.map((x) => x.lengthKm))}::float8[], ${p(trunks.map((x) => x.orderId))}::text[],
+                             ${p(trunks.map((x) => x.i))}::int[], ${p(trunks.map((x) => hs[x.i].window.start))}::timestamptz[]) AS u(id, az, zz, c, ps, lat, len, ob, i, lf)
+                WHERE u.i IN (SELECT i FROM lp_ok)
+               RETURNING 1),
+    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
+                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, tstzrange(u.ws, u.we, '[)'), u.ch::jsonb
+                   FROM unnest(${p(allocs.map((x) => x.kind))}::text[], ${p(allocs.map((x) => x.resourceId))}::text[], ${p(allocs.map((x) => x.sub))}::int[],
+                               ${p(allocs.map((x) => x.lo))}::int[], ${p(allocs.map((x) => x.hi))}::int[], ${p(allocs.map((x) => x.serviceId))}::text[],
+                               ${p(allocs.map((x) => x.trunkId))}::text[], ${p(allocs.map((x) => x.orderId))}::text[], ${p(allocs.map((x) => x.role))}::text[],
+                               ${p(allocs.map((x) => x.i))}::int[],
+                               ${p(allocs.map((x) => hs[x.i].window.start))}::timestamptz[],
+                               ${p(allocs.map((x) => (x.trunkId ? null : hs[x.i].window.end)))}::timestamptz[],
+                               ${p(allocs.map((x) => (x.channel ? JSON.stringify(x.channel) : null)))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ws, we, ch)
+                  WHERE u.i IN (SELECT i FROM lp_ok)
+                  ORDER BY u.k, u.r, u.sb, u.lo
+                 RETURNING 1)`;
+}
+
+/**
+ * Writes the trunks and allocations of one plan behind its gate (holdCtes), in one statement; false
+ * when the gate was shut (the inventory moved past the plan's version, or a groomed trunk was retired),
+ * and then nothing was written. For writes whose order row already exists (a booking planned again).
+ */
+export async function writeHold(q: Queryable, h: HoldWrite): Promise<boolean> {
+  const { params, p } = paramList();
+  const r = await q.query<{ ok: boolean }>(
+    `WITH ${holdCtes([h], p)}
+     SELECT EXISTS (SELECT 1 FROM lp_ok) AS ok, (SELECT count(*) FROM lp_trk) + (SELECT count(*) FROM lp_alloc) AS n`,
+    params,
+  );
+  return r.rows[0]?.ok === true;
+}
+
 /**
  * The writes of placed orders as data-modifying CTEs for appendEventsAfter, one statement for many
- * orders. First the advisory locks on the resources they take, then a gate per order: the inventory
- * version is still its plan's and every trunk it grooms onto is still live (share-locked, so none can
- * be retired before commit). Every insert reads the gate, so nothing is written before the locks, and
- * an order whose gate is shut leaves nothing behind (its index is missing from `lp_ok`: the caller
- * plans it again). Then the services, the trunks they light, their allocations (in the global order
- * insertAllocations uses) and the order rows.
+ * orders: their holds behind their gates (holdCtes), then the services (an order on an existing service
+ * has none), the order rows, their lifecycle jobs and audit records, each read through the gate.
  *
  * Why locks when the exclusion constraint decides anyway: an inserter that meets an uncommitted
  * conflicting row waits for its transaction, and two inserters that meet each other's rows wait on each
@@ -885,63 +963,26 @@ export interface PlacedOrder {
  * cannot collide at all, see services/ordering/inflight.ts, and take none.)
  */
 export function placedOrdersWrites(os: readonly PlacedOrder[]): { ctes: string; forced: string; written: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const p = (v: unknown): string => {
-    params.push(v);
-    return `$${params.length}`;
-  };
+  const { params, p } = paramList();
   const each = <T>(f: (o: PlacedOrder, i: number) => T): T[] => os.map(f);
-  const flat = <T>(f: (o: PlacedOrder, i: number) => T[]): T[] => os.flatMap(f);
-  const trunks = flat((o, i) => o.trunks.map((t) => ({ ...t, i, orderId: o.order.id })));
-  const allocs = flat((o, i) => o.allocations.map((a) => ({ ...a, i, orderId: o.order.id })));
-  const live = flat((o, i) => o.liveTrunks.map((id) => ({ id, i })));
+  const svcs = os.flatMap((o, i) => (o.service ? [{ ...o.service, o, i }] : []));
   // Every order's lifecycle jobs: a held one expires unless committed; the others are activated at their
-  // window's start (less the lead time) and, when their window ends, ended.
-  const jobs = flat((o, i) =>
-    o.holdExpiresAt
-      ? [{ kind: EXPIRE_HOLD, subject: o.order.id, runAt: o.holdExpiresAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])]
-      : [{ kind: ACTIVATE_ORDER, subject: o.order.id, runAt: o.activateAt, i }, ...(o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : [])],
-  );
+  // window's start (less the lead time) and, when their window ends, a service they create is ended.
+  const jobs = os.flatMap((o, i) => [
+    o.holdExpiresAt ? { kind: EXPIRE_HOLD, subject: o.order.id, runAt: o.holdExpiresAt, i } : { kind: ACTIVATE_ORDER, subject: o.order.id, runAt: o.activateAt, i },
+    ...(o.service && o.window.end ? [{ kind: END_SERVICE, subject: o.service.id, runAt: o.window.end, i }] : []),
+  ]);
   const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
-  const ctes = `
-    lp_lock AS (SELECT count(pg_advisory_xact_lock(7310, hashtext(x))) AS n FROM unnest(${p([...new Set(os.flatMap((o) => o.locks))].sort())}::text[]) AS x),
-    lp_ver AS (SELECT (value #>> '{}')::bigint AS v FROM meta WHERE key = 'inventoryVersion' FOR SHARE),
-    lp_live AS (SELECT t.id FROM trunks t WHERE t.id = ANY(${p([...new Set(live.map((x) => x.id))])}::text[]) AND t.retired_at IS NULL ORDER BY t.id FOR SHARE),
-    lp_need AS (SELECT u.i, u.id FROM unnest(${p(live.map((x) => x.i))}::int[], ${p(live.map((x) => x.id))}::text[]) AS u(i, id)),
-    lp_ok AS (SELECT u.n - 1 AS i
-                FROM unnest(${p(each((o) => o.inventoryVersion))}::bigint[]) WITH ORDINALITY AS u(v, n), lp_lock l
-               WHERE l.n >= 0
-                 AND u.v = COALESCE((SELECT v FROM lp_ver), 0)
-                 AND NOT EXISTS (SELECT 1 FROM lp_need x WHERE x.i = u.n - 1 AND x.id NOT IN (SELECT id FROM lp_live))),
+  const ctes = `${holdCtes(os.map((o) => ({ ...o, orderId: o.order.id })), p)},
     lp_svc AS (INSERT INTO services (id, tenant_id, product, state, spec, design, price, created_at, updated_at, starts_at, ends_at, series_id)
                SELECT u.id, u.tn, u.pr, u.st, u.sp::jsonb, u.de::jsonb, u.pc::jsonb, u.at, u.at, u.ws, u.we, u.se
-                 FROM unnest(${p(each((o) => o.service.id))}::text[], ${p(each((o) => o.service.tenantId))}::text[], ${p(each((o) => o.service.product))}::text[],
-                             ${p(each((o) => o.service.state))}::text[], ${p(each((o) => json(o.service.spec)))}::text[], ${p(each((o) => json(o.service.design)))}::text[],
-                             ${p(each((o) => json(o.service.price)))}::text[], ${p(each((o) => o.createdAt))}::timestamptz[],
-                             ${p(each((o) => o.window.start))}::timestamptz[], ${p(each((o) => o.window.end))}::timestamptz[], ${p(each((o) => o.seriesId))}::text[])
-                      WITH ORDINALITY AS u(id, tn, pr, st, sp, de, pc, at, ws, we, se, n)
-                WHERE u.n - 1 IN (SELECT i FROM lp_ok)
-               RETURNING 1),
-    lp_trk AS (INSERT INTO trunks (id, a_site_id, z_site_id, capacity_gbps, path_spans, latency_us, length_km, created_by, lit_from)
-               SELECT u.id, u.az, u.zz, u.c, u.ps::jsonb, u.lat, u.len, u.ob, u.lf
-                 FROM unnest(${p(trunks.map((x) => x.id))}::text[], ${p(trunks.map((x) => x.aSiteId))}::text[], ${p(trunks.map((x) => x.zSiteId))}::text[],
-                             ${p(trunks.map((x) => x.capacityGbps))}::int[], ${p(trunks.map((x) => JSON.stringify({ siteIds: x.siteIds, spanIds: x.spanIds })))}::text[],
-                             ${p(trunks.map((x) => x.latencyUs))}::float8[], ${p(trunks.map((x) => x.lengthKm))}::float8[], ${p(trunks.map((x) => x.orderId))}::text[],
-                             ${p(trunks.map((x) => x.i))}::int[], ${p(trunks.map((x) => os[x.i].window.start))}::timestamptz[]) AS u(id, az, zz, c, ps, lat, len, ob, i, lf)
+                 FROM unnest(${p(svcs.map((s) => s.id))}::text[], ${p(svcs.map((s) => s.tenantId))}::text[], ${p(svcs.map((s) => s.product))}::text[],
+                             ${p(svcs.map((s) => s.state))}::text[], ${p(svcs.map((s) => json(s.spec)))}::text[], ${p(svcs.map((s) => json(s.design)))}::text[],
+                             ${p(svcs.map((s) => json(s.price)))}::text[], ${p(svcs.map((s) => s.o.createdAt))}::timestamptz[],
+                             ${p(svcs.map((s) => s.o.window.start))}::timestamptz[], ${p(svcs.map((s) => s.o.window.end))}::timestamptz[], ${p(svcs.map((s) => s.o.seriesId))}::text[],
+                             ${p(svcs.map((s) => s.i))}::int[]) AS u(id, tn, pr, st, sp, de, pc, at, ws, we, se, i)
                 WHERE u.i IN (SELECT i FROM lp_ok)
                RETURNING 1),
-    lp_alloc AS (INSERT INTO allocations (kind, resource_id, sub, units, service_id, trunk_id, order_id, role, during, channel)
-                 SELECT u.k, u.r, u.sb, int4range(u.lo, u.hi), u.sv, u.tk, u.ob, u.ro, tstzrange(u.ws, u.we, '[)'), u.ch::jsonb
-                   FROM unnest(${p(allocs.map((x) => x.kind))}::text[], ${p(allocs.map((x) => x.resourceId))}::text[], ${p(allocs.map((x) => x.sub))}::int[],
-                               ${p(allocs.map((x) => x.lo))}::int[], ${p(allocs.map((x) => x.hi))}::int[], ${p(allocs.map((x) => x.serviceId))}::text[],
-                               ${p(allocs.map((x) => x.trunkId))}::text[], ${p(allocs.map((x) => x.orderId))}::text[], ${p(allocs.map((x) => x.role))}::text[],
-                               ${p(allocs.map((x) => x.i))}::int[],
-                               ${p(allocs.map((x) => os[x.i].window.start))}::timestamptz[],
-                               ${p(allocs.map((x) => (x.trunkId ? null : os[x.i].window.end)))}::timestamptz[],
-                               ${p(allocs.map((x) => (x.channel ? JSON.stringify(x.channel) : null)))}::text[]) AS u(k, r, sb, lo, hi, sv, tk, ob, ro, i, ws, we, ch)
-                  WHERE u.i IN (SELECT i FROM lp_ok)
-                  ORDER BY u.k, u.r, u.sb, u.lo
-                 RETURNING 1),
     lp_ord AS (INSERT INTO orders (id, tenant_id, action, state, service_id, quote_id, option_id, spec, design, idempotency_key, request_hash, request_id,
                                    created_at, updated_at, starts_at, ends_at, hold_expires_at, series_id)
                SELECT u.id, u.tn, u.ac, u.st, u.sv, u.qu, u.op, u.sp::jsonb, u.de::jsonb, u.ik, u.rh, u.rq, u.at, u.at, u.ws, u.we, u.hx, u.se

@@ -20,17 +20,17 @@ import { lockInventoryShared } from '../../store/inventory.js';
 import { ACTIVATE_ORDER, END_SERVICE, EXPIRE_HOLD } from '../../store/job-kinds.js';
 import * as jobs from '../../store/jobs.js';
 import * as st from '../../store/ordering.js';
-import { audit } from '../audit.js';
+import { audit, auditRow } from '../audit.js';
 import { fitsUntil } from './availability.js';
 import { windowIso } from './booking.js';
-import { loadOccupancy, MAX_ALLOCATION_ATTEMPTS, RetryAllocation, withAllocationRetry } from './common.js';
-import { explain, freshLitState, litWindow, newTrunkId, noCapacity, pairHints, planOptions, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
+import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, readPlanningSnapshot, RetryAllocation, withAllocationRetry } from './common.js';
+import { explain, freshLitState, litWindow, newTrunkId, noCapacity, pairHints, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
 import type { LightpathInput } from '../../engine/qot/index.js';
-import { loadQotPolicy } from './qot-policy.js';
 import type { CircuitDesign } from './design.js';
 import { toOrder, toService, type Order, type OrderPayload, type Service } from './model.js';
 import { planCircuit, routeFor, routeSpanIds, type Plan } from './planner.js';
-import { loadPriceBook } from './pricebook.js';
+import { priceBookFrom } from './pricebook.js';
+import { holdOf, writePlacedOrders } from './write-combiner.js';
 import { SYSTEM_PRINCIPAL, tenantScope, type Principal } from './principal.js';
 
 /** Lightpath ids an order's design lit (its rows were released in the transaction, so the fresh state no longer has them; this is belt and braces). */
@@ -264,8 +264,9 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   // Free this booking's own capacity (the reads below, in this transaction, see it free).
   await st.releaseAllocations(tx, { orderId: add.id });
   const window = windowIso(w);
-  const occ = await loadOccupancy(tx, view, spec, route, window);
-  const policy = await loadQotPolicy(tx);
+  const snap = await readPlanningSnapshot(tx, view, spec, route, null, window);
+  const occ = occupancyFrom(view, spec, snap);
+  const policy = policyOf(snap);
   // The channels lit during the new window, this booking's own ones already released above.
   const state = spec.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(spec, w, nowMs), new Set(routeSpanIds(view, route)));
   if (state) for (const id of ownLightpaths(add)) if (state.has(id)) state.remove(id);
@@ -280,11 +281,13 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
     litHeld.push(...plan.lightpaths);
     ctx.lit.hold(plan.lightpaths);
   }
-  await hold(tx, add.id, svc.id, plan, window);
+  if (!(await st.writeHold(tx, holdOf(plan, { orderId: add.id, serviceId: svc.id, locks: planLockKeys(ctx.db, spec, plan), inventoryVersion: view.version, window })))) {
+    throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
+  }
   const old = add.design as OrderPayload;
   await st.retireTrunksIfIdle(tx, trunksOf(old?.design));
   const design = withLoss(view, spec, plan.design, policy);
-  const pricing = pricingOf(await loadPriceBook(tx), spec, design, view);
+  const pricing = pricingOf(priceBookFrom(snap.priceBook), spec, design, view);
   await st.updateService(tx, svc.id, { spec, design, price: pricing });
   await st.setServiceWindow(tx, svc.id, window.start, window.end);
   await st.rebookOrder(tx, add.id, { spec, design: { design, pricing } satisfies OrderPayload, start: window.start, end: window.end });
@@ -300,14 +303,20 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
   return toOrder((await st.getOrder(tx, add.id, undefined)) as st.OrderRow);
 }
 
-/** A started service's new bandwidth: a modify order holding the new design alongside the old until activated. */
+/**
+ * A started service's new bandwidth: a modify order holding the new design alongside the old until
+ * activated, planned as a locked order attempt is (the route's resources locked, then one planning read)
+ * and written as new orders are (writePlacedOrders: order, allocations, trunks, activation job, audit
+ * and event in one gated statement).
+ */
 async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, view: Parameters<typeof fitsUntil>[2], svc: st.ServiceRow, next: CircuitSpec, w: BookingWindow, orderId: string, litHeld: LightpathInput[]): Promise<Order> {
   const route = routeFor(view, next, ctx.k);
   if (!route) throw new LightpathError('capacity-exhausted', `no path from ${next.aSite} to ${next.zSite} meets the request any more`);
   await st.lockResources(tx, routeLockKeys(ctx.db, view, next, route));
-  const window = { start: null, end: windowIso(w).end };
-  const occ = await loadOccupancy(tx, view, next, route, window);
-  const policy = await loadQotPolicy(tx);
+  const end = windowIso(w).end;
+  const snap = await readPlanningSnapshot(tx, view, next, route, null, { start: null, end });
+  const occ = occupancyFrom(view, next, snap);
+  const policy = policyOf(snap);
   // The current wave stays lit while the new one is planned beside it (make-before-break).
   const state = next.product === 'dark-fiber' ? null : await freshLitState(ctx, tx, view, (nowMs) => litWindow(next, { startMs: nowMs, endMs: w.endMs }, nowMs), new Set(routeSpanIds(view, route)));
   const reasons: string[] = [];
@@ -316,35 +325,23 @@ async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, vi
   litHeld.push(...plan.lightpaths);
   ctx.lit.hold(plan.lightpaths);
   const design = withLoss(view, next, plan.design, policy);
-  const pricing = pricingOf(await loadPriceBook(tx), next, design, view);
-  await hold(tx, orderId, svc.id, plan, window);
-  const row = await st.insertOrder(tx, {
-    id: orderId,
-    tenantId: svc.tenantId,
-    action: 'modify',
-    state: 'acknowledged',
-    serviceId: svc.id,
-    quoteId: null,
-    optionId: null,
-    spec: next,
-    design: { design, pricing } satisfies OrderPayload,
-    idempotencyKey: null,
-    requestHash: null,
-    requestId: p.requestId ?? null,
-  });
-  const order = toOrder(row);
-  await audit(tx, p, { action: 'service.modify', subject: { kind: 'service', id: svc.id }, tenantId: svc.tenantId, before: { bandwidthGbps: (svc.spec as CircuitSpec).bandwidthGbps }, after: { bandwidthGbps: next.bandwidthGbps, orderId } });
-  await appendEvent(tx, { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order });
+  const pricing = pricingOf(priceBookFrom(snap.priceBook), next, design, view);
+  // From the database's now (the transaction's, which the read above used), activated at once.
+  const { orderId: _orderId, ...held } = holdOf(plan, { orderId, serviceId: svc.id, locks: planLockKeys(ctx.db, next, plan), inventoryVersion: view.version, window: { start: snap.now, end } });
+  const placed: st.PlacedOrder = {
+    ...held,
+    service: null,
+    order: { id: orderId, tenantId: svc.tenantId, action: 'modify', state: 'acknowledged', serviceId: svc.id, quoteId: null, optionId: null, spec: next, design: { design, pricing } satisfies OrderPayload, idempotencyKey: null, requestHash: null, requestId: p.requestId ?? null },
+    audit: auditRow(p, { action: 'service.modify', subject: { kind: 'service', id: svc.id }, tenantId: svc.tenantId, before: { bandwidthGbps: (svc.spec as CircuitSpec).bandwidthGbps }, after: { bandwidthGbps: next.bandwidthGbps, orderId } }),
+    createdAt: snap.now,
+    holdExpiresAt: null,
+    activateAt: snap.now,
+    seriesId: null,
+  };
+  const order = toOrder(st.placedOrderRow(placed));
+  const [ok] = await writePlacedOrders(tx, [{ order: placed, event: { type: 'order.acknowledged', tenantId: svc.tenantId, subject: { kind: 'order', id: orderId }, data: order } }]);
+  if (!ok) throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
   return order;
-}
-
-/** Inserts a plan's trunks and allocations for an order over a window (the exclusion constraint arbitrates). */
-async function hold(tx: Queryable, orderId: string, serviceId: string, plan: Plan, window: { start: string | null; end: string | null }): Promise<void> {
-  for (const t of plan.newTrunks) await st.insertTrunk(tx, { ...t, createdBy: orderId, litFrom: window.start });
-  const lit = new Set(plan.newTrunks.map((t) => t.id));
-  const existing = [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))];
-  if ((await st.lockLiveTrunks(tx, existing)).length !== existing.length) throw new RetryAllocation('a trunk was retired meanwhile');
-  await st.insertAllocations(tx, orderId, plan.allocations.map((a) => ({ ...a, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null })), window);
 }
 
 /** What a failure did to bookings that have not started: re-planned around it, or at risk. */

@@ -36,7 +36,7 @@ import type { NetworkView } from './network-view.js';
 import { planCircuit, routeFor, routeSpanIds, type Plan, type Route } from './planner.js';
 import { priceBookFrom } from './pricebook.js';
 import { tenantScope, type Principal } from './principal.js';
-import { writePlacedOrders } from './write-combiner.js';
+import { holdOf, writePlacedOrders } from './write-combiner.js';
 
 /** Times a statement may find the inventory moved past the cached view before the caller gives up. */
 const MAX_VIEW_ATTEMPTS = 3;
@@ -183,13 +183,12 @@ function placedWrite(
   const design = withLoss(view, spec, plan.design, policyOf(snap));
   const pricing = target.quotedPricing ?? pricingOf(priceBookFrom(snap.priceBook), spec, design, view);
   const { serviceId, orderId } = ids;
-  const lit = new Set(plan.newTrunks.map((t) => t.id));
   const life = lifecycleOf(ctx, w, b.holdSeconds);
   const window = windowIso(w);
+  const { orderId: _orderId, ...hold } = holdOf(plan, { orderId, serviceId, locks: b.locks, inventoryVersion: view.version, window });
   const placed: st.PlacedOrder = {
+    ...hold,
     service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: life.serviceState, spec, design, price: pricing },
-    trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
-    allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : serviceId, trunkId: a.trunkId ?? null, ...(a.channel ? { channel: a.channel } : {}) })),
     order: {
       id: orderId,
       tenantId: target.tenantId,
@@ -210,12 +209,8 @@ function placedWrite(
       tenantId: target.tenantId,
       after: { serviceId, product: spec.product, aSite: spec.aSite, zSite: spec.zSite, bandwidthGbps: spec.bandwidthGbps, protection: spec.protection, ...window, quoteId: target.quoteId, optionId: target.optionId, idempotencyKey: b.key, seriesId: b.seriesId },
     }),
-    locks: b.locks,
-    liveTrunks: [...new Set(plan.allocations.filter((a) => a.kind === 'trunk' && !lit.has(a.resourceId)).map((a) => a.resourceId))],
-    inventoryVersion: view.version,
     // The database's clock (read with the occupancy), not this process's.
     createdAt: snap.now,
-    window,
     holdExpiresAt: life.holdExpiresAt,
     activateAt: life.activateAt,
     seriesId: b.seriesId,

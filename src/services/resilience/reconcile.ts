@@ -13,7 +13,7 @@ import { physicsOf } from '../ordering/physics.js';
 import { loadQotPolicy } from '../ordering/qot-policy.js';
 import type { Queryable } from '../../store/db.js';
 import { closeOutages, failedSpanIds, openOutages } from '../../store/failures.js';
-import { insertAllocations } from '../../store/ordering.js';
+import { insertAllocations, lockResources } from '../../store/ordering.js';
 import * as rs from '../../store/resilience.js';
 import { enqueueJobs } from '../../store/jobs.js';
 import { RECONFIGURE_SERVICE } from '../../store/job-kinds.js';
@@ -278,7 +278,10 @@ export async function runBatch(tx: Queryable, view: NetworkView, opts: BatchOpti
   }
 
   // Make-before-break: new ranges go in first (the plan kept the old ones occupied, so they cannot
-  // collide with them), then the old paths' ranges end.
+  // collide with them), then the old paths' ranges end. Under the advisory locks every order takes on
+  // the resources it writes (one discipline: see placedOrdersWrites), so an order's locked attempt
+  // waits for this batch and plans on what it committed instead of colliding with its rows.
+  await lockResources(tx, [...new Set(inserts.map((a) => `${a.kind}:${a.resourceId}:${a.sub}`))].sort());
   await insertAllocations(tx, opts.batchId, inserts.map((a) => ({ ...a })));
   await rs.releaseServicesExcept(tx, releaseSvc, opts.batchId);
   await rs.releaseTrunksExcept(tx, [...trunkMoved.keys()], opts.batchId);
