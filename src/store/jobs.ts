@@ -82,6 +82,16 @@ export async function finishJob(q: Queryable, id: number, token: string): Promis
   return r.rowCount > 0;
 }
 
+/** finishJob for many jobs in one statement: the ids of those whose lease was still the given one (now deleted). */
+export async function finishJobs(q: Queryable, leases: readonly { id: number; token: string }[]): Promise<number[]> {
+  if (leases.length === 0) return [];
+  const r = await q.query<{ id: unknown }>(
+    'DELETE FROM jobs j USING unnest($1::bigint[], $2::text[]) AS u(id, token) WHERE j.id = u.id AND j.lease_token = u.token RETURNING j.id',
+    [leases.map((l) => l.id), leases.map((l) => l.token)],
+  );
+  return r.rows.map((x) => Number(x.id));
+}
+
 /** Gives a job back to be run again at `runAt` (after a failure), or marks it dead. */
 export async function releaseJob(q: Queryable, id: number, token: string, f: { error: string; retryInSeconds: number | null }): Promise<boolean> {
   const r = await q.query(

@@ -180,6 +180,26 @@ export async function getService(q: Queryable, id: string, tenantId: string | un
   return r.rows[0] ? toService(r.rows[0]) : null;
 }
 
+/** Services by id (any order; missing ones left out), locked with forUpdate. */
+export async function getServices(q: Queryable, ids: readonly string[], forUpdate = false): Promise<ServiceRow[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<Record<string, unknown>>(`SELECT * FROM services WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids]]);
+  return r.rows.map(toService);
+}
+
+/** Marks services active (activation done); returns the rows as updated. */
+export async function activateServices(q: Queryable, ids: readonly string[]): Promise<ServiceRow[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<Record<string, unknown>>(`UPDATE services SET state = 'active', updated_at = now() WHERE id = ANY($1::text[]) RETURNING *`, [[...ids]]);
+  return r.rows.map(toService);
+}
+
+/** Booked services whose activation starts now: scheduled -> reserved (the others are left as they are). */
+export async function reserveScheduled(q: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(`UPDATE services SET state = 'reserved', updated_at = now() WHERE id = ANY($1::text[]) AND state = 'scheduled'`, [[...ids]]);
+}
+
 /** Keyset page of services with optional state/product filters. */
 export async function listServices(
   q: Queryable,
@@ -308,6 +328,28 @@ export async function setOrderState(q: Queryable, id: string, from: readonly str
     [id, to, failureReason, done, [...from]],
   );
   return r.rowCount > 0;
+}
+
+/** Orders by id (missing ones left out), in id order, locked with forUpdate. */
+export async function getOrders(q: Queryable, ids: readonly string[], forUpdate = false): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<Record<string, unknown>>(`SELECT * FROM orders WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids]]);
+  return r.rows.map(toOrder);
+}
+
+/**
+ * setOrderState for many orders in one statement: those in a `from` state move to `to`; returns them
+ * as updated (the others are left out).
+ */
+export async function setOrderStates(q: Queryable, ids: readonly string[], from: readonly string[], to: string): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  const done = to === 'completed' || to === 'failed' || to === 'cancelled';
+  const r = await q.query<Record<string, unknown>>(
+    `UPDATE orders SET state = $2, updated_at = now(), completed_at = CASE WHEN $3::boolean THEN now() ELSE completed_at END
+      WHERE id = ANY($1::text[]) AND state = ANY($4::text[]) RETURNING *`,
+    [[...ids], to, done, [...from]],
+  );
+  return r.rows.map(toOrder);
 }
 
 /** True when the service has an order that has not finished (acknowledged or inProgress). */
@@ -1077,6 +1119,25 @@ export async function liveTrunkIds(q: Queryable): Promise<string[]> {
 /** Marks services terminated. */
 export async function terminateServices(q: Queryable, serviceIds: readonly string[]): Promise<void> {
   await q.query(`UPDATE services SET state = 'terminated', updated_at = now() WHERE id = ANY($1::text[])`, [[...serviceIds]]);
+}
+
+/** The services among `ids` that hold capacity on a failed span (touchesFailedSpans for many, one statement). */
+export async function servicesOnFailedSpans(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string }>(
+    `WITH failed AS (SELECT DISTINCT unnest(failed_spans) AS id FROM failures WHERE repaired_at IS NULL),
+          mine AS (SELECT service_id, kind, resource_id FROM allocations
+                    WHERE service_id = ANY($1::text[]) AND (upper_inf(during) OR upper(during) > now())),
+          trunk_spectrum AS (SELECT m.service_id, a.resource_id FROM allocations a JOIN mine m ON m.kind = 'trunk' AND a.trunk_id = m.resource_id
+                              WHERE a.kind = 'spectrum' AND (upper_inf(a.during) OR upper(a.during) > now()))
+     SELECT DISTINCT id FROM (
+       SELECT service_id AS id FROM mine WHERE kind = 'spectrum' AND resource_id IN (SELECT id FROM failed)
+       UNION ALL SELECT service_id FROM mine WHERE kind = 'strand' AND resource_id IN (SELECT c.id FROM cables c JOIN failed f ON f.id = c.span_id)
+       UNION ALL SELECT service_id FROM trunk_spectrum WHERE resource_id IN (SELECT id FROM failed)) x
+     ORDER BY id`,
+    [[...ids]],
+  );
+  return r.rows.map((x) => x.id);
 }
 
 /** True when anything the service holds (directly or through its trunks) is on a span an open failure holds down. */

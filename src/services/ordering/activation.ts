@@ -7,8 +7,10 @@
  * that dies leaves the job leased until the lease expires; then any worker takes it up again and
  * repeats the idempotent call. So after any crash every order reaches completed or failed: a failed
  * activation releases what the order held; a completed one makes the service active (or, for a modify,
- * releases the old design: make-before-break; for a delete, releases everything). Services disconnected
- * wholesale (a network replace) get a `service.teardown` job that removes their configuration.
+ * releases the old design: make-before-break; for a delete, releases everything). Due activations are
+ * leased up to 64 at a time and run as one batch (activate-many.ts: starts and plain completions share
+ * their transactions). Services disconnected wholesale (a network replace) get a `service.teardown`
+ * job that removes their configuration.
  */
 import type { Db, Queryable } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
@@ -23,6 +25,7 @@ import * as jobsStore from '../../store/jobs.js';
 import { closeOutages } from '../../store/failures.js';
 import { audit, type AuditEntry } from '../audit.js';
 import { SYSTEM_PRINCIPAL } from './principal.js';
+import { activateMany } from './activate-many.js';
 
 export { ACTIVATE_ORDER, RECONFIGURE_SERVICE, TEARDOWN_SERVICE } from '../../store/job-kinds.js';
 
@@ -147,30 +150,30 @@ export type WorkerOptions = JobWorkerOptions;
 
 /** Activation as job handlers: orders and wholesale teardowns. */
 export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler[] {
+  // The driver's call for one order: null when configured, the reason when the network refused it;
+  // unreachable rejects (the job is retried later).
+  const apply = async (order: st.OrderRow, svc: st.ServiceRow | undefined): Promise<string | null> => {
+    const payload = order.design as OrderPayload | null;
+    const design = order.action === 'delete' ? ((svc?.design as CircuitDesign | undefined) ?? { paths: [] }) : (payload as OrderPayload).design;
+    try {
+      await driver.apply({ orderId: order.id, action: order.action as ActivationRequest['action'], serviceId: order.serviceId, product: svc?.product ?? '', design });
+      return null;
+    } catch (err) {
+      if (err instanceof DriverUnavailableError) throw err;
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  const steps = { apply, settle: (orderId: string, ctx: JobContext, failure: string | null) => settle(db, orderId, ctx, failure) };
   const activate: JobHandler = {
     kind: ACTIVATE_ORDER,
     maxAttempts: 8,
     async run(job, ctx) {
-      const order = await st.getOrder(db, job.subject, undefined);
-      if (!order || (order.state !== 'acknowledged' && order.state !== 'inProgress')) {
-        // Cancelled or already settled (an outcome recorded by a worker whose lease then lapsed).
-        await db.transaction((tx) => ctx.finish(tx));
-        return;
-      }
-      if (order.state === 'acknowledged') await start(db, order);
-      const svc = await st.getService(db, order.serviceId, undefined);
-      const payload = order.design as OrderPayload | null;
-      const design = order.action === 'delete' ? ((svc?.design as CircuitDesign | undefined) ?? { paths: [] }) : (payload as OrderPayload).design;
-      let failure: string | null = null;
-      try {
-        await driver.apply({ orderId: order.id, action: order.action as ActivationRequest['action'], serviceId: order.serviceId, product: svc?.product ?? '', design });
-      } catch (err) {
-        // Unreachable: the runner retries later; anything else is the network's answer.
-        if (err instanceof DriverUnavailableError) throw err;
-        failure = err instanceof Error ? err.message : String(err);
-      }
-      await settle(db, order.id, ctx, failure);
+      const [err] = await activateMany(db, [{ job, ctx }], steps);
+      if (err !== undefined) throw err;
     },
+    // Due activations are leased and run together (activate-many.ts): their bookkeeping is shared.
+    runBatch: (items) => activateMany(db, items, steps),
+    batchSize: 64,
     async giveUp(job, error, ctx) {
       await settle(db, job.subject, ctx, `the network could not be reached (${error})`);
       // Attempts that reached some devices may have left configuration there: have it removed.
@@ -271,18 +274,6 @@ async function endService(tx: Queryable, serviceId: string): Promise<void> {
 /** Audit records of what the background work changed: the actor is the system. */
 function byTheSystem(tx: Queryable, ...entries: AuditEntry[]): Promise<void> {
   return audit(tx, SYSTEM_PRINCIPAL, ...entries);
-}
-
-/** acknowledged -> inProgress, with its event (a no-op when another worker already did it). */
-async function start(db: Db, order: st.OrderRow): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (!(await st.setOrderState(tx, order.id, ['acknowledged'], 'inProgress'))) return;
-    // A booking whose window starts now: scheduled -> reserved (activation under way).
-    if (order.action === 'add') await tx.query(`UPDATE services SET state = 'reserved', updated_at = now() WHERE id = $1 AND state = 'scheduled'`, [order.serviceId]);
-    const row = (await st.getOrder(tx, order.id, undefined)) as st.OrderRow;
-    await byTheSystem(tx, { action: 'order.start', subject: { kind: 'order', id: row.id }, tenantId: row.tenantId, before: { state: 'acknowledged' }, after: { state: 'inProgress' } });
-    await appendEvent(tx, { type: 'order.inProgress', tenantId: row.tenantId, subject: { kind: 'order', id: row.id }, data: toOrder(row) });
-  });
 }
 
 /** Records an activation's outcome and finishes its job, in one transaction fenced by the lease. */
