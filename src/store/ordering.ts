@@ -305,19 +305,6 @@ export async function listOrders(
   return r.rows.map(toOrder);
 }
 
-/**
- * Claims the oldest acknowledged order and moves it to inProgress. SKIP LOCKED lets several workers
- * (processes or replicas) claim different orders without waiting on each other.
- */
-export async function claimNextOrder(q: Queryable): Promise<OrderRow | null> {
-  const r = await q.query<Record<string, unknown>>(
-    `UPDATE orders SET state = 'inProgress', updated_at = now()
-     WHERE id = (SELECT id FROM orders WHERE state = 'acknowledged' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING *`,
-  );
-  return r.rows[0] ? toOrder(r.rows[0]) : null;
-}
-
 /** Moves an order to a new state, only from one of the expected states; false if it was elsewhere. */
 export async function setOrderState(q: Queryable, id: string, from: readonly string[], to: string, failureReason: string | null = null): Promise<boolean> {
   const done = to === 'completed' || to === 'failed' || to === 'cancelled';
