@@ -31,6 +31,13 @@ export interface DeviceChange {
    * the change is handed only its circuit's entries (build's running, and what apply resolves with).
    */
   circuitId?: string;
+  /**
+   * With circuitId: the only interfaces of the circuit the change looks at after its commit (the ones
+   * it configured). The read-back then selects them by name, and every cross-connect of the circuit as
+   * before, instead of every interface of the circuit: a service moved by restoration still has its
+   * old path's entries on the devices the new one shares, until they are removed.
+   */
+  readBackInterfaces?: readonly string[];
 }
 
 /** How to reach the device and how to write. */
@@ -58,6 +65,25 @@ export function circuitFilter(circuitIds: readonly (string | undefined)[]): XEle
   if (circuitIds.length === 0 || circuitIds.some((c) => c === undefined)) return MANAGED_FILTER;
   const ids = [...new Set(circuitIds as string[])];
   return [el(NS.device, 'org-openroadm-device', ids.flatMap((id) => [el(NS.device, 'interface', [el(NS.device, 'circuit-id', id)]), el(NS.device, 'roadm-connections', [el(NS.device, 'circuit-id', id)])]))];
+}
+
+/**
+ * The read-back after a batch's commit: per change, its circuit's cross-connects and either the
+ * interfaces it names (readBackInterfaces) or every interface of its circuit; every managed entry
+ * when a change names no circuit.
+ */
+export function readBackFilter(changes: readonly DeviceChange[]): XElement[] {
+  if (changes.length === 0 || changes.some((c) => c.circuitId === undefined)) return MANAGED_FILTER;
+  const wide = new Set(changes.filter((c) => !c.readBackInterfaces).map((c) => c.circuitId!));
+  const named = new Set(changes.flatMap((c) => (c.readBackInterfaces && !wide.has(c.circuitId!) ? c.readBackInterfaces : [])));
+  const circuits = [...new Set(changes.map((c) => c.circuitId!))];
+  return [
+    el(NS.device, 'org-openroadm-device', [
+      ...[...wide].map((id) => el(NS.device, 'interface', [el(NS.device, 'circuit-id', id)])),
+      ...[...named].map((name) => el(NS.device, 'interface', [el(NS.device, 'name', name)])),
+      ...circuits.map((id) => el(NS.device, 'roadm-connections', [el(NS.device, 'circuit-id', id)])),
+    ]),
+  ];
 }
 
 interface Pending {
@@ -133,7 +159,8 @@ export class DeviceWriter {
         }
       }
       // The read-back goes with the edit and commit (one round trip after the lock; see editAndCommit).
-      const after = edits.length > 0 ? (await this.commit(c, edits, filter))! : before === null ? await c.getConfig('running', filter) : before;
+      const readBack = built.length > 0 ? readBackFilter(built.map((p) => p.change)) : filter;
+      const after = edits.length > 0 ? (await this.commit(c, edits, readBack))! : before === null ? await c.getConfig('running', readBack) : before;
       this.stats.commits += edits.length > 0 ? 1 : 0;
       this.stats.changes += built.length;
       const afterOf = scoped(after);

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoped } from '../../src/southbound/device-writer.js';
+import { MANAGED_FILTER, readBackFilter, scoped } from '../../src/southbound/device-writer.js';
+import { subtreeFilter } from '../../src/devices/emulator/datastore.js';
 import { el, serializeXml, type XElement } from '../../src/southbound/netconf/xml.js';
 import { NS } from '../../src/southbound/openroadm/model.js';
 
@@ -23,4 +24,26 @@ test("a change naming its circuit is handed that circuit's entries alone; one wi
   assert.equal(scoped(null)('svc-a'), null, 'nothing read: nothing handed');
   assert.equal(serializeXml(config[0]).includes('svc-b'), true, 'the read-back itself is left as it was');
   assert.equal(config[0].children.length, 5);
+});
+
+test("the read-back selects a change's named interfaces and its circuit's cross-connects, not the circuit's other interfaces", () => {
+  const device = [
+    el(NS.device, 'org-openroadm-device', [
+      el(NS.device, 'info', [el(NS.device, 'node-id', 'R1')]),
+      entry('interface', 'old-nmc', 'svc-a'),
+      entry('interface', 'new-nmc', 'svc-a'),
+      entry('interface', 'new-mc', 'svc-a'),
+      entry('roadm-connections', 'old:x', 'svc-a'),
+      entry('roadm-connections', 'new:x', 'svc-a'),
+      entry('interface', 'b-nmc', 'svc-b'),
+      entry('roadm-connections', 'b:x', 'svc-b'),
+      entry('interface', 'c-nmc', 'svc-c'),
+    ]),
+  ];
+  const names = (f: XElement[]) => subtreeFilter(device, f)[0].children.map((e) => e.children[0].text).sort();
+  const a = { needsRunning: false, build: () => [], circuitId: 'svc-a', readBackInterfaces: ['new-nmc', 'new-mc'] };
+  const b = { needsRunning: false, build: () => [], circuitId: 'svc-b' };
+  assert.deepEqual(names(readBackFilter([a, b])), ['b-nmc', 'b:x', 'new-mc', 'new-nmc', 'new:x', 'old:x']);
+  assert.deepEqual(names(readBackFilter([a, { ...b, circuitId: 'svc-a' }])), ['new-mc', 'new-nmc', 'new:x', 'old-nmc', 'old:x'], 'a change of the circuit without names: all its interfaces');
+  assert.equal(readBackFilter([a, { needsRunning: false, build: () => [] }]), MANAGED_FILTER, 'a change without a circuit: every managed entry');
 });

@@ -288,6 +288,8 @@ export class NetconfDriver implements SouthboundDriver {
     return this.onDevice(at, async (w) => {
       const running = await w.apply({
         circuitId: serviceId,
+        // The audit below looks at the circuit's cross-connects and at the interfaces configured here.
+        readBackInterfaces: cfg.interfaces,
         needsRunning: replace && usesSingleChannel,
         build: (now) => {
           if (!replace || !now) return cfg.config[0].children;
