@@ -29,7 +29,8 @@
  * Prints figures; asserts nothing. Run: npm run bench:southbound
  * (SOUTHBOUND_BENCH_PARTS=one,many,restore, SOUTHBOUND_BENCH_RUNS, SOUTHBOUND_BENCH_WAVES, SOUTHBOUND_BENCH_RESTORE, SOUTHBOUND_BENCH_VALIDATION=structural,
  * SOUTHBOUND_BENCH_PROFILE=FILE writes a CPU profile of this process from the cut to the last
- * restoration configured (the devices' work is in it only with SOUTHBOUND_BENCH_FLEET=same),
+ * restoration configured (the devices' work is in it only with SOUTHBOUND_BENCH_FLEET=same) and, when
+ * the devices run in a process of their own, FILE.devices with theirs over the same time,
  * SOUTHBOUND_BENCH_FLEET=same, DATABASE_URL for PostgreSQL.)
  */
 import { execFileSync } from 'node:child_process';
@@ -160,6 +161,8 @@ interface BenchFleet {
   stats(): Promise<ValidatorStats>;
   /** The ROADM carrying the most entries, with its running datastore. */
   busiest(): Promise<{ nodeId: string; data: XElement[] }>;
+  /** Starts (file null) or stops and writes a CPU profile of the devices' process (nothing when they run in this one). */
+  profile(file: string | null): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -177,6 +180,7 @@ async function startFleet(net: Network): Promise<BenchFleet> {
         const b = await fp.busiest();
         return { nodeId: b.nodeId, data: parseXml(`<w>${b.xml}</w>`).children };
       },
+      profile: (file) => fp.profile(file),
       stop: () => fp.stop(),
     };
   }
@@ -191,6 +195,7 @@ async function startFleet(net: Network): Promise<BenchFleet> {
       const d = fleet.devices.filter((x) => x.kind === 'roadm').sort((a, b) => size(b) - size(a))[0];
       return Promise.resolve({ nodeId: d.nodeId, data: d.device.getConfig('running', null) });
     },
+    profile: () => Promise.resolve(),
     stop: () => fleet.stop(),
   };
 }
@@ -466,6 +471,7 @@ async function main(): Promise<void> {
       inspector.connect();
       await inspector.post('Profiler.enable');
       await inspector.post('Profiler.start');
+      await fleet.profile(null);
     }
     const tCut = performance.now();
     fleet.cut(busiest);
@@ -490,6 +496,7 @@ async function main(): Promise<void> {
       const { profile } = await inspector.post('Profiler.stop');
       fs.writeFileSync(profileFile!, JSON.stringify(profile));
       inspector.disconnect();
+      await fleet.profile(`${profileFile!}.devices`);
     }
     const configuredAt = Math.max(...[...onSpan].map((id) => reconciled.get(id)?.end ?? NaN));
     const moved = await db.query<{ n: string }>(`SELECT count(*) AS n FROM services WHERE id = ANY($1) AND NOT design::text LIKE $2`, [[...onSpan], `%"${busiest}"%`]);

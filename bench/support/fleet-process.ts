@@ -6,13 +6,15 @@
  * the validator's counters, the running datastore of the ROADM carrying the most entries, stop.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import type { Network } from '../../src/domain/network.js';
 import { Fleet, type FleetDevice, type FleetOptions } from '../../src/devices/emulator/fleet.js';
 import type { YangValidator } from '../../src/devices/emulator/validator.js';
 import { serializeXml } from '../../src/southbound/netconf/xml.js';
 
-type Op = { op: 'start'; network: Network; opts: Omit<FleetOptions, 'warn' | 'validator' | 'onStarted'> } | { op: 'cut'; spanId: string } | { op: 'stats' } | { op: 'busiest' } | { op: 'stop' };
+type Op = { op: 'start'; network: Network; opts: Omit<FleetOptions, 'warn' | 'validator' | 'onStarted'> } | { op: 'cut'; spanId: string } | { op: 'stats' } | { op: 'busiest' } | { op: 'profile'; file: string | null } | { op: 'stop' };
 type Request = Op & { id: number };
 /** A device as listed across the process boundary (FleetDevice without its in-process objects). */
 export type RemoteDevice = Omit<FleetDevice, 'device' | 'server'>;
@@ -72,6 +74,11 @@ export class FleetProcess {
     return this.ask({ op: 'busiest' }) as Promise<{ nodeId: string; xml: string }>;
   }
 
+  /** Starts a CPU profile of the fleet process (file null), or stops it and writes it to file. */
+  async profile(file: string | null): Promise<void> {
+    await this.ask({ op: 'profile', file });
+  }
+
   async stop(): Promise<void> {
     const exited = new Promise((r) => this.child.once('exit', r));
     await this.ask({ op: 'stop' });
@@ -82,6 +89,7 @@ export class FleetProcess {
 // In the forked process: the fleet itself.
 if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
   let fleet: Fleet | null = null;
+  let inspector: Session | null = null;
   const send = (m: unknown) => process.send!(m);
   process.on('message', (req: Request) => {
     void (async () => {
@@ -104,6 +112,20 @@ if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
           send({ id: req.id, value: { nodeId: d.nodeId, xml: d.device.getConfig('running', null).map((e) => serializeXml(e)).join('\n') } });
           return;
         }
+        case 'profile':
+          if (req.file === null) {
+            inspector = new Session();
+            inspector.connect();
+            await inspector.post('Profiler.enable');
+            await inspector.post('Profiler.start');
+          } else if (inspector) {
+            const { profile } = await inspector.post('Profiler.stop');
+            fs.writeFileSync(req.file, JSON.stringify(profile));
+            inspector.disconnect();
+            inspector = null;
+          }
+          send({ id: req.id, value: null });
+          return;
         case 'stop':
           await fleet?.stop();
           send({ id: req.id, value: null });

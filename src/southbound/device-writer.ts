@@ -5,7 +5,8 @@
  * with the datastore), so combining edits makes a burst of activations (a restoration moving
  * hundreds of waves) cost a few commits per device instead of one per wave. After each commit the
  * running configuration is read back once (only the batch's circuits when every change names its
- * circuit) and handed to every change of the batch, which verifies its own entries. A commit is two
+ * circuit) and every change of the batch verifies its own entries in it (a change that names its
+ * circuit is handed that circuit's entries alone, see scoped). A commit is two
  * round trips: the lock, then edit-config, commit, discard-changes, unlock and the read-back
  * pipelined (NetconfClient.editAndCommit).
  *
@@ -26,9 +27,17 @@ export interface DeviceChange {
   build(running: XElement[] | null): XElement[];
   /**
    * When set, the change only looks at entries with this circuit-id (before and after): a batch whose
-   * changes all name one reads only those entries back, not the device's whole configuration.
+   * changes all name one reads only those entries back, not the device's whole configuration, and
+   * the change is handed only its circuit's entries (build's running, and what apply resolves with).
    */
   circuitId?: string;
+  /**
+   * With circuitId: the only interfaces of the circuit the change looks at after its commit (the ones
+   * it configured). The read-back then selects them by name, and every cross-connect of the circuit as
+   * before, instead of every interface of the circuit: a service moved by restoration still has its
+   * old path's entries on the devices the new one shares, until they are removed.
+   */
+  readBackInterfaces?: readonly string[];
 }
 
 /** How to reach the device and how to write. */
@@ -58,6 +67,25 @@ export function circuitFilter(circuitIds: readonly (string | undefined)[]): XEle
   return [el(NS.device, 'org-openroadm-device', ids.flatMap((id) => [el(NS.device, 'interface', [el(NS.device, 'circuit-id', id)]), el(NS.device, 'roadm-connections', [el(NS.device, 'circuit-id', id)])]))];
 }
 
+/**
+ * The read-back after a batch's commit: per change, its circuit's cross-connects and either the
+ * interfaces it names (readBackInterfaces) or every interface of its circuit; every managed entry
+ * when a change names no circuit.
+ */
+export function readBackFilter(changes: readonly DeviceChange[]): XElement[] {
+  if (changes.length === 0 || changes.some((c) => c.circuitId === undefined)) return MANAGED_FILTER;
+  const wide = new Set(changes.filter((c) => !c.readBackInterfaces).map((c) => c.circuitId!));
+  const named = new Set(changes.flatMap((c) => (c.readBackInterfaces && !wide.has(c.circuitId!) ? c.readBackInterfaces : [])));
+  const circuits = [...new Set(changes.map((c) => c.circuitId!))];
+  return [
+    el(NS.device, 'org-openroadm-device', [
+      ...[...wide].map((id) => el(NS.device, 'interface', [el(NS.device, 'circuit-id', id)])),
+      ...[...named].map((name) => el(NS.device, 'interface', [el(NS.device, 'name', name)])),
+      ...circuits.map((id) => el(NS.device, 'roadm-connections', [el(NS.device, 'circuit-id', id)])),
+    ]),
+  ];
+}
+
 interface Pending {
   change: DeviceChange;
   resolve: (running: XElement[]) => void;
@@ -79,7 +107,7 @@ export class DeviceWriter {
     );
   }
 
-  /** Applies a change; resolves with the running configuration (interfaces and cross-connects) after its commit. */
+  /** Applies a change; resolves with the running configuration (interfaces and cross-connects; only the change's circuit's when it names one) after its commit. */
   apply(change: DeviceChange): Promise<XElement[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
@@ -121,19 +149,22 @@ export class DeviceWriter {
       const before = batch.some((p) => p.change.needsRunning) ? await c.getConfig('running', filter) : null;
       const edits: XElement[] = [];
       const built: Pending[] = [];
+      const beforeOf = scoped(before);
       for (const p of batch) {
         try {
-          edits.push(...p.change.build(before));
+          edits.push(...p.change.build(beforeOf(p.change.circuitId)));
           built.push(p);
         } catch (err) {
           p.reject(err);
         }
       }
       // The read-back goes with the edit and commit (one round trip after the lock; see editAndCommit).
-      const after = edits.length > 0 ? (await this.commit(c, edits, filter))! : before === null ? await c.getConfig('running', filter) : before;
+      const readBack = built.length > 0 ? readBackFilter(built.map((p) => p.change)) : filter;
+      const after = edits.length > 0 ? (await this.commit(c, edits, readBack))! : before === null ? await c.getConfig('running', readBack) : before;
       this.stats.commits += edits.length > 0 ? 1 : 0;
       this.stats.changes += built.length;
-      for (const p of built) p.resolve(after);
+      const afterOf = scoped(after);
+      for (const p of built) p.resolve(afterOf(p.change.circuitId)!);
     } catch (err) {
       if (err instanceof NetconfRpcError && batch.length > 1 && !transient(err)) {
         // The device refused the combined edit and kept its configuration: find the change it refuses.
@@ -152,6 +183,38 @@ export class DeviceWriter {
   close(): Promise<void> {
     return this.session.close();
   }
+}
+
+/**
+ * What each change of a batch is handed of a configuration read for the whole batch: a change that
+ * names its circuit gets that circuit's entries alone (DeviceChange.circuitId: it looks at nothing
+ * else), grouped in one pass, so that the changes of a batch (a restoration's hundreds of services
+ * on a hub ROADM) do not each search the whole read-back; one without gets all of it.
+ */
+export function scoped(config: XElement[] | null): (circuitId: string | undefined) => XElement[] | null {
+  if (config === null) return () => null;
+  let groups: Map<string, XElement[]> | null = null;
+  return (circuitId) => {
+    if (circuitId === undefined) return config;
+    groups ??= byCircuit(config);
+    return groups.get(circuitId) ?? [el(NS.device, 'org-openroadm-device')];
+  };
+}
+
+/** A configuration's entries by circuit-id, each group as a configuration of its own (the device element holding only them). */
+function byCircuit(config: readonly XElement[]): Map<string, XElement[]> {
+  const out = new Map<string, XElement[]>();
+  for (const top of config) {
+    if (top.ns !== NS.device || top.name !== 'org-openroadm-device') continue;
+    for (const e of top.children) {
+      const id = e.children.find((c) => c.name === 'circuit-id')?.text;
+      if (id === undefined || id === null) continue;
+      let group = out.get(id);
+      if (!group) out.set(id, (group = [{ ...top, children: [] }]));
+      group[0].children.push(e);
+    }
+  }
+  return out;
 }
 
 /** rpc-errors that say "not now" rather than "not this": another session holds the lock or the datastore. */

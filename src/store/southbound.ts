@@ -85,8 +85,23 @@ export async function beginConfigs(q: Queryable, cs: readonly Omit<DeviceConfigR
 
 /** The service's configuration is now exactly `txnId` (or nothing): other transactions go, with their ports. */
 export async function settleConfig(q: Queryable, serviceId: string, txnId: string | null): Promise<void> {
-  await q.query('DELETE FROM device_configs WHERE service_id = $1 AND txn_id IS DISTINCT FROM $2', [serviceId, txnId]);
-  if (txnId !== null) await q.query(`UPDATE device_configs SET state = 'active' WHERE service_id = $1 AND txn_id = $2`, [serviceId, txnId]);
+  await settleConfigs(q, [{ serviceId, txnId }]);
+}
+
+/** settleConfig for many services in two statements (a restoration's moves): each service's configuration is now exactly its txnId (or nothing). */
+export async function settleConfigs(q: Queryable, settled: readonly { serviceId: string; txnId: string | null }[]): Promise<void> {
+  if (settled.length === 0) return;
+  const params = [settled.map((s) => s.serviceId), settled.map((s) => s.txnId)];
+  await q.query(
+    `DELETE FROM device_configs d USING unnest($1::text[], $2::text[]) AS x(service_id, txn_id)
+      WHERE d.service_id = x.service_id AND d.txn_id IS DISTINCT FROM x.txn_id`,
+    params,
+  );
+  await q.query(
+    `UPDATE device_configs d SET state = 'active' FROM unnest($1::text[], $2::text[]) AS x(service_id, txn_id)
+      WHERE d.service_id = x.service_id AND d.txn_id = x.txn_id`,
+    params,
+  );
 }
 
 /** Forgets one transaction (a refused configuration that was undone), with its ports. */
@@ -276,3 +291,4 @@ export async function designForShare(q: Queryable, serviceId: string): Promise<{
   const r = await q.query<{ state: string; design: unknown }>('SELECT state, design FROM services WHERE id = $1 FOR SHARE', [serviceId]);
   return r.rows[0] ?? null;
 }
+

@@ -153,3 +153,33 @@ test('an edit leaves its input as it was and shares with it what it does not cha
   assert.equal(show(r.data), mid);
   assert.equal(show(USERS), before);
 });
+
+test('properties: in a long list (looked up through an index), one edit of many entries equals its entries edited one call at a time', () => {
+  // 40 interfaces and leaf-list values: past the length from which entries are found through an index,
+  // which each edit keeps in step with its own changes (appends, removals, replacements, copies).
+  const base = doc(`<top xmlns="${EX}">${Array.from({ length: 40 }, (_, i) => `<interface><name>if${i}</name><mtu>${i}</mtu></interface>`).join('')}<users><user><name>fred</name>${Array.from({ length: 20 }, (_, i) => `<tags>t${i}</tags>`).join('')}</user></users></top>`);
+  const op = fc.record({
+    name: fc.integer({ min: 0, max: 45 }).map((i) => `if${i}`),
+    op: fc.constantFrom('merge', 'replace', 'create', 'delete', 'remove'),
+    mtu: fc.integer({ min: 1, max: 9000 }),
+  });
+  const tag = fc.record({ value: fc.integer({ min: 0, max: 24 }).map((i) => `t${i}`), op: fc.constantFrom('merge', 'create', 'delete', 'remove') });
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 30 }), fc.array(tag, { maxLength: 10 }), (ops, tags) => {
+      const ifNode = (o: (typeof ops)[number]) => `<interface nc:operation="${o.op}"><name>${o.name}</name>${o.op === 'delete' || o.op === 'remove' ? '' : `<mtu>${o.mtu}</mtu>`}</interface>`;
+      const tagNode = (t: (typeof tags)[number]) => `<users><user><name>fred</name><tags nc:operation="${t.op}">${t.value}</tags></user></users>`;
+      const all = doc(`<top xmlns="${EX}">${ops.map(ifNode).join('')}${tags.map(tagNode).join('')}</top>`);
+      const together = editConfig(base, all, { schema, errorOption: 'continue-on-error' });
+      let data = base;
+      let errors = 0;
+      for (const node of [...ops.map(ifNode), ...tags.map(tagNode)]) {
+        const r = editConfig(data, doc(`<top xmlns="${EX}">${node}</top>`), { schema });
+        errors += r.errors.length;
+        if (r.errors.length === 0) data = r.data;
+      }
+      assert.equal(together.errors.length, errors);
+      assert.equal(show(together.data), show(data));
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -58,8 +58,92 @@ class EditContext {
     if (this.owned.has(e)) return e;
     const c: XElement = { ...e, children: [...e.children] };
     this.owned.add(c);
-    siblings[at] = c;
+    this.replaceAt(siblings, at, c);
     return c;
+  }
+
+  /**
+   * Per sibling list this edit changes, its list entries and leaf-list values by match key (built on
+   * the first look-up in a long list): finding the entry an edit node addresses is then a look-up, not
+   * a comparison with every sibling (a ROADM carrying hundreds of waves has thousands of interfaces and
+   * cross-connects, and a restoration's commit addresses hundreds of them). Kept in step with every
+   * change below; null for a list with duplicate keys (then every look-up compares, as findMatch does).
+   */
+  private readonly indexes = new WeakMap<XElement[], Map<string, XElement> | null>();
+  /** The match key of each indexed element. */
+  private readonly keys = new WeakMap<XElement, string>();
+
+  private indexOf(siblings: XElement[], parentPath: string): Map<string, XElement> | null {
+    let m = this.indexes.get(siblings);
+    if (m !== undefined) return m;
+    m = new Map();
+    for (const s of siblings) {
+      const k = this.matchKeyOf(s, parentPath);
+      if (k === null) continue;
+      if (m.has(k)) {
+        m = null;
+        break;
+      }
+      m.set(k, s);
+      this.keys.set(s, k);
+    }
+    this.indexes.set(siblings, m);
+    return m;
+  }
+
+  /** The match key of a sibling under parentPath (null when it is neither a list entry with keys nor a leaf-list value). */
+  private matchKeyOf(e: XElement, parentPath: string): string | null {
+    const path = join(parentPath, e.name);
+    const keys = this.schema.listKeys(path);
+    const leafList = this.schema.isLeafList(path);
+    return keys || leafList ? matchKey(e, keys, leafList) : null;
+  }
+
+  /** Index of the entry in siblings that the edit node addresses, or -1 (findMatch, through the index in long lists). */
+  find(siblings: XElement[], edit: XElement, parentPath: string, keys: readonly string[] | undefined, leafList: boolean): number {
+    if ((!keys && !leafList) || siblings.length < INDEXED_LENGTH) return findMatch(siblings, edit, keys, leafList);
+    const m = this.indexOf(siblings, parentPath);
+    if (m === null) return findMatch(siblings, edit, keys, leafList);
+    const hit = m.get(matchKey(edit, keys, leafList));
+    if (hit === undefined) return -1;
+    const at = siblings.indexOf(hit);
+    return at >= 0 ? at : findMatch(siblings, edit, keys, leafList);
+  }
+
+  /** siblings[at] = e, an element with the same match key (a copy of it, or its replacement), keeping the index. */
+  replaceAt(siblings: XElement[], at: number, e: XElement): void {
+    const old = siblings[at];
+    siblings[at] = e;
+    const m = this.indexes.get(siblings);
+    const k = m ? this.keys.get(old) : undefined;
+    if (m && k !== undefined) {
+      m.set(k, e);
+      this.keys.set(e, k);
+    }
+  }
+
+  /** Removes siblings[at], keeping the index. */
+  removeAt(siblings: XElement[], at: number, parentPath: string): void {
+    const [gone] = siblings.splice(at, 1);
+    const m = this.indexes.get(siblings);
+    if (m) {
+      const k = this.matchKeyOf(gone, parentPath);
+      if (k !== null && m.get(k) === gone) m.delete(k);
+    }
+  }
+
+  /** Appends e to siblings, keeping the index. */
+  append(siblings: XElement[], e: XElement, parentPath: string): void {
+    siblings.push(e);
+    const m = this.indexes.get(siblings);
+    if (m) {
+      const k = this.matchKeyOf(e, parentPath);
+      if (k !== null && m.has(k)) this.indexes.set(siblings, null); // a duplicate: look-ups compare from now on
+      else if (k !== null) {
+        m.set(k, e);
+        this.keys.set(e, k);
+      }
+    }
   }
 
   prefix(ns: string): string {
@@ -108,6 +192,17 @@ function findMatch(siblings: XElement[], edit: XElement, keys: readonly string[]
     if (keys) return keys.every((k) => leafValue(s.children.find((c) => c.name === k) ?? s) === leafValue(edit.children.find((c) => c.name === k) ?? edit));
     return true;
   });
+}
+
+/** Sibling lists at least this long are searched through an index (EditContext.find). */
+const INDEXED_LENGTH = 16;
+
+/** What findMatch compares, as one string: name, namespace and the key values (or the leaf-list value). */
+function matchKey(e: XElement, keys: readonly string[] | undefined, leafList: boolean): string {
+  let k = `${e.ns}\u0000${e.name}`;
+  if (leafList) return `${k}\u0000${leafValue(e)}`;
+  for (const key of keys ?? []) k += `\u0000${leafValue(e.children.find((c) => c.name === key) ?? e)}`;
+  return k;
 }
 
 /** XPath step for an element, with key predicates for list entries. */
@@ -172,7 +267,7 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
       }
     }
   }
-  const at = findMatch(siblings, edit, keys, leafList);
+  const at = ctx.find(siblings, edit, parentPath, keys, leafList);
   const exists = at >= 0;
   switch (op) {
     case 'create':
@@ -186,10 +281,10 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
         ctx.fail('data-missing', xpath, `cannot delete ${edit.name}: it does not exist`);
         return;
       }
-      siblings.splice(at, 1);
+      ctx.removeAt(siblings, at, parentPath);
       return;
     case 'remove':
-      if (exists) siblings.splice(at, 1);
+      if (exists) ctx.removeAt(siblings, at, parentPath);
       return;
     case 'none':
       if (!exists) {
@@ -225,8 +320,8 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
   if (op === 'replace' || !exists) {
     const node = build(ctx, edit, path, xpath);
     if (!node) return;
-    if (exists) siblings[at] = node;
-    else siblings.push(node);
+    if (exists) ctx.replaceAt(siblings, at, node);
+    else ctx.append(siblings, node, parentPath);
     return;
   }
   // merge (or create/none descending) into an existing node

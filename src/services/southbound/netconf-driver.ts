@@ -288,6 +288,8 @@ export class NetconfDriver implements SouthboundDriver {
     return this.onDevice(at, async (w) => {
       const running = await w.apply({
         circuitId: serviceId,
+        // The audit below looks at the circuit's cross-connects and at the interfaces configured here.
+        readBackInterfaces: cfg.interfaces,
         needsRunning: replace && usesSingleChannel,
         build: (now) => {
           if (!replace || !now) return cfg.config[0].children;
@@ -396,7 +398,9 @@ export class NetconfDriver implements SouthboundDriver {
     await configure('roadm');
     await configure('xpdr');
     await step((k, plan) => plan.stale.map((s) => [s, (at) => this.prune(s, items[k].serviceId, this.names(plan.expected.get(s)), at)]));
-    await Promise.all(items.map((it, k) => (plans[k] && errors[k] === undefined ? sb.settleConfig(this.db, it.serviceId, it.target?.txnId ?? null).catch((err: unknown) => fail(k, err)) : undefined)));
+    // Step 3's record for every service that got through, in two statements.
+    const settled = items.map((_, k) => k).filter((k) => plans[k] && errors[k] === undefined);
+    await sb.settleConfigs(this.db, settled.map((k) => ({ serviceId: items[k].serviceId, txnId: items[k].target?.txnId ?? null }))).catch((err: unknown) => settled.forEach((k) => fail(k, err)));
     return errors;
   }
 
