@@ -276,21 +276,32 @@ interface PlanMemo {
   starts: Map<string, number[]>;
 }
 
-/** A segment's occupancy in its reference grid, with prefix counts of held slots for O(1) window checks. */
+/** A segment's occupancy in its reference grid: held bits per group of spans and fiber pair. */
 interface SegmentOcc {
   ref: RefGrid;
   groups: number[][];
   pairs: number;
   groupOcc: Uint32Array[][];
-  pathOcc: Uint32Array;
-  /** Held reference slots before k: on the path (pathHeld), per group and fiber pair (groupHeld). */
-  pathHeld: Int32Array;
-  groupHeld: Int32Array[][];
 }
 
-function heldPrefix(bits: Uint32Array, slots: number): Int32Array {
-  const out = new Int32Array(slots + 1);
-  for (let k = 0; k < slots; k++) out[k + 1] = out[k] + ((bits[k >>> 5] >>> (k & 31)) & 1);
+/**
+ * Bit k set where a channel of n reference slots starting at k is clear in `occ` (bit set = held; bits
+ * past the words count as held), 32 starts per word: the free bits ANDed with themselves shifted by
+ * 1..n-1, n × words word operations instead of a test per start and slot.
+ */
+export function clearStarts(occ: Uint32Array, n: number): Uint32Array {
+  const words = occ.length;
+  const out = new Uint32Array(words);
+  for (let w = 0; w < words; w++) out[w] = ~occ[w];
+  const free = (w: number): number => (w < words ? ~occ[w] >>> 0 : 0);
+  for (let j = 1; j < n; j++) {
+    const q = j >>> 5;
+    const r = j & 31;
+    for (let w = 0; w < words; w++) {
+      const shifted = r === 0 ? free(w + q) : (free(w + q) >>> r) | (free(w + q + 1) << (32 - r));
+      out[w] &= shifted;
+    }
+  }
   return out;
 }
 
@@ -338,39 +349,29 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
         return acc;
       }),
     );
-    // Usable where every group has some (allowed) fiber pair free.
-    const pathOcc = new Uint32Array(ref.words);
-    for (const byPair of groupOcc) {
-      for (let w = 0; w < ref.words; w++) {
-        let all = 0xffffffff;
-        byPair.forEach((occ, p) => {
-          if (req.allowPair === undefined || req.allowPair(p)) all &= occ[w];
-        });
-        pathOcc[w] |= all;
-      }
-    }
-    o = { ref, groups, pairs, groupOcc, pathOcc, pathHeld: heldPrefix(pathOcc, ref.slots), groupHeld: groupOcc.map((byPair) => byPair.map((b) => heldPrefix(b, ref.slots))) };
+    o = { ref, groups, pairs, groupOcc };
     memo.occ.set(occKey, o);
   }
-  const { ref, groups, pairs, groupOcc, pathHeld, groupHeld } = o;
+  const { ref, groups, pairs, groupOcc } = o;
   const n = Math.ceil(mode.channelWidthGhz / ref.widthGhz - 1e-9);
   const allowed = (p: number) => req.allowPair === undefined || req.allowPair(p);
   // Feasible in spectrum: the reference slots are clear on the path, and each group has one allowed pair clear over all of them.
   const startsKey = `${occKey}:${n}:${req.fromTop ? 1 : 0}`;
   let starts = memo.starts.get(startsKey);
   if (starts === undefined) {
-    // Plain loops, no callbacks per start: this runs for every slot of the band, for every mode and
-    // segment tried, and closures per slot were most of what a quote allocated (bench:qot, part 3).
-    const allowedPairs = Array.from({ length: pairs }, (_, p) => allowed(p));
-    const fits = (k: number): boolean => {
-      if (pathHeld[k + n] - pathHeld[k] !== 0) return false;
-      for (const byPair of groupHeld) {
-        let some = false;
-        for (let p = 0; p < byPair.length && !some; p++) some = allowedPairs[p] && byPair[p][k + n] - byPair[p][k] === 0;
-        if (!some) return false;
+    // Feasible starts as a bitset: each group of spans has one allowed fiber pair clear over the
+    // whole channel (so every slot of it is usable on the path), 32 starts per word operation.
+    const feasible = new Uint32Array(ref.words).fill(0xffffffff);
+    for (const byPair of groupOcc) {
+      const some = new Uint32Array(ref.words);
+      for (let p = 0; p < byPair.length; p++) {
+        if (!allowed(p)) continue;
+        const c = clearStarts(byPair[p], n);
+        for (let w = 0; w < ref.words; w++) some[w] |= c[w];
       }
-      return true;
-    };
+      for (let w = 0; w < ref.words; w++) feasible[w] &= some[w];
+    }
+    const fits = (k: number): boolean => ((feasible[k >>> 5] >>> (k & 31)) & 1) === 1;
     starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, fits);
     memo.starts.set(startsKey, starts);
   }

@@ -17,7 +17,7 @@ import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
 import { makePath } from '../../src/engine/graph.js';
 import { pathGsnr, type LightpathInput, type LineSystemState } from '../../src/engine/qot/line-system.js';
 import type { SpectrumGrid } from '../../src/engine/spectrum.js';
-import { occupyWave, physicsPlacer, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
+import { clearStarts, occupyWave, physicsPlacer, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
 import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
 import { emptyLineState, physicsOf } from '../../src/services/ordering/physics.js';
 import { baseLayers } from '../../src/services/ordering/planner.js';
@@ -122,6 +122,31 @@ const arbChain = fc.record({
 });
 
 describe('wave planning by physics', () => {
+  test('property: clearStarts marks exactly the starts whose n slots are all clear and inside the words (brute force)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.integer({ min: 0, max: 447 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.boolean(),
+        (raw, clearRuns, n, sparse) => {
+          // Mostly held words with runs cleared, or random words: both long and short free runs.
+          const occ = Uint32Array.from(raw.map((x) => (sparse ? x : 0xffffffff)));
+          const bits = occ.length * 32;
+          for (const start of clearRuns) for (let k = start; k < Math.min(bits, start + 1 + (start % 37)); k++) occ[k >>> 5] &= ~(1 << (k & 31));
+          const held = (k: number): boolean => k >= bits || ((occ[k >>> 5] >>> (k & 31)) & 1) === 1;
+          const got = clearStarts(occ, n);
+          for (let k = 0; k < bits; k++) {
+            let clear = true;
+            for (let j = 0; j < n && clear; j++) if (held(k + j)) clear = false;
+            assert.equal(((got[k >>> 5] >>> (k & 31)) & 1) === 1, clear, `start ${k}, n ${n}`);
+          }
+        },
+      ),
+      { seed: 2305, numRuns: 300 },
+    );
+  });
+
   test('property: free slots covering the channel in frequency on each grid, one fiber pair across amplifier huts, regenerators at ROADMs, GSNR and neighbours above threshold (recomputed from scratch)', () => {
     let planned = 0;
     let regenerated = 0;
