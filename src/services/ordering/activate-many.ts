@@ -95,7 +95,11 @@ export async function activateMany(db: Db, items: readonly ActivationItem[], ste
       // The database is gone: every job of the batch is retried (its lease lapses or it is given back).
       if (isConnectionError(err)) {
         for (const it of plain) out[index.get(it.job.subject) as number] = err;
-      } else alone = [...alone, ...plain];
+      } else {
+        // Rolled back (a deadlock, say): whatever it said of a lease no longer holds; each goes alone.
+        for (const it of plain) out[index.get(it.job.subject) as number] = undefined;
+        alone = [...alone, ...plain];
+      }
     }
   }
   for (const it of alone) {
