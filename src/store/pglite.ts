@@ -88,6 +88,14 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * serialised and rows parsed with PGlite's own serializers and parsers, as its query() does, so the
  * results are the same. The caller holds PGlite's mutexes. `npm run bench:store` prints both.
  */
+/** text, varchar and json: their binary wire format is the text's bytes (textrecv, json_recv). */
+const TEXT_OIDS = new Set([25, 1043, 114]);
+/** jsonb: binary wire format is a version byte (1) and the text (jsonb_recv). */
+const JSONB_OID = 3802;
+const JSONB_VERSION = Buffer.from([1]);
+/** Strings at least this long are sent as bytes (below it the character loop costs less than a Buffer). */
+const LONG_TEXT_CHARS = 512;
+
 class PreparedStatements {
   private readonly statements = new Map<string, { name: string; paramOids: number[] }>();
 
@@ -106,7 +114,16 @@ class PreparedStatements {
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
       const serialize = this.pg.serializers[oids[i]];
-      return serialize ? serialize(v) : String(v);
+      const text = serialize ? serialize(v) : String(v);
+      // A long text, json or jsonb value goes as its UTF-8 bytes in binary format, whose wire form for
+      // these types is the text itself (jsonb after a version byte): PGlite's serializer measures and
+      // copies a string one character at a time in JavaScript (a quote's 7 KiB of options), Buffer
+      // encodes it natively.
+      if (typeof text === 'string' && text.length >= LONG_TEXT_CHARS) {
+        if (TEXT_OIDS.has(oids[i])) return Buffer.from(text, 'utf8');
+        if (oids[i] === JSONB_OID) return Buffer.concat([JSONB_VERSION, Buffer.from(text, 'utf8')]);
+      }
+      return text;
     });
     const r = await this.pg.execProtocol(concat([ser.bind({ statement: st.name, values }), ser.describe({ type: 'P' }), ser.execute({}), ser.sync()]), { syncToFs: false });
     if (syncToFs) await this.pg.syncToFs();

@@ -40,6 +40,24 @@ for (const driver of testDrivers()) {
       assert.deepEqual(inTx[0].rows[0].j, { x: [1, 'y'] });
     });
 
+    test('long text, varchar, json and jsonb values (multi-byte characters too) equal the plain statement', async () => {
+      const long = (seed: string) => Array.from({ length: 400 }, (_, i) => `${seed}${i} é ✓ 𝄞 "q" \\ ${'x'.repeat(i % 7)}`).join('|');
+      const doc = { options: Array.from({ length: 60 }, (_, i) => ({ id: `opt-${i}`, name: [...long('n')].slice(0, 200 + i).join(''), gsnrDb: 12.345 + i, path: ['a-b', 'b-c'], note: null })) };
+      const sql = 'SELECT $1::text AS t, $2::varchar AS v, $3::json AS j, $4::jsonb AS jb, length($1::text) AS n, octet_length($1::text) AS bytes, $5::text AS short';
+      const values = [long('t'), long('v'), JSON.stringify(doc), JSON.stringify(doc), 'é✓'];
+      const plain = await db.query(sql, values);
+      for (let run = 0; run < 2; run++) assert.deepEqual(await db.query(sql, values, { prepare: true }), plain, `run ${run}`);
+      const row = plain.rows[0] as { t: string; j: unknown; jb: unknown; n: number };
+      assert.equal(row.t, values[0]);
+      assert.equal(Number(row.n), [...values[0] as string].length);
+      assert.deepEqual(row.j, doc);
+      assert.deepEqual(row.jb, doc);
+      // Invalid json is refused the same way whichever way it travels.
+      const bad = `{"a": [${'1,'.repeat(400)}`;
+      await assert.rejects(db.query('SELECT $1::json AS j', [bad], { prepare: true }), (e: unknown) => (e as { code?: string }).code === '22P02');
+      await assert.rejects(db.query('SELECT $1::jsonb AS j', [bad], { prepare: true }), (e: unknown) => (e as { code?: string }).code === '22P02');
+    });
+
     test('row counts and RETURNING; an error keeps its SQLSTATE and the statement works again after it', async () => {
       const r = await insert(db, 'a', 1);
       assert.deepEqual(r, { rows: [{ v: 1 }], rowCount: 1 });
