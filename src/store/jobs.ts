@@ -78,8 +78,7 @@ export async function extendLeases(q: Queryable, leases: readonly { id: number; 
 
 /** Deletes a finished job; false when the lease was lost (another worker took it over). */
 export async function finishJob(q: Queryable, id: number, token: string): Promise<boolean> {
-  const r = await q.query('DELETE FROM jobs WHERE id = $1 AND lease_token = $2', [id, token]);
-  return r.rowCount > 0;
+  return (await finishJobs(q, [{ id, token }])).length > 0;
 }
 
 /** finishJob for many jobs in one statement: the ids of those whose lease was still the given one (now deleted). */

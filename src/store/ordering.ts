@@ -1129,19 +1129,7 @@ export async function servicesOnFailedSpans(q: Queryable, ids: readonly string[]
 
 /** True when anything the service holds (directly or through its trunks) is on a span an open failure holds down. */
 export async function touchesFailedSpans(q: Queryable, serviceId: string): Promise<boolean> {
-  const r = await q.query(
-    `WITH failed AS (SELECT DISTINCT unnest(failed_spans) AS id FROM failures WHERE repaired_at IS NULL),
-          mine AS (SELECT kind, resource_id, trunk_id FROM allocations
-                    WHERE service_id = $1 AND (upper_inf(during) OR upper(during) > now())),
-          trunk_spectrum AS (SELECT a.resource_id FROM allocations a JOIN mine m ON m.kind = 'trunk' AND a.trunk_id = m.resource_id
-                              WHERE a.kind = 'spectrum' AND (upper_inf(a.during) OR upper(a.during) > now()))
-     SELECT 1 FROM mine WHERE kind = 'spectrum' AND resource_id IN (SELECT id FROM failed)
-     UNION ALL SELECT 1 FROM mine WHERE kind = 'strand' AND resource_id IN (SELECT c.id FROM cables c JOIN failed f ON f.id = c.span_id)
-     UNION ALL SELECT 1 FROM trunk_spectrum WHERE resource_id IN (SELECT id FROM failed)
-     LIMIT 1`,
-    [serviceId],
-  );
-  return r.rows.length > 0;
+  return (await servicesOnFailedSpans(q, [serviceId])).length > 0;
 }
 
 /** Live dark-fiber services holding strands on the given cables, with their designs. */

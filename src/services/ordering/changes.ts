@@ -281,7 +281,7 @@ async function rebook(ctx: OrderingContext, p: Principal, tx: Queryable, view: P
     litHeld.push(...plan.lightpaths);
     ctx.lit.hold(plan.lightpaths);
   }
-  if (!(await st.writeHold(tx, holdOf(plan, { orderId: add.id, serviceId: svc.id, locks: planLockKeys(ctx.db, spec, plan), inventoryVersion: view.version, window })))) {
+  if (!(await st.writeHold(tx, { orderId: add.id, ...holdOf(plan, { serviceId: svc.id, locks: planLockKeys(ctx.db, spec, plan), inventoryVersion: view.version, window }) }))) {
     throw new RetryAllocation('the inventory changed or a trunk was retired since the plan was made');
   }
   const old = add.design as OrderPayload;
@@ -327,9 +327,8 @@ async function modifyOrder(ctx: OrderingContext, p: Principal, tx: Queryable, vi
   const design = withLoss(view, next, plan.design, policy);
   const pricing = pricingOf(priceBookFrom(snap.priceBook), next, design, view);
   // From the database's now (the transaction's, which the read above used), activated at once.
-  const { orderId: _orderId, ...held } = holdOf(plan, { orderId, serviceId: svc.id, locks: planLockKeys(ctx.db, next, plan), inventoryVersion: view.version, window: { start: snap.now, end } });
   const placed: st.PlacedOrder = {
-    ...held,
+    ...holdOf(plan, { serviceId: svc.id, locks: planLockKeys(ctx.db, next, plan), inventoryVersion: view.version, window: { start: snap.now, end } }),
     service: null,
     order: { id: orderId, tenantId: svc.tenantId, action: 'modify', state: 'acknowledged', serviceId: svc.id, quoteId: null, optionId: null, spec: next, design: { design, pricing } satisfies OrderPayload, idempotencyKey: null, requestHash: null, requestId: p.requestId ?? null },
     audit: auditRow(p, { action: 'service.modify', subject: { kind: 'service', id: svc.id }, tenantId: svc.tenantId, before: { bandwidthGbps: (svc.spec as CircuitSpec).bandwidthGbps }, after: { bandwidthGbps: next.bandwidthGbps, orderId } }),

@@ -185,9 +185,8 @@ function placedWrite(
   const { serviceId, orderId } = ids;
   const life = lifecycleOf(ctx, w, b.holdSeconds);
   const window = windowIso(w);
-  const { orderId: _orderId, ...hold } = holdOf(plan, { orderId, serviceId, locks: b.locks, inventoryVersion: view.version, window });
   const placed: st.PlacedOrder = {
-    ...hold,
+    ...holdOf(plan, { serviceId, locks: b.locks, inventoryVersion: view.version, window }),
     service: { id: serviceId, tenantId: target.tenantId, product: spec.product, state: life.serviceState, spec, design, price: pricing },
     order: {
       id: orderId,

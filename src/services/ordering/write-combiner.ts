@@ -35,10 +35,9 @@ export async function writePlacedOrders(q: Queryable, items: readonly OrderWrite
  * trunk's for the trunks it lights), the existing trunks it grooms onto, for its window, written only
  * while the inventory is still at `inventoryVersion`, under `locks` (see planLockKeys).
  */
-export function holdOf(plan: Plan, o: { orderId: string; serviceId: string; locks: readonly string[]; inventoryVersion: number; window: HoldWrite['window'] }): HoldWrite {
+export function holdOf(plan: Plan, o: { serviceId: string; locks: readonly string[]; inventoryVersion: number; window: HoldWrite['window'] }): Omit<HoldWrite, 'orderId'> {
   const lit = new Set(plan.newTrunks.map((t) => t.id));
   return {
-    orderId: o.orderId,
     trunks: plan.newTrunks.map((t) => ({ id: t.id, aSiteId: t.aSiteId, zSiteId: t.zSiteId, capacityGbps: t.capacityGbps, siteIds: t.siteIds, spanIds: t.spanIds, latencyUs: t.latencyUs, lengthKm: t.lengthKm })),
     allocations: plan.allocations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, sub: a.sub, lo: a.lo, hi: a.hi, role: a.role, serviceId: a.trunkId ? null : o.serviceId, trunkId: a.trunkId ?? null, ...(a.channel ? { channel: a.channel } : {}) })),
     locks: o.locks,
