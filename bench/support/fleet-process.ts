@@ -24,7 +24,7 @@ export type ValidatorStats = YangValidator['stats'] | null;
 /** The parent's handle on the fleet process. */
 export class FleetProcess {
   private next = 1;
-  private readonly waiting = new Map<number, (value: unknown) => void>();
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   /** The devices (set once started). */
   devices: RemoteDevice[] = [];
   /** 'yang' or 'structural'. */
@@ -34,9 +34,19 @@ export class FleetProcess {
     private readonly child: ChildProcess,
     warn: (m: string) => void,
   ) {
-    child.on('message', (m: { id?: number; value?: unknown; warn?: string }) => {
+    child.on('message', (m: { id?: number; value?: unknown; error?: string; warn?: string }) => {
       if (m.warn !== undefined) warn(m.warn);
-      else if (m.id !== undefined) this.waiting.get(m.id)?.(m.value);
+      else if (m.id !== undefined) {
+        const w = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        if (m.error !== undefined) w?.reject(new Error(`fleet process: ${m.error}`));
+        else w?.resolve(m.value);
+      }
+    });
+    // A fleet process that dies fails what is waiting on it instead of leaving the bench hanging.
+    child.once('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`fleet process exited (${code})`));
+      this.waiting.clear();
     });
   }
 
@@ -51,18 +61,15 @@ export class FleetProcess {
 
   private ask(req: Op): Promise<unknown> {
     const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, (v) => {
-        this.waiting.delete(id);
-        resolve(v);
-      });
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
       this.child.send({ ...req, id });
     });
   }
 
   /** Loss of signal on both ends of a span (sent; the devices raise their alarms in their process). */
   cut(spanId: string): void {
-    void this.ask({ op: 'cut', spanId });
+    this.ask({ op: 'cut', spanId }).catch((err: unknown) => console.error(err));
   }
 
   stats(): Promise<ValidatorStats> {
@@ -91,46 +98,54 @@ if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
   let fleet: Fleet | null = null;
   let inspector: Session | null = null;
   const send = (m: unknown) => process.send!(m);
+  async function answer(req: Request): Promise<void> {
+    switch (req.op) {
+      case 'start': {
+        fleet = await Fleet.start(req.network, { ...req.opts, warn: (w) => send({ warn: w }) });
+        send({ id: req.id, value: { devices: fleet.devices.map(({ siteId, nodeId, kind, host, port, model }) => ({ siteId, nodeId, kind, host, port, model })), validator: fleet.validator.kind } });
+        return;
+      }
+      case 'cut':
+        fleet!.cut(req.spanId);
+        send({ id: req.id, value: null });
+        return;
+      case 'stats':
+        send({ id: req.id, value: 'stats' in fleet!.validator ? { ...(fleet!.validator as YangValidator).stats } : null });
+        return;
+      case 'busiest': {
+        // Each measured once (a running datastore read is a deep copy), not in the sort's comparisons.
+        const size = (d: FleetDevice) => d.device.getConfig('running', null)[0].children.length;
+        const d = fleet!.devices.filter((x) => x.kind === 'roadm').map((x) => ({ x, n: size(x) })).sort((a, b) => b.n - a.n)[0].x;
+        send({ id: req.id, value: { nodeId: d.nodeId, xml: d.device.getConfig('running', null).map((e) => serializeXml(e)).join('\n') } });
+        return;
+      }
+      case 'profile':
+        if (req.file === null) {
+          inspector = new Session();
+          inspector.connect();
+          await inspector.post('Profiler.enable');
+          await inspector.post('Profiler.start');
+        } else if (inspector) {
+          const { profile } = await inspector.post('Profiler.stop');
+          fs.writeFileSync(req.file, JSON.stringify(profile));
+          inspector.disconnect();
+          inspector = null;
+        }
+        send({ id: req.id, value: null });
+        return;
+      case 'stop':
+        await fleet?.stop();
+        send({ id: req.id, value: null });
+        process.disconnect();
+        return;
+    }
+  }
   process.on('message', (req: Request) => {
     void (async () => {
-      switch (req.op) {
-        case 'start': {
-          fleet = await Fleet.start(req.network, { ...req.opts, warn: (w) => send({ warn: w }) });
-          send({ id: req.id, value: { devices: fleet.devices.map(({ siteId, nodeId, kind, host, port, model }) => ({ siteId, nodeId, kind, host, port, model })), validator: fleet.validator.kind } });
-          return;
-        }
-        case 'cut':
-          fleet!.cut(req.spanId);
-          send({ id: req.id, value: null });
-          return;
-        case 'stats':
-          send({ id: req.id, value: 'stats' in fleet!.validator ? { ...(fleet!.validator as YangValidator).stats } : null });
-          return;
-        case 'busiest': {
-          const size = (d: FleetDevice) => d.device.getConfig('running', null)[0].children.length;
-          const d = fleet!.devices.filter((x) => x.kind === 'roadm').sort((a, b) => size(b) - size(a))[0];
-          send({ id: req.id, value: { nodeId: d.nodeId, xml: d.device.getConfig('running', null).map((e) => serializeXml(e)).join('\n') } });
-          return;
-        }
-        case 'profile':
-          if (req.file === null) {
-            inspector = new Session();
-            inspector.connect();
-            await inspector.post('Profiler.enable');
-            await inspector.post('Profiler.start');
-          } else if (inspector) {
-            const { profile } = await inspector.post('Profiler.stop');
-            fs.writeFileSync(req.file, JSON.stringify(profile));
-            inspector.disconnect();
-            inspector = null;
-          }
-          send({ id: req.id, value: null });
-          return;
-        case 'stop':
-          await fleet?.stop();
-          send({ id: req.id, value: null });
-          process.disconnect();
-          return;
+      try {
+        await answer(req);
+      } catch (err) {
+        send({ id: req.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       }
     })();
   });

@@ -99,7 +99,10 @@ class EditContext {
     return keys || leafList ? matchKey(e, keys, leafList) : null;
   }
 
-  /** Index of the entry in siblings that the edit node addresses, or -1 (findMatch, through the index in long lists). */
+  /**
+   * Index of the entry in siblings that the edit node addresses, or -1 (findMatch, through the index in
+   * long lists: the key comparisons are saved; the entry's position is still found by a scan).
+   */
   find(siblings: XElement[], edit: XElement, parentPath: string, keys: readonly string[] | undefined, leafList: boolean): number {
     if ((!keys && !leafList) || siblings.length < INDEXED_LENGTH) return findMatch(siblings, edit, keys, leafList);
     const m = this.indexOf(siblings, parentPath);
@@ -123,13 +126,12 @@ class EditContext {
   }
 
   /** Removes siblings[at], keeping the index. */
-  removeAt(siblings: XElement[], at: number, parentPath: string): void {
+  removeAt(siblings: XElement[], at: number): void {
     const [gone] = siblings.splice(at, 1);
     const m = this.indexes.get(siblings);
-    if (m) {
-      const k = this.matchKeyOf(gone, parentPath);
-      if (k !== null && m.get(k) === gone) m.delete(k);
-    }
+    // Its key was recorded when it was indexed or added (no schema look-up again).
+    const k = m ? this.keys.get(gone) : undefined;
+    if (m && k !== undefined && m.get(k) === gone) m.delete(k);
   }
 
   /** Appends e to siblings, keeping the index. */
@@ -281,10 +283,10 @@ function applyNode(ctx: EditContext, siblings: XElement[], edit: XElement, paren
         ctx.fail('data-missing', xpath, `cannot delete ${edit.name}: it does not exist`);
         return;
       }
-      ctx.removeAt(siblings, at, parentPath);
+      ctx.removeAt(siblings, at);
       return;
     case 'remove':
-      if (exists) ctx.removeAt(siblings, at, parentPath);
+      if (exists) ctx.removeAt(siblings, at);
       return;
     case 'none':
       if (!exists) {

@@ -520,8 +520,17 @@ export class NetconfDriver implements SouthboundDriver {
   async reconcileMany(items: readonly { serviceId: string; finish: (tx: Queryable) => Promise<void> }[]): Promise<unknown[]> {
     const out: unknown[] = items.map(() => undefined);
     // One convergence per service at a time: a service listed twice waits for its first run.
-    const first = items.filter((it, k) => items.findIndex((x) => x.serviceId === it.serviceId) === k);
-    let pending = items.map((_, k) => k).filter((k) => first.includes(items[k]));
+    const seen = new Set<string>();
+    const firsts: number[] = [];
+    const rest: number[] = [];
+    items.forEach((it, k) => {
+      if (seen.has(it.serviceId)) rest.push(k);
+      else {
+        seen.add(it.serviceId);
+        firsts.push(k);
+      }
+    });
+    let pending = firsts;
     for (let round = 0; round < 5 && pending.length > 0; round++) {
       const ids = pending.map((k) => items[k].serviceId);
       const keys = await this.serial(ids, () => this.bringInLine(ids));
@@ -552,7 +561,6 @@ export class NetconfDriver implements SouthboundDriver {
       pending = again.sort((a, b) => a - b);
     }
     for (const k of pending) out[k] = new DriverUnavailableError(`the design of ${items[k].serviceId} kept changing while it was being configured`);
-    const rest = items.map((_, k) => k).filter((k) => !first.includes(items[k]));
     if (rest.length > 0) {
       const later = await this.reconcileMany(rest.map((k) => items[k]));
       rest.forEach((k, j) => (out[k] = later[j]));

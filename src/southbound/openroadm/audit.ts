@@ -97,26 +97,10 @@ export interface AuditOptions {
 
 type Line = { name: string; frequencyThz: string | null; circuitId: string | null };
 
-/**
- * A configuration's connections and lines, read once per configuration: the changes of one commit
- * (a restoration's hundreds of services on a hub ROADM) each audit the same read-back, and reading
- * it per change made the read-backs' audits quadratic. Configurations are never changed once read.
- */
-const readOnce = new WeakMap<readonly XElement[], { running: RunningConnection[]; byName: Map<string, RunningConnection>; lines: Map<string, Line> }>();
-
-function read(config: readonly XElement[]) {
-  let r = readOnce.get(config);
-  if (!r) {
-    const running = runningConnections(config);
-    r = { running, byName: new Map(running.map((c) => [c.name, c])), lines: runningLines(config) };
-    readOnce.set(config, r);
-  }
-  return r;
-}
-
 /** Expected versus configured on one device. */
 export function auditDevice(nodeId: string, expected: { connections: readonly ExpectedConnection[]; lines?: readonly ExpectedLine[] }, config: readonly XElement[], opts: AuditOptions = {}): DeviceAudit {
-  const { running, byName, lines } = read(config);
+  const running = runningConnections(config);
+  const byName = new Map(running.map((c) => [c.name, c]));
   const want = new Set(expected.connections.map((c) => c.name));
   const audit: DeviceAudit = { nodeId, missing: [], extra: [], different: [], missingLines: [], differentLines: [] };
   for (const e of expected.connections) {
@@ -135,6 +119,7 @@ export function auditDevice(nodeId: string, expected: { connections: readonly Ex
   }
   const scope = opts.inScope ?? (() => true);
   for (const a of running) if (!want.has(a.name) && scope(a)) audit.extra.push(a);
+  const lines = runningLines(config);
   for (const e of expected.lines ?? []) {
     const a = lines.get(e.name);
     if (!a) {
