@@ -209,6 +209,7 @@ test('property: any interleaving of lighting, turning off and asking GSNR (sums 
 });
 
 test('property: a window of the state (during) judges waves, neighbours, GSNRs and the weakest lightpath on spans as a state of only the channels lit in the window, through tentative lighting and turning off', () => {
+  let below = 0;
   const chan = fc.record({ slot: fc.integer({ min: 0, max: 95 }), fromH: fc.integer({ min: 0, max: 100 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }), mask: fc.integer({ min: 1, max: 15 }) });
   fc.assert(
     fc.property(
@@ -223,7 +224,7 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
           const ids = models.filter((_, i) => (mask >> i) & 1).map((m) => m.id);
           return ids.length > 0 ? ids : [models[0].id];
         };
-        const lps = chans.map((c, k) => ({ id: `lp${k}`, spanIds: onSpans(c.mask), frequencyHz: 191.35e12 + c.slot * 50e9, baudRateHz: 32e9, thresholdDb: 8 + (c.slot % 5) }));
+        const lps = chans.map((c, k) => ({ id: `lp${k}`, spanIds: onSpans(c.mask), frequencyHz: 191.35e12 + c.slot * 50e9, baudRateHz: 32e9, thresholdDb: 8 + (c.slot % 17) }));
         const window = { fromMs: w.fromH, toMs: w.hours === null ? null : w.fromH + w.hours };
         const lit = (c: (typeof chans)[number]) => c.fromH < (window.toMs ?? Infinity) && (c.hours === null || c.fromH + c.hours > window.fromMs);
         const all = new LineSystemState(models);
@@ -248,6 +249,7 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
           const sp = onSpans(mask);
           const want = weakest(oracle, sp);
           const got = view.weakestOn(sp);
+          if (want !== null) below++;
           assert.equal(got === null, want === null);
           if (got !== null) assert.ok(Math.abs(got.marginDb - (want as number)) < 1e-9);
           const full = all.weakestOn(sp);
@@ -268,6 +270,17 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
           assert.deepEqual([...got.neighbours.keys()].sort(), [...want.neighbours.keys()].sort());
           for (const [id, g] of want.neighbours) assert.ok(Math.abs((got.neighbours.get(id) as number) - g) < 1e-9, id);
           assert.equal(got.worst?.id ?? null, want.worst?.id ?? null);
+          // Only the worst neighbour (a planner's question): the same one, exactly, summed only where
+          // its bound in the state itself (every channel, whenever lit) could make it the worst.
+          const worstOnly = view.evaluate(wave, { neighbours: 'worst' });
+          assert.equal(worstOnly.neighbours.size, 0);
+          assert.equal(worstOnly.worst?.id ?? null, want.worst?.id ?? null);
+          if (want.worst !== null) assert.ok(Math.abs((worstOnly.worst as { marginDb: number }).marginDb - want.worst.marginDb) < 1e-9);
+          assert.ok(Math.abs(worstOnly.gsnrDb - want.gsnrDb) < 1e-9);
+          // Alone: as on spans where nothing else is lit, so never worse than among the channels.
+          const alone = view.evaluate(wave, { alone: true });
+          const empty = new LineSystemState(models).evaluate(wave);
+          assert.ok(Math.abs(alone.gsnrDb - empty.gsnrDb) < 1e-9 && alone.gsnrDb >= got.gsnrDb - 1e-12 && alone.worst === null);
           // Lit tentatively through the window: the next judgements see it, as the oracle's do.
           if (x.keep) {
             view.add(wave);
@@ -299,6 +312,7 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
     ),
     { numRuns: 80 },
   );
+  assert.ok(below > 20, `some lightpaths are below their thresholds in the window (${below})`);
 });
 
 test('property: NLI scales as P³ in the closed form (all launch powers × k ⇒ NLI × k³)', () => {
@@ -342,4 +356,39 @@ test('property: the one-logarithm asinh difference of the hot loop equals Math.a
     }),
     { numRuns: 2000 },
   );
+});
+
+test('in a window, the worst neighbour and the weakest lightpath are found exactly even when the state itself (the bound) ranks them the other way round', () => {
+  // A is on a span crowded only outside the window (its bound is far below its window GSNR); B is on a
+  // span whose few other channels are all in the window (its bound is its window GSNR). In the window B
+  // is the worse; by the bound, A. A search that stopped at the first exact sum would name A.
+  const models = ['s0', 's1'].map((id) => planSpan({ id, lengthKm: 400, launchPowerDbm: 3 }));
+  const window = { fromMs: 0, toMs: 10 };
+  const outside = { fromMs: 100, toMs: 200 };
+  const a = { id: 'A', spanIds: ['s0'], frequencyHz: 192e12, baudRateHz: 32e9 };
+  const b = { id: 'B', spanIds: ['s1'], frequencyHz: 192e12, baudRateHz: 32e9 };
+  const crowd = Array.from({ length: 60 }, (_, k) => ({ id: `o${k}`, spanIds: ['s0'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }));
+  const few = Array.from({ length: 3 }, (_, k) => ({ id: `w${k}`, spanIds: ['s1'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }));
+  // Window GSNRs of A and B, from states of the window's channels only.
+  const inWindow = new LineSystemState(models);
+  for (const lp of [a, b, ...few]) inWindow.add(lp);
+  const gA = inWindow.gsnrDb('A');
+  const gB = inWindow.gsnrDb('B');
+  const state = new LineSystemState(models);
+  state.add({ ...a, thresholdDb: gA + 0.5 });
+  state.add({ ...b, thresholdDb: gB + 1 });
+  for (const lp of crowd) state.add(lp, { during: outside });
+  for (const lp of few) state.add(lp, { during: window });
+  assert.ok(state.gsnrDb('A') - (gA + 0.5) < state.gsnrDb('B') - (gB + 1) - 1, 'the bound ranks A below B');
+  const view = state.during(window);
+  const weakest = view.weakestOn(['s0', 's1']);
+  assert.equal(weakest?.id, 'B');
+  assert.ok(Math.abs((weakest as { marginDb: number }).marginDb + 1) < 1e-9);
+  // A wave on both spans far from every channel: it barely changes their NLI, so B stays the worst.
+  const wave = { id: 'new', spanIds: ['s0', 's1'], frequencyHz: 195e12, baudRateHz: 32e9 };
+  const lazy = view.evaluate(wave, { neighbours: 'worst' });
+  const eager = view.evaluate(wave);
+  assert.equal(eager.worst?.id, 'B');
+  assert.equal(lazy.worst?.id, 'B');
+  assert.ok(Math.abs((lazy.worst as { marginDb: number }).marginDb - (eager.worst as { marginDb: number }).marginDb) < 1e-12);
 });

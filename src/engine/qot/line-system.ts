@@ -483,7 +483,7 @@ export interface LineState {
   input(id: string): LightpathInput | undefined;
   litOn(spanId: string): readonly string[];
   gsnrDb(id: string): number;
-  evaluate(lp: LightpathInput, opts?: { neighbours?: boolean }): LightingEffect;
+  evaluate(lp: LightpathInput, opts?: EvaluateOptions): LightingEffect;
   /**
    * The lit lightpath (tracked, with a threshold) on any of these spans that is already below its
    * threshold, the furthest below (marginDb < 0), or null when none is. A channel lit on those spans
@@ -541,6 +541,27 @@ export interface LpState {
   tracked: boolean;
 }
 
+/**
+ * What evaluate() says of the lit neighbours: every one's new GSNR (true, the default), none (false),
+ * or only the worst one, exactly ('worst': `neighbours` is left empty). 'worst' is what a planner
+ * needs, and it costs far less in a window: a neighbour's GSNR in the state itself (every channel,
+ * whenever lit; kept current by every add and remove) bounds its GSNR in any window from below, so
+ * only the neighbours whose bound could be the worst are summed over the window.
+ */
+export type NeighbourDetail = boolean | 'worst';
+
+/** How evaluate() judges a lightpath. */
+export interface EvaluateOptions {
+  /** What it says of the lit neighbours (default true: every one's new GSNR). */
+  neighbours?: NeighbourDetail;
+  /**
+   * Judge it alone on its spans: no lit channel adds NLI to it, and none is a neighbour. The noise is
+   * then a lower bound of its noise in any state (ASE, its own NLI and the terminals only): what a
+   * planner needs to rule out what cannot close even so, without summing a channel.
+   */
+  alone?: boolean;
+}
+
 /** What lighting a lightpath would do (LineSystemState.evaluate). */
 export interface LightingEffect {
   /** The new lightpath's GSNR, signal bandwidth, dB. */
@@ -551,10 +572,38 @@ export interface LightingEffect {
   perSpanAseInv: Float64Array;
   /** Its transmitter and add/drop inverse SNR (linear). */
   terminalInv: number;
-  /** New GSNR of every lit lightpath sharing a span with it, dB. */
+  /** New GSNR of every lit lightpath sharing a span with it, dB (empty unless asked for: NeighbourDetail). */
   neighbours: Map<string, number>;
   /** The neighbour (with a threshold) left with the least GSNR above its threshold, or null. */
   worst: { id: string; gsnrDb: number; thresholdDb: number; marginDb: number } | null;
+}
+
+/**
+ * The neighbour left with the least margin over its threshold, exactly, from neighbours whose `base`
+ * is a bound (an inverse GSNR at least their window's, so a margin at most their window's): in order
+ * of bound margin, each is summed over the window (`invOf`) until the next bound is above the worst
+ * exact margin found, since no neighbour's exact margin is below its bound's. Ties go to the first
+ * touched, as the eager loop does.
+ */
+function worstExact(touched: readonly LpState[], invOf: (st: LpState) => number): LightingEffect['worst'] {
+  const judged: { st: LpState; bound: number; at: number }[] = [];
+  touched.forEach((st, at) => {
+    const th = st.input.thresholdDb;
+    if (th !== undefined) judged.push({ st, bound: -linToDb(st.base + st.pending) - th, at });
+  });
+  judged.sort((x, y) => x.bound - y.bound || x.at - y.at);
+  let worst: LightingEffect['worst'] = null;
+  let worstAt = Infinity;
+  for (const { st, bound, at } of judged) {
+    if (worst !== null && bound > worst.marginDb) break;
+    const th = st.input.thresholdDb as number;
+    const g = -linToDb(invOf(st) + st.pending);
+    if (worst === null || g - th < worst.marginDb || (g - th === worst.marginDb && at < worstAt)) {
+      worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
+      worstAt = at;
+    }
+  }
+  return worst;
 }
 
 /**
@@ -625,6 +674,21 @@ export class LineSystemState implements LineState {
     st.valid = true;
   }
 
+  /**
+   * Sums now the NLI of a lit lightpath (or, without an id, of every tracked one) instead of when first
+   * needed: a state kept for many plans (the process's lit channels) pays each sum once, when the
+   * channel is lit, and the sums are kept current by every add and remove after that; a windowed
+   * evaluation reads them as bounds (NeighbourDetail 'worst') and a quote does not make them.
+   */
+  sumNli(id?: string): void {
+    if (id === undefined) {
+      for (const st of this.lps.values()) if (st.tracked) this.ensure(st);
+      return;
+    }
+    const st = this.lps.get(id);
+    if (st !== undefined && st.tracked) this.ensure(st);
+  }
+
   /** Current GSNR (signal bandwidth, dB) of a lit lightpath. */
   gsnrDb(id: string): number {
     const lp = this.lps.get(id);
@@ -677,11 +741,15 @@ export class LineSystemState implements LineState {
    * In a window, a lightpath at or above its threshold in the state itself (every channel, whenever
    * lit: at least the window's NLI) is above it in the window too, and its window sum is not made:
    * that sum is most of what a windowed quote costs, and the state's own is kept current by every add.
+   * The others are summed in order of their margin in the state itself (a bound on their margin in
+   * the window) until the next bound is above the worst found.
    */
   private weakestIn(spanIds: readonly string[], window: LitInterval | null, invOf: (st: LpState) => number): { id: string; marginDb: number } | null {
     const from = window?.fromMs ?? -Infinity;
     const to = window?.toMs ?? Infinity;
     let worst: { id: string; marginDb: number } | null = null;
+    const below: { st: LpState; bound: number; at: number }[] = [];
+    const stamp = ++this.stamp;
     for (const sid of spanIds) {
       const s = this.span(sid);
       for (let i = 0; i < s.ids.length; i++) {
@@ -689,11 +757,25 @@ export class LineSystemState implements LineState {
         const th = st.input.thresholdDb;
         if (th === undefined || !st.tracked || (window !== null && !(s.t0[i] < to && s.t1[i] > from))) continue;
         if (window !== null) {
+          if (st.mark === stamp) continue;
+          st.mark = stamp;
           this.ensure(st);
-          if (-linToDb(st.inv) >= th) continue;
+          const bound = -linToDb(st.inv) - th;
+          if (bound < 0) below.push({ st, bound, at: below.length });
+          continue;
         }
         const margin = -linToDb(invOf(st)) - th;
         if (margin < 0 && (worst === null || margin < worst.marginDb)) worst = { id: st.input.id, marginDb: margin };
+      }
+    }
+    below.sort((x, y) => x.bound - y.bound || x.at - y.at);
+    let worstAt = Infinity;
+    for (const { st, bound, at } of below) {
+      if (worst !== null && bound > worst.marginDb) break;
+      const margin = -linToDb(invOf(st)) - (st.input.thresholdDb as number);
+      if (margin < 0 && (worst === null || margin < worst.marginDb || (margin === worst.marginDb && at < worstAt))) {
+        worst = { id: st.input.id, marginDb: margin };
+        worstAt = at;
       }
     }
     return worst;
@@ -703,8 +785,8 @@ export class LineSystemState implements LineState {
    * What lighting `lp` would do, without changing anything: its GSNR (with its per-span inverse SNR)
    * and the new GSNR of every lit lightpath sharing a span with it.
    */
-  evaluate(lp: LightpathInput, opts: { neighbours?: boolean } = {}): LightingEffect {
-    return this.evaluateIn(lp, opts.neighbours ?? true, null, (st) => {
+  evaluate(lp: LightpathInput, opts: EvaluateOptions = {}): LightingEffect {
+    return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), null, (st) => {
       this.ensure(st);
       return st.inv;
     });
@@ -715,7 +797,12 @@ export class LineSystemState implements LineState {
    * giving a neighbour's inverse GSNR as that window sees it.
    * @internal LineWindow's
    */
-  evaluateIn(lp: LightpathInput, withNeighbours: boolean, window: LitInterval | null, invOf: (st: LpState) => number): LightingEffect {
+  evaluateIn(lp: LightpathInput, detail: NeighbourDetail | 'alone', window: LitInterval | null, invOf: (st: LpState) => number): LightingEffect {
+    const alone = detail === 'alone';
+    const withNeighbours = detail !== false && !alone;
+    // 'worst' in a window starts every neighbour from its bound (its sum in the state itself: every
+    // channel, whenever lit, so at least the window's) and sums the window only where it matters.
+    const lazy = detail === 'worst' && window !== null;
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
     const from = window?.fromMs ?? -Infinity;
     const to = window?.toMs ?? Infinity;
@@ -734,7 +821,7 @@ export class LineSystemState implements LineState {
       const gj = gamma(m, lp.frequencyHz);
       perSpanAseInv[k] = this.aseInverse(s, lp);
       let inv = perSpanAseInv[k] + pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
-      for (let i = 0; i < s.ids.length; i++) {
+      for (let i = 0; i < (alone ? 0 : s.ids.length); i++) {
         if (window !== null && !(s.t0[i] < to && s.t1[i] > from)) continue;
         inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
         if (!withNeighbours) continue;
@@ -742,7 +829,7 @@ export class LineSystemState implements LineState {
         if (!st.tracked) throw new RangeError(`lightpath ${st.input.id} on span ${lp.spanIds[k]} was lit untracked: this state cannot judge waves there`);
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         if (st.mark !== stamp) {
-          st.base = invOf(st);
+          st.base = lazy ? this.boundInv(st) : invOf(st);
           st.mark = stamp;
           st.pending = 0;
           touched.push(st);
@@ -754,13 +841,22 @@ export class LineSystemState implements LineState {
     }
     const neighbours = new Map<string, number>();
     let worst: LightingEffect['worst'] = null;
-    for (const st of touched) {
-      const g = -linToDb(st.base + st.pending);
-      neighbours.set(st.input.id, g);
-      const th = st.input.thresholdDb;
-      if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
+    if (lazy) worst = worstExact(touched, invOf);
+    else {
+      for (const st of touched) {
+        const g = -linToDb(st.base + st.pending);
+        if (detail === true) neighbours.set(st.input.id, g);
+        const th = st.input.thresholdDb;
+        if (th !== undefined && (worst === null || g - th < worst.marginDb)) worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
+      }
     }
     return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
+  }
+
+  /** A tracked lightpath's inverse GSNR in the state itself: every channel on its spans, whenever lit. */
+  private boundInv(st: LpState): number {
+    this.ensure(st);
+    return st.inv;
   }
 
   /**
@@ -952,7 +1048,7 @@ export class LineSystemState implements LineState {
       },
       evaluate: (lp, opts = {}) => {
         fresh();
-        return this.evaluateIn(lp, opts.neighbours ?? true, window, invOf);
+        return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), window, invOf);
       },
       weakestOn: (spanIds) => {
         fresh();

@@ -194,6 +194,10 @@ export class LitChannels {
     this.nextExpiryMs = Infinity;
     for (const r of rows) if (inWindow(r, window)) this.keep(r);
     for (const [id, lp] of this.inflight) if (!state.has(id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
+    // Every lit lightpath's NLI summed once here and kept current by each change after: windowed
+    // quotes read them as bounds, and summing each on first use made a quote's first look at a route
+    // several times slower than the next.
+    state.sumNli();
     this.view = view;
     this.state = state;
     this.version = version;
@@ -264,7 +268,10 @@ export class LitChannels {
     const have = state.input(id);
     if (have && want && sameLightpath(have, want)) return;
     if (have) state.remove(id);
-    if (want) state.add(want);
+    if (want) {
+      state.add(want);
+      state.sumNli(want.id);
+    }
     if (rows.length === 0 && ids) this.byLp.delete(id);
   }
 
@@ -326,7 +333,10 @@ export class LitChannels {
     for (const lp of lps) {
       this.inflight.set(lp.id, lp);
       const st = this.state;
-      if (st !== null && !st.has(lp.id) && lp.spanIds.every((sid) => st.hasSpan(sid))) st.add(lp);
+      if (st !== null && !st.has(lp.id) && lp.spanIds.every((sid) => st.hasSpan(sid))) {
+        st.add(lp);
+        st.sumNli(lp.id);
+      }
     }
   }
 
