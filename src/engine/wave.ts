@@ -315,19 +315,12 @@ function stateChanged(memo: PlanMemo): void {
   memo.weakest.clear();
 }
 
-function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
-  const g = net.g;
+/**
+ * The segment's occupancy in its reference grid and the channel's candidate start slots there, in
+ * preference order (memoized per planWave call: modes of one width share them).
+ */
+function freeStarts(net: WaveNetwork, layers: readonly SpectrumGrid[], path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, memo: PlanMemo): { o: SegmentOcc; n: number; starts: number[] } {
   const spans = path.spans.slice(from, to);
-  const spanIds = spans.map((e) => g.spanIds[e]);
-  const band = commonBand(net, spans);
-  if (band === null) {
-    return { ok: false, reason: `the line systems of spans ${spans.map((e) => g.spanIds[e]).join(', ')} share no spectrum (their bands do not overlap), so no channel can cross them without a regenerator` };
-  }
-  const { cd, pmd } = impairments(state, g, spans);
-  const required = requiredOsnrDb(mode, cd, pmd);
-  if (!Number.isFinite(required)) return { ok: false, reason: `${mode.id} cannot cross ${Math.round(cd)} ps/nm of dispersion / ${pmd.toFixed(1)} ps of PMD` };
-  const baudHz = mode.baudRateGbd * 1e9;
-  const threshold = toSignalBandwidthDb(required, baudHz);
   const occKey = `${from}:${to}`;
   let o = memo.occ.get(occKey);
   if (o === undefined) {
@@ -352,7 +345,7 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     o = { ref, groups, pairs, groupOcc };
     memo.occ.set(occKey, o);
   }
-  const { ref, groups, pairs, groupOcc } = o;
+  const { ref, groupOcc } = o;
   const n = Math.ceil(mode.channelWidthGhz / ref.widthGhz - 1e-9);
   const allowed = (p: number) => req.allowPair === undefined || req.allowPair(p);
   // Feasible in spectrum: the reference slots are clear on the path, and each group has one allowed pair clear over all of them.
@@ -375,6 +368,30 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     starts = candidateStarts(ref.slots, n, req.fromTop ?? false, MAX_STARTS, fits);
     memo.starts.set(startsKey, starts);
   }
+  return { o, n, starts };
+}
+
+/** Whether the mode's channel has any free start on the segment (placeSegment's spectrum test alone). */
+function hasSpectrum(net: WaveNetwork, layers: readonly SpectrumGrid[], path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, memo: PlanMemo): boolean {
+  return commonBand(net, path.spans.slice(from, to)) !== null && freeStarts(net, layers, path, from, to, mode, req, memo).starts.length > 0;
+}
+
+function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
+  const g = net.g;
+  const spans = path.spans.slice(from, to);
+  const spanIds = spans.map((e) => g.spanIds[e]);
+  const band = commonBand(net, spans);
+  if (band === null) {
+    return { ok: false, reason: `the line systems of spans ${spans.map((e) => g.spanIds[e]).join(', ')} share no spectrum (their bands do not overlap), so no channel can cross them without a regenerator` };
+  }
+  const { cd, pmd } = impairments(state, g, spans);
+  const required = requiredOsnrDb(mode, cd, pmd);
+  if (!Number.isFinite(required)) return { ok: false, reason: `${mode.id} cannot cross ${Math.round(cd)} ps/nm of dispersion / ${pmd.toFixed(1)} ps of PMD` };
+  const baudHz = mode.baudRateGbd * 1e9;
+  const threshold = toSignalBandwidthDb(required, baudHz);
+  const { o, n, starts } = freeStarts(net, layers, path, from, to, mode, req, memo);
+  const { ref, groups, pairs, groupOcc } = o;
+  const occKey = `${from}:${to}`;
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
   // A neighbour already below its threshold refuses every frequency (each evaluation would say so,
   // after summing every neighbour's NLI): on a full calendar judged over a window, most refusals were
@@ -433,7 +450,8 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
     const evalKey = `${from}:${to}:${centerGhz}:${baudHz}:${lp.txOsnrDb}`;
     let eff = memo.evals.get(evalKey);
     if (eff === undefined) {
-      eff = state.evaluate(lp);
+      // Only the worst neighbour is judged (and reported): the others' GSNR is not needed.
+      eff = state.evaluate(lp, { neighbours: 'worst' });
       memo.evals.set(evalKey, eff);
     }
     const short = threshold + req.marginDb - eff.gsnrDb;
@@ -509,31 +527,19 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     if (t.ok) return { ok: true, plan: { mode, regenNodes: [], segments: [t.segment as WaveSegmentPlan] } };
     reason ||= t.reason;
   }
-  // Regenerated: per mode, the fewest regenerators that close every segment at a probe frequency.
-  const canRegen = (i: number) => net.roadm[path.nodes[i]] === 1 && (req.regenAt?.(path.nodes[i]) ?? true);
-  const candidates: { mode: TransceiverModeSpec; cuts: number[] }[] = [];
-  for (const mode of modes) {
-    const hop = probeHops(net, state, path, mode, memo);
-    if (hop === null) continue;
-    const prefix = [0];
-    for (const h of hop.perSpan) prefix.push(prefix[prefix.length - 1] + h);
-    const cd = [0];
-    const pmd2 = [0];
-    for (const e of path.spans) {
-      const m = state.model(g.spanIds[e]);
-      cd.push(cd[cd.length - 1] + m.cdPsPerNm);
-      pmd2.push(pmd2[pmd2.length - 1] + m.pmdPs * m.pmdPs);
-    }
-    const plan = placeRegenerators(n, canRegen, (i, j) => {
-      const th = thresholdDb(mode, cd[j] - cd[i], Math.sqrt(pmd2[j] - pmd2[i]));
-      return Number.isFinite(th) && -linToDb(hop.terminal + prefix[j] - prefix[i]) >= th + req.marginDb;
-    });
-    if (plan !== null && plan.sites.length > 0) candidates.push({ mode, cuts: plan.sites });
-  }
-  candidates.sort((a, b) => a.cuts.length - b.cuts.length || a.mode.channelWidthGhz - b.mode.channelWidthGhz);
+  // Regenerated: per mode, the fewest regenerators that close every segment at a probe frequency,
+  // tried fewest first (then narrowest, then in mode order).
+  const candidates = regenCandidates(net, state, path, modes, req, memo);
   let regenReason = '';
+  let tried = 0;
   for (const c of candidates) {
+    tried++;
     const bounds = [0, ...c.cuts, n];
+    // Segments lie on different spans, so one with no free spectrum fails the candidate whatever the
+    // others do: once the first failed candidate has given its reason, such a candidate is passed over
+    // before any of its segments is evaluated (a long 400G path tried dozens of GSNR evaluations for
+    // candidates whose last segment had no spectrum).
+    if (regenReason && bounds.some((b, k) => k + 1 < bounds.length && !hasSpectrum(net, layers, path, b, bounds[k + 1], c.mode, req, memo))) continue;
     const placed: WaveSegmentPlan[] = [];
     let failed = '';
     for (let k = 0; k + 1 < bounds.length && !failed; k++) {
@@ -548,30 +554,102 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     regenReason ||= `with ${c.mode.id} regenerated at ${c.cuts.map((i) => g.nodeIds[path.nodes[i]]).join(', ')}: ${failed}`;
   }
   if (regenReason) reason += `; ${regenReason}`;
-  if (candidates.length === 0 && path.spans.length > 1) {
+  if (tried === 0 && path.spans.length > 1) {
     const sites = path.nodes.slice(1, -1).filter((v) => net.roadm[v] === 1).map((v) => g.nodeIds[v]);
     reason += sites.length > 0 ? `; regenerators at ${sites.join(', ')} do not close it either` : '; no ROADM site on the path can host a regenerator';
   }
   return { ok: false, reason };
 }
 
-/** Per-span inverse SNR of a channel of the mode along the whole path at one frequency: the middle of the first span's band. */
-function probeHops(net: WaveNetwork, state: LineState, path: Path, mode: TransceiverModeSpec, memo: PlanMemo): { perSpan: Float64Array; terminal: number } | null {
+/**
+ * Per-span inverse SNR of a channel of the mode along the whole path at one frequency: the middle of
+ * the first span's band; `alone`: as if no other channel were lit (a lower bound of the noise).
+ */
+function probeHops(net: WaveNetwork, state: LineState, path: Path, mode: TransceiverModeSpec, memo: PlanMemo, alone = false): { perSpan: Float64Array; terminal: number } | null {
   const g = net.g;
   const gr = net.grids[path.spans[0]] as SpanGrid;
   const centreGhz = gr.startFrequencyGhz + (gr.slotCount * gr.slotWidthGhz) / 2;
   // Modes of one baud rate and transmitter OSNR probe the same channel: evaluate it once per state.
-  const key = `probe:${mode.baudRateGbd}:${txOsnrOf(mode)}`;
+  const key = `probe:${mode.baudRateGbd}:${txOsnrOf(mode)}:${alone ? 1 : 0}`;
   let eff = memo.evals.get(key);
   if (eff === undefined) {
     eff = state.evaluate(
       { id: `\u0000probe`, spanIds: path.spans.map((e) => g.spanIds[e]), frequencyHz: centreGhz * 1e9, baudRateHz: mode.baudRateGbd * 1e9, txOsnrDb: txOsnrOf(mode) },
       // Only its own per-span noise is read: the neighbours' GSNR is not.
-      { neighbours: false },
+      { neighbours: false, alone },
     );
     memo.evals.set(key, eff);
   }
   return { perSpan: eff.perSpanInv, terminal: eff.terminalInv };
+}
+
+/** A mode and its regenerator sites (indices into the path's nodes). */
+export interface RegenCandidate {
+  mode: TransceiverModeSpec;
+  cuts: number[];
+}
+
+/**
+ * The fewest regenerators (at least one) that close every segment of the mode at the probe frequency,
+ * or null: `alone` judges the probe without the lit channels (fewer cuts, or the same: a lower bound).
+ */
+function regenCuts(net: WaveNetwork, state: LineState, path: Path, mode: TransceiverModeSpec, req: WaveRequest, memo: PlanMemo, alone: boolean): number[] | null {
+  const g = net.g;
+  const hop = probeHops(net, state, path, mode, memo, alone);
+  if (hop === null) return null;
+  const prefix = [0];
+  for (const h of hop.perSpan) prefix.push(prefix[prefix.length - 1] + h);
+  const cd = [0];
+  const pmd2 = [0];
+  for (const e of path.spans) {
+    const m = state.model(g.spanIds[e]);
+    cd.push(cd[cd.length - 1] + m.cdPsPerNm);
+    pmd2.push(pmd2[pmd2.length - 1] + m.pmdPs * m.pmdPs);
+  }
+  // The bound closes a little more than it must, so rounding cannot make it close less than the exact.
+  const slackDb = alone ? BOUND_SLACK_DB : 0;
+  const plan = placeRegenerators(path.spans.length, (i) => net.roadm[path.nodes[i]] === 1 && (req.regenAt?.(path.nodes[i]) ?? true), (i, j) => {
+    const th = thresholdDb(mode, cd[j] - cd[i], Math.sqrt(pmd2[j] - pmd2[i]));
+    return Number.isFinite(th) && -linToDb(hop.terminal + prefix[j] - prefix[i]) >= th + req.marginDb - slackDb;
+  });
+  return plan === null ? null : plan.sites;
+}
+
+/** dB the lower bound of regenCuts is loosened by against rounding. */
+const BOUND_SLACK_DB = 1e-9;
+
+/**
+ * The regenerated candidates in the order they are tried: fewest regenerators, then narrowest, then
+ * mode order, each with at least one regenerator. Judged with the lit channels, a mode's probe sums
+ * every channel on the path; judged alone its cuts are a lower bound (more noise never closes a
+ * segment that less noise does not), so a mode is probed with the channels only when its bound could
+ * place it before the next candidate already known. The order is the one all modes probed would give.
+ */
+export function* regenCandidates(net: WaveNetwork, state: LineState, path: Path, modes: readonly TransceiverModeSpec[], req: WaveRequest, memo: PlanMemo = newMemo()): Generator<RegenCandidate> {
+  type Keyed = { mode: TransceiverModeSpec; cuts: number; width: number; at: number };
+  const order = (x: Keyed, y: Keyed): number => x.cuts - y.cuts || x.width - y.width || x.at - y.at;
+  const bounds: Keyed[] = [];
+  modes.forEach((mode, at) => {
+    const cuts = regenCuts(net, state, path, mode, req, memo, true);
+    // Null alone: it does not close even without the other channels.
+    if (cuts !== null) bounds.push({ mode, cuts: cuts.length, width: mode.channelWidthGhz, at });
+  });
+  bounds.sort(order);
+  const known: (Keyed & { sites: number[] })[] = [];
+  let next = 0;
+  for (;;) {
+    const first = known.reduce<(Keyed & { sites: number[] }) | null>((b, k) => (b === null || order(k, b) < 0 ? k : b), null);
+    // A mode whose bound is not after the first known candidate could come before it: probe it.
+    if (next < bounds.length && (first === null || order(bounds[next], first) < 0)) {
+      const b = bounds[next++];
+      const sites = regenCuts(net, state, path, b.mode, req, memo, false);
+      if (sites !== null && sites.length > 0) known.push({ ...b, cuts: sites.length, sites });
+      continue;
+    }
+    if (first === null) return;
+    known.splice(known.indexOf(first), 1);
+    yield { mode: first.mode, cuts: first.sites };
+  }
 }
 
 /** Lights a plan's segments in a state (after unlightWave, or in another state). */

@@ -15,9 +15,10 @@ import fc from 'fast-check';
 import type { Network, Site, Span } from '../../src/domain/network.js';
 import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
 import { makePath } from '../../src/engine/graph.js';
-import { pathGsnr, type LightpathInput, type LineSystemState } from '../../src/engine/qot/line-system.js';
+import { LineSystemState, pathGsnr, type LightpathInput } from '../../src/engine/qot/line-system.js';
 import type { SpectrumGrid } from '../../src/engine/spectrum.js';
-import { clearStarts, occupyWave, physicsPlacer, planWave, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
+import { clearStarts, modesForBandwidth, occupyWave, physicsPlacer, planWave, regenCandidates, thresholdDb, txOsnrOf, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
+import { placeRegenerators } from '../../src/engine/qot/regenerators.js';
 import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
 import { emptyLineState, physicsOf } from '../../src/services/ordering/physics.js';
 import { baseLayers } from '../../src/services/ordering/planner.js';
@@ -39,7 +40,7 @@ interface Chain {
   huts: boolean[];
 }
 
-function chain(kms: number[], grids: number[], pairs: number[], huts: boolean[]): Chain {
+function chain(kms: number[], grids: number[], pairs: number[], huts: boolean[], launchPowerDbm?: number): Chain {
   const n = kms.length;
   const sites: Site[] = Array.from({ length: n + 1 }, (_, i) => ({
     id: `s${i}`,
@@ -60,7 +61,7 @@ function chain(kms: number[], grids: number[], pairs: number[], huts: boolean[])
     geometry: { type: 'LineString', coordinates: [[-100 + j, 40], [-99 + j, 40]] },
     srlgIds: [],
     cables: [{ id: `c${j}`, strandCount: 24, strandsInUse: 0 }],
-    lineSystem: { fiberPairs: pairs[j], ...ALL_GRIDS[grids[j]] },
+    lineSystem: { fiberPairs: pairs[j], ...ALL_GRIDS[grids[j]], ...(launchPowerDbm !== undefined ? { launchPowerDbm } : {}) },
   }));
   const net: Network = { name: 'chain', sites, spans, srlgs: [] };
   return { view: buildNetworkView(net, 1), huts: sites.map((s) => s.kind === 'amplifier') };
@@ -201,6 +202,74 @@ describe('wave planning by physics', () => {
     );
     assert.ok(planned > 40, `most random requests are planned (${planned})`);
     assert.ok(regenerated > 0, 'some need a regenerator');
+  });
+
+  test('property: regenerated candidates come fewest regenerators first, then narrowest, then in mode order, as probing every mode among the lit channels gives (modes are probed alone first)', () => {
+    let compared = 0;
+    let reordered = 0;
+    // Many neighbours: their NLI must change some mode's regenerator count for the order to be tested.
+    const crowded = arbChain.chain((r) =>
+      fc
+        .tuple(fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), gbps: fc.constantFrom(100, 200, 400), top: fc.boolean() }), { minLength: 10, maxLength: 60 }), fc.constantFrom(0, 3, 6))
+        .map(([neighbours, launchPowerDbm]) => ({ ...r, neighbours, launchPowerDbm })),
+    );
+    fc.assert(
+      fc.property(crowded, (r) => {
+        const n = r.n;
+        const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1), r.launchPowerDbm);
+        const { net } = physicsOf(c.view);
+        const layers = baseLayers(c.view);
+        const state = emptyLineState(c.view);
+        const g = c.view.graph;
+        r.neighbours.forEach((nb, k) => {
+          const a = Math.min(nb.from % n, nb.to % n);
+          const b = Math.max(nb.from % n, nb.to % n) + 1;
+          const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
+          const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
+          if (res.ok) occupyWave(layers, res.plan);
+        });
+        const path = wholePath(c.view);
+        const req = { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb };
+        const modes = modesForBandwidth(r.gbps);
+        // Brute force: every mode probed among the lit channels at the first span's band centre, its
+        // fewest regenerators placed, those with at least one sorted by count, width and mode order.
+        const grid = c.view.spans[path.spans[0]].lineSystem as SpanGrid;
+        const centreHz = (grid.startFrequencyGhz + (grid.slotCount * grid.slotWidthGhz) / 2) * 1e9;
+        const spanIds = path.spans.map((e) => g.spanIds[e]);
+        const want = modes
+          .map((mode, at) => {
+            const eff = state.evaluate({ id: 'probe', spanIds, frequencyHz: centreHz, baudRateHz: mode.baudRateGbd * 1e9, txOsnrDb: txOsnrOf(mode) }, { neighbours: false });
+            const models = spanIds.map((id) => state.model(id));
+            const plan = placeRegenerators(n, (i) => net.roadm[path.nodes[i]] === 1, (i, j) => {
+              let inv = eff.terminalInv;
+              let cd = 0;
+              let pmd2 = 0;
+              for (let k = i; k < j; k++) {
+                inv += eff.perSpanInv[k];
+                cd += models[k].cdPsPerNm;
+                pmd2 += models[k].pmdPs ** 2;
+              }
+              const th = thresholdDb(mode, cd, Math.sqrt(pmd2));
+              return Number.isFinite(th) && -10 * Math.log10(inv) >= th + r.marginDb;
+            });
+            return { id: mode.id, sites: plan?.sites ?? [], width: mode.channelWidthGhz, at };
+          })
+          .filter((x) => x.sites.length > 0)
+          .sort((x, y) => x.sites.length - y.sites.length || x.width - y.width || x.at - y.at);
+        const got = [...regenCandidates(net, state, path, modes, req)].map((x) => ({ id: x.mode.id, sites: x.cuts }));
+        assert.deepEqual(got, want.map((x) => ({ id: x.id, sites: x.sites })));
+        if (want.length > 1) compared++;
+        // Cases where the candidates' order by their counts alone (no channel lit) is not their order:
+        // the bound alone would try them in the wrong order there.
+        const alone = new LineSystemState(spanIds.map((id) => state.model(id)), state.opts);
+        const aloneCount = new Map([...regenCandidates(net, alone, path, modes, req)].map((x) => [x.mode.id, x.cuts.length]));
+        const byBound = [...want].sort((x, y) => (aloneCount.get(x.id) ?? 0) - (aloneCount.get(y.id) ?? 0) || x.width - y.width || x.at - y.at);
+        if (byBound.map((x) => x.id).join() !== want.map((x) => x.id).join()) reordered++;
+      }),
+      { seed: 2024, numRuns: 300 },
+    );
+    assert.ok(compared > 10, `several requests have more than one regenerated candidate (${compared})`);
+    assert.ok(reordered >= 3, `the lit channels change the order in some requests (${reordered})`);
   });
 
   test('a neighbour already below its threshold refuses the segment at once, and brute force agrees: every frequency would push it further below', () => {
