@@ -41,6 +41,9 @@ export const COUNT_CAP = 16;
 
 const DEFAULT_PERIOD_MS = 30 * 24 * 3_600_000;
 
+/** The longest window (in pieces) availability plans for below the rest of the period. */
+const WINDOW_PIECES_MAX = 64;
+
 /** Ranges held at any instant of [fromMs, toMs). */
 function heldDuring(ranges: readonly st.TimedRange[], fromMs: number, toMs: number | null): st.HeldRange[] {
   return ranges.filter((r) => (toMs === null || r.fromMs < toMs) && (r.toMs === null || r.toMs > fromMs));
@@ -237,53 +240,58 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     }
     return ends[lo];
   };
-  /** Whether a plan fits throughout [a, b): no range held then takes one of its slots, and its waves pass among the channels lit then. */
-  const fitsWindow = (plan: Plan, a: number, b: number): boolean =>
-    !ranges.some((r) => (r.toMs === null || r.toMs > a) && r.fromMs < b && meets(plan, r)) && (!physical || during(lit, spec, a, b, (opts) => stillFits(plan, opts)));
   // Feasibility is monotone in what is held: a plan that fits keeps fitting while nothing added
   // meets it, and where nothing fits, nothing fits until some range is released. So a plan found for
   // one piece is carried as far as it provably fits (fitsThrough), and a piece is planned again only
   // where it stops fitting, or where something was released after an infeasible piece (with a count
   // asked for, every piece is counted). Waves are judged by GSNR, which falls with every channel lit
   // on their spans (never rises: test/qot).
+  /** A plan that fits throughout [a, b) (everything held at any instant of it, every channel lit in it), or null. */
+  const planFor = (a: number, b: number): Plan | null =>
+    during(lit, spec, a, b, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, a, b), trunks: [] }), spec, route, opts, tried));
   let prev: boolean | null = null;
   let witness: Plan | null = null;
   let fitsTo = -Infinity;
+  /** Whether the rest of the period was planned at once and did not fit (tried once: the rest is the busier part after that). */
+  let restFailed = false;
+  /** Pieces the last plan was made for. */
+  let lastFit = WINDOW_PIECES_MAX / 4;
   for (const piece of sweep(start, end, ranges)) {
     let feasible: boolean;
     let count: number | undefined;
     if (!q.count && witness && piece.b <= fitsTo) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
     else if (!q.count && witness && (fitsTo = fitsThrough(witness, piece.a)) > piece.a) feasible = true;
-    else {
+    else if (q.count) {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
-      if (q.count) {
-        count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
-        feasible = count > 0;
-      } else {
-        witness = during(lit, spec, piece.a, piece.b, (opts, tried) => fitsOn(view, occ, spec, route, opts, tried));
-        feasible = witness !== null;
+      count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
+      feasible = count > 0;
+    } else {
+      // Planned again here: for the longest window a plan fits, tried longest first. A plan made for
+      // a window (everything held at any instant of it, every channel lit in it) fits each piece
+      // inside it and is not soon met by a range that starts later; a plan for the piece alone takes
+      // the lowest frequency free now, which a later booking soon takes, and was planned again a
+      // few pieces on (a feasible month of a busy route was fifty plans). A window that fits is
+      // planned once (planning stops at the first fit); one that does not tries every candidate,
+      // mode and frequency, so the lengths start from four times the last that fitted.
+      const first = ends.indexOf(piece.b);
+      const left = ends.length - first;
+      const lengths: number[] = [];
+      for (let n = Math.min(WINDOW_PIECES_MAX, lastFit * 4); n > 1; n = Math.floor(n / 4)) if (n < left) lengths.push(n);
+      if (!restFailed && left > 1) lengths.unshift(left);
+      lengths.push(1);
+      witness = null;
+      for (const n of lengths) {
+        witness = planFor(piece.a, ends[first + n - 1]);
         if (witness) {
-          // Planned for this piece, so it fits at least this piece. A plan made for a longer window
-          // (everything held at any instant of it, every channel lit in it) fits each piece inside it
-          // and is not soon met by a range that starts later: windows of 4, 16, 64… pieces are tried
-          // while one fits. The plan in hand is checked first (its slots against the ranges, its waves
-          // among the window's channels): planning again, which tries every candidate, mode and
-          // frequency before it gives up, was most of an availability call's time.
-          fitsTo = piece.b;
-          const first = ends.indexOf(piece.b);
-          let plan: Plan = witness;
-          for (let n = 4; first + n < ends.length; n *= 4) {
-            const to = ends[first + n];
-            const longer = fitsWindow(plan, piece.a, to) ? plan : during(lit, spec, piece.a, to, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, piece.a, to), trunks: [] }), spec, route, opts, tried));
-            if (!longer) break;
-            plan = longer;
-            fitsTo = to;
-          }
-          witness = plan;
-          fitsTo = Math.max(fitsTo, fitsThrough(plan, piece.a));
+          fitsTo = ends[first + n - 1];
+          lastFit = n;
+          break;
         }
+        if (n === left) restFailed = true;
       }
+      feasible = witness !== null;
+      if (witness) fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a));
     }
     prev = feasible;
     const last = timed[timed.length - 1];
@@ -305,7 +313,7 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
   try {
     for (const lp of plan.lightpaths) {
       if (lp.thresholdDb === undefined) return false;
-      const eff = state.evaluate(lp);
+      const eff = state.evaluate(lp, { neighbours: 'worst' });
       if (eff.gsnrDb < lp.thresholdDb + opts.qot.marginDb || (eff.worst !== null && eff.worst.marginDb < 0)) return false;
       state.add(lp);
       lit.push(lp.id);
