@@ -218,7 +218,8 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
       fc.record({ fromH: fc.integer({ min: 0, max: 150 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }) }),
       fc.array(fc.record({ slot: fc.integer({ min: 0, max: 95 }), mask: fc.integer({ min: 1, max: 15 }), keep: fc.boolean() }), { minLength: 1, maxLength: 4 }),
       fc.record({ fromH: fc.integer({ min: 0, max: 150 }), hours: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }) }),
-      (spans, chans, w, waves, w2) => {
+      fc.option(fc.record({ fromMs: fc.integer({ min: -20, max: 60 }), bucketMs: fc.integer({ min: 1, max: 40 }), count: fc.integer({ min: 3, max: 12 }) }), { nil: null }),
+      (spans, chans, w, waves, w2, buckets) => {
         const models = spans.map((s, k) => planSpan({ id: `s${k}`, ...s }));
         const onSpans = (mask: number) => {
           const ids = models.filter((_, i) => (mask >> i) & 1).map((m) => m.id);
@@ -229,6 +230,13 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
         const lit = (c: (typeof chans)[number]) => c.fromH < (window.toMs ?? Infinity) && (c.hours === null || c.fromH + c.hours > window.fromMs);
         const all = new LineSystemState(models);
         lps.forEach((lp, k) => all.add(lp, { during: { fromMs: chans[k].fromH, toMs: chans[k].hours === null ? null : chans[k].fromH + chans[k].hours } }));
+        // Sums kept by time bucket (the process's lit state): tighter bounds, the same answers. Some
+        // sums are made before the buckets are set (made again then), the others after.
+        if (buckets !== null) {
+          all.sumNli(lps[0].id);
+          all.timeBuckets(buckets);
+          all.sumNli();
+        }
         const view = all.during(window);
         const oracle = new LineSystemState(models);
         lps.forEach((lp, k) => lit(chans[k]) && oracle.add(lp));
@@ -391,4 +399,40 @@ test('in a window, the worst neighbour and the weakest lightpath are found exact
   assert.equal(eager.worst?.id, 'B');
   assert.equal(lazy.worst?.id, 'B');
   assert.ok(Math.abs((lazy.worst as { marginDb: number }).marginDb - (eager.worst as { marginDb: number }).marginDb) < 1e-12);
+});
+
+test('with time buckets, channels wholly outside the window drop out of the bound, and the answers stay exact', () => {
+  const models = ['s0', 's1'].map((id) => planSpan({ id, lengthKm: 400, launchPowerDbm: 3 }));
+  const window = { fromMs: 0, toMs: 10 };
+  const a = { id: 'A', spanIds: ['s0'], frequencyHz: 192e12, baudRateHz: 32e9 };
+  const b = { id: 'B', spanIds: ['s1'], frequencyHz: 192e12, baudRateHz: 32e9 };
+  const inWindow = new LineSystemState(models);
+  inWindow.add(a);
+  inWindow.add(b);
+  const gA = inWindow.gsnrDb('A');
+  const gB = inWindow.gsnrDb('B');
+  for (const [name, buckets] of [
+    ['before', { fromMs: -100, bucketMs: 10, count: 40 }],
+    ['after', { fromMs: 20, bucketMs: 7, count: 30 }],
+    ['both', { fromMs: -50, bucketMs: 5, count: 60 }],
+  ] as const) {
+    const state = new LineSystemState(models);
+    state.timeBuckets(buckets);
+    state.add({ ...a, thresholdDb: gA + 0.5 });
+    state.add({ ...b, thresholdDb: gB + 1 });
+    // Crowds wholly after the window (on s0) and wholly before it (on s1): no channel of either is lit in it.
+    for (let k = 0; k < 60; k++) state.add({ id: `late${k}`, spanIds: ['s0'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }, { during: { fromMs: 100, toMs: 200 } });
+    for (let k = 0; k < 60; k++) state.add({ id: `early${k}`, spanIds: ['s1'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }, { during: { fromMs: -90, toMs: -40 } });
+    state.sumNli();
+    const view = state.during(window);
+    assert.equal(view.weakestOn(['s0'])?.id, 'A', name);
+    assert.ok(Math.abs((view.weakestOn(['s0']) as { marginDb: number }).marginDb + 0.5) < 1e-9, name);
+    assert.equal(view.weakestOn(['s1'])?.id, 'B', name);
+    assert.ok(Math.abs((view.weakestOn(['s1']) as { marginDb: number }).marginDb + 1) < 1e-9, name);
+    const wave = { id: 'new', spanIds: ['s0', 's1'], frequencyHz: 195e12, baudRateHz: 32e9 };
+    const lazy = view.evaluate(wave, { neighbours: 'worst' });
+    const eager = view.evaluate(wave);
+    assert.equal(lazy.worst?.id, eager.worst?.id, name);
+    assert.ok(Math.abs((lazy.worst as { marginDb: number }).marginDb - (eager.worst as { marginDb: number }).marginDb) < 1e-12, name);
+  }
 });

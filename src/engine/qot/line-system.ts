@@ -463,6 +463,8 @@ interface SpanChannels {
   /** When each channel is lit: [t0, t1) in ms (−∞, +∞ when lit without a time). */
   t0: number[];
   t1: number[];
+  /** Bumped by every add and remove on the span (a window's channel lists for it are then stale). */
+  changes: number;
 }
 
 /** When a channel is lit: [fromMs, toMs), toMs null = open-ended. */
@@ -511,6 +513,16 @@ interface ChannelList {
   out: number[];
 }
 
+/**
+ * Time buckets of the sums a state keeps (LineSystemState.timeBuckets): bucket 0 is everything before
+ * fromMs, buckets 1..count−2 are bucketMs each from fromMs, and the last is everything after.
+ */
+export interface TimeBuckets {
+  fromMs: number;
+  bucketMs: number;
+  count: number;
+}
+
 /** Sums shared by windows made one after another, good while the state changes only through them. */
 interface WindowChain {
   sums: Map<LpState, WindowSum>;
@@ -534,6 +546,17 @@ export interface LpState {
    * quotes never sums the NLI of the many lightpaths no plan looks at.
    */
   valid: boolean;
+  /**
+   * With time buckets (LineSystemState.timeBuckets) and inv valid: the NLI in inv from the other
+   * channels by the bucket of their start (byStart) and of their end (byEnd), so a window's sum is
+   * bounded by inv less the buckets wholly outside it.
+   */
+  byStart?: Float64Array;
+  byEnd?: Float64Array;
+  /** windowBound's last answer: the buckets' sum outside [outFrom, outTo) (NaN: none, or the buckets changed since). */
+  outFrom?: number;
+  outTo?: number;
+  out?: number;
   /**
    * False for a channel lit only as noise on the spans a state was built for (see add's `tracked`):
    * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
@@ -620,12 +643,14 @@ export class LineSystemState implements LineState {
   private changes = 0;
   /** The windows made by during(), with their sums (a later window may start from them). */
   private readonly windows = new WeakMap<LineState, WindowChain>();
+  /** The buckets kept sums are split by (timeBuckets), or null. */
+  private buckets: TimeBuckets | null = null;
 
   constructor(
     models: Iterable<SpanModel>,
     readonly opts: LineSystemOptions = DEFAULT_LINE_OPTIONS,
   ) {
-    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], lp: [], t0: [], t1: [] });
+    for (const m of models) this.spans.set(m.id, { model: m, launchW: dbmToWatt(m.launchPowerDbm), ids: [], f: [], b: [], p: [], b2: [], g: [], lp: [], t0: [], t1: [], changes: 0 });
   }
 
   private span(id: string): SpanChannels {
@@ -664,15 +689,76 @@ export class LineSystemState implements LineState {
   private ensure(st: LpState): void {
     if (st.valid) return;
     let inv = st.fixedInv;
+    const bk = this.buckets;
+    if (bk !== null) {
+      st.byStart = new Float64Array(bk.count);
+      st.byEnd = new Float64Array(bk.count);
+    }
     for (const sid of st.input.spanIds) {
       const s = this.span(sid);
       const i = s.lp.indexOf(st);
       const m = s.model;
-      for (let j = 0; j < s.ids.length; j++) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
+      for (let j = 0; j < s.ids.length; j++) {
+        const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
+        inv += x;
+        // Its own channel is in every window it is judged in: never bucketed.
+        if (bk !== null && i !== j) this.bucket(st, s.t0[j], s.t1[j], x);
+      }
     }
     st.inv = inv;
     st.valid = true;
   }
+
+  /** Adds x (a channel lit over [t0, t1)) to a summed lightpath's buckets, when kept. */
+  private bucket(st: LpState, t0: number, t1: number, x: number): void {
+    const bk = this.buckets;
+    if (bk === null || st.byStart === undefined || st.byEnd === undefined) return;
+    const at = (t: number) => (t < bk.fromMs ? 0 : Math.min(bk.count - 1, 1 + Math.floor((t - bk.fromMs) / bk.bucketMs)));
+    st.byStart[at(t0)] += x;
+    st.byEnd[at(t1)] += x;
+    st.outFrom = NaN;
+  }
+
+  /**
+   * Keeps every sum split into time buckets from now on (sums made before are made again), so a
+   * window's neighbour is bounded by its sum less the channels wholly outside the window by bucket,
+   * not by every channel whenever lit (windowBound). Memory: two arrays of `count` per summed lightpath.
+   */
+  timeBuckets(b: TimeBuckets): void {
+    if (!(b.count >= 3 && b.bucketMs > 0)) throw new RangeError('time buckets need count ≥ 3 and bucketMs > 0');
+    this.buckets = { ...b };
+    for (const st of this.lps.values()) {
+      if (!st.valid) continue;
+      st.valid = false;
+      this.ensure(st);
+    }
+  }
+
+  /**
+   * An inverse GSNR at least a tracked lightpath's over any window: its sum in the state itself less,
+   * with time buckets, the channels in buckets wholly after the window (by start) or wholly before it
+   * (by end); those two sets do not meet. A hair above the exact difference against rounding.
+   */
+  private windowBound(st: LpState, window: LitInterval | null): number {
+    this.ensure(st);
+    const bk = this.buckets;
+    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv;
+    const to = window.toMs ?? Infinity;
+    let out = 0;
+    // Asked again for the same window (each evaluation of a plan touches the same neighbours).
+    if (st.outFrom === window.fromMs && st.outTo === to) out = st.out as number;
+    else {
+      if (to !== Infinity) for (let k = Math.max(1, 1 + Math.ceil((to - bk.fromMs) / bk.bucketMs)); k < bk.count; k++) out += st.byStart[k];
+      const last = Math.min(bk.count - 2, Math.floor((window.fromMs - bk.fromMs) / bk.bucketMs));
+      for (let k = 0; k <= last; k++) out += st.byEnd[k];
+      st.outFrom = window.fromMs;
+      st.outTo = to;
+      st.out = out;
+    }
+    // The slack is relative to the whole sum: the buckets are kept by the same additions as it.
+    return out > 0 ? st.inv - out + 1e-12 * st.inv : st.inv;
+  }
+
 
   /**
    * Sums now the NLI of a lit lightpath (or, without an id, of every tracked one) instead of when first
@@ -759,8 +845,7 @@ export class LineSystemState implements LineState {
         if (window !== null) {
           if (st.mark === stamp) continue;
           st.mark = stamp;
-          this.ensure(st);
-          const bound = -linToDb(st.inv) - th;
+          const bound = -linToDb(this.windowBound(st, window)) - th;
           if (bound < 0) below.push({ st, bound, at: below.length });
           continue;
         }
@@ -829,7 +914,7 @@ export class LineSystemState implements LineState {
         if (!st.tracked) throw new RangeError(`lightpath ${st.input.id} on span ${lp.spanIds[k]} was lit untracked: this state cannot judge waves there`);
         const d = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         if (st.mark !== stamp) {
-          st.base = lazy ? this.boundInv(st) : invOf(st);
+          st.base = lazy ? this.windowBound(st, window) : invOf(st);
           st.mark = stamp;
           st.pending = 0;
           touched.push(st);
@@ -853,11 +938,6 @@ export class LineSystemState implements LineState {
     return { gsnrDb: -linToDb(own), perSpanInv, perSpanAseInv, terminalInv, neighbours, worst };
   }
 
-  /** A tracked lightpath's inverse GSNR in the state itself: every channel on its spans, whenever lit. */
-  private boundInv(st: LpState): number {
-    this.ensure(st);
-    return st.inv;
-  }
 
   /**
    * Lights a lightpath (its channel on each of its spans). `tracked: false` lights it only as noise
@@ -884,7 +964,9 @@ export class LineSystemState implements LineState {
       for (let i = 0; i < s.ids.length; i++) {
         // Only lightpaths whose NLI is summed are kept current; the others sum it when asked.
         if (!s.lp[i].valid) continue;
-        s.lp[i].inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+        const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
+        s.lp[i].inv += x;
+        this.bucket(s.lp[i], during?.fromMs ?? -Infinity, during?.toMs ?? Infinity, x);
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -895,6 +977,7 @@ export class LineSystemState implements LineState {
       s.lp.push(state);
       s.t0.push(during?.fromMs ?? -Infinity);
       s.t1.push(during?.toMs ?? Infinity);
+      s.changes++;
     }
     this.lps.set(lp.id, state);
   }
@@ -911,9 +994,12 @@ export class LineSystemState implements LineState {
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
         if (i === k || !s.lp[i].valid) continue;
-        s.lp[i].inv -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        s.lp[i].inv -= x;
+        this.bucket(s.lp[i], s.t0[k], s.t1[k], -x);
       }
       for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.lp, s.t0, s.t1] as unknown[][]) arr.splice(k, 1);
+      s.changes++;
     }
     this.lps.delete(id);
   }
@@ -941,16 +1027,13 @@ export class LineSystemState implements LineState {
     // Per span, the channels a sum takes: those lit in this window, or those that entered (+) or left
     // (−) it since an earlier window (keyed by that window). Every lightpath summed on the span shares
     // them, so each span's channels are scanned once per window rather than once per lightpath on it;
-    // they are dropped when a channel is lit or turned off (positions move).
-    const lists = new Map<SpanChannels, Map<string, ChannelList>>();
-    let listsAt = this.changes;
+    // a span's are dropped when a channel is lit or turned off on it (positions move), the others kept
+    // (a plan's tentative waves touch a few of the spans its neighbours' sums read).
+    const lists = new Map<SpanChannels, { changes: number; byKey: Map<string, ChannelList> }>();
     const channelsOf = (s: SpanChannels, had: WindowSum | undefined): ChannelList => {
-      if (listsAt !== this.changes) {
-        lists.clear();
-        listsAt = this.changes;
-      }
-      let bySpan = lists.get(s);
-      if (bySpan === undefined) lists.set(s, (bySpan = new Map()));
+      let entry = lists.get(s);
+      if (entry === undefined || entry.changes !== s.changes) lists.set(s, (entry = { changes: s.changes, byKey: new Map() }));
+      const bySpan = entry.byKey;
       const key = had === undefined ? '' : `${had.from}:${had.to}`;
       let l = bySpan.get(key);
       if (l !== undefined) return l;
