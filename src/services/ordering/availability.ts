@@ -252,8 +252,6 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   let prev: boolean | null = null;
   let witness: Plan | null = null;
   let fitsTo = -Infinity;
-  /** Whether the rest of the period was planned at once and did not fit (tried once: the rest is the busier part after that). */
-  let restFailed = false;
   /** Pieces the last plan was made for. */
   let lastFit = WINDOW_PIECES_MAX / 4;
   for (const piece of sweep(start, end, ranges)) {
@@ -277,8 +275,7 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
       const first = ends.indexOf(piece.b);
       const left = ends.length - first;
       const lengths: number[] = [];
-      for (let n = Math.min(WINDOW_PIECES_MAX, lastFit * 4); n > 1; n = Math.floor(n / 4)) if (n < left) lengths.push(n);
-      if (!restFailed && left > 1) lengths.unshift(left);
+      for (let n = Math.min(WINDOW_PIECES_MAX, lastFit * 4); n > 1; n = Math.floor(n / 4)) if (n <= left) lengths.push(n);
       lengths.push(1);
       witness = null;
       for (const n of lengths) {
@@ -288,7 +285,6 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
           lastFit = n;
           break;
         }
-        if (n === left) restFailed = true;
       }
       feasible = witness !== null;
       if (witness) fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a));
