@@ -989,7 +989,7 @@ export class LineSystemState implements LineState {
     this.changes++;
     for (const sid of lp.input.spanIds) {
       const s = this.span(sid);
-      const k = s.ids.indexOf(id);
+      const k = s.lp.indexOf(lp);
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
