@@ -293,6 +293,8 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
           if (x.keep) {
             view.add(wave);
             oracle.add(wave);
+            // Sums made while it is lit (as a state kept for many plans makes them) must lose it again when it goes.
+            all.sumNli();
             for (const id of oracle.ids()) assert.ok(Math.abs(view.gsnrDb(id) - oracle.gsnrDb(id)) < 1e-9, id);
           }
         }
@@ -316,6 +318,13 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
         assert.deepEqual([...got2.neighbours.keys()].sort(), [...want2.neighbours.keys()].sort());
         for (const [id, g] of want2.neighbours) assert.ok(Math.abs((got2.neighbours.get(id) as number) - g) < 1e-9, id);
         for (const id of oracle2.ids()) assert.ok(Math.abs(view2.gsnrDb(id) - oracle2.gsnrDb(id)) < 1e-9, id);
+        const worst2 = view2.evaluate(probe, { neighbours: 'worst' });
+        assert.equal(worst2.worst?.id ?? null, want2.worst?.id ?? null);
+        // The waves lit through the first window are gone from the state's own sums too: every GSNR
+        // in the state itself is a fresh state's of every channel, whenever lit.
+        const whole = new LineSystemState(models);
+        for (const lp of lps) whole.add(lp);
+        for (const lp of lps) assert.ok(Math.abs(all.gsnrDb(lp.id) - whole.gsnrDb(lp.id)) < 1e-9, lp.id);
       },
     ),
     { numRuns: 80 },

@@ -562,6 +562,13 @@ export interface LpState {
    * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
    */
   tracked: boolean;
+  /**
+   * Lit through a window of the state (during()'s add: a plan's tentative wave, lit for that window
+   * and turned off before another is looked at): it counts in the kept sum of a lightpath only when
+   * their intervals meet, since no other is judged while it is lit. A plan's tentative lighting then
+   * updates the few sums of the window's lightpaths instead of every sum on its spans.
+   */
+  scoped: boolean;
 }
 
 /**
@@ -699,6 +706,8 @@ export class LineSystemState implements LineState {
       const i = s.lp.indexOf(st);
       const m = s.model;
       for (let j = 0; j < s.ids.length; j++) {
+        // A channel lit through a window counts only where the intervals meet (LpState.scoped), as add keeps it.
+        if (i !== j && s.lp[j].scoped && !(s.t0[j] < s.t1[i] && s.t1[j] > s.t0[i])) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], i === j);
         inv += x;
         // Its own channel is in every window it is judged in: never bucketed.
@@ -947,14 +956,17 @@ export class LineSystemState implements LineState {
    * `during` says when it is lit (default: always): the state itself counts it at every instant, a
    * window of it (during()) only when the two overlap.
    */
-  add(lp: LightpathInput, opts: { tracked?: boolean; during?: LitInterval } = {}): void {
+  add(lp: LightpathInput, opts: { tracked?: boolean; during?: LitInterval; scoped?: boolean } = {}): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
     this.changes++;
     const during = opts.during ?? lp.during;
     const tracked = opts.tracked ?? true;
+    const scoped = opts.scoped ?? false;
+    const t0 = during?.fromMs ?? -Infinity;
+    const t1 = during?.toMs ?? Infinity;
     const fixedInv = this.fixedInverse(lp);
     // Its own NLI is summed when first needed (ensure).
-    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, tracked };
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, tracked, scoped };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
@@ -963,10 +975,10 @@ export class LineSystemState implements LineState {
       const gj = gamma(m, lp.frequencyHz);
       for (let i = 0; i < s.ids.length; i++) {
         // Only lightpaths whose NLI is summed are kept current; the others sum it when asked.
-        if (!s.lp[i].valid) continue;
+        if (!s.lp[i].valid || (scoped && !(s.t0[i] < t1 && s.t1[i] > t0))) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
         s.lp[i].inv += x;
-        this.bucket(s.lp[i], during?.fromMs ?? -Infinity, during?.toMs ?? Infinity, x);
+        this.bucket(s.lp[i], t0, t1, x);
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -975,8 +987,8 @@ export class LineSystemState implements LineState {
       s.b2.push(b2j);
       s.g.push(gj);
       s.lp.push(state);
-      s.t0.push(during?.fromMs ?? -Infinity);
-      s.t1.push(during?.toMs ?? Infinity);
+      s.t0.push(t0);
+      s.t1.push(t1);
       s.changes++;
     }
     this.lps.set(lp.id, state);
@@ -993,7 +1005,7 @@ export class LineSystemState implements LineState {
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
-        if (i === k || !s.lp[i].valid) continue;
+        if (i === k || !s.lp[i].valid || (lp.scoped && !(s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k]))) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
         s.lp[i].inv -= x;
         this.bucket(s.lp[i], s.t0[k], s.t1[k], -x);
@@ -1139,7 +1151,7 @@ export class LineSystemState implements LineState {
       },
       add: (lp, opts = {}) => {
         fresh();
-        this.add(lp, { ...opts, during: window });
+        this.add(lp, { ...opts, during: window, scoped: true });
         chain.seen = this.changes;
         adjust(this.lps.get(lp.id) as LpState, 1);
       },
