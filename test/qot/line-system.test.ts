@@ -445,3 +445,32 @@ test('with time buckets, channels wholly outside the window drop out of the boun
     assert.ok(Math.abs((lazy.worst as { marginDb: number }).marginDb - (eager.worst as { marginDb: number }).marginDb) < 1e-12, name);
   }
 });
+
+test('a wave lit through a window and then kept (an order planned in a window) counts in every sum like any other', () => {
+  const models = ['s0'].map((id) => planSpan({ id, lengthKm: 300 }));
+  const state = new LineSystemState(models);
+  const early = { id: 'early', spanIds: ['s0'], frequencyHz: 192e12, baudRateHz: 32e9, thresholdDb: 10 };
+  const late = { id: 'late', spanIds: ['s0'], frequencyHz: 192.1e12, baudRateHz: 32e9, thresholdDb: 10 };
+  state.add(early, { during: { fromMs: 0, toMs: 10 } });
+  state.add(late, { during: { fromMs: 100, toMs: 200 } });
+  state.sumNli();
+  const wave = { id: 'order', spanIds: ['s0'], frequencyHz: 192.05e12, baudRateHz: 32e9, thresholdDb: 10 };
+  const view = state.during({ fromMs: 0, toMs: 10 });
+  view.add(wave);
+  state.unscope('order');
+  const fresh = new LineSystemState(models);
+  fresh.add(early, { during: { fromMs: 0, toMs: 10 } });
+  fresh.add(late, { during: { fromMs: 100, toMs: 200 } });
+  fresh.add(wave, { during: { fromMs: 0, toMs: 10 } });
+  // The late lightpath never meets the order's window, yet a window spanning both counts the order.
+  for (const id of ['early', 'late', 'order']) assert.ok(Math.abs(state.gsnrDb(id) - fresh.gsnrDb(id)) < 1e-9, id);
+  const both = { fromMs: 5, toMs: 150 };
+  const got = state.during(both).evaluate({ id: 'probe', spanIds: ['s0'], frequencyHz: 192.15e12, baudRateHz: 32e9 }, { neighbours: 'worst' });
+  const want = fresh.during(both).evaluate({ id: 'probe', spanIds: ['s0'], frequencyHz: 192.15e12, baudRateHz: 32e9 });
+  assert.equal(got.worst?.id, want.worst?.id);
+  assert.ok(Math.abs((got.worst as { marginDb: number }).marginDb - (want.worst as { marginDb: number }).marginDb) < 1e-9);
+  // Turned off (the write failed): gone from every sum.
+  state.remove('order');
+  fresh.remove('order');
+  for (const id of ['early', 'late']) assert.ok(Math.abs(state.gsnrDb(id) - fresh.gsnrDb(id)) < 1e-9, id);
+});

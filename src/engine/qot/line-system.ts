@@ -994,6 +994,28 @@ export class LineSystemState implements LineState {
     this.lps.set(lp.id, state);
   }
 
+  /**
+   * Makes a wave lit through a window (LpState.scoped) count like any other from now on: a plan's wave
+   * that stays lit (an order's, held while it is written) adds its NLI to the kept sums of the
+   * lightpaths whose intervals do not meet its window, which it skipped while tentative.
+   */
+  unscope(id: string): void {
+    const lp = this.lps.get(id);
+    if (lp === undefined || !lp.scoped) return;
+    this.changes++;
+    for (const sid of lp.input.spanIds) {
+      const s = this.span(sid);
+      const k = s.lp.indexOf(lp);
+      for (let i = 0; i < s.ids.length; i++) {
+        if (i === k || !s.lp[i].valid || (s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k])) continue;
+        const x = pairNliRatio(s.model, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        s.lp[i].inv += x;
+        this.bucket(s.lp[i], s.t0[k], s.t1[k], x);
+      }
+    }
+    lp.scoped = false;
+  }
+
   /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
   remove(id: string): void {
     const lp = this.lps.get(id);

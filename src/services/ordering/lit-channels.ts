@@ -343,10 +343,11 @@ export class LitChannels {
     for (const lp of lps) {
       this.inflight.set(lp.id, lp);
       const st = this.state;
-      if (st !== null && !st.has(lp.id) && lp.spanIds.every((sid) => st.hasSpan(sid))) {
-        st.add(lp);
-        st.sumNli(lp.id);
-      }
+      if (st === null || !lp.spanIds.every((sid) => st.hasSpan(sid))) continue;
+      // Planned in a window of this state, it is lit there already, as a tentative wave: it stays.
+      if (st.has(lp.id)) st.unscope(lp.id);
+      else st.add(lp);
+      st.sumNli(lp.id);
     }
   }
 
