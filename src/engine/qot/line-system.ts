@@ -553,6 +553,8 @@ export interface LpState {
    */
   byStart?: Float64Array;
   byEnd?: Float64Array;
+  /** 10^(−thresholdDb/10): the inverse GSNR at its threshold (weakestIn's first test), once asked. */
+  thresholdInv?: number;
   /** windowBound's last answer: the buckets' sum outside [outFrom, outTo) (NaN: none, or the buckets changed since). */
   outFrom?: number;
   outTo?: number;
@@ -854,7 +856,12 @@ export class LineSystemState implements LineState {
         if (window !== null) {
           if (st.mark === stamp) continue;
           st.mark = stamp;
-          const bound = -linToDb(this.windowBound(st, window)) - th;
+          const inv = this.windowBound(st, window);
+          // Most are well above their thresholds: compared in linear terms first (no logarithm), a
+          // hair generously, then in dB as before.
+          st.thresholdInv ??= 10 ** (-th / 10);
+          if (inv < st.thresholdInv * (1 - 1e-9)) continue;
+          const bound = -linToDb(inv) - th;
           if (bound < 0) below.push({ st, bound, at: below.length });
           continue;
         }

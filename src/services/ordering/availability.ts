@@ -41,7 +41,7 @@ export const COUNT_CAP = 16;
 
 const DEFAULT_PERIOD_MS = 30 * 24 * 3_600_000;
 
-/** The longest window (in pieces) availability plans for below the rest of the period. */
+/** The longest window (in pieces) availability plans one plan for where the carried plan stops fitting. */
 const WINDOW_PIECES_MAX = 64;
 
 /** Ranges held at any instant of [fromMs, toMs). */
