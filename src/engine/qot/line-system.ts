@@ -1153,6 +1153,7 @@ export class LineSystemState implements LineState {
         }
       }
     };
+    const weakest = new Map<string, { at: number; w: { id: string; marginDb: number } | null }>();
     const view: LineState = {
       opts: this.opts,
       hasSpan: (id) => this.hasSpan(id),
@@ -1176,7 +1177,15 @@ export class LineSystemState implements LineState {
       },
       weakestOn: (spanIds) => {
         fresh();
-        return this.weakestIn(spanIds, window, invOf);
+        // Span by span, each kept until the state changes: a plan's candidates and segments ask again
+        // about spans they share (the weakest on several spans is the weakest of each's).
+        let worst: { id: string; marginDb: number } | null = null;
+        for (const sid of spanIds) {
+          let c = weakest.get(sid);
+          if (c === undefined || c.at !== this.changes) weakest.set(sid, (c = { at: this.changes, w: this.weakestIn([sid], window, invOf) }));
+          if (c.w !== null && (worst === null || c.w.marginDb < worst.marginDb)) worst = c.w;
+        }
+        return worst;
       },
       add: (lp, opts = {}) => {
         fresh();
