@@ -610,32 +610,49 @@ export interface LightingEffect {
   worst: { id: string; gsnrDb: number; thresholdDb: number; marginDb: number } | null;
 }
 
+/** A lightpath to judge with a lower bound on its margin (dB) and its place in the order it was met. */
+interface Bounded {
+  st: LpState;
+  bound: number;
+  at: number;
+}
+
 /**
- * The neighbour left with the least margin over its threshold, exactly, from neighbours whose `base`
- * is a bound (an inverse GSNR at least their window's, so a margin at most their window's): in order
- * of bound margin, each is summed over the window (`invOf`) until the next bound is above the worst
- * exact margin found, since no neighbour's exact margin is below its bound's. Ties go to the first
- * touched, as the eager loop does.
+ * The candidate with the least exact margin among those `keep` accepts, given lower bounds on their
+ * margins: in order of bound, each is judged exactly (`exact`) until the next bound is above the least
+ * found, since no exact margin is below its bound. Ties go to the first met, as a scan in that order
+ * would. What worstExact and weakestIn share.
  */
-function worstExact(touched: readonly LpState[], invOf: (st: LpState) => number): LightingEffect['worst'] {
-  const judged: { st: LpState; bound: number; at: number }[] = [];
-  touched.forEach((st, at) => {
-    const th = st.input.thresholdDb;
-    if (th !== undefined) judged.push({ st, bound: -linToDb(st.base + st.pending) - th, at });
-  });
-  judged.sort((x, y) => x.bound - y.bound || x.at - y.at);
-  let worst: LightingEffect['worst'] = null;
-  let worstAt = Infinity;
-  for (const { st, bound, at } of judged) {
-    if (worst !== null && bound > worst.marginDb) break;
-    const th = st.input.thresholdDb as number;
-    const g = -linToDb(invOf(st) + st.pending);
-    if (worst === null || g - th < worst.marginDb || (g - th === worst.marginDb && at < worstAt)) {
-      worst = { id: st.input.id, gsnrDb: g, thresholdDb: th, marginDb: g - th };
-      worstAt = at;
+function leastByBound(cands: Bounded[], exact: (st: LpState) => number, keep: (marginDb: number) => boolean): { st: LpState; marginDb: number } | null {
+  cands.sort((x, y) => x.bound - y.bound || x.at - y.at);
+  let least: { st: LpState; marginDb: number } | null = null;
+  let leastAt = Infinity;
+  for (const { st, bound, at } of cands) {
+    if (least !== null && bound > least.marginDb) break;
+    const m = exact(st);
+    if (keep(m) && (least === null || m < least.marginDb || (m === least.marginDb && at < leastAt))) {
+      least = { st, marginDb: m };
+      leastAt = at;
     }
   }
-  return worst;
+  return least;
+}
+
+/**
+ * The neighbour left with the least margin over its threshold, exactly, from neighbours whose `base`
+ * is a bound (an inverse GSNR at least their window's, so a margin at most their window's).
+ */
+function worstExact(touched: readonly LpState[], invOf: (st: LpState) => number): LightingEffect['worst'] {
+  const cands: Bounded[] = [];
+  touched.forEach((st, at) => {
+    const th = st.input.thresholdDb;
+    if (th !== undefined) cands.push({ st, bound: -linToDb(st.base + st.pending) - th, at });
+  });
+  const gsnr = (st: LpState) => -linToDb(invOf(st) + st.pending);
+  const least = leastByBound(cands, (st) => gsnr(st) - (st.input.thresholdDb as number), () => true);
+  if (least === null) return null;
+  // invOf keeps the window's sum: the GSNR is the one the margin was taken from.
+  return { id: least.st.input.id, gsnrDb: gsnr(least.st), thresholdDb: least.st.input.thresholdDb as number, marginDb: least.marginDb };
 }
 
 /**
@@ -845,7 +862,7 @@ export class LineSystemState implements LineState {
     const from = window?.fromMs ?? -Infinity;
     const to = window?.toMs ?? Infinity;
     let worst: { id: string; marginDb: number } | null = null;
-    const below: { st: LpState; bound: number; at: number }[] = [];
+    const below: Bounded[] = [];
     const stamp = ++this.stamp;
     for (const sid of spanIds) {
       const s = this.span(sid);
@@ -869,16 +886,8 @@ export class LineSystemState implements LineState {
         if (margin < 0 && (worst === null || margin < worst.marginDb)) worst = { id: st.input.id, marginDb: margin };
       }
     }
-    below.sort((x, y) => x.bound - y.bound || x.at - y.at);
-    let worstAt = Infinity;
-    for (const { st, bound, at } of below) {
-      if (worst !== null && bound > worst.marginDb) break;
-      const margin = -linToDb(invOf(st)) - (st.input.thresholdDb as number);
-      if (margin < 0 && (worst === null || margin < worst.marginDb || (margin === worst.marginDb && at < worstAt))) {
-        worst = { id: st.input.id, marginDb: margin };
-        worstAt = at;
-      }
-    }
+    const least = leastByBound(below, (st) => -linToDb(invOf(st)) - (st.input.thresholdDb as number), (m) => m < 0);
+    if (least !== null && (worst === null || least.marginDb < worst.marginDb)) worst = { id: least.st.input.id, marginDb: least.marginDb };
     return worst;
   }
 
