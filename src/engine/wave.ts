@@ -393,17 +393,6 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
   const { ref, groups, pairs, groupOcc } = o;
   const occKey = `${from}:${to}`;
   if (starts.length === 0) return { ok: false, reason: `no ${(n * ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}` };
-  // A neighbour already below its threshold refuses every frequency (each evaluation would say so,
-  // after summing every neighbour's NLI): on a full calendar judged over a window, most refusals were
-  // this, twelve starts times every mode.
-  let weakest = memo.weakest.get(occKey);
-  if (weakest === undefined) {
-    weakest = state.weakestOn(spanIds);
-    memo.weakest.set(occKey, weakest);
-  }
-  if (weakest !== null) {
-    return { ok: false, reason: `lightpath ${weakest.id} is already ${fmtDb(-weakest.marginDb)} dB below its threshold between ${g.nodeIds[path.nodes[from]]} and ${g.nodeIds[path.nodes[to]]}, so no channel can be lit beside it` };
-  }
   const offset = Math.abs(Math.trunc(req.pairOffset ?? 0));
   // Why the last start tried failed, kept as numbers and written out once, at the end: most starts
   // tried fail, and a quote formatted a sentence for each.
@@ -461,6 +450,18 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
       continue;
     }
     if (eff.worst !== null && eff.worst.marginDb < 0) {
+      // A neighbour already below its threshold refuses every frequency (each evaluation would say
+      // so): on a full calendar judged over a window, most refusals were this, every start times
+      // every mode. Asked only once a neighbour refuses: asked first, it cost most segments, which
+      // no neighbour refuses, more than their evaluations.
+      let weakest = memo.weakest.get(occKey);
+      if (weakest === undefined) {
+        weakest = state.weakestOn(spanIds);
+        memo.weakest.set(occKey, weakest);
+      }
+      if (weakest !== null) {
+        return { ok: false, reason: `lightpath ${weakest.id} is already ${fmtDb(-weakest.marginDb)} dB below its threshold between ${g.nodeIds[path.nodes[from]]} and ${g.nodeIds[path.nodes[to]]}, so no channel can be lit beside it` };
+      }
       failed = { worst: eff.worst, centerGhz };
       continue;
     }

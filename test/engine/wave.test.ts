@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { Network, Site, Span } from '../../src/domain/network.js';
 import { TRANSCEIVER_MODES } from '../../src/domain/transceiver-modes.js';
 import { makePath } from '../../src/engine/graph.js';
-import { LineSystemState, pathGsnr, type LightpathInput } from '../../src/engine/qot/line-system.js';
+import { LineSystemState, pathGsnr, type LightpathInput, type LineState } from '../../src/engine/qot/line-system.js';
 import type { SpectrumGrid } from '../../src/engine/spectrum.js';
 import { clearStarts, modesForBandwidth, occupyWave, physicsPlacer, planWave, regenCandidates, thresholdDb, txOsnrOf, type SpanGrid, type WavePlan } from '../../src/engine/wave.js';
 import { placeRegenerators } from '../../src/engine/qot/regenerators.js';
@@ -289,6 +289,43 @@ describe('wave planning by physics', () => {
       const eff = state.evaluate({ id: 'w/0', spanIds: ['e0', 'e1'], frequencyHz: f * 1e9, baudRateHz: 32e9 });
       assert.ok(eff.worst !== null && eff.worst.id === 'weak' && eff.worst.marginDb < 0, `at ${f} GHz`);
     }
+  });
+
+  test('the weakest neighbour is asked for only once a neighbour refuses a frequency: not at all where none does, once (after one evaluation) where one is already below', () => {
+    /** The state itself, counting what the planner asks of it (a spy on the real object, not a stand-in). */
+    const counted = (state: LineSystemState) => {
+      const n = { weakestOn: 0, evaluate: 0, bySegment: new Map<string, number>() };
+      const spy: LineState = Object.create(state) as LineState;
+      spy.weakestOn = (ids) => (n.weakestOn++, state.weakestOn(ids));
+      spy.evaluate = (lp, o) => {
+        n.evaluate++;
+        // A frequency judged with its neighbours (not the regenerator search's probes, which read only the noise).
+        if (!o?.alone && o?.neighbours !== false) n.bySegment.set(lp.spanIds.join(','), (n.bySegment.get(lp.spanIds.join(',')) ?? 0) + 1);
+        return state.evaluate(lp, o);
+      };
+      return { spy, n };
+    };
+    const c = chain([400, 400], [0, 0], [1, 1], [false, false, false]);
+    const { net } = physicsOf(c.view);
+    // Healthy neighbours: planned without asking.
+    const calm = emptyLineState(c.view);
+    calm.add({ id: 'fine', spanIds: ['e1'], frequencyHz: 191_400e9, baudRateHz: 32e9, thresholdDb: 10 });
+    const a = counted(calm);
+    const ok = planWave(net, baseLayers(c.view), a.spy, wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
+    assert.ok(ok.ok, ok.ok ? '' : ok.reason);
+    assert.equal(a.n.weakestOn, 0, 'no neighbour refused: the weakest was not looked for');
+    assert.ok(a.n.evaluate >= 1);
+    // A neighbour below its threshold before anything is lit: one evaluation finds it, then the segment is refused.
+    const weak = emptyLineState(c.view);
+    weak.add({ id: 'weak', spanIds: ['e1'], frequencyHz: 191_400e9, baudRateHz: 32e9, thresholdDb: 60 });
+    const b = counted(weak);
+    const res = planWave(net, baseLayers(c.view), b.spy, wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 0, modes: modesForBandwidth(100).slice(0, 1) });
+    assert.ok(!res.ok && /weak is already .* below its threshold/.test(res.reason), res.ok ? 'planned' : res.reason);
+    // Every segment crossing e1 (the whole path, and after a regenerator at s1) is refused after its first frequency.
+    const crossing = [...b.n.bySegment].filter(([k]) => k.split(',').includes('e1'));
+    assert.ok(crossing.length >= 1);
+    for (const [k, times] of crossing) assert.equal(times, 1, `segment ${k} evaluated once, not once per frequency`);
+    assert.equal(b.n.weakestOn, crossing.length, 'asked once per refused segment');
   });
 
   test('line systems with different grids: one channel, centred alike, on each grid\'s own covering slots', () => {
