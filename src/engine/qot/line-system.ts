@@ -496,11 +496,15 @@ export interface LineState {
   remove(id: string): void;
 }
 
-/** A lightpath's inverse GSNR summed over the channels lit during [from, to) (LineSystemState.during). */
+/**
+ * A lightpath's inverse GSNR summed over the channels lit during [from, to) (LineSystemState.during),
+ * for the windows of one chain while `key` is the chain's.
+ */
 interface WindowSum {
   inv: number;
   from: number;
   to: number;
+  key: object;
 }
 
 /**
@@ -523,9 +527,17 @@ export interface TimeBuckets {
   count: number;
 }
 
-/** Sums shared by windows made one after another, good while the state changes only through them. */
+/**
+ * Sums shared by windows made one after another, good while the state changes only through them. A
+ * sum is kept on its lightpath's own record (LpState.win) under the chain's key: a tentative wave's
+ * add or remove scans every channel on its spans, and a field read there costs far less than a map
+ * lookup. A new key drops them all; a lightpath keeps one chain's sum (planning is synchronous: a
+ * chain whose sums another took only sums them again).
+ */
 interface WindowChain {
-  sums: Map<LpState, WindowSum>;
+  key: object;
+  /** Sums set under this key (none: adding or removing a wave has none to move). */
+  count: number;
   seen: number;
 }
 
@@ -559,6 +571,8 @@ export interface LpState {
   outFrom?: number;
   outTo?: number;
   out?: number;
+  /** Its sum in a window chain (WindowChain), or null. */
+  win: WindowSum | null;
   /**
    * False for a channel lit only as noise on the spans a state was built for (see add's `tracked`):
    * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
@@ -973,7 +987,16 @@ export class LineSystemState implements LineState {
    * window of it (during()) only when the two overlap.
    */
   add(lp: LightpathInput, opts: { tracked?: boolean; during?: LitInterval; scoped?: boolean } = {}): void {
+    this.addIn(lp, opts, null);
+  }
+
+  /**
+   * add(), also moving the sums of a window chain (`chain`, or none) whose windows the channel is lit
+   * in: each pair's NLI is computed once for both.
+   */
+  private addIn(lp: LightpathInput, opts: { tracked?: boolean; during?: LitInterval; scoped?: boolean }, chain: WindowChain | null): void {
     if (this.lps.has(lp.id)) throw new RangeError(`lightpath ${lp.id} is already lit`);
+    const key = chain !== null && chain.count > 0 ? chain.key : null;
     this.changes++;
     const during = opts.during ?? lp.during;
     const tracked = opts.tracked ?? true;
@@ -982,7 +1005,7 @@ export class LineSystemState implements LineState {
     const t1 = during?.toMs ?? Infinity;
     const fixedInv = this.fixedInverse(lp);
     // Its own NLI is summed when first needed (ensure).
-    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, tracked, scoped };
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, win: null, tracked, scoped };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
@@ -990,11 +1013,17 @@ export class LineSystemState implements LineState {
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
       for (let i = 0; i < s.ids.length; i++) {
+        const nb = s.lp[i];
         // Only lightpaths whose NLI is summed are kept current; the others sum it when asked.
-        if (!s.lp[i].valid || (scoped && !(s.t0[i] < t1 && s.t1[i] > t0))) continue;
+        const kept = nb.valid && (!scoped || (s.t0[i] < t1 && s.t1[i] > t0));
+        const e = key !== null && nb.win !== null && nb.win.key === key && t0 < nb.win.to && t1 > nb.win.from ? nb.win : null;
+        if (!kept && e === null) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
-        s.lp[i].inv += x;
-        this.bucket(s.lp[i], t0, t1, x);
+        if (kept) {
+          nb.inv += x;
+          this.bucket(nb, t0, t1, x);
+        }
+        if (e !== null) e.inv += x;
       }
       s.ids.push(lp.id);
       s.f.push(lp.frequencyHz);
@@ -1034,19 +1063,32 @@ export class LineSystemState implements LineState {
 
   /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
   remove(id: string): void {
+    this.removeIn(id, null);
+  }
+
+  /** remove(), also moving the sums of a window chain whose windows the channel was lit in (see addIn). */
+  private removeIn(id: string, chain: WindowChain | null): void {
     const lp = this.lps.get(id);
     if (lp === undefined) return;
     this.changes++;
+    const key = chain !== null && chain.count > 0 ? chain.key : null;
     for (const sid of lp.input.spanIds) {
       const s = this.span(sid);
       const k = s.lp.indexOf(lp);
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
-        if (i === k || !s.lp[i].valid || (lp.scoped && !(s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k]))) continue;
+        if (i === k) continue;
+        const nb = s.lp[i];
+        const kept = nb.valid && (!lp.scoped || (s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k]));
+        const e = key !== null && nb.win !== null && nb.win.key === key && s.t0[k] < nb.win.to && s.t1[k] > nb.win.from ? nb.win : null;
+        if (!kept && e === null) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
-        s.lp[i].inv -= x;
-        this.bucket(s.lp[i], s.t0[k], s.t1[k], -x);
+        if (kept) {
+          nb.inv -= x;
+          this.bucket(nb, s.t0[k], s.t1[k], -x);
+        }
+        if (e !== null) e.inv -= x;
       }
       for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.lp, s.t0, s.t1] as unknown[][]) arr.splice(k, 1);
       s.changes++;
@@ -1067,12 +1109,18 @@ export class LineSystemState implements LineState {
     const from = window.fromMs;
     const to = window.toMs ?? Infinity;
     const prev = after === null ? undefined : this.windows.get(after);
-    const chain = prev !== undefined && prev.seen === this.changes ? prev : { sums: new Map<LpState, WindowSum>(), seen: this.changes };
+    const chain: WindowChain = prev !== undefined && prev.seen === this.changes ? prev : { key: {}, count: 0, seen: this.changes };
     const fresh = () => {
       if (chain.seen !== this.changes) {
-        chain.sums.clear();
+        chain.key = {};
+        chain.count = 0;
         chain.seen = this.changes;
       }
+    };
+    const sumOf = (st: LpState): WindowSum | undefined => (st.win !== null && st.win.key === chain.key ? st.win : undefined);
+    const keep = (st: LpState, inv: number): void => {
+      st.win = { inv, from, to, key: chain.key };
+      chain.count++;
     };
     // Per span, the channels a sum takes: those lit in this window, or those that entered (+) or left
     // (−) it since an earlier window (keyed by that window). Every lightpath summed on the span shares
@@ -1103,7 +1151,7 @@ export class LineSystemState implements LineState {
       return l;
     };
     const invOf = (st: LpState): number => {
-      const had = chain.sums.get(st);
+      const had = sumOf(st);
       if (had !== undefined && had.from === from && had.to === to) return had.inv;
       if (had === undefined && st.tracked) {
         // A window holding most of the channels (an open-ended one from soon, a packet circuit's:
@@ -1126,7 +1174,7 @@ export class LineSystemState implements LineState {
             // Its own channel counts whatever the window (its self-NLI), as below.
             for (const j of channelsOf(s, undefined).out) if (j !== i) inv -= pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
           }
-          chain.sums.set(st, { inv, from, to });
+          keep(st, inv);
           return inv;
         }
       }
@@ -1146,21 +1194,8 @@ export class LineSystemState implements LineState {
           inv += had === undefined ? x : signs[n] * x;
         }
       }
-      chain.sums.set(st, { inv, from, to });
+      keep(st, inv);
       return inv;
-    };
-    /** Adds sign × the NLI lightpath st inflicts on each summed lightpath sharing a span, whose window it is lit in. */
-    const adjust = (st: LpState, sign: number): void => {
-      if (chain.sums.size === 0) return;
-      for (const sid of st.input.spanIds) {
-        const s = this.span(sid);
-        const k = s.lp.indexOf(st);
-        for (let i = 0; i < s.ids.length; i++) {
-          const e = i === k ? undefined : chain.sums.get(s.lp[i]);
-          if (e === undefined || !(s.t0[k] < e.to && s.t1[k] > e.from)) continue;
-          e.inv += sign * pairNliRatio(s.model, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
-        }
-      }
     };
     const weakest = new Map<string, { at: number; w: { id: string; marginDb: number } | null }>();
     const view: LineState = {
@@ -1198,17 +1233,15 @@ export class LineSystemState implements LineState {
       },
       add: (lp, opts = {}) => {
         fresh();
-        this.add(lp, { ...opts, during: window, scoped: true });
+        this.addIn(lp, { ...opts, during: window, scoped: true }, chain);
         chain.seen = this.changes;
-        adjust(this.lps.get(lp.id) as LpState, 1);
       },
       remove: (id) => {
         fresh();
         const st = this.lps.get(id);
         if (st === undefined) return;
-        adjust(st, -1);
-        chain.sums.delete(st);
-        this.remove(id);
+        this.removeIn(id, chain);
+        st.win = null;
         chain.seen = this.changes;
       },
     };
