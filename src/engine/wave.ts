@@ -529,8 +529,11 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     reason ||= t.reason;
   }
   // Regenerated: per mode, the fewest regenerators that close every segment at a probe frequency,
-  // tried fewest first (then narrowest, then in mode order).
-  const candidates = regenCandidates(net, state, path, modes, req, memo);
+  // tried fewest first (then narrowest, then in mode order); only modes with free spectrum between
+  // every two sites that may host a regenerator (any segment holds one such stretch).
+  const stretches = spectrumStretches(net, layers, path, modes, req, memo);
+  if (stretches !== null && stretches.modes.length === 0) return { ok: false, reason: `${reason}; regenerators do not help: ${stretches.reason}` };
+  const candidates = regenCandidates(net, state, path, stretches?.modes ?? modes, req, memo);
   let regenReason = '';
   let tried = 0;
   for (const c of candidates) {
@@ -609,11 +612,52 @@ function regenCuts(net: WaveNetwork, state: LineState, path: Path, mode: Transce
   }
   // The bound closes a little more than it must, so rounding cannot make it close less than the exact.
   const slackDb = alone ? BOUND_SLACK_DB : 0;
-  const plan = placeRegenerators(path.spans.length, (i) => net.roadm[path.nodes[i]] === 1 && (req.regenAt?.(path.nodes[i]) ?? true), (i, j) => {
+  const plan = placeRegenerators(path.spans.length, (i) => hostsRegen(net, path, req, i), (i, j) => {
     const th = thresholdDb(mode, cd[j] - cd[i], Math.sqrt(pmd2[j] - pmd2[i]));
     return Number.isFinite(th) && -linToDb(hop.terminal + prefix[j] - prefix[i]) >= th + req.marginDb - slackDb;
   });
   return plan === null ? null : plan.sites;
+}
+
+/** Whether node i of the path may host a regenerator (a ROADM the request allows). */
+function hostsRegen(net: WaveNetwork, path: Path, req: WaveRequest, i: number): boolean {
+  return net.roadm[path.nodes[i]] === 1 && (req.regenAt?.(path.nodes[i]) ?? true);
+}
+
+/**
+ * The modes a regenerated plan could find spectrum for: those with free spectrum on every stretch
+ * between two consecutive sites that may host a regenerator. A segment of any regenerated plan is
+ * made of whole stretches, split at those sites, which are ROADMs where the fiber pair may change
+ * too; a frequency free on the segment is free on each of its stretches. So a mode with a stretch
+ * that has none can have no segment there, however the regenerators are placed, and its candidates
+ * need not be probed by GSNR (on a full calendar most refusals of long paths were this). Null where
+ * the spans' grids differ: a segment's reference grid is then its own, and the argument is not made.
+ * With no mode left, `reason` says where the first (narrowest) mode finds no spectrum.
+ */
+function spectrumStretches(net: WaveNetwork, layers: readonly SpectrumGrid[], path: Path, modes: readonly TransceiverModeSpec[], req: WaveRequest, memo: PlanMemo): { modes: TransceiverModeSpec[]; reason: string } | null {
+  const g0 = net.grids[path.spans[0]] as SpanGrid;
+  for (const e of path.spans) {
+    const gr = net.grids[e] as SpanGrid;
+    if (gr.slotWidthGhz !== g0.slotWidthGhz || gr.startFrequencyGhz !== g0.startFrequencyGhz || gr.slotCount !== g0.slotCount) return null;
+  }
+  const bounds = [0];
+  for (let i = 1; i < path.spans.length; i++) if (hostsRegen(net, path, req, i)) bounds.push(i);
+  bounds.push(path.spans.length);
+  let reason = '';
+  const kept = modes.filter((mode) => {
+    // Free on the whole path (the transparent try has just looked): free on every stretch of it.
+    if (hasSpectrum(net, layers, path, 0, path.spans.length, mode, req, memo)) return true;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      if (hasSpectrum(net, layers, path, bounds[k], bounds[k + 1], mode, req, memo)) continue;
+      if (!reason) {
+        const width = freeStarts(net, layers, path, bounds[k], bounds[k + 1], mode, req, memo);
+        reason = `no ${(width.n * width.o.ref.widthGhz).toFixed(1)} GHz of spectrum is free on every span from ${net.g.nodeIds[path.nodes[bounds[k]]]} to ${net.g.nodeIds[path.nodes[bounds[k + 1]]]}`;
+      }
+      return false;
+    }
+    return true;
+  });
+  return { modes: kept, reason };
 }
 
 /** dB the lower bound of regenCuts is loosened by against rounding. */

@@ -328,6 +328,84 @@ describe('wave planning by physics', () => {
     assert.equal(b.n.weakestOn, crossing.length, 'asked once per refused segment');
   });
 
+  test('property: a refusal because regenerators cannot help (a stretch between two ROADMs with no free spectrum) agrees with brute force over every regenerator placement and mode', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(arbChain, fc.array(fc.nat(3), { minLength: 1, maxLength: 3 }), (r, full) => {
+        const n = Math.max(2, r.n);
+        // One grid on every span (the shortcut is taken only then); some spans made nearly full.
+        const grid = r.grids[0];
+        const c = chain(r.kms.slice(0, n).map((km) => Math.min(km, 400)), Array(n).fill(grid), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
+        const { net } = physicsOf(c.view);
+        const layers = baseLayers(c.view);
+        const ls = c.view.spans[0].lineSystem as SpanGrid;
+        for (const e of full.map((x) => x % n)) {
+          for (let p = 0; p < (c.view.spans[e].lineSystem as SpanGrid).fiberPairs; p++) {
+            // Held every 4th slot: narrow channels may still fit somewhere, wide ones not.
+            for (let k = 0; k < ls.slotCount; k += 4) if (layers[p].isFree(e, k, 1)) layers[p].occupy(e, k, 1);
+          }
+        }
+        for (const h of r.held) {
+          const e = h.span % n;
+          if (h.pair >= (c.view.spans[e].lineSystem as SpanGrid).fiberPairs) continue;
+          const start = h.start % ls.slotCount;
+          const width = Math.min(h.width, ls.slotCount - start);
+          if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
+        }
+        const path = wholePath(c.view);
+        const res = planWave(net, layers, emptyLineState(c.view), path, { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb });
+        if (res.ok || !/regenerators do not help/.test(res.reason)) return;
+        refused++;
+        // Brute force: every set of regenerator sites (ROADMs inside the path) and every mode; a segment
+        // places a channel when some start has, on each run of spans joined by amplifier huts, one fiber
+        // pair with all its slots free on every span of the run.
+        const inner = path.nodes.slice(1, -1).map((v, i) => ({ v, i: i + 1 })).filter((x) => net.roadm[x.v] === 1).map((x) => x.i);
+        const free = (a: number, b: number, slots: number): boolean => {
+          for (let k = 0; k + slots <= ls.slotCount; k++) {
+            let ok = true;
+            for (let i = a; i < b && ok; ) {
+              let j = i + 1;
+              while (j < b && net.roadm[path.nodes[j]] !== 1) j++;
+              const spans = path.spans.slice(i, j);
+              const pairs = Math.max(...spans.map((e) => (c.view.spans[e].lineSystem as SpanGrid).fiberPairs));
+              let some = false;
+              for (let p = 0; p < pairs && !some; p++) some = spans.every((e) => p < (c.view.spans[e].lineSystem as SpanGrid).fiberPairs && layers[p].isFree(e, k, slots));
+              ok = some;
+              i = j;
+            }
+            if (ok) return true;
+          }
+          return false;
+        };
+        for (const mode of modesForBandwidth(r.gbps)) {
+          const slots = Math.ceil(mode.channelWidthGhz / ls.slotWidthGhz - 1e-9);
+          for (let mask = 0; mask < 1 << inner.length; mask++) {
+            const bounds = [0, ...inner.filter((_, b) => (mask >> b) & 1), n];
+            const placeable = bounds.slice(1).every((b, k) => free(bounds[k], b, slots));
+            assert.ok(!placeable, `${mode.id} with regenerators at nodes ${bounds.slice(1, -1).join(',')} has spectrum on every segment, yet: ${res.reason}`);
+          }
+        }
+      }),
+      { seed: 77, numRuns: 200 },
+    );
+    assert.ok(refused >= 10, `several requests are refused so (${refused})`);
+  });
+
+  test('a stretch between two ROADMs with no free spectrum refuses the regenerated plans without a GSNR evaluation', () => {
+    const c = chain([300, 300, 300], [0, 0, 0], [1, 1, 1], [false, false, false, false]);
+    const { net } = physicsOf(c.view);
+    const layers = baseLayers(c.view);
+    const ls = c.view.spans[1].lineSystem as SpanGrid;
+    layers[0].occupy(1, 0, ls.slotCount);
+    const state = emptyLineState(c.view);
+    let evaluations = 0;
+    const spy: LineState = Object.create(state) as LineState;
+    spy.evaluate = (lp, o) => (evaluations++, state.evaluate(lp, o));
+    const res = planWave(net, layers, spy, wholePath(c.view), { id: 'w', bandwidthGbps: 100, marginDb: 0 });
+    assert.ok(!res.ok && /regenerators do not help: no .* GHz of spectrum is free on every span from s1 to s2/.test(res.reason), res.ok ? 'planned' : res.reason);
+    assert.equal(evaluations, 0);
+  });
+
   test('line systems with different grids: one channel, centred alike, on each grid\'s own covering slots', () => {
     const c = chain([60, 60], [0, 2], [1, 1], [false, false, false]);
     const { net } = physicsOf(c.view);
