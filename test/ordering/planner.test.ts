@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { Network } from '../../src/domain/network.js';
 import { modesForBandwidth } from '../../src/engine/index.js';
 import { buildNetworkView, type NetworkView } from '../../src/services/ordering/network-view.js';
-import { baseLayers, planCircuit, routeFor, type Occupancy, type PlanOptions } from '../../src/services/ordering/planner.js';
+import { baseLayers, cloneOccupancy, planCircuit, routeFor, type Occupancy, type PlanOptions } from '../../src/services/ordering/planner.js';
+import type { WaveDesign } from '../../src/services/ordering/design.js';
 import { emptyLineState } from '../../src/services/ordering/physics.js';
 import type { CircuitSpec } from '../../src/domain/products.js';
 
@@ -276,5 +277,55 @@ describe('planner and add/drop ports (Occupancy.addDrop)', () => {
     // The runs cover plans with regenerators, plans put elsewhere (another path or regenerator site) than
     // without the limit, and refusals.
     assert.ok(planned > 20 && regenerated > 5 && elsewhere > 0 && refusedForPorts > 5, `planned ${planned}, with regenerators ${regenerated}, elsewhere ${elsewhere}, refused for ports ${refusedForPorts}`);
+  });
+});
+
+describe('waves planned in one shape (PlanOptions.shape: availability re-plans a carried plan so)', () => {
+  test('the shape of a plan plans it again; another mode or no regenerator sites are kept to', () => {
+    const view = buildNetworkView(ring(), 1);
+    const g = view.graph;
+    const req = fc.record({ a: fc.constantFrom('p', 'q', 'r', 's', 't'), z: fc.constantFrom('p', 'q', 'r', 's', 't'), rate: fc.constantFrom(100, 400, 800), other: fc.nat(20) });
+    let shaped = 0;
+    let otherMode = 0;
+    fc.assert(
+      fc.property(fc.array(req, { minLength: 1, maxLength: 20 }), (reqs) => {
+        const occ: Occupancy = { layers: baseLayers(view), strands: new Map(), trunks: [] };
+        for (const { a, z, rate, other } of reqs) {
+          if (a === z) continue;
+          const spec: CircuitSpec = { product: 'wave', aSite: a, zSite: z, bandwidthGbps: rate, protection: 'unprotected', maxLatencyUs: null };
+          const route = routeFor(view, spec, 3);
+          assert.ok(route && route.kind === 'single');
+          const plan = planCircuit(view, cloneOccupancy(occ), spec, route, () => 'unused', opts(view));
+          if (!plan) continue;
+          const wave = plan.design.paths[0].wave as WaveDesign;
+          const path = route.candidates.find((p) => p.spans.map((e) => g.spanIds[e]).join(',') === plan.design.paths[0].spanIds.join(','));
+          assert.ok(path);
+          const mode = modesForBandwidth(rate).find((m) => m.id === wave.modeId);
+          assert.ok(mode);
+          const sites = new Set(wave.regeneratorSiteIds.map((id) => g.nodeIndex(id)));
+          // Its own shape, on its own path: planned again, in that mode, regenerated only where it was.
+          const again = planCircuit(view, cloneOccupancy(occ), spec, { kind: 'single', candidates: [path] }, () => 'unused', { ...opts(view), shape: { mode, regenSites: sites } });
+          assert.ok(again, 'a plan is planned again in its own shape');
+          const w2 = again.design.paths[0].wave as WaveDesign;
+          assert.equal(w2.modeId, mode.id);
+          assert.ok(w2.regeneratorSiteIds.every((id) => wave.regeneratorSiteIds.includes(id)));
+          shaped++;
+          // Another mode for the rate, no regenerators: whatever is planned is in that mode, transparent.
+          const modes = modesForBandwidth(rate);
+          const pick = modes[other % modes.length];
+          const forced = planCircuit(view, cloneOccupancy(occ), spec, route, () => 'unused', { ...opts(view), shape: { mode: pick, regenSites: new Set() } });
+          if (forced) {
+            const w3 = forced.design.paths[0].wave as WaveDesign;
+            assert.equal(w3.modeId, pick.id);
+            assert.deepEqual(w3.regeneratorSiteIds, []);
+            if (pick.id !== mode.id) otherMode++;
+          }
+          // Hold the first plan's spectrum: the next requests plan around it.
+          planCircuit(view, occ, spec, route, () => 'unused', opts(view));
+        }
+      }),
+      SEED,
+    );
+    assert.ok(shaped > 20 && otherMode > 5, `shaped ${shaped}, in another mode ${otherMode}`);
   });
 });

@@ -21,7 +21,8 @@ import { checkSites, newTrunkId, parseSpec, planOptions, type OrderingContext } 
 import type { LineState, LineSystemState } from '../../engine/qot/index.js';
 import { buildLitState } from './lit-channels.js';
 import type { NetworkView } from './network-view.js';
-import { cloneOccupancy, planCircuit, routeFor, routeSpanIds, type Occupancy, type Plan, type PlanOptions, type Route } from './planner.js';
+import { cloneOccupancy, planCircuit, routeFor, routeSpanIds, type Occupancy, type Plan, type PlanOptions, type Route, type WaveShape } from './planner.js';
+import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
 import { loadQotPolicy } from './qot-policy.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
@@ -247,8 +248,8 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   // asked for, every piece is counted). Waves are judged by GSNR, which falls with every channel lit
   // on their spans (never rises: test/qot).
   /** A plan that fits throughout [a, b) (everything held at any instant of it, every channel lit in it), or null. */
-  const planFor = (a: number, b: number): Plan | null =>
-    during(lit, spec, a, b, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, a, b), trunks: [] }), spec, route, opts, tried));
+  const planFor = (a: number, b: number, like: Shaped | null = null): Plan | null =>
+    during(lit, spec, a, b, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, a, b), trunks: [] }), spec, like?.route ?? route, like ? { ...opts, shape: like.shape } : opts, tried));
   let prev: boolean | null = null;
   let witness: Plan | null = null;
   let fitsTo = -Infinity;
@@ -278,14 +279,21 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
       const lengths: number[] = [];
       for (let n = Math.min(WINDOW_PIECES_MAX, lastFit * 2); n > 1; n = Math.floor(n / 2)) if (n <= left) lengths.push(n);
       lengths.push(1);
+      // The carried plan's shape (path, mode, regenerator sites) is tried first, at every length: it
+      // was placed here just before, mostly lost only its frequency to a later booking, and is placed
+      // again without probing the other paths, modes and regenerator sites (fewer GSNR evaluations).
+      const like = witness && physical ? shapeOf(view, route, witness) : null;
       witness = null;
-      for (const n of lengths) {
-        witness = planFor(piece.a, ends[first + n - 1]);
-        if (witness) {
-          fitsTo = ends[first + n - 1];
-          lastFit = n;
-          break;
+      for (const shaped of like ? [like, null] : [null]) {
+        for (const n of lengths) {
+          witness = planFor(piece.a, ends[first + n - 1], shaped);
+          if (witness) {
+            fitsTo = ends[first + n - 1];
+            lastFit = n;
+            break;
+          }
         }
+        if (witness) break;
       }
       feasible = witness !== null;
       if (witness) fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a));
@@ -297,6 +305,27 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   }
   for (const t of timed) pieces.push({ start: iso(t.startMs), end: iso(t.endMs), feasible: t.feasible, ...(t.count !== undefined ? { count: t.count } : {}) });
   return { from: iso(fromMs as number), to: iso(end), intervals: merge(pieces) };
+}
+
+/** A carried plan's path (as a route of its own) and wave shape, for planning it again elsewhere in time. */
+interface Shaped {
+  route: Route;
+  shape: WaveShape;
+}
+
+const modeById = new Map(TRANSCEIVER_MODES.map((m) => [m.id, m]));
+
+/** The shape of a one-wave plan on one of the route's candidates, or null (a pair, strands, a trunk). */
+function shapeOf(view: NetworkView, route: Route, plan: Plan): Shaped | null {
+  if (route.kind !== 'single' || plan.design.paths.length !== 1) return null;
+  const dp = plan.design.paths[0];
+  const mode = dp.wave?.modeId === undefined ? undefined : modeById.get(dp.wave.modeId);
+  if (!dp.wave || mode === undefined) return null;
+  const g = view.graph;
+  const key = dp.spanIds.join(',');
+  const path = route.candidates.find((p) => p.spans.map((e) => g.spanIds[e]).join(',') === key);
+  if (path === undefined) return null;
+  return { route: { kind: 'single', candidates: [path] }, shape: { mode, regenSites: new Set(dp.wave.regeneratorSiteIds.map((id) => g.nodeIndex(id))) } };
 }
 
 /**
@@ -321,9 +350,19 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
   }
 }
 
+/** A plan's allocations by resource (fitsThrough asks of every range held on the route). */
+const allocationsOf = new WeakMap<Plan, Map<string, Plan['allocations']>>();
+
 /** Whether a held range takes a unit the plan uses. */
 function meets(plan: Plan, r: st.TimedRange): boolean {
-  return plan.allocations.some((x) => x.resourceId === r.resourceId && x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
+  let by = allocationsOf.get(plan);
+  if (by === undefined) {
+    by = new Map();
+    for (const x of plan.allocations) by.set(x.resourceId, [...(by.get(x.resourceId) ?? []), x]);
+    allocationsOf.set(plan, by);
+  }
+  const xs = by.get(r.resourceId);
+  return xs !== undefined && xs.some((x) => x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
 }
 
 /** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */

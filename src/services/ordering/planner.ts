@@ -27,6 +27,7 @@ import {
   type WavePlan,
 } from '../../engine/index.js';
 import type { LightpathInput, LineState } from '../../engine/qot/index.js';
+import type { TransceiverModeSpec } from '../../domain/transceiver-modes.js';
 import type { CircuitDesign, DesignPath, StrandUse, WaveDesign, WaveSegment } from './design.js';
 import type { NetworkView } from './network-view.js';
 import { blockedSites, intercityKey, physicsOf } from './physics.js';
@@ -215,6 +216,17 @@ export interface PlanOptions {
   qot: QotContext;
   /** Why candidates were refused (filled in when given). */
   reasons?: string[];
+  /**
+   * Waves planned in one shape only: this mode, regenerators only at these sites (each a subset the
+   * planner may use). Availability re-plans a plan it carried this way first (see availability.ts).
+   */
+  shape?: WaveShape;
+}
+
+/** A wave plan's shape: its transceiver mode and the sites it may regenerate at. */
+export interface WaveShape {
+  mode: TransceiverModeSpec;
+  regenSites: ReadonlySet<number>;
 }
 
 /** lowestGap, or with fromTop the highest start of a free run (the mirror image of lowestGap). */
@@ -308,7 +320,9 @@ export function waveAllocations(view: NetworkView, plan: WavePlan): Omit<Planned
 function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions, regenAt?: (node: number) => boolean): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
   const qot = opts.qot;
   const spread = Math.abs(Math.trunc(opts.spread ?? 0));
-  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1, ...(regenAt ? { regenAt } : {}) });
+  const shape = opts.shape;
+  const at = shape ? (v: number) => shape.regenSites.has(v) && (regenAt?.(v) ?? true) : regenAt;
+  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1, ...(at ? { regenAt: at } : {}), ...(shape ? { modes: [shape.mode] } : {}) });
   if (!r.ok) {
     opts.reasons?.push(r.reason);
     return null;
