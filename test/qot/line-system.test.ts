@@ -296,6 +296,22 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
             // Sums made while it is lit (as a state kept for many plans makes them) must lose it again when it goes.
             all.sumNli();
             for (const id of oracle.ids()) assert.ok(Math.abs(view.gsnrDb(id) - oracle.gsnrDb(id)) < 1e-9, id);
+            // A lightpath not lit in the window, asked of it: its own channel among the window's.
+            lps.forEach((lp, k) => {
+              if (lit(chans[k])) return;
+              const alone = new LineSystemState(models);
+              for (const id of oracle.ids()) alone.add(oracle.input(id) as LightpathInput);
+              alone.add(lp);
+              assert.ok(Math.abs(view.gsnrDb(lp.id) - alone.gsnrDb(lp.id)) < 1e-9, `${lp.id}, not lit in the window`);
+            });
+            // A window chained from this one while the wave is lit judges as a state of its own channels and the wave.
+            const mid = { fromMs: w2.fromH, toMs: w2.hours === null ? null : w2.fromH + w2.hours };
+            const chained = all.during(mid, view);
+            const midOracle = new LineSystemState(models);
+            lps.forEach((lp, k) => chans[k].fromH < (mid.toMs ?? Infinity) && (chans[k].hours === null || chans[k].fromH + chans[k].hours > mid.fromMs) && midOracle.add(lp));
+            const meetsMid = window.fromMs < (mid.toMs ?? Infinity) && (window.toMs === null || window.toMs > mid.fromMs);
+            if (meetsMid) for (const id of oracle.ids().filter((i) => i.startsWith('new'))) midOracle.add(oracle.input(id) as LightpathInput);
+            for (const id of midOracle.ids()) assert.ok(Math.abs(chained.gsnrDb(id) - midOracle.gsnrDb(id)) < 1e-9, `${id} in a window chained while a wave is lit`);
           }
         }
         for (const id of oracle.ids().filter((i) => i.startsWith('new'))) {

@@ -539,6 +539,12 @@ interface WindowChain {
   /** Sums set under this key (none: adding or removing a wave has none to move). */
   count: number;
   seen: number;
+  /**
+   * Waves lit through the chain's windows and not yet turned off. A later window starts from the
+   * chain's sums only when there are none: a sum is moved by a wave only where the wave meets its
+   * lightpath (LpState.scoped), which holds while the wave's own window is the one judged.
+   */
+  lit: Set<LpState>;
 }
 
 /** @internal A lit lightpath's bookkeeping (exported for the window's signatures only). */
@@ -573,6 +579,9 @@ export interface LpState {
   out?: number;
   /** Its sum in a window chain (WindowChain), or null. */
   win: WindowSum | null;
+  /** When it is lit: [fromMs, toMs) (add's `during`; unbounded when always). */
+  fromMs: number;
+  toMs: number;
   /**
    * False for a channel lit only as noise on the spans a state was built for (see add's `tracked`):
    * its own NLI is not summed, so it has no GSNR of its own and may not be judged as a neighbour.
@@ -582,7 +591,9 @@ export interface LpState {
    * Lit through a window of the state (during()'s add: a plan's tentative wave, lit for that window
    * and turned off before another is looked at): it counts in the kept sum of a lightpath only when
    * their intervals meet, since no other is judged while it is lit. A plan's tentative lighting then
-   * updates the few sums of the window's lightpaths instead of every sum on its spans.
+   * updates the few sums of the window's lightpaths instead of every sum on its spans. The window's
+   * own sums (LpState.win) likewise: those of lightpaths it does not meet are neither moved nor read
+   * while it is lit (a window's gsnrDb of such a lightpath sums it afresh).
    */
   scoped: boolean;
 }
@@ -685,6 +696,8 @@ export class LineSystemState implements LineState {
   private readonly windows = new WeakMap<LineState, WindowChain>();
   /** The buckets kept sums are split by (timeBuckets), or null. */
   private buckets: TimeBuckets | null = null;
+  /** The scoped waves lit now (LpState.scoped): few, a plan's tentative waves and orders' being written. */
+  private readonly scopedLit = new Set<LpState>();
 
   constructor(
     models: Iterable<SpanModel>,
@@ -777,6 +790,27 @@ export class LineSystemState implements LineState {
   }
 
   /**
+   * The NLI on a lightpath from the scoped waves lit now that its interval does not meet: its kept sum
+   * leaves them out (LpState.scoped), a window holding both counts them. A window's sum made from the
+   * kept sum, and a bound on it, add them back (none, mostly: a plan's own tentative waves are lit
+   * through the window its neighbours are judged in, so they meet every one).
+   */
+  private scopedApart(st: LpState): number {
+    let x = 0;
+    for (const w of this.scopedLit) {
+      if (w === st || (w.fromMs < st.toMs && w.toMs > st.fromMs)) continue;
+      for (const sid of w.input.spanIds) {
+        const s = this.span(sid);
+        const i = s.lp.indexOf(st);
+        if (i < 0) continue;
+        const k = s.lp.indexOf(w);
+        x += pairNliRatio(s.model, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+      }
+    }
+    return x;
+  }
+
+  /**
    * An inverse GSNR at least a tracked lightpath's over any window: its sum in the state itself less,
    * with time buckets, the channels in buckets wholly after the window (by start) or wholly before it
    * (by end); those two sets do not meet. A hair above the exact difference against rounding.
@@ -784,7 +818,7 @@ export class LineSystemState implements LineState {
   private windowBound(st: LpState, window: LitInterval | null): number {
     this.ensure(st);
     const bk = this.buckets;
-    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv;
+    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv + (window !== null && this.scopedLit.size > 0 ? this.scopedApart(st) : 0);
     const to = window.toMs ?? Infinity;
     let out = 0;
     // Asked again for the same window (each evaluation of a plan touches the same neighbours).
@@ -798,7 +832,8 @@ export class LineSystemState implements LineState {
       st.out = out;
     }
     // The slack is relative to the whole sum: the buckets are kept by the same additions as it.
-    return out > 0 ? st.inv - out + 1e-12 * st.inv : st.inv;
+    const apart = this.scopedLit.size > 0 ? this.scopedApart(st) : 0;
+    return (out > 0 ? st.inv - out + 1e-12 * st.inv : st.inv) + apart;
   }
 
 
@@ -881,9 +916,10 @@ export class LineSystemState implements LineState {
     for (const sid of spanIds) {
       const s = this.span(sid);
       for (let i = 0; i < s.ids.length; i++) {
+        if (window !== null && !(s.t0[i] < to && s.t1[i] > from)) continue;
         const st = s.lp[i];
         const th = st.input.thresholdDb;
-        if (th === undefined || !st.tracked || (window !== null && !(s.t0[i] < to && s.t1[i] > from))) continue;
+        if (th === undefined || !st.tracked) continue;
         if (window !== null) {
           if (st.mark === stamp) continue;
           st.mark = stamp;
@@ -918,10 +954,12 @@ export class LineSystemState implements LineState {
 
   /**
    * evaluate() counting only the channels lit at some instant of `window` (null: all), with `invOf`
-   * giving a neighbour's inverse GSNR as that window sees it.
+   * giving a neighbour's inverse GSNR as that window sees it, and `inWindow` (when given) a span's
+   * channels lit in the window, in order: a window keeps them per span until the span changes, and a
+   * segment judged at a dozen frequencies scanned every channel of months on each span a dozen times.
    * @internal LineWindow's
    */
-  evaluateIn(lp: LightpathInput, detail: NeighbourDetail | 'alone', window: LitInterval | null, invOf: (st: LpState) => number): LightingEffect {
+  evaluateIn(lp: LightpathInput, detail: NeighbourDetail | 'alone', window: LitInterval | null, invOf: (st: LpState) => number, inWindow?: (s: SpanChannels) => readonly number[]): LightingEffect {
     const alone = detail === 'alone';
     const withNeighbours = detail !== false && !alone;
     // 'worst' in a window starts every neighbour from its bound (its sum in the state itself: every
@@ -945,8 +983,11 @@ export class LineSystemState implements LineState {
       const gj = gamma(m, lp.frequencyHz);
       perSpanAseInv[k] = this.aseInverse(s, lp);
       let inv = perSpanAseInv[k] + pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, lp.frequencyHz, lp.baudRateHz, b2j, pj, true);
-      for (let i = 0; i < (alone ? 0 : s.ids.length); i++) {
-        if (window !== null && !(s.t0[i] < to && s.t1[i] > from)) continue;
+      const listed = alone || window === null || inWindow === undefined ? null : inWindow(s);
+      const count = alone ? 0 : listed !== null ? listed.length : s.ids.length;
+      for (let n = 0; n < count; n++) {
+        const i = listed !== null ? listed[n] : n;
+        if (listed === null && window !== null && !(s.t0[i] < to && s.t1[i] > from)) continue;
         inv += pairNliRatio(m, lp.frequencyHz, lp.baudRateHz, b2j, gj, s.f[i], s.b[i], s.b2[i], s.p[i], false);
         if (!withNeighbours) continue;
         const st = s.lp[i];
@@ -1005,7 +1046,7 @@ export class LineSystemState implements LineState {
     const t1 = during?.toMs ?? Infinity;
     const fixedInv = this.fixedInverse(lp);
     // Its own NLI is summed when first needed (ensure).
-    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, win: null, tracked, scoped };
+    const state: LpState = { input: lp, fixedInv, inv: fixedInv, valid: false, mark: 0, base: 0, pending: 0, win: null, fromMs: t0, toMs: t1, tracked, scoped };
     for (const sid of lp.spanIds) {
       const s = this.span(sid);
       const m = s.model;
@@ -1013,9 +1054,13 @@ export class LineSystemState implements LineState {
       const b2j = beta2(m, lp.frequencyHz);
       const gj = gamma(m, lp.frequencyHz);
       for (let i = 0; i < s.ids.length; i++) {
+        // A scoped wave counts only for the lightpaths its interval meets (LpState.scoped): the
+        // others are passed over on the span's interval arrays, without reading their records (most
+        // of a span's channels, on a calendar of months, and most of what a tentative wave cost).
+        if (scoped && !(s.t0[i] < t1 && s.t1[i] > t0)) continue;
         const nb = s.lp[i];
         // Only lightpaths whose NLI is summed are kept current; the others sum it when asked.
-        const kept = nb.valid && (!scoped || (s.t0[i] < t1 && s.t1[i] > t0));
+        const kept = nb.valid;
         const e = key !== null && nb.win !== null && nb.win.key === key && t0 < nb.win.to && t1 > nb.win.from ? nb.win : null;
         if (!kept && e === null) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], lp.frequencyHz, lp.baudRateHz, b2j, pj, false);
@@ -1036,6 +1081,7 @@ export class LineSystemState implements LineState {
       s.t1.push(t1);
       s.changes++;
     }
+    if (scoped) this.scopedLit.add(state);
     this.lps.set(lp.id, state);
   }
 
@@ -1059,6 +1105,7 @@ export class LineSystemState implements LineState {
       }
     }
     lp.scoped = false;
+    this.scopedLit.delete(lp);
   }
 
   /** Turns a lightpath off; its neighbours' NLI loses its contribution. */
@@ -1078,9 +1125,10 @@ export class LineSystemState implements LineState {
       if (k < 0) continue;
       const m = s.model;
       for (let i = 0; i < s.ids.length; i++) {
-        if (i === k) continue;
+        // As in addIn: a scoped wave touches only the lightpaths its interval meets.
+        if (i === k || (lp.scoped && !(s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k]))) continue;
         const nb = s.lp[i];
-        const kept = nb.valid && (!lp.scoped || (s.t0[i] < s.t1[k] && s.t1[i] > s.t0[k]));
+        const kept = nb.valid;
         const e = key !== null && nb.win !== null && nb.win.key === key && s.t0[k] < nb.win.to && s.t1[k] > nb.win.from ? nb.win : null;
         if (!kept && e === null) continue;
         const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
@@ -1093,6 +1141,7 @@ export class LineSystemState implements LineState {
       for (const arr of [s.ids, s.f, s.b, s.p, s.b2, s.g, s.lp, s.t0, s.t1] as unknown[][]) arr.splice(k, 1);
       s.changes++;
     }
+    this.scopedLit.delete(lp);
     this.lps.delete(id);
   }
   /**
@@ -1109,7 +1158,7 @@ export class LineSystemState implements LineState {
     const from = window.fromMs;
     const to = window.toMs ?? Infinity;
     const prev = after === null ? undefined : this.windows.get(after);
-    const chain: WindowChain = prev !== undefined && prev.seen === this.changes ? prev : { key: {}, count: 0, seen: this.changes };
+    const chain: WindowChain = prev !== undefined && prev.seen === this.changes && prev.lit.size === 0 ? prev : { key: {}, count: 0, seen: this.changes, lit: new Set<LpState>() };
     const fresh = () => {
       if (chain.seen !== this.changes) {
         chain.key = {};
@@ -1150,10 +1199,12 @@ export class LineSystemState implements LineState {
       bySpan.set(key, l);
       return l;
     };
-    const invOf = (st: LpState): number => {
+    const inWindow = (s: SpanChannels): readonly number[] => channelsOf(s, undefined).js;
+    /** `direct`: summed over the window's channels, never from the state's own sum (see gsnrDb below). */
+    const invOf = (st: LpState, direct = false): number => {
       const had = sumOf(st);
       if (had !== undefined && had.from === from && had.to === to) return had.inv;
-      if (had === undefined && st.tracked) {
+      if (had === undefined && st.tracked && !direct) {
         // A window holding most of the channels (an open-ended one from soon, a packet circuit's:
         // nearly the whole calendar) is summed as the state's own sum, kept current by every add
         // and remove, less the channels outside the window: fewer pairs than summing those inside.
@@ -1166,7 +1217,9 @@ export class LineSystemState implements LineState {
         }
         if (outside < inside) {
           this.ensure(st);
-          let inv = st.inv;
+          // Scoped waves it does not meet: in the window they count, out of it they are subtracted
+          // below; the kept sum has neither (scopedApart).
+          let inv = st.inv + (this.scopedLit.size > 0 ? this.scopedApart(st) : 0);
           for (const sid of st.input.spanIds) {
             const s = this.span(sid);
             const i = s.lp.indexOf(st);
@@ -1213,11 +1266,21 @@ export class LineSystemState implements LineState {
         if (st === undefined) throw new RangeError(`lightpath ${id} is not lit`);
         if (!st.tracked) throw new RangeError(`lightpath ${id} was lit untracked: it has no GSNR in this state`);
         fresh();
-        return -linToDb(invOf(st));
+        const s = this.span(st.input.spanIds[0]);
+        const i = s.lp.indexOf(st);
+        if (s.t0[i] < to && s.t1[i] > from) return -linToDb(invOf(st));
+        // Not lit in the window: summed afresh over the window's channels and not kept, since a
+        // tentative wave's add and remove move only the sums (and the state's own sums: LpState.scoped)
+        // of the lightpaths its interval meets.
+        const kept = st.win;
+        st.win = null;
+        const inv = invOf(st, true);
+        st.win = kept;
+        return -linToDb(inv);
       },
       evaluate: (lp, opts = {}) => {
         fresh();
-        return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), window, invOf);
+        return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), window, invOf, inWindow);
       },
       weakestOn: (spanIds) => {
         fresh();
@@ -1235,6 +1298,7 @@ export class LineSystemState implements LineState {
         fresh();
         this.addIn(lp, { ...opts, during: window, scoped: true }, chain);
         chain.seen = this.changes;
+        chain.lit.add(this.lps.get(lp.id) as LpState);
       },
       remove: (id) => {
         fresh();
@@ -1243,6 +1307,7 @@ export class LineSystemState implements LineState {
         this.removeIn(id, chain);
         st.win = null;
         chain.seen = this.changes;
+        chain.lit.delete(st);
       },
     };
     this.windows.set(view, chain);
