@@ -336,6 +336,40 @@ test('property: a window of the state (during) judges waves, neighbours, GSNRs a
         for (const id of oracle2.ids()) assert.ok(Math.abs(view2.gsnrDb(id) - oracle2.gsnrDb(id)) < 1e-9, id);
         const worst2 = view2.evaluate(probe, { neighbours: 'worst' });
         assert.equal(worst2.worst?.id ?? null, want2.worst?.id ?? null);
+        // Channels outside the first window turned off and lit again elsewhere in time (orders placed and
+        // cancelled on the calendar): the same window asked again judges as a state of its own channels
+        // (the bounds' kept answers for it follow every channel bucketed meanwhile).
+        const moved = new Map<number, { fromMs: number; toMs: number | null }>();
+        lps.forEach((lp, k) => {
+          if (lit(chans[k]) || k % 2 === 1) return;
+          all.remove(lp.id);
+          const at = { fromMs: chans[k].fromH + 7 * (k + 1), toMs: chans[k].hours === null ? null : chans[k].fromH + 7 * (k + 1) + chans[k].hours };
+          all.add(lp, { during: at });
+          moved.set(k, at);
+        });
+        const view3 = all.during(window);
+        const oracle3 = new LineSystemState(models);
+        lps.forEach((lp, k) => {
+          const at = moved.get(k) ?? { fromMs: chans[k].fromH, toMs: chans[k].hours === null ? null : chans[k].fromH + chans[k].hours };
+          if (at.fromMs < (window.toMs ?? Infinity) && (at.toMs === null || at.toMs > window.fromMs)) oracle3.add(lp);
+        });
+        for (const [n, x] of waves.entries()) {
+          const wave = { id: `again${n}`, spanIds: onSpans(x.mask), frequencyHz: 191.35e12 + (96 + n) * 50e9, baudRateHz: 63e9, thresholdDb: 12 };
+          const want3 = oracle3.evaluate(wave);
+          const got3 = view3.evaluate(wave, { neighbours: 'worst' });
+          assert.equal(got3.worst?.id ?? null, want3.worst?.id ?? null, 'the worst neighbour after channels moved in time');
+          if (want3.worst !== null) assert.ok(Math.abs((got3.worst as { marginDb: number }).marginDb - want3.worst.marginDb) < 1e-9);
+          const sp = onSpans(x.mask);
+          const w3 = view3.weakestOn(sp);
+          const want3w = weakest(oracle3, sp);
+          assert.equal(w3 === null, want3w === null);
+          if (w3 !== null) assert.ok(Math.abs(w3.marginDb - (want3w as number)) < 1e-9);
+        }
+        for (const [k, at] of moved) {
+          all.remove(lps[k].id);
+          all.add(lps[k], { during: { fromMs: chans[k].fromH, toMs: chans[k].hours === null ? null : chans[k].fromH + chans[k].hours } });
+          void at;
+        }
         // The waves lit through the first window are gone from the state's own sums too: every GSNR
         // in the state itself is a fresh state's of every channel, whenever lit.
         const whole = new LineSystemState(models);
@@ -459,6 +493,27 @@ test('with time buckets, channels wholly outside the window drop out of the boun
     const eager = view.evaluate(wave);
     assert.equal(lazy.worst?.id, eager.worst?.id, name);
     assert.ok(Math.abs((lazy.worst as { marginDb: number }).marginDb - (eager.worst as { marginDb: number }).marginDb) < 1e-12, name);
+    // Channels outside the window turned off, some lit again at other times outside it (orders cancelled
+    // and placed): the window's kept bounds follow each (summed once, then moved channel by channel), so
+    // the same window asked again still finds A and B exactly, and none where the crowd would have
+    // pushed them below had it moved into the window.
+    for (let k = 0; k < 60; k += 2) {
+      state.remove(`late${k}`);
+      state.remove(`early${k}`);
+      if (k % 4 === 0) continue;
+      state.add({ id: `late${k}`, spanIds: ['s0'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }, { during: { fromMs: 300 + k, toMs: 400 + k } });
+      state.add({ id: `early${k}`, spanIds: ['s1'], frequencyHz: 192.05e12 + k * 50e9, baudRateHz: 32e9 }, { during: { fromMs: -200 - k, toMs: -120 } });
+    }
+    state.sumNli();
+    const again = state.during(window);
+    assert.equal(again.weakestOn(['s0'])?.id, 'A', `${name}, after the crowds moved`);
+    assert.ok(Math.abs((again.weakestOn(['s0']) as { marginDb: number }).marginDb + 0.5) < 1e-9, name);
+    assert.equal(again.weakestOn(['s1'])?.id, 'B', `${name}, after the crowds moved`);
+    assert.ok(Math.abs((again.weakestOn(['s1']) as { marginDb: number }).marginDb + 1) < 1e-9, name);
+    const lazy2 = again.evaluate(wave, { neighbours: 'worst' });
+    const eager2 = again.evaluate(wave);
+    assert.equal(lazy2.worst?.id, eager2.worst?.id, name);
+    assert.ok(Math.abs((lazy2.worst as { marginDb: number }).marginDb - (eager2.worst as { marginDb: number }).marginDb) < 1e-12, name);
   }
 });
 

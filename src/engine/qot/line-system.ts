@@ -573,10 +573,19 @@ export interface LpState {
   byEnd?: Float64Array;
   /** 10^(−thresholdDb/10): the inverse GSNR at its threshold (weakestIn's first test), once asked. */
   thresholdInv?: number;
-  /** windowBound's last answer: the buckets' sum outside [outFrom, outTo) (NaN: none, or the buckets changed since). */
+  /**
+   * windowBound's last answer: the buckets' sum outside [outFrom, outTo) (NaN: none, or the sums were
+   * made again since), with the buckets it takes (by start from outK0 on, by end up to outK1): each
+   * channel bucketed after it is added to it there, so the answer stays good through a plan's
+   * tentative waves instead of being summed again over every bucket.
+   */
   outFrom?: number;
   outTo?: number;
   out?: number;
+  outK0?: number;
+  outK1?: number;
+  /** Additions to `out` since it was summed: summed again after OUT_UPDATES_MAX, against rounding drift. */
+  outOps?: number;
   /** Its sum in a window chain (WindowChain), or null. */
   win: WindowSum | null;
   /** When it is lit: [fromMs, toMs) (add's `during`; unbounded when always). */
@@ -634,6 +643,12 @@ export interface LightingEffect {
   /** The neighbour (with a threshold) left with the least GSNR above its threshold, or null. */
   worst: { id: string; gsnrDb: number; thresholdDb: number; marginDb: number } | null;
 }
+
+/**
+ * Additions windowBound's kept answer takes before it is summed again: each rounds differently from a
+ * fresh sum, and the bound's slack (10⁻¹² of the sum) must stay above the difference.
+ */
+const OUT_UPDATES_MAX = 1000;
 
 /** A lightpath to judge with a lower bound on its margin (dB) and its place in the order it was met. */
 interface Bounded {
@@ -746,6 +761,7 @@ export class LineSystemState implements LineState {
     if (bk !== null) {
       st.byStart = new Float64Array(bk.count);
       st.byEnd = new Float64Array(bk.count);
+      st.outFrom = NaN;
     }
     for (const sid of st.input.spanIds) {
       const s = this.span(sid);
@@ -769,9 +785,17 @@ export class LineSystemState implements LineState {
     const bk = this.buckets;
     if (bk === null || st.byStart === undefined || st.byEnd === undefined) return;
     const at = (t: number) => (t < bk.fromMs ? 0 : Math.min(bk.count - 1, 1 + Math.floor((t - bk.fromMs) / bk.bucketMs)));
-    st.byStart[at(t0)] += x;
-    st.byEnd[at(t1)] += x;
-    st.outFrom = NaN;
+    const ks = at(t0);
+    const ke = at(t1);
+    st.byStart[ks] += x;
+    st.byEnd[ke] += x;
+    if (st.out !== undefined && st.outFrom === st.outFrom) {
+      if ((st.outOps = (st.outOps ?? 0) + 1) > OUT_UPDATES_MAX) st.outFrom = NaN;
+      else {
+        if (ks >= (st.outK0 as number)) st.out += x;
+        if (ke <= (st.outK1 as number)) st.out += x;
+      }
+    }
   }
 
   /**
@@ -824,12 +848,16 @@ export class LineSystemState implements LineState {
     // Asked again for the same window (each evaluation of a plan touches the same neighbours).
     if (st.outFrom === window.fromMs && st.outTo === to) out = st.out as number;
     else {
-      if (to !== Infinity) for (let k = Math.max(1, 1 + Math.ceil((to - bk.fromMs) / bk.bucketMs)); k < bk.count; k++) out += st.byStart[k];
+      const k0 = to === Infinity ? bk.count : Math.max(1, 1 + Math.ceil((to - bk.fromMs) / bk.bucketMs));
+      for (let k = k0; k < bk.count; k++) out += st.byStart[k];
       const last = Math.min(bk.count - 2, Math.floor((window.fromMs - bk.fromMs) / bk.bucketMs));
       for (let k = 0; k <= last; k++) out += st.byEnd[k];
       st.outFrom = window.fromMs;
       st.outTo = to;
       st.out = out;
+      st.outK0 = k0;
+      st.outK1 = last;
+      st.outOps = 0;
     }
     // The slack is relative to the whole sum: the buckets are kept by the same additions as it.
     const apart = this.scopedLit.size > 0 ? this.scopedApart(st) : 0;
