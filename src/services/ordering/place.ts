@@ -29,7 +29,7 @@ import { fitsUntil } from './availability.js';
 import { parseBooking, parseHold, windowIso, type Booking } from './booking.js';
 import { MAX_ALLOCATION_ATTEMPTS, occupancyFrom, planningRequest, requestHash, NeedsLockedAttempt, RetryAllocation, withAllocationRetry, WrittenMeanwhile } from './common.js';
 import { addDropFor, checkSites, freshLitState, litState, litWindow, newTrunkId, noCapacity, pairHints, pairKey, parseSpec, pathFromDesign, planLockKeys, planOptions, policyOf, pricingOf, routeLockKeys, withLoss, type OrderingContext } from './context.js';
-import type { LightpathInput } from '../../engine/qot/index.js';
+import type { LightpathInput, LineState } from '../../engine/qot/index.js';
 import type { Overlay, ReadTicket } from './inflight.js';
 import { toOrder, type Order, type OrderPayload, type Pricing, type QuoteOption, type WindowView } from './model.js';
 import type { NetworkView } from './network-view.js';
@@ -269,6 +269,8 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
       let snap: st.PlanningSnapshot | null = null;
       let ticket: ReadTicket | null = null;
       let plan: Plan | null = null;
+      /** Where the plan's waves are lit (tentatively) until held or turned off. */
+      let planState: LineState | null = null;
       const reasons: string[] = [];
       try {
         for (let viewAttempt = 1, waits = 0; viewAttempt <= MAX_VIEW_ATTEMPTS && !snap; viewAttempt++) {
@@ -318,6 +320,7 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
           const policy = policyOf(read);
           reasons.length = 0;
           plan = planCircuit(view, occ, target.spec, target.route, newTrunkId, planOptions(state, policy, ids.orderId, { spread: attempt > 1 ? Math.floor(Math.random() * 1024) : 0, trunkStart: ctx.trunkStart, reasons }));
+          planState = state;
           const t = target;
           const fitsAlone = (): boolean => {
             const alone = occupancyFrom(view, t.spec, read);
@@ -351,6 +354,9 @@ async function placeOne(ctx: OrderingContext, p: Principal, req: Request, key: s
         // (routeLockKeys), then grooms onto a trunk lit meanwhile. Rare (a pair's first circuit, or a full
         // trunk), so the hot path stays lock-free.
         if (!inTransaction && db.kind === 'postgres' && plan.newTrunks.length > 0 && isPacketProduct(spec.product)) {
+          // Its waves go dark again: the locked attempt plans its own. (They stayed lit, tentative, in
+          // the process's lit channels, and every later quote and order counted them.)
+          if (planState) for (const lp of plan.lightpaths) planState.remove(lp.id);
           throw new NeedsLockedAttempt('a new trunk is planned under its site pair lock');
         }
         // Registered before the first await, so no later plan of this process can miss it.
