@@ -814,21 +814,26 @@ export class LineSystemState implements LineState {
   }
 
   /**
-   * The NLI on a lightpath from the scoped waves lit now that its interval does not meet: its kept sum
-   * leaves them out (LpState.scoped), a window holding both counts them. A window's sum made from the
-   * kept sum, and a bound on it, add them back (none, mostly: a plan's own tentative waves are lit
-   * through the window its neighbours are judged in, so they meet every one).
+   * The NLI on a lightpath from the scoped waves lit now that its interval does not meet (only those
+   * lit at some instant of `window`, when given): its kept sum leaves them out (LpState.scoped), a
+   * window holding both counts them. A window's bound, and its sum made from the kept sum, add them
+   * (none, mostly: a plan's own tentative waves are lit through the window its neighbours are judged
+   * in, so they meet every one; the waves of orders being written elsewhere in time are passed over on
+   * their intervals). Pairs are computed from the two inputs, as add() does, without finding their
+   * places on the span.
    */
-  private scopedApart(st: LpState): number {
+  private scopedApart(st: LpState, window: { from: number; to: number } | null): number {
     let x = 0;
     for (const w of this.scopedLit) {
       if (w === st || (w.fromMs < st.toMs && w.toMs > st.fromMs)) continue;
+      if (window !== null && !(w.fromMs < window.to && w.toMs > window.from)) continue;
       for (const sid of w.input.spanIds) {
+        if (!st.input.spanIds.includes(sid)) continue;
         const s = this.span(sid);
-        const i = s.lp.indexOf(st);
-        if (i < 0) continue;
-        const k = s.lp.indexOf(w);
-        x += pairNliRatio(s.model, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[k], s.b[k], s.b2[k], s.p[k], false);
+        const m = s.model;
+        const fi = st.input.frequencyHz;
+        const fj = w.input.frequencyHz;
+        x += pairNliRatio(m, fi, st.input.baudRateHz, beta2(m, fi), gamma(m, fi), fj, w.input.baudRateHz, beta2(m, fj), this.powerOn(s, w.input), false);
       }
     }
     return x;
@@ -842,8 +847,9 @@ export class LineSystemState implements LineState {
   private windowBound(st: LpState, window: LitInterval | null): number {
     this.ensure(st);
     const bk = this.buckets;
-    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv + (window !== null && this.scopedLit.size > 0 ? this.scopedApart(st) : 0);
-    const to = window.toMs ?? Infinity;
+    const to = window?.toMs ?? Infinity;
+    const apart = window !== null && this.scopedLit.size > 0 ? this.scopedApart(st, { from: window.fromMs, to }) : 0;
+    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv + apart;
     let out = 0;
     // Asked again for the same window (each evaluation of a plan touches the same neighbours).
     if (st.outFrom === window.fromMs && st.outTo === to) out = st.out as number;
@@ -860,7 +866,6 @@ export class LineSystemState implements LineState {
       st.outOps = 0;
     }
     // The slack is relative to the whole sum: the buckets are kept by the same additions as it.
-    const apart = this.scopedLit.size > 0 ? this.scopedApart(st) : 0;
     return (out > 0 ? st.inv - out + 1e-12 * st.inv : st.inv) + apart;
   }
 
@@ -1247,7 +1252,7 @@ export class LineSystemState implements LineState {
           this.ensure(st);
           // Scoped waves it does not meet: in the window they count, out of it they are subtracted
           // below; the kept sum has neither (scopedApart).
-          let inv = st.inv + (this.scopedLit.size > 0 ? this.scopedApart(st) : 0);
+          let inv = st.inv + (this.scopedLit.size > 0 ? this.scopedApart(st, null) : 0);
           for (const sid of st.input.spanIds) {
             const s = this.span(sid);
             const i = s.lp.indexOf(st);
