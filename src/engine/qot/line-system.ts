@@ -979,7 +979,7 @@ export class LineSystemState implements LineState {
    * and the new GSNR of every lit lightpath sharing a span with it.
    */
   evaluate(lp: LightpathInput, opts: EvaluateOptions = {}): LightingEffect {
-    return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), null, (st) => {
+    return this.evaluateIn(lp, opts, null, (st) => {
       this.ensure(st);
       return st.inv;
     });
@@ -992,8 +992,9 @@ export class LineSystemState implements LineState {
    * segment judged at a dozen frequencies scanned every channel of months on each span a dozen times.
    * @internal LineWindow's
    */
-  evaluateIn(lp: LightpathInput, detail: NeighbourDetail | 'alone', window: LitInterval | null, invOf: (st: LpState) => number, inWindow?: (s: SpanChannels) => readonly number[]): LightingEffect {
-    const alone = detail === 'alone';
+  evaluateIn(lp: LightpathInput, opts: EvaluateOptions, window: LitInterval | null, invOf: (st: LpState) => number, inWindow?: (s: SpanChannels) => readonly number[]): LightingEffect {
+    const alone = opts.alone ?? false;
+    const detail = opts.neighbours ?? true;
     const withNeighbours = detail !== false && !alone;
     // 'worst' in a window starts every neighbour from its bound (its sum in the state itself: every
     // channel, whenever lit, so at least the window's) and sums the window only where it matters.
@@ -1233,11 +1234,30 @@ export class LineSystemState implements LineState {
       return l;
     };
     const inWindow = (s: SpanChannels): readonly number[] => channelsOf(s, undefined).js;
-    /** `direct`: summed over the window's channels, never from the state's own sum (see gsnrDb below). */
-    const invOf = (st: LpState, direct = false): number => {
+    /** A lightpath's sum over the window's channels: moved from `had` (an earlier window's), or made afresh. */
+    const summed = (st: LpState, had: WindowSum | undefined): number => {
+      let inv = had === undefined ? st.fixedInv : had.inv;
+      for (const sid of st.input.spanIds) {
+        const s = this.span(sid);
+        const i = s.lp.indexOf(st);
+        const m = s.model;
+        // Its own channel counts whatever the window (its self-NLI); never as entering or leaving.
+        if (had === undefined) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[i], s.b[i], s.b2[i], s.p[i], true);
+        const { js, signs } = channelsOf(s, had);
+        for (let n = 0; n < js.length; n++) {
+          const j = js[n];
+          if (j === i) continue;
+          const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
+          // Lit in the window, or entered or left since the window the sum was made for.
+          inv += had === undefined ? x : signs[n] * x;
+        }
+      }
+      return inv;
+    };
+    const invOf = (st: LpState): number => {
       const had = sumOf(st);
       if (had !== undefined && had.from === from && had.to === to) return had.inv;
-      if (had === undefined && st.tracked && !direct) {
+      if (had === undefined && st.tracked) {
         // A window holding most of the channels (an open-ended one from soon, a packet circuit's:
         // nearly the whole calendar) is summed as the state's own sum, kept current by every add
         // and remove, less the channels outside the window: fewer pairs than summing those inside.
@@ -1264,22 +1284,7 @@ export class LineSystemState implements LineState {
           return inv;
         }
       }
-      let inv = had === undefined ? st.fixedInv : had.inv;
-      for (const sid of st.input.spanIds) {
-        const s = this.span(sid);
-        const i = s.lp.indexOf(st);
-        const m = s.model;
-        // Its own channel counts whatever the window (its self-NLI); never as entering or leaving.
-        if (had === undefined) inv += pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[i], s.b[i], s.b2[i], s.p[i], true);
-        const { js, signs } = channelsOf(s, had);
-        for (let n = 0; n < js.length; n++) {
-          const j = js[n];
-          if (j === i) continue;
-          const x = pairNliRatio(m, s.f[i], s.b[i], s.b2[i], s.g[i], s.f[j], s.b[j], s.b2[j], s.p[j], false);
-          // Lit in the window, or entered or left since the window the sum was made for.
-          inv += had === undefined ? x : signs[n] * x;
-        }
-      }
+      const inv = summed(st, had);
       keep(st, inv);
       return inv;
     };
@@ -1305,15 +1310,11 @@ export class LineSystemState implements LineState {
         // Not lit in the window: summed afresh over the window's channels and not kept, since a
         // tentative wave's add and remove move only the sums (and the state's own sums: LpState.scoped)
         // of the lightpaths its interval meets.
-        const kept = st.win;
-        st.win = null;
-        const inv = invOf(st, true);
-        st.win = kept;
-        return -linToDb(inv);
+        return -linToDb(summed(st, undefined));
       },
       evaluate: (lp, opts = {}) => {
         fresh();
-        return this.evaluateIn(lp, opts.alone ? 'alone' : (opts.neighbours ?? true), window, invOf, inWindow);
+        return this.evaluateIn(lp, opts, window, invOf, inWindow);
       },
       weakestOn: (spanIds) => {
         fresh();
