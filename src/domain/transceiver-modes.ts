@@ -389,6 +389,13 @@ export const PLUGGABLE_MODES: TransceiverModeSpec[] = [
 
 export const TRANSCEIVER_MODES: TransceiverModeSpec[] = [...OPENROADM_MODES, ...PLUGGABLE_MODES];
 
+const MODES_BY_ID = new Map(TRANSCEIVER_MODES.map((m) => [m.id, m]));
+
+/** The catalog's mode with this id (as designs and channel rows store it), or undefined. */
+export function transceiverMode(id: string): TransceiverModeSpec | undefined {
+  return MODES_BY_ID.get(id);
+}
+
 /** Penalty (dB) of an impairment value; Infinity beyond the last step; 0 without steps. */
 export function penaltyDb(steps: readonly PenaltyStep[], value: number): number {
   if (steps.length === 0) return 0;

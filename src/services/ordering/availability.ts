@@ -22,7 +22,7 @@ import type { LineState, LineSystemState } from '../../engine/qot/index.js';
 import { buildLitState } from './lit-channels.js';
 import type { NetworkView } from './network-view.js';
 import { cloneOccupancy, planCircuit, routeFor, routeSpanIds, type Occupancy, type Plan, type PlanOptions, type Route, type WaveShape } from './planner.js';
-import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
+import { transceiverMode } from '../../domain/transceiver-modes.js';
 import { loadQotPolicy } from './qot-policy.js';
 
 /** One piece of the answer: [start, end) and whether (and how many) circuits fit throughout it. */
@@ -313,13 +313,11 @@ interface Shaped {
   shape: WaveShape;
 }
 
-const modeById = new Map(TRANSCEIVER_MODES.map((m) => [m.id, m]));
-
 /** The shape of a one-wave plan on one of the route's candidates, or null (a pair, strands, a trunk). */
 function shapeOf(view: NetworkView, route: Route, plan: Plan): Shaped | null {
   if (route.kind !== 'single' || plan.design.paths.length !== 1) return null;
   const dp = plan.design.paths[0];
-  const mode = dp.wave?.modeId === undefined ? undefined : modeById.get(dp.wave.modeId);
+  const mode = dp.wave?.modeId === undefined ? undefined : transceiverMode(dp.wave.modeId);
   if (!dp.wave || mode === undefined) return null;
   const g = view.graph;
   const key = dp.spanIds.join(',');
@@ -358,7 +356,11 @@ function meets(plan: Plan, r: st.TimedRange): boolean {
   let by = allocationsOf.get(plan);
   if (by === undefined) {
     by = new Map();
-    for (const x of plan.allocations) by.set(x.resourceId, [...(by.get(x.resourceId) ?? []), x]);
+    for (const x of plan.allocations) {
+      const xs = by.get(x.resourceId);
+      if (xs) xs.push(x);
+      else by.set(x.resourceId, [x]);
+    }
     allocationsOf.set(plan, by);
   }
   const xs = by.get(r.resourceId);

@@ -11,7 +11,7 @@
  * so a quote costs no recomputation from scratch. Restoration and inventory re-checks build a fresh
  * state inside their transaction with `buildLitState`.
  */
-import { TRANSCEIVER_MODES } from '../../domain/transceiver-modes.js';
+import { transceiverMode } from '../../domain/transceiver-modes.js';
 import type { LightpathInput, LineState, LineSystemState } from '../../engine/qot/index.js';
 import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
 import type { Queryable } from '../../store/db.js';
@@ -30,8 +30,6 @@ export function lightpathIdOf(r: Pick<ChannelRow, 'channel' | 'orderId' | 'role'
   return r.channel?.l ?? `legacy:${r.orderId}:${r.role}:${r.sub}:${r.lo}:${r.hi}`;
 }
 
-const modeById = new Map(TRANSCEIVER_MODES.map((m) => [m.id, m]));
-
 /**
  * The lightpath a set of rows (one lightpath's spans) lights. A row without its mode is a channel of
  * the width it holds: baud rate = width / 1.2 (the OpenROADM catalog's channel width is 1.2 × baud),
@@ -44,14 +42,14 @@ export function lightpathOf(view: NetworkView, id: string, rows: readonly Channe
   const ls = view.spans[view.graph.spanIndex(first.spanId)]?.lineSystem;
   const slotGhz = ls?.slotWidthGhz ?? 12.5;
   const f = first.channel?.f ?? (ls?.startFrequencyGhz ?? 191_300) + ((first.lo + first.hi) / 2) * slotGhz;
-  const mode = first.channel ? modeById.get(first.channel.m) : undefined;
+  const mode = first.channel ? transceiverMode(first.channel.m) : undefined;
   if (!mode) return { id, spanIds, frequencyHz: f * 1e9, baudRateHz: (((first.hi - first.lo) * slotGhz) / 1.2) * 1e9 };
   return { id, spanIds, frequencyHz: f * 1e9, baudRateHz: mode.baudRateGbd * 1e9, txOsnrDb: txOsnrOf(mode) };
 }
 
 /** Adds the CD/PMD threshold of its mode to a lightpath, from the state's span models. */
 function withThreshold(state: LineSystemState, lp: LightpathInput, modeId: string | undefined): LightpathInput {
-  const mode = modeId === undefined ? undefined : modeById.get(modeId);
+  const mode = modeId === undefined ? undefined : transceiverMode(modeId);
   if (!mode) return lp;
   let cd = 0;
   let pmd2 = 0;
