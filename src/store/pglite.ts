@@ -13,9 +13,8 @@ const PGLITE_CONF = ['shared_buffers = 16MB'];
 
 /**
  * PGlite runs no autovacuum, so nothing analyzes a table as it grows: the planner keeps the estimates
- * it made for an empty database, and prepared statements the plans made from them (bench:calendar,
- * after 10,000 bookings in one process: a quote's planning read 6.0 ms on average, 1.0 ms after an
- * ANALYZE). So the embedded database analyzes what autovacuum would: every ANALYZE_CHECK_MS, each
+ * of an empty database (reltuples −1, test/store/pglite-analyze.test.ts), and prepared statements the
+ * plans made from them. So the embedded database analyzes what autovacuum would: every ANALYZE_CHECK_MS, each
  * table changed by more than autovacuum's default threshold since it was last analyzed, 50 rows plus
  * a tenth of the table (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor: PostgreSQL
  * documentation, "The Autovacuum Daemon"). An analyze invalidates the plans that read the table.
