@@ -12,6 +12,7 @@
  * state inside their transaction with `buildLitState`.
  */
 import { transceiverMode } from '../../domain/transceiver-modes.js';
+import { HeldIndex } from '../../engine/held-index.js';
 import type { LightpathInput, LineState, LineSystemState } from '../../engine/qot/index.js';
 import { thresholdDb, txOsnrOf } from '../../engine/wave.js';
 import type { Queryable } from '../../store/db.js';
@@ -151,8 +152,13 @@ export class LitChannels {
   private version = -1;
   private readonly rows = new Map<number, ChannelRow>();
   private readonly byLp = new Map<string, Set<number>>();
-  /** The kept rows of each span (the same objects as in `rows`): what heldOn reads. */
-  private readonly bySpan = new Map<string, Set<ChannelRow>>();
+  /**
+   * The kept rows of each span, as the ranges heldOn returns (made once per row, kept by allocation
+   * id), by when they are held: a quote's window meets about 900 rows a span, and making a range for
+   * each on every call cost more than finding them.
+   */
+  private readonly bySpan = new Map<string, HeldIndex<TimedRange>>();
+  private readonly ranges = new Map<number, TimedRange>();
   /** This process's planned waves not yet confirmed by the store: lightpath id → its input. */
   private readonly inflight = new Map<string, LightpathInput>();
   private nextExpiryMs = Infinity;
@@ -198,6 +204,7 @@ export class LitChannels {
     this.rows.clear();
     this.byLp.clear();
     this.bySpan.clear();
+    this.ranges.clear();
     this.nextExpiryMs = Infinity;
     for (const r of rows) if (inWindow(r, window)) this.keep(r);
     for (const [id, lp] of this.inflight) if (!state.has(id) && lp.spanIds.every((sid) => state.hasSpan(sid))) state.add(lp);
@@ -219,8 +226,10 @@ export class LitChannels {
     if (!set) this.byLp.set(id, (set = new Set()));
     set.add(r.allocId);
     let onSpan = this.bySpan.get(r.spanId);
-    if (!onSpan) this.bySpan.set(r.spanId, (onSpan = new Set()));
-    onSpan.add(r);
+    if (!onSpan) this.bySpan.set(r.spanId, (onSpan = new HeldIndex<TimedRange>()));
+    const range: TimedRange = { resourceId: r.spanId, sub: r.sub, lo: r.lo, hi: r.hi, fromMs: r.fromMs, toMs: r.untilMs };
+    this.ranges.set(r.allocId, range);
+    onSpan.add(range);
     if (r.untilMs !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, r.untilMs);
   }
 
@@ -229,7 +238,11 @@ export class LitChannels {
     const id = lightpathIdOf(r);
     this.rows.delete(r.allocId);
     this.byLp.get(id)?.delete(r.allocId);
-    this.bySpan.get(r.spanId)?.delete(r);
+    const range = this.ranges.get(r.allocId);
+    if (range !== undefined) {
+      this.ranges.delete(r.allocId);
+      this.bySpan.get(r.spanId)?.delete(range);
+    }
     return id;
   }
 
@@ -324,9 +337,8 @@ export class LitChannels {
     if (this.view !== view || this.state === null) throw new Error('LitChannels.heldOn: the view is not loaded (call ready first)');
     const held: TimedRange[] = [];
     for (const sid of new Set(spanIds)) {
-      const rows = this.bySpan.get(sid);
-      if (rows === undefined) continue;
-      for (const r of rows) if (inWindow(r, window)) held.push({ resourceId: sid, sub: r.sub, lo: r.lo, hi: r.hi, fromMs: r.fromMs, toMs: r.untilMs });
+      // Rows are kept only while live (keep): each range found is held.
+      this.bySpan.get(sid)?.collectIn(window.fromMs, window.toMs, held);
     }
     return held;
   }
@@ -378,6 +390,7 @@ export class LitChannels {
     this.rows.clear();
     this.byLp.clear();
     this.bySpan.clear();
+    this.ranges.clear();
     this.inflight.clear();
   }
 }
