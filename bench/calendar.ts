@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
-import { isPgliteDb, openPglite } from '../src/store/pglite.js';
+import { ANALYZE_STATISTICS_TARGET, isPgliteDb, openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { InventoryService } from '../src/services/inventory.js';
 import { OrderingService } from '../src/services/ordering/orders.js';
@@ -209,8 +209,27 @@ async function bench(target: Target): Promise<void> {
     console.log(`  filled: from ${CACHE}`);
   } else await fill(db, base);
   if (PARTS.has('filled')) await measure(db, base, `${await bookings(db)} bookings in 90 d`);
+  if (PARTS.has('filled') && isPgliteDb(db)) await analyzeCost(db);
   if (PARTS.has('sweep')) await sweep(db, base);
   await db.close();
+}
+
+/**
+ * What the embedded database's background analyze holds its one connection for on the filled
+ * calendar (every request waits meanwhile): the tables orders write, at PostgreSQL's default
+ * statistics target and at the one the embedded analyze uses.
+ */
+async function analyzeCost(db: Db): Promise<void> {
+  const tables = ['allocations', 'orders', 'services', 'audit_log'];
+  const ms: string[] = [];
+  for (const target of [100, ANALYZE_STATISTICS_TARGET]) {
+    await db.query(`SET default_statistics_target = ${target}`);
+    const t = performance.now();
+    for (const name of tables) await db.query(`ANALYZE ${name}`);
+    ms.push(`${(performance.now() - t).toFixed(0)} ms at statistics target ${target}${target === ANALYZE_STATISTICS_TARGET ? " (the embedded analyze's)" : ''}`);
+  }
+  await db.query('RESET default_statistics_target');
+  console.log(`  ${''.padEnd(26)} analyze of ${tables.join(', ')}: ${ms.join(', ')}`);
 }
 
 /** The bookings placed (a refused booking leaves no order). */

@@ -19,8 +19,21 @@ const PGLITE_CONF = ['shared_buffers = 16MB'];
  * a tenth of the table (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor: PostgreSQL
  * documentation, "The Autovacuum Daemon"). An analyze invalidates the plans that read the table.
  * LIGHTPATH_PGLITE_ANALYZE_SECONDS sets the period (0: never).
+ *
+ * Autovacuum runs beside the queries; here an ANALYZE holds the one connection, and every request
+ * waits for it. So the check runs only when no statement has run for ANALYZE_IDLE_MS (or when it has
+ * been put off for ANALYZE_MAX_WAIT_MS under steady load), and it samples fewer rows (below).
  */
 const ANALYZE_CHECK_MS = envSeconds('LIGHTPATH_PGLITE_ANALYZE_SECONDS', 30) * 1000;
+export const ANALYZE_IDLE_MS = 250;
+const ANALYZE_MAX_WAIT_MS = 10 * 60_000;
+/**
+ * ANALYZE samples 300 × the statistics target rows of a table (PostgreSQL documentation, ANALYZE,
+ * "Notes"). At the default target, 100, the filled calendar's allocations took half a second; 10
+ * (PostgreSQL's default before 8.4) samples 3,000 rows, which holds the few distinct values and ranges
+ * these queries filter on. bench:calendar prints both.
+ */
+export const ANALYZE_STATISTICS_TARGET = 10;
 const STALE_TABLES = `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
   WHERE n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) ORDER BY relname`;
 
@@ -48,6 +61,9 @@ class PgliteDb implements Db {
   // exactly as they would wait for a row lock on a real server.
   private readonly analyzer: NodeJS.Timeout | null;
   private analyzing: Promise<string[]> | null = null;
+  /** When a statement last started or ended, and when the tables were last checked (ms, performance.now()). */
+  private busyAt = 0;
+  private checkedAt = performance.now();
 
   constructor(
     readonly pg: PGlite,
@@ -56,7 +72,14 @@ class PgliteDb implements Db {
   ) {
     this.prepared = new PreparedStatements(pg);
     // Off the requests' path, and never keeps the process alive.
-    this.analyzer = analyzeEveryMs > 0 ? setInterval(() => void this.analyzeStale().catch(() => {}), analyzeEveryMs).unref() : null;
+    this.analyzer = analyzeEveryMs > 0 ? setInterval(() => this.analyzeWhenIdle(), analyzeEveryMs).unref() : null;
+  }
+
+  /** The timer's check: analyzes when the database is idle, or has waited too long for it. */
+  private analyzeWhenIdle(): void {
+    const now = performance.now();
+    if (now - this.busyAt < ANALYZE_IDLE_MS && now - this.checkedAt < ANALYZE_MAX_WAIT_MS) return;
+    void this.analyzeStale().catch(() => {});
   }
 
   /** Analyzes the tables changed past autovacuum's threshold since their last analyze; their names. */
@@ -64,8 +87,10 @@ class PgliteDb implements Db {
     // One at a time: a check that finds the last one still running waits for it.
     this.analyzing ??= (async () => {
       try {
+        this.checkedAt = performance.now();
         const stale = await this.pg.query<{ name: string }>(STALE_TABLES);
-        for (const { name } of stale.rows) await this.pg.exec(`ANALYZE ${name}`);
+        // One table at a time, so requests get in between.
+        for (const { name } of stale.rows) await this.pg.transaction(async (tx) => void (await tx.exec(`SET LOCAL default_statistics_target = ${ANALYZE_STATISTICS_TARGET}; ANALYZE ${name}`)));
         return stale.rows.map((r) => r.name);
       } finally {
         this.analyzing = null;
@@ -75,14 +100,28 @@ class PgliteDb implements Db {
   }
 
   async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>> {
-    // The same mutexes as PGlite's own query(): none while a transaction runs, one statement at a time.
-    const r = opts?.prepare
-      ? await this.pg._runExclusiveTransaction(() => this.pg._runExclusiveQuery(() => this.prepared.run<Row>(sql, params ?? [], true)))
-      : await this.pg.query<Row>(sql, params as unknown[] | undefined);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    this.busyAt = performance.now();
+    try {
+      // The same mutexes as PGlite's own query(): none while a transaction runs, one statement at a time.
+      const r = opts?.prepare
+        ? await this.pg._runExclusiveTransaction(() => this.pg._runExclusiveQuery(() => this.prepared.run<Row>(sql, params ?? [], true)))
+        : await this.pg.query<Row>(sql, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    } finally {
+      this.busyAt = performance.now();
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.busyAt = performance.now();
+    try {
+      return await this.runTransaction(fn);
+    } finally {
+      this.busyAt = performance.now();
+    }
+  }
+
+  private async runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const pg = this.pg;
     const prepared = this.prepared;
     return pg.transaction(async (tx) => {
