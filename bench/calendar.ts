@@ -7,6 +7,8 @@
  * shared and noisy: read the figures side by side, not as absolutes. Prints figures; asserts nothing.
  * Run: npm run bench:calendar
  *
+ * BENCH_MAINTENANCE_PEER=1 adds a row of the embedded database with its vacuum and analyze off.
+ *
  * Iterating on one part: BENCH_PART=empty,filled,sweep (default all three) runs only those parts, and
  * BENCH_CACHE=DIR keeps the filled PGlite database there (a tarball and its base time) and starts from
  * it while its bookings are still ahead of now, so a profile of the filled calendar skips the two-minute
@@ -93,11 +95,19 @@ interface Timed {
   slowest: { i: number; ms: number }[];
 }
 
+/**
+ * Lets timers run, as a server does between requests (each arrives as network I/O): calls into the
+ * embedded database are synchronous, so a loop of awaited calls alone is one run of microtasks that no
+ * timer (its maintenance) gets into.
+ */
+const yieldToTimers = (): Promise<void> => new Promise((res) => setImmediate(res));
+
 async function timed<T>(n: number, make: (i: number) => Promise<T>): Promise<Timed> {
   const lat: number[] = [];
   const all: { i: number; ms: number }[] = [];
   let refused = 0;
   for (let i = 0; i < n; i++) {
+    await yieldToTimers();
     const t = performance.now();
     try {
       await make(i);
@@ -252,6 +262,7 @@ async function fill(db: Db, base: number): Promise<void> {
     Array.from({ length: 16 }, async () => {
       while (next < work.length) {
         const body = work[next++];
+        await yieldToTimers();
         try {
           await ordering.placeOrder(customer, body);
           placed++;
@@ -291,7 +302,12 @@ async function sweep(db: Db, base: number): Promise<void> {
   console.log(`  hold-expiry sweep: ${holds} holds expired in ${sweepMs.toFixed(0)} ms (${((sweepMs / holds) * 1000).toFixed(0)} µs each), ${left.rows[0].n} still held`);
 }
 
-const targets: Target[] = [{ name: 'pglite', open: () => openPglite({}) }, ...(process.env.DATABASE_URL ? [serverTarget(process.env.DATABASE_URL)] : [])];
+// BENCH_MAINTENANCE_PEER=1 adds the embedded row without its vacuum and analyze (what they are worth).
+const targets: Target[] = [
+  { name: 'pglite', open: () => openPglite({}) },
+  ...(process.env.BENCH_MAINTENANCE_PEER === '1' ? [{ name: 'pglite-unmaintained', open: () => openPglite({ maintainEveryMs: 0 }) }] : []),
+  ...(process.env.DATABASE_URL ? [serverTarget(process.env.DATABASE_URL)] : []),
+];
 if (process.env.BENCH_CHILD) {
   // One part of one target, in a process of its own (see below).
   const target = targets.find((t) => t.name === process.env.BENCH_CHILD);

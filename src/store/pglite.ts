@@ -12,21 +12,25 @@ import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 const PGLITE_CONF = ['shared_buffers = 16MB'];
 
 /**
- * PGlite runs no autovacuum, so nothing analyzes a table as it grows: the planner keeps the estimates
- * of an empty database (reltuples −1, test/store/pglite-analyze.test.ts), and prepared statements the
- * plans made from them. So the embedded database analyzes what autovacuum would: every ANALYZE_CHECK_MS, each
- * table changed by more than autovacuum's default threshold since it was last analyzed, 50 rows plus
- * a tenth of the table (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor: PostgreSQL
- * documentation, "The Autovacuum Daemon"). An analyze invalidates the plans that read the table.
- * LIGHTPATH_PGLITE_ANALYZE_SECONDS sets the period (0: never).
+ * PGlite runs no autovacuum, so nothing vacuums or analyzes a table as it changes: the planner keeps the
+ * estimates of an empty database (reltuples −1, test/store/pglite-analyze.test.ts) and prepared
+ * statements the plans made from them, and dead row versions pile up behind every update (an order
+ * moves its row and the occupancy counter several times), which every later read steps over: on the
+ * filled calendar, in the process that filled it, quotes and orders ran several times slower than after a
+ * VACUUM (bench:calendar, BENCH_MAINTENANCE_PEER=1). So the embedded database does what autovacuum would,
+ * with its default thresholds (PostgreSQL documentation, "The Autovacuum Daemon"): every
+ * MAINTENANCE_CHECK_MS, it vacuums each table with more dead rows than 50 plus a fifth of the table
+ * (autovacuum_vacuum_threshold, autovacuum_vacuum_scale_factor) or more rows inserted since its last
+ * vacuum than 1,000 plus a fifth (the insert threshold and scale factor), and analyzes each table
+ * changed by more than 50 rows plus a tenth since its last analyze (autovacuum_analyze_threshold,
+ * autovacuum_analyze_scale_factor). An analyze invalidates the plans that read the table.
+ * LIGHTPATH_PGLITE_MAINTENANCE_SECONDS sets the period (0: never).
  *
- * Autovacuum runs beside the queries; here an ANALYZE holds the one connection, and every request
- * waits for it. So the check runs only when no statement has run for ANALYZE_IDLE_MS (or when it has
- * been put off for ANALYZE_MAX_WAIT_MS under steady load), and it samples fewer rows (below).
+ * Autovacuum runs beside the queries; here each step holds the one connection and requests wait for
+ * it. So it goes one table and one step at a time (requests get in between), and ANALYZE samples
+ * fewer rows (below): on the filled calendar a step takes 5–30 ms.
  */
-const ANALYZE_CHECK_MS = envSeconds('LIGHTPATH_PGLITE_ANALYZE_SECONDS', 30) * 1000;
-export const ANALYZE_IDLE_MS = 250;
-const ANALYZE_MAX_WAIT_MS = 10 * 60_000;
+const MAINTENANCE_CHECK_MS = envSeconds('LIGHTPATH_PGLITE_MAINTENANCE_SECONDS', 30) * 1000;
 /**
  * ANALYZE samples 300 × the statistics target rows of a table (PostgreSQL documentation, ANALYZE,
  * "Notes"). At the default target, 100, the filled calendar's allocations took half a second; 10
@@ -34,8 +38,16 @@ const ANALYZE_MAX_WAIT_MS = 10 * 60_000;
  * these queries filter on. bench:calendar prints both.
  */
 export const ANALYZE_STATISTICS_TARGET = 10;
-const STALE_TABLES = `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
-  WHERE n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) ORDER BY relname`;
+const STALE_TABLES = `SELECT format('%I.%I', schemaname, relname) AS name,
+    n_dead_tup > 50 + 0.2 * greatest(n_live_tup, 0) OR n_ins_since_vacuum > 1000 + 0.2 * greatest(n_live_tup, 0) AS vacuum,
+    n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) AS analyze
+  FROM pg_stat_user_tables ORDER BY relname`;
+
+/** The tables one maintenance pass vacuumed and analyzed (schema-qualified names). */
+export interface Maintained {
+  vacuumed: string[];
+  analyzed: string[];
+}
 
 function envSeconds(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
@@ -43,7 +55,7 @@ function envSeconds(name: string, fallback: number): number {
 }
 
 /** Opens embedded PostgreSQL: in a data directory, in memory (dataDir undefined), or from a snapshot. */
-export async function openPglite(opts: { dataDir?: string; snapshot?: Blob; description?: string; analyzeEveryMs?: number }): Promise<Db> {
+export async function openPglite(opts: { dataDir?: string; snapshot?: Blob; description?: string; maintainEveryMs?: number }): Promise<Db> {
   const pg = new PGlite({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.snapshot ? { loadDataDir: opts.snapshot } : {}),
@@ -51,7 +63,7 @@ export async function openPglite(opts: { dataDir?: string; snapshot?: Blob; desc
     postgresqlconf: PGLITE_CONF,
   });
   await pg.waitReady;
-  return new PgliteDb(pg, opts.description ?? (opts.dataDir ? `embedded PostgreSQL in ${opts.dataDir}` : 'embedded PostgreSQL in memory'), opts.analyzeEveryMs ?? ANALYZE_CHECK_MS);
+  return new PgliteDb(pg, opts.description ?? (opts.dataDir ? `embedded PostgreSQL in ${opts.dataDir}` : 'embedded PostgreSQL in memory'), opts.maintainEveryMs ?? MAINTENANCE_CHECK_MS);
 }
 
 class PgliteDb implements Db {
@@ -59,69 +71,54 @@ class PgliteDb implements Db {
   private readonly prepared: PreparedStatements;
   // PGlite runs one connection; its transaction() holds a mutex, so concurrent callers queue up
   // exactly as they would wait for a row lock on a real server.
-  private readonly analyzer: NodeJS.Timeout | null;
-  private analyzing: Promise<string[]> | null = null;
-  /** When a statement last started or ended, and when the tables were last checked (ms, performance.now()). */
-  private busyAt = 0;
-  private checkedAt = performance.now();
+  private readonly maintenance: NodeJS.Timeout | null;
+  private maintaining: Promise<Maintained> | null = null;
 
   constructor(
     readonly pg: PGlite,
     readonly description: string,
-    analyzeEveryMs: number,
+    maintainEveryMs: number,
   ) {
     this.prepared = new PreparedStatements(pg);
     // Off the requests' path, and never keeps the process alive.
-    this.analyzer = analyzeEveryMs > 0 ? setInterval(() => this.analyzeWhenIdle(), analyzeEveryMs).unref() : null;
+    this.maintenance = maintainEveryMs > 0 ? setInterval(() => void this.maintain().catch(() => {}), maintainEveryMs).unref() : null;
   }
 
-  /** The timer's check: analyzes when the database is idle, or has waited too long for it. */
-  private analyzeWhenIdle(): void {
-    const now = performance.now();
-    if (now - this.busyAt < ANALYZE_IDLE_MS && now - this.checkedAt < ANALYZE_MAX_WAIT_MS) return;
-    void this.analyzeStale().catch(() => {});
-  }
-
-  /** Analyzes the tables changed past autovacuum's threshold since their last analyze; their names. */
-  async analyzeStale(): Promise<string[]> {
-    // One at a time: a check that finds the last one still running waits for it.
-    this.analyzing ??= (async () => {
+  /** Vacuums and analyzes the tables past autovacuum's thresholds (see MAINTENANCE_CHECK_MS). */
+  async maintain(): Promise<Maintained> {
+    // One pass at a time: a check that finds the last one still running waits for it.
+    this.maintaining ??= (async () => {
       try {
-        this.checkedAt = performance.now();
-        const stale = await this.pg.query<{ name: string }>(STALE_TABLES);
-        // One table at a time, so requests get in between.
-        for (const { name } of stale.rows) await this.pg.transaction(async (tx) => void (await tx.exec(`SET LOCAL default_statistics_target = ${ANALYZE_STATISTICS_TARGET}; ANALYZE ${name}`)));
-        return stale.rows.map((r) => r.name);
+        const stale = await this.pg.query<{ name: string; vacuum: boolean; analyze: boolean }>(STALE_TABLES);
+        const done: Maintained = { vacuumed: [], analyzed: [] };
+        for (const t of stale.rows) {
+          // VACUUM cannot run in a transaction; ANALYZE can, with its sample size set for it alone.
+          if (t.vacuum) {
+            await this.pg.exec(`VACUUM ${t.name}`);
+            done.vacuumed.push(t.name);
+          }
+          if (t.analyze) {
+            await this.pg.transaction(async (tx) => void (await tx.exec(`SET LOCAL default_statistics_target = ${ANALYZE_STATISTICS_TARGET}; ANALYZE ${t.name}`)));
+            done.analyzed.push(t.name);
+          }
+        }
+        return done;
       } finally {
-        this.analyzing = null;
+        this.maintaining = null;
       }
     })();
-    return this.analyzing;
+    return this.maintaining;
   }
 
   async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<Row>> {
-    this.busyAt = performance.now();
-    try {
-      // The same mutexes as PGlite's own query(): none while a transaction runs, one statement at a time.
-      const r = opts?.prepare
-        ? await this.pg._runExclusiveTransaction(() => this.pg._runExclusiveQuery(() => this.prepared.run<Row>(sql, params ?? [], true)))
-        : await this.pg.query<Row>(sql, params as unknown[] | undefined);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-    } finally {
-      this.busyAt = performance.now();
-    }
+    // The same mutexes as PGlite's own query(): none while a transaction runs, one statement at a time.
+    const r = opts?.prepare
+      ? await this.pg._runExclusiveTransaction(() => this.pg._runExclusiveQuery(() => this.prepared.run<Row>(sql, params ?? [], true)))
+      : await this.pg.query<Row>(sql, params as unknown[] | undefined);
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    this.busyAt = performance.now();
-    try {
-      return await this.runTransaction(fn);
-    } finally {
-      this.busyAt = performance.now();
-    }
-  }
-
-  private async runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const pg = this.pg;
     const prepared = this.prepared;
     return pg.transaction(async (tx) => {
@@ -141,14 +138,14 @@ class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (this.analyzer) clearInterval(this.analyzer);
-    await this.analyzing?.catch(() => {});
+    if (this.maintenance) clearInterval(this.maintenance);
+    await this.maintaining?.catch(() => {});
     await this.pg.close();
   }
 }
 
 /** True when db is embedded and can be snapshotted. */
-export function isPgliteDb(db: Db): db is Db & { snapshot(): Promise<Blob>; analyzeStale(): Promise<string[]> } {
+export function isPgliteDb(db: Db): db is Db & { snapshot(): Promise<Blob>; maintain(): Promise<Maintained> } {
   return db.kind === 'pglite' && 'snapshot' in db;
 }
 
