@@ -203,34 +203,15 @@ export function activationHandlers(db: Db, driver: SouthboundDriver): JobHandler
       batchSize: 2048,
     }),
   };
-  const expireOne = (job: JobRow, ctx: JobContext): Promise<void> =>
-    db.transaction(async (tx) => {
-      await ctx.finish(tx);
-      await expireHold(tx, job.subject);
-    });
   const expiry: JobHandler = {
     kind: EXPIRE_HOLD,
     maxAttempts: 1_000,
-    run: expireOne,
-    // Holds that run out together (a burst of holds, a sweep after downtime) expire in one transaction,
-    // in order id order: one commit for all instead of one each. If it fails, each goes alone, so one
-    // hold's failure stays its own.
-    async runBatch(items) {
-      try {
-        await db.transaction(async (tx) => {
-          for (const { job, ctx } of [...items].sort((x, y) => (x.job.subject < y.job.subject ? -1 : x.job.subject > y.job.subject ? 1 : 0))) {
-            await ctx.finish(tx);
-            await expireHold(tx, job.subject);
-          }
-        });
-        return items.map(() => undefined);
-      } catch {
-        const out: unknown[] = [];
-        for (const { job, ctx } of items) out.push(await expireOne(job, ctx).then(() => undefined, (err: unknown) => err));
-        return out;
-      }
+    async run(job, ctx) {
+      await db.transaction(async (tx) => {
+        await ctx.finish(tx);
+        await expireHold(tx, job.subject);
+      });
     },
-    batchSize: 256,
   };
   const end: JobHandler = {
     kind: END_SERVICE,
