@@ -13,11 +13,11 @@ const PGLITE_CONF = ['shared_buffers = 16MB'];
 
 /**
  * PGlite runs no autovacuum, so nothing vacuums or analyzes a table as it changes: the planner keeps the
- * estimates of an empty database (reltuples −1, test/store/pglite-analyze.test.ts) and prepared
+ * estimates of an empty database (reltuples −1, test/store/pglite-maintenance.test.ts) and prepared
  * statements the plans made from them, and dead row versions pile up behind every update (an order
  * moves its row and the occupancy counter several times), which every later read steps over: on the
- * filled calendar, in the process that filled it, quotes and orders ran several times slower than after a
- * VACUUM (bench:calendar, BENCH_MAINTENANCE_PEER=1). So the embedded database does what autovacuum would,
+ * filled calendar, in the process that filled it, quotes and orders ran about twice as slow as with the
+ * maintenance below (bench:calendar, BENCH_MAINTENANCE_PEER=1). So the embedded database does what autovacuum would,
  * with its default thresholds (PostgreSQL documentation, "The Autovacuum Daemon"): every
  * MAINTENANCE_CHECK_MS, it vacuums each table with more dead rows than 50 plus a fifth of the table
  * (autovacuum_vacuum_threshold, autovacuum_vacuum_scale_factor) or more rows inserted since its last
@@ -28,7 +28,7 @@ const PGLITE_CONF = ['shared_buffers = 16MB'];
  *
  * Autovacuum runs beside the queries; here each step holds the one connection and requests wait for
  * it. So it goes one table and one step at a time (requests get in between), and ANALYZE samples
- * fewer rows (below): on the filled calendar a step takes 5–30 ms.
+ * fewer rows (below): bench:calendar prints what analyzing the filled tables costs.
  */
 const MAINTENANCE_CHECK_MS = envSeconds('LIGHTPATH_PGLITE_MAINTENANCE_SECONDS', 30) * 1000;
 /**
