@@ -154,7 +154,7 @@ export class LitChannels {
   private readonly byLp = new Map<string, Set<number>>();
   /**
    * The kept rows of each span, as the ranges heldOn returns (made once per row, kept by allocation
-   * id), by when they are held: a quote's window meets about 900 rows a span, and making a range for
+   * id), by when they are held: a quote on the filled calendar gets hundreds of ranges, and making
    * each on every call cost more than finding them.
    */
   private readonly bySpan = new Map<string, HeldIndex<TimedRange>>();
