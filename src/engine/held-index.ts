@@ -36,7 +36,7 @@ export class HeldIndex<T extends HeldInterval> {
     const s = (this.sorted ??= sortItems(this.items));
     const to = toMs ?? Infinity;
     // Bounded items starting at or before fromMs − maxLenMs end at or before fromMs. The test reads
-    // the typed arrays: only the items kept are touched (a quote looks at a thousand, keeps a third).
+    // the typed arrays: only the items kept are touched.
     const { starts, untils, items } = s.bounded;
     for (let i = firstAbove(starts, fromMs - s.maxLenMs), end = firstAtLeast(starts, to); i < end; i++) if (untils[i] > fromMs) out.push(items[i]);
     const open = s.open;
