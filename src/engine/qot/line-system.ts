@@ -571,7 +571,7 @@ export interface LpState {
    */
   byStart?: Float64Array;
   byEnd?: Float64Array;
-  /** 10^(−thresholdDb/10): the inverse GSNR at its threshold (weakestIn's first test), once asked. */
+  /** 10^(−thresholdDb/10): the inverse GSNR at its threshold (weakestIn's first test, worstExact's ratio), once asked. */
   thresholdInv?: number;
   /**
    * windowBound's last answer: the buckets' sum outside [outFrom, outTo) (NaN: none, or the sums were
@@ -661,7 +661,7 @@ interface Bounded {
  * The candidate with the least exact margin among those `keep` accepts, given lower bounds on their
  * margins: in order of bound, each is judged exactly (`exact`) until the next bound is above the least
  * found, since no exact margin is below its bound. Ties go to the first met, as a scan in that order
- * would. What worstExact and weakestIn share.
+ * would. weakestIn's (worstExact judges the same way without sorting every neighbour).
  */
 function leastByBound(cands: Bounded[], exact: (st: LpState) => number, keep: (marginDb: number) => boolean): { st: LpState; marginDb: number } | null {
   cands.sort((x, y) => x.bound - y.bound || x.at - y.at);
@@ -681,18 +681,54 @@ function leastByBound(cands: Bounded[], exact: (st: LpState) => number, keep: (m
 /**
  * The neighbour left with the least margin over its threshold, exactly, from neighbours whose `base`
  * is a bound (an inverse GSNR at least their window's, so a margin at most their window's).
+ *
+ * Judged as leastByBound would (in order of bound until the next bound is above the least exact
+ * margin found; ties to the first met), without sorting every neighbour: a quote's wave on a busy
+ * route touches hundreds, and the sort and an object each were most of this. A neighbour's bound is
+ * compared as its inverse GSNR over the one at its threshold (10^(−bound/10), no logarithm): the
+ * least bound is the largest ratio. The neighbour with the least bound is judged first; only those
+ * whose bound is not above its exact margin can be the worst, and they are judged in order of bound.
  */
 function worstExact(touched: readonly LpState[], invOf: (st: LpState) => number): LightingEffect['worst'] {
-  const cands: Bounded[] = [];
-  touched.forEach((st, at) => {
+  const n = touched.length;
+  // ratio[i] = 10^(−bound_i/10); NaN for a neighbour without a threshold (never the worst).
+  const ratio = new Float64Array(n);
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    const st = touched[i];
     const th = st.input.thresholdDb;
-    if (th !== undefined) cands.push({ st, bound: -linToDb(st.base + st.pending) - th, at });
-  });
+    if (th === undefined) {
+      ratio[i] = NaN;
+      continue;
+    }
+    st.thresholdInv ??= 10 ** (-th / 10);
+    ratio[i] = (st.base + st.pending) / st.thresholdInv;
+    if (first < 0 || ratio[i] > ratio[first]) first = i;
+  }
+  if (first < 0) return null;
   const gsnr = (st: LpState) => -linToDb(invOf(st) + st.pending);
-  const least = leastByBound(cands, (st) => gsnr(st) - (st.input.thresholdDb as number), () => true);
-  if (least === null) return null;
+  const marginOf = (st: LpState) => gsnr(st) - (st.input.thresholdDb as number);
+  let least = marginOf(touched[first]);
+  let leastAt = first;
+  // A bound at most `m` dB is a ratio at least 10^(−m/10); a hair lower against the rounding of the
+  // two forms (a neighbour judged needlessly costs time, one passed over would cost the answer).
+  const atLeast = (m: number) => 10 ** (-m / 10) * (1 - 1e-9);
+  let cut = atLeast(least);
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (i !== first && ratio[i] >= cut) rest.push(i);
+  rest.sort((x, y) => ratio[y] - ratio[x] || x - y);
+  for (const i of rest) {
+    if (ratio[i] < cut) break;
+    const m = marginOf(touched[i]);
+    if (m < least || (m === least && i < leastAt)) {
+      least = m;
+      leastAt = i;
+      cut = atLeast(least);
+    }
+  }
+  const worst = touched[leastAt];
   // invOf keeps the window's sum: the GSNR is the one the margin was taken from.
-  return { id: least.st.input.id, gsnrDb: gsnr(least.st), thresholdDb: least.st.input.thresholdDb as number, marginDb: least.marginDb };
+  return { id: worst.input.id, gsnrDb: gsnr(worst), thresholdDb: worst.input.thresholdDb as number, marginDb: least };
 }
 
 /**
