@@ -208,9 +208,10 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
    * slots and its waves pass the planner's tests among the channels lit at any instant of it; both
    * only get harder as the window grows (more ranges, more channels: GSNR only falls), so a plan
    * that fits [from, c) fits every piece inside it, and the answer is found by galloping over the
-   * piece ends (a few evaluations for a run of pieces instead of one per piece).
+   * piece ends (a few evaluations for a run of pieces instead of one per piece). `known`: the index of
+   * a piece end the plan was planned through (it fits up to there by construction), or -1.
    */
-  const fitsThrough = (plan: Plan, from: number): number => {
+  const fitsThrough = (plan: Plan, from: number, known: number): number => {
     // The first instant a range taking one of the plan's slots is held.
     let clash = end;
     for (const r of ranges) if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && meets(plan, r)) clash = Math.max(r.fromMs, from);
@@ -219,11 +220,13 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     let last = first;
     while (last + 1 < ends.length && ends[last + 1] <= clash) last++;
     if (ends[last] > clash) return from;
+    // A plan fits the window it was planned for, so no range takes its slots there: known ≤ last.
+    if (known >= last) return ends[last];
     const passes = (i: number): boolean => !physical || during(lit, spec, from, ends[i], (opts) => stillFits(plan, opts));
     if (passes(last)) return ends[last];
-    if (last === first || !passes(first)) return from;
-    // passes(lo) and not passes(hi): gallop from the first piece, then bisect.
-    let lo = first;
+    if (known < first && (last === first || !passes(first))) return from;
+    // passes(lo) and not passes(hi): gallop from the last piece known to fit, then bisect.
+    let lo = Math.max(first, known);
     let step = 1;
     let hi = last;
     while (lo + step < hi) {
@@ -246,7 +249,10 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   // one piece is carried as far as it provably fits (fitsThrough), and a piece is planned again only
   // where it stops fitting, or where something was released after an infeasible piece (with a count
   // asked for, every piece is counted). Waves are judged by GSNR, which falls with every channel lit
-  // on their spans (never rises: test/qot).
+  // on their spans (never rises: test/qot). Where the carried plan stops fitting, it is not carried
+  // again from a later start (where a range took its slots it cannot be; where its GSNR fell short
+  // over a longer window, a plan made for a window, its shape first, costs less than galloping again
+  // over the pieces ahead).
   /** A plan that fits throughout [a, b) (everything held at any instant of it, every channel lit in it), or null. */
   const planFor = (a: number, b: number, like: Shaped | null = null): Plan | null =>
     during(lit, spec, a, b, (opts, tried) => fitsOn(view, occupancyFrom(view, spec, { held: heldDuring(ranges, a, b), trunks: [] }), spec, like?.route ?? route, like ? { ...opts, shape: like.shape } : opts, tried));
@@ -260,7 +266,6 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
     let count: number | undefined;
     if (!q.count && witness && piece.b <= fitsTo) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
-    else if (!q.count && witness && (fitsTo = fitsThrough(witness, piece.a)) > piece.a) feasible = true;
     else if (q.count) {
       const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
       count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
@@ -285,18 +290,32 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
       const like = witness && physical ? shapeOf(view, route, witness) : null;
       witness = null;
       for (const shaped of like ? [like, null] : [null]) {
-        for (const n of lengths) {
+        // Unshaped, a window that does not fit tries every candidate, mode and frequency (a few ms on
+        // a busy route). Once the longest has failed, the piece alone is tried next: when it fails too,
+        // no longer window can fit (feasibility only shrinks as the window grows), and the piece is
+        // infeasible after two such searches instead of one per length.
+        let alone: Plan | null = null;
+        for (const [i, n] of lengths.entries()) {
+          if (alone !== null && n === 1) break;
           witness = planFor(piece.a, ends[first + n - 1], shaped);
           if (witness) {
             fitsTo = ends[first + n - 1];
             lastFit = n;
             break;
           }
+          if (shaped !== null || i !== 0 || n === 1) continue;
+          alone = planFor(piece.a, piece.b, null);
+          if (alone === null) break;
+        }
+        if (!witness && alone) {
+          witness = alone;
+          fitsTo = piece.b;
+          lastFit = 1;
         }
         if (witness) break;
       }
       feasible = witness !== null;
-      if (witness) fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a));
+      if (witness) fitsTo = Math.max(fitsTo, fitsThrough(witness, piece.a, first + lastFit - 1));
     }
     prev = feasible;
     const last = timed[timed.length - 1];
