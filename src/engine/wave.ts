@@ -57,6 +57,13 @@ export interface WaveRequest {
   allowPair?: (pair: number) => boolean;
   /** Only these ROADM nodes may host a regenerator (e.g. those with add/drop ports free); default all. */
   regenAt?: (node: number) => boolean;
+  /**
+   * Light the wave's last segment in the state (default true), as every earlier one is lit for the
+   * next. A caller that turns the wave off again at once (a quote, availability) passes false: the
+   * segment is judged as before, and lighting it would only be undone (each moves the sums of every
+   * neighbour, a fifth of a quote on a busy route).
+   */
+  lightLast?: boolean;
 }
 
 /** Quality of one transparent segment, as quotes show it. */
@@ -376,7 +383,7 @@ function hasSpectrum(net: WaveNetwork, layers: readonly SpectrumGrid[], path: Pa
   return commonBand(net, path.spans.slice(from, to)) !== null && freeStarts(net, layers, path, from, to, mode, req, memo).starts.length > 0;
 }
 
-function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo()): SegmentTry {
+function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: LineState, path: Path, from: number, to: number, mode: TransceiverModeSpec, req: WaveRequest, lightpathId: string, memo: PlanMemo = newMemo(), light = true): SegmentTry {
   const g = net.g;
   const spans = path.spans.slice(from, to);
   const spanIds = spans.map((e) => g.spanIds[e]);
@@ -465,8 +472,10 @@ function placeSegment(net: WaveNetwork, layers: readonly SpectrumGrid[], state: 
       failed = { worst: eff.worst, centerGhz };
       continue;
     }
-    state.add(lp);
-    stateChanged(memo);
+    if (light) {
+      state.add(lp);
+      stateChanged(memo);
+    }
     return { ok: true, reason: '', lightpath: lp, segment: { lightpathId, lightpath: lp, spans, fiberPairs, startSlots, slotCounts, centerFrequencyGhz: centerGhz, widthGhz: slotCounts[0] * (net.grids[spans[0]] as SpanGrid).slotWidthGhz, qot: segmentQot(eff, lp, required, cd, pmd, spans) } };
   }
   const ends = `from ${g.nodeIds[path.nodes[from]]} to ${g.nodeIds[path.nodes[to]]}`;
@@ -524,7 +533,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
   const memo = newMemo();
   // Transparent first, narrowest mode first.
   for (const mode of modes) {
-    const t = placeSegment(net, layers, state, path, 0, n, mode, req, `${req.id}/0`, memo);
+    const t = placeSegment(net, layers, state, path, 0, n, mode, req, `${req.id}/0`, memo, req.lightLast ?? true);
     if (t.ok) return { ok: true, plan: { mode, regenNodes: [], segments: [t.segment as WaveSegmentPlan] } };
     reason ||= t.reason;
   }
@@ -547,7 +556,7 @@ export function planWave(net: WaveNetwork, layers: readonly SpectrumGrid[], stat
     const placed: WaveSegmentPlan[] = [];
     let failed = '';
     for (let k = 0; k + 1 < bounds.length && !failed; k++) {
-      const t = placeSegment(net, layers, state, path, bounds[k], bounds[k + 1], c.mode, req, `${req.id}/${k}`, memo);
+      const t = placeSegment(net, layers, state, path, bounds[k], bounds[k + 1], c.mode, req, `${req.id}/${k}`, memo, k + 2 < bounds.length || (req.lightLast ?? true));
       if (t.ok) placed.push(t.segment as WaveSegmentPlan);
       else failed = t.reason;
     }

@@ -107,9 +107,9 @@ function countFitting(view: NetworkView, occ: Occupancy, spec: CircuitSpec, rout
   return n;
 }
 
-/** Whether one circuit fits on this occupancy (its waves lit only while judged). */
+/** Whether one circuit fits on this occupancy (its waves lit only while judged, a lone wave's not at all). */
 function fitsOn(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, opts: PlanOptions, lit: (p: Plan) => void): Plan | null {
-  const plan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, opts);
+  const plan = planCircuit(view, cloneOccupancy(occ), spec, route, newTrunkId, { ...opts, tentative: true });
   if (plan) lit(plan);
   return plan;
 }
@@ -354,10 +354,12 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
   const state = opts.qot.state;
   const lit: string[] = [];
   try {
-    for (const lp of plan.lightpaths) {
+    for (const [i, lp] of plan.lightpaths.entries()) {
       if (lp.thresholdDb === undefined) return false;
       const eff = state.evaluate(lp, { neighbours: 'worst' });
       if (eff.gsnrDb < lp.thresholdDb + opts.qot.marginDb || (eff.worst !== null && eff.worst.marginDb < 0)) return false;
+      // Lit for the next one; the last is judged alone (lighting it would only be undone).
+      if (i + 1 === plan.lightpaths.length) break;
       state.add(lp);
       lit.push(lp.id);
     }

@@ -221,6 +221,12 @@ export interface PlanOptions {
    * planner may use). Availability re-plans a plan it carried this way first (see availability.ts).
    */
   shape?: WaveShape;
+  /**
+   * The caller turns the plan's waves off again at once (a quote's options, availability's trials):
+   * the last segment of an unprotected wave is judged but not lit (planWave's lightLast). A plan
+   * made this way must not be counted on as lit.
+   */
+  tentative?: boolean;
 }
 
 /** A wave plan's shape: its transceiver mode and the sites it may regenerate at. */
@@ -317,12 +323,12 @@ export function waveAllocations(view: NetworkView, plan: WavePlan): Omit<Planned
   return out;
 }
 
-function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions, regenAt?: (node: number) => boolean): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
+function planWaveOn(view: NetworkView, occ: Occupancy, path: Path, lineRateGbps: number, id: string, opts: PlanOptions, regenAt?: (node: number) => boolean, lightLast = true): { wave: WaveDesign; allocs: Omit<PlannedAllocation, 'role'>[]; plan: WavePlan } | null {
   const qot = opts.qot;
   const spread = Math.abs(Math.trunc(opts.spread ?? 0));
   const shape = opts.shape;
   const at = shape ? (v: number) => shape.regenSites.has(v) && (regenAt?.(v) ?? true) : regenAt;
-  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1, ...(at ? { regenAt: at } : {}), ...(shape ? { modes: [shape.mode] } : {}) });
+  const r = planWave(physicsOf(view).net, occ.layers, qot.state, path, { id, bandwidthGbps: lineRateGbps, marginDb: qot.marginDb, fromTop: spread % 2 === 1, pairOffset: spread >> 1, ...(at ? { regenAt: at } : {}), ...(shape ? { modes: [shape.mode] } : {}), lightLast });
   if (!r.ok) {
     opts.reasons?.push(r.reason);
     return null;
@@ -367,7 +373,7 @@ function designPath(view: NetworkView, p: Path, role: 'working' | 'protect'): De
 }
 
 /** Plans one optical path (wave or strands) with the given role; mutates occ (and lights the wave) on success. */
-function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions): { dp: DesignPath; allocs: PlannedAllocation[]; lit: WavePlan | null; took: { siteId: string; count: number }[] } | null {
+function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Path, role: 'working' | 'protect', opts: PlanOptions, lightLast = true): { dp: DesignPath; allocs: PlannedAllocation[]; lit: WavePlan | null; took: { siteId: string; count: number }[] } | null {
   const dp = designPath(view, p, role);
   if (spec.product === 'dark-fiber') {
     const r = planStrands(view, occ, p, (opts.spread ?? 0) % 2 === 1);
@@ -388,7 +394,7 @@ function planOptical(view: NetworkView, occ: Occupancy, spec: CircuitSpec, p: Pa
     opts.reasons?.push(`no free add/drop port at ${view.graph.nodeIds[full]} (every one is held)`);
     return null;
   }
-  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts, ports?.regenAt);
+  const w = planWaveOn(view, occ, p, spec.bandwidthGbps, `${opts.qot.idPrefix}:${role}`, opts, ports?.regenAt, lightLast);
   if (!w) return null;
   dp.wave = w.wave;
   const took: { siteId: string; count: number }[] = [];
@@ -546,7 +552,8 @@ export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec
   if (isPacketProduct(spec.product)) return planPacket(view, occ, spec, route, newTrunkId, opts);
   if (route.kind === 'single') {
     for (const p of route.candidates) {
-      const r = planOptical(view, occ, spec, p, 'working', opts);
+      // A lone wave: nothing planned after it needs it lit (a 1+1's protect leg is judged beside its working one).
+      const r = planOptical(view, occ, spec, p, 'working', opts, !opts.tentative);
       if (r) return { design: { paths: [r.dp] }, allocations: r.allocs, newTrunks: [], lightpaths: lightpathsOf([r.lit]), addDrop: r.took };
     }
     return null;

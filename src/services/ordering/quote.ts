@@ -83,8 +83,8 @@ export async function quote(ctx: OrderingContext, p: Principal, input: unknown):
     const seenHere = new Set<string>();
     for (const r of optionRoutes(route)) {
       if (seenHere.size >= ctx.k) break;
-      const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId, planOptions(state, policy, `quote:${wi}:${seenHere.size}`));
-      // A quote lights nothing: the waves it tried go dark again.
+      const plan = planCircuit(view, cloneOccupancy(occ), spec, r, newTrunkId, planOptions(state, policy, `quote:${wi}:${seenHere.size}`, { tentative: true }));
+      // A quote lights nothing: the waves it tried go dark again (a lone wave's last segment was never lit).
       if (plan && state) for (const lp of plan.lightpaths) state.remove(lp.id);
       if (!plan) continue;
       const design = withLoss(view, spec, plan.design, policy);
