@@ -204,6 +204,57 @@ describe('wave planning by physics', () => {
     assert.ok(regenerated > 0, 'some need a regenerator');
   });
 
+  test('property: with lightLast false the plan is the same, every segment but the last is lit and the last is not (a refusal lights nothing either way)', () => {
+    let planned = 0;
+    let regenerated = 0;
+    fc.assert(
+      fc.property(arbChain, (r) => {
+        const n = r.n;
+        const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
+        const { net } = physicsOf(c.view);
+        const g = c.view.graph;
+        // Two identical worlds: the same held spectrum and neighbours, planned the same way.
+        const world = () => {
+          const layers = baseLayers(c.view);
+          for (const h of r.held) {
+            const e = h.span % n;
+            const ls = c.view.spans[e].lineSystem as SpanGrid;
+            if (h.pair >= ls.fiberPairs) continue;
+            const start = h.start % ls.slotCount;
+            const width = Math.min(h.width, ls.slotCount - start);
+            if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
+          }
+          const state = emptyLineState(c.view);
+          r.neighbours.forEach((nb, k) => {
+            const a = Math.min(nb.from % n, nb.to % n);
+            const b = Math.max(nb.from % n, nb.to % n) + 1;
+            const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
+            const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
+            if (res.ok) occupyWave(layers, res.plan);
+          });
+          return { layers, state };
+        };
+        const lit = world();
+        const unlit = world();
+        const req = { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb };
+        const a = planWave(net, lit.layers, lit.state, wholePath(c.view), req);
+        const b = planWave(net, unlit.layers, unlit.state, wholePath(c.view), { ...req, lightLast: false });
+        assert.deepEqual(b, a);
+        assert.equal(unlit.state.size, lit.state.size - (a.ok ? 1 : 0));
+        if (!a.ok) return;
+        planned++;
+        if (a.plan.regenNodes.length > 0) regenerated++;
+        const segs = a.plan.segments;
+        segs.forEach((sg, k) => {
+          assert.ok(lit.state.has(sg.lightpathId));
+          assert.equal(unlit.state.has(sg.lightpathId), k + 1 < segs.length, `segment ${k} of ${segs.length}`);
+        });
+      }),
+      { seed: 1205, numRuns: 150 },
+    );
+    assert.ok(planned > 20 && regenerated > 0, `planned ${planned}, regenerated ${regenerated}`);
+  });
+
   test('property: regenerated candidates come fewest regenerators first, then narrowest, then in mode order, as probing every mode among the lit channels gives (modes are probed alone first)', () => {
     let compared = 0;
     let reordered = 0;
