@@ -200,8 +200,16 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   const ranges = lit !== null && res.kind === 'spectrum' ? ctx.lit.heldOn(view, res.ids, { fromMs: start, toMs: end }) : await st.heldWithTimes(ctx.db, res, iso(start), iso(end));
   const timed: { startMs: number; endMs: number; feasible: boolean; count?: number }[] = [];
   const physical = lit !== null;
+  const cut = cuts(start, end, ranges);
   // Every instant a piece may end at, in order.
-  const ends = cuts(start, end, ranges).map(([, b]) => b);
+  const ends = cut.map(([, b]) => b);
+  // The ranges on each resource: a plan meets only those on its own spans.
+  const byResource = new Map<string, st.TimedRange[]>();
+  for (const r of ranges) {
+    const xs = byResource.get(r.resourceId);
+    if (xs) xs.push(r);
+    else byResource.set(r.resourceId, [r]);
+  }
   /**
    * The latest piece end c (after `from`) such that `plan` fits throughout [from, c), or `from` when it
    * does not fit even the first piece. A plan fits a window when no range held in it takes one of its
@@ -214,7 +222,11 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   const fitsThrough = (plan: Plan, from: number, known: number): number => {
     // The first instant a range taking one of the plan's slots is held.
     let clash = end;
-    for (const r of ranges) if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && meets(plan, r)) clash = Math.max(r.fromMs, from);
+    for (const [resourceId, xs] of allocationsOf(plan)) {
+      for (const r of byResource.get(resourceId) ?? []) {
+        if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && xs.some((x) => x.sub === r.sub && x.lo < r.hi && r.lo < x.hi)) clash = Math.max(r.fromMs, from);
+      }
+    }
     if (clash <= from) return from;
     const first = ends.findIndex((b) => b > from);
     let last = first;
@@ -261,13 +273,13 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   let fitsTo = -Infinity;
   /** Pieces the last plan was made for. */
   let lastFit = WINDOW_PIECES_MAX / 2;
-  for (const piece of sweep(start, end, ranges)) {
+  for (const piece of sweep(start, ranges, cut, q.count === true)) {
     let feasible: boolean;
     let count: number | undefined;
     if (!q.count && witness && piece.b <= fitsTo) feasible = true;
     else if (!q.count && prev === false && !piece.removed) feasible = false;
     else if (q.count) {
-      const occ = occupancyFrom(view, spec, { held: piece.held(), trunks: [] });
+      const occ = occupancyFrom(view, spec, { held: piece.held?.() ?? heldDuring(ranges, piece.a, piece.b), trunks: [] });
       count = during(lit, spec, piece.a, piece.b, (opts, tried) => countFitting(view, occ, spec, route, COUNT_CAP, opts, tried));
       feasible = count > 0;
     } else {
@@ -369,12 +381,11 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
   }
 }
 
-/** A plan's allocations by resource (fitsThrough asks of every range held on the route). */
-const allocationsOf = new WeakMap<Plan, Map<string, Plan['allocations']>>();
+/** A plan's allocations by resource (fitsThrough asks of the ranges held on each). */
+const allocationsByResource = new WeakMap<Plan, Map<string, Plan['allocations']>>();
 
-/** Whether a held range takes a unit the plan uses. */
-function meets(plan: Plan, r: st.TimedRange): boolean {
-  let by = allocationsOf.get(plan);
+function allocationsOf(plan: Plan): Map<string, Plan['allocations']> {
+  let by = allocationsByResource.get(plan);
   if (by === undefined) {
     by = new Map();
     for (const x of plan.allocations) {
@@ -382,34 +393,41 @@ function meets(plan: Plan, r: st.TimedRange): boolean {
       if (xs) xs.push(x);
       else by.set(x.resourceId, [x]);
     }
-    allocationsOf.set(plan, by);
+    allocationsByResource.set(plan, by);
   }
-  const xs = by.get(r.resourceId);
-  return xs !== undefined && xs.some((x) => x.sub === r.sub && x.lo < r.hi && r.lo < x.hi);
+  return by;
 }
 
 /** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */
 interface SweepPiece {
   a: number;
   b: number;
-  /** The ranges held throughout the piece. */
-  held: () => st.TimedRange[];
+  /** The ranges held throughout the piece, when the sweep tracks them. */
+  held?: () => st.TimedRange[];
   /** Some range ends at a. */
   removed: boolean;
 }
 
 /**
- * Walks [start, end) cut at every instant a range starts or ends inside it, keeping the set held
- * throughout each piece up to date (each range enters and leaves once) instead of filtering every
- * range for every piece.
+ * Walks the pieces of [start, end) (cuts: cut at every instant a range starts or ends inside it).
+ * With `track`, keeps the set held throughout each piece up to date (each range enters and leaves
+ * once) instead of filtering every range for every piece; without, says only where a range ends
+ * (a sort and a set per call less: most calls ask no count).
  */
-function* sweep(start: number, end: number, ranges: readonly st.TimedRange[]): Generator<SweepPiece> {
+function* sweep(start: number, ranges: readonly st.TimedRange[], pieces: readonly [number, number][], track: boolean): Generator<SweepPiece> {
+  if (!track) {
+    const endsAt = new Set<number>();
+    for (const r of ranges) if (r.toMs !== null) endsAt.add(r.toMs);
+    // Every range ending inside the period ends at a cut, and was held in the piece before it.
+    for (const [a, b] of pieces) yield { a, b, removed: a > start && endsAt.has(a) };
+    return;
+  }
   const byStart = [...ranges].sort((x, y) => x.fromMs - y.fromMs);
   const byEnd = ranges.filter((r) => r.toMs !== null).sort((x, y) => (x.toMs as number) - (y.toMs as number));
   const active = new Set<st.TimedRange>();
   let nextStart = 0;
   let nextEnd = 0;
-  for (const [a, b] of cuts(start, end, ranges)) {
+  for (const [a, b] of pieces) {
     let removed = false;
     for (; nextEnd < byEnd.length && (byEnd[nextEnd].toMs as number) <= a; nextEnd++) removed = active.delete(byEnd[nextEnd]) || removed;
     for (; nextStart < byStart.length && byStart[nextStart].fromMs < b; nextStart++) {
@@ -428,8 +446,10 @@ function cuts(start: number, end: number, ranges: readonly st.TimedRange[]): [nu
     if (r.fromMs > start && r.fromMs < end) t.add(r.fromMs);
     if (r.toMs !== null && r.toMs > start && r.toMs < end) t.add(r.toMs);
   }
-  const sorted = [...t].sort((a, b) => a - b);
-  return sorted.slice(1).map((b, i) => [sorted[i], b]);
+  const sorted = Float64Array.from(t).sort();
+  const out: [number, number][] = [];
+  for (let i = 1; i < sorted.length; i++) out.push([sorted[i - 1], sorted[i]]);
+  return out;
 }
 
 /** Joins neighbouring pieces that say the same. */
