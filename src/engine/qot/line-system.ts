@@ -571,6 +571,11 @@ export interface LpState {
    */
   byStart?: Float64Array;
   byEnd?: Float64Array;
+  /**
+   * byStart summed by blocks of BUCKET_BLOCK buckets: a window's bound adds the buckets after its end,
+   * most of them (a month ahead of four months), a block at a time.
+   */
+  byStartBlocks?: Float64Array;
   /** 10^(−thresholdDb/10): the inverse GSNR at its threshold (weakestIn's first test, worstExact's ratio), once asked. */
   thresholdInv?: number;
   /**
@@ -649,6 +654,9 @@ export interface LightingEffect {
  * fresh sum, and the bound's slack (10⁻¹² of the sum) must stay above the difference.
  */
 const OUT_UPDATES_MAX = 1000;
+
+/** Buckets per block of LpState.byStartBlocks (about the square root of a state's four months of day buckets). */
+const BUCKET_BLOCK = 12;
 
 /** A lightpath to judge with a lower bound on its margin (dB) and its place in the order it was met. */
 interface Bounded {
@@ -797,6 +805,7 @@ export class LineSystemState implements LineState {
     if (bk !== null) {
       st.byStart = new Float64Array(bk.count);
       st.byEnd = new Float64Array(bk.count);
+      st.byStartBlocks = new Float64Array(Math.ceil(bk.count / BUCKET_BLOCK));
       st.outFrom = NaN;
     }
     for (const sid of st.input.spanIds) {
@@ -819,11 +828,12 @@ export class LineSystemState implements LineState {
   /** Adds x (a channel lit over [t0, t1)) to a summed lightpath's buckets, when kept. */
   private bucket(st: LpState, t0: number, t1: number, x: number): void {
     const bk = this.buckets;
-    if (bk === null || st.byStart === undefined || st.byEnd === undefined) return;
+    if (bk === null || st.byStart === undefined || st.byEnd === undefined || st.byStartBlocks === undefined) return;
     const at = (t: number) => (t < bk.fromMs ? 0 : Math.min(bk.count - 1, 1 + Math.floor((t - bk.fromMs) / bk.bucketMs)));
     const ks = at(t0);
     const ke = at(t1);
     st.byStart[ks] += x;
+    st.byStartBlocks[(ks / BUCKET_BLOCK) | 0] += x;
     st.byEnd[ke] += x;
     if (st.out !== undefined && st.outFrom === st.outFrom) {
       if ((st.outOps = (st.outOps ?? 0) + 1) > OUT_UPDATES_MAX) st.outFrom = NaN;
@@ -885,13 +895,16 @@ export class LineSystemState implements LineState {
     const bk = this.buckets;
     const to = window?.toMs ?? Infinity;
     const apart = window !== null && this.scopedLit.size > 0 ? this.scopedApart(st, { from: window.fromMs, to }) : 0;
-    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined) return st.inv + apart;
+    if (bk === null || window === null || st.byStart === undefined || st.byEnd === undefined || st.byStartBlocks === undefined) return st.inv + apart;
     let out = 0;
     // Asked again for the same window (each evaluation of a plan touches the same neighbours).
     if (st.outFrom === window.fromMs && st.outTo === to) out = st.out as number;
     else {
       const k0 = to === Infinity ? bk.count : Math.max(1, 1 + Math.ceil((to - bk.fromMs) / bk.bucketMs));
-      for (let k = k0; k < bk.count; k++) out += st.byStart[k];
+      // Buckets up to the next block's first, then whole blocks.
+      const block = Math.ceil(k0 / BUCKET_BLOCK);
+      for (let k = k0; k < Math.min(bk.count, block * BUCKET_BLOCK); k++) out += st.byStart[k];
+      for (let b = block; b < st.byStartBlocks.length; b++) out += st.byStartBlocks[b];
       const last = Math.min(bk.count - 2, Math.floor((window.fromMs - bk.fromMs) / bk.bucketMs));
       for (let k = 0; k <= last; k++) out += st.byEnd[k];
       st.outFrom = window.fromMs;
