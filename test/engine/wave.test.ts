@@ -122,6 +122,40 @@ const arbChain = fc.record({
   marginDb: fc.constantFrom(0, 1, 2, 3),
 });
 
+type ChainCase = typeof arbChain extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * The world of one arbChain case: the chain, its held spectrum and its neighbours (waves planned on
+ * sub-paths the same way, then held and lit), and the lightpaths they lit.
+ */
+function worldOf(r: ChainCase) {
+  const n = r.n;
+  const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
+  const { net } = physicsOf(c.view);
+  const layers = baseLayers(c.view);
+  for (const h of r.held) {
+    const e = h.span % n;
+    const ls = c.view.spans[e].lineSystem as SpanGrid;
+    if (h.pair >= ls.fiberPairs) continue;
+    const start = h.start % ls.slotCount;
+    const width = Math.min(h.width, ls.slotCount - start);
+    if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
+  }
+  const state = emptyLineState(c.view);
+  const g = c.view.graph;
+  const lit: LightpathInput[] = [];
+  r.neighbours.forEach((nb, k) => {
+    const a = Math.min(nb.from % n, nb.to % n);
+    const b = Math.max(nb.from % n, nb.to % n) + 1;
+    const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
+    const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
+    if (!res.ok) return;
+    occupyWave(layers, res.plan);
+    lit.push(...res.plan.segments.map((s) => s.lightpath));
+  });
+  return { c, net, layers, state, lit };
+}
+
 describe('wave planning by physics', () => {
   test('property: clearStarts marks exactly the starts whose n slots are all clear and inside the words (brute force)', () => {
     fc.assert(
@@ -153,31 +187,7 @@ describe('wave planning by physics', () => {
     let regenerated = 0;
     fc.assert(
       fc.property(arbChain, (r) => {
-        const n = r.n;
-        const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
-        const { net } = physicsOf(c.view);
-        const layers = baseLayers(c.view);
-        for (const h of r.held) {
-          const e = h.span % n;
-          const ls = c.view.spans[e].lineSystem as SpanGrid;
-          if (h.pair >= ls.fiberPairs) continue;
-          const start = h.start % ls.slotCount;
-          const width = Math.min(h.width, ls.slotCount - start);
-          if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
-        }
-        const state = emptyLineState(c.view);
-        const g = c.view.graph;
-        // Neighbours: waves planned on sub-paths the same way, then held and lit.
-        const lit: LightpathInput[] = [];
-        r.neighbours.forEach((nb, k) => {
-          const a = Math.min(nb.from % n, nb.to % n);
-          const b = Math.max(nb.from % n, nb.to % n) + 1;
-          const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
-          const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
-          if (!res.ok) return;
-          occupyWave(layers, res.plan);
-          lit.push(...res.plan.segments.map((s) => s.lightpath));
-        });
+        const { c, net, layers, state, lit } = worldOf(r);
         const before = layers.map((l) => l.clone());
         const res = planWave(net, layers, state, wholePath(c.view), { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb });
         if (!res.ok) {
@@ -209,33 +219,10 @@ describe('wave planning by physics', () => {
     let regenerated = 0;
     fc.assert(
       fc.property(arbChain, (r) => {
-        const n = r.n;
-        const c = chain(r.kms.slice(0, n), r.grids.slice(0, n), r.pairs.slice(0, n), r.huts.slice(0, n + 1));
-        const { net } = physicsOf(c.view);
-        const g = c.view.graph;
         // Two identical worlds: the same held spectrum and neighbours, planned the same way.
-        const world = () => {
-          const layers = baseLayers(c.view);
-          for (const h of r.held) {
-            const e = h.span % n;
-            const ls = c.view.spans[e].lineSystem as SpanGrid;
-            if (h.pair >= ls.fiberPairs) continue;
-            const start = h.start % ls.slotCount;
-            const width = Math.min(h.width, ls.slotCount - start);
-            if (layers[h.pair].isFree(e, start, width)) layers[h.pair].occupy(e, start, width);
-          }
-          const state = emptyLineState(c.view);
-          r.neighbours.forEach((nb, k) => {
-            const a = Math.min(nb.from % n, nb.to % n);
-            const b = Math.max(nb.from % n, nb.to % n) + 1;
-            const sub = makePath(g, Array.from({ length: b - a + 1 }, (_, i) => g.nodeIndex(`s${a + i}`)), Array.from({ length: b - a }, (_, i) => g.spanIndex(`e${a + i}`)));
-            const res = planWave(net, layers, state, sub, { id: `nb${k}`, bandwidthGbps: nb.gbps, marginDb: 0, fromTop: nb.top });
-            if (res.ok) occupyWave(layers, res.plan);
-          });
-          return { layers, state };
-        };
-        const lit = world();
-        const unlit = world();
+        const lit = worldOf(r);
+        const unlit = worldOf(r);
+        const { c, net } = lit;
         const req = { id: 'w', bandwidthGbps: r.gbps, marginDb: r.marginDb };
         const a = planWave(net, lit.layers, lit.state, wholePath(c.view), req);
         const b = planWave(net, unlit.layers, unlit.state, wholePath(c.view), { ...req, lightLast: false });
