@@ -12,7 +12,8 @@
  *
  * Pure and deterministic. The LineState holds the lit channels of the window being planned
  * (the caller builds it from the store); planning lights the wave's segments in it tentatively so
- * that later segments (and the protect path of a 1+1) see them, and undoes that when it fails.
+ * that later segments (and the protect path of a 1+1) see them, and undoes that when it fails; the
+ * last segment is left dark when the caller says it will turn the wave off at once (lightLast).
  */
 import type { Graph, Path } from './graph.js';
 import type { SpectrumGrid } from './spectrum.js';

@@ -546,7 +546,8 @@ function adopt(occ: Occupancy, trial: Occupancy): void {
  * The first feasible plan for spec on route, or null when capacity (spectrum, strands, GSNR) is
  * exhausted; opts.reasons says why each candidate was refused. Mutates occ to mark what the plan takes
  * and lights its waves in opts.qot.state (clone the occupancy and unlight plan.lightpaths for a
- * tentative plan). 1+1 takes the first pair, in order, whose two legs both fit.
+ * tentative plan; with opts.tentative a lone wave's last segment is not lit at all). 1+1 takes the
+ * first pair, in order, whose two legs both fit.
  */
 export function planCircuit(view: NetworkView, occ: Occupancy, spec: CircuitSpec, route: Route, newTrunkId: () => string, opts: PlanOptions): Plan | null {
   if (isPacketProduct(spec.product)) return planPacket(view, occ, spec, route, newTrunkId, opts);
