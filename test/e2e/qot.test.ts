@@ -108,7 +108,12 @@ describe('portal physics end to end: amplifier sites on the map, GSNR along a qu
 
     await page.goto(`${server!.baseUrl}/`);
     await page.locator('.map-canvas[data-network-drawn="true"]').waitFor({ timeout: 60_000 });
-    assert.equal(Number(await page.locator('.map-canvas').getAttribute('data-amplifiers')), inLine, 'the map draws each in-line amplifier the API lists');
+    // The portal reloads the network once its event stream connects (useRefreshOn), and the map says
+    // how many amplifiers it drew only once it has drawn the model it holds: the count is waited for
+    // (it was read as absent, 0, in a CI run where the reload came between the two reads).
+    const drawn = () => page.locator('.map-canvas[data-network-drawn="true"]').getAttribute('data-amplifiers', { timeout: 60_000 });
+    await page.waitForFunction(`document.querySelector('.map-canvas[data-network-drawn="true"]')?.getAttribute('data-amplifiers') === ${JSON.stringify(String(inLine))}`, undefined, { timeout: 10_000 }).catch(() => undefined);
+    assert.equal(Number(await drawn()), inLine, 'the map draws each in-line amplifier the API lists');
     const px = countColour(decodePng(await page.locator('.map-canvas').screenshot()), AMPLIFIER_COLOUR);
     assert.ok(px > inLine, `amplifier marks drawn on the map (${px} pixels of ${AMPLIFIER_COLOUR})`);
     if (placed > 0) await page.getByRole('region', { name: 'Map legend' }).getByText('placed by rule').waitFor();
