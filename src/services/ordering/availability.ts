@@ -222,9 +222,9 @@ export async function availabilityOverTime(ctx: OrderingContext, q: Availability
   const fitsThrough = (plan: Plan, from: number, known: number): number => {
     // The first instant a range taking one of the plan's slots is held.
     let clash = end;
-    for (const [resourceId, xs] of allocationsOf(plan)) {
-      for (const r of byResource.get(resourceId) ?? []) {
-        if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && xs.some((x) => x.sub === r.sub && x.lo < r.hi && r.lo < x.hi)) clash = Math.max(r.fromMs, from);
+    for (const x of plan.allocations) {
+      for (const r of byResource.get(x.resourceId) ?? []) {
+        if ((r.toMs === null || r.toMs > from) && r.fromMs < clash && x.sub === r.sub && x.lo < r.hi && r.lo < x.hi) clash = Math.max(r.fromMs, from);
       }
     }
     if (clash <= from) return from;
@@ -379,23 +379,6 @@ function stillFits(plan: Plan, opts: PlanOptions): boolean {
   } finally {
     for (const id of lit) state.remove(id);
   }
-}
-
-/** A plan's allocations by resource (fitsThrough asks of the ranges held on each). */
-const allocationsByResource = new WeakMap<Plan, Map<string, Plan['allocations']>>();
-
-function allocationsOf(plan: Plan): Map<string, Plan['allocations']> {
-  let by = allocationsByResource.get(plan);
-  if (by === undefined) {
-    by = new Map();
-    for (const x of plan.allocations) {
-      const xs = by.get(x.resourceId);
-      if (xs) xs.push(x);
-      else by.set(x.resourceId, [x]);
-    }
-    allocationsByResource.set(plan, by);
-  }
-  return by;
 }
 
 /** One piece of a sweep: [a, b), the ranges held throughout it, and how it differs from the previous piece. */
