@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANALYZE_STATISTICS_TARGET, isPgliteDb, openPglite } from '../../src/store/pglite.js';
+import { ANALYZE_STATISTICS_TARGET, isPgliteDb, openPglite, type Maintained } from '../../src/store/pglite.js';
 import type { Db } from '../../src/store/db.js';
 
 type Counter = 'n_live_tup' | 'n_dead_tup' | 'n_ins_since_vacuum';
@@ -26,10 +26,19 @@ async function statShows(db: Db, table: string, counter: Counter, value: number)
 
 const reltuples = async (db: Db, table: string): Promise<number> => (await db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1`, [table])).rows[0].n;
 
-test("tables changed past autovacuum's analyze threshold are analyzed, the others are not", async () => {
-  const db = await openPglite({ maintainEveryMs: 0 });
+/** Runs `fn` on a fresh in-memory embedded database, its maintenance timer every `maintainEveryMs` (0: off), and closes it. */
+async function withPglite(maintainEveryMs: number, fn: (db: Db & { maintain(): Promise<Maintained> }) => Promise<void>): Promise<void> {
+  const db = await openPglite({ maintainEveryMs });
   try {
     assert.ok(isPgliteDb(db));
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+test("tables changed past autovacuum's analyze threshold are analyzed, the others are not", async () => {
+  await withPglite(0, async (db) => {
     await db.query('CREATE TABLE grown (id int PRIMARY KEY)');
     await db.query('CREATE TABLE small (id int PRIMARY KEY)');
     await db.query('INSERT INTO grown SELECT generate_series(1, 2000)');
@@ -48,15 +57,11 @@ test("tables changed past autovacuum's analyze threshold are analyzed, the other
     await statShows(db, 'grown', 'n_live_tup', 2300);
     assert.deepEqual((await db.maintain()).analyzed, ['public.grown']);
     assert.equal(await reltuples(db, 'grown'), 2300);
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test("tables past autovacuum's dead-row or insert threshold are vacuumed, the others are not", async () => {
-  const db = await openPglite({ maintainEveryMs: 0 });
-  try {
-    assert.ok(isPgliteDb(db));
+  await withPglite(0, async (db) => {
     await db.query('CREATE TABLE churn (id int PRIMARY KEY, v int)');
     await db.query('CREATE TABLE few (id int PRIMARY KEY)');
     // 3,000 rows inserted: past 1,000 + a fifth of 3,000 inserted since the last vacuum. 500 are not.
@@ -74,14 +79,11 @@ test("tables past autovacuum's dead-row or insert threshold are vacuumed, the ot
     await statShows(db, 'churn', 'n_dead_tup', 700);
     assert.deepEqual((await db.maintain()).vacuumed, ['public.churn']);
     await statShows(db, 'churn', 'n_dead_tup', 0);
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test('the embedded database maintains its tables on its own timer', async () => {
-  const db = await openPglite({ maintainEveryMs: 200 });
-  try {
+  await withPglite(200, async (db) => {
     await db.query('CREATE TABLE grown (id int PRIMARY KEY)');
     await db.query('INSERT INTO grown SELECT generate_series(1, 1000)');
     let n = -1;
@@ -90,15 +92,11 @@ test('the embedded database maintains its tables on its own timer', async () => 
       n = await reltuples(db, 'grown');
     }
     assert.equal(n, 1000, 'analyzed without being asked');
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test('the embedded analyze samples at its own statistics target', async () => {
-  const db = await openPglite({ maintainEveryMs: 0 });
-  try {
-    assert.ok(isPgliteDb(db));
+  await withPglite(0, async (db) => {
     await db.query('CREATE TABLE grown (id int PRIMARY KEY, v int)');
     await db.query('INSERT INTO grown SELECT g, g FROM generate_series(1, 5000) g');
     await statShows(db, 'grown', 'n_live_tup', 5000);
@@ -108,7 +106,5 @@ test('the embedded analyze samples at its own statistics target', async () => {
     assert.equal(await bounds(), ANALYZE_STATISTICS_TARGET + 1);
     await db.query('ANALYZE grown');
     assert.equal(await bounds(), 101, 'a plain ANALYZE in the same session keeps the default target');
-  } finally {
-    await db.close();
-  }
+  });
 });
